@@ -1,0 +1,68 @@
+/**
+ * Domain errors. Every failure a client can meet has a stable code from one table; the HTTP layer
+ * turns a `DomainError` into RFC 9457 problem details with `type = urn:qalqan:problem:<code>`.
+ * Add a module's codes here, grouped by module, so status codes stay consistent everywhere.
+ */
+export const ERROR_CATALOGUE = {
+  // HTTP shell
+  'request.validation': { status: 400, title: 'The request is not valid' },
+  'request.malformed_body': { status: 400, title: 'The request body could not be parsed' },
+  'request.unsupported_media_type': { status: 415, title: 'Unsupported content type' },
+  'request.body_too_large': { status: 413, title: 'The request body is too large' },
+  'request.not_found': { status: 404, title: 'No such resource' },
+  'request.method_not_allowed': { status: 405, title: 'Method not allowed' },
+  'request.not_acceptable': { status: 406, title: 'Not acceptable' },
+  'request.rate_limited': { status: 429, title: 'Too many requests' },
+  'auth.unauthenticated': { status: 401, title: 'Authentication required' },
+  'auth.forbidden': { status: 403, title: 'Not allowed for this caller' },
+  'server.internal': { status: 500, title: 'Internal error' },
+  'server.unavailable': { status: 503, title: 'Service unavailable' },
+  // core
+  'core.invalid_iin': { status: 400, title: 'Invalid IIN' },
+  'core.invalid_bin': { status: 400, title: 'Invalid BIN' },
+  'core.unknown_purpose': { status: 400, title: 'Unknown purpose' },
+  'core.unknown_category': { status: 400, title: 'Unknown data category' },
+  'core.unknown_legal_basis': { status: 400, title: 'Unknown legal basis' },
+  'core.unknown_country': { status: 400, title: 'Unknown country code' },
+  // storage
+  'storage.conflict': { status: 409, title: 'The record was changed by someone else' },
+  'storage.precondition_required': { status: 428, title: 'A version precondition is required' },
+  'storage.precondition_failed': { status: 412, title: 'The record version does not match' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export function problemType(code: ErrorCode): string {
+  return `urn:qalqan:problem:${code}`;
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}
+
+/**
+ * A failure the caller can understand and act on. `detail` is written for the person reading it:
+ * it quotes the id they sent but never a secret or a raw personal identifier.
+ */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  /** Extra machine-readable members for the problem document (e.g. per-field errors). */
+  readonly extensions: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}) {
+    super(detail);
+    this.name = 'DomainError';
+    this.code = code;
+    this.detail = detail;
+    this.extensions = extensions;
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+}
+
+export function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError;
+}
