@@ -10,6 +10,8 @@
  * checkIin('900515201239'); // { valid: false, reason: 'checksum', message: 'IIN check digit is 9, expected 8' }
  */
 
+import { DomainError } from './errors.js';
+
 const FIRST_PASS_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 const SECOND_PASS_WEIGHTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2] as const;
 const DIGIT_0 = 48;
@@ -240,4 +242,29 @@ export function withCheckDigit(prefix11: string): string | null {
 function describeShape(input: string): string {
   const digits = /^\d*$/.test(input);
   return digits ? `${input.length} digits` : `${input.length} characters including non-digits`;
+}
+
+/**
+ * For request handling: the IIN if valid, otherwise a `core.invalid_iin` error naming the field
+ * and the precise reason (without echoing the number).
+ */
+export function requireIin(value: string, field: string): string {
+  const check = checkIin(value);
+  if (!check.valid)
+    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
+      field,
+      reason: check.reason,
+    });
+  return value;
+}
+
+/** As `requireIin`, for BINs. */
+export function requireBin(value: string, field: string): string {
+  const check = checkBin(value);
+  if (!check.valid)
+    throw new DomainError('core.invalid_bin', `${field}: ${check.message}`, {
+      field,
+      reason: check.reason,
+    });
+  return value;
 }

@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkIin } from '../core/identifiers.js';
+import { runCli, type ServerProcess, startServer } from '../../test/support/cli.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-cli-'));
+
+describe('qalqan CLI', () => {
+  it('prints help for the program and each command, exit 0', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/serve.*\n.*migrate.*\n.*demo/s);
+    for (const command of ['serve', 'migrate', 'demo']) {
+      const help = await runCli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: qalqan ${command}`);
+      expect(help.stdout).toContain('--data-dir');
+    }
+  });
+
+  it('an unknown command or option is a usage error, exit 2', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const badOption = await runCli(['migrate', '--colour']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("unknown option '--colour'");
+  });
+
+  it('an invalid setting stops with one line naming it, exit 2', async () => {
+    const result = await runCli(['serve', '--port', 'eighty', '--data-dir', tempDir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "qalqan: invalid configuration: --port must be an integer from 0 to 65535, got 'eighty'\n",
+    );
+    const fromEnv = await runCli(['migrate', '--data-dir', tempDir()], {
+      DATABASE_URL: 'http://nope',
+    });
+    expect(fromEnv.stderr).toBe(
+      'qalqan: invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL\n',
+    );
+  });
+
+  it('migrate creates the schema once, then reports it up to date', async () => {
+    const dataDir = tempDir();
+    const first = await runCli(['migrate', '--data-dir', dataDir]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/qalqan\.db: applied \d{8}_\d{4}_subjects/);
+    const second = await runCli(['migrate', '--data-dir', dataDir]);
+    expect(second.stdout).toContain('already up to date');
+  });
+
+  it('an unreachable database is one line, exit 2', async () => {
+    const result = await runCli([
+      'migrate',
+      '--data-dir',
+      tempDir(),
+      '--database-url',
+      'postgres://x:pw@127.0.0.1:1/db',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^qalqan: cannot connect to PostgreSQL at postgres:\/\/x:\*\*\*@127\.0\.0\.1:1\/db: .*\n$/,
+    );
+  });
+
+  it('demo loads citizens with valid IINs and writes the credentials file (0600)', async () => {
+    const dataDir = tempDir();
+    const result = await runCli(['demo', '--data-dir', dataDir]);
+    expect(result.code).toBe(0);
+    const file = path.join(dataDir, 'demo-credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as { citizens: { iin: string }[] };
+    expect(credentials.citizens.length).toBeGreaterThanOrEqual(8);
+    for (const citizen of credentials.citizens) {
+      expect(checkIin(citizen.iin).valid).toBe(true);
+      expect(result.stdout).toContain(citizen.iin);
+    }
+    const again = await runCli(['demo', '--data-dir', dataDir]);
+    expect(again.code).toBe(0);
+  });
+});
+
+describe('qalqan serve (child processes)', () => {
+  const servers: ServerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  });
+
+  it('two servers with two data dirs run side by side on random ports and stop cleanly', async () => {
+    const [a, b] = await Promise.all([
+      startServer(['--data-dir', tempDir(), '--demo']),
+      startServer(['--data-dir', tempDir()]),
+    ]);
+    servers.push(a, b);
+    expect(a.baseUrl).not.toBe(b.baseUrl);
+    for (const server of [a, b]) {
+      expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${server.baseUrl}/readyz`)).json()).toEqual({ status: 'ok' });
+      const spec = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as {
+        openapi: string;
+      };
+      expect(spec.openapi).toBe('3.1.0');
+      expect(await (await fetch(`${server.baseUrl}/metrics`)).text()).toContain(
+        'qalqan_http_request_duration_seconds',
+      );
+    }
+    for (const url of ['API docs', 'OpenAPI', 'metrics']) expect(a.output()).toContain(url);
+    expect(a.output()).toContain('Demo world loaded');
+    expect(await a.stop('SIGTERM')).toBe(0);
+    expect(a.output()).toContain('SIGTERM received, shutting down');
+  });
+});

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseUrlOf, ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has safe defaults: loopback, 8080, ./data, SQLite', () => {
+    const config = loadConfig({}, {}, '/srv/app');
+    expect(config).toMatchObject({
+      environment: 'development',
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: path.resolve('/srv/app/data'),
+      databaseUrl: undefined,
+      logLevel: 'info',
+      bodyLimit: 1048576,
+      ledger: { batchSize: 256, batchMs: 10 },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.ledger)).toBe(true);
+  });
+
+  it('flags win over environment, environment over defaults', () => {
+    const env = { QALQAN_PORT: '9000', QALQAN_HOST: '0.0.0.0', QALQAN_DATA_DIR: '/var/lib/qalqan' };
+    expect(loadConfig(env, {}, '/')).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/qalqan',
+    });
+    expect(loadConfig(env, { port: '0', dataDir: 'rel' }, '/home/u')).toMatchObject({
+      port: 0,
+      dataDir: '/home/u/rel',
+    });
+  });
+
+  it('names every invalid setting by the flag or variable that was used', () => {
+    let error: unknown;
+    try {
+      loadConfig(
+        {
+          QALQAN_LOG_LEVEL: 'loud',
+          DATABASE_URL: 'mysql://x',
+          QALQAN_LEDGER_BATCH_SIZE: '0',
+          QALQAN_TRUST_PROXY: 'maybe',
+        },
+        { port: '80a' },
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      "--port must be an integer from 0 to 65535, got '80a'",
+      'DATABASE_URL must be a postgres:// or postgresql:// URL',
+      "QALQAN_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
+      "QALQAN_TRUST_PROXY must be true or false, got 'maybe'",
+      "QALQAN_LEDGER_BATCH_SIZE must be an integer from 1 to 65536, got '0'",
+    ]);
+    expect((error as ConfigError).message.split('\n')).toHaveLength(1);
+  });
+
+  it('rejects ports out of range and hosts with spaces', () => {
+    expect(() => loadConfig({ QALQAN_PORT: '65536' })).toThrow(
+      'QALQAN_PORT must be an integer from 0 to 65535',
+    );
+    expect(() => loadConfig({}, { host: 'my host' })).toThrow(
+      "--host must be a host name or IP address, got 'my host'",
+    );
+  });
+
+  it('never invents secrets in production', () => {
+    expect(() => loadConfig({ QALQAN_ENV: 'production' })).toThrow(
+      'QALQAN_PSEUDONYM_KEY is required when QALQAN_ENV=production; QALQAN_FIELD_KEY is required',
+    );
+    const config = loadConfig({
+      QALQAN_ENV: 'production',
+      QALQAN_PSEUDONYM_KEY: 'a'.repeat(64),
+      QALQAN_FIELD_KEY: 'b'.repeat(64),
+      QALQAN_LEDGER_SIGNING_KEY_FILE: '/run/secrets/ledger.key',
+    });
+    expect(config.environment).toBe('production');
+  });
+
+  it('does not quote long values in full', () => {
+    expect(() => loadConfig({ QALQAN_PORT: '9'.repeat(100) })).toThrow(/got '9{40}…'/);
+  });
+
+  it('derives the base URL clients should use', () => {
+    expect(baseUrlOf(loadConfig({}), 1234)).toBe('http://127.0.0.1:1234');
+    expect(baseUrlOf(loadConfig({ QALQAN_HOST: '0.0.0.0' }), 80)).toBe('http://127.0.0.1:80');
+    expect(baseUrlOf(loadConfig({ QALQAN_HOST: '::1' }), 80)).toBe('http://[::1]:80');
+    expect(baseUrlOf(loadConfig({ QALQAN_PUBLIC_URL: 'https://qalqan.example.kz/' }), 80)).toBe(
+      'https://qalqan.example.kz',
+    );
+  });
+});

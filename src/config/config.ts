@@ -1,0 +1,255 @@
+/**
+ * Configuration: every setting, where it comes from (CLI flag over environment variable over
+ * default) and how it is checked. Parsed once at start into a frozen object that is passed down;
+ * nothing else reads `process.env`. An invalid value stops start-up with one line naming the
+ * setting, and every bad setting is listed at once.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type Environment = 'development' | 'production';
+
+export interface Config {
+  readonly environment: Environment;
+  readonly host: string;
+  readonly port: number;
+  /** Absolute path of the data directory (SQLite file, generated keys, demo credentials). */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; absent means the embedded SQLite database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Largest accepted request body in bytes. */
+  readonly bodyLimit: number;
+  /** Base URL printed and used in links; defaults to `http://host:port`. */
+  readonly publicUrl: string | undefined;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
+  readonly trustProxy: boolean;
+  readonly secrets: {
+    /** HMAC key for subject pseudonyms (32 bytes, base64 or hex); generated in dev if absent. */
+    readonly pseudonymKey: string | undefined;
+    /** AES-256-GCM key for the few encrypted fields (32 bytes); generated in dev if absent. */
+    readonly fieldKey: string | undefined;
+    /** Earlier field keys still accepted for decryption during a rotation. */
+    readonly previousFieldKeys: readonly string[];
+  };
+  readonly ledger: {
+    /** Checkpoint origin line and signer name; defaults to `<hostname>/qalqan`. */
+    readonly origin: string | undefined;
+    readonly batchSize: number;
+    readonly batchMs: number;
+    /** Path of the Ed25519 signing key file; defaults to one generated in the data dir. */
+    readonly signingKeyFile: string | undefined;
+    /** The signing key itself (PKCS#8 PEM or base64 seed) from the environment. */
+    readonly signingKey: string | undefined;
+  };
+}
+
+/** Values given on the command line; they win over the environment. */
+export interface ConfigFlags {
+  host?: string | undefined;
+  port?: string | number | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Source = { value: string; origin: string };
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+const ENVIRONMENTS: readonly Environment[] = ['development', 'production'];
+
+/**
+ * Reads the configuration from flags and environment.
+ * @throws ConfigError listing every invalid setting by its flag or variable name.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: ConfigFlags = {},
+  cwd: string = process.cwd(),
+): Config {
+  const problems: string[] = [];
+
+  const pick = (
+    flag: string | number | undefined,
+    flagName: string | undefined,
+    ...vars: string[]
+  ): Source | undefined => {
+    if (flag !== undefined && flagName) return { value: String(flag), origin: flagName };
+    for (const name of vars) {
+      const value = env[name];
+      if (value !== undefined && value !== '') return { value, origin: name };
+    }
+    return undefined;
+  };
+
+  const integer = (
+    source: Source | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => {
+    if (!source) return fallback;
+    const text = source.value.trim();
+    const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(
+        `${source.origin} must be an integer from ${min} to ${max}, got '${clip(source.value)}'`,
+      );
+      return fallback;
+    }
+    return value;
+  };
+
+  const oneOf = <T extends string>(
+    source: Source | undefined,
+    fallback: T,
+    allowed: readonly T[],
+  ): T => {
+    if (!source) return fallback;
+    const value = source.value.trim().toLowerCase();
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(
+      `${source.origin} must be one of ${allowed.join(', ')}, got '${clip(source.value)}'`,
+    );
+    return fallback;
+  };
+
+  const boolean = (source: Source | undefined, fallback: boolean): boolean => {
+    if (!source) return fallback;
+    const value = source.value.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    problems.push(`${source.origin} must be true or false, got '${clip(source.value)}'`);
+    return fallback;
+  };
+
+  const url = (source: Source | undefined, protocols: readonly string[]): string | undefined => {
+    if (!source) return undefined;
+    try {
+      const parsed = new URL(source.value);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return source.value;
+    } catch {
+      problems.push(
+        `${source.origin} must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`,
+      );
+      return undefined;
+    }
+  };
+
+  const text = (source: Source | undefined, maxLength = 4096): string | undefined => {
+    if (!source) return undefined;
+    if (source.value.length > maxLength) {
+      problems.push(`${source.origin} is longer than ${maxLength} characters`);
+      return undefined;
+    }
+    return source.value;
+  };
+
+  const hostSource = pick(flags.host, '--host', 'QALQAN_HOST', 'HOST');
+  const host = text(hostSource, 255) ?? '127.0.0.1';
+  if (hostSource && !/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    problems.push(`${hostSource.origin} must be a host name or IP address, got '${clip(host)}'`);
+  }
+
+  const dataDirSource = pick(flags.dataDir, '--data-dir', 'QALQAN_DATA_DIR');
+  const dataDir = path.resolve(cwd, text(dataDirSource) ?? 'data');
+
+  const ledgerOrigin = text(pick(undefined, undefined, 'QALQAN_LEDGER_ORIGIN'), 200);
+  if (ledgerOrigin !== undefined && !/^[\x21-\x7e]+$/.test(ledgerOrigin)) {
+    problems.push(
+      'QALQAN_LEDGER_ORIGIN must be printable ASCII without spaces (a C2SP log origin)',
+    );
+  }
+
+  const config: Config = {
+    environment: oneOf(pick(undefined, undefined, 'QALQAN_ENV'), 'development', ENVIRONMENTS),
+    host,
+    port: integer(pick(flags.port, '--port', 'QALQAN_PORT', 'PORT'), 8080, 0, 65535),
+    dataDir,
+    databaseUrl: url(pick(flags.databaseUrl, '--database-url', 'DATABASE_URL'), [
+      'postgres:',
+      'postgresql:',
+    ]),
+    logLevel: oneOf(pick(flags.logLevel, '--log-level', 'QALQAN_LOG_LEVEL'), 'info', LOG_LEVELS),
+    bodyLimit: integer(
+      pick(undefined, undefined, 'QALQAN_BODY_LIMIT'),
+      1024 * 1024,
+      1024,
+      256 * 1024 * 1024,
+    ),
+    publicUrl: url(pick(undefined, undefined, 'QALQAN_PUBLIC_URL'), ['http:', 'https:']),
+    metricsToken: text(pick(undefined, undefined, 'QALQAN_METRICS_TOKEN'), 512),
+    trustProxy: boolean(pick(undefined, undefined, 'QALQAN_TRUST_PROXY'), false),
+    secrets: {
+      pseudonymKey: text(pick(undefined, undefined, 'QALQAN_PSEUDONYM_KEY'), 256),
+      fieldKey: text(pick(undefined, undefined, 'QALQAN_FIELD_KEY'), 256),
+      previousFieldKeys: (text(pick(undefined, undefined, 'QALQAN_FIELD_KEYS_PREVIOUS')) ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key.length > 0),
+    },
+    ledger: {
+      origin: ledgerOrigin,
+      batchSize: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_SIZE'), 256, 1, 65536),
+      batchMs: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_MS'), 10, 0, 10_000),
+      signingKeyFile: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY_FILE')),
+      signingKey: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY')),
+    },
+  };
+
+  if (config.environment === 'production') {
+    // Production never invents its own secrets: losing a generated key file would orphan every
+    // pseudonym and encrypted field, so operators must supply them deliberately.
+    if (!config.secrets.pseudonymKey)
+      problems.push('QALQAN_PSEUDONYM_KEY is required when QALQAN_ENV=production');
+    if (!config.secrets.fieldKey)
+      problems.push('QALQAN_FIELD_KEY is required when QALQAN_ENV=production');
+    if (!config.ledger.signingKey && !config.ledger.signingKeyFile) {
+      problems.push(
+        'QALQAN_LEDGER_SIGNING_KEY or QALQAN_LEDGER_SIGNING_KEY_FILE is required when QALQAN_ENV=production',
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** The URL clients should use; the wildcard listen addresses are not reachable as such. */
+export function baseUrlOf(config: Config, port: number = config.port): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+function clip(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,119 @@
+/**
+ * Who may call a route. Every route declares `config: { allow: [...] }`; a route without it stops
+ * the server at start (least privilege is checked by construction, not by review). Credentials
+ * are resolved by authenticators the modules contribute (API keys, staff tokens, OIDC, citizen
+ * sessions); the shell only enforces the declaration.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../core/errors.js';
+
+export type StaffRole = 'regulator' | 'soc' | 'auditor';
+export type Audience = 'public' | 'system' | 'operator' | 'citizen' | StaffRole;
+
+export type Principal =
+  /** An information system calling with its API key; it also acts for its operator. */
+  | {
+      readonly kind: 'system';
+      readonly systemId: string;
+      readonly operatorId: string;
+      readonly credentialId: string;
+    }
+  | { readonly kind: 'operator'; readonly operatorId: string; readonly credentialId: string }
+  | {
+      readonly kind: 'staff';
+      readonly role: StaffRole;
+      readonly subject: string;
+      readonly name: string;
+    }
+  | { readonly kind: 'citizen'; readonly pseudonym: string; readonly sessionId: string };
+
+/**
+ * Resolves the caller from the request, or returns `null` when the request carries no credential
+ * this authenticator understands. It throws `auth.unauthenticated` for a credential it recognises
+ * but rejects (revoked, expired, suspended system), so the client learns why.
+ */
+export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. `['public']` means anyone, without credentials. */
+    allow?: readonly Audience[];
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function audiencesOf(principal: Principal): readonly Audience[] {
+  switch (principal.kind) {
+    case 'system':
+      return ['system', 'operator'];
+    case 'operator':
+      return ['operator'];
+    case 'staff':
+      return [principal.role];
+    case 'citizen':
+      return ['citizen'];
+  }
+}
+
+/** The bearer token of the request, if any. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S{1,4096})\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Installs the declaration check and the per-request enforcement on `app`. */
+export function installAccessControl(
+  app: FastifyInstance,
+  authenticators: readonly Authenticator[],
+): void {
+  app.decorateRequest('principal', null);
+
+  // Checked once all onRoute hooks have run (a child context may fill in `allow` for routes a
+  // third-party plugin registers), and before the server accepts its first request.
+  const routes: { method: string; url: string; config?: { allow?: readonly Audience[] } }[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route as (typeof routes)[number]);
+  });
+  app.addHook('onReady', async () => {
+    const undeclared = routes.filter(
+      (route) => !route.config?.allow || route.config.allow.length === 0,
+    );
+    if (undeclared.length > 0) {
+      const list = undeclared.map((route) => `${String(route.method)} ${route.url}`).join(', ');
+      throw new Error(`routes do not declare who may call them (config.allow): ${list}`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const allow = request.routeOptions.config.allow;
+    // The not-found handler has no route config: let it answer 404 without asking for credentials.
+    if (!allow || allow.includes('public')) return;
+    let principal: Principal | null = null;
+    for (const authenticate of authenticators) {
+      principal = await authenticate(request);
+      if (principal) break;
+    }
+    if (!principal) {
+      throw new DomainError(
+        'auth.unauthenticated',
+        'This route needs credentials: send Authorization: Bearer <token>.',
+      );
+    }
+    const audiences = audiencesOf(principal);
+    if (!allow.some((audience) => audiences.includes(audience))) {
+      throw new DomainError('auth.forbidden', `This route is for: ${allow.join(', ')}.`);
+    }
+    request.principal = principal;
+  });
+}
+
+/** The authenticated caller of a protected route (set by the access hook). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal)
+    throw new DomainError('auth.unauthenticated', 'This route needs credentials.');
+  return request.principal;
+}

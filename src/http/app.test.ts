@@ -1,0 +1,396 @@
+import { Writable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requireIin } from '../core/identifiers.js';
+import { DomainError } from '../core/errors.js';
+import type { Authenticator } from './access.js';
+import { type App, buildApp } from './app.js';
+import { loggerOptions } from './logging.js';
+
+const config = {
+  logLevel: 'silent' as const,
+  bodyLimit: 4096,
+  trustProxy: false,
+  metricsToken: undefined,
+};
+
+/** A module-like plugin exercising validation, domain errors, crashes and roles. */
+const exampleRoutes: FastifyPluginAsync = async (app) => {
+  app.post(
+    '/v1/example/subjects',
+    {
+      config: { allow: ['public'] },
+      schema: {
+        body: Type.Object(
+          {
+            iin: Type.String({ maxLength: 12 }),
+            note: Type.Optional(Type.String({ maxLength: 20 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { iin } = request.body as { iin: string };
+      requireIin(iin, 'iin');
+      return { accepted: true };
+    },
+  );
+  app.get('/v1/example/crash', { config: { allow: ['public'] } }, async () => {
+    throw new Error('database password is hunter2');
+  });
+  app.get('/v1/example/regulator-only', { config: { allow: ['regulator'] } }, async (request) => ({
+    caller: request.principal?.kind,
+  }));
+  app.get('/v1/example/conflict', { config: { allow: ['public'] } }, async () => {
+    throw new DomainError('storage.conflict', 'Operator 42 was changed by someone else.', {
+      currentVersion: 3,
+    });
+  });
+};
+
+const staffToken: Authenticator = async (request) => {
+  const header = request.headers.authorization;
+  if (header === 'Bearer regulator-token')
+    return { kind: 'staff', role: 'regulator', subject: 'r1', name: 'Regulator' };
+  if (header === 'Bearer auditor-token')
+    return { kind: 'staff', role: 'auditor', subject: 'a1', name: 'Auditor' };
+  if (header === 'Bearer revoked-token')
+    throw new DomainError('auth.unauthenticated', 'This token was revoked.');
+  return null;
+};
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function makeApp(overrides: Partial<Parameters<typeof buildApp>[0]> = {}): Promise<App> {
+  app = await buildApp({
+    config,
+    checkReady: async () => undefined,
+    routes: [{ name: 'example', plugin: exampleRoutes }],
+    authenticators: [staffToken],
+    logger: false,
+    ...overrides,
+  });
+  await app.ready();
+  return app;
+}
+
+function expectProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json() as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, type: `urn:qalqan:problem:${code}` });
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  expect(typeof body.requestId).toBe('string');
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
+  return body;
+}
+
+describe('bad input answers RFC 9457 problem details, never a 500', () => {
+  it('unknown route', async () => {
+    const a = await makeApp();
+    const body = expectProblem(
+      await a.inject({ method: 'GET', url: '/v1/nothing-here?x=1' }),
+      404,
+      'request.not_found',
+    );
+    expect(body.detail).toBe('There is no GET /v1/nothing-here on this server.');
+    expect(body.instance).toBe('/v1/nothing-here');
+  });
+
+  it('malformed JSON', async () => {
+    const a = await makeApp();
+    const response = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"iin": "9005',
+    });
+    expectProblem(response, 400, 'request.malformed_body');
+  });
+
+  it('empty JSON body', async () => {
+    const a = await makeApp();
+    const response = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expectProblem(response, 400, 'request.malformed_body');
+  });
+
+  it('wrong content type', async () => {
+    const a = await makeApp();
+    const response = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'iin\n1',
+    });
+    expectProblem(response, 415, 'request.unsupported_media_type');
+  });
+
+  it('oversized body', async () => {
+    const a = await makeApp();
+    const response = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ iin: '900515201238', note: 'x'.repeat(10_000) }),
+    });
+    expectProblem(response, 413, 'request.body_too_large');
+  });
+
+  it('schema violations name the field', async () => {
+    const a = await makeApp();
+    const missing = expectProblem(
+      await a.inject({ method: 'POST', url: '/v1/example/subjects', payload: {} }),
+      400,
+      'request.validation',
+    );
+    expect(missing.detail).toBe('body iin is required');
+    const extra = expectProblem(
+      await a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        payload: { iin: '900515201238', admin: true },
+      }),
+      400,
+      'request.validation',
+    );
+    expect(extra.errors).toEqual([
+      { in: 'body', field: 'admin', message: 'is not an allowed property' },
+    ]);
+    const tooLong = expectProblem(
+      await a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        payload: { iin: '900515201238', note: 'y'.repeat(21) },
+      }),
+      400,
+      'request.validation',
+    );
+    expect(tooLong.detail).toContain('note');
+  });
+
+  it('an invalid IIN gets the precise reason and is not echoed', async () => {
+    const a = await makeApp();
+    const body = expectProblem(
+      await a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        payload: { iin: '900515201239' },
+      }),
+      400,
+      'core.invalid_iin',
+    );
+    expect(body).toMatchObject({
+      field: 'iin',
+      reason: 'checksum',
+      detail: 'iin: IIN check digit is 9, expected 8',
+    });
+    expect(JSON.stringify(body)).not.toContain('900515201239');
+    const ok = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      payload: { iin: '900515201238' },
+    });
+    expect(ok.json()).toEqual({ accepted: true });
+  });
+
+  it('domain errors keep their code, status and extensions', async () => {
+    const a = await makeApp();
+    const body = expectProblem(
+      await a.inject({ method: 'GET', url: '/v1/example/conflict' }),
+      409,
+      'storage.conflict',
+    );
+    expect(body).toMatchObject({
+      detail: 'Operator 42 was changed by someone else.',
+      currentVersion: 3,
+    });
+  });
+
+  it('an unexpected failure is a 500 that reveals nothing', async () => {
+    const a = await makeApp();
+    const body = expectProblem(
+      await a.inject({ method: 'GET', url: '/v1/example/crash' }),
+      500,
+      'server.internal',
+    );
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+    expect(body.detail).toContain(String(body.requestId));
+  });
+});
+
+describe('access control', () => {
+  it('refuses to start when a route does not declare who may call it', async () => {
+    const undeclared: FastifyPluginAsync = async (a) => {
+      a.get('/v1/forgotten', async () => ({}));
+    };
+    const built = await buildApp({
+      config,
+      checkReady: async () => undefined,
+      routes: [{ name: 'x', plugin: undeclared }],
+      logger: false,
+    });
+    await expect(built.ready()).rejects.toThrow(
+      'routes do not declare who may call them (config.allow): GET /v1/forgotten',
+    );
+    await built.close().catch(() => undefined);
+  });
+
+  it('401 without credentials, with a WWW-Authenticate challenge', async () => {
+    const a = await makeApp();
+    const response = await a.inject({ method: 'GET', url: '/v1/example/regulator-only' });
+    expectProblem(response, 401, 'auth.unauthenticated');
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('401 with the authenticator\u2019s reason for a rejected credential', async () => {
+    const a = await makeApp();
+    const body = expectProblem(
+      await a.inject({
+        method: 'GET',
+        url: '/v1/example/regulator-only',
+        headers: { authorization: 'Bearer revoked-token' },
+      }),
+      401,
+      'auth.unauthenticated',
+    );
+    expect(body.detail).toBe('This token was revoked.');
+  });
+
+  it('403 for an authenticated caller of the wrong role; 200 for the right one', async () => {
+    const a = await makeApp();
+    expectProblem(
+      await a.inject({
+        method: 'GET',
+        url: '/v1/example/regulator-only',
+        headers: { authorization: 'Bearer auditor-token' },
+      }),
+      403,
+      'auth.forbidden',
+    );
+    const ok = await a.inject({
+      method: 'GET',
+      url: '/v1/example/regulator-only',
+      headers: { authorization: 'Bearer regulator-token' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ caller: 'staff' });
+  });
+});
+
+describe('operations endpoints and cross-cutting behaviour', () => {
+  it('healthz, readyz and metrics answer', async () => {
+    const a = await makeApp();
+    expect((await a.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await a.inject('/readyz')).json()).toEqual({ status: 'ok' });
+    await a.inject('/healthz');
+    const metrics = await a.inject('/metrics');
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.body).toContain(
+      'qalqan_http_request_duration_seconds_count{method="GET",route="/healthz",status_code="200"}',
+    );
+    expect(metrics.body).toContain('qalqan_process_cpu_seconds_total');
+  });
+
+  it('readyz is 503 problem details when storage does not answer', async () => {
+    const a = await makeApp({
+      checkReady: async () => Promise.reject(new Error('connection refused')),
+    });
+    expectProblem(await a.inject('/readyz'), 503, 'server.unavailable');
+  });
+
+  it('metrics can require a bearer token', async () => {
+    const a = await makeApp({ config: { ...config, metricsToken: 'scrape-secret' } });
+    expectProblem(await a.inject('/metrics'), 401, 'auth.unauthenticated');
+    expectProblem(
+      await a.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong' } }),
+      401,
+      'auth.unauthenticated',
+    );
+    expect(
+      (await a.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-secret' } }))
+        .statusCode,
+    ).toBe(200);
+  });
+
+  it('keeps a well-formed caller request id and replaces a malformed one', async () => {
+    const a = await makeApp();
+    const kept = await a.inject({ url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
+    expect(kept.headers['x-request-id']).toBe('trace-123');
+    const replaced = await a.inject({
+      url: '/nope',
+      headers: { 'x-request-id': 'bad id with spaces\u0000' },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(replaced.json()).toMatchObject({ requestId: replaced.headers['x-request-id'] });
+  });
+
+  it('sends security headers', async () => {
+    const a = await makeApp();
+    const { headers } = await a.inject('/healthz');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('serves OpenAPI 3.1 generated from route schemas, and the docs UI', async () => {
+    const a = await makeApp();
+    const spec = (await a.inject('/openapi.json')).json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+    }>();
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/v1/example/subjects']),
+    );
+    expect(JSON.stringify(spec.paths['/v1/example/subjects'])).toContain('maxLength');
+    const docs = await a.inject('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('logs never carry identifiers or credentials', () => {
+  it('scrubs IIN-shaped numbers from URLs, messages and errors, and drops auth headers', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const a = await makeApp({ logger: { ...loggerOptions('info'), stream } });
+    await a.inject({
+      url: '/v1/subjects/900515201238?bin=940140000385',
+      headers: { authorization: 'Bearer regulator-token' },
+    });
+    await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      payload: { iin: '900515201239' },
+    });
+    a.log.info({ subject: '850412100405' }, 'looked up 850412100405');
+    const log = lines.join('');
+    expect(log).toContain('/v1/subjects/');
+    expect(log).not.toMatch(/(?<!\d)\d{12}(?!\d)/);
+    expect(log).not.toContain('regulator-token');
+    expect(log).toContain('[12-digit id redacted]');
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * The one Kysely `Database` interface: each module declares its own tables beside its code and
+ * they are composed here, so a store sees every table it may join but owns only its own.
+ */
+import type { SubjectTables } from '../subjects/subjects.tables.js';
+
+export interface Database extends SubjectTables {}

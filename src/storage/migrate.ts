@@ -1,0 +1,44 @@
+/**
+ * Runs the migration set (the same list on SQLite and PostgreSQL) to the latest version. Called
+ * at start and by `qalqan migrate`; safe to run concurrently because Kysely takes a lock.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './database.js';
+import { migrations } from './migrations/index.js';
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly latest: string | undefined;
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly list: Readonly<Record<string, Migration>>) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve({ ...this.list });
+  }
+}
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(migrations) });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    const cause = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new MigrationError(
+      failed ? `migration ${failed.migrationName} failed: ${cause}` : `migrations failed: ${cause}`,
+      { cause: error },
+    );
+  }
+  const names = Object.keys(migrations).sort();
+  return {
+    applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    latest: names.at(-1),
+  };
+}

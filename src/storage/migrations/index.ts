@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Names are timestamps so modules developed in parallel never collide;
+ * Kysely applies them sorted by name and refuses to start on a database that has a migration
+ * this build does not know (a newer version wrote it).
+ */
+import type { Migration } from 'kysely';
+import * as subjects from './20261125_1500_subjects.js';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '20261125_1500_subjects': subjects,
+};

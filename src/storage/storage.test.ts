@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../secrets/field-cipher.js';
+import { createPseudonymizer } from '../secrets/pseudonym.js';
+import { ensureSubject, revealIin } from '../subjects/subjects.store.js';
+import { migrateToLatest } from './migrate.js';
+import { openStorage, redactUrl, StorageError } from './storage.js';
+import { describeStorage } from './test-support/storages.js';
+
+const secrets = {
+  pseudonymOf: createPseudonymizer(randomBytes(32)),
+  fields: createFieldCipher(randomBytes(32)),
+};
+
+describeStorage('storage', (fx) => {
+  it('migrations are applied and re-running them changes nothing', async () => {
+    const report = await migrateToLatest(fx.storage.db);
+    expect(report.applied).toEqual([]);
+    expect(report.latest).toMatch(/^\d{8}_\d{4}_/);
+    await fx.storage.ping();
+  });
+
+  it('reads int8 values as numbers on both engines', async () => {
+    const { rows } = await sql<{ n: number }>`select cast(9007199254740991 as bigint) as n`.execute(
+      fx.storage.db,
+    );
+    expect(rows[0]?.n).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('keeps subjects by pseudonym with the IIN sealed, idempotently', async () => {
+    const first = await ensureSubject(
+      fx.storage.db,
+      secrets,
+      '900515201238',
+      '2026-11-25T10:00:00.000Z',
+    );
+    const again = await ensureSubject(
+      fx.storage.db,
+      secrets,
+      '900515201238',
+      '2026-11-26T10:00:00.000Z',
+    );
+    expect(first).toMatchObject({
+      created: true,
+      birthYear: 1890,
+      createdAt: '2026-11-25T10:00:00.000Z',
+    });
+    expect(again).toMatchObject({
+      created: false,
+      pseudonym: first.pseudonym,
+      createdAt: '2026-11-25T10:00:00.000Z',
+    });
+    const row = await fx.storage.db
+      .selectFrom('subjects')
+      .selectAll()
+      .where('pseudonym', '=', first.pseudonym)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('900515201238');
+    expect(await revealIin(fx.storage.db, secrets, first.pseudonym)).toBe('900515201238');
+    expect(await revealIin(fx.storage.db, secrets, 'p1_unknown')).toBeUndefined();
+  });
+
+  it('refuses an invalid IIN before touching the database', async () => {
+    await expect(ensureSubject(fx.storage.db, secrets, '900515201239')).rejects.toThrow(
+      'iin: IIN check digit is 9, expected 8',
+    );
+  });
+
+  it('concurrent registrations of one subject produce one row', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => ensureSubject(fx.storage.db, secrets, '850412100405')),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const count = await fx.storage.db
+      .selectFrom('subjects')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(2);
+  });
+});
+
+describe('opening storage', () => {
+  it('reports a corrupt SQLite file clearly', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-corrupt-'));
+    writeFileSync(path.join(dataDir, 'qalqan.db'), 'this is not a database'.repeat(200));
+    await expect(openStorage({ dataDir })).rejects.toThrow(StorageError);
+    await expect(openStorage({ dataDir })).rejects.toThrow(
+      /cannot open SQLite database .*qalqan\.db: file is not a database/,
+    );
+  });
+
+  it('reports an unreachable PostgreSQL clearly, without the password', async () => {
+    const attempt = openStorage({
+      dataDir: '/tmp',
+      databaseUrl: 'postgres://u:s3cret@127.0.0.1:1/db',
+    });
+    await expect(attempt).rejects.toThrow(
+      /cannot connect to PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/db/,
+    );
+    await expect(
+      openStorage({ dataDir: '/tmp', databaseUrl: 'postgres://u:s3cret@127.0.0.1:1/db' }),
+    ).rejects.not.toThrow(/s3cret/);
+    expect(redactUrl('postgres://a:b@h/d')).toBe('postgres://a:***@h/d');
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(
+      openStorage({ dataDir: '/tmp', databaseUrl: 'postgres://h/d', schema: 'x; drop table' }),
+    ).rejects.toThrow('must be lower-case letters');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Storage: one Kysely `Database` over two engines — better-sqlite3 embedded in the data dir (the
+ * default) or PostgreSQL when `DATABASE_URL` is set. Stores use `storage.db` and stay dialect-free;
+ * the few real differences live in `dialect-types.ts` and in the capability flags here.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The engine's own handle, for the rare hot path that must bypass the query builder. */
+export type NativeHandle =
+  | { readonly dialect: 'sqlite'; readonly sqlite: SqliteDatabase.Database }
+  | { readonly dialect: 'postgres'; readonly pool: pg.Pool };
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly native: NativeHandle;
+  /** Where the data lives, for messages: a file path or a redacted connection URL. */
+  readonly location: string;
+  /** Throws when the database cannot answer a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  readonly dataDir: string;
+  readonly databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use (created if missing); tests isolate themselves with it. */
+  readonly schema?: string | undefined;
+  /** SQLite file name inside `dataDir`, or ':memory:'. */
+  readonly sqliteFile?: string | undefined;
+  readonly poolSize?: number | undefined;
+}
+
+export class StorageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options);
+}
+
+function openSqlite(options: StorageOptions): Storage {
+  const file =
+    options.sqliteFile === ':memory:'
+      ? ':memory:'
+      : path.join(options.dataDir, options.sqliteFile ?? 'qalqan.db');
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    // FULL makes every commit durable (an fsync of the WAL). Every write here is audit-relevant
+    // and hot paths batch many rows per transaction, so the cost is paid once per batch.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('integrity_check(1)');
+  } catch (error) {
+    throw new StorageError(`cannot open SQLite database ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    native: { dialect: 'sqlite', sqlite },
+    location: file,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string, options: StorageOptions): Promise<Storage> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StorageError(
+      `PostgreSQL schema name '${schema}' must be lower-case letters, digits and _`,
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    types: { getTypeParser: typeParserFor },
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client that loses its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const location = redactUrl(databaseUrl);
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new StorageError(
+      `cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    native: { dialect: 'postgres', pool },
+    location,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+const INT8_OID = 20;
+
+/**
+ * int8 (`bigint`, `bigserial`, `count(*)`) as a JS number, as better-sqlite3 returns it, so rows
+ * read the same on both engines. Ledger indexes and counters stay far below 2^53; a value that
+ * does not fit fails loudly instead of silently losing precision.
+ */
+function typeParserFor(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID) {
+    return (value: string) => {
+      const parsed = Number(value);
+      if (!Number.isSafeInteger(parsed)) throw new StorageError(`int8 value ${value} exceeds 2^53`);
+      return parsed;
+    };
+  }
+  return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+/** Hides the password of a connection URL so it can be printed. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
