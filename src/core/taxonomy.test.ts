@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { countryName, DEFAULT_TAXONOMY, indexTaxonomy, ISO_COUNTRIES } from './taxonomy.js';
+
+const index = indexTaxonomy();
+
+describe('default taxonomy (DOMAIN.md §3)', () => {
+  it('ships the fifteen data categories with the special ones marked', () => {
+    expect(DEFAULT_TAXONOMY.categories.map((c) => c.code)).toEqual([
+      'identity',
+      'contact',
+      'document',
+      'address',
+      'financial',
+      'health',
+      'biometric',
+      'genetic',
+      'location',
+      'telematics',
+      'education',
+      'employment',
+      'social',
+      'criminal',
+      'online',
+    ]);
+    expect(DEFAULT_TAXONOMY.categories.filter((c) => c.special).map((c) => c.code)).toEqual([
+      'health',
+      'biometric',
+      'genetic',
+      'criminal',
+    ]);
+  });
+
+  it('keeps special categories, location and telematics in the country', () => {
+    const staying = DEFAULT_TAXONOMY.categories.filter((c) => c.staysInCountry).map((c) => c.code);
+    expect(staying.sort()).toEqual([
+      'biometric',
+      'criminal',
+      'genetic',
+      'health',
+      'location',
+      'telematics',
+    ]);
+  });
+
+  it('ships the eight legal bases; law, court order, public task and regime need a reference', () => {
+    expect(DEFAULT_TAXONOMY.legalBases.map((b) => b.code)).toEqual([
+      'consent',
+      'law',
+      'contract',
+      'vital-interest',
+      'court-order',
+      'public-task',
+      'statistics-depersonalised',
+      'regime',
+    ]);
+    expect(
+      DEFAULT_TAXONOMY.legalBases.filter((b) => b.requiresReference).map((b) => b.code),
+    ).toEqual(['law', 'court-order', 'public-task', 'regime']);
+  });
+
+  it('every purpose is hierarchical and refers only to known categories and bases', () => {
+    const codes = new Set<string>();
+    for (const purpose of DEFAULT_TAXONOMY.purposes) {
+      expect(purpose.code).toMatch(/^[a-z]+(-[a-z]+)*(\.[a-z]+(-[a-z]+)*)?$/);
+      expect(codes.has(purpose.code)).toBe(false);
+      codes.add(purpose.code);
+      expect(index.requireCategories(purpose.categories, 'categories')).toEqual(purpose.categories);
+      for (const basis of purpose.legalBases) expect(index.legalBasis(basis)).toBeDefined();
+      expect(purpose.categories.length).toBeGreaterThan(0);
+      expect(purpose.legalBases.length).toBeGreaterThan(0);
+    }
+    expect(index.purpose('marketing')?.legalBases).toEqual(['consent']);
+    expect(index.purpose('finance.credit-scoring')?.legalBases).toEqual(['consent']);
+  });
+
+  it('labels everything a person sees in Kazakh, Russian and English', () => {
+    const all = [
+      ...DEFAULT_TAXONOMY.categories,
+      ...DEFAULT_TAXONOMY.legalBases,
+      ...DEFAULT_TAXONOMY.purposes,
+    ];
+    for (const item of all) {
+      expect(item.labels.en).toMatch(/^[A-Z]/);
+      expect(item.labels.ru).toMatch(/^[А-ЯЁ]/);
+      expect(item.labels.kk).toMatch(/^[А-ЯЁӘҒҚҢӨҰҮҺІ]/);
+    }
+  });
+
+  it('knows the 249 ISO 3166-1 alpha-2 countries, and every adequate one is among them', () => {
+    expect(ISO_COUNTRIES.size).toBe(249);
+    for (const code of DEFAULT_TAXONOMY.adequateCountries)
+      expect(ISO_COUNTRIES.has(code)).toBe(true);
+    expect(index.isAdequate('DE')).toBe(true);
+    expect(index.isAdequate('CN')).toBe(false);
+    expect(countryName('KZ', 'ru')).toBe('Казахстан');
+    expect(countryName('DE', 'en')).toBe('Germany');
+  });
+});
+
+describe('taxonomy validators name the field and the unknown code', () => {
+  it('categories', () => {
+    expect(() => index.requireCategories(['health', 'dna', 'mood'], 'dataCategories')).toThrow(
+      "dataCategories: unknown data categories 'dna', 'mood'",
+    );
+  });
+  it('purposes', () => {
+    expect(() => index.requirePurposes(['marketing', 'spying'], 'purposes')).toThrow(
+      "purposes: unknown purpose 'spying'",
+    );
+  });
+  it('legal basis', () => {
+    expect(() => index.requireLegalBasis('because', 'legalBasis')).toThrow(
+      "legalBasis: unknown legal basis 'because'",
+    );
+  });
+  it('countries', () => {
+    expect(index.requireCountry('KZ', 'country')).toBe('KZ');
+    expect(() => index.requireCountry('XX', 'hosting.country')).toThrow(
+      "hosting.country: 'XX' is not an ISO 3166-1 alpha-2 country code",
+    );
+    expect(() => index.requireCountry('kz', 'hosting.country')).toThrow('not an ISO 3166-1');
+  });
+});
