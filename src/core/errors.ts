@@ -24,6 +24,10 @@ export const ERROR_CATALOGUE = {
   'core.unknown_category': { status: 400, title: 'Unknown data category' },
   'core.unknown_legal_basis': { status: 400, title: 'Unknown legal basis' },
   'core.unknown_country': { status: 400, title: 'Unknown country code' },
+  // scan
+  'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
+  'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },
+  'scan.invalid_option': { status: 400, title: 'Invalid scan option' },
   // storage
   'storage.conflict': { status: 409, title: 'The record was changed by someone else' },
   'storage.precondition_required': { status: 428, title: 'A version precondition is required' },

@@ -1,0 +1,133 @@
+import { isIPv6 } from 'node:net';
+import type { Candidate } from '../types.js';
+import { contextMatcher } from './context.js';
+import type { Detector } from './detector.js';
+import { isWordAt, isWordBefore } from './text-utils.js';
+
+/**
+ * E-mail addresses and IP addresses. Both are found from a cheap anchor (`@`, a dot between
+ * digits, a colon) and grown outwards by hand: a regex that starts with `[\w.+-]+` retries at
+ * every letter of a gigabyte of prose, which is where naive scanners spend their time.
+ */
+export const EMAIL_SCORE = 0.9;
+export const IP_BASE_SCORE = 0.6;
+
+function isLocalChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    ((c | 32) >= 97 && (c | 32) <= 122) ||
+    c === 46 ||
+    c === 95 ||
+    c === 37 ||
+    c === 43 ||
+    c === 45
+  );
+}
+function isDomainChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 46 || c === 45;
+}
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
+function findEmails(text: string, out: Candidate[]): void {
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let s = at;
+    while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
+    while (s < at && text.charCodeAt(s) === 46) s++; // a local part does not start with a dot
+    if (s === at || isWordBefore(text, s)) continue;
+    let e = at + 1;
+    while (e < text.length && e - at < 254 && isDomainChar(text.charCodeAt(e))) e++;
+    while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--; // trailing «.» ends a sentence
+    const domain = text.slice(at + 1, e);
+    const dot = domain.lastIndexOf('.');
+    if (dot <= 0 || !/^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1)) || domain.includes('..'))
+      continue;
+    if (isWordAt(text, e)) continue;
+    out.push({ type: 'email', start: s, end: e, score: EMAIL_SCORE, validated: false });
+  }
+}
+
+const IPV4 = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+
+function findIpv4(text: string, out: Candidate[]): void {
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+    const after = end < text.length ? text.charCodeAt(end) : 0;
+    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
+    // «1.2.3.4.5» is a version or an outline number, not an address.
+    if (isWordBefore(text, start) || before === 46 || isWordAt(text, end)) continue;
+    if (after === 46 && next >= 48 && next <= 57) continue;
+    if (!m[0].split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0')))
+      continue;
+    out.push({ type: 'ip', start, end, score: IP_BASE_SCORE, validated: false, subtype: 'v4' });
+  }
+}
+
+function findIpv6(text: string, out: Candidate[]): void {
+  let resumeAt = 0;
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    if (colon < resumeAt) continue;
+    const nextCode = colon + 1 < text.length ? text.charCodeAt(colon + 1) : 0;
+    if (!isHex(nextCode) && nextCode !== 58) continue;
+    let s = colon;
+    while (
+      s > 0 &&
+      colon - s < 40 &&
+      (isHex(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 58)
+    )
+      s--;
+    let e = colon + 1;
+    while (
+      e < text.length &&
+      e - s < 45 &&
+      (isHex(text.charCodeAt(e)) || text.charCodeAt(e) === 58 || text.charCodeAt(e) === 46)
+    )
+      e++;
+    while (e > colon && text.charCodeAt(e - 1) === 46) e--;
+    resumeAt = e;
+    const value = text.slice(s, e);
+    if (isWordBefore(text, s) || isWordAt(text, e) || !isIPv6(value)) continue;
+    const groups = value.split(':').filter((g) => g.length > 0);
+    if (groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
+    out.push({
+      type: 'ip',
+      start: s,
+      end: e,
+      score: IP_BASE_SCORE,
+      validated: false,
+      subtype: 'v6',
+    });
+  }
+}
+
+/**
+ * @example
+ * const out: Candidate[] = [];
+ * networkDetector.find('пишите на aigerim.n@mail.kz, IP 10.2.3.4', out); // email and ip
+ */
+export const networkDetector: Detector = {
+  types: ['email', 'ip'],
+  context: {
+    email: contextMatcher(['почт', 'email', 'e-mail', 'mail', 'пошта', 'электрон']),
+    ip: contextMatcher([
+      'ip',
+      'айпи',
+      'адрес',
+      'address',
+      'host',
+      'хост',
+      'сервер',
+      'server',
+      'last_ip',
+    ]),
+  },
+  find(text: string, out: Candidate[]): void {
+    findEmails(text, out);
+    findIpv4(text, out);
+    findIpv6(text, out);
+  },
+};

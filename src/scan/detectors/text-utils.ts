@@ -1,0 +1,106 @@
+/**
+ * Character helpers shared by the detectors, over byte strings (see `bytes.ts`). JavaScript's
+ * `\b` treats Cyrillic and Kazakh letters as non-word characters, so every boundary here is
+ * Unicode-aware (DOMAIN.md §1): a match may not touch a letter or a digit of any script. The
+ * ASCII and Cyrillic fast paths matter because boundary checks run for every candidate.
+ */
+import { codePointAtByte, codePointBeforeByte } from '../bytes.js';
+
+const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
+
+function isWordCodePoint(cp: number): boolean {
+  if (cp < 0) return false;
+  if (cp < 0x80) return (cp >= 48 && cp <= 57) || ((cp | 32) >= 97 && (cp | 32) <= 122);
+  // Cyrillic and Cyrillic Supplement (Kazakh letters live in both): letters except a few signs.
+  if (cp >= 0x400 && cp <= 0x52f) return cp < 0x482 || cp > 0x489;
+  return LETTER_OR_NUMBER.test(String.fromCodePoint(cp));
+}
+
+function isAsciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+}
+
+/** Is there a letter or digit (any script) ending just before byte `index`? */
+export function isWordBefore(text: string, index: number): boolean {
+  if (index <= 0) return false;
+  const c = text.charCodeAt(index - 1);
+  if (c < 0x80) return isAsciiWord(c);
+  return isWordCodePoint(codePointBeforeByte(text, index));
+}
+
+/** Is there a letter or digit (any script) starting at byte `index`? */
+export function isWordAt(text: string, index: number): boolean {
+  if (index >= text.length) return false;
+  const c = text.charCodeAt(index);
+  if (c < 0x80) return isAsciiWord(c);
+  return isWordCodePoint(codePointAtByte(text, index));
+}
+
+/** True when `text[start, end)` touches no letter or digit on either side. */
+export function isBounded(text: string, start: number, end: number): boolean {
+  return !isWordBefore(text, start) && !isWordAt(text, end);
+}
+
+export function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The ASCII digits of `value`, separators dropped. */
+export function digitsOf(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) out += value[i];
+  }
+  return out;
+}
+
+/** Luhn (ISO/IEC 7812) over a string of ASCII digits. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/**
+ * Cyrillic capitals that look like Latin ones. People type plates and codes on Russian keyboards,
+ * so the plate and ICD-10 detectors accept these and map them before validating (DOMAIN.md §1).
+ */
+export const CYRILLIC_LOOKALIKES: Readonly<Record<string, string>> = {
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  У: 'Y',
+  Х: 'X',
+};
+
+/**
+ * A byte-string regex fragment for one Latin capital or a Cyrillic look-alike capital (all of
+ * which are `\xD0` + one byte in UTF-8).
+ */
+export const LATIN_OR_LOOKALIKE_CAPITAL = `(?:[A-Z]|\\xD0[${Object.keys(CYRILLIC_LOOKALIKES)
+  .map((ch) => `\\x${((ch.codePointAt(0)! & 63) | 0x80).toString(16).toUpperCase()}`)
+  .join('')}])`;
+
+/** Maps Cyrillic look-alike letters of a decoded string to Latin. */
+export function toLatinLookalikes(value: string): string {
+  let out = '';
+  for (const ch of value) out += CYRILLIC_LOOKALIKES[ch] ?? ch;
+  return out;
+}

@@ -1,0 +1,94 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { toLatinLookalikes } from './detectors/text-utils.js';
+import type { PiiType } from './types.js';
+
+function isAlnumCode(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    ((c | 32) >= 97 && (c | 32) <= 122) ||
+    (c >= 0x400 && c <= 0x52f) ||
+    (c >= 0xc0 && c <= 0x24f)
+  );
+}
+
+/**
+ * Masks a value for display: keeps the first characters that say what it is (`9005` of an IIN
+ * is a birth month, shared by many people) and replaces every other letter or digit by `*`.
+ * Separators stay, so the masked value has the same length as the original: that lets the
+ * redactor rewrite a file in place and keeps CSV columns and WhatsApp lines aligned.
+ *
+ * @example
+ * maskValue('iin', '900515201238'); // '9005********'
+ * maskValue('phone', '+7 701 123 45 67'); // '+7 701 *** ** **'
+ * maskValue('email', 'aigerim@mail.kz'); // 'a******@mail.kz'
+ */
+export function maskValue(type: PiiType, value: string): string {
+  if (type === 'email') {
+    const at = value.indexOf('@');
+    return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
+  }
+  let alnum = 0;
+  for (let i = 0; i < value.length; i++) if (isAlnumCode(value.charCodeAt(i))) alnum++;
+  const keep = alnum >= 12 ? 4 : Math.floor(alnum / 3);
+  let seen = 0;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (isAlnumCode(c) && seen++ >= keep) out += '*';
+    else out += value[i];
+  }
+  return out;
+}
+
+/** The canonical form of a value, so that differently written equal values hash equally. */
+export function normaliseValue(type: PiiType, value: string): string {
+  switch (type) {
+    case 'phone': {
+      const digits = value.replace(/\D/g, '');
+      return digits.startsWith('8') ? `7${digits.slice(1)}` : digits;
+    }
+    case 'iin':
+    case 'bin':
+    case 'card':
+    case 'id-card':
+      return value.replace(/\D/g, '');
+    case 'iban':
+    case 'vin':
+    case 'mrz':
+      return value.replace(/[\s-]/g, '').toUpperCase();
+    case 'passport':
+    case 'plate':
+      return toLatinLookalikes(value.toUpperCase()).replace(/\s/g, '');
+    case 'email':
+    case 'ip':
+    case 'health':
+      return value.trim().toLowerCase();
+  }
+}
+
+/** Computes keyed hashes of values. */
+export interface ValueHasher {
+  hash(type: PiiType, value: string): string;
+}
+
+/**
+ * A keyed hash (HMAC-SHA-256, truncated to 128 bits, hex) of the normalised value. Keyed, not a
+ * bare SHA-256, because the IIN space is small (a birth date and a serial): an unkeyed hash of
+ * an IIN can be reversed by enumerating it. Without a key each run draws a random one, so
+ * hashes correlate within one report but not across runs.
+ *
+ * @example
+ * const hasher = createValueHasher('team-secret');
+ * hasher.hash('phone', '+7 701 123 45 67') === hasher.hash('phone', '87011234567'); // true
+ */
+export function createValueHasher(key?: string | Uint8Array): ValueHasher {
+  const secret = key === undefined || key.length === 0 ? randomBytes(32) : key;
+  return {
+    hash(type: PiiType, value: string): string {
+      return createHmac('sha256', secret)
+        .update(`${type}:${normaliseValue(type, value)}`)
+        .digest('hex')
+        .slice(0, 32);
+    },
+  };
+}

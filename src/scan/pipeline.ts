@@ -1,0 +1,94 @@
+import { fromByteString, toByteString } from './bytes.js';
+import type { Engine } from './engine.js';
+import { maskValue, type ValueHasher } from './mask.js';
+import type { Locate, Mask, ReaderContext, ScanUnitOptions, Unit } from './readers/unit.js';
+import { CATEGORY_OF, type Candidate, type Finding, type FindingLocation } from './types.js';
+
+/** Receives findings in source order, with what the report needs to judge worst cases. */
+export interface FindingSink {
+  finding(finding: Finding, meta: FindingMeta): void;
+}
+
+export interface FindingMeta {
+  /** Findings with the same group (a message, a CSV record) are "together"; `null`: judge by distance. */
+  readonly group: string | null;
+  /** Source byte offset of the finding. */
+  readonly offset: number;
+}
+
+/** Turns a scored candidate into a finding: masked value, keyed hash, location. Never the value. */
+export function buildFinding(
+  candidate: Candidate,
+  text: string,
+  hasher: ValueHasher,
+  location: FindingLocation,
+): Finding {
+  const value = fromByteString(text.slice(candidate.start, candidate.end));
+  return {
+    type: candidate.type,
+    category: CATEGORY_OF[candidate.type],
+    ...(candidate.subtype !== undefined ? { subtype: candidate.subtype } : {}),
+    score: Math.round(candidate.score * 100) / 100,
+    validated: candidate.validated,
+    masked: maskValue(candidate.type, value),
+    hash: hasher.hash(candidate.type, value),
+    location,
+  };
+}
+
+/**
+ * Health words are indicators, not values: a redacted chat keeps «диагноз» and loses the IIN next
+ * to it, which is what makes it safe to share. ICD-10 codes are masked (they are the diagnosis).
+ */
+export function isRedactable(candidate: Candidate): boolean {
+  return !(candidate.type === 'health' && candidate.subtype === 'term');
+}
+
+export interface ScanContextParams {
+  readonly engine: Engine;
+  readonly hasher: ValueHasher;
+  /** The path (or label) findings are attributed to. */
+  readonly source: string;
+  readonly sink: FindingSink;
+  /** Receives redaction edits when a redacted copy is being written. */
+  readonly redact?: (start: number, end: number, bytes: string) => void;
+}
+
+/** The context readers scan through: detection, masking, hashing, redaction, grouping. */
+export function createScanContext(params: ScanContextParams): ReaderContext {
+  const { engine, hasher, source, sink } = params;
+  const redact = params.redact ?? (() => undefined);
+  let unitSeq = 0;
+  return {
+    redact,
+    scan(unit: Unit, locate: Locate, options: ScanUnitOptions = {}): void {
+      unitSeq++;
+      const candidates = engine.detect(unit.text, unit.prefixLength);
+      if (candidates.length === 0) return;
+      const masks: Mask[] = [];
+      for (const c of candidates) {
+        if (c.start >= unit.limit) continue;
+        const offset = unit.toSource(c.start);
+        if (offset < 0) continue;
+        const where = locate(c.start);
+        const finding = buildFinding(c, unit.text, hasher, { source, ...where, offset });
+        if (isRedactable(c)) {
+          const masked = toByteString(finding.masked);
+          if (options.redactUnit !== undefined) masks.push({ start: c.start, end: c.end, masked });
+          else redact(offset, unit.toSource(c.end), masked);
+        }
+        if (options.accept !== undefined && !options.accept(c.type, finding.hash)) continue;
+        const group =
+          where.messageId !== undefined
+            ? `m:${where.chat ?? ''}:${where.messageId}`
+            : where.row !== undefined
+              ? `r:${where.row}`
+              : unit.proximity === 'unit'
+                ? `u:${unitSeq}`
+                : null;
+        sink.finding(finding, { group, offset });
+      }
+      if (masks.length > 0) options.redactUnit?.(masks);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import { createReadStream, openSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { DomainError } from '../core/errors.js';
+import type { Engine } from './engine.js';
+import type { ValueHasher } from './mask.js';
+import { createScanContext, type FindingSink } from './pipeline.js';
+import { createCsvReader, sniffDelimiter } from './readers/csv.js';
+import {
+  looksBinary,
+  sniffFormat,
+  type ConcreteFormat,
+  type InputFormat,
+} from './readers/format.js';
+import { createJsonReader } from './readers/json.js';
+import { createTextReader } from './readers/text.js';
+import type { Reader, ReaderContext } from './readers/unit.js';
+import { createWhatsAppReader } from './readers/whatsapp.js';
+import { RedactingWriter } from './redact.js';
+
+/** Read size: large enough for the scanner's windows, small enough to keep memory flat. */
+const READ_CHUNK = 1 << 20;
+
+export interface FileScanOptions {
+  readonly engine: Engine;
+  readonly hasher: ValueHasher;
+  readonly sink: FindingSink;
+  readonly inputFormat: InputFormat;
+  /** Where to write the redacted copy, or undefined for none. */
+  readonly redactTo?: string;
+  /** Called after each chunk with the number of bytes read. */
+  readonly onProgress?: (bytes: number) => void;
+  /** Awaited after each chunk: lets the report's output drain so memory stays flat. */
+  readonly afterChunk?: () => Promise<void>;
+}
+
+export interface FileScanResult {
+  readonly path: string;
+  readonly format: ConcreteFormat | 'binary';
+  readonly bytes: number;
+  readonly redactedTo?: string;
+}
+
+function createReader(format: ConcreteFormat, ctx: ReaderContext, head: string): Reader {
+  switch (format) {
+    case 'text':
+      return createTextReader(ctx);
+    case 'csv':
+      return createCsvReader(ctx, sniffDelimiter(head.slice(0, head.indexOf('\n') >>> 0)));
+    case 'tsv':
+      return createCsvReader(ctx, '\t');
+    case 'json':
+      return createJsonReader(ctx, { telegram: false });
+    case 'telegram':
+      return createJsonReader(ctx, { telegram: true });
+    case 'whatsapp':
+      return createWhatsAppReader(ctx);
+  }
+}
+
+/**
+ * Scans one file in streaming fashion: memory stays flat whatever its size (1 MiB reads, readers
+ * that keep at most a window or a record). Binary files are skipped (their result says so).
+ */
+export async function scanFile(path: string, options: FileScanOptions): Promise<FileScanResult> {
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  let reader: Reader | null = null;
+  let redactor: RedactingWriter | null = null;
+  let fd = -1;
+  let format: ConcreteFormat | 'binary' = 'text';
+  let bytes = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = chunk.toString('latin1');
+      if (reader === null) {
+        if (looksBinary(text.slice(0, 8192))) {
+          format = 'binary';
+          break;
+        }
+        format =
+          options.inputFormat === 'auto'
+            ? sniffFormat(path, text.slice(0, 65536))
+            : options.inputFormat;
+        if (options.redactTo !== undefined) {
+          fd = openSync(options.redactTo, 'w');
+          redactor = new RedactingWriter(fd);
+        }
+        const writer = redactor;
+        const ctx = createScanContext({
+          engine: options.engine,
+          hasher: options.hasher,
+          source: path,
+          sink: options.sink,
+          ...(writer !== null
+            ? { redact: (s: number, e: number, b: string) => writer.edit(s, e, b) }
+            : {}),
+        });
+        reader = createReader(format, ctx, text);
+      }
+      redactor?.append(text);
+      reader.push(text);
+      redactor?.flush(reader.settled());
+      bytes += chunk.length;
+      options.onProgress?.(chunk.length);
+      if (options.afterChunk !== undefined) await options.afterChunk();
+    }
+    if (reader === null && format !== 'binary') {
+      // An empty file: nothing to scan, but a redacted copy is still expected.
+      if (options.redactTo !== undefined) closeSync(openSync(options.redactTo, 'w'));
+    }
+    reader?.end();
+    redactor?.finish();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new DomainError(error.code, `${path}: ${error.detail}`);
+    }
+    throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+  } finally {
+    stream.destroy();
+    if (fd >= 0) closeSync(fd);
+  }
+  return {
+    path,
+    format,
+    bytes,
+    ...(options.redactTo !== undefined && format !== 'binary'
+      ? { redactedTo: options.redactTo }
+      : {}),
+  };
+}
+
+/** A one-line reason for an I/O failure, without a stack. */
+export function describeIoError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Expands the paths given on the command line: files as they are, directories recursively
+ * (sorted, hidden entries skipped). A path that does not exist is an error before any scanning.
+ */
+export function expandPaths(paths: readonly string[]): { files: string[]; totalBytes: number } {
+  const files: string[] = [];
+  let totalBytes = 0;
+  const visit = (path: string, explicit: boolean) => {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+    }
+    if (stat.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = readdirSync(path).sort();
+      } catch (error) {
+        throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+      }
+      for (const entry of entries) if (!entry.startsWith('.')) visit(join(path, entry), false);
+    } else if (stat.isFile() && (explicit || !isRedactedCopy(path))) {
+      files.push(path);
+      totalBytes += stat.size;
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return { files, totalBytes };
+}
+
+/** `chat.redacted.json` for `chat.json`, in `dir` when given, else beside the input. */
+export function redactedPath(path: string, dir?: string): string {
+  const ext = extname(path);
+  const name = `${basename(path, ext)}.redacted${ext}`;
+  return join(dir ?? dirname(path), name);
+}
+
+function isRedactedCopy(path: string): boolean {
+  return basename(path, extname(path)).endsWith('.redacted');
+}
