@@ -32,6 +32,17 @@ export const ERROR_CATALOGUE = {
   'storage.conflict': { status: 409, title: 'The record was changed by someone else' },
   'storage.precondition_required': { status: 428, title: 'A version precondition is required' },
   'storage.precondition_failed': { status: 412, title: 'The record version does not match' },
+  // ledger
+  'ledger.invalid_entry': { status: 400, title: 'The ledger entry is not valid' },
+  'ledger.index_out_of_range': { status: 400, title: 'The entry index is not in that tree' },
+  'ledger.size_beyond_tree': { status: 400, title: 'The tree size is larger than the ledger' },
+  'ledger.bad_proof_range': { status: 400, title: 'The consistency proof range is not valid' },
+  'ledger.bad_tile_path': { status: 400, title: 'The tile path is malformed' },
+  'ledger.tile_not_found': { status: 404, title: 'The ledger has no such tile' },
+  'ledger.record_not_found': { status: 404, title: 'No such ledger record' },
+  'ledger.unavailable': { status: 503, title: 'The ledger cannot append right now' },
+  'ledger.overloaded': { status: 503, title: 'The ledger queue is full' },
+  'ledger.corrupt': { status: 500, title: 'The ledger storage failed its integrity check' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

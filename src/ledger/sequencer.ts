@@ -1,0 +1,276 @@
+/**
+ * The sequencer: queues entries, gives them indexes in batches (flush at `maxEntries` queued or
+ * `maxDelayMs` after the first one queued), writes each batch — entries, private records, changed
+ * tiles and the new signed checkpoint — in one durable transaction, and only then answers the
+ * waiting callers. One commit is in flight at a time; entries queued meanwhile form the next batch
+ * (group commit: one fsync for many appends).
+ *
+ * On a failed commit nobody is told "appended" unless the stored log proves it: the sequencer
+ * re-reads the latest checkpoint; if the batch's checkpoint is there the batch did commit (the
+ * acknowledgement was lost, not the write) and the callers get their indexes, otherwise they get
+ * an error and the in-memory tree stays at the stored size.
+ */
+import { DomainError } from '../core/errors.js';
+import { type SignedCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
+import type { NoteSigner } from './checkpoint/note.js';
+import {
+  type LedgerStore,
+  type LedgerWriter,
+  LedgerConflictError,
+  type PrivateRecord,
+} from './store/ledger-store.js';
+import { type Hash, hashesEqual } from './tree/hash.js';
+import { TILE_WIDTH } from './tree/tiles.js';
+import type { TreeBuilder } from './tree/tree-builder.js';
+
+export interface BatchOptions {
+  /** Flush as soon as this many entries are queued (and cap a batch at it). Default 256. */
+  readonly maxEntries: number;
+  /** Flush this long after the first entry was queued, if the batch is not full by then. Default 10. */
+  readonly maxDelayMs: number;
+  /** Refuse appends (503) beyond this many queued entries instead of growing without bound. */
+  readonly maxQueue: number;
+}
+
+export const DEFAULT_BATCH: BatchOptions = { maxEntries: 256, maxDelayMs: 10, maxQueue: 100_000 };
+
+/** The committed state the readers see; replaced (never mutated) after each commit. */
+export interface CommittedView {
+  readonly tree: TreeBuilder;
+  readonly checkpoint: SignedCheckpoint;
+  /** Entries of the right-edge (partial) entry bundle, for serving it without a read. */
+  readonly tail: readonly Uint8Array[];
+}
+
+export interface SequencedEntry {
+  readonly entry: Uint8Array;
+  readonly leaf: Hash;
+  readonly type: string;
+  readonly salt: Uint8Array;
+  /** Canonical JSON of the private record. */
+  readonly record: string;
+}
+
+export interface Sequenced {
+  readonly index: number;
+  /** Size of the first checkpoint that includes the entry. */
+  readonly treeSize: number;
+}
+
+interface Waiter {
+  readonly item: SequencedEntry;
+  resolve(result: Sequenced): void;
+  reject(error: Error): void;
+}
+
+export interface SequencerDeps {
+  readonly store: LedgerStore;
+  readonly writer: LedgerWriter;
+  readonly signer: NoteSigner;
+  readonly clock: () => Date;
+  readonly batch: BatchOptions;
+  readonly initial: CommittedView;
+  /** Receives every committed view (the ledger's readers switch to it). */
+  readonly onCommit: (view: CommittedView) => void;
+  /** Receives failures worth a log line (the callers get a DomainError without internals). */
+  readonly onError: (error: unknown, context: string) => void;
+  /**
+   * Called once when the sequencer stops for good because storage no longer matches it (another
+   * writer, a lost lock). It refuses appends from then on; the owner may start a fresh one.
+   */
+  readonly onStopped: (reason: DomainError) => void;
+}
+
+export interface Sequencer {
+  enqueue(item: SequencedEntry): Promise<Sequenced>;
+  /** Commits what is queued, releases the writer, then stops; later appends are refused. */
+  close(): Promise<void>;
+}
+
+const unavailable = (why: string) => new DomainError('ledger.unavailable', why);
+
+export function createSequencer(deps: SequencerDeps): Sequencer {
+  const { batch, signer } = deps;
+  let view = deps.initial;
+  let writer = deps.writer;
+  let queue: Waiter[] = [];
+  let firstQueuedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  /**
+   * Set when the stored log cannot be trusted to match memory; appends fail meanwhile. A
+   * transient failure (storage unreachable) clears once storage answers and still matches.
+   */
+  let broken: DomainError | undefined;
+  let transient = false;
+  let closed = false;
+
+  function schedule(): void {
+    if (inFlight || queue.length === 0) return;
+    const waited = Date.now() - firstQueuedAt;
+    if (queue.length >= batch.maxEntries || waited >= batch.maxDelayMs) {
+      clearTimeout(timer);
+      timer = undefined;
+      inFlight = flush().finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+    } else if (!timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        schedule();
+      }, batch.maxDelayMs - waited);
+    }
+  }
+
+  async function flush(): Promise<void> {
+    const waiters = queue.slice(0, batch.maxEntries);
+    queue = queue.slice(waiters.length);
+    firstQueuedAt = Date.now();
+    if (broken) await recover();
+    if (broken) {
+      for (const w of waiters) w.reject(broken);
+      return;
+    }
+    const tree = view.tree.clone();
+    const previousSize = tree.size;
+    const entries: Uint8Array[] = [];
+    const records: PrivateRecord[] = [];
+    for (const { item } of waiters) {
+      records.push({ index: tree.size, type: item.type, salt: item.salt, record: item.record });
+      tree.append(item.leaf);
+      entries.push(item.entry);
+    }
+    const tiles = tree.takeChanges();
+    const checkpoint = signCheckpoint(
+      { origin: signer.name, size: tree.size, root: tree.root() },
+      signer,
+    );
+    const next: CommittedView = { tree, checkpoint, tail: tailAfter(view, previousSize, entries) };
+    try {
+      await writer.commit({
+        previousSize,
+        entries,
+        records,
+        tiles,
+        checkpoint: {
+          size: checkpoint.size,
+          root: checkpoint.root,
+          note: checkpoint.note,
+          createdAt: deps.clock().toISOString(),
+        },
+      });
+    } catch (error) {
+      deps.onError(
+        error,
+        `ledger commit of ${entries.length} entries at index ${previousSize} failed`,
+      );
+      const committed = await committedAnyway(next.checkpoint, error);
+      if (!committed) {
+        const reason =
+          broken ??
+          unavailable('The ledger could not store the entry; it was not appended. Retry later.');
+        for (const w of waiters) w.reject(reason);
+        return;
+      }
+    }
+    view = next;
+    deps.onCommit(next);
+    waiters.forEach((w, i) => w.resolve({ index: previousSize + i, treeSize: checkpoint.size }));
+  }
+
+  function stop(why: string): void {
+    broken = unavailable(why);
+    transient = false;
+    deps.onStopped(broken);
+  }
+
+  /** After a failed commit: did the batch reach storage? Marks the sequencer broken if unknown. */
+  async function committedAnyway(expected: SignedCheckpoint, error: unknown): Promise<boolean> {
+    transient = false;
+    if (error instanceof LedgerConflictError) {
+      stop('Another process is writing to this ledger; this instance stopped appending.');
+      return false;
+    }
+    try {
+      const latest = await deps.store.latestCheckpoint();
+      if (latest?.size === expected.size && hashesEqual(latest.root, expected.root)) return true;
+      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root))
+        return false;
+      stop('The stored ledger changed underneath this instance; it stopped appending.');
+    } catch (readError) {
+      deps.onError(readError, 'ledger storage unreadable after a failed commit');
+      broken = unavailable(
+        'The ledger storage is unavailable; appends will resume when it answers.',
+      );
+      transient = true;
+    }
+    return false;
+  }
+
+  /**
+   * Clears a transient failure once storage answers again and still matches memory. The writer is
+   * reopened: on PostgreSQL its session (and advisory lock) may have died with the connection.
+   */
+  async function recover(): Promise<void> {
+    if (!broken || !transient) return;
+    try {
+      await writer.release().catch(() => undefined);
+      const reopened = await deps.store.openWriter();
+      if (!reopened) {
+        stop('Another instance took over sequencing this ledger; this one stopped appending.');
+        return;
+      }
+      writer = reopened;
+      const latest = await deps.store.latestCheckpoint();
+      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root)) {
+        broken = undefined;
+        transient = false;
+      } else {
+        stop(
+          'The stored ledger changed while storage was unavailable; this instance stopped appending.',
+        );
+      }
+    } catch (error) {
+      deps.onError(error, 'ledger storage still unavailable');
+    }
+  }
+
+  return {
+    enqueue(item) {
+      if (closed) return Promise.reject(unavailable('The ledger is shutting down.'));
+      if (queue.length >= batch.maxQueue) {
+        return Promise.reject(
+          new DomainError(
+            'ledger.overloaded',
+            `The ledger has ${queue.length} entries waiting; retry shortly.`,
+          ),
+        );
+      }
+      return new Promise<Sequenced>((resolve, reject) => {
+        if (queue.length === 0) firstQueuedAt = Date.now();
+        queue.push({ item, resolve, reject });
+        schedule();
+      });
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      timer = undefined;
+      while (inFlight || queue.length > 0) {
+        if (!inFlight) firstQueuedAt = 0;
+        schedule();
+        await inFlight;
+      }
+      await writer.release();
+    },
+  };
+}
+
+/** The entries of the partial entry bundle after appending `added` at `start`. */
+function tailAfter(view: CommittedView, start: number, added: readonly Uint8Array[]): Uint8Array[] {
+  const end = start + added.length;
+  const bundleStart = end - (end % TILE_WIDTH);
+  if (bundleStart >= start) return added.slice(bundleStart - start);
+  return [...view.tail, ...added];
+}

@@ -1,0 +1,137 @@
+import { type Kysely, sql } from 'kysely';
+import { beforeEach, expect, it } from 'vitest';
+import { describeStorage } from '../../storage/test-support/storages.js';
+import type { LedgerTables } from '../ledger.tables.js';
+import { appendMany, openTestLedger, testSigner } from '../test-support/fixtures.js';
+import { leafHash } from '../tree/hash.js';
+import { verifyConsistency, verifyInclusion } from '../tree/proofs.js';
+import { decodeEntryBundle } from '../tree/tiles.js';
+import { createKyselyLedgerStore } from './kysely-store.js';
+
+describeStorage('ledger on the database', (fx) => {
+  const db = () => fx.storage.db as unknown as Kysely<LedgerTables>;
+  const store = () =>
+    createKyselyLedgerStore({ db: db(), dialect: fx.dialect, location: fx.storage.location });
+
+  beforeEach(async () => {
+    for (const table of [
+      'ledger_entries',
+      'ledger_records',
+      'ledger_tiles',
+      'ledger_checkpoints',
+    ] as const) {
+      await db().deleteFrom(table).execute();
+    }
+  });
+
+  it('appends durably, restarts where it stopped and proves what it served', async () => {
+    const signer = testSigner();
+    const first = await openTestLedger(store(), signer, { batch: { maxEntries: 128 } });
+    const results = await appendMany(first, 600);
+    expect(results.map((r) => r.index)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    const old = await first.checkpoint();
+    await first.close();
+
+    const second = await openTestLedger(store(), signer);
+    expect((await second.checkpoint()).note).toBe(old.note);
+    await appendMany(second, 100, 600);
+    const now = await second.checkpoint();
+    expect(now.size).toBe(700);
+    const consistency = await second.proveConsistency(old.size);
+    expect(verifyConsistency(old.size, now.size, old.root, now.root, consistency.hashes)).toBe(
+      true,
+    );
+    const bundle = decodeEntryBundle((await second.entryBundle(1, 256))!)!;
+    const proof = await second.proveInclusion(300);
+    expect(
+      verifyInclusion(300, now.size, leafHash(bundle[300 - 256]!), proof.hashes, now.root),
+    ).toBe(true);
+    const receipt = await second.receipt(650);
+    expect(receipt.record).toEqual({ n: 650, subject: 'pseudonym-6' });
+    await second.close();
+
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ledger_checkpoints`.execute(
+      db(),
+    );
+    expect(Number(rows[0]?.n)).toBeLessThan(30);
+  });
+
+  it('refuses to serve a log whose entry was changed or whose tail was deleted', async () => {
+    const signer = testSigner();
+    const ledger = await openTestLedger(store(), signer);
+    await appendMany(ledger, 300);
+    await ledger.close();
+
+    const original = await db()
+      .selectFrom('ledger_entries')
+      .select('data')
+      .where('idx', '=', 5)
+      .executeTakeFirstOrThrow();
+    const changed = Buffer.from(original.data);
+    changed[changed.length - 1]! ^= 1;
+    await db().updateTable('ledger_entries').set({ data: changed }).where('idx', '=', 5).execute();
+    await expect(openTestLedger(store(), signer)).rejects.toThrow(
+      /tile tile\/0\/000 does not match the entries/,
+    );
+    // The edge check (large logs) re-hashes the last full tile, which holds entry 5 here.
+    await expect(openTestLedger(store(), signer, { fullCheckUpTo: 0 })).rejects.toThrow(
+      /entries 0\.\.255 do not match/,
+    );
+
+    await db()
+      .updateTable('ledger_entries')
+      .set({ data: original.data })
+      .where('idx', '=', 5)
+      .execute();
+    await db().deleteFrom('ledger_entries').where('idx', '>=', 290).execute();
+    await expect(openTestLedger(store(), signer, { fullCheckUpTo: 0 })).rejects.toThrow(
+      /failed its edge integrity check.*entries are truncated: the latest checkpoint covers 300 entries but only 290 are stored/,
+    );
+  });
+
+  it('lets only one instance sequence (PostgreSQL advisory lock / SQLite size fence)', async () => {
+    const signer = testSigner();
+    const primary = await openTestLedger(store(), signer);
+    await appendMany(primary, 3);
+    if (fx.dialect === 'postgres') {
+      const replica = await openTestLedger(store(), signer, { standbyRetryMs: 25 });
+      expect(replica.role).toBe('standby');
+      await expect(replica.append({ type: 'test.event', record: {} })).rejects.toThrow(
+        /not the ledger sequencer/,
+      );
+      await primary.close();
+      await expect.poll(() => replica.role, { timeout: 3000 }).toBe('sequencer');
+      expect((await appendMany(replica, 1, 3))[0]?.index).toBe(3);
+      await replica.close();
+    } else {
+      // SQLite has no cross-process lock here: a second writer is stopped by the size check.
+      const errors: string[] = [];
+      const intruder = await openTestLedger(store(), signer, {
+        onError: (_e, c) => errors.push(c),
+      });
+      await appendMany(intruder, 1, 3);
+      await expect(primary.append({ type: 'test.event', record: {} })).rejects.toThrow(
+        /Another process is writing/,
+      );
+      expect(primary.role).toBe('standby');
+      await intruder.close();
+      await primary.close();
+    }
+  });
+
+  it.runIf(fx.dialect === 'sqlite')(
+    'commits with synchronous=FULL and restores a lower setting',
+    async () => {
+      await sql`pragma synchronous = NORMAL`.execute(db());
+      try {
+        const ledger = await openTestLedger(store(), testSigner());
+        await appendMany(ledger, 5);
+        await ledger.close();
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db());
+        expect(rows[0]?.synchronous).toBe(1);
+      } finally {
+        await sql`pragma synchronous = FULL`.execute(db());
+      }
+    },
+  );
+});

@@ -1,0 +1,267 @@
+/**
+ * The ledger store on the server's Kysely database (SQLite or PostgreSQL).
+ *
+ * Durability: a batch is one transaction. On SQLite the commit runs with `synchronous = FULL`
+ * (an fsync of the WAL) — set for the commit if the connection runs with less. On PostgreSQL the
+ * commit is durable with the default `synchronous_commit`.
+ *
+ * One sequencer per log: on PostgreSQL the writer holds a session advisory lock on a dedicated
+ * connection and commits through that same connection, so if the session dies the lock and the
+ * ability to write go together (no split brain). A second instance gets no writer and runs
+ * read-only. SQLite is single-process; the per-batch size check still refuses a second writer.
+ *
+ * The hot inserts reuse SQL text compiled once per row count: Kysely's query compilation of a
+ * 256-row insert costs more than executing it.
+ */
+import { CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
+import type { LedgerTables } from '../ledger.tables.js';
+import type { TileData } from '../tree/tile-data.js';
+import {
+  type CommitBatch,
+  LedgerConflictError,
+  type LedgerStore,
+  type LedgerWriter,
+  type PrivateRecord,
+  type StoredCheckpoint,
+} from './ledger-store.js';
+
+export interface KyselyLedgerStoreDeps<DB extends LedgerTables> {
+  readonly db: Kysely<DB>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** For messages, e.g. the SQLite file or the redacted PostgreSQL URL. */
+  readonly location?: string;
+}
+
+/** Advisory lock class for "the ledger sequencer"; the second key is the schema, so tests in separate schemas do not contend. */
+const LOCK_CLASS = 0x51414c51; // 'QALQ'
+/** Rows per INSERT statement (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
+const CHUNK = 1000;
+const SQLITE_FULL = 2;
+
+type Db = Kysely<LedgerTables>;
+
+const toBuffer = (value: Uint8Array): Buffer =>
+  Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Compiles `INSERT … VALUES (…), (…)` once per row count and reuses the SQL text. */
+function insertCache(
+  db: Db,
+  table: 'ledger_entries' | 'ledger_records',
+  columns: readonly string[],
+) {
+  const texts = new Map<number, string>();
+  return (rowCount: number): string => {
+    let text = texts.get(rowCount);
+    if (text === undefined) {
+      const row = Object.fromEntries(columns.map((c) => [c, null]));
+      const rows = Array.from({ length: rowCount }, () => row);
+      text = db
+        .insertInto(table)
+        .values(rows as never)
+        .compile().sql;
+      texts.set(rowCount, text);
+    }
+    return text;
+  };
+}
+
+export function createKyselyLedgerStore<DB extends LedgerTables>(
+  deps: KyselyLedgerStoreDeps<DB>,
+): LedgerStore {
+  const db = deps.db as unknown as Db;
+  const entrySql = insertCache(db, 'ledger_entries', ['idx', 'data']);
+  const recordSql = insertCache(db, 'ledger_records', ['idx', 'type', 'salt', 'record']);
+
+  const toCheckpoint = (row: {
+    size: number;
+    root: Buffer;
+    note: string;
+    created_at: string;
+  }): StoredCheckpoint => ({
+    size: Number(row.size),
+    root: row.root,
+    note: row.note,
+    createdAt: row.created_at,
+  });
+
+  async function writeBatch(trx: Transaction<LedgerTables>, batch: CommitBatch): Promise<void> {
+    const { max } = await trx
+      .selectFrom('ledger_checkpoints')
+      .select((eb) => eb.fn.max('size').as('max'))
+      .executeTakeFirstOrThrow();
+    const stored = max === null ? 0 : Number(max);
+    if (stored !== batch.previousSize) throw new LedgerConflictError(batch.previousSize, stored);
+
+    let index = batch.previousSize;
+    for (const part of chunks(batch.entries)) {
+      const params: unknown[] = [];
+      for (const entry of part) params.push(index++, toBuffer(entry));
+      await trx.executeQuery(CompiledQuery.raw(entrySql(part.length), params));
+    }
+    for (const part of chunks(batch.records)) {
+      const params: unknown[] = [];
+      for (const r of part) params.push(r.index, r.type, toBuffer(r.salt), r.record);
+      await trx.executeQuery(CompiledQuery.raw(recordSql(part.length), params));
+    }
+    for (const tile of batch.tiles) {
+      const row = { width: tile.width, hashes: toBuffer(tile.hashes), nodes: toBuffer(tile.nodes) };
+      await trx
+        .insertInto('ledger_tiles')
+        .values({ level: tile.level, idx: tile.index, ...row })
+        .onConflict((oc) => oc.columns(['level', 'idx']).doUpdateSet(row))
+        .execute();
+    }
+    const cp = batch.checkpoint;
+    await trx
+      .insertInto('ledger_checkpoints')
+      .values({ size: cp.size, root: toBuffer(cp.root), note: cp.note, created_at: cp.createdAt })
+      .execute();
+  }
+
+  async function openSqliteWriter(): Promise<LedgerWriter> {
+    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+    const level = Number(rows[0]?.synchronous ?? 0);
+    return {
+      async commit(batch) {
+        if (level >= SQLITE_FULL) {
+          await db.transaction().execute((trx) => writeBatch(trx, batch));
+          return;
+        }
+        // The connection runs with less than FULL: raise it for this commit only, on the same
+        // connection (Kysely's SQLite driver serialises users of its single connection).
+        await db.connection().execute(async (conn) => {
+          await sql`pragma synchronous = FULL`.execute(conn);
+          try {
+            await conn.transaction().execute((trx) => writeBatch(trx, batch));
+          } finally {
+            await sql.raw(`pragma synchronous = ${level}`).execute(conn);
+          }
+        });
+      },
+      release: () => Promise.resolve(),
+    };
+  }
+
+  function openPostgresWriter(): Promise<LedgerWriter | undefined> {
+    return new Promise((resolve, reject) => {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      let held = false;
+      const session = db.connection().execute(async (conn) => {
+        const { rows } = await sql<{ locked: boolean }>`
+          select pg_try_advisory_lock(${LOCK_CLASS}::int4, hashtext(current_schema())) as locked`.execute(
+          conn,
+        );
+        if (rows[0]?.locked !== true) {
+          resolve(undefined);
+          return;
+        }
+        held = true;
+        resolve({
+          commit: (batch) => conn.transaction().execute((trx) => writeBatch(trx, batch)),
+          async release() {
+            release();
+            await session;
+          },
+        });
+        await released;
+        await sql`select pg_advisory_unlock(${LOCK_CLASS}::int4, hashtext(current_schema()))`.execute(
+          conn,
+        );
+      });
+      session.catch((error: unknown) => {
+        // Before the lock: report it. After: the session is gone, and with it the lock; the
+        // writer's next commit fails on the dead connection and the sequencer stops writing.
+        if (!held) reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+  }
+
+  return {
+    description: deps.location ? `${deps.dialect} ${deps.location}` : deps.dialect,
+
+    async latestCheckpoint() {
+      const row = await db
+        .selectFrom('ledger_checkpoints')
+        .selectAll()
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toCheckpoint(row) : undefined;
+    },
+
+    async checkpointsFrom(fromSize, limit) {
+      const rows = await db
+        .selectFrom('ledger_checkpoints')
+        .selectAll()
+        .where('size', '>=', fromSize)
+        .orderBy('size')
+        .limit(limit)
+        .execute();
+      return rows.map(toCheckpoint);
+    },
+
+    async entryCount() {
+      const { max } = await db
+        .selectFrom('ledger_entries')
+        .select((eb) => eb.fn.max('idx').as('max'))
+        .executeTakeFirstOrThrow();
+      return max === null ? 0 : Number(max) + 1;
+    },
+
+    async readEntries(start, end) {
+      const rows = await db
+        .selectFrom('ledger_entries')
+        .select('data')
+        .where('idx', '>=', start)
+        .where('idx', '<', end)
+        .orderBy('idx')
+        .execute();
+      return rows.map((row) => row.data);
+    },
+
+    async readRecords(start, end) {
+      const rows = await db
+        .selectFrom('ledger_records')
+        .selectAll()
+        .where('idx', '>=', start)
+        .where('idx', '<', end)
+        .orderBy('idx')
+        .execute();
+      return rows.map((row): PrivateRecord => ({
+        index: Number(row.idx),
+        type: row.type,
+        salt: row.salt,
+        record: row.record,
+      }));
+    },
+
+    async readTile(level, index) {
+      const row = await db
+        .selectFrom('ledger_tiles')
+        .selectAll()
+        .where('level', '=', level)
+        .where('idx', '=', index)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const tile: TileData = {
+        level,
+        index,
+        width: row.width,
+        hashes: row.hashes,
+        nodes: row.nodes,
+      };
+      return tile;
+    },
+
+    openWriter: () => (deps.dialect === 'postgres' ? openPostgresWriter() : openSqliteWriter()),
+  };
+}
