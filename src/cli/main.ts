@@ -10,6 +10,8 @@ import { version } from '../server.js';
 import { MigrationError } from '../storage/migrate.js';
 import { StorageError } from '../storage/storage.js';
 import { registerDemoCommand } from '../demo/demo.command.js';
+import { registerLedgerCommands } from '../ledger/ledger.command.js';
+import { registerRegistryCommands } from '../registry/registry.command.js';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_OK, processIo } from './io.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -28,6 +30,8 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerMigrateCommand(program, io);
   registerDemoCommand(program, io);
+  registerLedgerCommands(program, io);
+  registerRegistryCommands(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -81,6 +81,37 @@ describe('loadConfig', () => {
     expect(config.environment).toBe('production');
   });
 
+  it('configures OIDC staff sign-in only completely', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    expect(
+      loadConfig({
+        QALQAN_OIDC_ISSUER: 'https://idp.gov.kz/realms/staff',
+        QALQAN_OIDC_AUDIENCE: 'qalqan',
+      }).oidc,
+    ).toEqual({
+      issuer: 'https://idp.gov.kz/realms/staff',
+      audience: 'qalqan',
+      rolesClaim: 'roles',
+      roleValues: { regulator: 'qalqan-regulator', soc: 'qalqan-soc', auditor: 'qalqan-auditor' },
+    });
+    expect(() => loadConfig({ QALQAN_OIDC_ISSUER: 'https://idp.gov.kz' })).toThrow(
+      'QALQAN_OIDC_AUDIENCE is required with QALQAN_OIDC_ISSUER',
+    );
+    expect(() => loadConfig({ QALQAN_OIDC_AUDIENCE: 'x' })).toThrow(
+      'QALQAN_OIDC_AUDIENCE is set but QALQAN_OIDC_ISSUER is not',
+    );
+  });
+
+  it('accepts a client-certificate header only behind a trusted proxy', () => {
+    expect(() => loadConfig({ QALQAN_CLIENT_CERT_HEADER: 'X-SSL-Client-SHA256' })).toThrow(
+      'needs QALQAN_TRUST_PROXY=true',
+    );
+    expect(
+      loadConfig({ QALQAN_CLIENT_CERT_HEADER: 'X-SSL-Client-SHA256', QALQAN_TRUST_PROXY: 'true' })
+        .clientCertHeader,
+    ).toBe('x-ssl-client-sha256');
+  });
+
   it('does not quote long values in full', () => {
     expect(() => loadConfig({ QALQAN_PORT: '9'.repeat(100) })).toThrow(/got '9{40}…'/);
   });

@@ -33,6 +33,22 @@ export interface Config {
     /** Earlier field keys still accepted for decryption during a rotation. */
     readonly previousFieldKeys: readonly string[];
   };
+  /** Staff sign-in through an OIDC identity provider; absent means staff tokens only. */
+  readonly oidc:
+    | {
+        readonly issuer: string;
+        readonly audience: string;
+        /** Dotted path of the roles claim (`roles`, `realm_access.roles`). */
+        readonly rolesClaim: string;
+        readonly roleValues: {
+          readonly regulator: string;
+          readonly soc: string;
+          readonly auditor: string;
+        };
+      }
+    | undefined;
+  /** Header in which a trusted TLS-terminating proxy passes the client certificate's SHA-256. */
+  readonly clientCertHeader: string | undefined;
   readonly ledger: {
     /** Checkpoint origin line and signer name; defaults to `<hostname>/qalqan`. */
     readonly origin: string | undefined;
@@ -180,6 +196,36 @@ export function loadConfig(
     );
   }
 
+  function oidcSettings(): Config['oidc'] {
+    const issuerSource = pick(undefined, undefined, 'QALQAN_OIDC_ISSUER');
+    const issuer = url(issuerSource, ['https:', 'http:']);
+    const audience = text(pick(undefined, undefined, 'QALQAN_OIDC_AUDIENCE'), 200);
+    if (!issuerSource) {
+      if (audience !== undefined)
+        problems.push('QALQAN_OIDC_AUDIENCE is set but QALQAN_OIDC_ISSUER is not');
+      return undefined;
+    }
+    if (!audience) {
+      problems.push(
+        'QALQAN_OIDC_AUDIENCE is required with QALQAN_OIDC_ISSUER (the API\u2019s client id at the identity provider)',
+      );
+      return undefined;
+    }
+    if (!issuer) return undefined;
+    return {
+      issuer,
+      audience,
+      rolesClaim: text(pick(undefined, undefined, 'QALQAN_OIDC_ROLES_CLAIM'), 100) ?? 'roles',
+      roleValues: {
+        regulator:
+          text(pick(undefined, undefined, 'QALQAN_OIDC_ROLE_REGULATOR'), 100) ?? 'qalqan-regulator',
+        soc: text(pick(undefined, undefined, 'QALQAN_OIDC_ROLE_SOC'), 100) ?? 'qalqan-soc',
+        auditor:
+          text(pick(undefined, undefined, 'QALQAN_OIDC_ROLE_AUDITOR'), 100) ?? 'qalqan-auditor',
+      },
+    };
+  }
+
   const config: Config = {
     environment: oneOf(pick(undefined, undefined, 'QALQAN_ENV'), 'development', ENVIRONMENTS),
     host,
@@ -207,6 +253,15 @@ export function loadConfig(
         .map((key) => key.trim())
         .filter((key) => key.length > 0),
     },
+    oidc: oidcSettings(),
+    clientCertHeader: (() => {
+      const source = pick(undefined, undefined, 'QALQAN_CLIENT_CERT_HEADER');
+      if (source && !/^[A-Za-z0-9-]{1,64}$/.test(source.value)) {
+        problems.push(`${source.origin} must be an HTTP header name`);
+        return undefined;
+      }
+      return source?.value.toLowerCase();
+    })(),
     ledger: {
       origin: ledgerOrigin,
       batchSize: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_SIZE'), 256, 1, 65536),
@@ -215,6 +270,12 @@ export function loadConfig(
       signingKey: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY')),
     },
   };
+
+  if (config.clientCertHeader !== undefined && !config.trustProxy) {
+    problems.push(
+      'QALQAN_CLIENT_CERT_HEADER needs QALQAN_TRUST_PROXY=true: only a trusted proxy may vouch for a client certificate',
+    );
+  }
 
   if (config.environment === 'production') {
     // Production never invents its own secrets: losing a generated key file would orphan every

@@ -24,6 +24,17 @@ export const ERROR_CATALOGUE = {
   'core.unknown_category': { status: 400, title: 'Unknown data category' },
   'core.unknown_legal_basis': { status: 400, title: 'Unknown legal basis' },
   'core.unknown_country': { status: 400, title: 'Unknown country code' },
+  // registry
+  'registry.operator_not_found': { status: 404, title: 'No such operator' },
+  'registry.system_not_found': { status: 404, title: 'No such information system' },
+  'registry.credential_not_found': { status: 404, title: 'No such API key' },
+  'registry.certificate_not_found': { status: 404, title: 'No such certificate' },
+  'registry.duplicate': { status: 409, title: 'Already registered' },
+  'registry.invalid_transition': { status: 409, title: 'That status change is not possible' },
+  'registry.operator_inactive': { status: 409, title: 'The operator is not active' },
+  'registry.invalid_system': { status: 400, title: 'The information system description is inconsistent' },
+  'registry.invalid_certificate': { status: 400, title: 'The certificate is not valid' },
+  'registry.invalid_import': { status: 400, title: 'The import file has errors' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },

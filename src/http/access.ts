@@ -21,7 +21,7 @@ export type Principal =
   | { readonly kind: 'operator'; readonly operatorId: string; readonly credentialId: string }
   | {
       readonly kind: 'staff';
-      readonly role: StaffRole;
+      readonly roles: readonly StaffRole[];
       readonly subject: string;
       readonly name: string;
     }
@@ -51,7 +51,7 @@ export function audiencesOf(principal: Principal): readonly Audience[] {
     case 'operator':
       return ['operator'];
     case 'staff':
-      return [principal.role];
+      return principal.roles;
     case 'citizen':
       return ['citizen'];
   }

@@ -53,9 +53,9 @@ const exampleRoutes: FastifyPluginAsync = async (app) => {
 const staffToken: Authenticator = async (request) => {
   const header = request.headers.authorization;
   if (header === 'Bearer regulator-token')
-    return { kind: 'staff', role: 'regulator', subject: 'r1', name: 'Regulator' };
+    return { kind: 'staff', roles: ['regulator'], subject: 'r1', name: 'Regulator' };
   if (header === 'Bearer auditor-token')
-    return { kind: 'staff', role: 'auditor', subject: 'a1', name: 'Auditor' };
+    return { kind: 'staff', roles: ['auditor'], subject: 'a1', name: 'Auditor' };
   if (header === 'Bearer revoked-token')
     throw new DomainError('auth.unauthenticated', 'This token was revoked.');
   return null;

@@ -2,7 +2,14 @@
  * Runs the migration set (the same list on SQLite and PostgreSQL) to the latest version. Called
  * at start and by `qalqan migrate`; safe to run concurrently because Kysely takes a lock.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresAdapter,
+  sql,
+} from 'kysely';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 
@@ -26,7 +33,18 @@ export class MigrationError extends Error {
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(migrations) });
+  // On PostgreSQL the migration tables live in the connection's own schema. Kysely would otherwise
+  // find another schema's `kysely_migration` through introspection and skip creating its own.
+  const schema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]
+          ?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(migrations),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error');

@@ -1,0 +1,115 @@
+/**
+ * The registry, composed: its services, the authenticators it contributes (system API keys, staff
+ * tokens, OIDC) and its routes. `server.ts` creates it with one call.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { indexTaxonomy, type TaxonomyIndex } from '../core/taxonomy.js';
+import { bearerToken, type Authenticator } from '../http/access.js';
+import type { RoutePlugin } from '../http/app.js';
+import type { Secrets } from '../secrets/secrets.js';
+import type { Database } from '../storage/database.js';
+import { credentialRoutes } from './credentials.routes.js';
+import { createCredentialService, type CredentialService } from './credentials.service.js';
+import { createHistorySequencer, type HistorySequencer, type LedgerAppender } from './history.js';
+import { createOidcAuthenticator, type OidcOptions } from './oidc.js';
+import { operatorRoutes } from './operators.routes.js';
+import { createRegistryService, type RegistryService } from './registry.service.js';
+import { systemRoutes } from './systems.routes.js';
+import { taxonomyRoutes } from './taxonomy.routes.js';
+
+export interface RegistryModuleDeps {
+  readonly db: Kysely<Database>;
+  readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'>;
+  readonly ledger: LedgerAppender;
+  readonly taxonomy?: TaxonomyIndex;
+  readonly clock?: () => Date;
+  readonly oidc?: OidcOptions | undefined;
+  readonly clientCertHeader?: string | undefined;
+  readonly log?: Pick<FastifyBaseLogger, 'error'>;
+}
+
+export interface RegistryModule {
+  readonly db: Kysely<Database>;
+  readonly service: RegistryService;
+  readonly credentials: CredentialService;
+  readonly history: HistorySequencer;
+  readonly taxonomy: TaxonomyIndex;
+  readonly authenticators: readonly Authenticator[];
+  readonly routes: readonly RoutePlugin[];
+  /** Sequences changes left in the outbox (by a crash or the CLI) every `intervalMs` until stopped. */
+  startOutboxDrain(intervalMs?: number): () => void;
+}
+
+export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
+  const clock = deps.clock ?? (() => new Date());
+  const taxonomy = deps.taxonomy ?? indexTaxonomy();
+  const history = createHistorySequencer(deps.db, deps.ledger);
+  const onSequenceError = (error: unknown) =>
+    deps.log?.error(
+      { err: error },
+      'registry change not yet in the ledger; it stays in the outbox',
+    );
+  const service = createRegistryService({
+    db: deps.db,
+    secrets: deps.secrets,
+    taxonomy,
+    history,
+    clock,
+    onSequenceError,
+  });
+  const credentials = createCredentialService({
+    db: deps.db,
+    lookupKey: deps.secrets.lookupKey,
+    history,
+    clock,
+    clientCertHeader: deps.clientCertHeader,
+    onSequenceError,
+  });
+
+  const keyAuthenticator: Authenticator = async (request) => {
+    const token = bearerToken(request);
+    if (!token) return null;
+    return (
+      (await credentials.authenticateKey(token, request)) ??
+      (await credentials.authenticateStaffToken(token))
+    );
+  };
+  const authenticators = deps.oidc
+    ? [keyAuthenticator, createOidcAuthenticator(deps.oidc)]
+    : [keyAuthenticator];
+
+  const module: RegistryModule = {
+    db: deps.db,
+    service,
+    credentials,
+    history,
+    taxonomy,
+    authenticators,
+    routes: [],
+    startOutboxDrain(intervalMs = 5000) {
+      const timer = setInterval(() => {
+        history.sequencePending().catch(onSequenceError);
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+  const plugins = [
+    operatorRoutes(module),
+    systemRoutes(module),
+    credentialRoutes(module),
+    taxonomyRoutes(taxonomy),
+  ];
+  return {
+    ...module,
+    routes: [
+      {
+        name: 'registry',
+        plugin: async (app) => {
+          for (const plugin of plugins) await app.register(plugin);
+        },
+      },
+    ],
+  };
+}

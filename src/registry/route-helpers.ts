@@ -1,0 +1,62 @@
+/** Small pieces every registry route shares: who is asking, ETags, actors. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../core/errors.js';
+import { principalOf, type Principal } from '../http/access.js';
+import type { Actor } from './registry.model.js';
+
+export const STAFF = ['regulator', 'soc', 'auditor'] as const;
+
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = principalOf(request);
+  switch (principal.kind) {
+    case 'staff':
+      return { kind: 'staff', id: principal.subject, role: principal.roles.join('+') };
+    case 'system':
+      return { kind: 'system', id: principal.systemId };
+    case 'operator':
+      return { kind: 'system', id: principal.operatorId };
+    case 'citizen':
+      throw new DomainError('auth.forbidden', 'Citizens cannot change the registry.');
+  }
+}
+
+export function isStaff(principal: Principal): boolean {
+  return principal.kind === 'staff';
+}
+
+/** The operator an operator-side caller acts for; undefined for staff. */
+export function callerOperatorId(principal: Principal): string | undefined {
+  return principal.kind === 'system' || principal.kind === 'operator'
+    ? principal.operatorId
+    : undefined;
+}
+
+/**
+ * Another operator's record answers 404, exactly like a missing one, so an operator cannot learn
+ * which ids exist elsewhere.
+ */
+export function assertVisible(
+  request: FastifyRequest,
+  operatorId: string,
+  notFound: DomainError,
+): void {
+  const principal = principalOf(request);
+  if (isStaff(principal)) return;
+  if (callerOperatorId(principal) !== operatorId) throw notFound;
+}
+
+export function setEtag(reply: FastifyReply, version: number): void {
+  reply.header('etag', `"${version}"`);
+}
+
+/** The version a client read, from `If-Match: "3"` (weak tags accepted); undefined when absent. */
+export function expectedVersion(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  if (!match)
+    throw new DomainError('request.validation', 'If-Match must be the ETag you read, e.g. "3".', {
+      field: 'If-Match',
+    });
+  return Number(match[1]);
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { Certificate, InformationSystem, Operator } from './registry.model.js';
+import { certificateInForce, evaluateStanding, isSuspendedAt } from './standing.js';
+
+const operator: Operator = {
+  id: 'op_1',
+  identifierKind: 'bin',
+  identifier: '940140000385',
+  name: { kk: 'Оператор', ru: 'Оператор', en: 'Operator' },
+  sector: 'bank',
+  contact: { name: 'A', position: 'DPO', email: 'a@b.kz', phone: '+77010000000' },
+  status: 'active',
+  statusReason: null,
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const system: InformationSystem = {
+  id: 'sys_1',
+  operatorId: 'op_1',
+  name: 'Face entry',
+  description: '',
+  kind: 'biometric',
+  purposes: ['security.access-control'],
+  categories: ['identity', 'biometric'],
+  legalGrounds: [],
+  hosting: { country: 'KZ', dataCentre: 'DC', onNationalPlatform: true },
+  connections: { accessControlSince: null, socSince: null },
+  trustStatus: 'listed',
+  biometric: { modalities: ['face'], locations: ['Gate'], vendor: 'V', templateStorage: 'HSM' },
+  clientCertSha256: null,
+  status: 'active',
+  statusReason: null,
+  suspendedUntil: null,
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const certificate = (
+  id: string,
+  validFrom: string,
+  validUntil: string,
+  withdrawnAt: string | null = null,
+): Certificate => ({
+  id,
+  systemId: 'sys_1',
+  number: id,
+  issuer: 'Certification centre',
+  scope: 'face recognition',
+  validFrom,
+  validUntil,
+  recordedAt: validFrom,
+  withdrawnAt,
+  withdrawnReason: withdrawnAt ? 'audit failed' : null,
+});
+
+const codes = (s: ReturnType<typeof evaluateStanding>) => s.reasons.map((r) => r.code);
+
+describe('evaluateStanding', () => {
+  const valid = certificate('c1', '2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z');
+
+  it('an active certified biometric system of an active operator may act', () => {
+    const standing = evaluateStanding(system, operator, [valid], '2026-06-01T00:00:00.000Z');
+    expect(standing).toMatchObject({
+      mayAct: true,
+      reasons: [],
+      certified: true,
+      certificate: { id: 'c1', validUntil: valid.validUntil },
+    });
+  });
+
+  it('the certificate expires exactly at validUntil', () => {
+    expect(evaluateStanding(system, operator, [valid], '2026-12-31T23:59:59.999Z').mayAct).toBe(
+      true,
+    );
+    const after = evaluateStanding(system, operator, [valid], '2027-01-01T00:00:00.000Z');
+    expect(after).toMatchObject({ mayAct: false, certified: false, certificate: null });
+    expect(codes(after)).toEqual(['biometric.certificate_expired']);
+  });
+
+  it('no certificate, a future one, or a withdrawn one each have their reason', () => {
+    expect(codes(evaluateStanding(system, operator, [], '2026-06-01T00:00:00.000Z'))).toEqual([
+      'biometric.certificate_missing',
+    ]);
+    const future = certificate('c2', '2026-07-01T00:00:00.000Z', '2027-07-01T00:00:00.000Z');
+    expect(codes(evaluateStanding(system, operator, [future], '2026-06-01T00:00:00.000Z'))).toEqual(
+      ['biometric.certificate_not_yet_valid'],
+    );
+    const withdrawn = certificate(
+      'c3',
+      '2026-01-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+    );
+    expect(
+      codes(evaluateStanding(system, operator, [withdrawn], '2026-06-01T00:00:00.000Z')),
+    ).toEqual(['biometric.certificate_missing']);
+  });
+
+  it('reports every failing reason at once, in kk, ru and en', () => {
+    const standing = evaluateStanding(
+      { ...system, status: 'suspended' },
+      { ...operator, status: 'revoked' },
+      [],
+      '2026-06-01T00:00:00.000Z',
+    );
+    expect(codes(standing)).toEqual([
+      'system.suspended',
+      'operator.revoked',
+      'biometric.certificate_missing',
+    ]);
+    for (const reason of standing.reasons) {
+      expect(reason.message.en).toMatch(/^[A-Z]/);
+      expect(reason.message.ru).toMatch(/[а-я]/);
+      expect(reason.message.kk).toMatch(/[әғқңөұүһі]/);
+    }
+  });
+
+  it('ordinary systems need no certificate', () => {
+    const standing = evaluateStanding(
+      { ...system, kind: 'ordinary', biometric: null },
+      operator,
+      [],
+      '2026-06-01T00:00:00.000Z',
+    );
+    expect(standing).toMatchObject({ mayAct: true, certified: null });
+  });
+
+  it('an unknown system may not act', () => {
+    expect(
+      codes(evaluateStanding(undefined, undefined, [], '2026-06-01T00:00:00.000Z', 'sys_x')),
+    ).toEqual(['system.unknown']);
+  });
+
+  it('a suspension with an end date lapses by itself', () => {
+    const suspended = {
+      ...system,
+      status: 'suspended' as const,
+      suspendedUntil: '2026-06-02T00:00:00.000Z',
+    };
+    expect(isSuspendedAt(suspended, '2026-06-01T23:00:00.000Z')).toBe(true);
+    expect(isSuspendedAt(suspended, '2026-06-02T00:00:00.000Z')).toBe(false);
+    expect(isSuspendedAt({ ...suspended, suspendedUntil: null }, '2099-01-01T00:00:00.000Z')).toBe(
+      true,
+    );
+  });
+
+  it('picks the longest-valid certificate in force', () => {
+    const later = certificate('c9', '2026-05-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z');
+    expect(certificateInForce([valid, later], '2026-06-01T00:00:00.000Z')?.id).toBe('c9');
+  });
+});
