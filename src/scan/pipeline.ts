@@ -63,20 +63,25 @@ export function createScanContext(params: ScanContextParams): ReaderContext {
     redact,
     scan(unit: Unit, locate: Locate, options: ScanUnitOptions = {}): void {
       unitSeq++;
-      const candidates = engine.detect(unit.text, unit.prefixLength);
+      const candidates = engine
+        .detect(unit.text, unit.prefixLength)
+        .filter((c) => c.start < unit.limit && unit.toSource(c.start) >= 0);
       if (candidates.length === 0) return;
+      // Redact first: a reader may need the masked text to describe locations (a JSON key).
       const masks: Mask[] = [];
       for (const c of candidates) {
-        if (c.start >= unit.limit) continue;
+        if (!isRedactable(c)) continue;
+        const masked = toByteString(
+          maskValue(c.type, fromByteString(unit.text.slice(c.start, c.end))),
+        );
+        if (options.redactUnit !== undefined) masks.push({ start: c.start, end: c.end, masked });
+        else redact(unit.toSource(c.start), unit.toSource(c.end), masked);
+      }
+      if (masks.length > 0) options.redactUnit?.(masks);
+      for (const c of candidates) {
         const offset = unit.toSource(c.start);
-        if (offset < 0) continue;
         const where = locate(c.start);
         const finding = buildFinding(c, unit.text, hasher, { source, ...where, offset });
-        if (isRedactable(c)) {
-          const masked = toByteString(finding.masked);
-          if (options.redactUnit !== undefined) masks.push({ start: c.start, end: c.end, masked });
-          else redact(offset, unit.toSource(c.end), masked);
-        }
         if (options.accept !== undefined && !options.accept(c.type, finding.hash)) continue;
         const group =
           where.messageId !== undefined
@@ -88,7 +93,6 @@ export function createScanContext(params: ScanContextParams): ReaderContext {
                 : null;
         sink.finding(finding, { group, offset });
       }
-      if (masks.length > 0) options.redactUnit?.(masks);
     },
   };
 }

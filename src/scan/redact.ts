@@ -1,5 +1,3 @@
-import { writeSync } from 'node:fs';
-
 /**
  * Writes the redacted copy of a file while it is being scanned: source bytes pass through, masked
  * spans are replaced. Bytes are held only until the reader says no edit can still reach them
@@ -12,7 +10,8 @@ export class RedactingWriter {
   private pendingStart = 0;
   private edits: { start: number; end: number; bytes: string }[] = [];
 
-  constructor(private readonly fd: number) {}
+  /** `output` receives the redacted bytes in order (e.g. a `writeSync` to the copy's file). */
+  constructor(private readonly output: (bytes: Uint8Array) => void) {}
 
   /** Appends the next source bytes (the same chunks the reader gets). */
   append(chunk: string): void {
@@ -43,7 +42,7 @@ export class RedactingWriter {
     out += this.pending.slice(at - this.pendingStart, cut - this.pendingStart);
     this.pending = this.pending.slice(cut - this.pendingStart);
     this.pendingStart = cut;
-    if (out.length > 0) writeSync(this.fd, Buffer.from(out, 'latin1'));
+    if (out.length > 0) this.output(Buffer.from(out, 'latin1'));
   }
 
   /** Writes everything that is left. */

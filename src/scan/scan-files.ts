@@ -1,4 +1,4 @@
-import { createReadStream, openSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DomainError } from '../core/errors.js';
 import type { Engine } from './engine.js';
@@ -81,8 +81,9 @@ export async function scanFile(path: string, options: FileScanOptions): Promise<
             ? sniffFormat(path, text.slice(0, 65536))
             : options.inputFormat;
         if (options.redactTo !== undefined) {
-          fd = openSync(options.redactTo, 'w');
-          redactor = new RedactingWriter(fd);
+          const out = openSync(options.redactTo, 'w');
+          fd = out;
+          redactor = new RedactingWriter((bytes) => writeSync(out, bytes));
         }
         const writer = redactor;
         const ctx = createScanContext({

@@ -1,7 +1,7 @@
 import type { Candidate } from '../types.js';
 import { contextMatcher } from './context.js';
 import type { Detector } from './detector.js';
-import { digitsOf, isBounded, isDigitCode, passesLuhn } from './text-utils.js';
+import { digitsOf, isBounded, passesLuhn } from './text-utils.js';
 
 /**
  * Payment card numbers: 13–19 digits, contiguous or in the printed groups (4-4-4-4[-1..3], Amex
@@ -52,6 +52,20 @@ const BRANDS: readonly Brand[] = [
   },
 ];
 
+function accept(
+  text: string,
+  start: number,
+  end: number,
+  digits: string,
+  out: Candidate[],
+): boolean {
+  if (!isBounded(text, start, end) || digits.length < 13 || !passesLuhn(digits)) return false;
+  const brand = cardBrand(digits);
+  if (brand === null) return false;
+  out.push({ type: 'card', start, end, score: 1, validated: true, subtype: brand });
+  return true;
+}
+
 /** The card brand of a digit string, or `null` when no issuer range and length fit. */
 export function cardBrand(digits: string): string | null {
   const p6 = Number(digits.slice(0, 6));
@@ -83,24 +97,25 @@ export const cardDetector: Detector = {
   },
   atDigits(text: string, start: number, end: number, out: Candidate[]): void {
     const length = end - start;
-    let stop = end;
-    if (length === 4) {
-      // The first group of a printed number; later groups are reached from the first.
-      const sep = text.charCodeAt(end);
-      if (sep !== 32 && sep !== 45) return;
-      const before = text.charCodeAt(start - 1);
-      if ((before === 32 || before === 45) && isDigitCode(text.charCodeAt(start - 2))) return;
-      GROUPED.lastIndex = start;
-      if (!GROUPED.test(text)) return;
-      stop = GROUPED.lastIndex;
-    } else if (length < 13 || length > 19) {
+    if (length >= 13 && length <= 19) {
+      accept(text, start, end, text.slice(start, end), out);
       return;
     }
-    if (!isBounded(text, start, stop)) return;
-    const digits = length === 4 ? digitsOf(text.slice(start, stop)) : text.slice(start, stop);
-    if (!passesLuhn(digits)) return;
-    const brand = cardBrand(digits);
-    if (brand === null) return;
-    out.push({ type: 'card', start, end: stop, score: 1, validated: true, subtype: brand });
+    if (length !== 4) return;
+    // The first group of a printed number («4400 4301 2345 6789»), even after another number.
+    const sep = text.charCodeAt(end);
+    if (sep !== 32 && sep !== 45) return;
+    GROUPED.lastIndex = start;
+    if (!GROUPED.test(text)) return;
+    const stop = GROUPED.lastIndex;
+    // With a fifth group («4400 4301 2345 6789 204») both readings may pass Luhn; 16-digit cards
+    // are by far the most common, so that reading wins and the 19-digit one is tried second.
+    if (
+      stop - start > 19 &&
+      accept(text, start, start + 19, digitsOf(text.slice(start, start + 19)), out)
+    ) {
+      return;
+    }
+    accept(text, start, stop, digitsOf(text.slice(start, stop)), out);
   },
 };

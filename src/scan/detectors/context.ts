@@ -1,6 +1,6 @@
 /**
  * Presidio-style context scoring (DOMAIN.md §1): a context word among the ~5 words before a
- * candidate, or the 2 words just after it (Russian and Kazakh often name the thing after the
+ * candidate, or the 3 words just after it (Russian and Kazakh often name the thing after the
  * number: «900515201238 — мой ИИН»), adds 0.35 to its score with a floor of 0.4.
  */
 
@@ -9,7 +9,7 @@ import { BYTE_WORD_CHAR, termsSource } from './terms.js';
 export const CONTEXT_BOOST = 0.35;
 export const CONTEXT_FLOOR = 0.4;
 const WORDS_BEFORE = 5;
-const WORDS_AFTER = 2;
+const WORDS_AFTER = 3;
 // Byte limits: five Cyrillic words take about twice as many bytes as characters.
 const MAX_CHARS_BEFORE = 120;
 const MAX_CHARS_AFTER = 60;

@@ -47,19 +47,17 @@ export function createJsonReader(
       proximity: telegram !== null ? 'unit' : 'distance',
       toSource: (offset) => (offset < shift ? -1 : value.toSource(offset - shift)),
     };
-    let keyMasked = isKey ? value.text : null;
     ctx.scan(unit, () => ({ jsonPath: pathText(), ...telegram?.location() }), {
       accept: (type, hash) => telegram?.accept(type, hash, path) ?? true,
       redactUnit: isKey
         ? (masks) => {
-            keyMasked = applyMasks(value.text, masks);
+            // Paths name this key masked from now on (its own findings included).
+            maskedKeys.set(value.text, fromByteString(applyMasks(value.text, masks)));
             for (const m of masks)
               ctx.redact(unit.toSource(m.start), unit.toSource(m.end), m.masked);
           }
         : undefined,
     });
-    if (isKey && keyMasked !== null && keyMasked !== value.text)
-      maskedKeys.set(value.text, fromByteString(keyMasked));
     if (!isKey && value.final) telegram?.value(value.text, path);
     if (!isKey && (top?.kind === 'array' || top?.key === 'text')) {
       telegram?.scanned(value.text.slice(value.prefixLength, value.limit), path);

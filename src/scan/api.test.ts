@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkMessage, scanText } from './api.js';
+import { createValueHasher, maskValue } from './mask.js';
+
+describe('scanText and checkMessage', () => {
+  it('answers findings with UTF-16 spans, masked values and keyed hashes', () => {
+    const text = 'Сәлем! ИИН 900515201238';
+    const { findings } = scanText(text, { key: 'k' });
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(text.slice(f!.start, f!.end)).toBe('900515201238');
+    expect(f).toMatchObject({
+      type: 'iin',
+      masked: '9005********',
+      validated: true,
+      location: { line: 1, column: 12 },
+    });
+    expect(f!.hash).toBe(createValueHasher('k').hash('iin', '900515201238'));
+    expect(JSON.stringify(findings)).not.toContain('900515201238');
+  });
+
+  it('suggests a consent request in kk/ru/en, stronger for identifier with health data', () => {
+    expect(checkMessage('Добрый день, собрание завтра').risk).toBe('none');
+    const check = checkMessage('Пришлите ИИН 900515201238 и справку 086/у');
+    expect(check.risk).toBe('identifier-with-health');
+    expect(check.suggestion?.ru).toMatch(
+      /^Сообщение содержит персональные данные: ИИН, сведения о здоровье\./,
+    );
+    expect(check.suggestion?.kk).toMatch(/келісім сұрауын/);
+    expect(check.suggestion?.en).toMatch(/consent request/);
+    expect(checkMessage('тел. +7 701 123 45 67').risk).toBe('personal-data');
+  });
+});
+
+describe('masking', () => {
+  it('keeps the first characters, separators and the length', () => {
+    expect(maskValue('iin', '900515201238')).toBe('9005********');
+    expect(maskValue('phone', '+7 701 123 45 67')).toBe('+7 70* *** ** **');
+    expect(maskValue('email', 'aigerim@mail.kz')).toBe('a******@mail.kz');
+    expect(maskValue('plate', '777 КРА 05')).toBe('77* *** **');
+  });
+
+  it('hashes equal values equally whatever their spelling, and differently under another key', () => {
+    const a = createValueHasher('k');
+    expect(a.hash('phone', '+7 701 123 45 67')).toBe(a.hash('phone', '87011234567'));
+    expect(a.hash('plate', '777 КРА 05')).toBe(a.hash('plate', '777KPA05'));
+    expect(createValueHasher('other').hash('iin', '900515201238')).not.toBe(
+      a.hash('iin', '900515201238'),
+    );
+  });
+});

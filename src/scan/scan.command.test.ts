@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Ajv } from 'ajv';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  parseScanOptions,
+  registerScanCommand,
+  runScan,
+  type RawScanOptions,
+  type ScanIo,
+} from './scan.command.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/scan');
+
+function fakeIo(cwd: string, env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io: ScanIo = { stdout, stderr, env, cwd };
+  return { io, out: () => out, err: () => err };
+}
+
+async function scan(
+  paths: string[],
+  raw: RawScanOptions = {},
+  cwd = FIXTURES,
+  env: Record<string, string> = {},
+) {
+  const f = fakeIo(cwd, env);
+  const code = await runScan(parseScanOptions(paths, { progress: false, ...raw }), f.io);
+  return { code, out: f.out(), err: f.err() };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qalqan-scan-'));
+  writeFileSync(join(dir, 'clean.txt'), 'Здравствуйте! Собрание в 18:00, кабинет 204.\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('qalqan scan', () => {
+  it('exits 0 and says so when nothing is found', async () => {
+    const { code, out, err } = await scan([join(dir, 'clean.txt')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/no personal data found/);
+    expect(err).toBe('');
+  });
+
+  it('exits 1 with a table that flags worst cases and never shows a value', async () => {
+    const { code, out } = await scan(['telegram-chat.json', 'whatsapp-android.txt']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/WORST CASES: \d+ identifier/);
+    expect(out).toMatch(/telegram-chat\.json › Родительский чат 5Б/);
+    expect(out).not.toContain('130515500128');
+    expect(out).not.toContain('900515201238');
+  });
+
+  it('exits 2 with one line on stderr for a missing path or a bad option', async () => {
+    const missing = await scan(['no-such-file.txt']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(
+      'qalqan scan: no-such-file.txt: no such file or directory\n'.replace(
+        'no-such-file.txt',
+        resolve(FIXTURES, 'no-such-file.txt'),
+      ),
+    );
+    expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
+      /--min-score must be a number from 0 to 1/,
+    );
+    expect(() => parseScanOptions(['x'], { types: 'iin,ssn' })).toThrow(/unknown: ssn/);
+  });
+
+  it('writes JSON whose hashes correlate equal values under one key', async () => {
+    const { code, out } = await scan(['dump.json', 'patients.csv'], { format: 'json' }, FIXTURES, {
+      QALQAN_SCAN_KEY: 'k1',
+    });
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as {
+      findings: { type: string; hash: string; masked: string }[];
+      summary: { findings: number };
+    };
+    const iins = report.findings.filter((f) => f.type === 'iin' && f.masked.startsWith('9005'));
+    expect(iins.length).toBeGreaterThan(2);
+    expect(new Set(iins.map((f) => f.hash)).size).toBe(1);
+    expect(report.summary.findings).toBe(report.findings.length);
+    const again = JSON.parse(
+      (await scan(['dump.json'], { format: 'json' }, FIXTURES, { QALQAN_SCAN_KEY: 'k1' })).out,
+    ) as typeof report;
+    expect(again.findings[0]!.hash).toBe(report.findings[0]!.hash);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema', async () => {
+    const { out } = await scan(['.'], {
+      format: 'sarif',
+      types: 'iin,phone,card,health,email,ip,iban,passport',
+    });
+    const schema = JSON.parse(
+      readFileSync(join(FIXTURES, 'sarif-schema-2.1.0.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    // The schema is draft-04; Ajv reads it as draft-07 once its `id` is spelled `$id`. Its
+    // `language` pattern is not valid with the `u` flag (a known erratum), hence unicodeRegExp.
+    const { id, $schema: _draft, ...rest } = schema;
+    const ajv = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile({ ...rest, $id: id as string });
+    const log = JSON.parse(out) as {
+      runs: {
+        results: { ruleId: string; partialFingerprints: object }[];
+        tool: { driver: { rules: unknown[] } };
+      }[];
+    };
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0]!.tool.driver.rules.length).toBe(13);
+    expect(log.runs[0]!.results.length).toBeGreaterThan(10);
+    expect(log.runs[0]!.results[0]!.partialFingerprints).toHaveProperty('piiValueHash/v1');
+  });
+
+  it('--redact writes masked copies that keep their format', async () => {
+    const out = join(dir, 'redacted');
+    mkdirSync(out);
+    const { code } = await scan(['telegram-chat.json', 'patients.csv', 'dump.json'], {
+      redactDir: out,
+      output: join(dir, 'report.txt'),
+    });
+    expect(code).toBe(1);
+    const chat = readFileSync(join(out, 'telegram-chat.redacted.json'), 'utf8');
+    expect(() => JSON.parse(chat) as unknown).not.toThrow();
+    expect(chat).toContain('1305********');
+    expect(readFileSync(join(out, 'patients.redacted.csv'), 'utf8')).toContain(
+      'Сапарова Айгерим,9005********,+7 70* *** ** **,J**.*',
+    );
+    const dump = JSON.parse(readFileSync(join(out, 'dump.redacted.json'), 'utf8')) as {
+      users: { iin: string }[];
+    };
+    expect(dump.users[0]!.iin).toBe('9005********');
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toMatch(/findings/);
+  });
+
+  it('--types and --min-score narrow the report', async () => {
+    const { out } = await scan(['whatsapp-android.txt'], {
+      format: 'json',
+      types: 'iban',
+      minScore: '0.9',
+    });
+    const report = JSON.parse(out) as { findings: { type: string }[] };
+    expect(report.findings.map((f) => f.type)).toEqual(['iban']);
+  });
+
+  it('registers on a commander program and sets the exit code', async () => {
+    const f = fakeIo(FIXTURES);
+    let exit = -1;
+    const program = new Command('qalqan').exitOverride();
+    registerScanCommand(program, { ...f.io, setExitCode: (c) => (exit = c) });
+    await program.parseAsync(['scan', 'whatsapp-ios.txt', '--format', 'json', '--no-progress'], {
+      from: 'user',
+    });
+    expect(exit).toBe(1);
+    expect(JSON.parse(f.out())).toHaveProperty('findings');
+  });
+});
