@@ -25,7 +25,8 @@ import {
   type StoredCheckpoint,
 } from './ledger-store.js';
 
-export interface KyselyLedgerStoreDeps<DB extends LedgerTables> {
+export interface KyselyLedgerStoreDeps<DB> {
+  /** The server's database; it must have run the ledger migration (tables in `LedgerTables`). */
   readonly db: Kysely<DB>;
   readonly dialect: 'sqlite' | 'postgres';
   /** For messages, e.g. the SQLite file or the redacted PostgreSQL URL. */

@@ -1,0 +1,182 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../cli/io.js';
+import { main } from '../cli/main.js';
+import type { App } from '../http/app.js';
+import { migrateToLatest } from '../storage/migrate.js';
+import { openStorage } from '../storage/storage.js';
+import { loadSigningKey } from './checkpoint/signing-key.js';
+import type { Ledger } from './ledger.js';
+import type { LedgerTables } from './ledger.tables.js';
+import { createLedgerModule } from './ledger.module.js';
+import { createMemoryLedgerStore } from './store/memory-store.js';
+import { appendMany, openTestLedger, testSigner } from './test-support/fixtures.js';
+import { type Served, flipByte, ledgerApp, serve } from './test-support/http.js';
+
+function fakeIo(cwd: string, env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env,
+    cwd,
+    stopSignal: () => new Promise(() => undefined),
+    setExitCode: () => undefined,
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('qalqan ledger verify', () => {
+  const signer = testSigner();
+  const dir = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-cli-'));
+  let ledger: Ledger;
+  let app: App;
+  let served: Served;
+
+  beforeAll(async () => {
+    ledger = await openTestLedger(createMemoryLedgerStore(), signer);
+    await appendMany(ledger, 500);
+    app = await ledgerApp(ledger);
+    served = await serve(app);
+    writeFileSync(path.join(dir, 'vkey.txt'), `${signer.verifierKey}\n`);
+  });
+  afterAll(async () => {
+    await served.close();
+    await app.close();
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints one OK line, saves the checkpoint and later checks consistency with it', async () => {
+    const first = fakeIo(dir);
+    expect(
+      await main(
+        ['ledger', 'verify', '--url', served.url, '--vkey', 'vkey.txt', '--save', 'cp.txt'],
+        first.io,
+      ),
+    ).toBe(0);
+    expect(first.out()).toMatch(
+      /^OK test\.qalqan\.kz\/ledger size 500 root \S+: 500 entries re-hashed, tiles and signature by \S+ verified\n$/,
+    );
+    expect(readFileSync(path.join(dir, 'cp.txt'), 'utf8')).toBe((await ledger.checkpoint()).note);
+
+    await appendMany(ledger, 10, 500);
+    const second = fakeIo(dir);
+    expect(
+      await main(
+        [
+          'ledger',
+          'verify',
+          '--url',
+          served.url,
+          '--vkey',
+          signer.verifierKey,
+          '--checkpoint',
+          'cp.txt',
+        ],
+        second.io,
+      ),
+    ).toBe(0);
+    expect(second.out()).toMatch(
+      /size 510 .* consistent with the older checkpoint \(size 500\)\n$/,
+    );
+    expect(second.err()).toBe('');
+  });
+
+  it('exits 1 with a FAIL line when the served log does not verify', async () => {
+    const tampered = await serve(app, (p, body) =>
+      p === '/ledger/tile/entries/000' ? flipByte(body, 40) : undefined,
+    );
+    try {
+      const run = fakeIo(dir);
+      expect(
+        await main(['ledger', 'verify', '--url', tampered.url, '--vkey', 'vkey.txt'], run.io),
+      ).toBe(1);
+      expect(run.out()).toMatch(
+        /^FAIL test\.qalqan\.kz\/ledger: entry 0 does not hash to its leaf in tile tile\/0\/000\n$/,
+      );
+    } finally {
+      await tampered.close();
+    }
+  });
+
+  it('exits 2 for an unreachable server and for bad arguments', async () => {
+    const down = fakeIo(dir);
+    expect(await main(['ledger', 'verify', '--url', 'http://127.0.0.1:9'], down.io)).toBe(2);
+    expect(down.out()).toMatch(/^FAIL .*cannot fetch/);
+    const bad = fakeIo(dir);
+    expect(await main(['ledger', 'verify', '--url', 'ftp://x'], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/--url must be an http\(s\) URL/);
+    expect(
+      await main(['ledger', 'verify', '--url', served.url, '--vkey', 'nope+1+2'], bad.io),
+    ).toBe(2);
+  });
+});
+
+describe('qalqan ledger fsck and vkey', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-fsck-'));
+  const env = { QALQAN_LEDGER_ORIGIN: 'fsck.qalqan.kz/ledger' };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('checks the local SQLite ledger, and finds a changed entry', async () => {
+    const storage = await openStorage({ dataDir });
+    await migrateToLatest(storage.db);
+    const config = {
+      dataDir,
+      publicUrl: undefined,
+      ledger: {
+        origin: env.QALQAN_LEDGER_ORIGIN,
+        batchSize: 64,
+        batchMs: 1,
+        signingKeyFile: undefined,
+        signingKey: undefined,
+      },
+    };
+    const module = await createLedgerModule({ config, storage });
+    expect(module.keySource).toMatch(/ledger-signing\.key \(generated\)$/);
+    await appendMany(module.ledger, 300);
+    await module.close();
+
+    const vkey = fakeIo(dataDir, env);
+    expect(await main(['ledger', 'vkey', '--data-dir', dataDir], vkey.io)).toBe(0);
+    expect(vkey.out()).toBe(
+      `${loadSigningKey(env.QALQAN_LEDGER_ORIGIN, { dataDir }).signer.verifierKey}\n`,
+    );
+
+    const ok = fakeIo(dataDir, env);
+    expect(await main(['ledger', 'fsck', '--data-dir', dataDir, '--records'], ok.io)).toBe(0);
+    expect(ok.out()).toMatch(
+      /^OK ledger in .*qalqan\.db: size 300; 300 entries, \d+ tiles, \d+ checkpoints, 300 private records verified\n$/,
+    );
+
+    const db = storage.db as unknown as Kysely<LedgerTables>;
+    await db
+      .updateTable('ledger_entries')
+      .set({ data: Buffer.from('forged') })
+      .where('idx', '=', 3)
+      .execute();
+    await storage.close();
+    const bad = fakeIo(dataDir, env);
+    expect(await main(['ledger', 'fsck', '--data-dir', dataDir], bad.io)).toBe(1);
+    expect(bad.out()).toMatch(
+      /^FAIL ledger in .*: \d+ problem\(s\) after checking .*\n {2}- .*tile tile\/0\/000 does not match the entries/s,
+    );
+  });
+
+  it('refuses to run without any key to check signatures with', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-nokey-'));
+    const run = fakeIo(empty, env);
+    expect(await main(['ledger', 'fsck', '--data-dir', empty], run.io)).toBe(2);
+    expect(run.err()).toMatch(/no ledger signing key in .* pass --vkey/);
+    rmSync(empty, { recursive: true, force: true });
+  });
+});

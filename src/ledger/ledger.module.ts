@@ -1,0 +1,54 @@
+/**
+ * The ledger composed for the server: signing key from the configuration, the store on the
+ * server's database, the sequencer, and the routes. `server.ts` creates it with one call:
+ *
+ * ```ts
+ * const ledger = await createLedgerModule({ config, storage, log: app.log });
+ * // routes: [...ledger.routes], registry: { ledger: ledger.ledger }, close: await ledger.close()
+ * ```
+ */
+import type { RoutePlugin } from '../http/app.js';
+import type { Config } from '../config/config.js';
+import type { Storage } from '../storage/storage.js';
+import { loadSigningKey } from './checkpoint/signing-key.js';
+import { type Ledger, createLedger } from './ledger.js';
+import { ledgerOrigin } from './ledger.command.js';
+import { ledgerRoutes } from './ledger.routes.js';
+import { createKyselyLedgerStore } from './store/kysely-store.js';
+
+export interface LedgerModuleDeps {
+  readonly config: Pick<Config, 'dataDir' | 'publicUrl' | 'ledger'>;
+  readonly storage: Pick<Storage, 'db' | 'dialect' | 'location'>;
+  readonly log?: { error(object: unknown, message: string): void; info(message: string): void };
+  readonly clock?: () => Date;
+}
+
+export interface LedgerModule {
+  readonly ledger: Ledger;
+  readonly routes: readonly RoutePlugin[];
+  /** Where the signing key came from (a path or a variable name; never the key). */
+  readonly keySource: string;
+  /** Commits queued appends and stops; call before closing storage. */
+  close(): Promise<void>;
+}
+
+export async function createLedgerModule(deps: LedgerModuleDeps): Promise<LedgerModule> {
+  const { config, storage, log } = deps;
+  const origin = ledgerOrigin(config);
+  const { signer, source } = loadSigningKey(origin, { dataDir: config.dataDir, ...config.ledger });
+  const ledger = await createLedger({
+    store: createKyselyLedgerStore({
+      db: storage.db,
+      dialect: storage.dialect,
+      location: storage.location,
+    }),
+    signer,
+    batch: { maxEntries: config.ledger.batchSize, maxDelayMs: config.ledger.batchMs },
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    onError: (error, context) => log?.error({ err: error }, context),
+  });
+  log?.info(
+    `ledger ${origin} (${ledger.role}); verifier key ${ledger.verifierKey}; signing key from ${source}`,
+  );
+  return { ledger, routes: [ledgerRoutes(ledger)], keySource: source, close: () => ledger.close() };
+}
