@@ -1,15 +1,21 @@
 /**
  * The composition root: opens storage, runs migrations, loads secrets, creates each module and
- * hands their routes to the HTTP shell. Modules are composed here one line each; the logic of
- * each lives in its own folder.
+ * hands their routes and authenticators to the HTTP shell. Modules are composed here one line
+ * each; the logic of each lives in its own folder.
  */
 import { createRequire } from 'node:module';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
 import { type App, buildApp } from './http/app.js';
+import { loggerOptions } from './http/logging.js';
+import type { JsonObject } from './ledger/entry/canonical-json.js';
+import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
+import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
+import { webRoutes } from './web/web.routes.js';
 
 export const version: string = (
   createRequire(import.meta.url)('../package.json') as { version: string }
@@ -20,40 +26,58 @@ export interface Qalqan {
   readonly app: App;
   readonly storage: Storage;
   readonly secrets: Secrets;
-  /** Stops accepting requests, drains, then closes storage. */
+  readonly ledger: LedgerModule;
+  readonly registry: RegistryModule;
+  /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
 
 export interface CreateOptions {
-  readonly logger?: FastifyServerOptions['logger'];
+  /** `false` silences logging (commands that print their own output). */
+  readonly logger?: false;
+  readonly clock?: () => Date;
 }
 
 export async function createQalqan(config: Config, options: CreateOptions = {}): Promise<Qalqan> {
+  const log: FastifyBaseLogger = pino(loggerOptions(options.logger === false ? 'silent' : config.logLevel));
   const secrets = loadSecrets(config);
   const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const closers: (() => Promise<void> | void)[] = [() => storage.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
     await migrateToLatest(storage.db);
+    const ledger = await createLedgerModule({ config, storage, log, ...(options.clock ? { clock: options.clock } : {}) });
+    closers.push(() => ledger.close());
+    const registry = createRegistryModule({
+      db: storage.db,
+      secrets,
+      // Registry records are JSON-parsed snapshots, so they are JSON objects by construction.
+      ledger: { append: (entry) => ledger.ledger.append({ type: entry.type, record: entry.record as JsonObject }) },
+      oidc: config.oidc,
+      clientCertHeader: config.clientCertHeader,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    // Only the instance that sequences the log drains the outboxes, so no change is appended twice.
+    closers.push(registry.startOutboxDrain(5000, () => ledger.ledger.role === 'sequencer'));
+    if (ledger.ledger.role === 'sequencer') await registry.history.sequencePending();
+
     const app = await buildApp({
       config,
       version,
       checkReady: () => storage.ping(),
-      ...(options.logger !== undefined ? { logger: options.logger } : {}),
-      routes: [],
-      authenticators: [],
+      loggerInstance: log,
+      authenticators: registry.authenticators,
+      // The web app last: its fallback route answers only what no module route does.
+      routes: [...ledger.routes, ...registry.routes, webRoutes],
     });
+    closers.push(() => app.close());
     await app.ready();
-    return {
-      config,
-      app,
-      storage,
-      secrets,
-      async close() {
-        await app.close();
-        await storage.close();
-      },
-    };
+    return { config, app, storage, secrets, ledger, registry, close: closeAll };
   } catch (error) {
-    await storage.close();
+    await closeAll();
     throw error;
   }
 }

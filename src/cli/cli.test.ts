@@ -66,20 +66,39 @@ describe('qalqan CLI', () => {
     );
   });
 
-  it('demo loads citizens with valid IINs and writes the credentials file (0600)', async () => {
+  it('demo creates the world through the API and writes its credentials (0600); loading again changes nothing', async () => {
     const dataDir = tempDir();
     const result = await runCli(['demo', '--data-dir', dataDir]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const file = path.join(dataDir, 'demo-credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const credentials = JSON.parse(readFileSync(file, 'utf8')) as { citizens: { iin: string }[] };
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as {
+      staff: Record<string, string>;
+      systems: { system: string; apiKey: string }[];
+      citizens: { iin: string }[];
+    };
+    expect(Object.keys(credentials.staff).sort()).toEqual(['auditor', 'regulator', 'soc']);
+    expect(credentials.systems.map((s) => s.system)).toEqual([
+      'eGov subject data hub',
+      'Astana Smart City face recognition',
+      'Core banking',
+      'Remote onboarding selfie check',
+      'Online loan scoring',
+      'Electronic health record',
+      'Connected car telematics',
+    ]);
     expect(credentials.citizens.length).toBeGreaterThanOrEqual(8);
     for (const citizen of credentials.citizens) {
       expect(checkIin(citizen.iin).valid).toBe(true);
       expect(result.stdout).toContain(citizen.iin);
     }
+    for (const system of credentials.systems) expect(result.stdout).toContain(system.apiKey);
+
     const again = await runCli(['demo', '--data-dir', dataDir]);
     expect(again.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...credentials, baseUrl: undefined });
+    const exported = await runCli(['registry', 'export', '--data-dir', dataDir]);
+    expect((JSON.parse(exported.stdout) as { operators: unknown[] }).operators).toHaveLength(5);
   });
 });
 

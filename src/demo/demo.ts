@@ -1,48 +1,121 @@
 /**
  * The demo world: one call brings a fresh server to a state worth exploring, and grows as each
- * capability lands. It is idempotent — loading it twice changes nothing — and its credentials are
- * printed and written to `<dataDir>/demo-credentials.json` (mode 0600).
+ * capability lands. Operators and systems are created through the registry's HTTP API with the
+ * demo regulator's token, exactly as a regulator's tools would. Loading it again changes nothing
+ * while the saved credentials still work; its credentials are printed and written to
+ * `<dataDir>/demo-credentials.json` (mode 0600).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Qalqan } from '../server.js';
 import { ensureSubject } from '../subjects/subjects.store.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
+import { DEMO_OPERATORS } from './demo-registry.js';
+
+export interface DemoSystemCredential {
+  readonly operator: string;
+  readonly system: string;
+  readonly systemId: string;
+  readonly apiKey: string;
+}
 
 export interface DemoCredentials {
   readonly baseUrl: string | undefined;
-  readonly citizens: readonly {
-    readonly name: string;
-    readonly iin: string;
-    readonly story: string;
-  }[];
+  readonly staff: { readonly regulator: string; readonly soc: string; readonly auditor: string };
+  readonly systems: readonly DemoSystemCredential[];
+  readonly citizens: readonly { readonly name: string; readonly iin: string; readonly story: string }[];
   readonly file: string;
 }
 
-export async function loadDemoWorld(
-  qalqan: Pick<Qalqan, 'storage' | 'secrets' | 'config'>,
-  baseUrl?: string,
-): Promise<DemoCredentials> {
-  for (const citizen of DEMO_CITIZENS)
-    await ensureSubject(qalqan.storage.db, qalqan.secrets, citizen.iin);
+type DemoHost = Pick<Qalqan, 'storage' | 'secrets' | 'config' | 'app' | 'registry'>;
+
+const DEMO_ACTOR = { kind: 'demo' as const, id: 'demo-world' };
+
+class DemoError extends Error {}
+
+async function api<T>(qalqan: DemoHost, token: string, method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
+  const response = await qalqan.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+  if (response.statusCode >= 300) throw new DemoError(`demo world: ${method} ${url} answered ${response.statusCode}: ${response.body}`);
+  return response.json<T>();
+}
+
+function readSaved(file: string): Omit<DemoCredentials, 'file'> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Omit<DemoCredentials, 'file'>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The saved credentials are reused only if every token and key still authenticates. */
+async function stillValid(qalqan: DemoHost, saved: Omit<DemoCredentials, 'file'>): Promise<boolean> {
+  try {
+    const credentials = qalqan.registry.credentials;
+    for (const token of [saved.staff.regulator, saved.staff.soc, saved.staff.auditor]) {
+      if (!(await credentials.authenticateStaffToken(token))) return false;
+    }
+    const expected = DEMO_OPERATORS.reduce((n, operator) => n + operator.systems.length, 0);
+    if (saved.systems.length !== expected) return false;
+    for (const system of saved.systems) if (!(await credentials.authenticateKey(system.apiKey))) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise<DemoCredentials> {
+  for (const citizen of DEMO_CITIZENS) await ensureSubject(qalqan.storage.db, qalqan.secrets, citizen.iin);
+  const citizens = DEMO_CITIZENS.map(({ name, iin, story }) => ({ name, iin, story }));
   const file = path.join(qalqan.config.dataDir, 'demo-credentials.json');
-  const credentials: DemoCredentials = {
-    baseUrl,
-    citizens: DEMO_CITIZENS.map(({ name, iin, story }) => ({ name, iin, story })),
-    file,
+
+  const saved = readSaved(file);
+  if (saved?.staff && Array.isArray(saved.systems) && (await stillValid(qalqan, saved))) {
+    return save(file, { ...saved, baseUrl, citizens });
+  }
+
+  const credentials = qalqan.registry.credentials;
+  const staff = {
+    regulator: (await credentials.issueStaffToken('regulator', 'Demo regulator', DEMO_ACTOR)).token,
+    soc: (await credentials.issueStaffToken('soc', 'Demo SOC analyst', DEMO_ACTOR)).token,
+    auditor: (await credentials.issueStaffToken('auditor', 'Demo auditor', DEMO_ACTOR)).token,
   };
-  writeFileSync(file, `${JSON.stringify({ ...credentials, file: undefined }, null, 2)}\n`, {
-    mode: 0o600,
-  });
-  return credentials;
+  const regulator = staff.regulator;
+  const systems: DemoSystemCredential[] = [];
+  for (const demoOperator of DEMO_OPERATORS) {
+    const found = await api<{ items: { id: string }[] }>(qalqan, regulator, 'GET', `/v1/registry/operators?q=${demoOperator.body.identifier}`);
+    const operatorId =
+      found.items[0]?.id ?? (await api<{ operator: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/operators', demoOperator.body)).operator.id;
+    const existing = await api<{ items: { id: string; name: string }[] }>(qalqan, regulator, 'GET', `/v1/registry/systems?operatorId=${operatorId}&limit=100`);
+    for (const demoSystem of demoOperator.systems) {
+      const name = demoSystem.body.name as string;
+      let systemId = existing.items.find((system) => system.name === name)?.id;
+      if (!systemId) {
+        systemId = (await api<{ system: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/systems', { ...demoSystem.body, operatorId })).system.id;
+        if (demoSystem.certificate) await api(qalqan, regulator, 'POST', `/v1/registry/systems/${systemId}/certificates`, demoSystem.certificate);
+      }
+      const { apiKey } = await api<{ apiKey: string }>(qalqan, regulator, 'POST', `/v1/registry/systems/${systemId}/keys`, { label: 'demo' });
+      systems.push({ operator: demoOperator.body.name.en, system: name, systemId, apiKey });
+    }
+  }
+  return save(file, { baseUrl, staff, systems, citizens });
+}
+
+function save(file: string, credentials: Omit<DemoCredentials, 'file'>): DemoCredentials {
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return { ...credentials, file };
 }
 
 export function printDemoCredentials(demo: DemoCredentials, out: NodeJS.WritableStream): void {
   const lines = [
-    'Demo world loaded. Credentials (also in ' + demo.file + '):',
+    `Demo world loaded. Credentials (also in ${demo.file}):`,
+    '  staff tokens (Authorization: Bearer …):',
+    `    regulator  ${demo.staff.regulator}`,
+    `    soc        ${demo.staff.soc}`,
+    `    auditor    ${demo.staff.auditor}`,
+    '  information system API keys:',
+    ...demo.systems.map((s) => `    ${s.operator} / ${s.system} (${s.systemId})\n      ${s.apiKey}`),
     '  citizens (IIN):',
+    ...demo.citizens.map((c) => `    ${c.iin}  ${c.name} — ${c.story}`),
   ];
-  for (const citizen of demo.citizens)
-    lines.push(`    ${citizen.iin}  ${citizen.name} — ${citizen.story}`);
   out.write(`${lines.join('\n')}\n`);
 }

@@ -394,3 +394,32 @@ describe('logs never carry identifiers or credentials', () => {
     expect(log).toContain('[12-digit id redacted]');
   });
 });
+
+describe('validation takes JSON bodies as sent', () => {
+  it('does not coerce null or numbers inside a body, but does coerce query strings', async () => {
+    const typed: FastifyPluginAsync = async (a) => {
+      a.post(
+        '/v1/example/typed',
+        {
+          config: { allow: ['public'] },
+          schema: {
+            querystring: Type.Object({ limit: Type.Integer({ maximum: 10, default: 5 }) }),
+            body: Type.Object(
+              { until: Type.Union([Type.String({ pattern: '^\\d{4}$' }), Type.Null()]), count: Type.Integer() },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request) => ({ body: request.body, query: request.query }),
+      );
+    };
+    app = await buildApp({ config, checkReady: async () => undefined, routes: [{ name: 't', plugin: typed }], logger: false });
+    const ok = await app.inject({ method: 'POST', url: '/v1/example/typed?limit=7', payload: { until: null, count: 3 } });
+    expect(ok.json()).toEqual({ body: { until: null, count: 3 }, query: { limit: 7 } });
+    const defaulted = await app.inject({ method: 'POST', url: '/v1/example/typed', payload: { until: '2026', count: 1 } });
+    expect(defaulted.json()).toMatchObject({ query: { limit: 5 } });
+    const stringNumber = await app.inject({ method: 'POST', url: '/v1/example/typed', payload: { until: null, count: '3' } });
+    expect(stringNumber.statusCode).toBe(400);
+    expect(stringNumber.json()).toMatchObject({ code: 'request.validation', detail: 'body count must be integer' });
+  });
+});

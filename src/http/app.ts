@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyServerOptions,
@@ -20,6 +21,7 @@ import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logging.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
+import { createValidatorCompiler } from './validation.js';
 import { ProblemSchema } from './schemas.js';
 
 /** A module's contribution to the HTTP surface. */
@@ -34,8 +36,10 @@ export interface AppOptions {
   readonly checkReady: () => Promise<void>;
   readonly authenticators?: readonly Authenticator[];
   readonly routes?: readonly RoutePlugin[];
-  /** Override the logger (tests pass `false` or a level). */
+  /** Override the logger options (tests pass `false`). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** A logger the caller already made (it logs for modules created before the app). */
+  readonly loggerInstance?: FastifyBaseLogger;
   readonly version?: string;
 }
 
@@ -45,7 +49,9 @@ export type App = FastifyInstance;
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(options.config.logLevel),
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? loggerOptions(options.config.logLevel) }),
     bodyLimit: options.config.bodyLimit,
     trustProxy: options.config.trustProxy,
     // A caller's request id is kept when it is well-formed so traces join across services.
@@ -70,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
+  app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
   installAccessControl(app, options.authenticators ?? []);
   installMetrics(app);

@@ -37,8 +37,11 @@ export interface RegistryModule {
   readonly taxonomy: TaxonomyIndex;
   readonly authenticators: readonly Authenticator[];
   readonly routes: readonly RoutePlugin[];
-  /** Sequences changes left in the outbox (by a crash or the CLI) every `intervalMs` until stopped. */
-  startOutboxDrain(intervalMs?: number): () => void;
+  /**
+   * Sequences changes left in the outbox (by a crash or the CLI) every `intervalMs` while
+   * `active()` holds, until the returned function stops it.
+   */
+  startOutboxDrain(intervalMs?: number, active?: () => boolean): () => void;
 }
 
 export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
@@ -87,9 +90,9 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
     taxonomy,
     authenticators,
     routes: [],
-    startOutboxDrain(intervalMs = 5000) {
+    startOutboxDrain(intervalMs = 5000, active = () => true) {
       const timer = setInterval(() => {
-        history.sequencePending().catch(onSequenceError);
+        if (active()) history.sequencePending().catch(onSequenceError);
       }, intervalMs);
       timer.unref();
       return () => clearInterval(timer);
