@@ -12,6 +12,7 @@ import { loggerOptions } from './http/logging.js';
 import type { JsonObject } from './ledger/entry/canonical-json.js';
 import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
 import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
+import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
@@ -39,7 +40,9 @@ export interface CreateOptions {
 }
 
 export async function createQalqan(config: Config, options: CreateOptions = {}): Promise<Qalqan> {
-  const log: FastifyBaseLogger = pino(loggerOptions(options.logger === false ? 'silent' : config.logLevel));
+  const log: FastifyBaseLogger = pino(
+    loggerOptions(options.logger === false ? 'silent' : config.logLevel),
+  );
   const secrets = loadSecrets(config);
   const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const closers: (() => Promise<void> | void)[] = [() => storage.close()];
@@ -48,13 +51,21 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
   };
   try {
     await migrateToLatest(storage.db);
-    const ledger = await createLedgerModule({ config, storage, log, ...(options.clock ? { clock: options.clock } : {}) });
+    const ledger = await createLedgerModule({
+      config,
+      storage,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     closers.push(() => ledger.close());
     const registry = createRegistryModule({
       db: storage.db,
       secrets,
       // Registry records are JSON-parsed snapshots, so they are JSON objects by construction.
-      ledger: { append: (entry) => ledger.ledger.append({ type: entry.type, record: entry.record as JsonObject }) },
+      ledger: {
+        append: (entry) =>
+          ledger.ledger.append({ type: entry.type, record: entry.record as JsonObject }),
+      },
       oidc: config.oidc,
       clientCertHeader: config.clientCertHeader,
       log,
@@ -71,7 +82,12 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       loggerInstance: log,
       authenticators: registry.authenticators,
       // The web app last: its fallback route answers only what no module route does.
-      routes: [...ledger.routes, ...registry.routes, webRoutes],
+      routes: [
+        ...ledger.routes,
+        ...registry.routes,
+        scanRoutes({ lookupKey: secrets.lookupKey }),
+        webRoutes,
+      ],
     });
     closers.push(() => app.close());
     await app.ready();
