@@ -361,6 +361,13 @@ describe('operations endpoints and cross-cutting behaviour', () => {
       expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/v1/example/subjects']),
     );
     expect(JSON.stringify(spec.paths['/v1/example/subjects'])).toContain('maxLength');
+    expect(spec.paths['/v1/example/regulator-only']).toMatchObject({
+      get: {
+        security: [{ bearer: [] }],
+        'x-qalqan-allow': ['regulator'],
+        description: 'Who may call: regulator.',
+      },
+    });
     const docs = await a.inject('/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
@@ -405,7 +412,10 @@ describe('validation takes JSON bodies as sent', () => {
           schema: {
             querystring: Type.Object({ limit: Type.Integer({ maximum: 10, default: 5 }) }),
             body: Type.Object(
-              { until: Type.Union([Type.String({ pattern: '^\\d{4}$' }), Type.Null()]), count: Type.Integer() },
+              {
+                until: Type.Union([Type.String({ pattern: '^\\d{4}$' }), Type.Null()]),
+                count: Type.Integer(),
+              },
               { additionalProperties: false },
             ),
           },
@@ -413,13 +423,33 @@ describe('validation takes JSON bodies as sent', () => {
         async (request) => ({ body: request.body, query: request.query }),
       );
     };
-    app = await buildApp({ config, checkReady: async () => undefined, routes: [{ name: 't', plugin: typed }], logger: false });
-    const ok = await app.inject({ method: 'POST', url: '/v1/example/typed?limit=7', payload: { until: null, count: 3 } });
+    app = await buildApp({
+      config,
+      checkReady: async () => undefined,
+      routes: [{ name: 't', plugin: typed }],
+      logger: false,
+    });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/example/typed?limit=7',
+      payload: { until: null, count: 3 },
+    });
     expect(ok.json()).toEqual({ body: { until: null, count: 3 }, query: { limit: 7 } });
-    const defaulted = await app.inject({ method: 'POST', url: '/v1/example/typed', payload: { until: '2026', count: 1 } });
+    const defaulted = await app.inject({
+      method: 'POST',
+      url: '/v1/example/typed',
+      payload: { until: '2026', count: 1 },
+    });
     expect(defaulted.json()).toMatchObject({ query: { limit: 5 } });
-    const stringNumber = await app.inject({ method: 'POST', url: '/v1/example/typed', payload: { until: null, count: '3' } });
+    const stringNumber = await app.inject({
+      method: 'POST',
+      url: '/v1/example/typed',
+      payload: { until: null, count: '3' },
+    });
     expect(stringNumber.statusCode).toBe(400);
-    expect(stringNumber.json()).toMatchObject({ code: 'request.validation', detail: 'body count must be integer' });
+    expect(stringNumber.json()).toMatchObject({
+      code: 'request.validation',
+      detail: 'body count must be integer',
+    });
   });
 });

@@ -121,6 +121,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
+    // Each operation says who may call it: the same declaration the access hook enforces.
+    transform: ({ schema, url, route }) => {
+      const allow = route.config?.allow ?? [];
+      if (allow.includes('public')) return { schema, url };
+      const who = `Who may call: ${allow.join(', ')}.`;
+      const description =
+        typeof schema?.description === 'string' ? `${schema.description}\n\n${who}` : who;
+      return {
+        schema: {
+          ...schema,
+          description,
+          security: [{ bearer: [] }],
+          'x-qalqan-allow': allow,
+        } as typeof schema,
+        url,
+      };
+    },
   });
   // The docs UI's own routes are public by nature; they are registered inside a context that
   // declares so, keeping the "every route declares who may call it" rule without exceptions.
