@@ -1,6 +1,7 @@
 // Type-aware linting: floating promises and non-exhaustive switches are bugs in a service that
 // answers only after a durable commit, so they are errors, not warnings.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -38,6 +39,16 @@ export default tseslint.config(
         { allowInterfaces: 'with-single-extends' },
       ],
       'no-console': 'off',
+    },
+  },
+  {
+    // The web app: hooks called conditionally or with missing dependencies are bugs React only
+    // reports at run time, if at all.
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

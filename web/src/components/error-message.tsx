@@ -1,0 +1,62 @@
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/http';
+
+/**
+ * Shows why something failed. A problem document from the server is shown as its own title and
+ * detail (they name the exact cause, e.g. which parameter was wrong) with its code and request
+ * id for a support ticket; failures without one are worded in the reader's language.
+ */
+export function ErrorMessage({ error }: { readonly error: unknown }) {
+  const { t } = useTranslation();
+  let title: string;
+  let detail: string | undefined;
+  let code: string | undefined;
+  let requestId: string | undefined;
+  if (error instanceof ApiError) {
+    const failure = error.failure;
+    switch (failure.kind) {
+      case 'problem':
+        ({ title, detail, code, requestId } = failure.problem);
+        break;
+      case 'http':
+        title = t('errors.http', { status: failure.status });
+        break;
+      case 'network':
+        title = t('errors.network');
+        break;
+      case 'format':
+        title = t('errors.format');
+        detail = failure.message;
+        break;
+    }
+  } else {
+    title = t('errors.unexpected');
+    detail = error instanceof Error ? error.message : String(error);
+  }
+  return (
+    <div className="notice notice-error" role="alert">
+      <p className="notice-title">{title}</p>
+      {detail && <p>{detail}</p>}
+      {(code ?? requestId) && (
+        <dl className="problem-ids">
+          {code && (
+            <div>
+              <dt>{t('errors.code')}</dt>
+              <dd>
+                <code>{code}</code>
+              </dd>
+            </div>
+          )}
+          {requestId && (
+            <div>
+              <dt>{t('errors.requestId')}</dt>
+              <dd>
+                <code>{requestId}</code>
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * English messages. This file defines the message keys: `ru.ts` and `kk.ts` must have the same
+ * keys (plural forms aside), which the type below and `locales.test.ts` check.
+ */
+export const en = {
+  app: {
+    skipLink: 'Skip to main content',
+    brandTagline: 'Personal-data access control',
+    navLabel: 'Main',
+    languageLabel: 'Language',
+    footerLicence: 'Qalqan is open-source software under the Apache 2.0 licence.',
+    footerLinksLabel: 'API',
+  },
+  links: {
+    docs: 'API documentation',
+    docsHint: 'Interactive reference of every route',
+    openapi: 'OpenAPI description',
+    openapiHint: 'Machine-readable OpenAPI 3.1 document',
+    transparency: 'Transparency log',
+    transparencyHint: 'See the latest checkpoint and verify an entry yourself',
+  },
+  home: {
+    nav: 'Home',
+    documentTitle: 'Qalqan — service status',
+    title: 'Qalqan',
+    intro:
+      'Qalqan is an open-source service that every information system must ask before it reads or transfers a citizen’s personal data. Citizens see, control and can prove every such access, and every decision is recorded in a public transparency log where any change would show.',
+    statusHeading: 'Service status',
+    liveness: 'Server process',
+    livenessHint: 'The server answers requests',
+    readiness: 'Ready for requests',
+    readinessHint: 'The server’s storage answers',
+    ok: 'Working',
+    down: 'Not working',
+    checking: 'Checking…',
+    checkAgain: 'Check again',
+    checkedAt: 'Checked at {{time}}',
+    linksHeading: 'For developers and auditors',
+  },
+  transparency: {
+    nav: 'Transparency log',
+    documentTitle: 'Qalqan — transparency log',
+    title: 'Transparency log',
+    intro:
+      'Every access decision and consent event is recorded as an entry in an append-only Merkle tree. Entries are hash commitments, never names or IINs. The log signs a checkpoint — the size of the tree and its root hash — so anyone can check that records are only ever added, never changed or removed.',
+    loading: 'Loading the checkpoint…',
+    reload: 'Reload',
+    noLogTitle: 'No log yet',
+    noLogBody:
+      'This server has not published a transparency log yet. Its checkpoint will appear here once it records its first entry.',
+    checkpointHeading: 'Latest checkpoint',
+    origin: 'Log name (origin)',
+    size: 'Tree size',
+    sizeValue_one: '{{count, number}} entry',
+    sizeValue_other: '{{count, number}} entries',
+    rootHex: 'Root hash (hex)',
+    rootBase64: 'Root hash (base64)',
+    signer: 'Signed by',
+    keyId: 'Key ID',
+    verifierKey: 'Verifier key',
+    signature: {
+      verified: 'Signature verified in your browser with the published key.',
+      invalid: 'The signature does NOT match the published key.',
+      not_signed_by_key: 'The checkpoint carries no signature by the published key.',
+      key_id_mismatch: 'The published key’s ID does not match the key itself.',
+      unsupported: 'This browser cannot check Ed25519 signatures; use the command below instead.',
+    },
+    auditHeading: 'Check it yourself',
+    auditBody:
+      'An auditor does not need to trust this page. The command below downloads the checkpoint and the log’s tiles, checks the signature with the published key and recomputes the root hash from every entry. Run again later, it proves that the new tree still contains the old one, so no record was removed or rewritten.',
+    auditCommandLabel: 'With the Qalqan command-line tool:',
+  },
+  proof: {
+    heading: 'Verify that an entry is in the log',
+    body: 'Enter an entry’s index. Your browser fetches the entry and its inclusion proof, hashes them with SHA-256 as RFC 6962 specifies, and checks that they lead to the root hash of the checkpoint above.',
+    indexLabel: 'Entry index',
+    indexHint: 'A whole number from 0 to {{max}}',
+    submit: 'Verify',
+    working: 'Verifying…',
+    invalidIndex: 'Enter a whole number from 0 to {{max}}.',
+    emptyTree: 'The log has no entries yet, so there is nothing to verify.',
+    resultHeading: 'Entry {{index}}',
+    verified: 'Verified: entry {{index}} is in the log at this checkpoint.',
+    notVerified: 'Not verified: entry {{index}} could not be proved to be in this checkpoint.',
+    reason: {
+      root_mismatch: 'The proof does not lead to the checkpoint’s root hash.',
+      wrong_proof_length: 'The proof has the wrong number of hashes for this tree.',
+      bad_hash_size: 'A hash in the proof is not 32 bytes long.',
+      index_out_of_range: 'The index is outside the tree.',
+    },
+    entryBytes: 'Entry (hex)',
+    entrySize_one: '{{count, number}} byte',
+    entrySize_other: '{{count, number}} bytes',
+    leafHash: 'Leaf hash: SHA-256(0x00 ‖ entry)',
+    path: 'Proof path',
+    noPath: 'The tree has one entry, so the leaf hash is the root hash.',
+    stepLeft: 'Step {{step}}: sibling on the left',
+    stepRight: 'Step {{step}}: sibling on the right',
+    stepResult: 'Result',
+    computedRoot: 'Computed root hash',
+    checkpointRoot: 'Checkpoint root hash',
+  },
+  notFound: {
+    documentTitle: 'Qalqan — page not found',
+    title: 'Page not found',
+    body: 'There is no page at {{path}}.',
+    home: 'Go to the home page',
+  },
+  errors: {
+    network: 'The server could not be reached. Check your connection and try again.',
+    http: 'The server answered with HTTP status {{status}}.',
+    format: 'The server’s answer could not be read.',
+    unexpected: 'Something went wrong in this page.',
+    code: 'Error code',
+    requestId: 'Request ID',
+  },
+};
+
+type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+/** The key structure every language provides. */
+export type Messages = Shape<typeof en>;
