@@ -1,0 +1,112 @@
+/**
+ * The whole server composed as `qalqan serve` composes it: registry changes land in the real
+ * transparency log, each with a receipt that verifies offline; changes the CLI left in the outbox
+ * are sequenced when the server starts.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { verifyReceipt } from '../../src/ledger/receipt.js';
+import { loadDemoWorld } from '../../src/demo/demo.js';
+import { nextBin } from '../../src/registry/test-support/registry-app.js';
+import { createQalqan, type Qalqan } from '../../src/server.js';
+import { runCli } from '../support/cli.js';
+
+const running: Qalqan[] = [];
+afterEach(async () => {
+  for (const qalqan of running.splice(0)) await qalqan.close();
+});
+
+async function start(dataDir: string): Promise<Qalqan> {
+  const qalqan = await createQalqan(
+    loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'silent' }),
+    { logger: false },
+  );
+  running.push(qalqan);
+  return qalqan;
+}
+
+describe('the composed server', () => {
+  it('puts every registry change of the demo world into the signed log, with receipts that verify', async () => {
+    const qalqan = await start(mkdtempSync(path.join(tmpdir(), 'qalqan-compose-')));
+    const demo = await loadDemoWorld(qalqan);
+    const checkpoint = await qalqan.ledger.ledger.checkpoint();
+    // 3 staff tokens, 5 operators, 7 systems, 2 certificates, 7 keys.
+    expect(checkpoint.size).toBe(24);
+
+    const regulator = { authorization: `Bearer ${demo.staff.regulator}` };
+    const system = demo.systems.find((s) => s.system === 'Online loan scoring')!;
+    const suspended = await qalqan.app.inject({
+      method: 'POST',
+      url: `/v1/registry/systems/${system.systemId}/suspend`,
+      headers: regulator,
+      payload: { reason: 'deny storm from this system' },
+    });
+    const { change } = suspended.json<{ change: { ledgerIndex: number } }>();
+    expect(change.ledgerIndex).toBe(24);
+    const receipt = await qalqan.ledger.ledger.receipt(change.ledgerIndex);
+    expect(receipt.type).toBe('registry.system.suspended');
+    expect(receipt.record).toMatchObject({
+      entityId: system.systemId,
+      reason: 'deny storm from this system',
+    });
+    expect(verifyReceipt(receipt, qalqan.ledger.ledger.verifierKey)).toEqual({ ok: true });
+    expect(
+      verifyReceipt(
+        { ...receipt, record: { ...receipt.record, reason: 'routine' } },
+        qalqan.ledger.ledger.verifierKey,
+      ).ok,
+    ).toBe(false);
+
+    const history = await qalqan.app.inject({
+      url: `/v1/registry/systems/${system.systemId}/history`,
+      headers: regulator,
+    });
+    expect(
+      history
+        .json<{ items: { ledgerIndex: number | null }[] }>()
+        .items.every((item) => item.ledgerIndex !== null),
+    ).toBe(true);
+
+    const publicEntries = await qalqan.app.inject({ url: '/ledger/tile/entries/000.p/25' });
+    expect(publicEntries.statusCode).toBe(200);
+    // The public log holds commitments only: no names, no identifiers, no reasons.
+    const bytes = publicEntries.rawPayload.toString('latin1');
+    expect(bytes).not.toContain('deny storm');
+    expect(bytes).not.toMatch(/\d{12}/);
+  });
+
+  it('sequences changes the CLI imported while no server ran, at the next start', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-outbox-'));
+    const file = path.join(dataDir, 'registry.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        operators: [
+          {
+            identifier: nextBin(),
+            name: { kk: 'Мектеп', ru: 'Школа', en: 'School' },
+            sector: 'education',
+            contact: {
+              name: 'Директор',
+              position: 'Director',
+              email: 'school@edu.kz',
+              phone: '+77172000000',
+            },
+          },
+        ],
+      }),
+    );
+    expect((await runCli(['registry', 'import', file, '--data-dir', dataDir])).code).toBe(0);
+    const qalqan = await start(dataDir);
+    const pending = await qalqan.storage.db
+      .selectFrom('registry_history')
+      .select('ledger_index')
+      .execute();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.ledger_index).toBe(0);
+    expect((await qalqan.ledger.ledger.checkpoint()).size).toBe(1);
+  });
+});
