@@ -3,6 +3,7 @@
  * tokens, OIDC) and its routes. `server.ts` creates it with one call.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { DomainError } from '../core/errors.js';
 import type { Kysely } from 'kysely';
 import { indexTaxonomy, type TaxonomyIndex } from '../core/taxonomy.js';
 import { bearerToken, type Authenticator } from '../http/access.js';
@@ -26,7 +27,7 @@ export interface RegistryModuleDeps {
   readonly clock?: () => Date;
   readonly oidc?: OidcOptions | undefined;
   readonly clientCertHeader?: string | undefined;
-  readonly log?: Pick<FastifyBaseLogger, 'error'>;
+  readonly log?: Pick<FastifyBaseLogger, 'error' | 'info'>;
 }
 
 export interface RegistryModule {
@@ -48,8 +49,14 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
   const clock = deps.clock ?? (() => new Date());
   const taxonomy = deps.taxonomy ?? indexTaxonomy();
   const history = createHistorySequencer(deps.db, deps.ledger);
+  // On a standby instance the ledger refuses appends by design: the change waits in the outbox
+  // for the sequencing instance, which is routine, not an error.
   const onSequenceError = (error: unknown) =>
-    deps.log?.error(
+    (error instanceof DomainError && error.code === 'ledger.unavailable'
+      ? deps.log?.info
+      : deps.log?.error
+    )?.call(
+      deps.log,
       { err: error },
       'registry change not yet in the ledger; it stays in the outbox',
     );
