@@ -1,6 +1,8 @@
 import { closeSync, createReadStream, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
+import { PARALLEL_MIN_BYTES, scanTextFileParallel } from './parallel/parallel-text.js';
 import type { Engine } from './engine.js';
 import type { ValueHasher } from './mask.js';
 import { createScanContext, type FindingSink } from './pipeline.js';
@@ -16,6 +18,7 @@ import { createTextReader } from './readers/text.js';
 import type { Reader, ReaderContext } from './readers/unit.js';
 import { createWhatsAppReader } from './readers/whatsapp.js';
 import { RedactingWriter } from './redact.js';
+import type { PiiType } from './types.js';
 
 /** Read size: large enough for the scanner's windows, small enough to keep memory flat. */
 const READ_CHUNK = 1 << 20;
@@ -31,6 +34,15 @@ export interface FileScanOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Awaited after each chunk: lets the report's output drain so memory stays flat. */
   readonly afterChunk?: () => Promise<void>;
+  /**
+   * Worker threads for big plain-text files (0: never). Needs the detection settings, since the
+   * engine cannot be sent to a worker; defaults to every core but one.
+   */
+  readonly parallel?: {
+    readonly workers: number;
+    readonly types: readonly PiiType[];
+    readonly minScore: number;
+  };
 }
 
 export interface FileScanResult {
@@ -62,6 +74,24 @@ function createReader(format: ConcreteFormat, ctx: ReaderContext, head: string):
  * that keep at most a window or a record). Binary files are skipped (their result says so).
  */
 export async function scanFile(path: string, options: FileScanOptions): Promise<FileScanResult> {
+  const parallel = options.parallel;
+  if (parallel !== undefined && parallel.workers > 0 && options.redactTo === undefined) {
+    const format = await choose(path, options.inputFormat);
+    if (format === 'text' && statSync(path).size >= PARALLEL_MIN_BYTES) {
+      try {
+        const bytes = await scanTextFileParallel(path, {
+          ...parallel,
+          hasher: options.hasher,
+          sink: options.sink,
+          source: path,
+          ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+        });
+        return { path, format, bytes };
+      } catch (error) {
+        throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+      }
+    }
+  }
   const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
   let reader: Reader | null = null;
   let redactor: RedactingWriter | null = null;
@@ -127,6 +157,20 @@ export async function scanFile(path: string, options: FileScanOptions): Promise<
       ? { redactedTo: options.redactTo }
       : {}),
   };
+}
+
+/** The format of a file from its first 64 KiB (or the one forced by the caller). */
+async function choose(path: string, inputFormat: InputFormat): Promise<ConcreteFormat | 'binary'> {
+  if (inputFormat !== 'auto') return inputFormat;
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(65536);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const text = head.toString('latin1', 0, bytesRead);
+    return looksBinary(text.slice(0, 8192)) ? 'binary' : sniffFormat(path, text);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A one-line reason for an I/O failure, without a stack. */

@@ -52,6 +52,27 @@ const BRANDS: readonly Brand[] = [
   },
 ];
 
+/**
+ * «KZ82 5450 0086 8934 9469», «FR76 3000 6000 0112 3456 7890 189»: a printed IBAN's digit groups
+ * are not a card. A chain of four-character groups before the number that holds a letter marks
+ * such a number.
+ */
+function followsAlphanumericGroup(text: string, start: number): boolean {
+  // Walk back over the chain of four-character groups before the number.
+  for (let at = start; at >= 5; at -= 5) {
+    const sep = text.charCodeAt(at - 1);
+    if (sep !== 32 && sep !== 45) return false;
+    let letters = 0;
+    for (let i = at - 5; i < at - 1; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) letters++;
+      else if (c < 48 || c > 57) return false;
+    }
+    if (letters > 0) return true;
+  }
+  return false;
+}
+
 function accept(
   text: string,
   start: number,
@@ -105,6 +126,7 @@ export const cardDetector: Detector = {
     // The first group of a printed number («4400 4301 2345 6789»), even after another number.
     const sep = text.charCodeAt(end);
     if (sep !== 32 && sep !== 45) return;
+    if (followsAlphanumericGroup(text, start)) return;
     GROUPED.lastIndex = start;
     if (!GROUPED.test(text)) return;
     const stop = GROUPED.lastIndex;

@@ -58,3 +58,19 @@ describe('bank card detector', () => {
     expect(valuesOf(`оплата 2024 ${groupCard(visa)}`, 'card')).toEqual([groupCard(visa)]);
   });
 });
+
+describe('cards inside printed IBANs', () => {
+  it('does not read the digit groups of a printed IBAN as a card', () => {
+    for (const country of ['KZ', 'FR', 'TR', 'DE']) {
+      for (let k = 0; k < 200; k++) {
+        const bban = String(1e17 + k * 7919)
+          .padEnd(country === 'FR' ? 23 : 18, '3')
+          .slice(0, country === 'KZ' ? 16 : country === 'FR' ? 23 : country === 'TR' ? 22 : 18);
+        const printed = makeIban(country, bban)
+          .match(/.{1,4}/g)!
+          .join(' ');
+        expect(valuesOf(`IBAN ${printed}`, 'card')).toEqual([]);
+      }
+    }
+  });
+});

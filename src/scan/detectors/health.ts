@@ -113,28 +113,30 @@ export const ICD10_SCORE = 0.6;
 /** How close (in bytes, about 50–100 characters) an ICD-10 code must be to a health word. */
 export const ICD10_NEAR = 150;
 
-const TERM_ALTERNATIVES = `(${termsSource(STRONG_HEALTH_TERMS)})|(${termsSource(WEAK_HEALTH_TERMS)})`;
 /**
- * Terms are searched together with the byte before them (white space, ASCII punctuation, or the
- * last byte of NBSP, «, », “, ”, —): the engine then only tries the trie after such a byte
- * instead of at every position, which is three times faster on prose. Group 1 is a strong term,
- * group 2 a weak one. A term at the very start of the text is tried separately.
+ * All terms in one trie, searched together with the byte before them: white space, a quote, an
+ * opening bracket, a slash or «. The engine then only tries the trie after such a byte instead of
+ * at every position (three times faster on prose), and a small anchor set matters too: each extra
+ * byte in it costs about 10 %. A term glued to other punctuation («,диагноз») or after a
+ * no-break space is missed; a term at the very start of the text is tried separately.
  */
 const TERMS = new RegExp(
-  `[\\x00-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F\\x94\\x9C\\x9D\\xA0\\xAB\\xBB](?:${TERM_ALTERNATIVES})`,
+  `[ \\t\\n"'(/\\xAB]${termsSource([...STRONG_HEALTH_TERMS, ...WEAK_HEALTH_TERMS])}`,
   'g',
 );
-const TERMS_AT_START = new RegExp(`(?:${TERM_ALTERNATIVES})`, 'y');
+const TERMS_AT_START = new RegExp(termsSource([...STRONG_HEALTH_TERMS, ...WEAK_HEALTH_TERMS]), 'y');
+/** Tells a strong term from a weak one, on a match only. */
+const STRONG = new RegExp(`^(?:${termsSource(STRONG_HEALTH_TERMS)})$`);
 const ICD10 = new RegExp(`${LATIN_OR_LOOKALIKE_CAPITAL}\\d{2}(?:\\.\\d{1,2})?`, 'g');
 
 function pushTerm(
-  m: RegExpExecArray,
+  term: string,
   start: number,
   end: number,
   out: Candidate[],
   anchors: number[],
 ): void {
-  const strong = m[1] !== undefined;
+  const strong = STRONG.test(term);
   const score = strong ? HEALTH_TERM_SCORE : HEALTH_WEAK_SCORE;
   out.push({ type: 'health', start, end, score, validated: false, subtype: 'term' });
   anchors.push(start, end);
@@ -152,7 +154,7 @@ export const healthDetector: Detector = {
     const anchors: number[] = [];
     TERMS_AT_START.lastIndex = 0;
     const first = TERMS_AT_START.exec(text);
-    if (first !== null) pushTerm(first, 0, first[0].length, out, anchors);
+    if (first !== null) pushTerm(first[0], 0, first[0].length, out, anchors);
     TERMS.lastIndex = 0;
     for (let m = TERMS.exec(text); m !== null; m = TERMS.exec(text)) {
       const start = m.index + 1;
@@ -162,18 +164,19 @@ export const healthDetector: Detector = {
         TERMS.lastIndex = start;
         continue;
       }
-      pushTerm(m, start, end, out, anchors);
+      pushTerm(m[0].slice(1), start, end, out, anchors);
     }
     if (anchors.length === 0) return;
-    ICD10.lastIndex = 0;
-    for (let m = ICD10.exec(text); m !== null; m = ICD10.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (isWordBefore(text, start) || isWordAt(text, end)) continue;
-      const near = anchors.some(
-        (a) => Math.abs(a - start) <= ICD10_NEAR || Math.abs(a - end) <= ICD10_NEAR,
-      );
-      if (near)
+    // ICD-10 codes are looked for only around health words, not over the whole text.
+    let searchedTo = 0;
+    for (let k = 0; k < anchors.length; k += 2) {
+      const from = Math.max(searchedTo, anchors[k]! - ICD10_NEAR);
+      const to = anchors[k + 1]! + ICD10_NEAR;
+      ICD10.lastIndex = from;
+      for (let m = ICD10.exec(text); m !== null && m.index <= to; m = ICD10.exec(text)) {
+        const start = m.index;
+        const end = start + m[0].length;
+        if (isWordBefore(text, start) || isWordAt(text, end)) continue;
         out.push({
           type: 'health',
           start,
@@ -182,6 +185,8 @@ export const healthDetector: Detector = {
           validated: false,
           subtype: 'icd-10',
         });
+      }
+      searchedTo = to + 1;
     }
   },
 };

@@ -71,8 +71,12 @@ function findIpv6(text: string, out: Candidate[]): void {
   let resumeAt = 0;
   for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
     if (colon < resumeAt) continue;
+    // Cheap rejection of the common colons («ИИН: », «12:30»): an address has hex or a colon on
+    // both sides and at least two colons within its first five characters after this one.
     const nextCode = colon + 1 < text.length ? text.charCodeAt(colon + 1) : 0;
     if (!isHex(nextCode) && nextCode !== 58) continue;
+    const second = text.indexOf(':', colon + 1);
+    if (second === -1 || second - colon > 5) continue;
     let s = colon;
     while (
       s > 0 &&

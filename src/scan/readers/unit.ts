@@ -79,10 +79,12 @@ export const DEFAULT_WINDOW: WindowOptions = { window: 1 << 20, overlap: 512, co
 
 /**
  * Cuts a stream of text into overlapping windows so that memory stays flat and no match is lost
- * at a window's edge: a window is cut after its last newline when there is one (lines are never
- * split), otherwise `overlap` bytes before its end, and the window is scanned `overlap` bytes past
- * the cut so a match that starts before the cut is seen whole. The next window starts at the cut,
- * preceded by `context` bytes that only serve as context words.
+ * at a window's edge. Once `window` bytes are buffered, the buffer is scanned whole but only
+ * matches starting before the cut are reported; the cut is after the last newline when there is
+ * one in the buffer's last three quarters (the partial line is scanned again with its end), else
+ * `overlap` bytes before the end, so a match that starts before the cut is always seen whole. The
+ * next window starts at the cut, preceded by `context` bytes that only serve as context words.
+ * Scanning the buffer as it is (not a copy up to the cut) keeps it to one copy per byte.
  */
 export class TextWindows {
   private buffer = '';
@@ -101,7 +103,7 @@ export class TextWindows {
 
   push(chunk: string): void {
     this.buffer = this.buffer.length === 0 ? chunk : this.buffer + chunk;
-    while (this.buffer.length >= this.options.window + this.options.overlap) this.cut(false);
+    while (this.buffer.length >= this.options.window + this.contextLength) this.cut(false);
   }
 
   end(): void {
@@ -115,16 +117,15 @@ export class TextWindows {
   }
 
   private cut(final: boolean): void {
-    const { window, overlap, context } = this.options;
-    let cut = this.buffer.length;
+    const { overlap, context } = this.options;
+    const length = this.buffer.length;
+    let cut = length;
     if (!final) {
-      const newline = this.buffer.lastIndexOf('\n', window);
-      cut = newline > this.contextLength + (window >> 1) ? newline + 1 : window;
+      const newline = this.buffer.lastIndexOf('\n');
+      const floor = this.contextLength + ((length - this.contextLength) >> 2);
+      cut = newline >= floor ? newline + 1 : length - overlap;
     }
-    const text = final
-      ? this.buffer
-      : this.buffer.slice(0, Math.min(this.buffer.length, cut + overlap));
-    this.onWindow(verbatimUnit(text, this.base, this.contextLength, cut), this.base);
+    this.onWindow(verbatimUnit(this.buffer, this.base, this.contextLength, cut), this.base);
     const keepFrom = Math.max(0, cut - context);
     this.buffer = this.buffer.slice(keepFrom);
     this.base += keepFrom;

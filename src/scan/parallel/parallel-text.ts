@@ -1,0 +1,150 @@
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FindingSink } from '../pipeline.js';
+import { buildFinding } from '../pipeline.js';
+import type { ValueHasher } from '../mask.js';
+import type { PiiType } from '../types.js';
+import type { WindowJob, WindowResult } from './protocol.js';
+
+/** Window size and the context kept before each window (as in `TextWindows`). */
+const WINDOW = 1 << 20;
+const OVERLAP = 512;
+const CONTEXT = 160;
+const READ_CHUNK = 1 << 20;
+
+/** Files at least this big are worth the ~100 ms it takes to start workers. */
+export const PARALLEL_MIN_BYTES = 16 << 20;
+
+/** How many workers a parallel scan uses: all cores but one for reading, at least two. */
+export function parallelWorkers(): number {
+  return Math.max(2, Math.min(8, availableParallelism() - 1));
+}
+
+function startWorker(workerData: { types: PiiType[]; minScore: number }): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./text-worker.js', import.meta.url), { workerData });
+  }
+  // Run from source (tests, the benchmark): the worker is TypeScript, and loader hooks are not
+  // inherited by worker threads, so the worker registers tsx itself before importing it.
+  const api = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const target = new URL('./text-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export interface ParallelTextOptions {
+  readonly types: readonly PiiType[];
+  readonly minScore: number;
+  readonly hasher: ValueHasher;
+  readonly sink: FindingSink;
+  readonly source: string;
+  readonly workers: number;
+  readonly onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Scans a plain-text file on several cores: the main thread reads and cuts the file into windows
+ * after a newline (as `TextWindows` does), workers run the detectors, and the main thread puts
+ * their answers back in file order, masks, hashes and reports. Memory stays flat: at most two
+ * windows per worker are in flight. Used for big plain-text files without `--redact` (the
+ * redactor needs every byte in order on one thread).
+ */
+export async function scanTextFileParallel(
+  path: string,
+  options: ParallelTextOptions,
+): Promise<number> {
+  const workers = Array.from({ length: options.workers }, () =>
+    startWorker({ types: [...options.types], minScore: options.minScore }),
+  );
+  const done = new Map<number, WindowResult>();
+  const bases = new Map<number, number>();
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  for (const w of workers) {
+    w.on('message', (r: WindowResult) => {
+      done.set(r.id, r);
+      wake?.();
+    });
+    w.on('error', (e: Error) => {
+      failure = e;
+      wake?.();
+    });
+  }
+  let sent = 0;
+  let next = 0; // next result to report, in order
+  let line = 1;
+  let bytes = 0;
+
+  const report = (r: WindowResult) => {
+    const text = Buffer.from(r.buffer).toString('latin1');
+    const base = bases.get(r.id)!;
+    bases.delete(r.id);
+    for (const c of r.candidates) {
+      const finding = buildFinding(c, text, options.hasher, {
+        source: options.source,
+        line: line + c.newlinesBefore,
+        column: c.column,
+        offset: base + c.start,
+      });
+      options.sink.finding(finding, { group: null, offset: base + c.start });
+    }
+    line += r.newlines;
+  };
+  const drain = async (maxInFlight: number) => {
+    for (;;) {
+      if (failure !== null) throw failure;
+      while (done.has(next)) {
+        report(done.get(next)!);
+        done.delete(next);
+        next++;
+      }
+      if (sent - next <= maxInFlight) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  };
+  const send = (window: Buffer, prefixLength: number, limit: number, base: number) => {
+    const copy = new Uint8Array(window.length);
+    copy.set(window);
+    const job: WindowJob = { id: sent, buffer: copy.buffer, prefixLength, limit };
+    bases.set(sent, base);
+    workers[sent % workers.length]!.postMessage(job, [copy.buffer]);
+    sent++;
+  };
+
+  try {
+    let pending: Buffer = Buffer.alloc(0);
+    let base = 0; // file offset of pending[0]
+    let contextLength = 0;
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: READ_CHUNK,
+    }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      options.onProgress?.(chunk.length);
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= WINDOW + contextLength) {
+        const newline = pending.lastIndexOf(10);
+        const floor = contextLength + ((pending.length - contextLength) >> 2);
+        const cut = newline >= floor ? newline + 1 : pending.length - OVERLAP;
+        send(pending, contextLength, cut, base);
+        const keepFrom = Math.max(0, cut - CONTEXT);
+        pending = Buffer.from(pending.subarray(keepFrom));
+        base += keepFrom;
+        contextLength = cut - keepFrom;
+      }
+      await drain(2 * workers.length);
+    }
+    if (pending.length > contextLength) send(pending, contextLength, pending.length, base);
+    await drain(0);
+    return bytes;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
