@@ -32,7 +32,10 @@ export const ERROR_CATALOGUE = {
   'registry.duplicate': { status: 409, title: 'Already registered' },
   'registry.invalid_transition': { status: 409, title: 'That status change is not possible' },
   'registry.operator_inactive': { status: 409, title: 'The operator is not active' },
-  'registry.invalid_system': { status: 400, title: 'The information system description is inconsistent' },
+  'registry.invalid_system': {
+    status: 400,
+    title: 'The information system description is inconsistent',
+  },
   'registry.invalid_certificate': { status: 400, title: 'The certificate is not valid' },
   'registry.invalid_import': { status: 400, title: 'The import file has errors' },
   // scan

@@ -10,7 +10,12 @@ export interface DemoOperator {
     readonly identifier: string;
     readonly name: { readonly kk: string; readonly ru: string; readonly en: string };
     readonly sector: string;
-    readonly contact: { readonly name: string; readonly position: string; readonly email: string; readonly phone: string };
+    readonly contact: {
+      readonly name: string;
+      readonly position: string;
+      readonly email: string;
+      readonly phone: string;
+    };
   };
   readonly systems: readonly DemoSystem[];
 }
@@ -18,7 +23,13 @@ export interface DemoOperator {
 export interface DemoSystem {
   readonly key: string;
   readonly body: Record<string, unknown>;
-  readonly certificate?: { readonly number: string; readonly issuer: string; readonly scope: string; readonly validFrom: string; readonly validUntil: string };
+  readonly certificate?: {
+    readonly number: string;
+    readonly issuer: string;
+    readonly scope: string;
+    readonly validFrom: string;
+    readonly validUntil: string;
+  };
 }
 
 const CERTIFIER = 'Национальный удостоверяющий центр / National certification centre';
@@ -34,7 +45,12 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
         en: 'Ministry of Digital Development of Kazakhstan',
       },
       sector: 'state-body',
-      contact: { name: 'Жанар Абдикадырова', position: 'Data protection officer', email: 'dpo@mdd.gov.kz', phone: '+7 7172 00 00 01' },
+      contact: {
+        name: 'Жанар Абдикадырова',
+        position: 'Data protection officer',
+        email: 'dpo@mdd.gov.kz',
+        phone: '+7 7172 00 00 01',
+      },
     },
     systems: [
       {
@@ -45,8 +61,19 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           kind: 'ordinary',
           purposes: ['public.service-delivery', 'social.benefits'],
           categories: ['identity', 'contact', 'address', 'document', 'social', 'financial'],
-          legalGrounds: [{ basis: 'law', reference: 'Law 94-V «On personal data and its protection», Art. 9', purposes: ['public.service-delivery', 'social.benefits'], validUntil: null }],
-          hosting: { country: 'KZ', dataCentre: 'QazTech national platform, Astana', onNationalPlatform: true },
+          legalGrounds: [
+            {
+              basis: 'law',
+              reference: 'Law 94-V «On personal data and its protection», Art. 9',
+              purposes: ['public.service-delivery', 'social.benefits'],
+              validUntil: null,
+            },
+          ],
+          hosting: {
+            country: 'KZ',
+            dataCentre: 'QazTech national platform, Astana',
+            onNationalPlatform: true,
+          },
           connections: { accessControlSince: '2025-07-01', socSince: '2025-07-01' },
           trustStatus: 'listed',
         },
@@ -59,17 +86,30 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           kind: 'biometric',
           purposes: ['security.access-control'],
           categories: ['identity', 'biometric', 'location'],
-          hosting: { country: 'KZ', dataCentre: 'QazTech national platform, Astana', onNationalPlatform: true },
+          hosting: {
+            country: 'KZ',
+            dataCentre: 'QazTech national platform, Astana',
+            onNationalPlatform: true,
+          },
           connections: { accessControlSince: '2026-02-01', socSince: '2026-02-01' },
           trustStatus: 'listed',
           biometric: {
             modalities: ['face'],
-            locations: ['Astana, Nurly Zhol railway station', 'Astana, international airport, terminal 1'],
+            locations: [
+              'Astana, Nurly Zhol railway station',
+              'Astana, international airport, terminal 1',
+            ],
             vendor: 'Sergek Group',
             templateStorage: 'On-premise, national platform HSM-backed store',
           },
         },
-        certificate: { number: 'BIO-2026-0142', issuer: CERTIFIER, scope: 'Face recognition in public transport hubs', validFrom: '2026-01-15', validUntil: '2027-06-30' },
+        certificate: {
+          number: 'BIO-2026-0142',
+          issuer: CERTIFIER,
+          scope: 'Face recognition in public transport hubs',
+          validFrom: '2026-01-15',
+          validUntil: '2027-06-30',
+        },
       },
     ],
   },
@@ -79,7 +119,12 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
       identifier: '940240000389',
       name: { kk: '«Сенім Банк» АҚ', ru: 'АО «Сенім Банк»', en: 'Senim Bank JSC' },
       sector: 'bank',
-      contact: { name: 'Асель Нурланова', position: 'Data protection officer', email: 'dpo@senimbank.kz', phone: '+7 727 355 00 00' },
+      contact: {
+        name: 'Асель Нурланова',
+        position: 'Data protection officer',
+        email: 'dpo@senimbank.kz',
+        phone: '+7 727 355 00 00',
+      },
     },
     systems: [
       {
@@ -90,7 +135,14 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           kind: 'ordinary',
           purposes: ['finance.kyc', 'finance.payments'],
           categories: ['identity', 'document', 'contact', 'address', 'financial'],
-          legalGrounds: [{ basis: 'law', reference: 'AML/CFT Law 191-IV, Art. 5', purposes: ['finance.kyc'], validUntil: null }],
+          legalGrounds: [
+            {
+              basis: 'law',
+              reference: 'AML/CFT Law 191-IV, Art. 5',
+              purposes: ['finance.kyc'],
+              validUntil: null,
+            },
+          ],
           hosting: { country: 'KZ', dataCentre: 'Almaty, Tier III', onNationalPlatform: false },
           connections: { accessControlSince: '2026-03-01', socSince: '2026-03-01' },
           trustStatus: 'listed',
@@ -107,10 +159,21 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           hosting: { country: 'KZ', dataCentre: 'Almaty, Tier III', onNationalPlatform: false },
           connections: { accessControlSince: '2026-03-01', socSince: null },
           trustStatus: 'pending',
-          biometric: { modalities: ['face'], locations: ['Mobile app'], vendor: 'Veridas', templateStorage: 'Bank data centre, encrypted' },
+          biometric: {
+            modalities: ['face'],
+            locations: ['Mobile app'],
+            vendor: 'Veridas',
+            templateStorage: 'Bank data centre, encrypted',
+          },
         },
         // Expired at the end of 2025: the demo's example of a biometric system that is not certified.
-        certificate: { number: 'BIO-2024-0077', issuer: CERTIFIER, scope: 'Remote biometric identification', validFrom: '2024-01-01', validUntil: '2025-12-31' },
+        certificate: {
+          number: 'BIO-2024-0077',
+          issuer: CERTIFIER,
+          scope: 'Remote biometric identification',
+          validFrom: '2024-01-01',
+          validUntil: '2025-12-31',
+        },
       },
     ],
   },
@@ -118,9 +181,18 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
     key: 'mfo',
     body: {
       identifier: '150740022114',
-      name: { kk: '«Жылдам Қарыз» МҚҰ ЖШС', ru: 'ТОО МФО «Жылдам Карыз»', en: 'Zhyldam Karyz MFO LLP' },
+      name: {
+        kk: '«Жылдам Қарыз» МҚҰ ЖШС',
+        ru: 'ТОО МФО «Жылдам Карыз»',
+        en: 'Zhyldam Karyz MFO LLP',
+      },
       sector: 'microfinance',
-      contact: { name: 'Ринат Ахметов', position: 'Compliance officer', email: 'compliance@zhyldam.kz', phone: '+7 701 200 30 40' },
+      contact: {
+        name: 'Ринат Ахметов',
+        position: 'Compliance officer',
+        email: 'compliance@zhyldam.kz',
+        phone: '+7 701 200 30 40',
+      },
     },
     systems: [
       {
@@ -142,9 +214,18 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
     key: 'clinic',
     body: {
       identifier: '081140033026',
-      name: { kk: '№5 қалалық емхана', ru: 'Городская поликлиника №5', en: 'City polyclinic No. 5' },
+      name: {
+        kk: '№5 қалалық емхана',
+        ru: 'Городская поликлиника №5',
+        en: 'City polyclinic No. 5',
+      },
       sector: 'health',
-      contact: { name: 'Гульмира Сатпаева', position: 'Deputy chief physician', email: 'info@gp5.kz', phone: '+7 7172 50 50 50' },
+      contact: {
+        name: 'Гульмира Сатпаева',
+        position: 'Deputy chief physician',
+        email: 'info@gp5.kz',
+        phone: '+7 7172 50 50 50',
+      },
     },
     systems: [
       {
@@ -155,8 +236,19 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           kind: 'ordinary',
           purposes: ['health.treatment', 'health.sick-leave'],
           categories: ['identity', 'contact', 'document', 'health', 'employment'],
-          legalGrounds: [{ basis: 'law', reference: 'Code «On public health», Art. 60', purposes: ['health.sick-leave'], validUntil: null }],
-          hosting: { country: 'KZ', dataCentre: 'QazTech national platform, Astana', onNationalPlatform: true },
+          legalGrounds: [
+            {
+              basis: 'law',
+              reference: 'Code «On public health», Art. 60',
+              purposes: ['health.sick-leave'],
+              validUntil: null,
+            },
+          ],
+          hosting: {
+            country: 'KZ',
+            dataCentre: 'QazTech national platform, Astana',
+            onNationalPlatform: true,
+          },
           connections: { accessControlSince: '2026-01-10', socSince: '2026-04-01' },
           trustStatus: 'listed',
         },
@@ -167,16 +259,26 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
     key: 'car-maker',
     body: {
       identifier: '190951000772',
-      name: { kk: 'Autowerk GmbH Қазақстандағы филиалы', ru: 'Филиал Autowerk GmbH в Казахстане', en: 'Autowerk GmbH Kazakhstan branch' },
+      name: {
+        kk: 'Autowerk GmbH Қазақстандағы филиалы',
+        ru: 'Филиал Autowerk GmbH в Казахстане',
+        en: 'Autowerk GmbH Kazakhstan branch',
+      },
       sector: 'transport',
-      contact: { name: 'Jonas Weber', position: 'Privacy lead', email: 'privacy.kz@autowerk.example', phone: '+49 89 0000 0000' },
+      contact: {
+        name: 'Jonas Weber',
+        position: 'Privacy lead',
+        email: 'privacy.kz@autowerk.example',
+        phone: '+49 89 0000 0000',
+      },
     },
     systems: [
       {
         key: 'telematics',
         body: {
           name: 'Connected car telematics',
-          description: 'Location, cameras and driving data sent from cars to the maker\u2019s cloud',
+          description:
+            'Location, cameras and driving data sent from cars to the maker\u2019s cloud',
           kind: 'telematics',
           purposes: ['transport.telematics-service', 'transport.insurance'],
           categories: ['identity', 'location', 'telematics', 'online'],

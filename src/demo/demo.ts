@@ -23,7 +23,11 @@ export interface DemoCredentials {
   readonly baseUrl: string | undefined;
   readonly staff: { readonly regulator: string; readonly soc: string; readonly auditor: string };
   readonly systems: readonly DemoSystemCredential[];
-  readonly citizens: readonly { readonly name: string; readonly iin: string; readonly story: string }[];
+  readonly citizens: readonly {
+    readonly name: string;
+    readonly iin: string;
+    readonly story: string;
+  }[];
   readonly file: string;
 }
 
@@ -33,9 +37,23 @@ const DEMO_ACTOR = { kind: 'demo' as const, id: 'demo-world' };
 
 class DemoError extends Error {}
 
-async function api<T>(qalqan: DemoHost, token: string, method: 'GET' | 'POST', url: string, payload?: object): Promise<T> {
-  const response = await qalqan.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
-  if (response.statusCode >= 300) throw new DemoError(`demo world: ${method} ${url} answered ${response.statusCode}: ${response.body}`);
+async function api<T>(
+  qalqan: DemoHost,
+  token: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+): Promise<T> {
+  const response = await qalqan.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload ? { payload } : {}),
+  });
+  if (response.statusCode >= 300)
+    throw new DemoError(
+      `demo world: ${method} ${url} answered ${response.statusCode}: ${response.body}`,
+    );
   return response.json<T>();
 }
 
@@ -48,7 +66,10 @@ function readSaved(file: string): Omit<DemoCredentials, 'file'> | undefined {
 }
 
 /** The saved credentials are reused only if every token and key still authenticates. */
-async function stillValid(qalqan: DemoHost, saved: Omit<DemoCredentials, 'file'>): Promise<boolean> {
+async function stillValid(
+  qalqan: DemoHost,
+  saved: Omit<DemoCredentials, 'file'>,
+): Promise<boolean> {
   try {
     const credentials = qalqan.registry.credentials;
     for (const token of [saved.staff.regulator, saved.staff.soc, saved.staff.auditor]) {
@@ -56,7 +77,8 @@ async function stillValid(qalqan: DemoHost, saved: Omit<DemoCredentials, 'file'>
     }
     const expected = DEMO_OPERATORS.reduce((n, operator) => n + operator.systems.length, 0);
     if (saved.systems.length !== expected) return false;
-    for (const system of saved.systems) if (!(await credentials.authenticateKey(system.apiKey))) return false;
+    for (const system of saved.systems)
+      if (!(await credentials.authenticateKey(system.apiKey))) return false;
     return true;
   } catch {
     return false;
@@ -64,7 +86,8 @@ async function stillValid(qalqan: DemoHost, saved: Omit<DemoCredentials, 'file'>
 }
 
 export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise<DemoCredentials> {
-  for (const citizen of DEMO_CITIZENS) await ensureSubject(qalqan.storage.db, qalqan.secrets, citizen.iin);
+  for (const citizen of DEMO_CITIZENS)
+    await ensureSubject(qalqan.storage.db, qalqan.secrets, citizen.iin);
   const citizens = DEMO_CITIZENS.map(({ name, iin, story }) => ({ name, iin, story }));
   const file = path.join(qalqan.config.dataDir, 'demo-credentials.json');
 
@@ -82,18 +105,55 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
   const regulator = staff.regulator;
   const systems: DemoSystemCredential[] = [];
   for (const demoOperator of DEMO_OPERATORS) {
-    const found = await api<{ items: { id: string }[] }>(qalqan, regulator, 'GET', `/v1/registry/operators?q=${demoOperator.body.identifier}`);
+    const found = await api<{ items: { id: string }[] }>(
+      qalqan,
+      regulator,
+      'GET',
+      `/v1/registry/operators?q=${demoOperator.body.identifier}`,
+    );
     const operatorId =
-      found.items[0]?.id ?? (await api<{ operator: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/operators', demoOperator.body)).operator.id;
-    const existing = await api<{ items: { id: string; name: string }[] }>(qalqan, regulator, 'GET', `/v1/registry/systems?operatorId=${operatorId}&limit=100`);
+      found.items[0]?.id ??
+      (
+        await api<{ operator: { id: string } }>(
+          qalqan,
+          regulator,
+          'POST',
+          '/v1/registry/operators',
+          demoOperator.body,
+        )
+      ).operator.id;
+    const existing = await api<{ items: { id: string; name: string }[] }>(
+      qalqan,
+      regulator,
+      'GET',
+      `/v1/registry/systems?operatorId=${operatorId}&limit=100`,
+    );
     for (const demoSystem of demoOperator.systems) {
       const name = demoSystem.body.name as string;
       let systemId = existing.items.find((system) => system.name === name)?.id;
       if (!systemId) {
-        systemId = (await api<{ system: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/systems', { ...demoSystem.body, operatorId })).system.id;
-        if (demoSystem.certificate) await api(qalqan, regulator, 'POST', `/v1/registry/systems/${systemId}/certificates`, demoSystem.certificate);
+        systemId = (
+          await api<{ system: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/systems', {
+            ...demoSystem.body,
+            operatorId,
+          })
+        ).system.id;
+        if (demoSystem.certificate)
+          await api(
+            qalqan,
+            regulator,
+            'POST',
+            `/v1/registry/systems/${systemId}/certificates`,
+            demoSystem.certificate,
+          );
       }
-      const { apiKey } = await api<{ apiKey: string }>(qalqan, regulator, 'POST', `/v1/registry/systems/${systemId}/keys`, { label: 'demo' });
+      const { apiKey } = await api<{ apiKey: string }>(
+        qalqan,
+        regulator,
+        'POST',
+        `/v1/registry/systems/${systemId}/keys`,
+        { label: 'demo' },
+      );
       systems.push({ operator: demoOperator.body.name.en, system: name, systemId, apiKey });
     }
   }
@@ -113,7 +173,9 @@ export function printDemoCredentials(demo: DemoCredentials, out: NodeJS.Writable
     `    soc        ${demo.staff.soc}`,
     `    auditor    ${demo.staff.auditor}`,
     '  information system API keys:',
-    ...demo.systems.map((s) => `    ${s.operator} / ${s.system} (${s.systemId})\n      ${s.apiKey}`),
+    ...demo.systems.map(
+      (s) => `    ${s.operator} / ${s.system} (${s.systemId})\n      ${s.apiKey}`,
+    ),
     '  citizens (IIN):',
     ...demo.citizens.map((c) => `    ${c.iin}  ${c.name} — ${c.story}`),
   ];
