@@ -5,10 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { loadSqliteDriver } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -57,7 +58,8 @@ function openSqlite(options: StorageOptions): Storage {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let sqlite: SqliteDatabase.Database;
   try {
-    sqlite = new SqliteDatabase(file);
+    const Driver = loadSqliteDriver();
+    sqlite = new Driver(file);
     sqlite.pragma('journal_mode = WAL');
     // FULL makes every commit durable (an fsync of the WAL). Every write here is audit-relevant
     // and hot paths batch many rows per transaction, so the cost is paid once per batch.

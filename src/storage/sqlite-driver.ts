@@ -1,0 +1,27 @@
+/**
+ * Which better-sqlite3 to load. Version 12 is the last that runs on Node 20, but its addon uses
+ * Node's raw ObjectWrap, which aborts the process on Node 24 (`RemoveEnvironmentCleanupHook:
+ * (env) != nullptr`, nodejs/node#65446) when a statement is collected after teardown. Version 13
+ * is built on Node-API and is safe there, but needs Node 22. Both are declared — 13 as an optional
+ * dependency under the alias `better-sqlite3-node22`, which npm installs only where its engines
+ * fit — and the right one is chosen here. Their JavaScript API is the same.
+ */
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+
+const require = createRequire(import.meta.url);
+
+export type SqliteDriver = typeof BetterSqlite3;
+
+export function loadSqliteDriver(nodeVersion: string = process.versions.node): SqliteDriver {
+  const major = Number(nodeVersion.split('.')[0]);
+  if (major >= 22) {
+    try {
+      return require('better-sqlite3-node22') as SqliteDriver;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+      // Installed on an older Node and copied over: version 12 still works on 22, not on 24.
+    }
+  }
+  return require('better-sqlite3') as SqliteDriver;
+}
