@@ -12,6 +12,7 @@ import { StorageError } from '../storage/storage.js';
 import { registerDemoCommand } from '../demo/demo.command.js';
 import { registerLedgerCommands } from '../ledger/ledger.command.js';
 import { registerRegistryCommands } from '../registry/registry.command.js';
+import { registerScanCommand } from '../scan/scan.command.js';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_OK, processIo } from './io.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemoCommand(program, io);
   registerLedgerCommands(program, io);
   registerRegistryCommands(program, io);
+  registerScanCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -64,12 +64,7 @@ describe('qalqan scan', () => {
   it('exits 2 with one line on stderr for a missing path or a bad option', async () => {
     const missing = await scan(['no-such-file.txt']);
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe(
-      'qalqan scan: no-such-file.txt: no such file or directory\n'.replace(
-        'no-such-file.txt',
-        resolve(FIXTURES, 'no-such-file.txt'),
-      ),
-    );
+    expect(missing.err).toBe('qalqan scan: no-such-file.txt: no such file or directory\n');
     expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
       /--min-score must be a number from 0 to 1/,
     );

@@ -149,8 +149,9 @@ function loadKey(options: ScanCommandOptions, io: ScanIo): string | Uint8Array |
  */
 export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<number> {
   let outFd = -1;
+  let detach = () => {};
   try {
-    const { files, totalBytes } = expandPaths(options.paths.map((p) => resolveFrom(io.cwd, p)));
+    const { files, totalBytes } = expandPaths(options.paths, io.cwd);
     const key = loadKey(options, io);
     const engine = createEngine({ types: options.types, minScore: options.minScore });
     const hasher = createValueHasher(key);
@@ -165,10 +166,26 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
       }
     }
     const fd = outFd;
+    // `qalqan scan … | head`: a reader that goes away ends the report, not the process.
+    let closed = false;
+    const onStdoutError = () => {
+      closed = true;
+    };
+    if (fd < 0) io.stdout.on('error', onStdoutError);
+    detach = () => io.stdout.off('error', onStdoutError);
     const write: Write =
-      fd >= 0 ? (text) => void writeSync(fd, text) : (text) => void io.stdout.write(text);
+      fd >= 0
+        ? (text) => void writeSync(fd, text)
+        : (text) => {
+            if (!closed) io.stdout.write(text);
+          };
     const drain = async () => {
-      if (fd < 0 && io.stdout.writableNeedDrain === true) await once(io.stdout, 'drain');
+      if (fd >= 0 || closed || io.stdout.writableNeedDrain !== true) return;
+      try {
+        await once(io.stdout, 'drain'); // rejects if the stream errors meanwhile
+      } catch {
+        closed = true;
+      }
     };
     const report = reportWriter(options.format, write);
     const summary = new SummaryCollector();
@@ -227,16 +244,13 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
     );
     return SCAN_EXIT.error;
   } finally {
+    detach();
     if (outFd >= 0) closeSync(outFd);
   }
 }
 
 function describeUnexpected(error: unknown): string {
   return `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function resolveFrom(cwd: string, path: string): string {
-  return resolve(cwd, path);
 }
 
 /** Paths in reports are relative to the working directory when inside it, as typed otherwise. */

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -83,11 +83,14 @@ export async function scanTextFileParallel(
   let bytes = 0;
 
   const report = (r: WindowResult) => {
-    const text = Buffer.from(r.buffer).toString('latin1');
+    const bytes = Buffer.from(r.buffer);
     const base = bases.get(r.id)!;
     bases.delete(r.id);
     for (const c of r.candidates) {
-      const finding = buildFinding(c, text, options.hasher, {
+      // Only the finding's own bytes are decoded on this thread.
+      const value = bytes.toString('latin1', c.start, c.end);
+      const span = { ...c, start: 0, end: value.length };
+      const finding = buildFinding(span, value, options.hasher, {
         source: options.source,
         line: line + c.newlinesBefore,
         column: c.column,
@@ -101,7 +104,9 @@ export async function scanTextFileParallel(
     for (;;) {
       if (failure !== null) throw failure;
       while (done.has(next)) {
-        report(done.get(next)!);
+        const result = done.get(next)!;
+        report(result);
+        pool.push(result.buffer);
         done.delete(next);
         next++;
       }
@@ -110,41 +115,53 @@ export async function scanTextFileParallel(
       wake = null;
     }
   };
+  // Window buffers travel to a worker and back and are then reused, so memory stays flat
+  // instead of growing until the collector notices a few hundred detached megabytes.
+  const pool: ArrayBuffer[] = [];
   const send = (window: Buffer, prefixLength: number, limit: number, base: number) => {
-    const copy = new Uint8Array(window.length);
-    copy.set(window);
-    const job: WindowJob = { id: sent, buffer: copy.buffer, prefixLength, limit };
+    let buffer = pool.pop();
+    if (buffer === undefined || buffer.byteLength < window.length) {
+      buffer = new ArrayBuffer(Math.max(window.length, 2 * WINDOW + READ_CHUNK));
+    }
+    new Uint8Array(buffer).set(window);
+    const job: WindowJob = { id: sent, buffer, length: window.length, prefixLength, limit };
     bases.set(sent, base);
-    workers[sent % workers.length]!.postMessage(job, [copy.buffer]);
+    workers[sent % workers.length]!.postMessage(job, [buffer]);
     sent++;
   };
 
+  const handle = await open(path, 'r');
   try {
-    let pending: Buffer = Buffer.alloc(0);
+    // One buffer, read into directly and compacted after each window: no allocation per chunk.
+    const pending = Buffer.alloc(2 * WINDOW + READ_CHUNK);
+    let length = 0;
     let base = 0; // file offset of pending[0]
     let contextLength = 0;
-    for await (const chunk of createReadStream(path, {
-      highWaterMark: READ_CHUNK,
-    }) as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      options.onProgress?.(chunk.length);
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= WINDOW + contextLength) {
-        const newline = pending.lastIndexOf(10);
-        const floor = contextLength + ((pending.length - contextLength) >> 2);
-        const cut = newline >= floor ? newline + 1 : pending.length - OVERLAP;
-        send(pending, contextLength, cut, base);
+    for (;;) {
+      const { bytesRead } = await handle.read(pending, length, READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      bytes += bytesRead;
+      options.onProgress?.(bytesRead);
+      while (length >= WINDOW + contextLength) {
+        const window = pending.subarray(0, length);
+        const newline = window.lastIndexOf(10);
+        const floor = contextLength + ((length - contextLength) >> 2);
+        const cut = newline >= floor ? newline + 1 : length - OVERLAP;
+        send(window, contextLength, cut, base);
         const keepFrom = Math.max(0, cut - CONTEXT);
-        pending = Buffer.from(pending.subarray(keepFrom));
+        pending.copyWithin(0, keepFrom, length);
+        length -= keepFrom;
         base += keepFrom;
         contextLength = cut - keepFrom;
       }
       await drain(2 * workers.length);
     }
-    if (pending.length > contextLength) send(pending, contextLength, pending.length, base);
+    if (length > contextLength) send(pending.subarray(0, length), contextLength, length, base);
     await drain(0);
     return bytes;
   } finally {
+    await handle.close();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

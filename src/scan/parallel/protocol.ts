@@ -4,6 +4,8 @@ import type { PiiType } from '../types.js';
 export interface WindowJob {
   readonly id: number;
   readonly buffer: ArrayBuffer;
+  /** Bytes of `buffer` in use (buffers are pooled and reused). */
+  readonly length: number;
   /** Leading bytes that are context only. */
   readonly prefixLength: number;
   /** Report only candidates starting before this offset. */

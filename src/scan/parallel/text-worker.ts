@@ -15,8 +15,7 @@ const port = parentPort;
 if (port === null) throw new Error('text-worker must run in a worker thread');
 
 port.on('message', (job: WindowJob) => {
-  const bytes = Buffer.from(job.buffer);
-  const text = bytes.toString('latin1');
+  const text = Buffer.from(job.buffer, 0, job.length).toString('latin1');
   const candidates: WindowResult['candidates'][number][] = [];
   let newlines = 0;
   let lineStart = text.lastIndexOf('\n', job.prefixLength - 1) + 1;
