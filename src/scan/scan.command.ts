@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { DEFAULT_MIN_SCORE, createEngine } from './engine.js';
 import { createValueHasher } from './mask.js';
+import { parallelWorkers } from './parallel/parallel-text.js';
 import { INPUT_FORMATS, type InputFormat } from './readers/format.js';
 import { createJsonReport } from './report/json.js';
 import { RiskTracker } from './report/risk.js';
@@ -230,6 +231,7 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
           bar?.update(Math.floor(done / 1e6));
         },
         afterChunk: drain,
+        parallel: { workers: parallelWorkers(), types: options.types, minScore: options.minScore },
       });
       results.push({ ...result, path: shown });
     }

@@ -56,3 +56,10 @@ describe('CSV reader', () => {
     expect(sniffDelimiter('a,b')).toBe(',');
   });
 });
+
+describe('CSV with a byte-order mark', () => {
+  it('names the first column without the mark', () => {
+    const { findings } = readAll(csv(), '\uFEFFИИН,name\n900515201238,A\n');
+    expect(findings.map((f) => f.location.field)).toEqual(['ИИН']);
+  });
+});

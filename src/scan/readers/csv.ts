@@ -51,7 +51,12 @@ export function createCsvReader(ctx: ReaderContext, delimiter: string): Reader {
     row++;
     if (header === null) {
       headerBytes = fields.map((f) => f.value);
-      header = headerBytes.map((h) => fromByteString(h).trim());
+      // A byte-order mark (spreadsheet exports) is not part of the first column's name.
+      header = headerBytes.map((h) =>
+        fromByteString(h)
+          .replace(/^\uFEFF/, '')
+          .trim(),
+      );
       scanRecord(fields, true);
     } else if (!(fields.length === 1 && fields[0]!.value.length === 0)) {
       scanRecord(fields, false);

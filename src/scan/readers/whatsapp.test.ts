@@ -61,3 +61,14 @@ describe('WhatsApp export reader', () => {
     expect(isWhatsAppHeader(toByteString('Встреча 12.03.2024 в 10:15'))).toBe(false);
   });
 });
+
+describe('WhatsApp export with a byte-order mark', () => {
+  it('reads the first message’s header after the mark and redacts at the right offset', () => {
+    const text = '\uFEFF12.03.2024, 10:16 - Айгерим: ИИН 900515201238\n';
+    const { findings, redacted } = readAll((ctx) => createWhatsAppReader(ctx), text);
+    expect(findings.map((f) => [f.type, f.location.author, f.location.line])).toEqual([
+      ['iin', 'Айгерим', 1],
+    ]);
+    expect(redacted).toBe(text.replace('900515201238', '9005********'));
+  });
+});

@@ -65,6 +65,11 @@ export function createWhatsAppReader(
       return;
     }
     lineNo++;
+    if (lineNo === 1 && line.startsWith('\xEF\xBB\xBF')) {
+      // A byte-order mark before the first header (exports saved by Windows editors).
+      line = line.slice(3);
+      lineStart += 3;
+    }
     const m = WHATSAPP_HEADER.exec(line);
     if (m === null) {
       // A continuation, or text before the first header (a truncated export).
