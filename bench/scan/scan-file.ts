@@ -3,9 +3,8 @@
  * prints bytes, time and peak memory as JSON. A fresh process per file makes the peak RSS of each
  * input size comparable.
  */
-import { DEFAULT_MIN_SCORE, createEngine } from '../../src/scan/engine.js';
+import { createEngine } from '../../src/scan/engine.js';
 import { parallelWorkers } from '../../src/scan/parallel/parallel-text.js';
-import { PII_TYPES } from '../../src/scan/types.js';
 import { createValueHasher } from '../../src/scan/mask.js';
 import { scanFile } from '../../src/scan/scan-files.js';
 
@@ -16,7 +15,7 @@ const workers = Number(process.env.BENCH_SCAN_WORKERS ?? parallelWorkers());
 const started = performance.now();
 const result = await scanFile(path, {
   engine: createEngine(),
-  parallel: { workers, types: PII_TYPES, minScore: DEFAULT_MIN_SCORE },
+  workers,
   hasher: createValueHasher('bench'),
   inputFormat: 'text',
   sink: {

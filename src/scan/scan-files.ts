@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readdirSync, statSync, writeSync
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
-import { PARALLEL_MIN_BYTES, scanTextFileParallel } from './parallel/parallel-text.js';
+import { PARALLEL_MIN_BYTES, scanTextFile } from './parallel/parallel-text.js';
 import type { Engine } from './engine.js';
 import type { ValueHasher } from './mask.js';
 import { createScanContext, type FindingSink } from './pipeline.js';
@@ -18,7 +18,6 @@ import { createTextReader } from './readers/text.js';
 import type { Reader, ReaderContext } from './readers/unit.js';
 import { createWhatsAppReader } from './readers/whatsapp.js';
 import { RedactingWriter } from './redact.js';
-import type { PiiType } from './types.js';
 
 /** Read size: large enough for the scanner's windows, small enough to keep memory flat. */
 const READ_CHUNK = 1 << 20;
@@ -34,17 +33,10 @@ export interface FileScanOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Awaited after each chunk: lets the report's output drain so memory stays flat. */
   readonly afterChunk?: () => Promise<void>;
-  /**
-   * Worker threads for big plain-text files (0: never). Needs the detection settings, since the
-   * engine cannot be sent to a worker; defaults to every core but one.
-   */
-  readonly parallel?: {
-    readonly workers: number;
-    readonly types: readonly PiiType[];
-    readonly minScore: number;
-    /** Smaller files are scanned on this thread (default 16 MiB: workers take ~100 ms to start). */
-    readonly minBytes?: number;
-  };
+  /** Worker threads for big plain-text files (default 0: scan on this thread). */
+  readonly workers?: number;
+  /** Smaller files are scanned on this thread (default 16 MiB: workers take ~100 ms to start). */
+  readonly parallelMinBytes?: number;
 }
 
 export interface FileScanResult {
@@ -76,16 +68,17 @@ function createReader(format: ConcreteFormat, ctx: ReaderContext, head: string):
  * that keep at most a window or a record). Binary files are skipped (their result says so).
  */
 export async function scanFile(path: string, options: FileScanOptions): Promise<FileScanResult> {
-  const parallel = options.parallel;
-  if (parallel !== undefined && parallel.workers > 0 && options.redactTo === undefined) {
+  if (options.redactTo === undefined) {
     const format = await choose(path, options.inputFormat);
-    if (format === 'text' && statSync(path).size >= (parallel.minBytes ?? PARALLEL_MIN_BYTES)) {
+    if (format === 'text') {
+      const big = statSync(path).size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
       try {
-        const bytes = await scanTextFileParallel(path, {
-          ...parallel,
+        const bytes = await scanTextFile(path, {
+          engine: options.engine,
           hasher: options.hasher,
           sink: options.sink,
           source: path,
+          workers: big ? (options.workers ?? 0) : 0,
           ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
         });
         return { path, format, bytes };

@@ -231,7 +231,7 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
           bar?.update(Math.floor(done / 1e6));
         },
         afterChunk: drain,
-        parallel: { workers: parallelWorkers(), types: options.types, minScore: options.minScore },
+        workers: parallelWorkers(),
       });
       results.push({ ...result, path: shown });
     }

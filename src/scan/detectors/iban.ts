@@ -135,33 +135,68 @@ function readIban(text: string, start: number, length: number): number {
   return i;
 }
 
+/** How far before a digit run an IBAN may start: 34 characters and a space every four. */
+const MAX_PREFIX = 42;
+
+function isCapital(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** An IBAN starting at `at` (country code, check digits, registry length, mod 97), if any. */
+function tryIban(text: string, at: number, out: Candidate[]): boolean {
+  if (!isCapital(text.charCodeAt(at)) || !isCapital(text.charCodeAt(at + 1))) return false;
+  if (!isDigit(text.charCodeAt(at + 2)) || !isDigit(text.charCodeAt(at + 3))) return false;
+  const length = IBAN_LENGTHS[text.slice(at, at + 2)];
+  if (length === undefined || isWordBefore(text, at)) return false;
+  const end = readIban(text, at, length);
+  if (end < 0 || isWordAt(text, end)) return false;
+  const compact = text.slice(at, end).replace(/ /g, '');
+  if (ibanRemainder(compact) !== 1) return false;
+  out.push({
+    type: 'iban',
+    start: at,
+    end,
+    score: 1,
+    validated: true,
+    subtype: compact.slice(0, 2),
+  });
+  return true;
+}
+
 /**
  * @example
- * const out: Candidate[] = [];
- * ibanDetector.find('IBAN KZ86125KZT5004100100', out); // [{ type: 'iban', start: 5, end: 25, score: 1, ... }]
+ * const engine = createEngine({ types: ['iban'] });
+ * engine.detect(toByteString('IBAN KZ86125KZT5004100100')); // [{ type: 'iban', start: 5, end: 25, score: 1, ... }]
  */
 export const ibanDetector: Detector = {
   types: ['iban'],
   context: { iban: contextMatcher(['iban', 'иик', 'жск', 'счет', 'счёт', 'шот', 'account']) },
-  find(text: string, out: Candidate[]): void {
-    const re = /[A-Z]{2}\d{2}/g;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const start = m.index;
-      const length = IBAN_LENGTHS[m[0].slice(0, 2)];
-      if (length === undefined || isWordBefore(text, start)) continue;
-      const end = readIban(text, start, length);
-      if (end < 0 || isWordAt(text, end)) continue;
-      const compact = text.slice(start, end).replace(/ /g, '');
-      if (ibanRemainder(compact) !== 1) continue;
-      out.push({
-        type: 'iban',
-        start,
-        end,
-        score: 1,
-        validated: true,
-        subtype: compact.slice(0, 2),
-      });
-      re.lastIndex = end;
+  /**
+   * Every IBAN holds a run of three or more digits (the Kazakh check digits and bank code, or the
+   * account number), so IBANs are found from the digit-run pass instead of a pass of their own:
+   * from the run, walk back over IBAN characters and single spaces to a country code.
+   */
+  atDigits(text: string, start: number, _end: number, out: Candidate[]): void {
+    const before = text.charCodeAt(start - 1);
+    if (!isIbanChar(before) && !(before === 32 && isIbanChar(text.charCodeAt(start - 2)))) return;
+    for (let k = out.length - 1; k >= 0 && k >= out.length - 4; k--) {
+      const c = out[k]!;
+      if (c.type === 'iban' && c.end > start) return; // this run is inside an IBAN already found
+    }
+    const floor = Math.max(0, start - MAX_PREFIX);
+    let s = start;
+    while (s > floor) {
+      const c = text.charCodeAt(s - 1);
+      if (isIbanChar(c)) s--;
+      else if (c === 32 && s - 1 > floor && isIbanChar(text.charCodeAt(s - 2))) s--;
+      else break;
+    }
+    // Try country codes from the leftmost: the IBAN is the longest reading.
+    for (let at = s; at <= start - 2; at++) {
+      if (tryIban(text, at, out)) return;
     }
   },
 };

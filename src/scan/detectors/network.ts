@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import type { Candidate } from '../types.js';
 import { contextMatcher } from './context.js';
 import type { Detector } from './detector.js';
-import { isWordAt, isWordBefore } from './text-utils.js';
+import { isDigitCode, isWordAt, isWordBefore } from './text-utils.js';
 
 /**
  * E-mail addresses and IP addresses. Both are found from a cheap anchor (`@`, a dot between
@@ -48,21 +48,27 @@ function findEmails(text: string, out: Candidate[]): void {
   }
 }
 
-const IPV4 = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+/**
+ * Searched from the first dot: dots are rarer than digits, so the engine tries far fewer
+ * positions; the first octet is then read backwards.
+ */
+const IPV4_TAIL = /\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 
 function findIpv4(text: string, out: Candidate[]): void {
-  IPV4.lastIndex = 0;
-  for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
+  IPV4_TAIL.lastIndex = 0;
+  for (let m = IPV4_TAIL.exec(text); m !== null; m = IPV4_TAIL.exec(text)) {
+    let start = m.index;
+    while (start > m.index - 3 && start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
+    if (start === m.index) continue;
+    const end = m.index + m[0].length;
     const before = start > 0 ? text.charCodeAt(start - 1) : 0;
     const after = end < text.length ? text.charCodeAt(end) : 0;
     const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
     // «1.2.3.4.5» is a version or an outline number, not an address.
     if (isWordBefore(text, start) || before === 46 || isWordAt(text, end)) continue;
     if (after === 46 && next >= 48 && next <= 57) continue;
-    if (!m[0].split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0')))
-      continue;
+    const octets = text.slice(start, end).split('.');
+    if (!octets.every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) continue;
     out.push({ type: 'ip', start, end, score: IP_BASE_SCORE, validated: false, subtype: 'v4' });
   }
 }

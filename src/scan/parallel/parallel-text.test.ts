@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MIN_SCORE, createEngine } from '../engine.js';
+import { createEngine } from '../engine.js';
 import { createValueHasher } from '../mask.js';
 import { scanFile } from '../scan-files.js';
 import { breakCheckDigit, centuryDigit, makeIin } from '../test-support/identifiers.js';
-import { PII_TYPES, type Finding } from '../types.js';
+import type { Finding } from '../types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qalqan-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,25 +36,30 @@ function writeSample(path: string): void {
   writeFileSync(path, lines.join('\n'));
 }
 
-async function collect(path: string, workers: number): Promise<Finding[]> {
+async function collect(path: string, workers: number, redact = false): Promise<Finding[]> {
   const findings: Finding[] = [];
   await scanFile(path, {
+    ...(redact ? { redactTo: `${path}.redacted` } : {}),
     engine: createEngine(),
     hasher: createValueHasher('k'),
     inputFormat: 'text',
     sink: { finding: (f) => void findings.push(f) },
-    parallel: { workers, types: PII_TYPES, minScore: DEFAULT_MIN_SCORE, minBytes: 0 },
+    workers,
+    parallelMinBytes: 0,
   });
   return findings;
 }
 
 describe('parallel plain-text scan', () => {
-  it('reports exactly what the single-threaded scan reports, in the same order', async () => {
+  it('reports what the streaming text reader reports, in the same order, with or without workers', async () => {
     const path = join(dir, 'sample.txt');
     writeSample(path);
-    const sequential = await collect(path, 0);
+    // With a redacted copy requested, scanFile goes through the reader (`createTextReader`).
+    const reader = await collect(path, 0, true);
+    const inline = await collect(path, 0);
     const parallel = await collect(path, 2);
-    expect(sequential.length).toBeGreaterThan(500);
-    expect(parallel).toEqual(sequential);
+    expect(reader.length).toBeGreaterThan(500);
+    expect(inline).toEqual(reader);
+    expect(parallel).toEqual(reader);
   });
 });

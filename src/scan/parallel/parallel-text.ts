@@ -7,7 +7,9 @@ import type { FindingSink } from '../pipeline.js';
 import { buildFinding } from '../pipeline.js';
 import type { ValueHasher } from '../mask.js';
 import type { PiiType } from '../types.js';
+import type { Engine } from '../engine.js';
 import type { WindowJob, WindowResult } from './protocol.js';
+import { scanWindow, type WindowScan } from './window.js';
 
 /** Window size and the context kept before each window (as in `TextWindows`). */
 const WINDOW = 1 << 20;
@@ -40,8 +42,8 @@ function startWorker(workerData: { types: PiiType[]; minScore: number }): Worker
 }
 
 export interface ParallelTextOptions {
-  readonly types: readonly PiiType[];
-  readonly minScore: number;
+  /** The engine to run here when `workers` is 0; workers build one from its types and threshold. */
+  readonly engine: Engine;
   readonly hasher: ValueHasher;
   readonly sink: FindingSink;
   readonly source: string;
@@ -50,18 +52,16 @@ export interface ParallelTextOptions {
 }
 
 /**
- * Scans a plain-text file on several cores: the main thread reads and cuts the file into windows
- * after a newline (as `TextWindows` does), workers run the detectors, and the main thread puts
- * their answers back in file order, masks, hashes and reports. Memory stays flat: at most two
- * windows per worker are in flight. Used for big plain-text files without `--redact` (the
- * redactor needs every byte in order on one thread).
+ * Scans a plain-text file for findings (not for redaction: the redactor needs every byte in order
+ * on one thread). The file is read into one reused buffer and cut into windows after a newline,
+ * as `TextWindows` does, so each window costs one string and no copies. With `workers` > 0 the
+ * windows go to worker threads and their answers are put back in file order before masking,
+ * hashing and reporting here; at most two windows per worker are in flight. With 0 the detectors
+ * run on this thread. Either way the findings are the same (tested).
  */
-export async function scanTextFileParallel(
-  path: string,
-  options: ParallelTextOptions,
-): Promise<number> {
+export async function scanTextFile(path: string, options: ParallelTextOptions): Promise<number> {
   const workers = Array.from({ length: options.workers }, () =>
-    startWorker({ types: [...options.types], minScore: options.minScore }),
+    startWorker({ types: [...options.engine.types], minScore: options.engine.minScore }),
   );
   const done = new Map<number, WindowResult>();
   const bases = new Map<number, number>();
@@ -82,13 +82,14 @@ export async function scanTextFileParallel(
   let line = 1;
   let bytes = 0;
 
-  const report = (r: WindowResult) => {
-    const bytes = Buffer.from(r.buffer);
-    const base = bases.get(r.id)!;
-    bases.delete(r.id);
-    for (const c of r.candidates) {
-      // Only the finding's own bytes are decoded on this thread.
-      const value = bytes.toString('latin1', c.start, c.end);
+  const report = (
+    scan: WindowScan,
+    base: number,
+    valueAt: (start: number, end: number) => string,
+  ) => {
+    for (const c of scan.candidates) {
+      // Only the finding's own bytes are decoded here.
+      const value = valueAt(c.start, c.end);
       const span = { ...c, start: 0, end: value.length };
       const finding = buildFinding(span, value, options.hasher, {
         source: options.source,
@@ -98,14 +99,16 @@ export async function scanTextFileParallel(
       });
       options.sink.finding(finding, { group: null, offset: base + c.start });
     }
-    line += r.newlines;
+    line += scan.newlines;
   };
   const drain = async (maxInFlight: number) => {
     for (;;) {
       if (failure !== null) throw failure;
       while (done.has(next)) {
         const result = done.get(next)!;
-        report(result);
+        const bytes = Buffer.from(result.buffer);
+        report(result, bases.get(next)!, (start, end) => bytes.toString('latin1', start, end));
+        bases.delete(next);
         pool.push(result.buffer);
         done.delete(next);
         next++;
@@ -118,7 +121,18 @@ export async function scanTextFileParallel(
   // Window buffers travel to a worker and back and are then reused, so memory stays flat
   // instead of growing until the collector notices a few hundred detached megabytes.
   const pool: ArrayBuffer[] = [];
+  const inline = workers.length === 0 ? options.engine : null;
   const send = (window: Buffer, prefixLength: number, limit: number, base: number) => {
+    if (inline !== null) {
+      // No workers: scan here, one string per window and no copies.
+      const text = window.toString('latin1');
+      report(scanWindow(inline, text, prefixLength, limit), base, (start, end) =>
+        text.slice(start, end),
+      );
+      sent++;
+      next++;
+      return;
+    }
     let buffer = pool.pop();
     if (buffer === undefined || buffer.byteLength < window.length) {
       buffer = new ArrayBuffer(Math.max(window.length, 2 * WINDOW + READ_CHUNK));
