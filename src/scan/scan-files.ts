@@ -1,4 +1,12 @@
-import { closeSync, createReadStream, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  openSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
@@ -186,6 +194,7 @@ export function expandPaths(
   cwd: string = process.cwd(),
 ): { files: string[]; totalBytes: number } {
   const files: string[] = [];
+  const seen = new Set<string>();
   let totalBytes = 0;
   // `shown` is the path as the user typed it (or below it), for error messages.
   const visit = (path: string, shown: string, explicit: boolean) => {
@@ -196,6 +205,10 @@ export function expandPaths(
       throw new DomainError('scan.unreadable_path', `${shown}: ${describeIoError(error)}`);
     }
     if (stat.isDirectory()) {
+      // A symbolic link back up the tree would otherwise make the walk endless.
+      const real = realpathSync(path);
+      if (seen.has(real)) return;
+      seen.add(real);
       let entries: string[];
       try {
         entries = readdirSync(path).sort();

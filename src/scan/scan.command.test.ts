@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -134,6 +134,16 @@ describe('qalqan scan', () => {
     };
     expect(dump.users[0]!.iin).toBe('9005********');
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toMatch(/findings/);
+  });
+
+  it('walks directories once even through a symbolic link loop', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'a'), { recursive: true });
+    writeFileSync(join(tree, 'a', 'note.txt'), 'ИИН 900515201238\n');
+    symlinkSync(tree, join(tree, 'a', 'loop'));
+    const { code, out } = await scan([tree], { format: 'json' });
+    expect(code).toBe(1);
+    expect((JSON.parse(out) as { findings: unknown[] }).findings).toHaveLength(1);
   });
 
   it('--types and --min-score narrow the report', async () => {

@@ -121,3 +121,26 @@ describe('Telegram Desktop export reader', () => {
     ]);
   });
 });
+
+describe('Telegram messages from deleted accounts', () => {
+  it('leaves the author out when `from` is null', () => {
+    const text = JSON.stringify({
+      name: 'Чат',
+      type: 'private_group',
+      id: 1,
+      messages: [
+        {
+          id: 5,
+          type: 'message',
+          date: '2024-01-01T10:00:00',
+          from: null,
+          from_id: 'user1',
+          text: 'ИИН 900515201238',
+        },
+      ],
+    });
+    const { findings } = readAll(telegram, text);
+    expect(findings[0]!.location).toMatchObject({ chat: 'Чат', messageId: '5' });
+    expect(findings[0]!.location.author).toBeUndefined();
+  });
+});

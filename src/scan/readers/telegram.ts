@@ -63,6 +63,7 @@ export class TelegramTracker {
     const top = path[path.length - 1];
     if (top?.kind !== 'object') return;
     const depth = path.length;
+    if (raw === 'null') return; // «"from": null» for deleted accounts
     if (depth === this.messageDepth) {
       if (top.key === 'id') this.messageId = raw;
       else if (top.key === 'date') this.date = this.decode(raw);
