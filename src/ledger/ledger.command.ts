@@ -156,11 +156,7 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
     const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     const bar = progressBar(io, 'entries');
     try {
-      const store = createKyselyLedgerStore({
-        db: storage.db,
-        dialect: storage.dialect,
-        location: storage.location,
-      });
+      const store = createKyselyLedgerStore(storage);
       const report = await checkIntegrity(store, parseVerifierKey(verifier.verifierKey), {
         mode: 'full',
         records: flags.records === true,

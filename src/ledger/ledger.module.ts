@@ -18,7 +18,7 @@ import { createKyselyLedgerStore } from './store/kysely-store.js';
 
 export interface LedgerModuleDeps {
   readonly config: Pick<Config, 'dataDir' | 'publicUrl' | 'ledger'>;
-  readonly storage: Pick<Storage, 'db' | 'dialect' | 'location'>;
+  readonly storage: Pick<Storage, 'db' | 'dialect' | 'native' | 'location'>;
   readonly log?: { error(object: unknown, message: string): void; info(message: string): void };
   readonly clock?: () => Date;
 }
@@ -37,11 +37,7 @@ export async function createLedgerModule(deps: LedgerModuleDeps): Promise<Ledger
   const origin = ledgerOrigin(config);
   const { signer, source } = loadSigningKey(origin, { dataDir: config.dataDir, ...config.ledger });
   const ledger = await createLedger({
-    store: createKyselyLedgerStore({
-      db: storage.db,
-      dialect: storage.dialect,
-      location: storage.location,
-    }),
+    store: createKyselyLedgerStore(storage),
     signer,
     batch: { maxEntries: config.ledger.batchSize, maxDelayMs: config.ledger.batchMs },
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -15,7 +15,7 @@ import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, openCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import { type NoteSigner, parseVerifierKey } from './checkpoint/note.js';
 import { CanonicalJsonError, type JsonObject, canonicalJson } from './entry/canonical-json.js';
-import { SALT_SIZE, commitRecord, encodeEntry, isValidEntryType } from './entry/entry.js';
+import { SALT_SIZE, commitRecord, encodeLeaf, isValidEntryType } from './entry/entry.js';
 import { type IntegrityReport, checkIntegrity } from './integrity.js';
 import { type ConsistencyProof, type InclusionProof, createLedgerReader } from './ledger-reader.js';
 import type { LedgerReceipt } from './receipt.js';
@@ -27,7 +27,7 @@ import {
   createSequencer,
 } from './sequencer.js';
 import type { LedgerStore, LedgerWriter } from './store/ledger-store.js';
-import { type Hash, hashToBase64, leafHash } from './tree/hash.js';
+import { type Hash, hashToBase64 } from './tree/hash.js';
 import { MAX_TILE_LEVEL, TILE_WIDTH, hashCountAtTileLevel } from './tree/tiles.js';
 import { TreeBuilder } from './tree/tree-builder.js';
 
@@ -107,6 +107,31 @@ function corrupt(store: LedgerStore, report: IntegrityReport): DomainError {
     `The ledger in ${store.description} failed its ${report.mode} integrity check and will not be served: ${shown}${more}. ` +
       'Run `qalqan ledger fsck` for the full report and restore the database from a backup.',
   );
+}
+
+/** The canonical JSON of a valid record; throws `ledger.invalid_entry` naming the problem. */
+function validRecord(type: string, record: JsonObject): string {
+  if (!isValidEntryType(type)) {
+    throw new DomainError(
+      'ledger.invalid_entry',
+      `'${type.slice(0, 80)}' is not a valid entry type (lower-case words joined by . _ -)`,
+    );
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalJson(record);
+  } catch (error) {
+    if (error instanceof CanonicalJsonError)
+      throw new DomainError('ledger.invalid_entry', error.message);
+    throw error;
+  }
+  if (canonical.length > MAX_RECORD_BYTES || Buffer.byteLength(canonical) > MAX_RECORD_BYTES) {
+    throw new DomainError(
+      'ledger.invalid_entry',
+      `the record is larger than ${MAX_RECORD_BYTES} bytes as canonical JSON`,
+    );
+  }
+  return canonical;
 }
 
 /** Loads the committed view for sequencing: checks the stored log, writes the first checkpoint of a new log. */
@@ -190,9 +215,12 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         if (sequencer === current) {
           sequencer = undefined;
           view = undefined;
-          void current.close().finally(() => {
-            if (!closed) standby();
-          });
+          void current
+            .close()
+            .catch((error: unknown) => onError(error, 'ledger sequencer did not stop cleanly'))
+            .finally(() => {
+              if (!closed) standby();
+            });
         }
       },
     });
@@ -237,46 +265,31 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       return sequencer ? 'sequencer' : 'standby';
     },
 
-    async append({ type, record }) {
-      if (!isValidEntryType(type)) {
-        throw new DomainError(
-          'ledger.invalid_entry',
-          `'${type.slice(0, 80)}' is not a valid entry type (lower-case words joined by . _ -)`,
-        );
-      }
+    append({ type, record }) {
+      // Not async: the hot path returns the sequencer's promise without wrapping it in another.
       let canonical: string;
       try {
-        canonical = canonicalJson(record);
+        canonical = validRecord(type, record);
       } catch (error) {
-        if (error instanceof CanonicalJsonError)
-          throw new DomainError('ledger.invalid_entry', error.message);
-        throw error;
-      }
-      if (canonical.length > MAX_RECORD_BYTES || Buffer.byteLength(canonical) > MAX_RECORD_BYTES) {
-        throw new DomainError(
-          'ledger.invalid_entry',
-          `the record is larger than ${MAX_RECORD_BYTES} bytes as canonical JSON`,
-        );
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       const current = sequencer;
+      if (closed)
+        return Promise.reject(
+          new DomainError('ledger.unavailable', 'The ledger is shutting down.'),
+        );
       if (!current) {
-        throw new DomainError(
-          'ledger.unavailable',
-          'This instance is not the ledger sequencer (another instance is); retry later.',
+        return Promise.reject(
+          new DomainError(
+            'ledger.unavailable',
+            'This instance is not the ledger sequencer (another instance is); retry later.',
+          ),
         );
       }
       const salt = nextSalt();
       const commitment = commitRecord(salt, canonical);
-      const entry = encodeEntry(type, commitment);
-      const leaf = leafHash(entry);
-      const { index, treeSize } = await current.enqueue({
-        entry,
-        leaf,
-        type,
-        salt,
-        record: canonical,
-      });
-      return { index, treeSize, leafHash: leaf, commitment };
+      const { entry, leaf } = encodeLeaf(type, commitment);
+      return current.enqueue({ entry, leaf, commitment, type, salt, record: canonical });
     },
 
     checkpoint: () => reader.checkpoint(),

@@ -45,6 +45,8 @@ export interface CommittedView {
 export interface SequencedEntry {
   readonly entry: Uint8Array;
   readonly leaf: Hash;
+  /** Handed back with the index (the caller's receipt); not interpreted here. */
+  readonly commitment: Uint8Array;
   readonly type: string;
   readonly salt: Uint8Array;
   /** Canonical JSON of the private record. */
@@ -55,12 +57,14 @@ export interface Sequenced {
   readonly index: number;
   /** Size of the first checkpoint that includes the entry. */
   readonly treeSize: number;
+  readonly leafHash: Hash;
+  readonly commitment: Uint8Array;
 }
 
 interface Waiter {
   readonly item: SequencedEntry;
-  resolve(result: Sequenced): void;
-  reject(error: Error): void;
+  readonly resolve: (result: Sequenced) => void;
+  readonly reject: (error: Error) => void;
 }
 
 export interface SequencerDeps {
@@ -176,7 +180,15 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     }
     view = next;
     deps.onCommit(next);
-    waiters.forEach((w, i) => w.resolve({ index: previousSize + i, treeSize: checkpoint.size }));
+    for (let i = 0; i < waiters.length; i++) {
+      const { item, resolve } = waiters[i]!;
+      resolve({
+        index: previousSize + i,
+        treeSize: checkpoint.size,
+        leafHash: item.leaf,
+        commitment: item.commitment,
+      });
+    }
   }
 
   function stop(why: string): void {

@@ -49,6 +49,8 @@ describe('canonical JSON (RFC 8785)', () => {
       [{ when: new Date(0) }, /when is not a plain object/],
       [{ s: '\ud800' }, /lone UTF-16 surrogate/],
       [{ n: 10n }, /bigint/],
+      [{ a: [1, { b: Number.NaN }] }, /^a\[1\]\.b is not a finite number$/],
+      [[[Number.POSITIVE_INFINITY]], /^\[0\]\[0\] is not a finite number$/],
       [JSON.parse('['.repeat(40) + ']'.repeat(40)), /deeper/],
     ];
     for (const [value, message] of bad) {

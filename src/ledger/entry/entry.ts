@@ -18,7 +18,7 @@
  * checkRecord(entry, { type: 'consent.given', record, salt }); // true
  * ```
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { HASH_SIZE } from '../tree/hash.js';
 import { type JsonObject, canonicalJson } from './canonical-json.js';
 
@@ -53,12 +53,21 @@ function prefixOf(type: string): Buffer {
 }
 
 export function encodeEntry(type: string, commitment: Uint8Array): Buffer {
+  return encodeLeaf(type, commitment).entry;
+}
+
+/**
+ * The entry and its RFC 6962 leaf hash in one allocation: the entry is written after a 0x00
+ * byte, so the leaf hash is one SHA-256 over the same buffer (this runs once per append).
+ */
+export function encodeLeaf(type: string, commitment: Uint8Array): { entry: Buffer; leaf: Buffer } {
   if (commitment.length !== HASH_SIZE) throw new RangeError('a commitment is 32 bytes');
   const prefix = prefixOf(type);
-  const out = Buffer.allocUnsafe(prefix.length + HASH_SIZE);
-  out.set(prefix, 0);
-  out.set(commitment, prefix.length);
-  return out;
+  const input = Buffer.allocUnsafe(1 + prefix.length + HASH_SIZE);
+  input[0] = 0x00;
+  input.set(prefix, 1);
+  input.set(commitment, 1 + prefix.length);
+  return { entry: input.subarray(1), leaf: hash('sha256', input, 'buffer') };
 }
 
 /** Parses an entry; undefined when it is not a well-formed version-1 entry. */
@@ -73,7 +82,11 @@ export function decodeEntry(entry: Uint8Array): EntryParts | undefined {
 
 /** SHA-256(salt ‖ canonical record). */
 export function commitRecord(salt: Uint8Array, canonicalRecord: string): Buffer {
-  return createHash('sha256').update(salt).update(canonicalRecord, 'utf8').digest();
+  // One buffer and one-shot hashing: this runs once per append.
+  const input = Buffer.allocUnsafe(salt.length + Buffer.byteLength(canonicalRecord, 'utf8'));
+  input.set(salt, 0);
+  input.write(canonicalRecord, salt.length, 'utf8');
+  return hash('sha256', input, 'buffer');
 }
 
 export interface RecordOpening {

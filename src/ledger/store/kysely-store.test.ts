@@ -10,8 +10,7 @@ import { createKyselyLedgerStore } from './kysely-store.js';
 
 describeStorage('ledger on the database', (fx) => {
   const db = () => fx.storage.db as unknown as Kysely<LedgerTables>;
-  const store = () =>
-    createKyselyLedgerStore({ db: db(), dialect: fx.dialect, location: fx.storage.location });
+  const store = () => createKyselyLedgerStore(fx.storage);
 
   beforeEach(async () => {
     for (const table of [

@@ -10,10 +10,13 @@
  * ability to write go together (no split brain). A second instance gets no writer and runs
  * read-only. SQLite is single-process; the per-batch size check still refuses a second writer.
  *
- * The hot inserts reuse SQL text compiled once per row count: Kysely's query compilation of a
- * 256-row insert costs more than executing it.
+ * SQLite batches and tile/entry reads go through better-sqlite3 prepared statements
+ * (sqlite-native.ts). On PostgreSQL
+ * the hot inserts reuse SQL text compiled once per row count: Kysely's compilation of a 256-row
+ * insert costs more than executing it.
  */
 import { CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
+import type { NativeHandle } from '../../storage/storage.js';
 import type { LedgerTables } from '../ledger.tables.js';
 import type { TileData } from '../tree/tile-data.js';
 import {
@@ -24,11 +27,14 @@ import {
   type PrivateRecord,
   type StoredCheckpoint,
 } from './ledger-store.js';
+import { createSqliteReader, createSqliteWriter } from './sqlite-native.js';
 
 export interface KyselyLedgerStoreDeps<DB> {
   /** The server's database; it must have run the ledger migration (tables in `LedgerTables`). */
   readonly db: Kysely<DB>;
   readonly dialect: 'sqlite' | 'postgres';
+  /** The engine's own handle: SQLite batches are written through better-sqlite3 directly. */
+  readonly native: NativeHandle;
   /** For messages, e.g. the SQLite file or the redacted PostgreSQL URL. */
   readonly location?: string;
 }
@@ -37,7 +43,6 @@ export interface KyselyLedgerStoreDeps<DB> {
 const LOCK_CLASS = 0x51414c51; // 'QALQ'
 /** Rows per INSERT statement (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
 const CHUNK = 1000;
-const SQLITE_FULL = 2;
 
 type Db = Kysely<LedgerTables>;
 
@@ -76,6 +81,8 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
   deps: KyselyLedgerStoreDeps<DB>,
 ): LedgerStore {
   const db = deps.db as unknown as Db;
+  const native =
+    deps.native.dialect === 'sqlite' ? createSqliteReader(deps.native.sqlite) : undefined;
   const entrySql = insertCache(db, 'ledger_entries', ['idx', 'data']);
   const recordSql = insertCache(db, 'ledger_records', ['idx', 'type', 'salt', 'record']);
 
@@ -123,30 +130,6 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
       .insertInto('ledger_checkpoints')
       .values({ size: cp.size, root: toBuffer(cp.root), note: cp.note, created_at: cp.createdAt })
       .execute();
-  }
-
-  async function openSqliteWriter(): Promise<LedgerWriter> {
-    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
-    const level = Number(rows[0]?.synchronous ?? 0);
-    return {
-      async commit(batch) {
-        if (level >= SQLITE_FULL) {
-          await db.transaction().execute((trx) => writeBatch(trx, batch));
-          return;
-        }
-        // The connection runs with less than FULL: raise it for this commit only, on the same
-        // connection (Kysely's SQLite driver serialises users of its single connection).
-        await db.connection().execute(async (conn) => {
-          await sql`pragma synchronous = FULL`.execute(conn);
-          try {
-            await conn.transaction().execute((trx) => writeBatch(trx, batch));
-          } finally {
-            await sql.raw(`pragma synchronous = ${level}`).execute(conn);
-          }
-        });
-      },
-      release: () => Promise.resolve(),
-    };
   }
 
   function openPostgresWriter(): Promise<LedgerWriter | undefined> {
@@ -219,6 +202,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
     },
 
     async readEntries(start, end) {
+      if (native) return native.readEntries(start, end);
       const rows = await db
         .selectFrom('ledger_entries')
         .select('data')
@@ -246,6 +230,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
     },
 
     async readTile(level, index) {
+      if (native) return native.readTile(level, index);
       const row = await db
         .selectFrom('ledger_tiles')
         .selectAll()
@@ -263,6 +248,10 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
       return tile;
     },
 
-    openWriter: () => (deps.dialect === 'postgres' ? openPostgresWriter() : openSqliteWriter()),
+    openWriter: () => {
+      if (deps.native.dialect === 'sqlite')
+        return Promise.resolve(createSqliteWriter(db, deps.native.sqlite));
+      return openPostgresWriter();
+    },
   };
 }

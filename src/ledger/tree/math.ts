@@ -5,6 +5,8 @@
 
 /** The largest power of two that is ≤ n (n ≥ 1). */
 export function floorPow2(n: number): number {
+  // Below 2^32, count leading zeros exactly and cheaply (this runs for every proof node).
+  if (n < 0x1_0000_0000) return 2 ** (31 - Math.clz32(n));
   let p = 2 ** Math.floor(Math.log2(n));
   // Math.log2 rounds up just below a power of two once n has more than ~50 bits; correct it.
   while (p > n) p /= 2;

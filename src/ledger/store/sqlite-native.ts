@@ -1,0 +1,101 @@
+/**
+ * The SQLite hot paths through better-sqlite3 prepared statements (prepared once, not once per
+ * query as Kysely's driver does).
+ *
+ * Writes: the sequencer's batch in one synchronous transaction, run inside Kysely's connection
+ * lock (`db.connection()`) so it never interleaves with another module's Kysely transaction on
+ * the same single connection.
+ *
+ * Reads (tiles and entries, for proofs and serving) skip that lock: only the ledger writes its
+ * tables and its transactions are synchronous, so no await point ever sees uncommitted ledger
+ * rows — even a read that lands inside another module's open transaction reads committed
+ * ledger data, and it does not wait behind that transaction.
+ *
+ * Durability: the commit runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
+ * returns); if the connection was opened with less, it is raised for the commit and restored.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { LedgerTables } from '../ledger.tables.js';
+import type { TileData } from '../tree/tile-data.js';
+import { type CommitBatch, LedgerConflictError, type LedgerWriter } from './ledger-store.js';
+
+const SQLITE_FULL = 2;
+
+const toBuffer = (value: Uint8Array): Buffer =>
+  Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+
+export function createSqliteWriter(
+  db: Kysely<LedgerTables>,
+  sqlite: BetterSqlite3.Database,
+): LedgerWriter {
+  const latest = sqlite.prepare('select max(size) as max from ledger_checkpoints');
+  const insertEntry = sqlite.prepare('insert into ledger_entries (idx, data) values (?, ?)');
+  const insertRecord = sqlite.prepare(
+    'insert into ledger_records (idx, type, salt, record) values (?, ?, ?, ?)',
+  );
+  const upsertTile = sqlite.prepare(
+    'insert into ledger_tiles (level, idx, width, hashes, nodes) values (?, ?, ?, ?, ?) ' +
+      'on conflict (level, idx) do update set width = excluded.width, hashes = excluded.hashes, nodes = excluded.nodes',
+  );
+  const insertCheckpoint = sqlite.prepare(
+    'insert into ledger_checkpoints (size, root, note, created_at) values (?, ?, ?, ?)',
+  );
+
+  const write = sqlite.transaction((batch: CommitBatch) => {
+    const row = latest.get() as { max: number | null };
+    const stored = row.max ?? 0;
+    if (stored !== batch.previousSize) throw new LedgerConflictError(batch.previousSize, stored);
+    let index = batch.previousSize;
+    for (const entry of batch.entries) insertEntry.run(index++, toBuffer(entry));
+    for (const r of batch.records) insertRecord.run(r.index, r.type, toBuffer(r.salt), r.record);
+    for (const t of batch.tiles)
+      upsertTile.run(t.level, t.index, t.width, toBuffer(t.hashes), toBuffer(t.nodes));
+    const cp = batch.checkpoint;
+    insertCheckpoint.run(cp.size, toBuffer(cp.root), cp.note, cp.createdAt);
+  });
+
+  return {
+    commit(batch) {
+      return db.connection().execute(() => {
+        const level = Number(sqlite.pragma('synchronous', { simple: true }));
+        if (level >= SQLITE_FULL) {
+          write(batch);
+          return Promise.resolve();
+        }
+        sqlite.pragma('synchronous = FULL');
+        try {
+          write(batch);
+        } finally {
+          sqlite.pragma(`synchronous = ${level}`);
+        }
+        return Promise.resolve();
+      });
+    },
+    release: () => Promise.resolve(),
+  };
+}
+
+export interface SqliteReader {
+  readTile(level: number, index: number): TileData | undefined;
+  readEntries(start: number, end: number): Buffer[];
+}
+
+export function createSqliteReader(sqlite: BetterSqlite3.Database): SqliteReader {
+  const tile = sqlite.prepare(
+    'select width, hashes, nodes from ledger_tiles where level = ? and idx = ?',
+  );
+  const entries = sqlite
+    .prepare('select data from ledger_entries where idx >= ? and idx < ? order by idx')
+    .pluck();
+  return {
+    readTile(level, index) {
+      const row = tile.get(level, index) as
+        { width: number; hashes: Buffer; nodes: Buffer } | undefined;
+      return row
+        ? { level, index, width: row.width, hashes: row.hashes, nodes: row.nodes }
+        : undefined;
+    },
+    readEntries: (start, end) => entries.all(start, end) as Buffer[],
+  };
+}
