@@ -72,3 +72,13 @@ describe('JSON reader', () => {
     expect(() => readAll(json, '{"a": 1')).toThrow(/ends early/);
   });
 });
+
+describe('JSON paths under many identifier keys', () => {
+  it('never echoes a key identifier in a path, even after the key cache is full', () => {
+    const iins = Array.from({ length: 5000 }, (_, i) => `9005152${String(100000 + i).slice(1)}`);
+    const doc = Object.fromEntries(iins.map((k) => [k, { phone: '+7 701 123 45 67' }]));
+    const { findings } = readAll(json, JSON.stringify(doc), { types: ['phone'] });
+    expect(findings).toHaveLength(5000);
+    for (const f of findings) expect(f.location.jsonPath).toMatch(/^\$\["9005\*{8}"\]\.phone$/);
+  });
+});

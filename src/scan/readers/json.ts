@@ -25,9 +25,16 @@ export function createJsonReader(
   options: { telegram: boolean; window?: JsonWindowOptions },
 ): Reader {
   const telegram = options.telegram ? new TelegramTracker(fromByteString) : null;
-  /** Keys that held a finding, by their byte string, shown masked in paths. */
+  /**
+   * Keys that held a finding, by their byte string, shown masked in paths. Bounded (a dump keyed
+   * by IIN has millions of keys): a key that has left the map is masked by `guardKey` instead.
+   */
   const maskedKeys = new Map<string, string>();
-  const decodeKey = (bytes: string) => maskedKeys.get(bytes) ?? fromByteString(bytes);
+  const rememberMaskedKey = (bytes: string, masked: string) => {
+    if (maskedKeys.size >= MAX_MASKED_KEYS) maskedKeys.delete(maskedKeys.keys().next().value!);
+    maskedKeys.set(bytes, masked);
+  };
+  const decodeKey = (bytes: string) => maskedKeys.get(bytes) ?? guardKey(fromByteString(bytes));
 
   function scanValue(value: JsonString, isKey: boolean, path: readonly PathEntry[]): void {
     const top = path[path.length - 1];
@@ -52,7 +59,7 @@ export function createJsonReader(
       redactUnit: isKey
         ? (masks) => {
             // Paths name this key masked from now on (its own findings included).
-            maskedKeys.set(value.text, fromByteString(applyMasks(value.text, masks)));
+            rememberMaskedKey(value.text, fromByteString(applyMasks(value.text, masks)));
             for (const m of masks)
               ctx.redact(unit.toSource(m.start), unit.toSource(m.end), m.masked);
           }
@@ -104,6 +111,21 @@ export function createJsonReader(
     end: () => tokenizer.end(),
     settled: () => tokenizer.settled(),
   };
+}
+
+const MAX_MASKED_KEYS = 4096;
+
+/**
+ * The fallback for a key no longer remembered: digits after the fourth of a long digit run and
+ * the local part of an address are starred, so a path never echoes an identifier.
+ */
+export function guardKey(key: string): string {
+  return key
+    .replace(/\d{6,}/g, (run) => run.slice(0, 4) + '*'.repeat(run.length - 4))
+    .replace(
+      /([^\s@"]+)@/g,
+      (_m, local: string) => `${local[0] ?? ''}${'*'.repeat(Math.max(0, local.length - 1))}@`,
+    );
 }
 
 /** `text` with each mask written over its span (masks are sorted and do not overlap). */

@@ -3,7 +3,7 @@ import { PII_TYPES, type Finding, type PiiType } from '../types.js';
 import type { RiskCase } from './risk.js';
 
 /** Distinct values are counted exactly up to this many per type, then reported as "at least". */
-const MAX_DISTINCT = 100_000;
+const MAX_DISTINCT = 50_000;
 /** Worst cases and sample findings kept for a human summary; the counts stay exact. */
 const MAX_CASES = 50;
 const MAX_SAMPLES = 100;
