@@ -5,19 +5,18 @@
  *  1. durable appends/s (ledger.append on SQLite, batches of 256, commit with synchronous=FULL)
  *     ÷ raw better-sqlite3 inserts of the same rows, same batch size, synchronous=FULL, one
  *     SHA-256 per row                                                          target ≥ 0.5
- *  2. in-memory appends/s (ledger.append on the memory store) ÷ raw SHA-256 node hashes/s
- *                                                                              target ≥ 0.25
+ *  2. in-memory appends/s ÷ raw SHA-256 node hashes/s (both digest forms, see rawHashes);
+ *     for the log itself (sequencer, memory store) and for ledger.append     target ≥ 0.25
  *  3. inclusion proofs/s on a 1,000,000-entry log on SQLite                   target ≥ 10,000
  *  4. absolute durable appends/s                                               target ≥ 5,000
  *
  * Options: --quick (smaller runs, for a smoke test), --proof-log <n> (default 1,000,000).
  */
-import { createHash, hash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, hash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { generateKeyPairSync } from 'node:crypto';
 import { createNoteSigner } from '../../src/ledger/checkpoint/note.js';
 import { canonicalJson } from '../../src/ledger/entry/canonical-json.js';
 import { commitRecord, encodeEntry } from '../../src/ledger/entry/entry.js';
@@ -26,7 +25,7 @@ import { type Ledger, createLedger } from '../../src/ledger/ledger.js';
 import { createSequencer } from '../../src/ledger/sequencer.js';
 import { createKyselyLedgerStore } from '../../src/ledger/store/kysely-store.js';
 import { createMemoryLedgerStore } from '../../src/ledger/store/memory-store.js';
-import { leafHash } from '../../src/ledger/tree/hash.js';
+import { hashToText, leafHashText } from '../../src/ledger/tree/hash.js';
 import { TreeBuilder } from '../../src/ledger/tree/tree-builder.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
 import { openStorage } from '../../src/storage/storage.js';
@@ -72,13 +71,28 @@ async function appendLoad(ledger: Ledger, total: number, inFlight = 4 * BATCH): 
   return total / seconds(start);
 }
 
-function rawHashes(): number {
+/**
+ * Raw node hashes: SHA-256 over 0x01 ‖ left ‖ right (65 bytes), each output fed into the next.
+ * 'buffer' returns a Buffer per digest (what a straightforward implementation does); 'binary'
+ * returns a latin1 string (no ArrayBuffer per digest, about 3× faster) — the form the ledger's
+ * appender uses, so the fair baseline for it.
+ */
+function rawHashes(form: 'buffer' | 'binary'): number {
   const input = Buffer.alloc(65, 7);
   input[0] = 1;
   const start = process.hrtime.bigint();
-  for (let i = 0; i < HASH_N; i++) {
-    input[1] = i & 0xff;
-    hash('sha256', input, 'buffer');
+  if (form === 'buffer') {
+    let previous = hash('sha256', input, 'buffer');
+    for (let i = 0; i < HASH_N; i++) {
+      input.set(previous, 33);
+      previous = hash('sha256', input, 'buffer');
+    }
+  } else {
+    let previous = hash('sha256', input, 'binary');
+    for (let i = 0; i < HASH_N; i++) {
+      input.write(previous, 33, 'latin1');
+      previous = hash('sha256', input, 'binary');
+    }
   }
   return HASH_N / seconds(start);
 }
@@ -112,7 +126,7 @@ async function logAppends(): Promise<number> {
     onStopped: () => undefined,
   });
   const salt = randomBytes(32);
-  const commitment = randomBytes(32);
+  const commitment = hashToText(randomBytes(32));
   const entries = Array.from({ length: MEMORY_N }, (_, n) =>
     encodeEntry('access.decision', createHash('sha256').update(String(n)).digest()),
   );
@@ -123,7 +137,7 @@ async function logAppends(): Promise<number> {
       const entry = entries[issued++]!;
       await sequencer.enqueue({
         entry,
-        leaf: leafHash(entry),
+        leaf: leafHashText(entry),
         commitment,
         type: 'access.decision',
         salt,
@@ -161,10 +175,10 @@ function rawSqlite(withRecords: boolean): number {
     db.transaction(() => {
       for (let i = from; i < Math.min(rows.length, from + BATCH); i++) {
         const row = rows[i]!;
-        createHash('sha256').update(row.entry).digest();
+        hash('sha256', row.entry, 'binary');
         insertEntry.run(i, row.entry);
         if (withRecords) {
-          createHash('sha256').update(row.canonical).digest();
+          hash('sha256', row.canonical, 'binary');
           insertRecord.run(i, 'access.decision', salt, row.canonical);
         }
       }
@@ -233,10 +247,12 @@ async function main(): Promise<void> {
 
   // In memory: alternate the baseline and the measured code, keep the best of each.
   let hashes = 0;
+  let bufferHashes = 0;
   let log = 0;
   let inMemory = 0;
   for (let round = 0; round < rounds; round++) {
-    hashes = Math.max(hashes, rawHashes());
+    hashes = Math.max(hashes, rawHashes('binary'));
+    bufferHashes = Math.max(bufferHashes, rawHashes('buffer'));
     log = Math.max(log, await logAppends());
     const memory = await createLedger({
       store: createMemoryLedgerStore(),
@@ -266,19 +282,27 @@ async function main(): Promise<void> {
   const warm = await best(rounds, () => proofs(big.ledger, PROOF_N));
   await big.dispose();
 
+  const both = (rate: number) =>
+    `${ratio(rate, hashes)} × latin1 hashes; ${ratio(rate, bufferHashes)} × Buffer hashes`;
   const rows: [string, string, string, string][] = [
-    ['raw SHA-256 node hashes (crypto.hash, 65 B)', fmt(hashes), '', ''],
+    ['raw SHA-256 node hashes, latin1 digests (the form the appender uses)', fmt(hashes), '', ''],
+    [
+      'raw SHA-256 node hashes, Buffer digests (createHash / crypto.hash default)',
+      fmt(bufferHashes),
+      '',
+      '',
+    ],
     [
       'in-memory log appends (sequencer + tree + tiles + signed checkpoint per 256, memory store)',
       fmt(log),
-      `${ratio(log, hashes)} × raw hashes`,
+      both(log),
       '≥ 0.25',
     ],
     [
       'in-memory ledger.append (+ canonical JSON, salt, commitment: 3 SHA-256 per append)',
       fmt(inMemory),
-      `${ratio(inMemory, hashes)} × raw hashes`,
-      '(≥ 0.25)',
+      both(inMemory),
+      '≥ 0.25',
     ],
     [
       'raw better-sqlite3: entry + private record rows, 256 per txn, FULL, 1 SHA-256/row',

@@ -111,9 +111,9 @@ describe('integrity check', () => {
 
   it('checks private records against their commitments', async () => {
     const { store, verifier } = await filledStore(50);
-    const record = store.rows.records.get(7)!;
-    store.rows.records.set(7, { ...record, record: record.record.replace('"n":7', '"n":8') });
-    store.rows.records.delete(9);
+    const record = store.rows.records[7]!;
+    store.rows.records[7] = { ...record, record: record.record.replace('"n":7', '"n":8') };
+    store.rows.records[9] = undefined;
     const report = await checkIntegrity(store, verifier, { mode: 'full', records: true });
     expect(report.problems).toEqual([
       'private record 7 does not open the commitment in entry 7',

@@ -18,11 +18,10 @@ import type { LedgerStore, StoredCheckpoint } from './store/ledger-store.js';
 import { hashesEqual, leafHash, splitHashes } from './tree/hash.js';
 import {
   type TileData,
-  expandTile,
   fullTileRoot,
   hashInTile,
   sameTile,
-  tileFromLevels,
+  tileIsSelfConsistent,
 } from './tree/tile-data.js';
 import { MAX_TILE_LEVEL, TILE_WIDTH, hashCountAtTileLevel, tilePath } from './tree/tiles.js';
 import { TreeBuilder } from './tree/tree-builder.js';
@@ -80,17 +79,6 @@ function verifyStoredCheckpoint(
       `checkpoint ${stored.size}: ${(error as Error).message} (verifier ${verifier.verifierKey})`,
     );
     return undefined;
-  }
-}
-
-function tileIsSelfConsistent(tile: TileData): boolean {
-  try {
-    return sameTile(
-      tile,
-      tileFromLevels(tile.level, tile.index, expandTile(splitHashes(tile.hashes))),
-    );
-  } catch {
-    return false;
   }
 }
 

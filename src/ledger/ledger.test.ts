@@ -57,7 +57,7 @@ describe('createLedger / append', () => {
     const [entry] = decodeEntryBundle((await ledger.entryBundle(0, 1))!)!;
     expect(decodeEntry(entry!)?.type).toBe('access.decision');
     expect(Buffer.from(entry!).includes('900101300123')).toBe(false);
-    expect(store.rows.records.get(0)?.record).toBe('{"decision":"permit","iin":"900101300123"}');
+    expect(store.rows.records[0]?.record).toBe('{"decision":"permit","iin":"900101300123"}');
     await ledger.close();
   });
 

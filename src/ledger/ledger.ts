@@ -15,7 +15,7 @@ import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, openCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import { type NoteSigner, parseVerifierKey } from './checkpoint/note.js';
 import { CanonicalJsonError, type JsonObject, canonicalJson } from './entry/canonical-json.js';
-import { SALT_SIZE, commitRecord, encodeLeaf, isValidEntryType } from './entry/entry.js';
+import { SALT_SIZE, commitRecordText, encodeLeaf, isValidEntryType } from './entry/entry.js';
 import { type IntegrityReport, checkIntegrity } from './integrity.js';
 import { type ConsistencyProof, type InclusionProof, createLedgerReader } from './ledger-reader.js';
 import type { LedgerReceipt } from './receipt.js';
@@ -287,7 +287,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         );
       }
       const salt = nextSalt();
-      const commitment = commitRecord(salt, canonical);
+      const commitment = commitRecordText(salt, canonical);
       const { entry, leaf } = encodeLeaf(type, commitment);
       return current.enqueue({ entry, leaf, commitment, type, salt, record: canonical });
     },

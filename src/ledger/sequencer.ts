@@ -19,7 +19,7 @@ import {
   LedgerConflictError,
   type PrivateRecord,
 } from './store/ledger-store.js';
-import { type Hash, hashesEqual } from './tree/hash.js';
+import { type Hash, type HashText, hashesEqual, textToHash } from './tree/hash.js';
 import { TILE_WIDTH } from './tree/tiles.js';
 import type { TreeBuilder } from './tree/tree-builder.js';
 
@@ -44,21 +44,33 @@ export interface CommittedView {
 
 export interface SequencedEntry {
   readonly entry: Uint8Array;
-  readonly leaf: Hash;
+  /** RFC 6962 leaf hash of `entry`, in text form. */
+  readonly leaf: HashText;
   /** Handed back with the index (the caller's receipt); not interpreted here. */
-  readonly commitment: Uint8Array;
+  readonly commitment: HashText;
   readonly type: string;
   readonly salt: Uint8Array;
   /** Canonical JSON of the private record. */
   readonly record: string;
 }
 
-export interface Sequenced {
-  readonly index: number;
-  /** Size of the first checkpoint that includes the entry. */
-  readonly treeSize: number;
-  readonly leafHash: Hash;
-  readonly commitment: Uint8Array;
+/** What an append resolves to. Hash bytes are made only if asked for (most callers want the index). */
+export class Sequenced {
+  constructor(
+    readonly index: number,
+    /** Size of the first checkpoint that includes the entry. */
+    readonly treeSize: number,
+    private readonly leafText: HashText,
+    private readonly commitmentText: HashText,
+  ) {}
+
+  get leafHash(): Hash {
+    return textToHash(this.leafText);
+  }
+
+  get commitment(): Uint8Array {
+    return textToHash(this.commitmentText);
+  }
 }
 
 interface Waiter {
@@ -142,7 +154,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     const records: PrivateRecord[] = [];
     for (const { item } of waiters) {
       records.push({ index: tree.size, type: item.type, salt: item.salt, record: item.record });
-      tree.append(item.leaf);
+      tree.appendText(item.leaf);
       entries.push(item.entry);
     }
     const tiles = tree.takeChanges();
@@ -182,12 +194,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     deps.onCommit(next);
     for (let i = 0; i < waiters.length; i++) {
       const { item, resolve } = waiters[i]!;
-      resolve({
-        index: previousSize + i,
-        treeSize: checkpoint.size,
-        leafHash: item.leaf,
-        commitment: item.commitment,
-      });
+      resolve(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
     }
   }
 

@@ -19,7 +19,7 @@
  * ```
  */
 import { hash, timingSafeEqual } from 'node:crypto';
-import { HASH_SIZE } from '../tree/hash.js';
+import { HASH_SIZE, type HashText, hashToText, textToHash } from '../tree/hash.js';
 import { type JsonObject, canonicalJson } from './canonical-json.js';
 
 export const ENTRY_VERSION = 0x01;
@@ -53,21 +53,22 @@ function prefixOf(type: string): Buffer {
 }
 
 export function encodeEntry(type: string, commitment: Uint8Array): Buffer {
-  return encodeLeaf(type, commitment).entry;
+  if (commitment.length !== HASH_SIZE) throw new RangeError('a commitment is 32 bytes');
+  return encodeLeaf(type, hashToText(commitment)).entry;
 }
 
 /**
  * The entry and its RFC 6962 leaf hash in one allocation: the entry is written after a 0x00
- * byte, so the leaf hash is one SHA-256 over the same buffer (this runs once per append).
+ * byte, so the leaf hash is one SHA-256 over the same buffer. Commitment and leaf are in text
+ * form (see `HashText`): this runs once per append.
  */
-export function encodeLeaf(type: string, commitment: Uint8Array): { entry: Buffer; leaf: Buffer } {
-  if (commitment.length !== HASH_SIZE) throw new RangeError('a commitment is 32 bytes');
+export function encodeLeaf(type: string, commitment: HashText): { entry: Buffer; leaf: HashText } {
   const prefix = prefixOf(type);
   const input = Buffer.allocUnsafe(1 + prefix.length + HASH_SIZE);
   input[0] = 0x00;
   input.set(prefix, 1);
-  input.set(commitment, 1 + prefix.length);
-  return { entry: input.subarray(1), leaf: hash('sha256', input, 'buffer') };
+  input.write(commitment, 1 + prefix.length, 'latin1');
+  return { entry: input.subarray(1), leaf: hash('sha256', input, 'binary') };
 }
 
 /** Parses an entry; undefined when it is not a well-formed version-1 entry. */
@@ -82,11 +83,15 @@ export function decodeEntry(entry: Uint8Array): EntryParts | undefined {
 
 /** SHA-256(salt ‖ canonical record). */
 export function commitRecord(salt: Uint8Array, canonicalRecord: string): Buffer {
-  // One buffer and one-shot hashing: this runs once per append.
+  return textToHash(commitRecordText(salt, canonicalRecord));
+}
+
+/** `commitRecord` in text form, with one buffer and one-shot hashing (once per append). */
+export function commitRecordText(salt: Uint8Array, canonicalRecord: string): HashText {
   const input = Buffer.allocUnsafe(salt.length + Buffer.byteLength(canonicalRecord, 'utf8'));
   input.set(salt, 0);
   input.write(canonicalRecord, salt.length, 'utf8');
-  return hash('sha256', input, 'buffer');
+  return hash('sha256', input, 'binary');
 }
 
 export interface RecordOpening {

@@ -16,7 +16,8 @@ export interface MemoryLedgerStore extends LedgerStore {
   /** Direct access to the stored rows, for tests that simulate corruption. */
   readonly rows: {
     readonly entries: Uint8Array[];
-    readonly records: Map<number, PrivateRecord>;
+    /** By index; a hole is a missing record. */
+    readonly records: (PrivateRecord | undefined)[];
     readonly tiles: Map<string, TileData>;
     readonly checkpoints: StoredCheckpoint[];
   };
@@ -24,7 +25,7 @@ export interface MemoryLedgerStore extends LedgerStore {
 
 export function createMemoryLedgerStore(): MemoryLedgerStore {
   const entries: Uint8Array[] = [];
-  const records = new Map<number, PrivateRecord>();
+  const records: (PrivateRecord | undefined)[] = [];
   const tiles = new Map<string, TileData>();
   const checkpoints: StoredCheckpoint[] = [];
   let writerHeld = false;
@@ -40,7 +41,7 @@ export function createMemoryLedgerStore(): MemoryLedgerStore {
         return Promise.reject(new Error('checkpoint size does not match the batch'));
       }
       for (const entry of batch.entries) entries.push(entry);
-      for (const record of batch.records) records.set(record.index, record);
+      for (const record of batch.records) records[record.index] = record;
       for (const tile of batch.tiles) tiles.set(`${tile.level}/${tile.index}`, tile);
       checkpoints.push(batch.checkpoint);
       return Promise.resolve();
@@ -62,7 +63,7 @@ export function createMemoryLedgerStore(): MemoryLedgerStore {
     readRecords: (start, end) => {
       const out: PrivateRecord[] = [];
       for (let i = start; i < end; i++) {
-        const record = records.get(i);
+        const record = records[i];
         if (record) out.push(record);
       }
       return Promise.resolve(out);

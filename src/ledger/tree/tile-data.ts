@@ -6,7 +6,15 @@
  *
  * Interior layout: in-tile level 1, then 2, … then 7; level k holds ⌊width / 2^k⌋ hashes.
  */
-import { HASH_SIZE, type Hash, joinHashes, nodeHash, splitHashes } from './hash.js';
+import {
+  HASH_SIZE,
+  type Hash,
+  type HashText,
+  joinHashText,
+  nodeHash,
+  nodeHashText,
+  splitHashText,
+} from './hash.js';
 import { TILE_HEIGHT, TILE_WIDTH, type TileCoord } from './tiles.js';
 
 export interface TileData extends TileCoord {
@@ -40,19 +48,28 @@ export function hashInTile(tile: TileData, k: number, pos: number): Hash | undef
   return tile.nodes.subarray(at, at + HASH_SIZE);
 }
 
-/** The in-tile levels 0..7 of a tile, each a list of hashes. */
-export type TileLevels = Hash[][];
+/** The in-tile levels 0..7 of a tile, each a list of hashes (text form). */
+export type TileLevels = HashText[][];
 
 /** Computes the interior levels of a tile from its level-0 hashes. */
-export function expandTile(hashes: readonly Hash[]): TileLevels {
+export function expandTile(hashes: readonly HashText[]): TileLevels {
   const levels: TileLevels = [hashes.slice()];
   for (let k = 1; k < TILE_HEIGHT; k++) {
     const below = levels[k - 1]!;
-    const level: Hash[] = [];
-    for (let i = 0; i + 1 < below.length; i += 2) level.push(nodeHash(below[i]!, below[i + 1]!));
+    const level: HashText[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2)
+      level.push(nodeHashText(below[i]!, below[i + 1]!));
     levels.push(level);
   }
   return levels;
+}
+
+/** Whether a tile's stored interior is what its hashes hash to. */
+export function tileIsSelfConsistent(tile: TileData): boolean {
+  return sameTile(
+    tile,
+    tileFromLevels(tile.level, tile.index, expandTile(splitHashText(tile.hashes))),
+  );
 }
 
 /** Serialises in-tile levels as a TileData. */
@@ -62,8 +79,8 @@ export function tileFromLevels(level: number, index: number, levels: TileLevels)
     level,
     index,
     width: base.length,
-    hashes: joinHashes(base),
-    nodes: joinHashes(levels.slice(1, TILE_HEIGHT).flat()),
+    hashes: joinHashText(base),
+    nodes: joinHashText(levels.slice(1, TILE_HEIGHT).flat()),
   };
 }
 
@@ -73,8 +90,8 @@ export function levelsOfTile(tile: TileData): TileLevels | undefined {
   if (width < 1 || width > TILE_WIDTH) return undefined;
   if (tile.hashes.length !== width * HASH_SIZE) return undefined;
   if (tile.nodes.length !== interiorCount(width) * HASH_SIZE) return undefined;
-  const levels: TileLevels = [splitHashes(tile.hashes)];
-  const interior = splitHashes(tile.nodes);
+  const levels: TileLevels = [splitHashText(tile.hashes)];
+  const interior = splitHashText(tile.nodes);
   let offset = 0;
   for (let k = 1; k < TILE_HEIGHT; k++) {
     const count = Math.floor(width / 2 ** k);

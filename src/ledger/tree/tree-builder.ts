@@ -11,7 +11,14 @@
  * const changed = tree.takeChanges();  // full tiles completed + right-edge partial tiles
  * ```
  */
-import { EMPTY_ROOT, type Hash, nodeHash } from './hash.js';
+import {
+  EMPTY_ROOT,
+  type Hash,
+  type HashText,
+  hashToText,
+  nodeHashText,
+  textToHash,
+} from './hash.js';
 import { type TileData, type TileLevels, levelsOfTile, tileFromLevels } from './tile-data.js';
 import { MAX_TILE_LEVEL, TILE_HEIGHT, TILE_WIDTH, hashCountAtTileLevel } from './tiles.js';
 
@@ -35,11 +42,16 @@ export class TreeBuilder {
 
   /** Appends one leaf hash. */
   append(leaf: Hash): void {
+    this.appendText(hashToText(leaf));
+  }
+
+  /** Appends one leaf hash given in text form (the sequencer's hot path). */
+  appendText(leaf: HashText): void {
     this.#push(0, leaf);
     this.#size++;
   }
 
-  #push(level: number, hash: Hash): void {
+  #push(level: number, hash: HashText): void {
     const count = this.#counts[level] ?? 0;
     let levels = this.#edge[level];
     if (!levels) {
@@ -52,7 +64,7 @@ export class TreeBuilder {
     let k = 0;
     let below = levels[0]!;
     while (below.length % 2 === 0) {
-      const combined = nodeHash(below[below.length - 2]!, below[below.length - 1]!);
+      const combined = nodeHashText(below[below.length - 2]!, below[below.length - 1]!);
       k++;
       if (k === TILE_HEIGHT) {
         // The tile is full: it becomes immutable, and its root is the next hash one tile level up.
@@ -68,7 +80,7 @@ export class TreeBuilder {
 
   /** The RFC 6962 root hash of the tree so far (SHA-256("") when empty). */
   root(): Hash {
-    let acc: Hash | undefined;
+    let acc: HashText | undefined;
     // The right edge's complete subtrees, smallest first: fold them as RFC 6962 MTH does.
     for (const levels of this.#edge) {
       if (!levels) continue;
@@ -76,11 +88,11 @@ export class TreeBuilder {
         const hashes = levels[k]!;
         if (hashes.length % 2 === 1) {
           const subtree = hashes[hashes.length - 1]!;
-          acc = acc ? nodeHash(subtree, acc) : subtree;
+          acc = acc ? nodeHashText(subtree, acc) : subtree;
         }
       }
     }
-    return acc ?? EMPTY_ROOT;
+    return acc === undefined ? EMPTY_ROOT : textToHash(acc);
   }
 
   /** The right-edge (partial) tile at a tile level, if that level has one. */
