@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkMessage, scanText } from './api.js';
-import { createValueHasher, maskValue } from './mask.js';
+import { createValueHasher, guardKey, maskValue } from './mask.js';
 
 describe('scanText and checkMessage', () => {
   it('answers findings with UTF-16 spans, masked values and keyed hashes', () => {
@@ -47,5 +47,14 @@ describe('masking', () => {
     expect(createValueHasher('other').hash('iin', '900515201238')).not.toBe(
       a.hash('iin', '900515201238'),
     );
+  });
+});
+
+describe('guardKey', () => {
+  it('stars digits of identifiers and phones in names, and leaves names and short numbers', () => {
+    expect(guardKey('900515201238')).toBe('9005********');
+    expect(guardKey('+7 701 555 12 34')).toBe('+7 701 *** ** **');
+    expect(guardKey('Родительский чат 5Б')).toBe('Родительский чат 5Б');
+    expect(guardKey('dana.k@mail.kz')).toBe('d*****@mail.kz');
   });
 });

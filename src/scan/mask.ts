@@ -94,3 +94,26 @@ export function createValueHasher(key?: string | Uint8Array): ValueHasher {
     },
   };
 }
+
+/**
+ * Masks what may be a value in a name shown as a location — a JSON key, a CSV header that is
+ * really a first data row, a chat or an author that WhatsApp and Telegram name by phone number:
+ * when the name holds seven digits or more, every digit after the fourth is starred; the local
+ * part of an address is starred too.
+ *
+ * @example
+ * guardKey('900515201238'); // '9005********'
+ * guardKey('+7 701 123 45 67'); // '+7 701 *** ** **'
+ * guardKey('Айгерим'); // 'Айгерим'
+ */
+export function guardKey(key: string): string {
+  let out = key;
+  if ((key.match(/\d/g)?.length ?? 0) >= 7) {
+    let seen = 0;
+    out = key.replace(/\d/g, (d) => (++seen > 4 ? '*' : d));
+  }
+  return out.replace(
+    /([^\s@"]+)@/g,
+    (_m, local: string) => `${local[0] ?? ''}${'*'.repeat(Math.max(0, local.length - 1))}@`,
+  );
+}

@@ -63,3 +63,18 @@ describe('CSV with a byte-order mark', () => {
     expect(findings.map((f) => f.location.field)).toEqual(['ИИН']);
   });
 });
+
+describe('CSV without a header row', () => {
+  it('does not echo a value used as a column name', () => {
+    const { findings } = readAll(
+      csv(),
+      '900515201238,aigerim@mail.kz\n850412100405,dana@mail.kz\n',
+    );
+    expect(findings.map((f) => f.location.field)).toEqual([
+      '9005********',
+      'a******@mail.kz',
+      '9005********',
+      'a******@mail.kz',
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { DomainError } from '../../core/errors.js';
 import { fromByteString } from '../bytes.js';
+import { guardKey } from '../mask.js';
 import type { Reader, ReaderContext } from './unit.js';
 
 /** A record larger than this is a broken file (an unclosed quote), not data: stop with an error. */
@@ -51,11 +52,14 @@ export function createCsvReader(ctx: ReaderContext, delimiter: string): Reader {
     row++;
     if (header === null) {
       headerBytes = fields.map((f) => f.value);
-      // A byte-order mark (spreadsheet exports) is not part of the first column's name.
+      // A byte-order mark (spreadsheet exports) is not part of the first column's name, and a
+      // file without a header has data there: names are guarded like JSON keys.
       header = headerBytes.map((h) =>
-        fromByteString(h)
-          .replace(/^\uFEFF/, '')
-          .trim(),
+        guardKey(
+          fromByteString(h)
+            .replace(/^\uFEFF/, '')
+            .trim(),
+        ),
       );
       scanRecord(fields, true);
     } else if (!(fields.length === 1 && fields[0]!.value.length === 0)) {

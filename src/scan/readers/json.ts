@@ -1,4 +1,5 @@
 import { fromByteString } from '../bytes.js';
+import { guardKey } from '../mask.js';
 import type { JsonString, PathEntry } from './json-tokenizer.js';
 import {
   DEFAULT_JSON_WINDOW,
@@ -114,19 +115,6 @@ export function createJsonReader(
 }
 
 const MAX_MASKED_KEYS = 4096;
-
-/**
- * The fallback for a key no longer remembered: digits after the fourth of a long digit run and
- * the local part of an address are starred, so a path never echoes an identifier.
- */
-export function guardKey(key: string): string {
-  return key
-    .replace(/\d{6,}/g, (run) => run.slice(0, 4) + '*'.repeat(run.length - 4))
-    .replace(
-      /([^\s@"]+)@/g,
-      (_m, local: string) => `${local[0] ?? ''}${'*'.repeat(Math.max(0, local.length - 1))}@`,
-    );
-}
 
 /** `text` with each mask written over its span (masks are sorted and do not overlap). */
 function applyMasks(text: string, masks: readonly Mask[]): string {

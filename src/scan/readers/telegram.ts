@@ -1,3 +1,4 @@
+import { guardKey } from '../mask.js';
 import type { PathEntry } from './json-tokenizer.js';
 
 /**
@@ -67,9 +68,9 @@ export class TelegramTracker {
     if (depth === this.messageDepth) {
       if (top.key === 'id') this.messageId = raw;
       else if (top.key === 'date') this.date = this.decode(raw);
-      else if (top.key === 'from') this.author = this.decode(raw);
+      else if (top.key === 'from') this.author = guardKey(this.decode(raw));
     } else if (depth === this.chatDepth) {
-      if (top.key === 'name') this.chatName = this.decode(raw);
+      if (top.key === 'name') this.chatName = guardKey(this.decode(raw));
       else if (top.key === 'id') this.chatId = raw;
     } else if (this.inMessageText(path) && top.key === 'type') {
       this.entityWord = ENTITY_WORDS[raw] ?? '';

@@ -72,3 +72,16 @@ describe('WhatsApp export with a byte-order mark', () => {
     expect(redacted).toBe(text.replace('900515201238', '9005********'));
   });
 });
+
+describe('WhatsApp authors named by phone number', () => {
+  it('masks an author that is a phone number', () => {
+    const { findings } = readAll(
+      (ctx) => createWhatsAppReader(ctx),
+      '12.03.2024, 10:16 - +7 701 555 12 34: ИИН 900515201238\n',
+    );
+    expect(findings[0]!.location).toMatchObject({
+      author: '+7 701 *** ** **',
+      date: '12.03.2024, 10:16',
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { fromByteString } from '../bytes.js';
+import { guardKey } from '../mask.js';
 import { LineCounter } from './text.js';
 import type { Reader, ReaderContext, Unit } from './unit.js';
 import { DEFAULT_WINDOW, TextWindows, type WindowOptions } from './unit.js';
@@ -82,7 +83,8 @@ export function createWhatsAppReader(
     const colon = line.indexOf(': ', textStart);
     // System lines («Messages and calls are end-to-end encrypted») have no «Author: ».
     if (colon > textStart && colon - textStart <= 120) {
-      author = fromByteString(line.slice(textStart, colon)).replace(/^\u200e/, '');
+      // Unknown contacts appear as phone numbers: guarded like any name shown as a location.
+      author = guardKey(fromByteString(line.slice(textStart, colon)).replace(/^\u200e/, ''));
       textStart = colon + 2;
     }
     openMessage(lineNo, date, author, lineStart + textStart).push(line.slice(textStart));
