@@ -16,9 +16,10 @@ import { HASH_SIZE, type Hash } from './tree/hash.js';
 import { isIndex } from './tree/math.js';
 import {
   type LeafRange,
+  type Subtree,
   planConsistency,
   planInclusion,
-  resolveProof,
+  rangeHash,
   subtreesOf,
 } from './tree/proofs.js';
 import { type TileData, hashInTile, locateSubtree } from './tree/tile-data.js';
@@ -64,6 +65,7 @@ export function createLedgerReader(deps: LedgerReaderDeps): LedgerReader {
   const { store } = deps;
   const tiles = new LruCache<string, TileData>(deps.cacheTiles);
   const bundles = new LruCache<number, Uint8Array>(deps.cacheBundles);
+  const rangeHashes = new LruCache<string, Hash>(4096);
   const edgeTiles = new WeakMap<CommittedView, Map<number, TileData | undefined>>();
   let standbyCheckpoint: SignedCheckpoint | undefined;
 
@@ -145,10 +147,20 @@ export function createLedgerReader(deps: LedgerReaderDeps): LedgerReader {
         if (tile) fetched.set(k, tile);
       }),
     );
-    return resolveProof(ranges, (s) => {
+    const lookup = (s: Subtree) => {
       const at = locateSubtree(s.level, s.index);
       const tile = fetched.get(key(at.tileLevel, at.tileIndex));
       return tile ? hashInTile(tile, at.k, at.pos) : undefined;
+    };
+    return ranges.map((range) => {
+      // A range that is not one complete subtree needs hashing; the log is append-only, so
+      // its hash never changes, and proofs against the same tree size share the top ranges.
+      const rangeKey = `${range.start}:${range.end}`;
+      const cached = rangeHashes.get(rangeKey);
+      if (cached) return cached;
+      const hash = rangeHash(range, lookup);
+      if (subtreesOf(range).length > 1) rangeHashes.set(rangeKey, hash);
+      return hash;
     });
   }
 
