@@ -146,6 +146,18 @@ describe('qalqan scan', () => {
     expect((JSON.parse(out) as { findings: unknown[] }).findings).toHaveLength(1);
   });
 
+  it('shows a progress bar on a terminal for large inputs only', async () => {
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, 'Сәлеметсіз бе, пришлите документы.\n'.repeat(160_000)); // ~9 MB
+    const onTerminal = fakeIo(dir);
+    Object.assign(onTerminal.io.stderr, { isTTY: true, columns: 100 });
+    const code = await runScan(parseScanOptions([big], {}), onTerminal.io);
+    expect(code).toBe(0);
+    expect(onTerminal.err()).toMatch(/scanning \[/);
+    const piped = await scan([big]);
+    expect(piped.err).toBe('');
+  });
+
   it('--types and --min-score narrow the report', async () => {
     const { out } = await scan(['whatsapp-android.txt'], {
       format: 'json',
