@@ -7,12 +7,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Selectable } from 'kysely';
 import { DomainError } from '../core/errors.js';
-import type { Principal, StaffRole } from '../http/access.js';
+import type { Principal } from '../http/access.js';
 import type { Database } from '../storage/database.js';
 import { recordChange, type HistorySequencer } from './history.js';
 import { describeActor, type Actor, type CredentialInfo } from './registry.model.js';
 import type { CredentialsTable } from './registry.tables.js';
 import { issueSecret, parseSecret, secretMatches } from './secret-keys.js';
+import { createStaffTokenService } from './staff-tokens.service.js';
 import { isSuspendedAt } from './standing.js';
 
 export interface CredentialDeps {
@@ -137,6 +138,8 @@ export function createCredentialService(deps: CredentialDeps) {
   };
 
   return {
+    ...createStaffTokenService(deps),
+
     async issueKey(systemId: string, label: string, actor: Actor): Promise<IssuedKey> {
       const at = now();
       const result = await db.transaction().execute(async (trx) => {
@@ -349,87 +352,6 @@ export function createCredentialService(deps: CredentialDeps) {
         operatorId: row.operator_id,
         credentialId: row.id,
       };
-    },
-
-    async issueStaffToken(
-      role: StaffRole,
-      name: string,
-      actor: Actor,
-      expiresAt: string | null = null,
-    ): Promise<{ id: string; token: string }> {
-      const at = now();
-      const issued = issueSecret('st', lookupKey, Date.parse(at));
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('staff_tokens')
-          .values({
-            id: issued.id,
-            role,
-            name,
-            secret_hash: issued.secretHash,
-            created_at: at,
-            expires_at: expiresAt,
-            revoked_at: null,
-          })
-          .execute();
-        await recordChange(trx, {
-          entity: 'staff-token',
-          entityId: issued.id,
-          subjectId: issued.id,
-          action: 'issued',
-          version: null,
-          actor,
-          snapshot: { id: issued.id, role, name, expiresAt },
-          at,
-        });
-      });
-      await sequence();
-      return { id: issued.id, token: issued.secret };
-    },
-
-    async revokeStaffToken(id: string, actor: Actor): Promise<void> {
-      const at = now();
-      await db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('staff_tokens')
-          .set({ revoked_at: at })
-          .where('id', '=', id)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1)
-          throw new DomainError(
-            'registry.credential_not_found',
-            `There is no active staff token ${id}.`,
-          );
-        await recordChange(trx, {
-          entity: 'staff-token',
-          entityId: id,
-          subjectId: id,
-          action: 'revoked',
-          version: null,
-          actor,
-          snapshot: { id },
-          at,
-        });
-      });
-      await sequence();
-    },
-
-    async authenticateStaffToken(presented: string): Promise<Principal | null> {
-      const parsed = parseSecret(presented);
-      if (!parsed || parsed.kind !== 'st') return null;
-      const row = await db
-        .selectFrom('staff_tokens')
-        .selectAll()
-        .where('id', '=', parsed.id)
-        .executeTakeFirst();
-      if (!row || !secretMatches(lookupKey, parsed.secretPart, row.secret_hash))
-        throw new DomainError('auth.unauthenticated', 'The staff token is not valid.');
-      if (row.revoked_at !== null)
-        throw new DomainError('auth.unauthenticated', `Staff token ${row.id} was revoked.`);
-      if (row.expires_at !== null && row.expires_at <= now())
-        throw new DomainError('auth.unauthenticated', `Staff token ${row.id} has expired.`);
-      return { kind: 'staff', roles: [row.role], subject: row.id, name: row.name };
     },
   };
 }
