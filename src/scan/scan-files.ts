@@ -1,13 +1,14 @@
 import {
   closeSync,
   createReadStream,
+  mkdirSync,
   openSync,
   readdirSync,
   realpathSync,
   statSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
 import { PARALLEL_MIN_BYTES, scanTextFile } from './parallel/parallel-text.js';
@@ -232,6 +233,31 @@ export function redactedPath(path: string, dir?: string): string {
   const ext = extname(path);
   const name = `${basename(path, ext)}.redacted${ext}`;
   return join(dir ?? dirname(path), name);
+}
+
+/**
+ * Where the redacted copies of a scan go: beside each input, or under `dir` keeping each input's
+ * path relative to `base` (so `a/x.txt` and `b/x.txt` do not overwrite each other); inputs outside
+ * `base` get a numbered name instead. Creates the folders.
+ */
+export function createRedactedPaths(
+  dir: string | undefined,
+  base: string,
+): (file: string) => string {
+  const used = new Set<string>();
+  return (file) => {
+    if (dir === undefined) return redactedPath(file);
+    const rel = relative(base, dirname(file));
+    const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    let target = redactedPath(file, inside ? join(dir, rel) : dir);
+    for (let n = 2; used.has(target); n++) {
+      const ext = extname(file);
+      target = join(dirname(target), `${basename(file, ext)}.redacted-${n}${ext}`);
+    }
+    used.add(target);
+    mkdirSync(dirname(target), { recursive: true });
+    return target;
+  };
 }
 
 function isRedactedCopy(path: string): boolean {

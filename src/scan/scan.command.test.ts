@@ -136,6 +136,22 @@ describe('qalqan scan', () => {
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toMatch(/findings/);
   });
 
+  it('keeps redacted copies of same-named files apart', async () => {
+    const root = join(dir, 'same');
+    for (const sub of ['a', 'b']) {
+      mkdirSync(join(root, sub), { recursive: true });
+      writeFileSync(join(root, sub, 'x.txt'), `${sub}: ИИН 900515201238\n`);
+    }
+    const { code } = await scan(['a', 'b'], { redactDir: 'out' }, root);
+    expect(code).toBe(1);
+    expect(readFileSync(join(root, 'out', 'a', 'x.redacted.txt'), 'utf8')).toBe(
+      'a: ИИН 9005********\n',
+    );
+    expect(readFileSync(join(root, 'out', 'b', 'x.redacted.txt'), 'utf8')).toBe(
+      'b: ИИН 9005********\n',
+    );
+  });
+
   it('walks directories once even through a symbolic link loop', async () => {
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'a'), { recursive: true });

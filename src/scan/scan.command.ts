@@ -15,7 +15,7 @@ import { createSarifReport } from './report/sarif.js';
 import { SummaryCollector } from './report/summary.js';
 import { createTableReport } from './report/table.js';
 import type { ReportWriter, Write } from './report/writer.js';
-import { expandPaths, redactedPath, scanFile, type FileScanResult } from './scan-files.js';
+import { createRedactedPaths, expandPaths, scanFile, type FileScanResult } from './scan-files.js';
 import { PII_TYPES, isPiiType, type PiiType } from './types.js';
 
 /** Exit codes (the same as the rest of the CLI): 0 nothing found, 1 findings, 2 error. */
@@ -201,6 +201,10 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
         : null;
     bar?.start(Math.ceil(totalBytes / 1e6), 0, { file: '' });
     let done = 0;
+    const redactTo = createRedactedPaths(
+      options.redactDir === undefined ? undefined : resolve(io.cwd, options.redactDir),
+      io.cwd,
+    );
     report.begin();
     const results: FileScanResult[] = [];
     for (const file of files) {
@@ -218,14 +222,7 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
             risk.add(f, meta);
           },
         },
-        ...(options.redact
-          ? {
-              redactTo: redactedPath(
-                file,
-                options.redactDir === undefined ? undefined : resolve(io.cwd, options.redactDir),
-              ),
-            }
-          : {}),
+        ...(options.redact ? { redactTo: redactTo(file) } : {}),
         onProgress: (n) => {
           done += n;
           bar?.update(Math.floor(done / 1e6));
