@@ -19,8 +19,8 @@ if (why) console.warn(`Go interoperability test SKIPPED: ${why}`);
 
 describe.skipIf(why !== undefined)('Go tlog/note interoperability', () => {
   const signer = testSigner('interop.qalqan.kz/ledger');
-  const dir = mkdtempSync(path.join(tmpdir(), 'qalqan-go-interop-'));
-  const oldFile = path.join(dir, 'old-checkpoint.txt');
+  let dir: string;
+  let oldFile: string;
   let binary: string;
   let ledger: Ledger;
   let app: App;
@@ -31,6 +31,8 @@ describe.skipIf(why !== undefined)('Go tlog/note interoperability', () => {
     runGoVerifier(binary, ['-url', url, '-vkey', signer.verifierKey, '-samples', '40', ...extra]);
 
   beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'qalqan-go-interop-'));
+    oldFile = path.join(dir, 'old-checkpoint.txt');
     binary = buildGoVerifier();
     ledger = await openTestLedger(createMemoryLedgerStore(), signer, {
       batch: { maxEntries: 1000 },
@@ -48,7 +50,7 @@ describe.skipIf(why !== undefined)('Go tlog/note interoperability', () => {
     await served?.close();
     await app?.close();
     await ledger?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('verifies the checkpoint, all tiles and bundles, and Qalqan’s and tlog’s proofs', async () => {
