@@ -4,16 +4,17 @@ import type { Candidate, PiiType } from '../types.js';
  * A detector proposes candidates of one or more types in a byte string (see `bytes.ts`). It is a
  * pure function of the text: no state survives between calls.
  *
- * Most identifiers contain a run of three or more digits, so the engine walks such runs once and
- * offers each to every detector's `atDigits` instead of letting nine regular expressions each scan
- * the whole text for digits: that single pass is most of the scanner's speed.
+ * The engine makes one pass over the bytes (`kernel/byte-kernel.ts`) and hands each detector the
+ * positions it cares about: every maximal run of three or more digits to `atDigits`, `@`, dots
+ * and colons to the e-mail and IP functions, word starts to the health terms. No detector scans
+ * the whole text itself except the MRZ one, and only when the pass saw a `<`.
  */
 export interface Detector {
   /** The types this detector can emit (used to skip it when `--types` excludes them all). */
   readonly types: readonly PiiType[];
   /** Context words per type; a type without an entry gains nothing from context. */
   readonly context: Partial<Readonly<Record<PiiType, RegExp>>>;
-  /** Scans the whole text; for detectors anchored on something other than a digit run. */
+  /** Scans the whole text (MRZ zones, called only when the text holds a `<`). */
   find?(text: string, out: Candidate[]): void;
   /** Called for every maximal run of three or more ASCII digits `text[start, end)`. */
   atDigits?(text: string, start: number, end: number, out: Candidate[]): void;

@@ -1,6 +1,6 @@
 import type { Candidate } from '../types.js';
 import type { Detector } from './detector.js';
-import { BYTE_WORD_CHAR, termsSource } from './terms.js';
+import { BYTE_WORD_CHAR, literalPrefixes, termsSource } from './terms.js';
 import { LATIN_OR_LOOKALIKE_CAPITAL, isWordAt, isWordBefore } from './text-utils.js';
 
 /**
@@ -114,124 +114,122 @@ export const ICD10_SCORE = 0.6;
 export const ICD10_NEAR = 150;
 
 /**
- * All terms in one trie, searched together with the byte before them: white space, a quote, an
- * opening bracket, a slash or «. The engine then only tries the trie after such a byte instead of
- * at every position (three times faster on prose), and a small anchor set matters too: each extra
- * byte in it costs about 10 %. A term glued to other punctuation («,диагноз») or after a
- * no-break space is missed; a term at the very start of the text is tried separately.
+ * A term starts where no letter or digit of any script comes before it: after white space
+ * (including U+00A0 and U+202F), any punctuation («,диагноз», «—диагноз»), or at the start of the
+ * text. The tries are sticky regular expressions tried only at such positions: the byte kernel
+ * (`kernel/byte-kernel.ts`) finds the word starts whose first bytes begin a strong term, so the
+ * regex runs a few thousand times per megabyte instead of scanning it.
  */
-const ANCHOR = `[ \\t\\n"'(/\\xAB]`;
-const STRONG_TERMS = new RegExp(`${ANCHOR}${termsSource(STRONG_HEALTH_TERMS)}`, 'g');
-const STRONG_AT_START = new RegExp(termsSource(STRONG_HEALTH_TERMS), 'y');
+const STRONG_AT = new RegExp(termsSource(STRONG_HEALTH_TERMS), 'y');
+const WEAK_AT = new RegExp(termsSource(WEAK_HEALTH_TERMS), 'y');
 /**
  * Ambiguous words count only next to a strong term (they need it as a context word to pass the
  * threshold), so they are looked for only within this many bytes of one: the context window
- * reaches 120 bytes before and 60 after a word. Searching them everywhere cost a sixth of the
- * health detector's time.
+ * reaches 120 bytes before and 60 after a word.
  */
 const WEAK_NEAR = 160;
-/** Longer than any term with its ending (the longest, a Kazakh phrase, is ~70 bytes). */
-const MAX_TERM_BYTES = 160;
-const WEAK_TERMS = new RegExp(`${ANCHOR}${termsSource(WEAK_HEALTH_TERMS)}`, 'g');
-const WEAK_AT_START = new RegExp(termsSource(WEAK_HEALTH_TERMS), 'y');
 const ICD10 = new RegExp(`${LATIN_OR_LOOKALIKE_CAPITAL}\\d{2}(?:\\.\\d{1,2})?`, 'g');
 
-/**
- * Finds anchored terms starting in `text[from, to)`, appending their spans. The search runs on a
- * slice: on the whole text a region without a match would send the regex on to the end.
- */
-function findTerms(
-  text: string,
-  anchored: RegExp,
-  atStart: RegExp,
-  from: number,
-  to: number,
-  spans: number[],
-): void {
-  if (from === 0) {
-    atStart.lastIndex = 0;
-    const first = atStart.exec(text);
-    if (first !== null) spans.push(0, first[0].length);
+/** The literal start of every strong term variant, for the kernel's prefix filters. */
+export function strongTermPrefixes(): Uint8Array[] {
+  return literalPrefixes(STRONG_HEALTH_TERMS);
+}
+
+/** The end of the strong term starting at `start` (a word start), or -1. */
+export function strongTermEnd(text: string, start: number): number {
+  STRONG_AT.lastIndex = start;
+  return STRONG_AT.test(text) ? STRONG_AT.lastIndex : -1;
+}
+
+function isContinuation(code: number): boolean {
+  return (code & 0xc0) === 0x80;
+}
+
+/** Whether a term may start at byte `p`: the start of a character with no letter or digit before. */
+export function isTermStart(text: string, p: number): boolean {
+  return !isContinuation(text.charCodeAt(p)) && !isWordBefore(text, p);
+}
+
+/** Weak terms at word starts in `[from, to)` from `resume` on (matches do not overlap). */
+function findWeak(text: string, from: number, to: number, resume: number, spans: number[]): number {
+  for (let p = Math.max(from, resume); p < to && p < text.length; p++) {
+    if (!isTermStart(text, p)) continue;
+    WEAK_AT.lastIndex = p;
+    if (!WEAK_AT.test(text)) continue;
+    spans.push(p, WEAK_AT.lastIndex);
+    resume = WEAK_AT.lastIndex;
+    p = resume - 1;
   }
-  const sliceStart = Math.max(0, from - 1);
-  const region =
-    from === 0 && to >= text.length ? text : text.slice(sliceStart, to + MAX_TERM_BYTES);
-  const shift = region === text ? 0 : sliceStart;
-  const limit = to - shift;
-  anchored.lastIndex = 0;
-  for (let m = anchored.exec(region); m !== null && m.index < limit; m = anchored.exec(region)) {
-    const start = m.index + 1 + shift;
-    // The anchor byte may have been the tail of a Cyrillic letter (e.g. «Ы» ends in 0xAB).
-    if (isWordBefore(text, start)) {
-      anchored.lastIndex = m.index + 1;
-      continue;
-    }
-    spans.push(start, m.index + m[0].length + shift);
-  }
+  return resume;
 }
 
 /**
+ * The health findings around the strong terms already found (`strong`: start, end pairs in text
+ * order): the terms themselves, ambiguous words within `WEAK_NEAR` bytes of one, and ICD-10 codes
+ * within `ICD10_NEAR` bytes (on their own such codes are room and part numbers).
+ *
  * @example
+ * const text = toByteString('диагноз J45.0, больничный');
  * const out: Candidate[] = [];
- * healthDetector.find(toByteString('диагноз J45.0, больничный'), out); // 'диагноз', 'J45.0' (icd-10), 'больничный'
+ * addHealthFindings(text, [0, 14, 22, 42], out); // 'диагноз', 'больничный', 'J45.0' (icd-10)
  */
+export function addHealthFindings(text: string, strong: readonly number[], out: Candidate[]): void {
+  if (strong.length === 0) return;
+  const weak: number[] = [];
+  let weakSearchedTo = 0;
+  let weakResume = 0;
+  for (let k = 0; k < strong.length; k += 2) {
+    const from = Math.max(weakSearchedTo, strong[k]! - WEAK_NEAR);
+    const to = strong[k + 1]! + WEAK_NEAR;
+    if (from < to) weakResume = findWeak(text, from, to, weakResume, weak);
+    weakSearchedTo = to;
+  }
+  for (let k = 0; k < strong.length; k += 2) {
+    out.push({
+      type: 'health',
+      start: strong[k]!,
+      end: strong[k + 1]!,
+      score: HEALTH_TERM_SCORE,
+      validated: false,
+      subtype: 'term',
+    });
+  }
+  for (let k = 0; k < weak.length; k += 2) {
+    out.push({
+      type: 'health',
+      start: weak[k]!,
+      end: weak[k + 1]!,
+      score: HEALTH_WEAK_SCORE,
+      validated: false,
+      subtype: 'term',
+    });
+  }
+  // ICD-10 codes are looked for only around health words, not over the whole text.
+  let searchedTo = 0;
+  for (let k = 0; k < strong.length; k += 2) {
+    const from = Math.max(searchedTo, strong[k]! - ICD10_NEAR);
+    const to = strong[k + 1]! + ICD10_NEAR;
+    const region = text.slice(from, to + 8);
+    ICD10.lastIndex = 0;
+    for (let m = ICD10.exec(region); m !== null && m.index + from <= to; m = ICD10.exec(region)) {
+      const start = m.index + from;
+      const end = start + m[0].length;
+      if (isWordBefore(text, start) || isWordAt(text, end)) continue;
+      out.push({
+        type: 'health',
+        start,
+        end,
+        score: ICD10_SCORE,
+        validated: false,
+        subtype: 'icd-10',
+      });
+    }
+    searchedTo = to + 1;
+  }
+}
+
+/** Health terms are found by the engine from the kernel's word starts (see `addHealthFindings`). */
 export const healthDetector: Detector = {
   types: ['health'],
   context: { health: new RegExp(`(?<!${BYTE_WORD_CHAR})${termsSource(STRONG_HEALTH_TERMS)}`) },
-  find(text: string, out: Candidate[]): void {
-    const strong: number[] = [];
-    findTerms(text, STRONG_TERMS, STRONG_AT_START, 0, text.length, strong);
-    if (strong.length === 0) return;
-    const weak: number[] = [];
-    let weakSearchedTo = 0;
-    for (let k = 0; k < strong.length; k += 2) {
-      const from = Math.max(weakSearchedTo, strong[k]! - WEAK_NEAR);
-      const to = strong[k + 1]! + WEAK_NEAR;
-      if (from < to) findTerms(text, WEAK_TERMS, WEAK_AT_START, from, to, weak);
-      weakSearchedTo = to;
-    }
-    for (let k = 0; k < strong.length; k += 2) {
-      out.push({
-        type: 'health',
-        start: strong[k]!,
-        end: strong[k + 1]!,
-        score: HEALTH_TERM_SCORE,
-        validated: false,
-        subtype: 'term',
-      });
-    }
-    for (let k = 0; k < weak.length; k += 2) {
-      out.push({
-        type: 'health',
-        start: weak[k]!,
-        end: weak[k + 1]!,
-        score: HEALTH_WEAK_SCORE,
-        validated: false,
-        subtype: 'term',
-      });
-    }
-    const anchors = strong;
-    // ICD-10 codes are looked for only around health words, not over the whole text.
-    let searchedTo = 0;
-    for (let k = 0; k < anchors.length; k += 2) {
-      const from = Math.max(searchedTo, anchors[k]! - ICD10_NEAR);
-      const to = anchors[k + 1]! + ICD10_NEAR;
-      const region = text.slice(from, to + 8);
-      ICD10.lastIndex = 0;
-      for (let m = ICD10.exec(region); m !== null && m.index + from <= to; m = ICD10.exec(region)) {
-        const start = m.index + from;
-        const end = start + m[0].length;
-        if (isWordBefore(text, start) || isWordAt(text, end)) continue;
-        out.push({
-          type: 'health',
-          start,
-          end,
-          score: ICD10_SCORE,
-          validated: false,
-          subtype: 'icd-10',
-        });
-      }
-      searchedTo = to + 1;
-    }
-  },
 };

@@ -30,94 +30,86 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 }
 
-function findEmails(text: string, out: Candidate[]): void {
-  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
-    let s = at;
-    while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
-    while (s < at && text.charCodeAt(s) === 46) s++; // a local part does not start with a dot
-    if (s === at || isWordBefore(text, s)) continue;
-    let e = at + 1;
-    while (e < text.length && e - at < 254 && isDomainChar(text.charCodeAt(e))) e++;
-    while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--; // trailing «.» ends a sentence
-    const domain = text.slice(at + 1, e);
-    const dot = domain.lastIndexOf('.');
-    if (dot <= 0 || !/^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1)) || domain.includes('..'))
-      continue;
-    if (isWordAt(text, e)) continue;
-    out.push({ type: 'email', start: s, end: e, score: EMAIL_SCORE, validated: false });
-  }
+/** The e-mail address around the `@` at `at`, if any. */
+export function emailAt(text: string, at: number, out: Candidate[]): void {
+  let s = at;
+  while (s > 0 && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
+  while (s < at && text.charCodeAt(s) === 46) s++; // a local part does not start with a dot
+  if (s === at || isWordBefore(text, s)) return;
+  let e = at + 1;
+  while (e < text.length && e - at < 254 && isDomainChar(text.charCodeAt(e))) e++;
+  while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--; // trailing «.» ends a sentence
+  const domain = text.slice(at + 1, e);
+  const dot = domain.lastIndexOf('.');
+  if (dot <= 0 || !/^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1)) || domain.includes('..')) return;
+  if (isWordAt(text, e)) return;
+  out.push({ type: 'email', start: s, end: e, score: EMAIL_SCORE, validated: false });
 }
 
 /**
- * Searched from the first dot: dots are rarer than digits, so the engine tries far fewer
- * positions; the first octet is then read backwards.
+ * An IPv4 address is looked for from each dot before a digit: its tail (`.d.d.d`) is matched
+ * there, and the first octet read backwards. Returns the end of the tail when it matched (the
+ * search goes on after it, as a global regex would), else -1.
  */
-const IPV4_TAIL = /\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+const IPV4_TAIL = /\.\d{1,3}\.\d{1,3}\.\d{1,3}/y;
 
-function findIpv4(text: string, out: Candidate[]): void {
-  IPV4_TAIL.lastIndex = 0;
-  for (let m = IPV4_TAIL.exec(text); m !== null; m = IPV4_TAIL.exec(text)) {
-    let start = m.index;
-    while (start > m.index - 3 && start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
-    if (start === m.index) continue;
-    const end = m.index + m[0].length;
-    const before = start > 0 ? text.charCodeAt(start - 1) : 0;
-    const after = end < text.length ? text.charCodeAt(end) : 0;
-    const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
-    // «1.2.3.4.5» is a version or an outline number, not an address.
-    if (isWordBefore(text, start) || before === 46 || isWordAt(text, end)) continue;
-    if (after === 46 && next >= 48 && next <= 57) continue;
-    const octets = text.slice(start, end).split('.');
-    if (!octets.every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) continue;
-    out.push({ type: 'ip', start, end, score: IP_BASE_SCORE, validated: false, subtype: 'v4' });
-  }
+export function ipv4At(text: string, dot: number, out: Candidate[]): number {
+  IPV4_TAIL.lastIndex = dot;
+  if (!IPV4_TAIL.test(text)) return -1;
+  const end = IPV4_TAIL.lastIndex;
+  let start = dot;
+  while (start > dot - 3 && start > 0 && isDigitCode(text.charCodeAt(start - 1))) start--;
+  if (start === dot) return end;
+  const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+  const after = end < text.length ? text.charCodeAt(end) : 0;
+  const next = end + 1 < text.length ? text.charCodeAt(end + 1) : 0;
+  // «1.2.3.4.5» is a version or an outline number, not an address.
+  if (isWordBefore(text, start) || before === 46 || isWordAt(text, end)) return end;
+  if (after === 46 && next >= 48 && next <= 57) return end;
+  const octets = text.slice(start, end).split('.');
+  if (!octets.every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'))) return end;
+  out.push({ type: 'ip', start, end, score: IP_BASE_SCORE, validated: false, subtype: 'v4' });
+  return end;
 }
 
-function findIpv6(text: string, out: Candidate[]): void {
-  let resumeAt = 0;
-  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
-    if (colon < resumeAt) continue;
-    // Cheap rejection of the common colons («ИИН: », «12:30»): an address has hex or a colon on
-    // both sides and at least two colons within its first five characters after this one.
-    const nextCode = colon + 1 < text.length ? text.charCodeAt(colon + 1) : 0;
-    if (!isHex(nextCode) && nextCode !== 58) continue;
-    const second = text.indexOf(':', colon + 1);
-    if (second === -1 || second - colon > 5) continue;
-    let s = colon;
-    while (
-      s > 0 &&
-      colon - s < 40 &&
-      (isHex(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 58)
-    )
-      s--;
-    let e = colon + 1;
-    while (
-      e < text.length &&
-      e - s < 45 &&
-      (isHex(text.charCodeAt(e)) || text.charCodeAt(e) === 58 || text.charCodeAt(e) === 46)
-    )
-      e++;
-    while (e > colon && text.charCodeAt(e - 1) === 46) e--;
-    resumeAt = e;
-    const value = text.slice(s, e);
-    if (isWordBefore(text, s) || isWordAt(text, e) || !isIPv6(value)) continue;
-    const groups = value.split(':').filter((g) => g.length > 0);
-    if (groups.length < 2 || !groups.some((g) => g.length >= 3)) continue;
-    out.push({
-      type: 'ip',
-      start: s,
-      end: e,
-      score: IP_BASE_SCORE,
-      validated: false,
-      subtype: 'v6',
-    });
-  }
+/**
+ * An IPv6 address around the colon at `colon`. Returns where the search may go on (the end of
+ * what was read), or -1 when the colon was rejected at a glance.
+ */
+export function ipv6At(text: string, colon: number, out: Candidate[]): number {
+  // Cheap rejection of the common colons («ИИН: », «12:30»): an address has hex or a colon on
+  // both sides and at least two colons within its first five characters after this one.
+  const nextCode = colon + 1 < text.length ? text.charCodeAt(colon + 1) : 0;
+  if (!isHex(nextCode) && nextCode !== 58) return -1;
+  const second = text.indexOf(':', colon + 1);
+  if (second === -1 || second - colon > 5) return -1;
+  let s = colon;
+  while (
+    s > 0 &&
+    colon - s < 40 &&
+    (isHex(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 58)
+  )
+    s--;
+  let e = colon + 1;
+  while (
+    e < text.length &&
+    e - s < 45 &&
+    (isHex(text.charCodeAt(e)) || text.charCodeAt(e) === 58 || text.charCodeAt(e) === 46)
+  )
+    e++;
+  while (e > colon && text.charCodeAt(e - 1) === 46) e--;
+  const value = text.slice(s, e);
+  if (isWordBefore(text, s) || isWordAt(text, e) || !isIPv6(value)) return e;
+  const groups = value.split(':').filter((g) => g.length > 0);
+  if (groups.length < 2 || !groups.some((g) => g.length >= 3)) return e;
+  out.push({ type: 'ip', start: s, end: e, score: IP_BASE_SCORE, validated: false, subtype: 'v6' });
+  return e;
 }
 
 /**
  * @example
  * const out: Candidate[] = [];
- * networkDetector.find('пишите на aigerim.n@mail.kz, IP 10.2.3.4', out); // email and ip
+ * emailAt(text, text.indexOf('@'), out); // the address around the first `@`
  */
 export const networkDetector: Detector = {
   types: ['email', 'ip'],
@@ -134,10 +126,5 @@ export const networkDetector: Detector = {
       'server',
       'last_ip',
     ]),
-  },
-  find(text: string, out: Candidate[]): void {
-    findEmails(text, out);
-    findIpv4(text, out);
-    findIpv6(text, out);
   },
 };

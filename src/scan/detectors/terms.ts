@@ -97,3 +97,23 @@ export function termsSource(terms: readonly string[]): string {
   }
   return serialise(root);
 }
+
+/**
+ * The literal start of every case variant of `terms`: its bytes up to the first white space or
+ * open ending. Every text a term matches begins with these bytes, which is what the byte kernel's
+ * prefix filters rely on.
+ */
+export function literalPrefixes(terms: readonly string[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const term of terms) {
+    for (const variant of caseVariants(term)) {
+      const literal: number[] = [];
+      for (const t of tokens(variant)) {
+        if (t === SPACE || t === STEM_MARK) break;
+        literal.push(t.charCodeAt(0));
+      }
+      out.push(Uint8Array.from(literal));
+    }
+  }
+  return out;
+}
