@@ -125,7 +125,11 @@ function validRecord(type: string, record: JsonObject): string {
       throw new DomainError('ledger.invalid_entry', error.message);
     throw error;
   }
-  if (canonical.length > MAX_RECORD_BYTES || Buffer.byteLength(canonical) > MAX_RECORD_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit, so only long records need counting.
+  if (
+    canonical.length > MAX_RECORD_BYTES ||
+    (3 * canonical.length > MAX_RECORD_BYTES && Buffer.byteLength(canonical) > MAX_RECORD_BYTES)
+  ) {
     throw new DomainError(
       'ledger.invalid_entry',
       `the record is larger than ${MAX_RECORD_BYTES} bytes as canonical JSON`,

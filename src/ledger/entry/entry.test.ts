@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +7,15 @@ import {
   type JsonValue,
   canonicalJson,
 } from './canonical-json.js';
-import { checkRecord, commitRecord, decodeEntry, encodeEntry, isValidEntryType } from './entry.js';
+import { hashToText } from '../tree/hash.js';
+import {
+  checkRecord,
+  commitRecord,
+  decodeEntry,
+  encodeEntry,
+  encodeLeaf,
+  isValidEntryType,
+} from './entry.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('matches the RFC 8785 §3.2.2 example', () => {
@@ -102,6 +110,34 @@ describe('ledger entries', () => {
     expect(
       commitRecord(randomBytes(32), canonical).equals(commitRecord(randomBytes(32), canonical)),
     ).toBe(false);
+  });
+
+  it('commit and hash exactly as the plain SHA-256 definitions say (property)', () => {
+    const sha256 = (...parts: (Uint8Array | string)[]) => {
+      const h = createHash('sha256');
+      for (const part of parts) h.update(part);
+      return h.digest();
+    };
+    const type = fc.constantFrom('access.decision', 'a', 'consent.given', `t${'x'.repeat(63)}`);
+    // Long records (past the reused input buffer), then short ones again, in any order.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.constantFrom('', 'Қ'.repeat(20_000), 'a'.repeat(70_000)),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), text, type, (salt, t, tag) => {
+        const commitment = commitRecord(salt, t);
+        expect(commitment.equals(sha256(salt, Buffer.from(t, 'utf8')))).toBe(true);
+        const entry = encodeEntry(tag, commitment);
+        expect(
+          entry.equals(Buffer.concat([Buffer.of(1, tag.length), Buffer.from(tag), commitment])),
+        ).toBe(true);
+        const leaf = encodeLeaf(tag, hashToText(commitment));
+        expect(leaf.entry.equals(entry)).toBe(true);
+        expect(leaf.leaf).toBe(hashToText(sha256(Buffer.of(0), entry)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('validate type tags and refuse malformed entries', () => {

@@ -39,17 +39,33 @@ export interface EntryParts {
   readonly commitment: Uint8Array;
 }
 
-const prefixes = new Map<string, Buffer>();
+/**
+ * Per type tag: the entry prefix (version, length, tag) and a leaf-hash input `0x00 ‖ prefix ‖
+ * commitment` whose commitment bytes are overwritten per append. Reusing the input is safe because
+ * JavaScript is single-threaded and `hash` reads it synchronously; it saves a buffer per append.
+ */
+interface TypeBuffers {
+  readonly prefix: Buffer;
+  readonly leafInput: Buffer;
+}
 
-function prefixOf(type: string): Buffer {
-  let prefix = prefixes.get(type);
-  if (!prefix) {
+const typeBuffers = new Map<string, TypeBuffers>();
+
+function buffersOf(type: string): TypeBuffers {
+  let buffers = typeBuffers.get(type);
+  if (!buffers) {
     if (!isValidEntryType(type)) throw new RangeError(`'${type}' is not a valid entry type`);
-    prefix = Buffer.concat([Uint8Array.of(ENTRY_VERSION, type.length), Buffer.from(type, 'ascii')]);
+    const prefix = Buffer.concat([
+      Uint8Array.of(ENTRY_VERSION, type.length),
+      Buffer.from(type, 'ascii'),
+    ]);
+    const leafInput = Buffer.alloc(1 + prefix.length + HASH_SIZE);
+    leafInput.set(prefix, 1);
+    buffers = { prefix, leafInput };
     // Bounded: type tags are a small fixed vocabulary, but a caller looping over junk must not grow this forever.
-    if (prefixes.size < 1024) prefixes.set(type, prefix);
+    if (typeBuffers.size < 1024) typeBuffers.set(type, buffers);
   }
-  return prefix;
+  return buffers;
 }
 
 export function encodeEntry(type: string, commitment: Uint8Array): Buffer {
@@ -58,17 +74,16 @@ export function encodeEntry(type: string, commitment: Uint8Array): Buffer {
 }
 
 /**
- * The entry and its RFC 6962 leaf hash in one allocation: the entry is written after a 0x00
- * byte, so the leaf hash is one SHA-256 over the same buffer. Commitment and leaf are in text
- * form (see `HashText`): this runs once per append.
+ * The entry and its RFC 6962 leaf hash. Commitment and leaf are in text form (see `HashText`):
+ * this runs once per append, so the only allocation is the entry itself (it is kept).
  */
 export function encodeLeaf(type: string, commitment: HashText): { entry: Buffer; leaf: HashText } {
-  const prefix = prefixOf(type);
-  const input = Buffer.allocUnsafe(1 + prefix.length + HASH_SIZE);
-  input[0] = 0x00;
-  input.set(prefix, 1);
-  input.write(commitment, 1 + prefix.length, 'latin1');
-  return { entry: input.subarray(1), leaf: hash('sha256', input, 'binary') };
+  const { prefix, leafInput } = buffersOf(type);
+  const entry = Buffer.allocUnsafe(prefix.length + HASH_SIZE);
+  entry.set(prefix, 0);
+  entry.write(commitment, prefix.length, 'latin1');
+  leafInput.write(commitment, 1 + prefix.length, 'latin1');
+  return { entry, leaf: hash('sha256', leafInput, 'binary') };
 }
 
 /** Parses an entry; undefined when it is not a well-formed version-1 entry. */
@@ -86,12 +101,35 @@ export function commitRecord(salt: Uint8Array, canonicalRecord: string): Buffer 
   return textToHash(commitRecordText(salt, canonicalRecord));
 }
 
-/** `commitRecord` in text form, with one buffer and one-shot hashing (once per append). */
+/**
+ * Scratch input for commitments, reused for the same reason as the leaf inputs; it grows to the
+ * largest record seen (the ledger accepts up to 64 KiB; checkRecord opens any size).
+ */
+let commitInput = Buffer.allocUnsafe(16 * 1024);
+/**
+ * `commitInput.subarray(0, n)` per length n, made once: `hash` needs a view of exactly the input,
+ * and making one per append cost as much as a buffer. Only short lengths are kept (bounded).
+ */
+let commitViews: (Buffer | undefined)[] = [];
+const MAX_CACHED_VIEW = 4096;
+
+/** `commitRecord` in text form, through the reused input and one-shot hashing (once per append). */
 export function commitRecordText(salt: Uint8Array, canonicalRecord: string): HashText {
-  const input = Buffer.allocUnsafe(salt.length + Buffer.byteLength(canonicalRecord, 'utf8'));
-  input.set(salt, 0);
-  input.write(canonicalRecord, salt.length, 'utf8');
-  return hash('sha256', input, 'binary');
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: with this much room the write is whole, and
+  // the byte count it returns saves a separate Buffer.byteLength pass over the record.
+  const room = salt.length + 3 * canonicalRecord.length;
+  if (room > commitInput.length) {
+    commitInput = Buffer.allocUnsafe(room);
+    commitViews = [];
+  }
+  commitInput.set(salt, 0);
+  const end = salt.length + commitInput.write(canonicalRecord, salt.length, 'utf8');
+  let view = end <= MAX_CACHED_VIEW ? commitViews[end] : undefined;
+  if (!view) {
+    view = commitInput.subarray(0, end);
+    if (end <= MAX_CACHED_VIEW) commitViews[end] = view;
+  }
+  return hash('sha256', view, 'binary');
 }
 
 export interface RecordOpening {
