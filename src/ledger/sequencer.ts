@@ -73,11 +73,29 @@ export class Sequenced {
   }
 }
 
-interface Waiter {
-  readonly item: SequencedEntry;
-  readonly resolve: (result: Sequenced) => void;
-  readonly reject: (error: Error) => void;
+/**
+ * `new Promise` executor shared by every append: it parks the resolving functions in these slots,
+ * which `enqueue` reads straight after (synchronously, so nothing can run in between). A closure
+ * per append would be one more allocation on the hot path, and the GC was a fifth of its cost.
+ */
+let resolveSlot: ((result: Sequenced) => void) | undefined;
+let rejectSlot: ((error: Error) => void) | undefined;
+function parkResolvers(resolve: (result: Sequenced) => void, reject: (error: Error) => void): void {
+  resolveSlot = resolve;
+  rejectSlot = reject;
 }
+
+/**
+ * Queued appends as parallel columns rather than one waiter object each (fewer allocations);
+ * `items[i]`, `resolves[i]` and `rejects[i]` belong to the same caller.
+ */
+interface Pending {
+  readonly items: SequencedEntry[];
+  readonly resolves: ((result: Sequenced) => void)[];
+  readonly rejects: ((error: Error) => void)[];
+}
+
+const nothingPending = (): Pending => ({ items: [], resolves: [], rejects: [] });
 
 export interface SequencerDeps {
   readonly store: LedgerStore;
@@ -109,7 +127,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   const { batch, signer } = deps;
   let view = deps.initial;
   let writer = deps.writer;
-  let queue: Waiter[] = [];
+  let queue = nothingPending();
   let firstQueuedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
@@ -122,9 +140,13 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   let closed = false;
 
   function schedule(): void {
-    if (inFlight || queue.length === 0) return;
-    const waited = Date.now() - firstQueuedAt;
-    if (queue.length >= batch.maxEntries || waited >= batch.maxDelayMs) {
+    if (inFlight || queue.items.length === 0) return;
+    // Called on every append: with the batch not full and its timer already set there is nothing
+    // to decide, so the clock is read only when the timer is not yet armed.
+    const full = queue.items.length >= batch.maxEntries;
+    if (!full && timer) return;
+    const waited = full ? 0 : Date.now() - firstQueuedAt;
+    if (full || waited >= batch.maxDelayMs) {
       clearTimeout(timer);
       timer = undefined;
       inFlight = flush().finally(() => {
@@ -139,20 +161,34 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     }
   }
 
+  /** Takes the next batch off the queue: the whole queue when it fits (no copying), else its head. */
+  function takeBatch(): Pending {
+    const taken = queue;
+    if (taken.items.length <= batch.maxEntries) {
+      queue = nothingPending();
+      return taken;
+    }
+    const count = batch.maxEntries;
+    return {
+      items: taken.items.splice(0, count),
+      resolves: taken.resolves.splice(0, count),
+      rejects: taken.rejects.splice(0, count),
+    };
+  }
+
   async function flush(): Promise<void> {
-    const waiters = queue.slice(0, batch.maxEntries);
-    queue = queue.slice(waiters.length);
+    const { items, resolves, rejects } = takeBatch();
     firstQueuedAt = Date.now();
     if (broken) await recover();
     if (broken) {
-      for (const w of waiters) w.reject(broken);
+      for (const reject of rejects) reject(broken);
       return;
     }
     const tree = view.tree.clone();
     const previousSize = tree.size;
     const entries: Uint8Array[] = [];
     const records: PrivateRecord[] = [];
-    for (const { item } of waiters) {
+    for (const item of items) {
       records.push({ index: tree.size, type: item.type, salt: item.salt, record: item.record });
       tree.appendText(item.leaf);
       entries.push(item.entry);
@@ -186,15 +222,15 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
         const reason =
           broken ??
           unavailable('The ledger could not store the entry; it was not appended. Retry later.');
-        for (const w of waiters) w.reject(reason);
+        for (const reject of rejects) reject(reason);
         return;
       }
     }
     view = next;
     deps.onCommit(next);
-    for (let i = 0; i < waiters.length; i++) {
-      const { item, resolve } = waiters[i]!;
-      resolve(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
     }
   }
 
@@ -258,26 +294,33 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   return {
     enqueue(item) {
       if (closed) return Promise.reject(unavailable('The ledger is shutting down.'));
-      if (queue.length >= batch.maxQueue) {
+      if (queue.items.length >= batch.maxQueue) {
         return Promise.reject(
           new DomainError(
             'ledger.overloaded',
-            `The ledger has ${queue.length} entries waiting; retry shortly.`,
+            `The ledger has ${queue.items.length} entries waiting; retry shortly.`,
           ),
         );
       }
-      return new Promise<Sequenced>((resolve, reject) => {
-        if (queue.length === 0) firstQueuedAt = Date.now();
-        queue.push({ item, resolve, reject });
-        schedule();
-      });
+      const promise = new Promise<Sequenced>(parkResolvers);
+      if (queue.items.length === 0) firstQueuedAt = Date.now();
+      queue.items.push(item);
+      queue.resolves.push(resolveSlot!);
+      queue.rejects.push(rejectSlot!);
+      schedule();
+      return promise;
     },
     async close() {
       closed = true;
       clearTimeout(timer);
       timer = undefined;
-      while (inFlight || queue.length > 0) {
-        if (!inFlight) firstQueuedAt = 0;
+      while (inFlight || queue.items.length > 0) {
+        if (!inFlight) {
+          // Flush now, whatever the timer says (schedule leaves an armed timer alone).
+          firstQueuedAt = 0;
+          clearTimeout(timer);
+          timer = undefined;
+        }
         schedule();
         await inFlight;
       }

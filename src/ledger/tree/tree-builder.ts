@@ -33,7 +33,8 @@ export class TreeBuilder {
   /** The tile being filled at each tile level (undefined when that level's count is a multiple of 256). */
   #edge: (TileLevels | undefined)[] = [];
   #completed: TileData[] = [];
-  #touched = new Set<number>();
+  /** Bit L set when tile level L received a hash since the last takeChanges (a Set cost a hash-table insert per leaf). */
+  #touched = 0;
 
   /** Number of leaves appended so far. */
   get size(): number {
@@ -60,7 +61,7 @@ export class TreeBuilder {
     }
     levels[0]!.push(hash);
     this.#counts[level] = count + 1;
-    this.#touched.add(level);
+    this.#touched |= 1 << level;
     let k = 0;
     let below = levels[0]!;
     while (below.length % 2 === 0) {
@@ -118,12 +119,13 @@ export class TreeBuilder {
    */
   takeChanges(): TileData[] {
     const changed = this.#completed;
-    for (const level of [...this.#touched].sort((a, b) => a - b)) {
+    for (let level = 0; level < this.#edge.length; level++) {
+      if ((this.#touched & (1 << level)) === 0) continue;
       const tile = this.edgeTile(level);
       if (tile) changed.push(tile);
     }
     this.#completed = [];
-    this.#touched.clear();
+    this.#touched = 0;
     return changed;
   }
 
