@@ -7,7 +7,7 @@ import {
 } from './detectors/health.js';
 import { detectorsFor, type Detector } from './detectors/index.js';
 import { emailAt, ipv4At, ipv6At } from './detectors/network.js';
-import { ByteKernel, CHUNK, OTHER, TERM } from './kernel/byte-kernel.js';
+import { CHUNK, OTHER, TERM, sharedKernel } from './kernel/byte-kernel.js';
 import { PII_TYPES, type Candidate, type PiiType } from './types.js';
 
 /** The single global threshold (Presidio's model, DOMAIN.md §1). */
@@ -28,8 +28,9 @@ export interface Engine {
    * start, overlaps resolved.
    * `prefixLength` characters at the start are context only: nothing starting there is returned
    * (readers put a CSV header or the text before a Telegram entity there).
+   * `bytes`, when the caller holds the text as bytes too, saves converting it once more.
    */
-  detect(text: string, prefixLength?: number): Candidate[];
+  detect(text: string, prefixLength?: number, bytes?: Uint8Array): Candidate[];
 }
 
 /**
@@ -59,9 +60,9 @@ export function createEngine(options: DetectOptions = {}): Engine {
     health: types.has('health'),
   };
 
-  function detect(text: string, prefixLength = 0): Candidate[] {
+  function detect(text: string, prefixLength = 0, bytes?: Uint8Array): Candidate[] {
     const found: Candidate[] = [];
-    const sawAngle = findAtEvents(text, wanted, found);
+    const sawAngle = findAtEvents(text, bytes, wanted, found);
     // MRZ candidates come first, as when every detector scanned the whole text.
     const zones: Candidate[] = [];
     if (sawAngle) for (const d of whole) d.find!(text, zones);
@@ -95,8 +96,15 @@ interface Wanted {
   readonly health: boolean;
 }
 
-/** One kernel per thread: its filters are the same for every engine, and `detect` is synchronous. */
-let kernel: ByteKernel | null = null;
+/**
+ * Newlines in `text[from, to)`, counted sixteen bytes at a time by the byte kernel (no copy when
+ * `text` is the one just scanned): plain-text findings need line numbers.
+ */
+export function countNewlines(text: string, from: number, to: number): number {
+  const k = sharedKernel(strongTermPrefixes);
+  k.load(text);
+  return k.count(from, to, 10);
+}
 
 /**
  * Runs the byte kernel over `text` and hands each event to the detector that wants it, appending
@@ -104,9 +112,14 @@ let kernel: ByteKernel | null = null;
  * IPv6, health, then digit runs), which keeps ties in `resolveOverlaps` as they were. Returns
  * whether the text holds a `<` (MRZ zones are searched only then).
  */
-function findAtEvents(text: string, wanted: Wanted, raw: Candidate[]): boolean {
-  const k = (kernel ??= new ByteKernel(strongTermPrefixes()));
-  k.load(text);
+function findAtEvents(
+  text: string,
+  bytes: Uint8Array | undefined,
+  wanted: Wanted,
+  raw: Candidate[],
+): boolean {
+  const k = sharedKernel(strongTermPrefixes);
+  k.load(text, bytes);
   const emails: Candidate[] = [];
   const ipv4: Candidate[] = [];
   const ipv6: Candidate[] = [];

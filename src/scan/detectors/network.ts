@@ -81,8 +81,11 @@ export function ipv6At(text: string, colon: number, out: Candidate[]): number {
   // both sides and at least two colons within its first five characters after this one.
   const nextCode = colon + 1 < text.length ? text.charCodeAt(colon + 1) : 0;
   if (!isHex(nextCode) && nextCode !== 58) return -1;
-  const second = text.indexOf(':', colon + 1);
-  if (second === -1 || second - colon > 5) return -1;
+  // Looked for within those five characters only: `indexOf` would run on to the next colon,
+  // which in chat text («12:30») may be a megabyte away.
+  let second = colon + 1;
+  while (second <= colon + 5 && second < text.length && text.charCodeAt(second) !== 58) second++;
+  if (second > colon + 5 || second >= text.length) return -1;
   let s = colon;
   while (
     s > 0 &&

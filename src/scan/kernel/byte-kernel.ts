@@ -1,350 +1,20 @@
-import { I32, V128, encodeModule, op, type Code } from './wasm-encoder.js';
+import {
+  CHUNK,
+  EVENTS,
+  F4,
+  F68,
+  FS,
+  MODULE,
+  TAIL,
+  TEXT,
+  hash4,
+  hash6,
+  hash8,
+} from './kernel-code.js';
 
-/**
- * The scanner's one pass over the bytes, in WebAssembly SIMD. It reads a byte string (see
- * `bytes.ts`) sixteen bytes at a time and reports the few positions where a detector has work:
- *
- * - `OTHER`: the start of a run of three or more ASCII digits, a `.` before a digit (IPv4), a `:`
- *   (IPv6), `@` (e-mail), `<` (MRZ), or the lead byte of a multi-byte character that may not be a
- *   letter (anything but Cyrillic letters, so that a word after «, —, a no-break space or U+202F
- *   is seen);
- * - `TERM`: a word start (an ASCII byte that is not a letter or digit before it) whose first bytes
- *   are the first bytes of a health term, by three hashed prefix filters (see `setTermPrefix`).
- *
- * Why not regular expressions or a JavaScript loop: measured on 200 MB of kk/ru/en chat text, the
- * health-term trie as one V8 regular expression costs ~410 ms (each of ~20 million word starts
- * enters the trie), digit runs ~150 ms, IPv4 ~80 ms; a JavaScript loop over the bytes costs 430 to
- * 690 ms however it is written (a branch mispredicted at every word). Sixteen bytes per step,
- * classified with vector compares, and a hash probe per word start cost ~100 ms for all of it.
- */
+export { CHUNK, OTHER, TERM } from './kernel-code.js';
 
-/** Flags of an event (`event & 3`); the position is `event >>> 2`. */
-export const OTHER = 1;
-export const TERM = 2;
-
-/** Memory layout: three bitmaps of 2^20 bits, the event buffer, then the text. */
-const BITMAP_BYTES = 1 << 17;
-const F4 = 0; // 4-byte prefixes of every term (first probe)
-const FS = F4 + BITMAP_BYTES; // terms whose literal start is shorter than 6 bytes
-const F68 = FS + BITMAP_BYTES; // 6- and 8-byte prefixes
-const EVENTS = F68 + BITMAP_BYTES;
-/** Positions scanned per call: at most one event each, so the buffer never overflows. */
-export const CHUNK = 1 << 16;
-const TEXT = EVENTS + 4 * CHUNK + 16;
-/** Zero bytes after the text: the kernel reads up to 16 (+8 for a hash probe) bytes ahead. */
-const TAIL = 64;
 const PAGE = 1 << 16;
-
-const MULTIPLIER = 0x9e3779b1 | 0;
-const M6 = 0x27d4eb2f | 0;
-const M8 = 0x165667b1 | 0;
-
-/** 20-bit hashes of a term prefix, as the kernel computes them (little-endian 32-bit words). */
-export function hash4(k: number): number {
-  return Math.imul(k, MULTIPLIER) >>> 12;
-}
-export function hash6(k: number, k2: number): number {
-  return Math.imul((k + Math.imul(k2 & 0xffff, M6)) | 0, MULTIPLIER) >>> 12;
-}
-export function hash8(k: number, k2: number): number {
-  return Math.imul((k + Math.imul(k2, M8)) | 0, MULTIPLIER) >>> 12;
-}
-
-// Locals of `scan(from, to, base, out)`: parameters 0–3, then these.
-const P = 4;
-const N = 5;
-const WSM = 6;
-const EVM = 7;
-const TERMM = 8;
-const J = 9;
-const Q = 10;
-const K = 11;
-const H = 12;
-const ALL = 13;
-const LIM = 14;
-const V = 15;
-const V1 = 16;
-const SEPV = 17;
-const PREV = 18;
-const FROM = 0;
-const TO = 1;
-const BASE = 2;
-const OUT = 3;
-
-const splat = op.v128Splat8;
-/** `x` is an ASCII digit, lane-wise (x − '0' < 10 unsigned). */
-const isDigit = (x: Code): Code[] => [x, splat(0x30), op.i8x16Sub(), splat(10), op.i8x16LtU()];
-/** `local` is ASCII but not a letter or digit: a separator before a word. */
-const isSeparator = (local: number): Code[] => [
-  op.localGet(local),
-  splat(0xff),
-  op.i8x16GtS(), // ASCII: > −1 as a signed byte
-  ...isDigit(op.localGet(local)),
-  op.v128AndNot(),
-  op.localGet(local),
-  splat(0x20),
-  op.v128Or(), // lower case
-  splat(0x61),
-  op.i8x16Sub(),
-  splat(26),
-  op.i8x16LtU(),
-  op.v128AndNot(),
-];
-const eqByte = (local: number, byte: number): Code[] => [
-  op.localGet(local),
-  splat(byte),
-  op.i8x16Eq(),
-];
-/** Bit `h` of the bitmap at `base`, as 0 or 1 (the hash is on the stack). */
-const bitAt = (base: number, hash: readonly Code[]): Code[] => [
-  ...hash,
-  op.localTee(H),
-  op.i32Const(3),
-  op.i32ShrU(),
-  op.i32Load8U(base),
-  op.localGet(H),
-  op.i32Const(7),
-  op.i32And(),
-  op.i32ShrU(),
-  op.i32Const(1),
-  op.i32And(),
-];
-const hashOf = (key: readonly Code[]): Code[] => [
-  ...key,
-  op.i32Const(MULTIPLIER),
-  op.i32Mul(),
-  op.i32Const(12),
-  op.i32ShrU(),
-];
-
-function kernelBody(): Code[] {
-  return [
-    op.localGet(FROM),
-    op.localSet(P),
-    op.block(),
-    op.loop(),
-    op.localGet(P),
-    op.localGet(TO),
-    op.i32GeU(),
-    op.brIf(1),
-    op.localGet(P),
-    op.v128Load(),
-    op.localSet(V),
-    op.localGet(P),
-    op.v128Load(1),
-    op.localSet(V1),
-    op.localGet(P),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.v128Load(),
-    op.localSet(PREV),
-    ...isSeparator(V),
-    op.localSet(SEPV),
-    // Word starts: a separator before, none here.
-    ...isSeparator(PREV),
-    op.localGet(SEPV),
-    op.v128AndNot(),
-    op.i8x16Bitmask(),
-    op.localSet(WSM),
-    // Runs of three or more digits start here.
-    ...isDigit(op.localGet(V)),
-    ...isDigit(op.localGet(PREV)),
-    op.v128AndNot(),
-    ...isDigit(op.localGet(V1)),
-    op.v128And(),
-    ...isDigit([...op.localGet(P), ...op.v128Load(2)]),
-    op.v128And(),
-    // A dot before a digit (IPv4), and the rare anchors.
-    ...eqByte(V, 0x2e),
-    ...isDigit(op.localGet(V1)),
-    op.v128And(),
-    op.v128Or(),
-    ...eqByte(V, 0x3a),
-    op.v128Or(),
-    ...eqByte(V, 0x40),
-    op.v128Or(),
-    ...eqByte(V, 0x3c),
-    op.v128Or(),
-    // Lead bytes of characters that may not be letters: all but Cyrillic (D0, D1, D3, and D2
-    // except U+0482–U+0489, signs and combining marks).
-    op.localGet(V),
-    splat(0xc0),
-    op.i8x16GeU(),
-    ...eqByte(V, 0xd0),
-    ...eqByte(V, 0xd1),
-    op.v128Or(),
-    ...eqByte(V, 0xd3),
-    op.v128Or(),
-    ...eqByte(V, 0xd2),
-    op.localGet(V1),
-    splat(0x82),
-    op.i8x16Sub(),
-    splat(8),
-    op.i8x16LtU(),
-    op.v128AndNot(),
-    op.v128Or(),
-    op.v128AndNot(),
-    op.v128Or(),
-    op.i8x16Bitmask(),
-    op.localSet(EVM),
-    // The last block may reach past `to`.
-    op.localGet(TO),
-    op.localGet(P),
-    op.i32Sub(),
-    op.localTee(LIM),
-    op.i32Const(16),
-    op.i32LtU(),
-    op.if(),
-    op.i32Const(1),
-    op.localGet(LIM),
-    op.i32Shl(),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.localTee(LIM),
-    op.localGet(WSM),
-    op.i32And(),
-    op.localSet(WSM),
-    op.localGet(LIM),
-    op.localGet(EVM),
-    op.i32And(),
-    op.localSet(EVM),
-    op.end(),
-    // Word starts: probe the 4-byte filter; on a hit, the short-term and 6/8-byte filters.
-    op.i32Const(0),
-    op.localSet(TERMM),
-    op.block(),
-    op.loop(),
-    op.localGet(WSM),
-    op.i32Eqz(),
-    op.brIf(1),
-    op.localGet(WSM),
-    op.i32Ctz(),
-    op.localSet(J),
-    op.localGet(WSM),
-    op.localGet(WSM),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.i32And(),
-    op.localSet(WSM),
-    op.localGet(P),
-    op.localGet(J),
-    op.i32Add(),
-    op.localTee(Q),
-    op.i32Load(),
-    op.localSet(K),
-    ...bitAt(F4, hashOf([op.localGet(K)])),
-    op.if(),
-    ...bitAt(FS, hashOf([op.localGet(K)])),
-    ...bitAt(
-      F68,
-      hashOf([
-        op.localGet(K),
-        op.localGet(Q),
-        op.i32Load16U(4),
-        op.i32Const(M6),
-        op.i32Mul(),
-        op.i32Add(),
-      ]),
-    ),
-    op.i32Or(),
-    ...bitAt(
-      F68,
-      hashOf([
-        op.localGet(K),
-        op.localGet(Q),
-        op.i32Load(4),
-        op.i32Const(M8),
-        op.i32Mul(),
-        op.i32Add(),
-      ]),
-    ),
-    op.i32Or(),
-    op.if(),
-    op.localGet(TERMM),
-    op.i32Const(1),
-    op.localGet(J),
-    op.i32Shl(),
-    op.i32Or(),
-    op.localSet(TERMM),
-    op.end(),
-    op.end(),
-    op.br(0),
-    op.end(),
-    op.end(),
-    // Emit (position << 2) | flags for every marked position, in order.
-    op.localGet(EVM),
-    op.localGet(TERMM),
-    op.i32Or(),
-    op.localSet(ALL),
-    op.block(),
-    op.loop(),
-    op.localGet(ALL),
-    op.i32Eqz(),
-    op.brIf(1),
-    op.localGet(ALL),
-    op.i32Ctz(),
-    op.localSet(J),
-    op.localGet(ALL),
-    op.localGet(ALL),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.i32And(),
-    op.localSet(ALL),
-    op.localGet(OUT),
-    op.localGet(N),
-    op.i32Const(2),
-    op.i32Shl(),
-    op.i32Add(),
-    op.localGet(P),
-    op.localGet(J),
-    op.i32Add(),
-    op.localGet(BASE),
-    op.i32Sub(),
-    op.i32Const(2),
-    op.i32Shl(),
-    op.localGet(TERMM),
-    op.localGet(J),
-    op.i32ShrU(),
-    op.i32Const(1),
-    op.i32And(),
-    op.i32Const(1),
-    op.i32Shl(),
-    op.i32Or(),
-    op.localGet(EVM),
-    op.localGet(J),
-    op.i32ShrU(),
-    op.i32Const(1),
-    op.i32And(),
-    op.i32Or(),
-    op.i32Store(),
-    op.localGet(N),
-    op.i32Const(1),
-    op.i32Add(),
-    op.localSet(N),
-    op.br(0),
-    op.end(),
-    op.end(),
-    op.localGet(P),
-    op.i32Const(16),
-    op.i32Add(),
-    op.localSet(P),
-    op.br(0),
-    op.end(),
-    op.end(),
-    op.localGet(N),
-  ];
-}
-
-const MODULE = encodeModule([
-  {
-    name: 'scan',
-    params: [I32, I32, I32, I32],
-    results: [I32],
-    locals: [...Array<number>(11).fill(I32), ...Array<number>(4).fill(V128)],
-    body: kernelBody(),
-  },
-]);
-
 const SPACE = 0x20;
 
 /**
@@ -369,6 +39,9 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export class ByteKernel {
   private readonly memory = new wasm.Memory({ initial: Math.ceil((TEXT + TAIL) / PAGE) });
   private readonly run: (from: number, to: number, base: number, out: number) => number;
+  private readonly countIn: (from: number, to: number, byte: number) => number;
+  /** The text in memory (compared by identity first, so a reload is skipped). */
+  private loaded: string | null = null;
   private heap = new Uint8Array(this.memory.buffer);
   /** Events of the last `scan` call: `(position << 2) | flags`. */
   events = new Int32Array(this.memory.buffer, EVENTS, CHUNK);
@@ -379,6 +52,7 @@ export class ByteKernel {
       env: { memory: this.memory },
     });
     this.run = instance.exports.scan as (a: number, b: number, c: number, d: number) => number;
+    this.countIn = instance.exports.count as (a: number, b: number, c: number) => number;
     // A separator before the text: its first byte is a word start.
     this.heap.fill(SPACE, TEXT - 16, TEXT);
     for (const prefix of termPrefixes) this.addTermPrefix(prefix);
@@ -423,13 +97,26 @@ export class ByteKernel {
       this.events = new Int32Array(this.memory.buffer, EVENTS, CHUNK);
     }
     this.length = length;
+    this.loaded = null;
   }
 
-  /** Copies a byte string (see `bytes.ts`) into the kernel. */
-  load(text: string): void {
+  /**
+   * Puts a byte string (see `bytes.ts`) into the kernel, unless it is there already. `bytes`, the
+   * same text as bytes, is copied instead when the caller has it (a plain copy, no conversion).
+   */
+  load(text: string, bytes?: Uint8Array): void {
+    if (this.loaded === text) return;
     this.reserve(text.length);
-    Buffer.from(this.memory.buffer, TEXT, text.length).write(text, 'latin1');
+    if (bytes !== undefined && bytes.length === text.length) this.heap.set(bytes, TEXT);
+    else Buffer.from(this.memory.buffer, TEXT, text.length).write(text, 'latin1');
     this.heap.fill(0, TEXT + text.length, TEXT + text.length + TAIL);
+    this.loaded = text;
+  }
+
+  /** How many times `byte` occurs in `[from, to)` of the loaded text. */
+  count(from: number, to: number, byte: number): number {
+    if (from < 0 || to > this.length) throw new RangeError('bad kernel range');
+    return from >= to ? 0 : this.countIn(TEXT + from, TEXT + to, byte);
   }
 
   /** Scans `[from, to)` of the loaded text (at most `CHUNK` bytes); returns the event count. */
@@ -437,4 +124,14 @@ export class ByteKernel {
     if (to - from > CHUNK || from < 0 || to > this.length) throw new RangeError('bad kernel range');
     return this.run(TEXT + from, TEXT + to, TEXT, EVENTS);
   }
+}
+
+let shared: ByteKernel | null = null;
+
+/**
+ * The thread's kernel, built on first use from the strong health terms' literal starts (the
+ * kernel is synchronous and its filters are the same for every engine, so one per thread).
+ */
+export function sharedKernel(termPrefixes: () => Iterable<Uint8Array>): ByteKernel {
+  return (shared ??= new ByteKernel(termPrefixes()));
 }

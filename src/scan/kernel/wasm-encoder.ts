@@ -62,6 +62,7 @@ export const op = {
   i32GeU: (): Code => [0x4f],
   i32LtU: (): Code => [0x49],
   i32Ctz: (): Code => [0x68],
+  i32Popcnt: (): Code => [0x69],
   i32Add: (): Code => [0x6a],
   i32Sub: (): Code => [0x6b],
   i32Mul: (): Code => [0x6c],
@@ -72,6 +73,7 @@ export const op = {
   v128Load: (offset = 0): Code => simd(0x00, 0, ...uleb(offset)),
   /** A v128 constant with the same byte in every lane. */
   v128Splat8: (byte: number): Code => simd(0x0c, ...Array.from({ length: 16 }, () => byte & 0xff)),
+  i8x16Splat: (): Code => simd(0x0f),
   i8x16Eq: (): Code => simd(0x23),
   i8x16LtU: (): Code => simd(0x26),
   i8x16GtS: (): Code => simd(0x27),

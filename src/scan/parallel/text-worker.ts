@@ -15,8 +15,8 @@ const port = parentPort;
 if (port === null) throw new Error('text-worker must run in a worker thread');
 
 port.on('message', (job: WindowJob) => {
-  const text = Buffer.from(job.buffer, 0, job.length).toString('latin1');
-  const scan = scanWindow(engine, text, job.prefixLength, job.limit);
+  const bytes = Buffer.from(job.buffer, 0, job.length);
+  const scan = scanWindow(engine, bytes.toString('latin1'), job.prefixLength, job.limit, bytes);
   const result: WindowResult = { id: job.id, buffer: job.buffer, ...scan };
   port.postMessage(result, [job.buffer]);
 });

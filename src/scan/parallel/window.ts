@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import { countNewlines, type Engine } from '../engine.js';
 import { codePoints } from '../readers/text.js';
 import type { WindowResult } from './protocol.js';
 
@@ -14,19 +14,23 @@ export function scanWindow(
   text: string,
   prefixLength: number,
   limit: number,
+  bytes?: Uint8Array,
 ): WindowScan {
   const candidates: WindowResult['candidates'][number][] = [];
   let newlines = 0;
   let lineStart = prefixLength === 0 ? 0 : text.lastIndexOf('\n', prefixLength - 1) + 1;
   let counted = prefixLength;
+  // Newlines are counted by the kernel (a window holds ~10 000 lines and few findings); only the
+  // start of the line a finding is on is looked for by hand.
   const countTo = (to: number) => {
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) {
-      newlines++;
-      lineStart = i + 1;
+    const n = countNewlines(text, counted, to);
+    if (n > 0) {
+      newlines += n;
+      lineStart = text.lastIndexOf('\n', to - 1) + 1;
     }
     counted = to;
   };
-  for (const c of engine.detect(text, prefixLength)) {
+  for (const c of engine.detect(text, prefixLength, bytes)) {
     if (c.start >= limit) break;
     countTo(c.start);
     candidates.push({
