@@ -1,13 +1,6 @@
 import { boostedScore, hasContext } from './detectors/context.js';
-import {
-  addHealthFindings,
-  isTermStart,
-  strongTermEnd,
-  strongTermPrefixes,
-} from './detectors/health.js';
 import { detectorsFor, type Detector } from './detectors/index.js';
-import { emailAt, ipv4At, ipv6At } from './detectors/network.js';
-import { CHUNK, OTHER, TERM, sharedKernel } from './kernel/byte-kernel.js';
+import { findCandidates, wantedFor } from './find-candidates.js';
 import { PII_TYPES, type Candidate, type PiiType } from './types.js';
 
 /** The single global threshold (Presidio's model, DOMAIN.md §1). */
@@ -52,22 +45,11 @@ export function createEngine(options: DetectOptions = {}): Engine {
       contextOf.set(type, re);
   }
 
-  const whole = detectors.filter((d) => d.find !== undefined);
-  const wanted: Wanted = {
-    onDigits: detectors.filter((d) => d.atDigits !== undefined),
-    email: types.has('email'),
-    ip: types.has('ip'),
-    health: types.has('health'),
-  };
+  const wanted = wantedFor(detectors, types);
 
   function detect(text: string, prefixLength = 0, bytes?: Uint8Array): Candidate[] {
-    const found: Candidate[] = [];
-    const sawAngle = findAtEvents(text, bytes, wanted, found);
-    // MRZ candidates come first, as when every detector scanned the whole text.
-    const zones: Candidate[] = [];
-    if (sawAngle) for (const d of whole) d.find!(text, zones);
     const kept: Candidate[] = [];
-    for (const c of zones.length === 0 ? found : zones.concat(found)) {
+    for (const c of findCandidates(text, wanted, bytes)) {
       if (c.start < prefixLength || !types.has(c.type)) continue;
       if (!c.validated && c.score < 1) {
         const matcher = contextOf.get(c.type);
@@ -82,94 +64,6 @@ export function createEngine(options: DetectOptions = {}): Engine {
   }
 
   return { types, minScore, detect };
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-/** What the event loop feeds: digit-run detectors and the anchored searches that are wanted. */
-interface Wanted {
-  readonly onDigits: readonly Detector[];
-  readonly email: boolean;
-  readonly ip: boolean;
-  readonly health: boolean;
-}
-
-/**
- * Newlines in `text[from, to)`, counted sixteen bytes at a time by the byte kernel (no copy when
- * `text` is the one just scanned): plain-text findings need line numbers.
- */
-export function countNewlines(text: string, from: number, to: number): number {
-  const k = sharedKernel(strongTermPrefixes);
-  k.load(text);
-  return k.count(from, to, 10);
-}
-
-/**
- * Runs the byte kernel over `text` and hands each event to the detector that wants it, appending
- * candidates to `raw` in the order the detectors ran before the kernel existed (e-mail, IPv4,
- * IPv6, health, then digit runs), which keeps ties in `resolveOverlaps` as they were. Returns
- * whether the text holds a `<` (MRZ zones are searched only then).
- */
-function findAtEvents(
-  text: string,
-  bytes: Uint8Array | undefined,
-  wanted: Wanted,
-  raw: Candidate[],
-): boolean {
-  const k = sharedKernel(strongTermPrefixes);
-  k.load(text, bytes);
-  const emails: Candidate[] = [];
-  const ipv4: Candidate[] = [];
-  const ipv6: Candidate[] = [];
-  const digits: Candidate[] = [];
-  const strong: number[] = [];
-  let termResume = 0;
-  let ipv4Resume = 0;
-  let ipv6Resume = 0;
-  let sawAngle = false;
-  const term = (start: number) => {
-    const end = strongTermEnd(text, start);
-    if (end < 0) return;
-    strong.push(start, end);
-    termResume = end; // terms do not overlap, as with a global regex
-  };
-  for (let from = 0; from < text.length; from += CHUNK) {
-    const count = k.scan(from, Math.min(text.length, from + CHUNK));
-    const events = k.events;
-    for (let e = 0; e < count; e++) {
-      const event = events[e]!;
-      const at = event >>> 2;
-      if ((event & TERM) !== 0 && wanted.health && at >= termResume) term(at);
-      if ((event & OTHER) === 0) continue;
-      const c = text.charCodeAt(at);
-      if (c <= 57 && c >= 48) {
-        let end = at + 3;
-        while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-        for (const d of wanted.onDigits) d.atDigits!(text, at, end, digits);
-      } else if (c === 46) {
-        if (wanted.ip && at >= ipv4Resume)
-          ipv4Resume = Math.max(ipv4Resume, ipv4At(text, at, ipv4));
-      } else if (c === 58) {
-        if (wanted.ip && at >= ipv6Resume)
-          ipv6Resume = Math.max(ipv6Resume, ipv6At(text, at, ipv6));
-      } else if (c === 64) {
-        if (wanted.email) emailAt(text, at, emails);
-      } else if (c === 60) {
-        sawAngle = true;
-      } else if (wanted.health) {
-        // The lead byte of a character that may not be a letter (a no-break space, «, —, …):
-        // a term may start right after it.
-        const after = at + (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2);
-        if (after >= termResume && after < text.length && isTermStart(text, after)) term(after);
-      }
-    }
-  }
-  for (const list of [emails, ipv4, ipv6]) for (const c of list) raw.push(c);
-  addHealthFindings(text, strong, raw);
-  for (const c of digits) raw.push(c);
-  return sawAngle;
 }
 
 /**

@@ -41,5 +41,25 @@ describe('health detector', () => {
 
   it('does not match inside words', () => {
     expect(valuesOf('Иванович, спидометр, вичуга', 'health')).toEqual([]);
+    expect(valuesOf('5диагноз, Nдиагноз, әдиагноз', 'health')).toEqual([]);
+  });
+
+  it('finds a term right after any punctuation, a no-break space or U+202F', () => {
+    expect(valuesOf('справка,диагноз;больничный', 'health')).toEqual([
+      'справка',
+      'диагноз',
+      'больничный',
+    ]);
+    expect(valuesOf('—ВИЧ, [диагноз], №прививка, «Диагноз»', 'health')).toEqual([
+      'ВИЧ',
+      'диагноз',
+      'прививка',
+      'Диагноз',
+    ]);
+    expect(valuesOf('есть\u00a0диагноз и\u202fбольничный, sick\u00a0leave', 'health')).toEqual([
+      'диагноз',
+      'больничный',
+      'sick\u00a0leave',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import { countNewlines, type Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
+import { countNewlines } from '../find-candidates.js';
 import { codePoints } from '../readers/text.js';
 import type { WindowResult } from './protocol.js';
 
