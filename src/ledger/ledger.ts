@@ -187,6 +187,8 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   let sequencer: Sequencer | undefined;
   let standbyTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Set when a sync failed: appends are refused with it until the process restarts. */
+  let failedSync: DomainError | undefined;
 
   const reader = createLedgerReader({
     store,
@@ -214,16 +216,20 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         view = next;
       },
       onError,
-      onStopped: (reason) => {
+      onStopped: (reason, unsynced) => {
         onError(reason, 'ledger sequencer stopped; this instance is now read-only');
         if (sequencer === current) {
           sequencer = undefined;
-          view = undefined;
+          // Storage may hold batches whose sync failed, so neither serve from storage nor take
+          // over again in this process: keep serving the last durable view until a restart
+          // (whose integrity check starts from what actually reached the disk).
+          if (unsynced) failedSync = reason;
+          else view = undefined;
           void current
             .close()
             .catch((error: unknown) => onError(error, 'ledger sequencer did not stop cleanly'))
             .finally(() => {
-              if (!closed) standby();
+              if (!closed && !unsynced) standby();
             });
         }
       },
@@ -282,6 +288,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         return Promise.reject(
           new DomainError('ledger.unavailable', 'The ledger is shutting down.'),
         );
+      if (failedSync) return Promise.reject(failedSync);
       if (!current) {
         return Promise.reject(
           new DomainError(

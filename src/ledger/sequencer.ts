@@ -14,6 +14,7 @@ import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import type { NoteSigner } from './checkpoint/note.js';
 import {
+  type CommitBatch,
   type LedgerStore,
   type LedgerWriter,
   LedgerConflictError,
@@ -112,7 +113,7 @@ export interface SequencerDeps {
    * Called once when the sequencer stops for good because storage no longer matches it (another
    * writer, a lost lock). It refuses appends from then on; the owner may start a fresh one.
    */
-  readonly onStopped: (reason: DomainError) => void;
+  readonly onStopped: (reason: DomainError, unsynced?: 'unsynced') => void;
 }
 
 export interface Sequencer {
@@ -125,7 +126,13 @@ const unavailable = (why: string) => new DomainError('ledger.unavailable', why);
 
 export function createSequencer(deps: SequencerDeps): Sequencer {
   const { batch, signer } = deps;
-  let view = deps.initial;
+  /**
+   * The last batch written, the base of the next one. Readers get a batch (onCommit) only once it
+   * is durable, so with a pipelined writer they may lag `head` while a sync is pending.
+   */
+  let head = deps.initial;
+  /** Settles once every batch written so far has been answered (durable) or refused. */
+  let answered: Promise<void> = Promise.resolve();
   let writer = deps.writer;
   let queue = nothingPending();
   let firstQueuedAt = 0;
@@ -184,7 +191,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       for (const reject of rejects) reject(broken);
       return;
     }
-    const tree = view.tree.clone();
+    const tree = head.tree.clone();
     const previousSize = tree.size;
     const entries: Uint8Array[] = [];
     const records: PrivateRecord[] = [];
@@ -198,9 +205,10 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       { origin: signer.name, size: tree.size, root: tree.root() },
       signer,
     );
-    const next: CommittedView = { tree, checkpoint, tail: tailAfter(view, previousSize, entries) };
+    const next: CommittedView = { tree, checkpoint, tail: tailAfter(head, previousSize, entries) };
+    const pipeline = writer.pipeline;
     try {
-      await writer.commit({
+      const stored: CommitBatch = {
         previousSize,
         entries,
         records,
@@ -211,7 +219,8 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
           note: checkpoint.note,
           createdAt: deps.clock().toISOString(),
         },
-      });
+      };
+      await (pipeline ? pipeline.write(stored) : writer.commit(stored));
     } catch (error) {
       deps.onError(
         error,
@@ -226,18 +235,47 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
         return;
       }
     }
-    view = next;
-    deps.onCommit(next);
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
+    head = next;
+    const publish = () => {
+      deps.onCommit(next);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
+      }
+    };
+    if (!pipeline) {
+      publish();
+      return;
     }
+    // The next batch may be written as soon as this returns; this one is answered (and its
+    // checkpoint served) once it is durable, strictly after every batch written before it.
+    const durable = pipeline.sync();
+    // Handled here at once: it may settle before the batches ahead of it are answered.
+    durable.catch(() => undefined);
+    answered = answered
+      .then(() => durable)
+      .then(publish, (error: unknown) => {
+        deps.onError(
+          error,
+          `ledger sync of ${entries.length} entries at index ${previousSize} failed`,
+        );
+        if (!broken || transient)
+          stop(
+            'The ledger storage could not make writes durable; this instance stopped appending.',
+            'unsynced',
+          );
+        for (const reject of rejects) reject(broken!);
+      });
   }
 
-  function stop(why: string): void {
+  /**
+   * `unsynced`: storage may hold batches that were written but could not be made durable. The
+   * owner must then keep serving only what it was given through onCommit, not what storage says.
+   */
+  function stop(why: string, unsynced?: 'unsynced'): void {
     broken = unavailable(why);
     transient = false;
-    deps.onStopped(broken);
+    deps.onStopped(broken, unsynced);
   }
 
   /** After a failed commit: did the batch reach storage? Marks the sequencer broken if unknown. */
@@ -250,7 +288,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     try {
       const latest = await deps.store.latestCheckpoint();
       if (latest?.size === expected.size && hashesEqual(latest.root, expected.root)) return true;
-      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root))
+      if (latest?.size === head.checkpoint.size && hashesEqual(latest.root, head.checkpoint.root))
         return false;
       stop('The stored ledger changed underneath this instance; it stopped appending.');
     } catch (readError) {
@@ -278,7 +316,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       }
       writer = reopened;
       const latest = await deps.store.latestCheckpoint();
-      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root)) {
+      if (latest?.size === head.checkpoint.size && hashesEqual(latest.root, head.checkpoint.root)) {
         broken = undefined;
         transient = false;
       } else {
@@ -324,6 +362,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
         schedule();
         await inFlight;
       }
+      await answered;
       await writer.release();
     },
   };

@@ -11,15 +11,21 @@
  * rows — even a read that lands inside another module's open transaction reads committed
  * ledger data, and it does not wait behind that transaction.
  *
- * Durability: the commit runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
+ * Durability: `commit` runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
  * returns); if the connection was opened with less, it is raised for the commit and restored.
+ * In WAL mode on a file the writer also offers the sequencer a pipeline: `write` commits at
+ * `synchronous = NORMAL` (the frames are written, not synced) and `sync` fsyncs the WAL from the
+ * thread pool (see wal-sync.ts), which is the same guarantee once it resolves. NORMAL is set
+ * exactly, not just "at most": below it SQLite would skip the syncs that keep a checkpoint safe.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { LedgerTables } from '../ledger.tables.js';
 import type { TileData } from '../tree/tile-data.js';
 import { type CommitBatch, LedgerConflictError, type LedgerWriter } from './ledger-store.js';
+import { createWalSync } from './wal-sync.js';
 
+const SQLITE_NORMAL = 1;
 const SQLITE_FULL = 2;
 
 const toBuffer = (value: Uint8Array): Buffer =>
@@ -55,22 +61,38 @@ export function createSqliteWriter(
     insertCheckpoint.run(cp.size, toBuffer(cp.root), cp.note, cp.createdAt);
   });
 
+  const getSynchronous = sqlite.prepare('pragma synchronous').pluck();
+  /** Runs the batch's transaction with `synchronous` at `level` (or above, if `atLeast`). */
+  function writeAt(batch: CommitBatch, level: number, atLeast: boolean): void {
+    const current = Number(getSynchronous.get());
+    if (current === level || (atLeast && current > level)) {
+      write(batch);
+      return;
+    }
+    sqlite.pragma(`synchronous = ${level}`);
+    try {
+      write(batch);
+    } finally {
+      sqlite.pragma(`synchronous = ${current}`);
+    }
+  }
+
+  const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  const sync = walMode && !sqlite.memory && sqlite.name ? createWalSync(sqlite.name) : undefined;
+
   return {
-    commit(batch) {
-      return db.connection().execute(() => {
-        const level = Number(sqlite.pragma('synchronous', { simple: true }));
-        if (level >= SQLITE_FULL) {
-          write(batch);
-          return Promise.resolve();
-        }
-        sqlite.pragma('synchronous = FULL');
-        try {
-          write(batch);
-        } finally {
-          sqlite.pragma(`synchronous = ${level}`);
-        }
+    commit: (batch) =>
+      db.connection().execute(() => {
+        writeAt(batch, SQLITE_FULL, true);
         return Promise.resolve();
-      });
+      }),
+    pipeline: sync && {
+      write: (batch) =>
+        db.connection().execute(() => {
+          writeAt(batch, SQLITE_NORMAL, false);
+          return Promise.resolve();
+        }),
+      sync,
     },
     release: () => Promise.resolve(),
   };
