@@ -14,6 +14,28 @@ import type { Candidate, PiiType } from './types.js';
  * positions it reports. Scoring, context and overlaps are the engine's (`engine.ts`).
  */
 
+type AtDigits = (text: string, start: number, end: number, out: Candidate[]) => void;
+
+const nothing: AtDigits = () => undefined;
+
+/**
+ * Calls every digit-run detector from a call site of its own: a loop over an array of six
+ * functions is one megamorphic call that V8 cannot inline, and it runs ~800 000 times per
+ * 200 MB of chat text.
+ */
+function runAll(fns: readonly AtDigits[]): AtDigits {
+  if (fns.length > 6) throw new RangeError('runAll takes at most six detectors');
+  const [a = nothing, b = nothing, c = nothing, d = nothing, e = nothing, f = nothing] = fns;
+  return (text, start, end, out) => {
+    a(text, start, end, out);
+    b(text, start, end, out);
+    c(text, start, end, out);
+    d(text, start, end, out);
+    e(text, start, end, out);
+    f(text, start, end, out);
+  };
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
@@ -22,7 +44,8 @@ function isDigit(code: number): boolean {
 export interface Wanted {
   /** Detectors that scan the whole text (MRZ), run only when it holds a `<`. */
   readonly whole: readonly Detector[];
-  readonly onDigits: readonly Detector[];
+  /** Every digit-run detector, in order. */
+  readonly atDigits: AtDigits;
   readonly email: boolean;
   readonly ip: boolean;
   readonly health: boolean;
@@ -31,7 +54,7 @@ export interface Wanted {
 export function wantedFor(detectors: readonly Detector[], types: ReadonlySet<PiiType>): Wanted {
   return {
     whole: detectors.filter((d) => d.find !== undefined),
-    onDigits: detectors.filter((d) => d.atDigits !== undefined),
+    atDigits: runAll(detectors.flatMap((d) => (d.atDigits !== undefined ? [d.atDigits] : []))),
     email: types.has('email'),
     ip: types.has('ip'),
     health: types.has('health'),
@@ -89,7 +112,7 @@ function findAtEvents(
       if (c <= 57 && c >= 48) {
         let end = at + 3;
         while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-        for (const d of wanted.onDigits) d.atDigits!(text, at, end, digits);
+        wanted.atDigits(text, at, end, digits);
       } else if (c === 46) {
         if (wanted.ip && at >= ipv4Resume)
           ipv4Resume = Math.max(ipv4Resume, ipv4At(text, at, ipv4));

@@ -23,7 +23,28 @@ export function buildFinding(
   hasher: ValueHasher,
   location: FindingLocation,
 ): Finding {
-  const value = fromByteString(text.slice(candidate.start, candidate.end));
+  return findingOf(candidate, valueAt(text, candidate.start, candidate.end), hasher, location);
+}
+
+/**
+ * The value of `text[start, end)` as a JavaScript string. Most values (identifiers) are ASCII,
+ * whose byte string is already the value: only the others are decoded from UTF-8.
+ */
+export function valueAt(text: string, start: number, end: number): string {
+  const bytes = text.slice(start, end);
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes.charCodeAt(i) >= 0x80) return fromByteString(bytes);
+  }
+  return bytes;
+}
+
+/** A finding for `candidate` whose value (decoded) is `value`. */
+export function findingOf(
+  candidate: Candidate,
+  value: string,
+  hasher: ValueHasher,
+  location: FindingLocation,
+): Finding {
   return {
     type: candidate.type,
     category: CATEGORY_OF[candidate.type],

@@ -126,6 +126,9 @@ export const cardDetector: Detector = {
     // The first group of a printed number («4400 4301 2345 6789»), even after another number.
     const sep = text.charCodeAt(end);
     if (sep !== 32 && sep !== 45) return;
+    // Most four-digit runs are years and amounts: no digit after the separator, no regex.
+    const next = text.charCodeAt(end + 1);
+    if (next < 48 || next > 57) return;
     if (followsAlphanumericGroup(text, start)) return;
     GROUPED.lastIndex = start;
     if (!GROUPED.test(text)) return;

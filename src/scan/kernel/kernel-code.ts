@@ -27,7 +27,14 @@ const BITMAP_BYTES = 1 << 17;
 export const F4 = 0; // 4-byte prefixes of every term (first probe)
 export const FS = F4 + BITMAP_BYTES; // terms whose literal start is shorter than 6 bytes
 export const F68 = FS + BITMAP_BYTES; // 6- and 8-byte prefixes
-export const EVENTS = F68 + BITMAP_BYTES;
+/**
+ * Two 16-byte tables that tell, by its high and low nibble, whether a byte may be the second
+ * byte of a term (for Cyrillic, the byte that says which letter comes first): bucket bits by
+ * high nibble in `SECOND_HI`, the buckets each low nibble occurs in in `SECOND_LO`.
+ */
+export const SECOND_HI = F68 + BITMAP_BYTES;
+export const SECOND_LO = SECOND_HI + 16;
+export const EVENTS = SECOND_LO + 16;
 /** Positions scanned per call: at most one event each, so the buffer never overflows. */
 export const CHUNK = 1 << 16;
 /** The text starts here, after 16 bytes that hold a space (so byte 0 is a word start). */
@@ -62,16 +69,29 @@ const K = 11;
 const H = 12;
 const ALL = 13;
 const LIM = 14;
-const V = 15;
-const V1 = 16;
-const SEPV = 17;
-const PREV = 18;
+const V = 15; // this block's bytes
+const V1 = 16; // the bytes one further
+const SEPV = 17; // this block's separators
+const NEXT = 18; // the next block's bytes
+const SEPN = 19;
+const DIGC = 20; // this block's digits
+const DIGN = 21;
+const PSEP = 22; // the previous block's separators
+const PDIG = 23;
+const HI_TABLE = 24;
+const LO_TABLE = 25;
 const FROM = 0;
 const TO = 1;
 const BASE = 2;
 const OUT = 3;
 
 const splat = op.v128Splat8;
+/** Lanes `from … from + 15` of the 32 bytes `a ‖ b` (a shift across two blocks). */
+const across = (a: number, b: number, from: number): Code[] => [
+  op.localGet(a),
+  op.localGet(b),
+  op.i8x16Shuffle(Array.from({ length: 16 }, (_, i) => from + i)),
+];
 /** `x` is an ASCII digit, lane-wise (x − '0' < 10 unsigned). */
 const isDigit = (x: Code): Code[] => [x, splat(0x30), op.i8x16Sub(), splat(10), op.i8x16LtU()];
 /** `local` is ASCII but not a letter or digit: a separator before a word. */
@@ -117,10 +137,38 @@ const hashOf = (key: readonly Code[]): Code[] => [
   op.i32ShrU(),
 ];
 
+/**
+ * `scan(from, to, base, out)`. Each block is classified once, one step ahead: the previous and
+ * next blocks' separators and digits are kept in locals and shifted in with shuffles, instead of
+ * loading and classifying the text again at offsets −1, +1 and +2.
+ */
 function kernelBody(): Code[] {
   return [
+    op.i32Const(0),
+    op.v128Load(SECOND_HI),
+    op.localSet(HI_TABLE),
+    op.i32Const(0),
+    op.v128Load(SECOND_LO),
+    op.localSet(LO_TABLE),
     op.localGet(FROM),
     op.localSet(P),
+    op.localGet(P),
+    op.v128Load(),
+    op.localSet(V),
+    ...isSeparator(V),
+    op.localSet(SEPV),
+    ...isDigit(op.localGet(V)),
+    op.localSet(DIGC),
+    // The 16 bytes before `from` (text, or the spaces before it).
+    op.localGet(P),
+    op.i32Const(16),
+    op.i32Sub(),
+    op.v128Load(),
+    op.localSet(NEXT),
+    ...isSeparator(NEXT),
+    op.localSet(PSEP),
+    ...isDigit(op.localGet(NEXT)),
+    op.localSet(PDIG),
     op.block(),
     op.loop(),
     op.localGet(P),
@@ -128,35 +176,46 @@ function kernelBody(): Code[] {
     op.i32GeU(),
     op.brIf(1),
     op.localGet(P),
-    op.v128Load(),
-    op.localSet(V),
-    op.localGet(P),
-    op.v128Load(1),
+    op.v128Load(16),
+    op.localSet(NEXT),
+    ...isSeparator(NEXT),
+    op.localSet(SEPN),
+    ...isDigit(op.localGet(NEXT)),
+    op.localSet(DIGN),
+    ...across(V, NEXT, 1),
     op.localSet(V1),
-    op.localGet(P),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.v128Load(),
-    op.localSet(PREV),
-    ...isSeparator(V),
-    op.localSet(SEPV),
-    // Word starts: a separator before, none here.
-    ...isSeparator(PREV),
+    // Word starts: a separator before, none here, and a second byte that some term has (which
+    // drops about half of them before the scalar hash probes below).
+    ...across(PSEP, SEPV, 15),
     op.localGet(SEPV),
+    op.v128AndNot(),
+    op.localGet(HI_TABLE),
+    op.localGet(V1),
+    op.i32Const(4),
+    op.i8x16ShrU(),
+    op.i8x16Swizzle(),
+    op.localGet(LO_TABLE),
+    op.localGet(V1),
+    splat(0x0f),
+    op.v128And(),
+    op.i8x16Swizzle(),
+    op.v128And(),
+    splat(0),
+    op.i8x16Eq(),
     op.v128AndNot(),
     op.i8x16Bitmask(),
     op.localSet(WSM),
     // Runs of three or more digits start here.
-    ...isDigit(op.localGet(V)),
-    ...isDigit(op.localGet(PREV)),
+    op.localGet(DIGC),
+    ...across(PDIG, DIGC, 15),
     op.v128AndNot(),
-    ...isDigit(op.localGet(V1)),
+    ...across(DIGC, DIGN, 1),
     op.v128And(),
-    ...isDigit([...op.localGet(P), ...op.v128Load(2)]),
+    ...across(DIGC, DIGN, 2),
     op.v128And(),
     // A dot before a digit (IPv4), and the rare anchors.
     ...eqByte(V, 0x2e),
-    ...isDigit(op.localGet(V1)),
+    ...across(DIGC, DIGN, 1),
     op.v128And(),
     op.v128Or(),
     ...eqByte(V, 0x3a),
@@ -324,6 +383,17 @@ function kernelBody(): Code[] {
     op.br(0),
     op.end(),
     op.end(),
+    // One block on: this block becomes the previous one, the next one this.
+    op.localGet(SEPV),
+    op.localSet(PSEP),
+    op.localGet(DIGC),
+    op.localSet(PDIG),
+    op.localGet(SEPN),
+    op.localSet(SEPV),
+    op.localGet(DIGN),
+    op.localSet(DIGC),
+    op.localGet(NEXT),
+    op.localSet(V),
     op.localGet(P),
     op.i32Const(16),
     op.i32Add(),
@@ -393,7 +463,7 @@ export const MODULE = encodeModule([
     name: 'scan',
     params: [I32, I32, I32, I32],
     results: [I32],
-    locals: [...Array<number>(11).fill(I32), ...Array<number>(4).fill(V128)],
+    locals: [...Array<number>(11).fill(I32), ...Array<number>(11).fill(V128)],
     body: kernelBody(),
   },
   {

@@ -73,7 +73,11 @@ export const op = {
   v128Load: (offset = 0): Code => simd(0x00, 0, ...uleb(offset)),
   /** A v128 constant with the same byte in every lane. */
   v128Splat8: (byte: number): Code => simd(0x0c, ...Array.from({ length: 16 }, () => byte & 0xff)),
+  /** Lanes of `a ‖ b` chosen by 16 immediate indices (0–31). */
+  i8x16Shuffle: (lanes: readonly number[]): Code => simd(0x0d, ...lanes),
   i8x16Splat: (): Code => simd(0x0f),
+  /** Lanes of a 16-byte table chosen by the lanes of an index vector (0 beyond 15). */
+  i8x16Swizzle: (): Code => simd(0x0e),
   i8x16Eq: (): Code => simd(0x23),
   i8x16LtU: (): Code => simd(0x26),
   i8x16GtS: (): Code => simd(0x27),
@@ -83,6 +87,8 @@ export const op = {
   v128AndNot: (): Code => simd(0x4f),
   v128Or: (): Code => simd(0x50),
   i8x16Bitmask: (): Code => simd(0x64),
+  /** Shift every lane right (unsigned) by the i32 on the stack. */
+  i8x16ShrU: (): Code => simd(0x6d),
   i8x16Sub: (): Code => simd(0x71),
 } as const;
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FindingSink } from '../pipeline.js';
-import { buildFinding } from '../pipeline.js';
+import { findingOf, valueAt } from '../pipeline.js';
 import type { ValueHasher } from '../mask.js';
 import type { PiiType } from '../types.js';
 import type { Engine } from '../engine.js';
@@ -85,13 +85,12 @@ export async function scanTextFile(path: string, options: ParallelTextOptions): 
   const report = (
     scan: WindowScan,
     base: number,
-    valueAt: (start: number, end: number) => string,
+    bytesAt: (start: number, end: number) => string,
   ) => {
     for (const c of scan.candidates) {
       // Only the finding's own bytes are decoded here.
-      const value = valueAt(c.start, c.end);
-      const span = { ...c, start: 0, end: value.length };
-      const finding = buildFinding(span, value, options.hasher, {
+      const bytes = bytesAt(c.start, c.end);
+      const finding = findingOf(c, valueAt(bytes, 0, bytes.length), options.hasher, {
         source: options.source,
         line: line + c.newlinesBefore,
         column: c.column,
