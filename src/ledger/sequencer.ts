@@ -3,7 +3,9 @@
  * `maxDelayMs` after the first one queued), writes each batch — entries, private records, changed
  * tiles and the new signed checkpoint — in one durable transaction, and only then answers the
  * waiting callers. One commit is in flight at a time; entries queued meanwhile form the next batch
- * (group commit: one fsync for many appends).
+ * (group commit: one fsync for many appends). With a pipelined writer (SQLite in WAL mode) the
+ * commit's fsync is a separate step: the next batch is written while it runs, and each batch is
+ * answered, and its checkpoint handed to the readers, once its fsync is done, in batch order.
  *
  * On a failed commit nobody is told "appended" unless the stored log proves it: the sequencer
  * re-reads the latest checkpoint; if the batch's checkpoint is there the batch did commit (the

@@ -61,10 +61,13 @@ export function createSqliteWriter(
     insertCheckpoint.run(cp.size, toBuffer(cp.root), cp.note, cp.createdAt);
   });
 
-  const getSynchronous = sqlite.prepare('pragma synchronous').pluck();
-  /** Runs the batch's transaction with `synchronous` at `level` (or above, if `atLeast`). */
+  /**
+   * Runs the batch's transaction with `synchronous` at `level` (or above, if `atLeast`). Through
+   * `sqlite.pragma()`, which prepares each time: SQLite applies a `synchronous` pragma when it is
+   * prepared, so a statement prepared once would not switch the level when run again.
+   */
   function writeAt(batch: CommitBatch, level: number, atLeast: boolean): void {
-    const current = Number(getSynchronous.get());
+    const current = Number(sqlite.pragma('synchronous', { simple: true }));
     if (current === level || (atLeast && current > level)) {
       write(batch);
       return;
