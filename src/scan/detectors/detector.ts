@@ -15,7 +15,10 @@ export interface Detector {
   /** Context words per type; a type without an entry gains nothing from context. */
   readonly context: Partial<Readonly<Record<PiiType, RegExp>>>;
   /** Scans the whole text (MRZ zones, called only when the text holds a `<`). */
-  find?(text: string, out: Candidate[]): void;
-  /** Called for every maximal run of three or more ASCII digits `text[start, end)`. */
-  atDigits?(text: string, start: number, end: number, out: Candidate[]): void;
+  readonly find?: (text: string, out: Candidate[]) => void;
+  /**
+   * Called for every maximal run of three or more ASCII digits `text[start, end)`. A function
+   * property, not a method: the engine calls it detached, from a call site of its own.
+   */
+  readonly atDigits?: (text: string, start: number, end: number, out: Candidate[]) => void;
 }
