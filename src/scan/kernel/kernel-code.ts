@@ -1,3 +1,5 @@
+import { countBody } from './count-code.js';
+import { across, eqByte, isDigit, isSeparator, splat } from './simd-ops.js';
 import { I32, V128, encodeModule, op, type Code } from './wasm-encoder.js';
 
 /**
@@ -85,36 +87,6 @@ const TO = 1;
 const BASE = 2;
 const OUT = 3;
 
-const splat = op.v128Splat8;
-/** Lanes `from … from + 15` of the 32 bytes `a ‖ b` (a shift across two blocks). */
-const across = (a: number, b: number, from: number): Code[] => [
-  op.localGet(a),
-  op.localGet(b),
-  op.i8x16Shuffle(Array.from({ length: 16 }, (_, i) => from + i)),
-];
-/** `x` is an ASCII digit, lane-wise (x − '0' < 10 unsigned). */
-const isDigit = (x: Code): Code[] => [x, splat(0x30), op.i8x16Sub(), splat(10), op.i8x16LtU()];
-/** `local` is ASCII but not a letter or digit: a separator before a word. */
-const isSeparator = (local: number): Code[] => [
-  op.localGet(local),
-  splat(0xff),
-  op.i8x16GtS(), // ASCII: > −1 as a signed byte
-  ...isDigit(op.localGet(local)),
-  op.v128AndNot(),
-  op.localGet(local),
-  splat(0x20),
-  op.v128Or(), // lower case
-  splat(0x61),
-  op.i8x16Sub(),
-  splat(26),
-  op.i8x16LtU(),
-  op.v128AndNot(),
-];
-const eqByte = (local: number, byte: number): Code[] => [
-  op.localGet(local),
-  splat(byte),
-  op.i8x16Eq(),
-];
 /** Bit `h` of the bitmap at `base`, as 0 or 1 (the hash is on the stack). */
 const bitAt = (base: number, hash: readonly Code[]): Code[] => [
   ...hash,
@@ -402,59 +374,6 @@ function kernelBody(): Code[] {
     op.end(),
     op.end(),
     op.localGet(N),
-  ];
-}
-
-/** `count(from, to, byte)`: how many times `byte` occurs in `[from, to)` (newlines, for lines). */
-function countBody(): Code[] {
-  const [from, to, byte, p, n, needle, lim, m] = [0, 1, 2, 3, 4, 5, 6, 7];
-  return [
-    op.localGet(byte),
-    op.i8x16Splat(),
-    op.localSet(needle),
-    op.localGet(from),
-    op.localSet(p),
-    op.block(),
-    op.loop(),
-    op.localGet(p),
-    op.localGet(to),
-    op.i32GeU(),
-    op.brIf(1),
-    op.localGet(p),
-    op.v128Load(),
-    op.localGet(needle),
-    op.i8x16Eq(),
-    op.i8x16Bitmask(),
-    op.localSet(m),
-    op.localGet(to),
-    op.localGet(p),
-    op.i32Sub(),
-    op.localTee(lim),
-    op.i32Const(16),
-    op.i32LtU(),
-    op.if(),
-    op.localGet(m),
-    op.i32Const(1),
-    op.localGet(lim),
-    op.i32Shl(),
-    op.i32Const(1),
-    op.i32Sub(),
-    op.i32And(),
-    op.localSet(m),
-    op.end(),
-    op.localGet(n),
-    op.localGet(m),
-    op.i32Popcnt(),
-    op.i32Add(),
-    op.localSet(n),
-    op.localGet(p),
-    op.i32Const(16),
-    op.i32Add(),
-    op.localSet(p),
-    op.br(0),
-    op.end(),
-    op.end(),
-    op.localGet(n),
   ];
 }
 
