@@ -143,10 +143,13 @@ describe('SQLite WAL sync', () => {
   it('coalesces concurrent syncs and keeps failing once an fsync failed', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-wal-'));
     storage = await openStorage({ dataDir: dir });
-    const sync = createWalSync(path.join(dir, 'qalqan.db'));
-    await Promise.all([sync(), sync(), sync()]);
+    const wal = createWalSync(path.join(dir, 'qalqan.db'));
+    await Promise.all([wal.sync(), wal.sync(), wal.sync()]);
+    await wal.sync();
+    wal.close();
     const missing = createWalSync(path.join(dir, 'no-such.db'));
-    await expect(missing()).rejects.toThrow(/ENOENT/);
-    await expect(missing()).rejects.toThrow(/ENOENT/);
+    await expect(missing.sync()).rejects.toThrow(/ENOENT/);
+    await expect(missing.sync()).rejects.toThrow(/ENOENT/);
+    missing.close();
   });
 });

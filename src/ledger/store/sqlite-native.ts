@@ -81,7 +81,7 @@ export function createSqliteWriter(
   }
 
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  const sync = walMode && !sqlite.memory && sqlite.name ? createWalSync(sqlite.name) : undefined;
+  const wal = walMode && !sqlite.memory && sqlite.name ? createWalSync(sqlite.name) : undefined;
 
   return {
     commit: (batch) =>
@@ -89,15 +89,18 @@ export function createSqliteWriter(
         writeAt(batch, SQLITE_FULL, true);
         return Promise.resolve();
       }),
-    pipeline: sync && {
+    pipeline: wal && {
       write: (batch) =>
         db.connection().execute(() => {
           writeAt(batch, SQLITE_NORMAL, false);
           return Promise.resolve();
         }),
-      sync,
+      sync: () => wal.sync(),
     },
-    release: () => Promise.resolve(),
+    release: () => {
+      wal?.close();
+      return Promise.resolve();
+    },
   };
 }
 
