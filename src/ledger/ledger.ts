@@ -218,13 +218,13 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       onError,
       onStopped: (reason, unsynced) => {
         onError(reason, 'ledger sequencer stopped; this instance is now read-only');
+        // Storage may hold batches whose sync failed, so neither serve from storage nor take
+        // over again in this process: keep serving the last durable view until a restart
+        // (whose integrity check starts from what actually reached the disk).
+        if (unsynced) failedSync = reason;
         if (sequencer === current) {
           sequencer = undefined;
-          // Storage may hold batches whose sync failed, so neither serve from storage nor take
-          // over again in this process: keep serving the last durable view until a restart
-          // (whose integrity check starts from what actually reached the disk).
-          if (unsynced) failedSync = reason;
-          else view = undefined;
+          if (!unsynced) view = undefined;
           void current
             .close()
             .catch((error: unknown) => onError(error, 'ledger sequencer did not stop cleanly'))
@@ -242,7 +242,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     const retry = options.standbyRetryMs ?? 2000;
     standbyTimer = setTimeout(() => {
       standbyTimer = undefined;
-      if (closed) return;
+      if (closed || failedSync) return;
       store
         .openWriter()
         .then(async (writer) => {

@@ -113,6 +113,26 @@ describe('pipelined writer', () => {
   });
 });
 
+describe('pipelined writer after a failed sync', () => {
+  it('refuses later batches even if their own sync succeeds, and serves the last durable view', async () => {
+    const { store, syncs } = pipelinedMemoryStore();
+    const ledger = await openTestLedger(store, testSigner(), {
+      batch: { maxEntries: 5, maxDelayMs: 1 },
+      onError: () => undefined,
+    });
+    const first = appendMany(ledger, 5).catch((error: unknown) => error);
+    const second = appendMany(ledger, 5, 5).catch((error: unknown) => error);
+    await settled();
+    expect(syncs).toHaveLength(2);
+    syncs[1]!.resolve();
+    syncs[0]!.reject(new Error('EIO: fsync failed'));
+    expect(await first).toBeInstanceOf(DomainError);
+    expect(await second).toBeInstanceOf(DomainError);
+    expect((await ledger.checkpoint()).size).toBe(0);
+    await ledger.close();
+  });
+});
+
 describe('SQLite WAL sync', () => {
   let dir: string | undefined;
   let storage: Storage | undefined;

@@ -146,6 +146,8 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
    */
   let broken: DomainError | undefined;
   let transient = false;
+  /** Set for good once a pipelined sync failed. */
+  let syncFailed: DomainError | undefined;
   let closed = false;
 
   function schedule(): void {
@@ -256,18 +258,27 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     durable.catch(() => undefined);
     answered = answered
       .then(() => durable)
-      .then(publish, (error: unknown) => {
-        deps.onError(
-          error,
-          `ledger sync of ${entries.length} entries at index ${previousSize} failed`,
-        );
-        if (!broken || transient)
-          stop(
-            'The ledger storage could not make writes durable; this instance stopped appending.',
-            'unsynced',
+      .then(
+        () => {
+          // A batch after one whose sync failed builds on entries that may not be on disk.
+          if (syncFailed) for (const reject of rejects) reject(syncFailed);
+          else publish();
+        },
+        (error: unknown) => {
+          deps.onError(
+            error,
+            `ledger sync of ${entries.length} entries at index ${previousSize} failed`,
           );
-        for (const reject of rejects) reject(broken!);
-      });
+          if (!syncFailed) {
+            stop(
+              'The ledger storage could not make writes durable; this instance stopped appending.',
+              'unsynced',
+            );
+            syncFailed = broken;
+          }
+          for (const reject of rejects) reject(syncFailed!);
+        },
+      );
   }
 
   /**
