@@ -5,14 +5,15 @@ import {
   F68,
   FS,
   MODULE,
-  SECOND_HI,
-  SECOND_LO,
+  FOURTH,
+  SECOND,
   TAIL,
   TEXT,
   hash4,
   hash6,
   hash8,
 } from './kernel-code.js';
+import { pairTables } from './pair-filter.js';
 
 export { CHUNK, OTHER, TERM } from './kernel-code.js';
 
@@ -57,21 +58,11 @@ export class ByteKernel {
     this.countIn = instance.exports.count as (a: number, b: number, c: number) => number;
     // A separator before the text: its first byte is a word start.
     this.heap.fill(SPACE, TEXT - 16, TEXT);
-    // Buckets of the second-byte filter, by high nibble: digits and ASCII capitals, lower-case
-    // ASCII, then each row of UTF-8 continuation bytes. A byte passes when its low nibble was
-    // seen in its bucket (exact but for the rows that share bucket 0).
-    for (let hi = 0; hi < 16; hi++) {
-      const bucket =
-        hi >= 8 && hi <= 0xb
-          ? hi - 4
-          : hi === 6 || hi === 7
-            ? hi - 4
-            : hi === 4 || hi === 5
-              ? 1
-              : 0;
-      this.heap[SECOND_HI + hi] = 1 << bucket;
-    }
-    for (const prefix of termPrefixes) this.addTermPrefix(prefix);
+    const prefixes = [...termPrefixes];
+    const { second, fourth } = pairTables(prefixes);
+    this.heap.set(second, SECOND);
+    this.heap.set(fourth, FOURTH);
+    for (const prefix of prefixes) this.addTermPrefix(prefix);
   }
 
   /**
@@ -87,9 +78,6 @@ export class ByteKernel {
       ((literal[from + 1] ?? 0) << 8) |
       ((literal[from + 2] ?? 0) << 16) |
       ((literal[from + 3] ?? 0) << 24);
-    const second = literal[1]!;
-    const lo = SECOND_LO + (second & 15);
-    this.heap[lo] = (this.heap[lo] ?? 0) | (this.heap[SECOND_HI + (second >> 4)] ?? 0);
     const k = word(0);
     const firsts =
       literal.length === 3

@@ -1,5 +1,5 @@
 import { countBody } from './count-code.js';
-import { across, eqByte, isDigit, isSeparator, splat } from './simd-ops.js';
+import { across, eqByte, isDigit, isSeparator, lookup64, splat } from './simd-ops.js';
 import { I32, V128, encodeModule, op, type Code } from './wasm-encoder.js';
 
 /**
@@ -30,13 +30,12 @@ export const F4 = 0; // 4-byte prefixes of every term (first probe)
 export const FS = F4 + BITMAP_BYTES; // terms whose literal start is shorter than 6 bytes
 export const F68 = FS + BITMAP_BYTES; // 6- and 8-byte prefixes
 /**
- * Two 16-byte tables that tell, by its high and low nibble, whether a byte may be the second
- * byte of a term (for Cyrillic, the byte that says which letter comes first): bucket bits by
- * high nibble in `SECOND_HI`, the buckets each low nibble occurs in in `SECOND_LO`.
+ * Two 64-byte tables of bucket bits by the low six bits of a word's second and fourth bytes: the
+ * first filter on word starts (see `pair-filter.ts`).
  */
-export const SECOND_HI = F68 + BITMAP_BYTES;
-export const SECOND_LO = SECOND_HI + 16;
-export const EVENTS = SECOND_LO + 16;
+export const SECOND = F68 + BITMAP_BYTES;
+export const FOURTH = SECOND + 64;
+export const EVENTS = FOURTH + 64;
 /** Positions scanned per call: at most one event each, so the buffer never overflows. */
 export const CHUNK = 1 << 16;
 /** The text starts here, after 16 bytes that hold a space (so byte 0 is a word start). */
@@ -80,8 +79,7 @@ const DIGC = 20; // this block's digits
 const DIGN = 21;
 const PSEP = 22; // the previous block's separators
 const PDIG = 23;
-const HI_TABLE = 24;
-const LO_TABLE = 25;
+const IDX = 24; // six-bit table indices
 const FROM = 0;
 const TO = 1;
 const BASE = 2;
@@ -116,12 +114,6 @@ const hashOf = (key: readonly Code[]): Code[] => [
  */
 function kernelBody(): Code[] {
   return [
-    op.i32Const(0),
-    op.v128Load(SECOND_HI),
-    op.localSet(HI_TABLE),
-    op.i32Const(0),
-    op.v128Load(SECOND_LO),
-    op.localSet(LO_TABLE),
     op.localGet(FROM),
     op.localSet(P),
     op.localGet(P),
@@ -156,21 +148,13 @@ function kernelBody(): Code[] {
     op.localSet(DIGN),
     ...across(V, NEXT, 1),
     op.localSet(V1),
-    // Word starts: a separator before, none here, and a second byte that some term has (which
-    // drops about half of them before the scalar hash probes below).
+    // Word starts: a separator before, none here, and first two letters that may begin a term
+    // (which drops four fifths of them before the scalar hash probes below).
     ...across(PSEP, SEPV, 15),
     op.localGet(SEPV),
     op.v128AndNot(),
-    op.localGet(HI_TABLE),
-    op.localGet(V1),
-    op.i32Const(4),
-    op.i8x16ShrU(),
-    op.i8x16Swizzle(),
-    op.localGet(LO_TABLE),
-    op.localGet(V1),
-    splat(0x0f),
-    op.v128And(),
-    op.i8x16Swizzle(),
+    ...lookup64(SECOND, IDX, [op.localGet(V1)]),
+    ...lookup64(FOURTH, IDX, across(V, NEXT, 3)),
     op.v128And(),
     splat(0),
     op.i8x16Eq(),
@@ -382,7 +366,7 @@ export const MODULE = encodeModule([
     name: 'scan',
     params: [I32, I32, I32, I32],
     results: [I32],
-    locals: [...Array<number>(11).fill(I32), ...Array<number>(11).fill(V128)],
+    locals: [...Array<number>(11).fill(I32), ...Array<number>(10).fill(V128)],
     body: kernelBody(),
   },
   {
