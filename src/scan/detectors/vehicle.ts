@@ -73,6 +73,11 @@ function isVinChar(c: number): boolean {
 }
 
 function findPlate(text: string, start: number, out: Candidate[]): void {
+  // Most three-digit runs are amounts and room numbers: a series letter (Latin, or Cyrillic whose
+  // UTF-8 starts with D0) must follow, after at most one space, before the regex is worth a call.
+  const at = text.charCodeAt(start + 3) === 32 ? start + 4 : start + 3;
+  const c = text.charCodeAt(at);
+  if (!((c >= 65 && c <= 90) || c === 0xd0)) return;
   PLATE.lastIndex = start;
   if (!PLATE.test(text)) return;
   const end = PLATE.lastIndex;
