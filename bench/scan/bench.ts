@@ -4,7 +4,7 @@
  * 1. Precision and recall per type on a labelled synthetic corpus (seed 20261125) written as
  *    plain text, a Telegram export, a WhatsApp export and a CSV.
  * 2. Throughput on a generated 200 MB mixed-language text, divided by `grep -cP` of the bare IIN
- *    regex on the same file: five rounds of grep, one thread and workers in turn, medians.
+ *    regex on the same file: five rounds of grep and the scanner in turn, median of the ratios.
  * 3. Peak RSS when scanning 10 MB, 100 MB and 1 GB (flat means streaming works).
  *
  * Big files go to a temporary directory that is removed at the end. Set BENCH_SCAN_QUICK=1 for a
@@ -25,7 +25,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createEngine } from '../../src/scan/engine.js';
 import { createValueHasher } from '../../src/scan/mask.js';
-import { parallelWorkers } from '../../src/scan/parallel/parallel-text.js';
 import { scanFile } from '../../src/scan/scan-files.js';
 import type { Finding, PiiType } from '../../src/scan/types.js';
 import { CORPUS_TYPES, createRandom, makeMessage, type Message } from './corpus.js';
@@ -185,7 +184,7 @@ function timeGrep(path: string): { seconds: number; count: string } {
 }
 
 const ROOT = join(import.meta.dirname, '../..');
-/** The scanner compiled to JavaScript as `npm run build` would (workers then load plain JS). */
+/** The scanner compiled to JavaScript as `npm run build` would. */
 const DIST = join(ROOT, '.tmp/bench-scan-dist');
 
 function compile(): void {
@@ -203,7 +202,7 @@ function compile(): void {
         sourceMap: false,
       },
       include: [],
-      files: ['../bench/scan/scan-file.ts', '../src/scan/parallel/text-worker.ts'],
+      files: ['../bench/scan/scan-file.ts'],
     }),
   );
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -219,15 +218,10 @@ interface ChildResult {
   maxRssMiB: number;
 }
 
-function scanInChild(path: string, workers?: number): ChildResult {
-  const env = {
-    ...process.env,
-    ...(workers !== undefined ? { BENCH_SCAN_WORKERS: String(workers) } : {}),
-  };
+function scanInChild(path: string): ChildResult {
   const out = spawnSync(process.execPath, [join(DIST, 'bench/scan/scan-file.js'), path], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
-    env,
   });
   if (out.status !== 0) throw new Error(`scan child failed: ${out.stderr}`);
   return JSON.parse(out.stdout) as {
@@ -247,9 +241,9 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * grep, the scanner on one thread and with workers, run in turn `REPS` times on the same file
- * (page cache warm): the machine is shared, so each round's ratios compare runs made under the
- * same load, and the medians are reported.
+ * grep and the scanner run in turn `REPS` times on the same file (page cache warm): the machine
+ * is shared, so each round's ratio compares runs made under the same load, and the median of the
+ * ratios is reported.
  */
 function throughput(): { lines: string[]; file: string } {
   const size = (QUICK ? 50 : 200) * MB;
@@ -257,33 +251,27 @@ function throughput(): { lines: string[]; file: string } {
   generateText(file, size, SEED + 1);
   const bytes = statSync(file).size;
   timeGrep(file); // warm the page cache
-  const workers = parallelWorkers();
   const rounds = Array.from({ length: REPS }, () => {
     const grep = timeGrep(file);
-    const single = scanInChild(file, 0);
-    const parallel = scanInChild(file, workers);
-    return { grep, single, parallel };
+    const scan = scanInChild(file);
+    return { grep, scan };
   });
   const rate = (seconds: number) => bytes / MB / seconds;
   const grepSeconds = median(rounds.map((r) => r.grep.seconds));
-  const singleSeconds = median(rounds.map((r) => r.single.seconds));
-  const parallelSeconds = median(rounds.map((r) => r.parallel.seconds));
-  const singleRatio = median(rounds.map((r) => r.grep.seconds / r.single.seconds));
-  const parallelRatio = median(rounds.map((r) => r.grep.seconds / r.parallel.seconds));
-  const each = (ratio: (r: (typeof rounds)[number]) => number) =>
-    rounds.map((r) => ratio(r).toFixed(2)).join(', ');
+  const scanSeconds = median(rounds.map((r) => r.scan.seconds));
+  const ratio = median(rounds.map((r) => r.grep.seconds / r.scan.seconds));
+  const each = rounds.map((r) => (r.grep.seconds / r.scan.seconds).toFixed(2)).join(', ');
   return {
     file,
     lines: [
-      `Throughput on ${(bytes / MB).toFixed(0)} MB of generated kk/ru/en chat text (${rounds[0]!.single.findings} findings; grep counted ${rounds[0]!.grep.count} lines); median of ${REPS} rounds, each running the three in turn:`,
+      `Throughput on ${(bytes / MB).toFixed(0)} MB of generated kk/ru/en chat text (${rounds[0]!.scan.findings} findings; grep counted ${rounds[0]!.grep.count} lines); median of ${REPS} rounds, each running grep and the scanner in turn:`,
       '',
       '| tool | seconds | MB/s |',
       '|---|---:|---:|',
       `| \`grep -cP '${IIN_REGEX}'\` | ${grepSeconds.toFixed(2)} | ${rate(grepSeconds).toFixed(0)} |`,
-      `| qalqan scan, all 13 detectors, one thread | ${singleSeconds.toFixed(2)} | ${rate(singleSeconds).toFixed(0)} |`,
-      `| qalqan scan, all 13 detectors, ${workers} worker threads | ${parallelSeconds.toFixed(2)} | ${rate(parallelSeconds).toFixed(0)} |`,
+      `| qalqan scan, all 13 detectors | ${scanSeconds.toFixed(2)} | ${rate(scanSeconds).toFixed(0)} |`,
       '',
-      `Ratio scan ÷ grep (median of the rounds' ratios): **${singleRatio.toFixed(2)}** on one thread (rounds: ${each((r) => r.grep.seconds / r.single.seconds)}), ${parallelRatio.toFixed(2)} with workers (rounds: ${each((r) => r.grep.seconds / r.parallel.seconds)}); target ≥ 0.3. Load average after the rounds: ${loadavg()
+      `Ratio scan ÷ grep (median of the rounds' ratios): **${ratio.toFixed(2)}** (rounds: ${each}); target ≥ 0.3. Load average after the rounds: ${loadavg()
         .map((l) => l.toFixed(1))
         .join(', ')} on ${availableParallelism()} cores.`,
     ],
@@ -292,13 +280,11 @@ function throughput(): { lines: string[]; file: string } {
 
 function memory(source: string): string[] {
   const sizes = QUICK ? [10, 50, 200] : [10, 100, 1000];
-  const workers = parallelWorkers();
   const lines = [
     'Peak RSS of a fresh process scanning a file (streaming: it should not grow with the input).',
-    `Files under 16 MiB are always scanned on one thread; "workers" uses ${workers} worker threads.`,
     '',
-    '| input | peak RSS, one thread | seconds | peak RSS, workers | seconds |',
-    '|---:|---:|---:|---:|---:|',
+    '| input | peak RSS | seconds |',
+    '|---:|---:|---:|',
   ];
   for (const mb of sizes) {
     const path = join(dir, `memory-${mb}.txt`);
@@ -307,10 +293,9 @@ function memory(source: string): string[] {
         stdio: ['ignore', openSync(path, 'w'), 'inherit'],
       });
     } else grow(path, source, mb * MB);
-    const single = scanInChild(path, 0);
-    const parallel = scanInChild(path, workers);
+    const scan = scanInChild(path);
     lines.push(
-      `| ${(single.bytes / MB).toFixed(0)} MB | ${single.maxRssMiB.toFixed(0)} MiB | ${single.seconds.toFixed(1)} | ${parallel.maxRssMiB.toFixed(0)} MiB | ${parallel.seconds.toFixed(1)} |`,
+      `| ${(scan.bytes / MB).toFixed(0)} MB | ${scan.maxRssMiB.toFixed(0)} MiB | ${scan.seconds.toFixed(1)} |`,
     );
     rmSync(path);
   }

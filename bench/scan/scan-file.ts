@@ -4,18 +4,15 @@
  * input size comparable.
  */
 import { createEngine } from '../../src/scan/engine.js';
-import { parallelWorkers } from '../../src/scan/parallel/parallel-text.js';
 import { createValueHasher } from '../../src/scan/mask.js';
 import { scanFile } from '../../src/scan/scan-files.js';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: scan-file.ts <file>');
 let findings = 0;
-const workers = Number(process.env.BENCH_SCAN_WORKERS ?? parallelWorkers());
 const started = performance.now();
 const result = await scanFile(path, {
   engine: createEngine(),
-  workers,
   hasher: createValueHasher('bench'),
   inputFormat: 'text',
   sink: {

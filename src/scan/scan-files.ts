@@ -11,7 +11,6 @@ import {
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
-import { PARALLEL_MIN_BYTES, scanTextFile } from './parallel/parallel-text.js';
 import type { Engine } from './engine.js';
 import type { ValueHasher } from './mask.js';
 import { createScanContext, type FindingSink } from './pipeline.js';
@@ -27,6 +26,7 @@ import { createTextReader } from './readers/text.js';
 import type { Reader, ReaderContext } from './readers/unit.js';
 import { createWhatsAppReader } from './readers/whatsapp.js';
 import { RedactingWriter } from './redact.js';
+import { scanTextFile } from './text-file.js';
 
 /** Read size: large enough for the scanner's windows, small enough to keep memory flat. */
 const READ_CHUNK = 1 << 20;
@@ -42,10 +42,6 @@ export interface FileScanOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Awaited after each chunk: lets the report's output drain so memory stays flat. */
   readonly afterChunk?: () => Promise<void>;
-  /** Worker threads for big plain-text files (default 0: scan on this thread). */
-  readonly workers?: number;
-  /** Smaller files are scanned on this thread (default 16 MiB: workers take ~100 ms to start). */
-  readonly parallelMinBytes?: number;
 }
 
 export interface FileScanResult {
@@ -80,14 +76,12 @@ export async function scanFile(path: string, options: FileScanOptions): Promise<
   if (options.redactTo === undefined) {
     const format = await choose(path, options.inputFormat);
     if (format === 'text') {
-      const big = statSync(path).size >= (options.parallelMinBytes ?? PARALLEL_MIN_BYTES);
       try {
         const bytes = await scanTextFile(path, {
           engine: options.engine,
           hasher: options.hasher,
           sink: options.sink,
           source: path,
-          workers: big ? (options.workers ?? 0) : 0,
           ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
         });
         return { path, format, bytes };

@@ -7,7 +7,6 @@ import { Option } from 'commander';
 import { DomainError, isDomainError } from '../core/errors.js';
 import { DEFAULT_MIN_SCORE, createEngine } from './engine.js';
 import { createValueHasher } from './mask.js';
-import { parallelWorkers } from './parallel/parallel-text.js';
 import { INPUT_FORMATS, type InputFormat } from './readers/format.js';
 import { createJsonReport } from './report/json.js';
 import { RiskTracker } from './report/risk.js';
@@ -228,7 +227,6 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
           bar?.update(Math.floor(done / 1e6));
         },
         afterChunk: drain,
-        workers: parallelWorkers(),
       });
       results.push({ ...result, path: shown });
     }

@@ -2,16 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine.js';
-import { createValueHasher } from '../mask.js';
-import { scanFile } from '../scan-files.js';
-import { breakCheckDigit, centuryDigit, makeIin } from '../test-support/identifiers.js';
-import type { Finding } from '../types.js';
+import { createEngine } from './engine.js';
+import { createValueHasher } from './mask.js';
+import { scanFile } from './scan-files.js';
+import { breakCheckDigit, centuryDigit, makeIin } from './test-support/identifiers.js';
+import type { Finding } from './types.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'qalqan-parallel-'));
+const dir = mkdtempSync(join(tmpdir(), 'qalqan-text-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** About 3 MB of text lines, some with IINs, phones and health words, some lines very long. */
+/**
+ * About 3 MB of text lines, some with IINs, phones and health words, some lines longer than a
+ * window (so columns must count from where the line began, windows before), some longer than the
+ * reader's megabyte window too (a hard cut).
+ */
 function writeSample(path: string): void {
   const lines: string[] = [];
   for (let i = 0; lines.join('\n').length < 3_000_000 && i < 100_000; i++) {
@@ -30,13 +34,15 @@ function writeSample(path: string): void {
           ? `${filler}${breakCheckDigit(iin)}`
           : i % 1000 === 999
             ? filler.repeat(3000) // a line longer than a window forces a hard cut
-            : filler,
+            : i % 1000 === 500 && iin !== null
+              ? `${filler.repeat(400 + (i % 300))} ИИН ${iin}` // a finding far into a long line
+              : filler,
     );
   }
   writeFileSync(path, lines.join('\n'));
 }
 
-async function collect(path: string, workers: number, redact = false): Promise<Finding[]> {
+async function collect(path: string, redact = false): Promise<Finding[]> {
   const findings: Finding[] = [];
   await scanFile(path, {
     ...(redact ? { redactTo: `${path}.redacted` } : {}),
@@ -44,22 +50,33 @@ async function collect(path: string, workers: number, redact = false): Promise<F
     hasher: createValueHasher('k'),
     inputFormat: 'text',
     sink: { finding: (f) => void findings.push(f) },
-    workers,
-    parallelMinBytes: 0,
   });
   return findings;
 }
 
-describe('parallel plain-text scan', () => {
-  it('reports what the streaming text reader reports, in the same order, with or without workers', async () => {
+describe('plain-text file scan', () => {
+  it('reports what the streaming text reader reports, in the same order', async () => {
     const path = join(dir, 'sample.txt');
     writeSample(path);
     // With a redacted copy requested, scanFile goes through the reader (`createTextReader`).
-    const reader = await collect(path, 0, true);
-    const inline = await collect(path, 0);
-    const parallel = await collect(path, 2);
+    const reader = await collect(path, true);
+    const direct = await collect(path);
     expect(reader.length).toBeGreaterThan(500);
-    expect(inline).toEqual(reader);
-    expect(parallel).toEqual(reader);
+    expect(direct).toEqual(reader);
+  });
+
+  it('counts columns from the start of a line that began windows before', async () => {
+    const path = join(dir, 'long-line.txt');
+    const prefix = `первая строка
+${'Сәлем, әлем! '.repeat(20_000)}`;
+    writeFileSync(
+      path,
+      `${prefix}ИИН 900515201238
+`,
+    );
+    const [finding] = await collect(path);
+    const lastLine = prefix.slice(prefix.lastIndexOf('\n') + 1);
+    expect(finding?.location.line).toBe(2);
+    expect(finding?.location.column).toBe([...lastLine].length + 5);
   });
 });
