@@ -61,6 +61,15 @@ function pipelinedMemoryStore() {
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Waits until `condition` holds (polling; a loaded machine may take a while), failing after 5 s. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 describe('pipelined writer', () => {
   it('writes ahead but answers and serves a batch only once it is durable, in order', async () => {
     const { store, memory, syncs } = pipelinedMemoryStore();
@@ -69,7 +78,7 @@ describe('pipelined writer', () => {
     });
     let answered: AppendResult[] | undefined;
     void appendMany(ledger, 30).then((results) => (answered = results));
-    await settled();
+    await until(() => syncs.length === 3);
     // All three batches are written without waiting for a sync; none is answered or served.
     expect(memory.rows.entries).toHaveLength(30);
     expect(syncs).toHaveLength(3);
@@ -80,11 +89,9 @@ describe('pipelined writer', () => {
     await settled();
     expect((await ledger.checkpoint()).size).toBe(0);
     syncs[0]!.resolve();
-    await settled();
-    expect((await ledger.checkpoint()).size).toBe(10);
+    await until(async () => (await ledger.checkpoint()).size === 10);
     syncs[1]!.resolve();
-    await settled();
-    expect((await ledger.checkpoint()).size).toBe(30);
+    await until(async () => (await ledger.checkpoint()).size === 30);
     expect(answered?.map((r) => r.index)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     await ledger.close();
   });
@@ -97,11 +104,11 @@ describe('pipelined writer', () => {
       onError: (_error, context) => errors.push(context),
     });
     const first = appendMany(ledger, 5);
-    await settled();
+    await until(() => syncs.length === 1);
     syncs[0]!.resolve();
     expect((await first).map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
     const second = appendMany(ledger, 5, 5).catch((error: unknown) => error);
-    await settled();
+    await until(() => syncs.length === 2);
     syncs[1]!.reject(new Error('EIO: fsync failed'));
     const failure = await second;
     expect(failure).toBeInstanceOf(DomainError);
@@ -122,8 +129,7 @@ describe('pipelined writer after a failed sync', () => {
     });
     const first = appendMany(ledger, 5).catch((error: unknown) => error);
     const second = appendMany(ledger, 5, 5).catch((error: unknown) => error);
-    await settled();
-    expect(syncs).toHaveLength(2);
+    await until(() => syncs.length === 2);
     syncs[1]!.resolve();
     syncs[0]!.reject(new Error('EIO: fsync failed'));
     expect(await first).toBeInstanceOf(DomainError);
