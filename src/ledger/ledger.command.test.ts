@@ -139,6 +139,8 @@ describe('qalqan ledger fsck and vkey', () => {
         batchMs: 1,
         signingKeyFile: undefined,
         signingKey: undefined,
+        sqliteSync: 'full' as const,
+        fullCheckUpTo: 100_000,
       },
     };
     const module = await createLedgerModule({ config, storage });

@@ -37,9 +37,10 @@ export async function createLedgerModule(deps: LedgerModuleDeps): Promise<Ledger
   const origin = ledgerOrigin(config);
   const { signer, source } = loadSigningKey(origin, { dataDir: config.dataDir, ...config.ledger });
   const ledger = await createLedger({
-    store: createKyselyLedgerStore(storage),
+    store: createKyselyLedgerStore({ ...storage, sqliteSync: config.ledger.sqliteSync }),
     signer,
     batch: { maxEntries: config.ledger.batchSize, maxDelayMs: config.ledger.batchMs },
+    fullCheckUpTo: config.ledger.fullCheckUpTo,
     ...(deps.clock ? { clock: deps.clock } : {}),
     onError: (error, context) => log?.error({ err: error }, context),
   });

@@ -149,11 +149,14 @@ describe('SQLite WAL sync', () => {
     dir = undefined;
   });
 
-  it('is offered on a WAL file and leaves the connection at its own synchronous level', async () => {
+  it('is offered on a WAL file only when asked for, and leaves the connection at its own synchronous level', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-wal-'));
     storage = await openStorage({ dataDir: dir });
     await migrateToLatest(storage.db);
-    const store = createKyselyLedgerStore(storage);
+    const plain = await createKyselyLedgerStore(storage).openWriter();
+    expect(plain?.pipeline).toBeUndefined();
+    await plain?.release();
+    const store = createKyselyLedgerStore({ ...storage, sqliteSync: 'pipelined' });
     const writer = await store.openWriter();
     expect(writer?.pipeline).toBeDefined();
     await writer?.release();

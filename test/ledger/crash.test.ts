@@ -35,8 +35,9 @@ function startChild(
   dataDir: string,
   databaseUrl: string | undefined,
   schema: string | undefined,
+  sqliteSync: 'full' | 'pipelined',
 ): Promise<Child> {
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, QALQAN_LEDGER_SQLITE_SYNC: sqliteSync };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const child = spawn(
@@ -154,11 +155,12 @@ async function checkAcknowledged(child: Child, acks: readonly Ack[], size: numbe
 async function crashCycles(
   databaseUrl: string | undefined,
   schema: string | undefined,
+  sqliteSync: 'full' | 'pipelined' = 'full',
 ): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-crash-'));
   const acks: Ack[] = [];
   const served: string[] = [];
-  let child = await startChild(dataDir, databaseUrl, schema);
+  let child = await startChild(dataDir, databaseUrl, schema, sqliteSync);
   try {
     for (let cycle = 0; cycle < KILLS; cycle++) {
       let stopped = false;
@@ -173,7 +175,7 @@ async function crashCycles(
       stopped = true;
       await running;
 
-      child = await startChild(dataDir, databaseUrl, schema);
+      child = await startChild(dataDir, databaseUrl, schema, sqliteSync);
       const lastServed = served.at(-1);
       const verdict = await verifyRemoteLedger({
         baseUrl: child.url,
@@ -224,8 +226,12 @@ async function crashCycles(
 }
 
 describe('ledger crash test (SIGKILL under load)', () => {
-  it('keeps every acknowledged append on SQLite', async () => {
-    await crashCycles(undefined, undefined);
+  it('keeps every acknowledged append on SQLite (synchronous=FULL per batch)', async () => {
+    await crashCycles(undefined, undefined, 'full');
+  }, 90_000);
+
+  it('keeps every acknowledged append on SQLite with the pipelined WAL fsync', async () => {
+    await crashCycles(undefined, undefined, 'pipelined');
   }, 90_000);
 
   const databaseUrl = process.env.DATABASE_URL;

@@ -31,9 +31,21 @@ const SQLITE_FULL = 2;
 const toBuffer = (value: Uint8Array): Buffer =>
   Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
+export interface SqliteWriterOptions {
+  /**
+   * `full` (the default): each batch commits with `synchronous = FULL`, so COMMIT returns only
+   * after the WAL is fsynced. `pipelined`: commit at NORMAL and fsync the WAL on the thread pool
+   * while the next batch is written; callers are still answered only after that fsync (see
+   * wal-sync.ts). Same guarantee to callers, faster, but the batch is visible on this connection
+   * before it is durable, so it is opt-in.
+   */
+  readonly sync?: 'full' | 'pipelined';
+}
+
 export function createSqliteWriter(
   db: Kysely<LedgerTables>,
   sqlite: BetterSqlite3.Database,
+  options: SqliteWriterOptions = {},
 ): LedgerWriter {
   const latest = sqlite.prepare('select max(size) as max from ledger_checkpoints');
   // Rows go in CHUNK at a time through multi-row inserts, the rest one by one: each statement
@@ -117,7 +129,10 @@ export function createSqliteWriter(
   }
 
   const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  const wal = walMode && !sqlite.memory && sqlite.name ? createWalSync(sqlite.name) : undefined;
+  const wal =
+    options.sync === 'pipelined' && walMode && !sqlite.memory && sqlite.name
+      ? createWalSync(sqlite.name)
+      : undefined;
 
   return {
     commit: (batch) =>

@@ -27,7 +27,10 @@ const storage = await openStorage({
 await migrateToLatest(storage.db);
 const { signer } = loadSigningKey('crash.qalqan.kz/ledger', { dataDir });
 const ledger = await createLedger({
-  store: createKyselyLedgerStore(storage),
+  store: createKyselyLedgerStore({
+    ...storage,
+    sqliteSync: process.env.QALQAN_LEDGER_SQLITE_SYNC === 'pipelined' ? 'pipelined' : 'full',
+  }),
   signer,
   batch: { maxEntries: 64, maxDelayMs: 2 },
   standbyRetryMs: 50,
