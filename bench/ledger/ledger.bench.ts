@@ -197,16 +197,12 @@ function rawSqlite(withRecords: boolean, form: 'buffer' | 'binary'): number {
   return rate;
 }
 
-async function durableLedger(
-  total: number,
-  maxEntries = BATCH,
-  sqliteSync: 'full' | 'pipelined' = 'full',
-) {
+async function durableLedger(total: number, maxEntries = BATCH) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-ledger-'));
   const storage = await openStorage({ dataDir });
   await migrateToLatest(storage.db);
   const ledger = await createLedger({
-    store: createKyselyLedgerStore({ ...storage, sqliteSync }),
+    store: createKyselyLedgerStore(storage),
     signer,
     batch: { maxEntries, maxDelayMs: 10 },
     cacheTiles: 2048,
@@ -280,7 +276,6 @@ async function main(): Promise<void> {
   let rawBoth = 0;
   let rawBothBuffer = 0;
   let durable = 0;
-  let pipelined = 0;
   for (let round = 0; round < rounds; round++) {
     rawEntries = Math.max(rawEntries, rawSqlite(false, 'binary'));
     rawBoth = Math.max(rawBoth, rawSqlite(true, 'binary'));
@@ -288,9 +283,6 @@ async function main(): Promise<void> {
     const run = await durableLedger(DURABLE_N);
     durable = Math.max(durable, run.rate);
     await run.dispose();
-    const fast = await durableLedger(DURABLE_N, BATCH, 'pipelined');
-    pipelined = Math.max(pipelined, fast.rate);
-    await fast.dispose();
   }
 
   console.log(`building a ${fmt(PROOF_LOG)}-entry log on SQLite for the proof benchmark…`);
@@ -335,16 +327,10 @@ async function main(): Promise<void> {
     ],
     ['raw better-sqlite3, entry rows only, SHA-256/row as latin1', fmt(rawEntries), '', ''],
     [
-      'durable ledger.append (SQLite, synchronous=FULL per batch — the default, batches of 256)',
+      'durable ledger.append (SQLite, synchronous=FULL per batch, batches of 256)',
       fmt(durable),
       `${ratio(durable, rawBothBuffer)} / ${ratio(durable, rawBoth)} / ${ratio(durable, rawEntries)} × the three raw rows above`,
       '≥ 0.5; ≥ 5,000/s',
-    ],
-    [
-      'durable ledger.append (SQLite, QALQAN_LEDGER_SQLITE_SYNC=pipelined: WAL fsync off-thread)',
-      fmt(pipelined),
-      `${ratio(pipelined, rawBothBuffer)} / ${ratio(pipelined, rawBoth)} / ${ratio(pipelined, rawEntries)} × the three raw rows above`,
-      '',
     ],
     [`inclusion proofs, ${fmt(PROOF_LOG)}-entry SQLite log, cold tile cache`, fmt(cold), '', ''],
     [

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       bodyLimit: 1048576,
-      ledger: { batchSize: 256, batchMs: 10, sqliteSync: 'full', fullCheckUpTo: 100_000 },
+      ledger: { batchSize: 256, batchMs: 10, fullCheckUpTo: 100_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.ledger)).toBe(true);
@@ -59,16 +59,10 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message.split('\n')).toHaveLength(1);
   });
 
-  it('takes the ledger durability mode and start-up check size', () => {
-    expect(
-      loadConfig({ QALQAN_LEDGER_SQLITE_SYNC: 'pipelined', QALQAN_LEDGER_FULL_CHECK_UP_TO: '0' })
-        .ledger,
-    ).toMatchObject({
-      sqliteSync: 'pipelined',
-      fullCheckUpTo: 0,
-    });
-    expect(() => loadConfig({ QALQAN_LEDGER_SQLITE_SYNC: 'yolo' })).toThrow(
-      "QALQAN_LEDGER_SQLITE_SYNC must be one of full, pipelined, got 'yolo'",
+  it('takes the size up to which the ledger is fully re-hashed at start', () => {
+    expect(loadConfig({ QALQAN_LEDGER_FULL_CHECK_UP_TO: '0' }).ledger.fullCheckUpTo).toBe(0);
+    expect(() => loadConfig({ QALQAN_LEDGER_FULL_CHECK_UP_TO: '-1' })).toThrow(
+      'QALQAN_LEDGER_FULL_CHECK_UP_TO must be an integer from 0 to',
     );
   });
 

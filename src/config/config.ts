@@ -58,8 +58,6 @@ export interface Config {
     readonly signingKeyFile: string | undefined;
     /** The signing key itself (PKCS#8 PEM or base64 seed) from the environment. */
     readonly signingKey: string | undefined;
-    /** SQLite durability: `full` (synchronous=FULL per batch) or `pipelined` (WAL fsync off-thread). */
-    readonly sqliteSync: 'full' | 'pipelined';
     /** Logs up to this many entries are fully re-hashed at start; larger ones get the edge check. */
     readonly fullCheckUpTo: number;
   };
@@ -272,10 +270,6 @@ export function loadConfig(
       batchMs: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_MS'), 10, 0, 10_000),
       signingKeyFile: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY_FILE')),
       signingKey: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY')),
-      sqliteSync: oneOf(pick(undefined, undefined, 'QALQAN_LEDGER_SQLITE_SYNC'), 'full', [
-        'full',
-        'pipelined',
-      ] as const),
       fullCheckUpTo: integer(
         pick(undefined, undefined, 'QALQAN_LEDGER_FULL_CHECK_UP_TO'),
         100_000,

@@ -139,7 +139,6 @@ describe('qalqan ledger fsck and vkey', () => {
         batchMs: 1,
         signingKeyFile: undefined,
         signingKey: undefined,
-        sqliteSync: 'full' as const,
         fullCheckUpTo: 100_000,
       },
     };

@@ -37,7 +37,7 @@ export async function createLedgerModule(deps: LedgerModuleDeps): Promise<Ledger
   const origin = ledgerOrigin(config);
   const { signer, source } = loadSigningKey(origin, { dataDir: config.dataDir, ...config.ledger });
   const ledger = await createLedger({
-    store: createKyselyLedgerStore({ ...storage, sqliteSync: config.ledger.sqliteSync }),
+    store: createKyselyLedgerStore(storage),
     signer,
     batch: { maxEntries: config.ledger.batchSize, maxDelayMs: config.ledger.batchMs },
     fullCheckUpTo: config.ledger.fullCheckUpTo,

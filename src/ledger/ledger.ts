@@ -187,8 +187,6 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   let sequencer: Sequencer | undefined;
   let standbyTimer: NodeJS.Timeout | undefined;
   let closed = false;
-  /** Set when a sync failed: appends are refused with it until the process restarts. */
-  let failedSync: DomainError | undefined;
 
   const reader = createLedgerReader({
     store,
@@ -216,20 +214,16 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         view = next;
       },
       onError,
-      onStopped: (reason, unsynced) => {
+      onStopped: (reason) => {
         onError(reason, 'ledger sequencer stopped; this instance is now read-only');
-        // Storage may hold batches whose sync failed, so neither serve from storage nor take
-        // over again in this process: keep serving the last durable view until a restart
-        // (whose integrity check starts from what actually reached the disk).
-        if (unsynced) failedSync = reason;
         if (sequencer === current) {
           sequencer = undefined;
-          if (!unsynced) view = undefined;
+          view = undefined;
           void current
             .close()
             .catch((error: unknown) => onError(error, 'ledger sequencer did not stop cleanly'))
             .finally(() => {
-              if (!closed && !unsynced) standby();
+              if (!closed) standby();
             });
         }
       },
@@ -242,7 +236,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     const retry = options.standbyRetryMs ?? 2000;
     standbyTimer = setTimeout(() => {
       standbyTimer = undefined;
-      if (closed || failedSync) return;
+      if (closed) return;
       store
         .openWriter()
         .then(async (writer) => {
@@ -288,7 +282,6 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         return Promise.reject(
           new DomainError('ledger.unavailable', 'The ledger is shutting down.'),
         );
-      if (failedSync) return Promise.reject(failedSync);
       if (!current) {
         return Promise.reject(
           new DomainError(

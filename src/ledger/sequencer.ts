@@ -3,9 +3,7 @@
  * `maxDelayMs` after the first one queued), writes each batch — entries, private records, changed
  * tiles and the new signed checkpoint — in one durable transaction, and only then answers the
  * waiting callers. One commit is in flight at a time; entries queued meanwhile form the next batch
- * (group commit: one fsync for many appends). With a pipelined writer (SQLite in WAL mode) the
- * commit's fsync is a separate step: the next batch is written while it runs, and each batch is
- * answered, and its checkpoint handed to the readers, once its fsync is done, in batch order.
+ * (group commit: one fsync for many appends).
  *
  * On a failed commit nobody is told "appended" unless the stored log proves it: the sequencer
  * re-reads the latest checkpoint; if the batch's checkpoint is there the batch did commit (the
@@ -16,7 +14,6 @@ import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import type { NoteSigner } from './checkpoint/note.js';
 import {
-  type CommitBatch,
   type LedgerStore,
   type LedgerWriter,
   LedgerConflictError,
@@ -115,7 +112,7 @@ export interface SequencerDeps {
    * Called once when the sequencer stops for good because storage no longer matches it (another
    * writer, a lost lock). It refuses appends from then on; the owner may start a fresh one.
    */
-  readonly onStopped: (reason: DomainError, unsynced?: 'unsynced') => void;
+  readonly onStopped: (reason: DomainError) => void;
 }
 
 export interface Sequencer {
@@ -128,13 +125,7 @@ const unavailable = (why: string) => new DomainError('ledger.unavailable', why);
 
 export function createSequencer(deps: SequencerDeps): Sequencer {
   const { batch, signer } = deps;
-  /**
-   * The last batch written, the base of the next one. Readers get a batch (onCommit) only once it
-   * is durable, so with a pipelined writer they may lag `head` while a sync is pending.
-   */
-  let head = deps.initial;
-  /** Settles once every batch written so far has been answered (durable) or refused. */
-  let answered: Promise<void> = Promise.resolve();
+  let view = deps.initial;
   let writer = deps.writer;
   let queue = nothingPending();
   let firstQueuedAt = 0;
@@ -146,8 +137,6 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
    */
   let broken: DomainError | undefined;
   let transient = false;
-  /** Set for good once a pipelined sync failed. */
-  let syncFailed: DomainError | undefined;
   let closed = false;
 
   function schedule(): void {
@@ -195,7 +184,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       for (const reject of rejects) reject(broken);
       return;
     }
-    const tree = head.tree.clone();
+    const tree = view.tree.clone();
     const previousSize = tree.size;
     const entries: Uint8Array[] = [];
     const records: PrivateRecord[] = [];
@@ -209,10 +198,9 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       { origin: signer.name, size: tree.size, root: tree.root() },
       signer,
     );
-    const next: CommittedView = { tree, checkpoint, tail: tailAfter(head, previousSize, entries) };
-    const pipeline = writer.pipeline;
+    const next: CommittedView = { tree, checkpoint, tail: tailAfter(view, previousSize, entries) };
     try {
-      const stored: CommitBatch = {
+      await writer.commit({
         previousSize,
         entries,
         records,
@@ -223,8 +211,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
           note: checkpoint.note,
           createdAt: deps.clock().toISOString(),
         },
-      };
-      await (pipeline ? pipeline.write(stored) : writer.commit(stored));
+      });
     } catch (error) {
       deps.onError(
         error,
@@ -239,56 +226,18 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
         return;
       }
     }
-    head = next;
-    const publish = () => {
-      deps.onCommit(next);
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i]!;
-        resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
-      }
-    };
-    if (!pipeline) {
-      publish();
-      return;
+    view = next;
+    deps.onCommit(next);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
     }
-    // The next batch may be written as soon as this returns; this one is answered (and its
-    // checkpoint served) once it is durable, strictly after every batch written before it.
-    const durable = pipeline.sync();
-    // Handled here at once: it may settle before the batches ahead of it are answered.
-    durable.catch(() => undefined);
-    answered = answered
-      .then(() => durable)
-      .then(
-        () => {
-          // A batch after one whose sync failed builds on entries that may not be on disk.
-          if (syncFailed) for (const reject of rejects) reject(syncFailed);
-          else publish();
-        },
-        (error: unknown) => {
-          deps.onError(
-            error,
-            `ledger sync of ${entries.length} entries at index ${previousSize} failed`,
-          );
-          if (!syncFailed) {
-            stop(
-              'The ledger storage could not make writes durable; this instance stopped appending.',
-              'unsynced',
-            );
-            syncFailed = broken;
-          }
-          for (const reject of rejects) reject(syncFailed!);
-        },
-      );
   }
 
-  /**
-   * `unsynced`: storage may hold batches that were written but could not be made durable. The
-   * owner must then keep serving only what it was given through onCommit, not what storage says.
-   */
-  function stop(why: string, unsynced?: 'unsynced'): void {
+  function stop(why: string): void {
     broken = unavailable(why);
     transient = false;
-    deps.onStopped(broken, unsynced);
+    deps.onStopped(broken);
   }
 
   /** After a failed commit: did the batch reach storage? Marks the sequencer broken if unknown. */
@@ -301,7 +250,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     try {
       const latest = await deps.store.latestCheckpoint();
       if (latest?.size === expected.size && hashesEqual(latest.root, expected.root)) return true;
-      if (latest?.size === head.checkpoint.size && hashesEqual(latest.root, head.checkpoint.root))
+      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root))
         return false;
       stop('The stored ledger changed underneath this instance; it stopped appending.');
     } catch (readError) {
@@ -329,7 +278,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       }
       writer = reopened;
       const latest = await deps.store.latestCheckpoint();
-      if (latest?.size === head.checkpoint.size && hashesEqual(latest.root, head.checkpoint.root)) {
+      if (latest?.size === view.checkpoint.size && hashesEqual(latest.root, view.checkpoint.root)) {
         broken = undefined;
         transient = false;
       } else {
@@ -375,7 +324,6 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
         schedule();
         await inFlight;
       }
-      await answered;
       await writer.release();
     },
   };

@@ -35,9 +35,8 @@ function startChild(
   dataDir: string,
   databaseUrl: string | undefined,
   schema: string | undefined,
-  sqliteSync: 'full' | 'pipelined',
 ): Promise<Child> {
-  const env: NodeJS.ProcessEnv = { ...process.env, QALQAN_LEDGER_SQLITE_SYNC: sqliteSync };
+  const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   const child = spawn(
@@ -155,12 +154,11 @@ async function checkAcknowledged(child: Child, acks: readonly Ack[], size: numbe
 async function crashCycles(
   databaseUrl: string | undefined,
   schema: string | undefined,
-  sqliteSync: 'full' | 'pipelined' = 'full',
 ): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-crash-'));
   const acks: Ack[] = [];
   const served: string[] = [];
-  let child = await startChild(dataDir, databaseUrl, schema, sqliteSync);
+  let child = await startChild(dataDir, databaseUrl, schema);
   try {
     for (let cycle = 0; cycle < KILLS; cycle++) {
       let stopped = false;
@@ -175,7 +173,7 @@ async function crashCycles(
       stopped = true;
       await running;
 
-      child = await startChild(dataDir, databaseUrl, schema, sqliteSync);
+      child = await startChild(dataDir, databaseUrl, schema);
       const lastServed = served.at(-1);
       const verdict = await verifyRemoteLedger({
         baseUrl: child.url,
@@ -226,12 +224,8 @@ async function crashCycles(
 }
 
 describe('ledger crash test (SIGKILL under load)', () => {
-  it('keeps every acknowledged append on SQLite (synchronous=FULL per batch)', async () => {
-    await crashCycles(undefined, undefined, 'full');
-  }, 90_000);
-
-  it('keeps every acknowledged append on SQLite with the pipelined WAL fsync', async () => {
-    await crashCycles(undefined, undefined, 'pipelined');
+  it('keeps every acknowledged append on SQLite', async () => {
+    await crashCycles(undefined, undefined);
   }, 90_000);
 
   const databaseUrl = process.env.DATABASE_URL;

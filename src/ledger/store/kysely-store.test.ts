@@ -119,7 +119,7 @@ describeStorage('ledger on the database', (fx) => {
   });
 
   it.runIf(fx.dialect === 'sqlite')(
-    'makes batches durable (FULL, or NORMAL plus a WAL fsync) and restores a lower setting',
+    'commits batches with synchronous=FULL and restores a lower setting',
     async () => {
       await sql`pragma synchronous = NORMAL`.execute(db());
       try {

@@ -37,8 +37,6 @@ export interface KyselyLedgerStoreDeps<DB> {
   readonly native: NativeHandle;
   /** For messages, e.g. the SQLite file or the redacted PostgreSQL URL. */
   readonly location?: string;
-  /** How SQLite batches are made durable (see `SqliteWriterOptions`); default `full`. */
-  readonly sqliteSync?: 'full' | 'pipelined';
 }
 
 /** Advisory lock class for "the ledger sequencer"; the second key is the schema, so tests in separate schemas do not contend. */
@@ -252,9 +250,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
 
     openWriter: () => {
       if (deps.native.dialect === 'sqlite')
-        return Promise.resolve(
-          createSqliteWriter(db, deps.native.sqlite, { sync: deps.sqliteSync ?? 'full' }),
-        );
+        return Promise.resolve(createSqliteWriter(db, deps.native.sqlite));
       return openPostgresWriter();
     },
   };

@@ -38,17 +38,6 @@ export interface CommitBatch {
 export interface LedgerWriter {
   /** Writes the batch in one durable transaction; rejects (writing nothing) on any failure. */
   commit(batch: CommitBatch): Promise<void>;
-  /**
-   * Offered where making a write durable is a separate step (SQLite in WAL mode: an fsync of the
-   * WAL). The sequencer then writes the next batch while the previous one is being synced, and
-   * answers a batch's callers only once `sync` has made it durable.
-   */
-  readonly pipeline?: {
-    /** Writes the batch in one transaction, visible but not yet durable; rejects (writing nothing) on failure. */
-    write(batch: CommitBatch): Promise<void>;
-    /** Resolves once everything written so far is durable; after a failure, every later call rejects too. */
-    sync(): Promise<void>;
-  };
   /** Gives up the right to sequence. */
   release(): Promise<void>;
 }

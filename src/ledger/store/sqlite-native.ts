@@ -13,39 +13,21 @@
  *
  * Durability: `commit` runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
  * returns); if the connection was opened with less, it is raised for the commit and restored.
- * In WAL mode on a file the writer also offers the sequencer a pipeline: `write` commits at
- * `synchronous = NORMAL` (the frames are written, not synced) and `sync` fsyncs the WAL from the
- * thread pool (see wal-sync.ts), which is the same guarantee once it resolves. NORMAL is set
- * exactly, not just "at most": below it SQLite would skip the syncs that keep a checkpoint safe.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { LedgerTables } from '../ledger.tables.js';
 import type { TileData } from '../tree/tile-data.js';
 import { type CommitBatch, LedgerConflictError, type LedgerWriter } from './ledger-store.js';
-import { createWalSync } from './wal-sync.js';
 
-const SQLITE_NORMAL = 1;
 const SQLITE_FULL = 2;
 
 const toBuffer = (value: Uint8Array): Buffer =>
   Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
-export interface SqliteWriterOptions {
-  /**
-   * `full` (the default): each batch commits with `synchronous = FULL`, so COMMIT returns only
-   * after the WAL is fsynced. `pipelined`: commit at NORMAL and fsync the WAL on the thread pool
-   * while the next batch is written; callers are still answered only after that fsync (see
-   * wal-sync.ts). Same guarantee to callers, faster, but the batch is visible on this connection
-   * before it is durable, so it is opt-in.
-   */
-  readonly sync?: 'full' | 'pipelined';
-}
-
 export function createSqliteWriter(
   db: Kysely<LedgerTables>,
   sqlite: BetterSqlite3.Database,
-  options: SqliteWriterOptions = {},
 ): LedgerWriter {
   const latest = sqlite.prepare('select max(size) as max from ledger_checkpoints');
   // Rows go in CHUNK at a time through multi-row inserts, the rest one by one: each statement
@@ -110,17 +92,17 @@ export function createSqliteWriter(
   });
 
   /**
-   * Runs the batch's transaction with `synchronous` at `level` (or above, if `atLeast`). Through
-   * `sqlite.pragma()`, which prepares each time: SQLite applies a `synchronous` pragma when it is
-   * prepared, so a statement prepared once would not switch the level when run again.
+   * Runs the batch's transaction with `synchronous` at least FULL. Through `sqlite.pragma()`,
+   * which prepares each time: SQLite applies a `synchronous` pragma when it is prepared, so a
+   * statement prepared once would not switch the level when run again.
    */
-  function writeAt(batch: CommitBatch, level: number, atLeast: boolean): void {
+  function writeDurably(batch: CommitBatch): void {
     const current = Number(sqlite.pragma('synchronous', { simple: true }));
-    if (current === level || (atLeast && current > level)) {
+    if (current >= SQLITE_FULL) {
       write(batch);
       return;
     }
-    sqlite.pragma(`synchronous = ${level}`);
+    sqlite.pragma(`synchronous = ${SQLITE_FULL}`);
     try {
       write(batch);
     } finally {
@@ -128,30 +110,13 @@ export function createSqliteWriter(
     }
   }
 
-  const walMode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  const wal =
-    options.sync === 'pipelined' && walMode && !sqlite.memory && sqlite.name
-      ? createWalSync(sqlite.name)
-      : undefined;
-
   return {
     commit: (batch) =>
       db.connection().execute(() => {
-        writeAt(batch, SQLITE_FULL, true);
+        writeDurably(batch);
         return Promise.resolve();
       }),
-    pipeline: wal && {
-      write: (batch) =>
-        db.connection().execute(() => {
-          writeAt(batch, SQLITE_NORMAL, false);
-          return Promise.resolve();
-        }),
-      sync: () => wal.sync(),
-    },
-    release: () => {
-      wal?.close();
-      return Promise.resolve();
-    },
+    release: () => Promise.resolve(),
   };
 }
 

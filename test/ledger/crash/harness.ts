@@ -27,10 +27,7 @@ const storage = await openStorage({
 await migrateToLatest(storage.db);
 const { signer } = loadSigningKey('crash.qalqan.kz/ledger', { dataDir });
 const ledger = await createLedger({
-  store: createKyselyLedgerStore({
-    ...storage,
-    sqliteSync: process.env.QALQAN_LEDGER_SQLITE_SYNC === 'pipelined' ? 'pipelined' : 'full',
-  }),
+  store: createKyselyLedgerStore(storage),
   signer,
   batch: { maxEntries: 64, maxDelayMs: 2 },
   standbyRetryMs: 50,
