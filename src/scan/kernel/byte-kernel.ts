@@ -1,18 +1,5 @@
-import {
-  CHUNK,
-  EVENTS,
-  F4,
-  F68,
-  FS,
-  MODULE,
-  FOURTH,
-  SECOND,
-  TAIL,
-  TEXT,
-  hash4,
-  hash6,
-  hash8,
-} from './kernel-code.js';
+import { CHUNK, EVENTS, F4, F68, FS, MODULE, FOURTH, SECOND, TAIL, TEXT } from './kernel-code.js';
+import { hash4, hash6, hash8, hash10 } from './term-hash.js';
 import { pairTables } from './pair-filter.js';
 
 export { CHUNK, OTHER, TERM } from './kernel-code.js';
@@ -68,8 +55,11 @@ export class ByteKernel {
   /**
    * Registers the literal start of a term (its bytes before any white space or open ending). A
    * word start is reported when its first four bytes are some term's first four and, unless that
-   * term's literal start is shorter than six bytes, its first six or eight bytes are some term's
-   * too. A term of three bytes ("hiv") is registered with every possible fourth byte.
+   * term's literal start is shorter than six bytes, its first six, eight or ten bytes (the longest
+   * the term has) are some term's too. A term of three bytes ("hiv") is registered with every
+   * possible fourth byte. Ten bytes, because five Cyrillic letters tell «больш-ое» from
+   * «больн-ичный» and «анала-р» from «анали-з»: with eight, those two words alone sent 320 000
+   * word starts per 200 MB of chat text to the term regex, 98 % of all.
    */
   private addTermPrefix(literal: Uint8Array): void {
     if (literal.length < 3) throw new RangeError('a health term needs at least three bytes');
@@ -87,7 +77,8 @@ export class ByteKernel {
       this.setBit(F4, hash4(key));
       if (literal.length < 6) this.setBit(FS, hash4(key));
     }
-    if (literal.length >= 8) this.setBit(F68, hash8(k, word(4)));
+    if (literal.length >= 10) this.setBit(F68, hash10(k, word(4), word(8)));
+    else if (literal.length >= 8) this.setBit(F68, hash8(k, word(4)));
     else if (literal.length >= 6) this.setBit(F68, hash6(k, word(4)));
   }
 

@@ -1,4 +1,6 @@
 import { countBody } from './count-code.js';
+import { narrowColons, narrowDots } from './ip-anchors.js';
+import { probeTermStart } from './term-hash.js';
 import { across, eqByte, isDigit, isSeparator, lookup64, splat } from './simd-ops.js';
 import { I32, V128, encodeModule, op, type Code } from './wasm-encoder.js';
 
@@ -11,7 +13,7 @@ import { I32, V128, encodeModule, op, type Code } from './wasm-encoder.js';
  *   letter (anything but Cyrillic letters, so that a word after «, —, a no-break space or U+202F
  *   is seen);
  * - `TERM`: a word start (an ASCII byte that is not a letter or digit before it) whose first bytes
- *   are the first bytes of a health term, by three hashed prefix filters (see `setTermPrefix`).
+ *   are the first bytes of a health term, by hashed prefix filters (see `addTermPrefix`).
  *
  * Why not regular expressions or a JavaScript loop: measured on 200 MB of kk/ru/en chat text, the
  * health-term trie as one V8 regular expression costs ~410 ms (each of ~20 million word starts
@@ -28,7 +30,7 @@ export const TERM = 2;
 const BITMAP_BYTES = 1 << 17;
 export const F4 = 0; // 4-byte prefixes of every term (first probe)
 export const FS = F4 + BITMAP_BYTES; // terms whose literal start is shorter than 6 bytes
-export const F68 = FS + BITMAP_BYTES; // 6- and 8-byte prefixes
+export const F68 = FS + BITMAP_BYTES; // 6-, 8- and 10-byte prefixes
 /**
  * Two 64-byte tables of bucket bits by the low six bits of a word's second and fourth bytes: the
  * first filter on word starts (see `pair-filter.ts`).
@@ -40,23 +42,8 @@ export const EVENTS = FOURTH + 64;
 export const CHUNK = 1 << 16;
 /** The text starts here, after 16 bytes that hold a space (so byte 0 is a word start). */
 export const TEXT = EVENTS + 4 * CHUNK + 16;
-/** Zero bytes after the text: the kernel reads up to 16 (+8 for a hash probe) bytes ahead. */
+/** Zero bytes after the text: the kernel reads up to 16 (+10 for a hash probe) bytes ahead. */
 export const TAIL = 64;
-
-const MULTIPLIER = 0x9e3779b1 | 0;
-const M6 = 0x27d4eb2f | 0;
-const M8 = 0x165667b1 | 0;
-
-/** 20-bit hashes of a term prefix, as the kernel computes them (little-endian 32-bit words). */
-export function hash4(k: number): number {
-  return Math.imul(k, MULTIPLIER) >>> 12;
-}
-export function hash6(k: number, k2: number): number {
-  return Math.imul((k + Math.imul(k2 & 0xffff, M6)) | 0, MULTIPLIER) >>> 12;
-}
-export function hash8(k: number, k2: number): number {
-  return Math.imul((k + Math.imul(k2, M8)) | 0, MULTIPLIER) >>> 12;
-}
 
 // Locals of `scan(from, to, base, out)`: parameters 0–3, then these.
 const P = 4;
@@ -80,32 +67,13 @@ const DIGN = 21;
 const PSEP = 22; // the previous block's separators
 const PDIG = 23;
 const IDX = 24; // six-bit table indices
+const DOTS = 25; // dots that may start an IPv4 tail
+const COLS = 26; // colons that may be in an IPv6 address
+const SCRATCH = 27;
 const FROM = 0;
 const TO = 1;
 const BASE = 2;
 const OUT = 3;
-
-/** Bit `h` of the bitmap at `base`, as 0 or 1 (the hash is on the stack). */
-const bitAt = (base: number, hash: readonly Code[]): Code[] => [
-  ...hash,
-  op.localTee(H),
-  op.i32Const(3),
-  op.i32ShrU(),
-  op.i32Load8U(base),
-  op.localGet(H),
-  op.i32Const(7),
-  op.i32And(),
-  op.i32ShrU(),
-  op.i32Const(1),
-  op.i32And(),
-];
-const hashOf = (key: readonly Code[]): Code[] => [
-  ...key,
-  op.i32Const(MULTIPLIER),
-  op.i32Mul(),
-  op.i32Const(12),
-  op.i32ShrU(),
-];
 
 /**
  * `scan(from, to, base, out)`. Each block is classified once, one step ahead: the previous and
@@ -161,6 +129,14 @@ function kernelBody(): Code[] {
     op.v128AndNot(),
     op.i8x16Bitmask(),
     op.localSet(WSM),
+    ...eqByte(V, 0x2e),
+    ...across(DIGC, DIGN, 1),
+    op.v128And(),
+    op.localSet(DOTS),
+    ...narrowDots(DOTS, NEXT, DIGN, SCRATCH),
+    ...eqByte(V, 0x3a),
+    op.localSet(COLS),
+    ...narrowColons(COLS, NEXT, SCRATCH),
     // Runs of three or more digits start here.
     op.localGet(DIGC),
     ...across(PDIG, DIGC, 15),
@@ -169,12 +145,10 @@ function kernelBody(): Code[] {
     op.v128And(),
     ...across(DIGC, DIGN, 2),
     op.v128And(),
-    // A dot before a digit (IPv4), and the rare anchors.
-    ...eqByte(V, 0x2e),
-    ...across(DIGC, DIGN, 1),
-    op.v128And(),
+    // Dots that may start an IPv4 tail, colons that may be in an IPv6 address, the rare anchors.
+    op.localGet(DOTS),
     op.v128Or(),
-    ...eqByte(V, 0x3a),
+    op.localGet(COLS),
     op.v128Or(),
     ...eqByte(V, 0x40),
     op.v128Or(),
@@ -224,7 +198,7 @@ function kernelBody(): Code[] {
     op.i32And(),
     op.localSet(EVM),
     op.end(),
-    // Word starts: probe the 4-byte filter; on a hit, the short-term and 6/8-byte filters.
+    // Word starts: probe the 4-byte filter; on a hit, the short-term and 6/8/10-byte filters.
     op.i32Const(0),
     op.localSet(TERMM),
     op.block(),
@@ -247,33 +221,7 @@ function kernelBody(): Code[] {
     op.localTee(Q),
     op.i32Load(),
     op.localSet(K),
-    ...bitAt(F4, hashOf([op.localGet(K)])),
-    op.if(),
-    ...bitAt(FS, hashOf([op.localGet(K)])),
-    ...bitAt(
-      F68,
-      hashOf([
-        op.localGet(K),
-        op.localGet(Q),
-        op.i32Load16U(4),
-        op.i32Const(M6),
-        op.i32Mul(),
-        op.i32Add(),
-      ]),
-    ),
-    op.i32Or(),
-    ...bitAt(
-      F68,
-      hashOf([
-        op.localGet(K),
-        op.localGet(Q),
-        op.i32Load(4),
-        op.i32Const(M8),
-        op.i32Mul(),
-        op.i32Add(),
-      ]),
-    ),
-    op.i32Or(),
+    ...probeTermStart({ F4, FS, F68 }, { K, Q, H }),
     op.if(),
     op.localGet(TERMM),
     op.i32Const(1),
@@ -281,7 +229,6 @@ function kernelBody(): Code[] {
     op.i32Shl(),
     op.i32Or(),
     op.localSet(TERMM),
-    op.end(),
     op.end(),
     op.br(0),
     op.end(),
@@ -366,7 +313,7 @@ export const MODULE = encodeModule([
     name: 'scan',
     params: [I32, I32, I32, I32],
     results: [I32],
-    locals: [...Array<number>(11).fill(I32), ...Array<number>(10).fill(V128)],
+    locals: [...Array<number>(11).fill(I32), ...Array<number>(13).fill(V128)],
     body: kernelBody(),
   },
   {

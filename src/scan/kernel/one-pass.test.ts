@@ -98,7 +98,64 @@ const chatText = fc
   .array(fc.tuple(token, separator), { maxLength: 40 })
   .map((parts) => parts.map(([t, s]) => t + s).join(''));
 
+/**
+ * Text made of what dots and colons sit between in chat and in addresses — digits, hex letters,
+ * dots, colons, spaces and a few letters — so that IPv4 and IPv6 shapes, near misses, dates and
+ * times are dense: the kernel drops most dots and colons before they reach JavaScript.
+ */
+const ipLikeText = fc
+  .array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...'0123456789') },
+      { weight: 3, arbitrary: fc.constantFrom('.', ':') },
+      { weight: 2, arbitrary: fc.constantFrom(...'abcdefABCDEF') },
+      { weight: 1, arbitrary: fc.constantFrom(' ', '\n', 'x', 'ж', '-', '/', '::', '255.', '.1') },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(
+            ...Array.from({ length: 4 }, () =>
+              fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 300 })),
+            ),
+          )
+          .map((octets) => octets.join('.')),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 8 })
+          .map((groups) => groups.map((g) => g.toString(16)).join(':')),
+      },
+    ),
+    { maxLength: 120 },
+  )
+  .map((parts) => parts.join(''));
+
 describe('one-pass candidate finding (byte kernel)', () => {
+  it('drops no IP address the reference finds: dots and colons narrowed in the kernel (property)', () => {
+    fc.assert(
+      fc.property(ipLikeText, (text) => {
+        const bytes = toByteString(text);
+        const ips = (list: readonly { type: string }[]) => list.filter((c) => c.type === 'ip');
+        const expected = referenceCandidates(bytes);
+        expect(ips(findCandidates(bytes, wanted))).toEqual(ips(expected));
+        expect(findCandidates(bytes, wanted)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds the addresses among dates, times and versions', () => {
+    const text = toByteString(
+      '12.05.2024 в 12:30, v1.2.3, сервер 10.20.30.40 и 2001:db8::8a2e:370:7334; 1.2.3.4.5 12:30:45',
+    );
+    const found = findCandidates(text, wanted).filter((c) => c.type === 'ip');
+    expect(found.map((c) => text.slice(c.start, c.end))).toEqual([
+      '10.20.30.40',
+      '2001:db8::8a2e:370:7334',
+    ]);
+  });
+
   it('finds exactly what the straightforward reference finds, on random kk/ru/en text (property)', () => {
     fc.assert(
       fc.property(chatText, (text) => {

@@ -46,6 +46,9 @@ export const op = {
   block: (): Code => [0x02, 0x40],
   loop: (): Code => [0x03, 0x40],
   if: (): Code => [0x04, 0x40],
+  /** An `if` whose arms leave an i32 on the stack. */
+  ifI32: (): Code => [0x04, 0x7f],
+  else: (): Code => [0x05],
   end: (): Code => [0x0b],
   br: (depth: number): Code => [0x0c, ...uleb(depth)],
   brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
@@ -86,6 +89,8 @@ export const op = {
   /** `a & ~b` */
   v128AndNot: (): Code => simd(0x4f),
   v128Or: (): Code => simd(0x50),
+  /** 1 when any lane is not zero. */
+  v128AnyTrue: (): Code => simd(0x53),
   i8x16Bitmask: (): Code => simd(0x64),
   /** Shift every lane right (unsigned) by the i32 on the stack. */
   i8x16ShrU: (): Code => simd(0x6d),
