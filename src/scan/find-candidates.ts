@@ -4,6 +4,7 @@ import {
   strongTermEnd,
   strongTermPrefixes,
 } from './detectors/health.js';
+import { mayHoldIdentifier } from './detectors/digit-gate.js';
 import type { Detector } from './detectors/index.js';
 import { emailAt, ipv4At, ipv6At } from './detectors/network.js';
 import { CHUNK, OTHER, TERM, sharedKernel } from './kernel/byte-kernel.js';
@@ -112,7 +113,7 @@ function findAtEvents(
       if (c <= 57 && c >= 48) {
         let end = at + 3;
         while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-        wanted.atDigits(text, at, end, digits);
+        if (mayHoldIdentifier(text, at, end)) wanted.atDigits(text, at, end, digits);
       } else if (c === 46) {
         if (wanted.ip && at >= ipv4Resume)
           ipv4Resume = Math.max(ipv4Resume, ipv4At(text, at, ipv4));
