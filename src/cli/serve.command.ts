@@ -27,11 +27,13 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         io.stdout.write(
           [
             `Qalqan ${qalqan.storage.dialect === 'sqlite' ? `on SQLite ${qalqan.storage.location}` : `on PostgreSQL ${qalqan.storage.location}`}`,
+            `  web app      ${baseUrl}/`,
             `  API          ${baseUrl}/v1/`,
             `  API docs     ${baseUrl}/docs`,
             `  OpenAPI      ${baseUrl}/openapi.json`,
             `  health       ${baseUrl}/healthz  ${baseUrl}/readyz`,
             `  metrics      ${baseUrl}/metrics`,
+            `  ledger       ${baseUrl}/ledger/checkpoint (${qalqan.ledger.ledger.role}; verifier key ${qalqan.ledger.ledger.verifierKey})`,
             `Listening on ${baseUrl} (Ctrl+C to stop)`,
             '',
           ].join('\n'),
