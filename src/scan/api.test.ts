@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkMessage, scanText } from './api.js';
 import { createValueHasher, guardKey, maskValue } from './mask.js';
@@ -47,6 +48,16 @@ describe('masking', () => {
     expect(createValueHasher('other').hash('iin', '900515201238')).not.toBe(
       a.hash('iin', '900515201238'),
     );
+  });
+});
+
+describe('value hashes', () => {
+  it('are HMAC-SHA-256 from node:crypto of the type and the normalised value, 128 bits in hex', () => {
+    const hmac = (message: string) =>
+      createHmac('sha256', 'k').update(message).digest('hex').slice(0, 32);
+    const hasher = createValueHasher('k');
+    expect(hasher.hash('iin', '900515201238')).toBe(hmac('iin:900515201238'));
+    expect(hasher.hash('phone', '8 701 123 45 67')).toBe(hmac('phone:77011234567'));
   });
 });
 

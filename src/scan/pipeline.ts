@@ -45,16 +45,16 @@ export function findingOf(
   hasher: ValueHasher,
   location: FindingLocation,
 ): Finding {
-  return {
-    type: candidate.type,
-    category: CATEGORY_OF[candidate.type],
-    ...(candidate.subtype !== undefined ? { subtype: candidate.subtype } : {}),
-    score: Math.round(candidate.score * 100) / 100,
-    validated: candidate.validated,
-    masked: maskValue(candidate.type, value),
-    hash: hasher.hash(candidate.type, value),
-    location,
-  };
+  const { type, subtype, validated } = candidate;
+  const category = CATEGORY_OF[type];
+  const score = Math.round(candidate.score * 100) / 100;
+  const masked = maskValue(type, value);
+  const hash = hasher.hash(type, value);
+  // Two literals rather than a spread of an optional key: a spread builds each finding through a
+  // slow path (one of 51 000 per 200 MB of chat text); the key order is the same either way.
+  return subtype !== undefined
+    ? { type, category, subtype, score, validated, masked, hash, location }
+    : { type, category, score, validated, masked, hash, location };
 }
 
 /**
