@@ -1,6 +1,5 @@
-import { CHUNK, EVENTS, F4, F68, FS, MODULE, FOURTH, SECOND, TAIL, TEXT } from './kernel-code.js';
+import { CHUNK, EVENTS, F4, F68, FS, MODULE, TAIL, TEXT } from './kernel-code.js';
 import { hash4, hash6, hash8, hash10 } from './term-hash.js';
-import { pairTables } from './pair-filter.js';
 
 export { CHUNK, OTHER, TERM } from './kernel-code.js';
 
@@ -45,11 +44,7 @@ export class ByteKernel {
     this.countIn = instance.exports.count as (a: number, b: number, c: number) => number;
     // A separator before the text: its first byte is a word start.
     this.heap.fill(SPACE, TEXT - 16, TEXT);
-    const prefixes = [...termPrefixes];
-    const { second, fourth } = pairTables(prefixes);
-    this.heap.set(second, SECOND);
-    this.heap.set(fourth, FOURTH);
-    for (const prefix of prefixes) this.addTermPrefix(prefix);
+    for (const prefix of termPrefixes) this.addTermPrefix(prefix);
   }
 
   /**

@@ -39,23 +39,3 @@ export const eqByte = (local: number, byte: number): Code[] => [
   splat(byte),
   op.i8x16Eq(),
 ];
-
-/**
- * Lane-wise lookup of `x & 63` in the 64-byte table at `table` (four 16-entry swizzles: a swizzle
- * answers 0 for an index of 16 or more, so each quarter of the table answers only for its own
- * indices and the four answers are ORed). `idx` is a scratch v128 local.
- */
-export const lookup64 = (table: number, idx: number, x: readonly Code[]): Code[] => [
-  ...x,
-  splat(63),
-  op.v128And(),
-  op.localSet(idx),
-  ...[0, 16, 32, 48].flatMap((quarter) => [
-    op.i32Const(0),
-    op.v128Load(table + quarter),
-    op.localGet(idx),
-    ...(quarter === 0 ? [] : [splat(quarter), op.i8x16Sub()]),
-    op.i8x16Swizzle(),
-    ...(quarter === 0 ? [] : [op.v128Or()]),
-  ]),
-];
