@@ -1,5 +1,23 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toByteString } from '../bytes.js';
 import { detect, valuesOf } from '../test-support/detect.js';
+import { WEAK_HEALTH_TERMS, findWeak, isTermStart } from './health.js';
+import { termsSource } from './terms.js';
+
+/** Weak terms the plain way: the sticky regex tried at every word start in turn. */
+function weakAtEveryStart(text: string, from: number, to: number, resume: number): number[] {
+  const sticky = new RegExp(termsSource(WEAK_HEALTH_TERMS), 'y');
+  const spans: number[] = [];
+  for (let p = Math.max(from, resume); p < to && p < text.length; p++) {
+    if (!isTermStart(text, p)) continue;
+    sticky.lastIndex = p;
+    if (!sticky.test(text)) continue;
+    spans.push(p, sticky.lastIndex);
+    p = sticky.lastIndex - 1;
+  }
+  return spans;
+}
 
 describe('health detector', () => {
   it('finds health terms in Russian, Kazakh and English, in any usual case', () => {
@@ -61,5 +79,45 @@ describe('health detector', () => {
       'больничный',
       'sick\u00a0leave',
     ]);
+  });
+
+  it('finds weak terms near a strong one exactly where a try at every word start does (property)', () => {
+    const piece = fc.constantFrom(
+      ...WEAK_HEALTH_TERMS.map((t) => t.replace('~', 'ы')),
+      'Анализы',
+      'ВРАЧ',
+      'анализ',
+      'бауру',
+      'аурухана',
+      'справкасы',
+      'doctors',
+      'aids',
+      'raids',
+      ' ',
+      ', ',
+      '«',
+      '\u00a0',
+      'x',
+      'ж',
+      '5',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.nat(200),
+        fc.nat(200),
+        fc.nat(50),
+        (pieces, a, b, r) => {
+          const text = toByteString(pieces.join(''));
+          // Bounds inside the text, so that they often fall on a term's first byte.
+          const [x, y] = [a % (text.length + 2), b % (text.length + 2)];
+          const [from, to] = x <= y ? [x, y] : [y, x];
+          const spans: number[] = [];
+          findWeak(text, from, to, r, spans);
+          expect(spans).toEqual(weakAtEveryStart(text, from, to, r));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
