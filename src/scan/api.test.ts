@@ -59,6 +59,17 @@ describe('value hashes', () => {
     expect(hasher.hash('iin', '900515201238')).toBe(hmac('iin:900515201238'));
     expect(hasher.hash('phone', '8 701 123 45 67')).toBe(hmac('phone:77011234567'));
   });
+
+  it('are the same for health words recalled from the kept hashes, also after it filled up', () => {
+    const hmac = (message: string) =>
+      createHmac('sha256', 'k').update(message).digest('hex').slice(0, 32);
+    const hasher = createValueHasher('k');
+    const words = Array.from({ length: 3000 }, (_, i) => `диагноз${i % 1500}`);
+    for (const word of [...words, ...words.reverse()]) {
+      expect(hasher.hash('health', word)).toBe(hmac(`health:${word}`));
+    }
+    expect(hasher.hash('health', 'Диагноз')).toBe(hasher.hash('health', 'диагноз'));
+  });
 });
 
 describe('guardKey', () => {

@@ -1,6 +1,7 @@
 import {
   addHealthFindings,
   isTermStart,
+  mayStartStrongTerm,
   strongTermEnd,
   strongTermPrefixes,
 } from './detectors/health.js';
@@ -128,7 +129,13 @@ function findAtEvents(
         // The lead byte of a character that may not be a letter (a no-break space, «, —, …):
         // a term may start right after it.
         const after = at + (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2);
-        if (after >= termResume && after < text.length && isTermStart(text, after)) term(after);
+        if (
+          after >= termResume &&
+          after < text.length &&
+          mayStartStrongTerm(text, after) &&
+          isTermStart(text, after)
+        )
+          term(after);
       }
     }
   }

@@ -40,6 +40,14 @@ export function maskValue(type: PiiType, value: string): string {
   return out;
 }
 
+function isAsciiDigits(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** The canonical form of a value, so that differently written equal values hash equally. */
 export function normaliseValue(type: PiiType, value: string): string {
   switch (type) {
@@ -51,7 +59,7 @@ export function normaliseValue(type: PiiType, value: string): string {
     case 'bin':
     case 'card':
     case 'id-card':
-      return value.replace(/\D/g, '');
+      return isAsciiDigits(value) ? value : value.replace(/\D/g, '');
     case 'iban':
     case 'vin':
     case 'mrz':
@@ -85,15 +93,30 @@ export function createValueHasher(key?: string | Uint8Array): ValueHasher {
   const raw = key === undefined || key.length === 0 ? randomBytes(32) : key;
   // A KeyObject is prepared once; passing raw bytes to every createHmac costs a third more.
   const secret = createSecretKey(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
+  const hmac = (message: string) =>
+    createHmac('sha256', secret).update(message).digest('hex').slice(0, 32);
+  // Health findings are words from a fixed list («диагноз», «ВИЧ», …): a few distinct values,
+  // each found thousands of times, so their hashes are kept (bounded: cleared when full). Other
+  // types are not cached: identifiers in an export are mostly distinct, and on the benchmark a
+  // cache for every type cost as much on misses as it saved on repeats.
+  const termHashes = new Map<string, string>();
   return {
     hash(type: PiiType, value: string): string {
-      return createHmac('sha256', secret)
-        .update(`${type}:${normaliseValue(type, value)}`)
-        .digest('hex')
-        .slice(0, 32);
+      const message = `${type}:${normaliseValue(type, value)}`;
+      if (type !== 'health') return hmac(message);
+      let hash = termHashes.get(message);
+      if (hash === undefined) {
+        hash = hmac(message);
+        if (termHashes.size >= TERM_HASHES) termHashes.clear();
+        termHashes.set(message, hash);
+      }
+      return hash;
     },
   };
 }
+
+/** Distinct health words whose hashes are kept. */
+const TERM_HASHES = 1024;
 
 /**
  * Masks what may be a value in a name shown as a location — a JSON key, a CSV header that is
