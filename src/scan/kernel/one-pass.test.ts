@@ -93,6 +93,9 @@ const separator = fc.constantFrom(
   '',
   '5',
   '№',
+  '҂', // U+0482, a sign whose lead byte D2 is shared with Kazakh letters
+  'ғ', // U+0493, a Kazakh letter (D2 93): no word start after it
+  'ә', // U+04D9 (D3 99)
 );
 
 const chatText = fc
