@@ -1,4 +1,5 @@
 import { countBody } from './count-code.js';
+import { gateDigitRuns } from './digit-run-gate.js';
 import { narrowColons, narrowDots } from './ip-anchors.js';
 import { probeTermStart } from './term-hash.js';
 import { across, eqByte, isDigit, isSeparator, splat } from './simd-ops.js';
@@ -66,6 +67,9 @@ const PDIG = 23;
 const DOTS = 24; // dots that may start an IPv4 tail
 const COLS = 25; // colons that may be in an IPv6 address
 const SCRATCH = 26;
+const RUNS = 27; // run starts of three or more digits
+const RSM = 28; // i32: run starts left to gate
+const LEN = 29; // i32: a run's length
 const FROM = 0;
 const TO = 1;
 const BASE = 2;
@@ -172,6 +176,7 @@ function kernelBody(): Code[] {
     op.v128And(),
     ...across(DIGC, DIGN, 2),
     op.v128And(),
+    op.localTee(RUNS),
     // Dots that may start an IPv4 tail, colons that may be in an IPv6 address, the rare anchors.
     op.localGet(DOTS),
     op.v128Or(),
@@ -225,6 +230,8 @@ function kernelBody(): Code[] {
     op.i32And(),
     op.localSet(EVM),
     op.end(),
+    // Digit runs no detector can use are dropped (see `digit-run-gate.ts`).
+    ...gateDigitRuns({ P, EVM, RUNS, DIGC, DIGN, RSM, J, Q, LEN, A: K }),
     // Word starts: probe the 4-byte filter; on a hit, the short-term and 6/8/10-byte filters.
     // The first two without a branch (87 % of blocks have at most two word starts), the rest
     // in a loop: a loop over all of them left it after a varying count, a mispredicted branch in
@@ -345,7 +352,7 @@ export const MODULE = encodeModule([
     name: 'scan',
     params: [I32, I32, I32, I32],
     results: [I32],
-    locals: [...Array<number>(11).fill(I32), ...Array<number>(12).fill(V128)],
+    locals: [...Array<number>(11).fill(I32), ...Array<number>(13).fill(V128), I32, I32],
     body: kernelBody(),
   },
   {

@@ -40,6 +40,7 @@ const token = fc.oneof(
   { weight: 1, arbitrary: validBin },
   { weight: 1, arbitrary: validIban },
   { weight: 1, arbitrary: validIban.map(breakIban) },
+  { weight: 1, arbitrary: validIban.map((iban) => iban.match(/.{1,4}/g)!.join(' ')) },
   { weight: 1, arbitrary: printedCard },
   { weight: 1, arbitrary: printedCard.map(breakCard) },
   {
@@ -47,6 +48,9 @@ const token = fc.oneof(
     arbitrary: fc.constantFrom(
       '+7 701 123 45 67',
       '87051234567',
+      '87011 23 45 67',
+      '+7 (785) 123 45 67',
+      '123AAE05',
       'aigerim.n@mail.kz',
       'a@b',
       '10.2.3.4',
