@@ -125,6 +125,21 @@ export function checkVersion(
   }
 }
 
+/** A record may be edited only at the version the caller read, and never once revoked. */
+export function checkEditable(
+  kind: 'operator' | 'system',
+  record: { readonly id: string; readonly version: number; readonly status: RecordStatus },
+  expected: number | undefined,
+): void {
+  checkVersion(kind, record.id, record.version, expected);
+  if (record.status === 'revoked') {
+    throw new DomainError(
+      'registry.invalid_transition',
+      `${kind === 'operator' ? 'Operator' : 'System'} ${record.id} is revoked and can no longer be changed.`,
+    );
+  }
+}
+
 /** Bumps a versioned row only if nobody changed it since it was read (checked again in SQL). */
 export async function bumpVersion(
   trx: Trx,

@@ -12,7 +12,7 @@ import {
   bumpVersion,
   type ChangeRunner,
   type Changed,
-  checkVersion,
+  checkEditable,
   logChange,
   requireOperator,
   statusAction,
@@ -138,13 +138,7 @@ export function createOperatorService(
     ): Promise<Changed<Operator>> {
       return runner.change(async (trx, at) => {
         const current = await requireOperator(trx, id);
-        checkVersion('operator', id, current.version, expectedVersion);
-        if (current.status === 'revoked') {
-          throw new DomainError(
-            'registry.invalid_transition',
-            `Operator ${id} is revoked and can no longer be changed.`,
-          );
-        }
+        checkEditable('operator', current, expectedVersion);
         const name = patch.name ?? current.name;
         await trx
           .updateTable('operators')

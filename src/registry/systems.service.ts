@@ -10,7 +10,7 @@ import {
   bumpVersion,
   type ChangeRunner,
   type Changed,
-  checkVersion,
+  checkEditable,
   logChange,
   requireOperator,
   requireSystem,
@@ -158,13 +158,7 @@ export function createSystemService(
     ): Promise<Changed<InformationSystem>> {
       return runner.change(async (trx, at) => {
         const current = await requireSystem(trx, id);
-        checkVersion('system', id, current.version, expectedVersion);
-        if (current.status === 'revoked') {
-          throw new DomainError(
-            'registry.invalid_transition',
-            `System ${id} is revoked and can no longer be changed.`,
-          );
-        }
+        checkEditable('system', current, expectedVersion);
         const merged: SystemInput = {
           operatorId: current.operatorId,
           name: patch.name ?? current.name,
