@@ -4,7 +4,14 @@ import { DomainError } from '../core/errors.js';
 import { listHistory } from './history.js';
 import type { RegistryModule } from './registry.module.js';
 import * as S from './registry.schema.js';
-import { actorOf, assertVisible, expectedVersion, setEtag, STAFF } from './route-helpers.js';
+import {
+  actorOf,
+  assertVisible,
+  expectedVersion,
+  setEtag,
+  STAFF,
+  changeOf,
+} from './route-helpers.js';
 import { searchOperators } from './registry.store.js';
 
 const tags = ['registry'];
@@ -45,7 +52,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         reply.status(201).header('location', `/v1/registry/operators/${result.record.id}`);
         return {
           operator: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -112,7 +119,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         setEtag(reply, result.record.version);
         return {
           operator: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -146,7 +153,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
           setEtag(reply, result.record.version);
           return {
             operator: result.record,
-            change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+            change: changeOf(result),
           };
         },
       );

@@ -60,3 +60,14 @@ export function expectedVersion(request: FastifyRequest): number | undefined {
     });
   return Number(match[1]);
 }
+
+/** Where a change sits: its history entry and its index in the transparency log. */
+export function changeOf(result: {
+  readonly changeId: string;
+  readonly ledgerIndex: number | null;
+}): {
+  id: string;
+  ledgerIndex: number | null;
+} {
+  return { id: result.changeId, ledgerIndex: result.ledgerIndex };
+}

@@ -10,6 +10,7 @@ import { searchSystems } from './registry.store.js';
 import {
   actorOf,
   assertVisible,
+  changeOf,
   callerOperatorId,
   expectedVersion,
   setEtag,
@@ -75,7 +76,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         reply.status(201).header('location', `/v1/registry/systems/${result.record.id}`);
         return {
           system: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -142,7 +143,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         setEtag(reply, result.record.version);
         return {
           system: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -175,7 +176,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         setEtag(reply, result.record.version);
         return {
           system: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -209,7 +210,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
           setEtag(reply, result.record.version);
           return {
             system: result.record,
-            change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+            change: changeOf(result),
           };
         },
       );
@@ -254,7 +255,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         reply.status(201);
         return {
           certificate: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
@@ -299,7 +300,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         );
         return {
           certificate: result.record,
-          change: { id: result.changeId, ledgerIndex: result.ledgerIndex },
+          change: changeOf(result),
         };
       },
     );
