@@ -38,6 +38,40 @@ export const ERROR_CATALOGUE = {
   },
   'registry.invalid_certificate': { status: 400, title: 'The certificate is not valid' },
   'registry.invalid_import': { status: 400, title: 'The import file has errors' },
+  // consent
+  'consent.not_found': { status: 404, title: 'No such consent or consent request' },
+  'consent.child_not_found': { status: 404, title: 'No such child in your care' },
+  'consent.purpose_not_declared': {
+    status: 400,
+    title: 'The system did not declare that purpose in the registry',
+  },
+  'consent.category_not_declared': {
+    status: 400,
+    title: 'The system did not declare that data category in the registry',
+  },
+  'consent.invalid_request': { status: 400, title: 'The consent request is inconsistent' },
+  'consent.insecure_webhook_url': { status: 400, title: 'The webhook URL is not allowed' },
+  'consent.webhook_secret_missing': {
+    status: 409,
+    title: 'The system has no webhook signing secret yet',
+  },
+  'consent.already_answered': { status: 409, title: 'The consent request was already answered' },
+  'consent.request_expired': { status: 409, title: 'The consent request has expired' },
+  'consent.invalid_transition': {
+    status: 409,
+    title: "That is not possible in the consent's state",
+  },
+  'consent.minor_needs_guardian': {
+    status: 403,
+    title: 'A minor cannot act on consent alone; a guardian acts for them',
+  },
+  'consent.guardian_right_ended': {
+    status: 403,
+    title: 'The child has come of age; the guardian no longer acts for them',
+  },
+  'consent.not_a_minor': { status: 400, title: 'The child is not a minor' },
+  'consent.guardianship_exists': { status: 409, title: 'That guardianship is already recorded' },
+  'consent.invalid_import': { status: 400, title: 'The guardianship file has errors' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },

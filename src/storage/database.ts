@@ -2,8 +2,9 @@
  * The one Kysely `Database` interface: each module declares its own tables beside its code and
  * they are composed here, so a store sees every table it may join but owns only its own.
  */
+import type { ConsentTables } from '../consent/consent.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { RegistryTables } from '../registry/registry.tables.js';
 import type { SubjectTables } from '../subjects/subjects.tables.js';
 
-export interface Database extends SubjectTables, RegistryTables, LedgerTables {}
+export interface Database extends SubjectTables, RegistryTables, LedgerTables, ConsentTables {}

@@ -7,9 +7,11 @@ import type { Migration } from 'kysely';
 import * as subjects from './20261125_1500_subjects.js';
 import * as registry from './20261125_1600_registry.js';
 import * as ledger from './20261125_1700_ledger.js';
+import * as consent from './20261126_1210_consent.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
   '20261125_1600_registry': registry,
   '20261125_1700_ledger': ledger,
+  '20261126_1210_consent': consent,
 };
