@@ -1,0 +1,369 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeStorage } from '../storage/test-support/storages.js';
+import { bearer } from '../registry/test-support/registry-app.js';
+import { verifyReceipt } from './receipts.js';
+import {
+  citizen,
+  consentHarness,
+  type ConsentHarness,
+  iinBornOn,
+} from './test-support/consent-app.js';
+
+const ADULT = iinBornOn('1990-05-12', 11);
+const OTHER_ADULT = iinBornOn('1985-03-03', 21);
+const MINOR = iinBornOn('2011-06-15', 31); // 15 on the harness clock's day (2026-11-25)
+
+function requestBody(iin: string, overrides: Record<string, unknown> = {}) {
+  return {
+    iin,
+    purposes: ['finance.kyc'],
+    categories: ['identity', 'document'],
+    retention: 'P5Y',
+    validUntil: '2027-11-25T00:00:00.000Z',
+    requestExpiresAt: '2026-12-02T00:00:00.000Z',
+    message: { kk: 'Құжаттар', ru: 'Документы', en: 'Documents' },
+    policyUrl: 'https://senim.kz/privacy',
+    ...overrides,
+  };
+}
+
+describeStorage('consent routes', (fx) => {
+  let h: ConsentHarness;
+  let sys: Awaited<ReturnType<ConsentHarness['newSystem']>>;
+  beforeAll(async () => {
+    h = await consentHarness(fx.storage, { allowInsecureWebhooks: true });
+    sys = await h.newSystem();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const ask = (iin: string, overrides: Record<string, unknown> = {}, key = sys.key) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/consent-requests',
+      headers: bearer(key),
+      payload: requestBody(iin, overrides),
+    });
+  const counts = async () => ({
+    consents: (await fx.storage.db.selectFrom('consents').select('id').execute()).length,
+    events: (await fx.storage.db.selectFrom('consent_events').select('id').execute()).length,
+    enqueued: h.outbox.enqueued.length,
+  });
+
+  it('a system asks, the citizen approves, the system polls, the access port finds the consent', async () => {
+    const asked = await ask(ADULT);
+    expect(asked.statusCode, asked.body).toBe(201);
+    const { request, event } = asked.json<{
+      request: { id: string; state: string };
+      event: { ledgerIndex: number };
+    }>();
+    expect(request.state).toBe('requested');
+    expect(event.ledgerIndex).toBeGreaterThanOrEqual(0);
+    expect(asked.body).not.toContain(ADULT);
+
+    const me = h.pseudonymOf(ADULT);
+    const pending = await h.app.inject({ url: '/v1/me/consent-requests', headers: citizen(me) });
+    expect(pending.json<{ requests: { id: string }[] }>().requests.map((r) => r.id)).toContain(
+      request.id,
+    );
+
+    const approved = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consent-requests/${request.id}/approve`,
+      headers: citizen(me),
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json<{ consent: { state: string } }>().consent.state).toBe('active');
+
+    const polled = await h.app.inject({
+      url: `/v1/consent-requests/${request.id}`,
+      headers: bearer(sys.key),
+    });
+    expect(
+      polled.json<{ state: string; events: { type: string }[] }>().events.map((e) => e.type),
+    ).toEqual(['requested', 'given']);
+    expect(polled.json<Record<string, unknown>>().subject).toBeUndefined();
+
+    const covered = await h.consent.coveringConsent({
+      subject: me,
+      system: sys.systemId,
+      operator: sys.operatorId,
+      purpose: 'finance.kyc',
+      categories: ['identity'],
+      at: h.registry.clock().toISOString(),
+    });
+    expect(covered.covered).toBe(true);
+    // Ledger records and events carry pseudonyms only.
+    for (const item of h.outbox.sequenced) expect(JSON.stringify(item)).not.toContain(ADULT);
+
+    const again = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consent-requests/${request.id}/approve`,
+      headers: citizen(me),
+    });
+    expect([again.statusCode, again.json<{ code: string }>().code]).toEqual([
+      409,
+      'consent.already_answered',
+    ]);
+
+    const receipt = await h.app.inject({
+      url: `/v1/me/consents/${request.id}/receipt`,
+      headers: citizen(me),
+    });
+    const jwks = await h.app.inject({ url: '/.well-known/jwks.json' });
+    const check = await verifyReceipt(receipt.json<{ receipt: string }>().receipt, jwks.json());
+    expect(check.ok && check.document.piiPrincipalId).toBe(me);
+    expect(receipt.body).not.toContain(ADULT);
+    const [head, payload, signature] = receipt.json<{ receipt: string }>().receipt.split('.');
+    const tampered = await verifyReceipt(
+      `${head}.${payload}.${signature!.slice(0, -4)}AAAA`,
+      jwks.json(),
+    );
+    expect(!tampered.ok && tampered.reason).toMatch(/bad signature/);
+    const unknownKey = await verifyReceipt(receipt.json<{ receipt: string }>().receipt, {
+      keys: [],
+    });
+    expect(!unknownKey.ok && unknownKey.reason).toMatch(/unknown key id/);
+  });
+
+  it("another citizen's request or consent is 404, as if it did not exist", async () => {
+    const { request } = (await ask(ADULT)).json<{ request: { id: string } }>();
+    const stranger = citizen(h.pseudonymOf(OTHER_ADULT));
+    for (const url of [
+      `/v1/me/consent-requests/${request.id}/approve`,
+      `/v1/me/consents/${request.id}/withdraw`,
+    ]) {
+      const response = await h.app.inject({ method: 'POST', url, headers: stranger });
+      expect([response.statusCode, response.json<{ code: string }>().code]).toEqual([
+        404,
+        'consent.not_found',
+      ]);
+    }
+    const other = await h.newSystem();
+    const polled = await h.app.inject({
+      url: `/v1/consent-requests/${request.id}`,
+      headers: bearer(other.key),
+    });
+    expect(polled.statusCode).toBe(404);
+  });
+
+  it('withdrawal is refused on grounds declared in advance for the purpose, else accepted', async () => {
+    const me = h.pseudonymOf(ADULT);
+    const declared = await h.app.inject({
+      method: 'POST',
+      url: '/v1/withdrawal-grounds',
+      headers: bearer(sys.key),
+      payload: {
+        purpose: 'finance.credit-scoring',
+        reason: { kk: 'Несие өтелмеген', ru: 'Кредит не погашен', en: 'The loan is not repaid' },
+        reference: 'Law 94-V Art. 8(2)',
+      },
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    const withGround = (await ask(ADULT, { purposes: ['finance.credit-scoring'] })).json<{
+      request: { id: string };
+    }>().request.id;
+    const plain = (await ask(ADULT)).json<{ request: { id: string } }>().request.id;
+    for (const id of [withGround, plain])
+      await h.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${id}/approve`,
+        headers: citizen(me),
+      });
+    const refused = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consents/${withGround}/withdraw`,
+      headers: citizen(me),
+    });
+    expect(
+      refused.json<{
+        outcome: string;
+        reason: { en: string; reference: string };
+        consent: { state: string };
+      }>(),
+    ).toMatchObject({
+      outcome: 'refused',
+      reason: { en: 'The loan is not repaid', reference: 'Law 94-V Art. 8(2)' },
+      consent: { state: 'active' },
+    });
+    const accepted = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consents/${plain}/withdraw`,
+      headers: citizen(me),
+    });
+    expect(accepted.json<{ outcome: string; consent: { state: string } }>()).toMatchObject({
+      outcome: 'accepted',
+      consent: { state: 'withdrawn' },
+    });
+    const paused = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consents/${withGround}/pause`,
+      headers: citizen(me),
+    });
+    expect(paused.json<{ consent: { state: string } }>().consent.state).toBe('paused');
+    const resumed = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consents/${withGround}/resume`,
+      headers: citizen(me),
+    });
+    expect(resumed.json<{ consent: { state: string } }>().consent.state).toBe('active');
+  });
+
+  it('a minor cannot act alone; their guardian can, until the child comes of age', async () => {
+    const child = h.pseudonymOf(MINOR);
+    const parent = h.pseudonymOf(OTHER_ADULT);
+    const { request } = (await ask(MINOR, { validUntil: '2031-01-01T00:00:00.000Z' })).json<{
+      request: { id: string };
+    }>();
+    const alone = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consent-requests/${request.id}/approve`,
+      headers: citizen(child),
+    });
+    expect([alone.statusCode, alone.json<{ code: string }>().code]).toEqual([
+      403,
+      'consent.minor_needs_guardian',
+    ]);
+
+    const recorded = await h.app.inject({
+      method: 'POST',
+      url: '/v1/guardianships',
+      headers: bearer(h.registry.tokens.regulator),
+      payload: {
+        guardianIin: OTHER_ADULT,
+        childIin: MINOR,
+        relation: 'parent',
+        reference: 'Birth certificate I-АЛ 0123456',
+      },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    expect(recorded.body).not.toContain(MINOR);
+    const children = await h.app.inject({ url: '/v1/me/children', headers: citizen(parent) });
+    const childId = children.json<{ children: { childId: string }[] }>().children[0]!.childId;
+    const byGuardian = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/children/${childId}/consent-requests/${request.id}/approve`,
+      headers: citizen(parent),
+    });
+    expect(byGuardian.statusCode, byGuardian.body).toBe(200);
+    const events = byGuardian.json<{
+      consent: { events: { type: string; actor: { kind: string; pseudonym?: string } }[] };
+    }>().consent.events;
+    expect(events.at(-1)).toMatchObject({
+      type: 'given',
+      actor: { kind: 'guardian', pseudonym: parent },
+    });
+    const notMine = await h.app.inject({
+      url: `/v1/me/children/${childId}/consents`,
+      headers: citizen(h.pseudonymOf(ADULT)),
+    });
+    expect(notMine.statusCode).toBe(404);
+
+    // 2029-06-15: the child is 18; the guardian's right ends, the consent stays, the adult is told.
+    h.registry.clock.set('2029-06-15T08:00:00.000Z');
+    try {
+      const work = await h.consent.runDueWork();
+      expect(work.cameOfAge).toBe(1);
+      const told = h.outbox.sequenced.find((i) => i.event?.type === 'consent.subject-came-of-age');
+      expect(told?.event?.data).toMatchObject({ subject: child, consentsInForce: [request.id] });
+      const late = await h.app.inject({
+        url: `/v1/me/children/${childId}/consents`,
+        headers: citizen(parent),
+      });
+      expect(late.json<{ code: string }>().code).toBe('consent.guardian_right_ended');
+      const own = await h.app.inject({ url: '/v1/me/consents', headers: citizen(child) });
+      expect(own.json<{ consents: { id: string; state: string }[] }>().consents).toContainEqual(
+        expect.objectContaining({ id: request.id, state: 'active' }),
+      );
+    } finally {
+      h.registry.clock.set('2026-11-25T09:00:00.000Z');
+    }
+  });
+
+  it('bad input: each a precise 4xx and nothing stored', async () => {
+    const before = await counts();
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ purposes: ['no.such'] }, 400, 'core.unknown_purpose'],
+      [{ categories: ['dna'] }, 400, 'core.unknown_category'],
+      [{ purposes: ['health.treatment'] }, 400, 'consent.purpose_not_declared'],
+      [{ categories: ['health'] }, 400, 'consent.category_not_declared'],
+      [{ iin: '900512300019' }, 400, 'core.invalid_iin'],
+      [{ callbackUrl: 'http://example.com/hook' }, 409, 'consent.webhook_secret_missing'],
+      [{ requestExpiresAt: '2020-01-01T00:00:00.000Z' }, 400, 'consent.invalid_request'],
+    ];
+    for (const [overrides, status, code] of cases) {
+      const response = await ask(ADULT, overrides);
+      expect(
+        [response.statusCode, response.json<{ code: string }>().code],
+        JSON.stringify(overrides),
+      ).toEqual([status, code]);
+      expect(response.body).not.toContain('900512300019');
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('webhooks: signed, retried after the endpoint was down, same webhook-id', async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    let up = false;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.statusCode = up ? 204 : 503;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const secret = (
+        await h.app.inject({
+          method: 'POST',
+          url: '/v1/consent-webhooks/secret',
+          headers: bearer(sys.key),
+        })
+      ).json<{ secret: string }>().secret;
+      const { request } = (
+        await ask(ADULT, { callbackUrl: `http://127.0.0.1:${port}/hook` })
+      ).json<{ request: { id: string } }>();
+      await h.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${request.id}/refuse`,
+        headers: citizen(h.pseudonymOf(ADULT)),
+      });
+      await h.consent.runDueWork();
+      h.registry.clock.advance(60_000);
+      up = true;
+      await h.consent.runDueWork();
+      expect(received).toHaveLength(2);
+      expect(received[1]!.headers['webhook-id']).toBe(received[0]!.headers['webhook-id']);
+      const last = received[1]!;
+      // What a receiver does (docs/CONSENT.md): recompute the signature over id, timestamp and body.
+      const timestamp = Number(last.headers['webhook-timestamp']);
+      const expected = new Webhook(secret).sign(
+        String(last.headers['webhook-id']),
+        new Date(timestamp * 1000),
+        last.body,
+      );
+      expect(String(last.headers['webhook-signature']).split(' ')).toContain(expected);
+      expect(JSON.parse(last.body)).toMatchObject({
+        type: 'consent.refused',
+        data: { requestId: request.id, state: 'refused' },
+      });
+      const deliveries = await h.app.inject({
+        url: '/v1/consent-webhooks/deliveries',
+        headers: bearer(sys.key),
+      });
+      expect(
+        deliveries.json<{ deliveries: { status: string; attempts: number }[] }>().deliveries[0],
+      ).toMatchObject({ status: 'delivered', attempts: 2 });
+    } finally {
+      server.close();
+    }
+  });
+});
