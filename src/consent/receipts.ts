@@ -6,11 +6,7 @@
  * with O_EXCL, owner-only, refused when others can read them). The newest file signs; every key
  * stays published at `/.well-known/jwks.json`, so receipts signed before a rotation still verify.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
