@@ -37,6 +37,8 @@ interface RouteCase {
 }
 
 let serial = 100;
+/** Steps of ten: `iinBornOn` skips a serial without a check digit, so neighbours could collide. */
+const nextSerial = () => (serial += 10);
 const ROUTES: readonly RouteCase[] = [
   {
     method: 'POST',
@@ -65,8 +67,8 @@ const ROUTES: readonly RouteCase[] = [
     method: 'POST',
     url: () => '/v1/guardianships',
     body: () => ({
-      guardianIin: iinBornOn('1980-01-01', serial++),
-      childIin: iinBornOn('2012-02-02', serial++),
+      guardianIin: iinBornOn('1980-01-01', nextSerial()),
+      childIin: iinBornOn('2012-02-02', nextSerial()),
       relation: 'parent',
       reference: 'ref',
     }),
@@ -145,7 +147,7 @@ describeStorage('consent access control', (fx) => {
     const g = await h.consent.guardians.record(
       {
         guardianIin: subjectIin,
-        childIin: iinBornOn('2013-03-03', serial++),
+        childIin: iinBornOn('2013-03-03', nextSerial()),
         relation: 'parent',
         reference: 'r',
       },
