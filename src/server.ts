@@ -3,7 +3,6 @@
  * hands their routes and authenticators to the HTTP shell. Modules are composed here one line
  * each; the logic of each lives in its own folder.
  */
-import { createRequire } from 'node:module';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
@@ -16,11 +15,8 @@ import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
+import { version } from './version.js';
 import { webRoutes } from './web/web.routes.js';
-
-export const version: string = (
-  createRequire(import.meta.url)('../package.json') as { version: string }
-).version;
 
 export interface Qalqan {
   readonly config: Config;

@@ -14,11 +14,12 @@ import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_FOUND } from '../cli/io.js';
 import { configFrom, withStorageOptions } from '../cli/server-options.js';
-import type { Config, ConfigFlags } from '../config/config.js';
+import type { ConfigFlags } from '../config/config.js';
 import { openStorage } from '../storage/storage.js';
 import { type NoteVerifier, parseVerifierKey } from './checkpoint/note.js';
-import { defaultLedgerOrigin, findSigningKey, loadSigningKey } from './checkpoint/signing-key.js';
+import { findSigningKey, loadSigningKey } from './checkpoint/signing-key.js';
 import { checkIntegrity } from './integrity.js';
+import { ledgerOrigin } from './ledger.module.js';
 import { createKyselyLedgerStore } from './store/kysely-store.js';
 import { verifyRemoteLedger } from './verify/remote-verifier.js';
 
@@ -57,10 +58,6 @@ function readVerifierKey(value: string, cwd: string): NoteVerifier {
   } catch (error) {
     throw new CliError(`--vkey: ${(error as Error).message}`);
   }
-}
-
-export function ledgerOrigin(config: Pick<Config, 'ledger' | 'publicUrl'>): string {
-  return config.ledger.origin ?? defaultLedgerOrigin(config.publicUrl);
 }
 
 interface VerifyFlags {

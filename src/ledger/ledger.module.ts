@@ -10,9 +10,8 @@
 import type { RoutePlugin } from '../http/app.js';
 import type { Config } from '../config/config.js';
 import type { Storage } from '../storage/storage.js';
-import { loadSigningKey } from './checkpoint/signing-key.js';
+import { defaultLedgerOrigin, loadSigningKey } from './checkpoint/signing-key.js';
 import { type Ledger, createLedger } from './ledger.js';
-import { ledgerOrigin } from './ledger.command.js';
 import { ledgerRoutes } from './ledger.routes.js';
 import { createKyselyLedgerStore } from './store/kysely-store.js';
 
@@ -30,6 +29,11 @@ export interface LedgerModule {
   readonly keySource: string;
   /** Commits queued appends and stops; call before closing storage. */
   close(): Promise<void>;
+}
+
+/** The log's origin line: the configured one, else one derived from the public URL or host. */
+export function ledgerOrigin(config: Pick<Config, 'ledger' | 'publicUrl'>): string {
+  return config.ledger.origin ?? defaultLedgerOrigin(config.publicUrl);
 }
 
 export async function createLedgerModule(deps: LedgerModuleDeps): Promise<LedgerModule> {

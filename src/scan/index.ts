@@ -1,5 +1,7 @@
 /**
  * The PII scanner as a library: detectors, readers, reports. See README.md in this folder.
+ * The command line (`qalqan scan`) is not part of it: it lives in scan.command.ts and loads
+ * commander, which nothing but the CLI may load.
  *
  * @example
  * import { checkMessage, createEngine, createValueHasher } from './scan/index.js';
@@ -26,7 +28,5 @@ export type { InputFormat } from './readers/format.js';
 export type { RiskCase } from './report/risk.js';
 export { expandPaths, scanFile } from './scan-files.js';
 export type { FileScanOptions, FileScanResult } from './scan-files.js';
-export { SCAN_EXIT, parseScanOptions, registerScanCommand, runScan } from './scan.command.js';
-export type { ScanCommandOptions, ScanIo } from './scan.command.js';
 export { CATEGORY_OF, PII_TYPES, isPiiType } from './types.js';
 export type { Finding, FindingLocation, PiiCategory, PiiType } from './types.js';
