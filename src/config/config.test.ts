@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       bodyLimit: 1048576,
-      ledger: { batchSize: 256, batchMs: 10, fullCheckUpTo: 100_000 },
+      ledger: { batchSize: 256, batchMs: 0, fullCheckUpTo: 100_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.ledger)).toBe(true);

@@ -267,7 +267,7 @@ export function loadConfig(
     ledger: {
       origin: ledgerOrigin,
       batchSize: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_SIZE'), 256, 1, 65536),
-      batchMs: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_MS'), 10, 0, 10_000),
+      batchMs: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_MS'), 0, 0, 10_000),
       signingKeyFile: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY_FILE')),
       signingKey: text(pick(undefined, undefined, 'QALQAN_LEDGER_SIGNING_KEY')),
       fullCheckUpTo: integer(

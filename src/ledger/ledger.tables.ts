@@ -18,6 +18,11 @@ export interface LedgerRecordsTable {
   salt: Buffer;
   /** Canonical JSON of the record (the exact bytes under the commitment). */
   record: string;
+  /**
+   * The appender's idempotency key (an outbox item's id), unique when present: appending the same
+   * key again returns this entry's index instead of a second entry.
+   */
+  idempotency_key: string | null;
 }
 
 export interface LedgerTilesTable {

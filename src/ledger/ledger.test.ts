@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../core/errors.js';
 import { openCheckpoint } from './checkpoint/checkpoint.js';
 import { parseVerifierKey } from './checkpoint/note.js';
 import { decodeEntry } from './entry/entry.js';
+import { createLedger } from './ledger.js';
 import { verifyReceipt } from './receipt.js';
 import type { LedgerStore, LedgerWriter } from './store/ledger-store.js';
 import { createMemoryLedgerStore } from './store/memory-store.js';
@@ -266,5 +267,88 @@ describe('restart and a second instance', () => {
     await expect(openTestLedger(store, testSigner())).rejects.toThrow(
       /failed its full integrity check.*not signed by a known key/,
     );
+  });
+});
+
+describe('idempotent appends', () => {
+  it('returns the stored entry for a key already in the log, across a restart', async () => {
+    const store = createMemoryLedgerStore();
+    const signer = testSigner();
+    const first = await openTestLedger(store, signer);
+    const original = await first.append({ type: 'test.event', record: { n: 1 }, key: 'chg_1' });
+    await first.append({ type: 'test.event', record: { n: 2 } });
+    await first.close();
+
+    // As after a crash between the ledger commit and the outbox update: the same item again.
+    const second = await openTestLedger(store, signer);
+    const again = await second.append({ type: 'test.event', record: { n: 1 }, key: 'chg_1' });
+    expect(again.index).toBe(original.index);
+    expect(Buffer.from(again.leafHash)).toEqual(Buffer.from(original.leafHash));
+    expect(Buffer.from(again.commitment)).toEqual(Buffer.from(original.commitment));
+    expect(store.rows.entries).toHaveLength(2);
+    const next = await second.append({ type: 'test.event', record: { n: 3 }, key: 'chg_3' });
+    expect(next.index).toBe(2);
+    await second.close();
+  });
+
+  it('appends a key repeated within one batch once, and answers every caller', async () => {
+    const store = createMemoryLedgerStore();
+    const ledger = await openTestLedger(store, testSigner(), { batch: { maxDelayMs: 20 } });
+    const results = await Promise.all([
+      ledger.append({ type: 'test.event', record: { n: 1 }, key: 'a' }),
+      ledger.append({ type: 'test.event', record: { n: 2 }, key: 'b' }),
+      ledger.append({ type: 'test.event', record: { n: 1 }, key: 'a' }),
+      ledger.append({ type: 'test.event', record: { n: 3 } }),
+    ]);
+    expect(results.map((r) => r.index)).toEqual([0, 1, 0, 2]);
+    expect(store.rows.entries).toHaveLength(3);
+    expect(store.rows.records.map((r) => r?.key)).toEqual(['a', 'b', undefined]);
+    await ledger.close();
+  });
+
+  it('writes nothing when every entry of a batch is already in the log', async () => {
+    const store = createMemoryLedgerStore();
+    const ledger = await openTestLedger(store, testSigner());
+    await ledger.append({ type: 'test.event', record: { n: 1 }, key: 'k' });
+    const checkpoints = store.rows.checkpoints.length;
+    expect((await ledger.append({ type: 'test.event', record: { n: 1 }, key: 'k' })).index).toBe(0);
+    expect(store.rows.checkpoints).toHaveLength(checkpoints);
+    await ledger.close();
+  });
+
+  it('refuses a malformed key before queueing', async () => {
+    const ledger = await openTestLedger(createMemoryLedgerStore(), testSigner());
+    for (const key of ['', 'x'.repeat(129), 'with space', 'ключ']) {
+      await expect(ledger.append({ type: 'test.event', record: {}, key })).rejects.toSatisfy(
+        (e) => code(e) === 'ledger.invalid_entry',
+      );
+    }
+    await ledger.close();
+  });
+});
+
+describe('group commit', () => {
+  it('commits an append on an idle ledger without waiting for a timer', async () => {
+    const ledger = await createLedger({ store: createMemoryLedgerStore(), signer: testSigner() });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'setImmediate'] });
+    try {
+      // With fake timers nothing scheduled by time ever runs: only an immediate commit resolves.
+      const result = await ledger.append({ type: 'test.event', record: { n: 1 } });
+      expect(result.index).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    await ledger.close();
+  });
+
+  it('commits what queued during a commit as the next batch, capped at maxEntries', async () => {
+    const store = createMemoryLedgerStore();
+    const ledger = await createLedger({ store, signer: testSigner(), batch: { maxEntries: 300 } });
+    const before = store.rows.checkpoints.length;
+    const results = await appendMany(ledger, 1000);
+    expect(results.map((r) => r.index)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    // One tick's appends go together: batches of 300, 300, 300, 100.
+    expect(store.rows.checkpoints.length - before).toBe(4);
+    await ledger.close();
   });
 });

@@ -31,6 +31,8 @@ import { type Hash, hashToBase64 } from './tree/hash.js';
 import { MAX_TILE_LEVEL, TILE_WIDTH, hashCountAtTileLevel } from './tree/tiles.js';
 import { TreeBuilder } from './tree/tree-builder.js';
 
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
 /** Largest canonical record accepted; records are audit facts, not documents. */
 export const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -56,6 +58,12 @@ export interface AppendInput {
   readonly type: string;
   /** The private record (stored privately; only its salted commitment is public). */
   readonly record: JsonObject;
+  /**
+   * Idempotency key (1–128 printable ASCII characters, e.g. an outbox item's id), kept with the
+   * private record: appending a key already in the log resolves to that entry instead of adding
+   * another, so a retry after a crash never logs the record twice.
+   */
+  readonly key?: string | undefined;
 }
 
 export interface AppendResult {
@@ -72,7 +80,7 @@ export interface Ledger {
   readonly verifierKey: string;
   /** 'sequencer' when this instance appends, 'standby' while another instance holds the log. */
   readonly role: 'sequencer' | 'standby';
-  /** Appends a record; resolves after the durable commit with its index. */
+  /** Appends a record; resolves after the durable commit with its index (the first one, for a known key). */
   append(input: AppendInput): Promise<AppendResult>;
   checkpoint(): Promise<SignedCheckpoint>;
   tile(level: number, index: number, width: number): Promise<Uint8Array | undefined>;
@@ -269,11 +277,17 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       return sequencer ? 'sequencer' : 'standby';
     },
 
-    append({ type, record }) {
+    append({ type, record, key }) {
       // Not async: the hot path returns the sequencer's promise without wrapping it in another.
       let canonical: string;
       try {
         canonical = validRecord(type, record);
+        if (key !== undefined && !KEY_PATTERN.test(key)) {
+          throw new DomainError(
+            'ledger.invalid_entry',
+            'the idempotency key must be 1 to 128 printable ASCII characters',
+          );
+        }
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -293,7 +307,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       const salt = nextSalt();
       const commitment = commitRecordText(salt, canonical);
       const { entry, leaf } = encodeLeaf(type, commitment);
-      return current.enqueue({ entry, leaf, commitment, type, salt, record: canonical });
+      return current.enqueue({ entry, leaf, commitment, type, salt, record: canonical, key });
     },
 
     checkpoint: () => reader.checkpoint(),

@@ -1,9 +1,16 @@
 /**
- * The sequencer: queues entries, gives them indexes in batches (flush at `maxEntries` queued or
- * `maxDelayMs` after the first one queued), writes each batch — entries, private records, changed
- * tiles and the new signed checkpoint — in one durable transaction, and only then answers the
- * waiting callers. One commit is in flight at a time; entries queued meanwhile form the next batch
- * (group commit: one fsync for many appends).
+ * The sequencer: queues entries, gives them indexes in batches, writes each batch — entries,
+ * private records, changed tiles and the new signed checkpoint — in one durable transaction, and
+ * only then answers the waiting callers. Group commit: one commit is in flight at a time; when it
+ * ends, everything queued meanwhile (up to `maxEntries`) is committed at once, and an idle
+ * sequencer commits a new entry straight away. So a lone append waits for one commit, and under
+ * load each fsync covers more appends: latency falls as load rises instead of a fixed wait.
+ *
+ * Idempotent appends: an entry may carry a key. Before a batch with keys is written the sequencer
+ * asks the store once which of them are already committed; those callers get the stored entry's
+ * index, and a key repeated within the batch is appended once. The store's unique index on the
+ * key is the backstop. So an outbox that crashed after the ledger commit but before writing the
+ * index back, and appends again, gets the first index, never a second entry.
  *
  * On a failed commit nobody is told "appended" unless the stored log proves it: the sequencer
  * re-reads the latest checkpoint; if the batch's checkpoint is there the batch did commit (the
@@ -13,6 +20,7 @@
 import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import type { NoteSigner } from './checkpoint/note.js';
+import { commitRecordText, encodeLeaf } from './entry/entry.js';
 import {
   type LedgerStore,
   type LedgerWriter,
@@ -24,15 +32,18 @@ import { TILE_WIDTH } from './tree/tiles.js';
 import type { TreeBuilder } from './tree/tree-builder.js';
 
 export interface BatchOptions {
-  /** Flush as soon as this many entries are queued (and cap a batch at it). Default 256. */
+  /** The largest batch: a longer queue is committed in batches of this many. Default 256. */
   readonly maxEntries: number;
-  /** Flush this long after the first entry was queued, if the batch is not full by then. Default 10. */
+  /**
+   * Linger: an idle sequencer waits up to this long for a partial batch to fill before committing.
+   * Default 0 — commit at once (group commit already batches whatever queues during a commit).
+   */
   readonly maxDelayMs: number;
   /** Refuse appends (503) beyond this many queued entries instead of growing without bound. */
   readonly maxQueue: number;
 }
 
-export const DEFAULT_BATCH: BatchOptions = { maxEntries: 256, maxDelayMs: 10, maxQueue: 100_000 };
+export const DEFAULT_BATCH: BatchOptions = { maxEntries: 256, maxDelayMs: 0, maxQueue: 100_000 };
 
 /** The committed state the readers see; replaced (never mutated) after each commit. */
 export interface CommittedView {
@@ -52,6 +63,8 @@ export interface SequencedEntry {
   readonly salt: Uint8Array;
   /** Canonical JSON of the private record. */
   readonly record: string;
+  /** Idempotency key: an entry with this key already in the log is not appended again. */
+  readonly key?: string | undefined;
 }
 
 /** What an append resolves to. Hash bytes are made only if asked for (most callers want the index). */
@@ -139,26 +152,45 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   let transient = false;
   let closed = false;
 
+  /** Set while a microtask is about to flush: appends made in the same tick join that batch. */
+  let soon = false;
+
+  function startFlush(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    inFlight = flush().finally(() => {
+      inFlight = undefined;
+      // Group commit: whatever queued during this commit goes now, without waiting.
+      if (queue.items.length > 0) startFlush();
+    });
+  }
+
   function schedule(): void {
-    if (inFlight || queue.items.length === 0) return;
-    // Called on every append: with the batch not full and its timer already set there is nothing
-    // to decide, so the clock is read only when the timer is not yet armed.
+    if (inFlight || soon || queue.items.length === 0) return;
     const full = queue.items.length >= batch.maxEntries;
-    if (!full && timer) return;
-    const waited = full ? 0 : Date.now() - firstQueuedAt;
-    if (full || waited >= batch.maxDelayMs) {
-      clearTimeout(timer);
-      timer = undefined;
-      inFlight = flush().finally(() => {
-        inFlight = undefined;
-        schedule();
+    if (full || batch.maxDelayMs <= 0) {
+      if (full) {
+        startFlush();
+        return;
+      }
+      soon = true;
+      queueMicrotask(() => {
+        soon = false;
+        if (!inFlight && queue.items.length > 0) startFlush();
       });
-    } else if (!timer) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        schedule();
-      }, batch.maxDelayMs - waited);
+      return;
     }
+    // A configured linger: called on every append, so the clock is read only when no timer is armed.
+    if (timer) return;
+    const waited = Date.now() - firstQueuedAt;
+    if (waited >= batch.maxDelayMs) {
+      startFlush();
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!inFlight && queue.items.length > 0) startFlush();
+    }, batch.maxDelayMs - waited);
   }
 
   /** Takes the next batch off the queue: the whole queue when it fits (no copying), else its head. */
@@ -184,14 +216,59 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       for (const reject of rejects) reject(broken);
       return;
     }
+    // Keyed entries: one query for the keys already committed (none on the unkeyed hot path).
+    let stored: Map<string, PrivateRecord> | undefined;
+    const keys: string[] = [];
+    for (const item of items) if (item.key !== undefined) keys.push(item.key);
+    if (keys.length > 0) {
+      try {
+        stored = await deps.store.recordsByKey(keys);
+      } catch (error) {
+        deps.onError(error, `ledger key lookup for ${keys.length} entries failed`);
+        const reason = unavailable('The ledger could not check the entry; it was not appended.');
+        for (const reject of rejects) reject(reason);
+        return;
+      }
+    }
     const tree = view.tree.clone();
     const previousSize = tree.size;
     const entries: Uint8Array[] = [];
     const records: PrivateRecord[] = [];
-    for (const item of items) {
-      records.push({ index: tree.size, type: item.type, salt: item.salt, record: item.record });
+    /** Per item: its new index, or for a repeated key the item (earlier in this batch) it repeats. */
+    const placed: number[] = [];
+    let repeats: Map<number, Sequenced> | undefined;
+    let firstOfKey: Map<string, number> | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.key !== undefined) {
+        const existing = stored?.get(item.key);
+        if (existing) {
+          (repeats ??= new Map<number, Sequenced>()).set(i, alreadySequenced(existing, view.checkpoint.size));
+          placed.push(-1);
+          continue;
+        }
+        const earlier = (firstOfKey ??= new Map<string, number>()).get(item.key);
+        if (earlier !== undefined) {
+          placed.push(-2 - earlier);
+          continue;
+        }
+        firstOfKey.set(item.key, i);
+      }
+      placed.push(tree.size);
+      records.push({
+        index: tree.size,
+        type: item.type,
+        salt: item.salt,
+        record: item.record,
+        ...(item.key === undefined ? {} : { key: item.key }),
+      });
       tree.appendText(item.leaf);
       entries.push(item.entry);
+    }
+    if (entries.length === 0) {
+      // Every entry was already in the log: nothing to write.
+      for (let i = 0; i < items.length; i++) resolves[i]!(repeats!.get(i)!);
+      return;
     }
     const tiles = tree.takeChanges();
     const checkpoint = signCheckpoint(
@@ -228,9 +305,25 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     }
     view = next;
     deps.onCommit(next);
+    if (entries.length === items.length) {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
+      }
+      return;
+    }
+    const results: Sequenced[] = [];
     for (let i = 0; i < items.length; i++) {
+      const at = placed[i]!;
       const item = items[i]!;
-      resolves[i]!(new Sequenced(previousSize + i, checkpoint.size, item.leaf, item.commitment));
+      const result =
+        at >= 0
+          ? new Sequenced(at, checkpoint.size, item.leaf, item.commitment)
+          : at === -1
+            ? repeats!.get(i)!
+            : results[-2 - at]!;
+      results.push(result);
+      resolves[i]!(result);
     }
   }
 
@@ -315,18 +408,20 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       clearTimeout(timer);
       timer = undefined;
       while (inFlight || queue.items.length > 0) {
-        if (!inFlight) {
-          // Flush now, whatever the timer says (schedule leaves an armed timer alone).
-          firstQueuedAt = 0;
-          clearTimeout(timer);
-          timer = undefined;
-        }
-        schedule();
+        // Flush now, whatever a linger timer or a pending microtask would have done.
+        if (!inFlight) startFlush();
         await inFlight;
       }
       await writer.release();
     },
   };
+}
+
+/** The answer for a key already in the log: the stored entry's index, leaf and commitment. */
+function alreadySequenced(record: PrivateRecord, treeSize: number): Sequenced {
+  const commitment = commitRecordText(record.salt, record.record);
+  const { leaf } = encodeLeaf(record.type, commitment);
+  return new Sequenced(record.index, treeSize, leaf, commitment);
 }
 
 /** The entries of the partial entry bundle after appending `added` at `start`. */

@@ -55,6 +55,41 @@ describeStorage('ledger on the database', (fx) => {
     expect(Number(rows[0]?.n)).toBeLessThan(30);
   });
 
+  it('keeps idempotency keys with the records: a known key returns its first index, even after a restart', async () => {
+    const signer = testSigner();
+    const first = await openTestLedger(store(), signer, { batch: { maxEntries: 50 } });
+    const keyed = await Promise.all(
+      Array.from({ length: 120 }, (_, n) =>
+        first.append({ type: 'test.event', record: { n }, key: `chg_${n % 100}` }),
+      ),
+    );
+    // Keys 0..19 appear twice among the 120 appends, in different batches: each once in the log.
+    expect(new Set(keyed.map((r) => r.index)).size).toBe(100);
+    for (let n = 100; n < 120; n++) expect(keyed[n]!.index).toBe(keyed[n - 100]!.index);
+    await first.close();
+
+    const second = await openTestLedger(store(), signer);
+    const again = await second.append({ type: 'test.event', record: { n: 7 }, key: 'chg_7' });
+    expect(again.index).toBe(keyed[7]!.index);
+    expect((await second.checkpoint()).size).toBe(100);
+    expect((await second.receipt(again.index)).record).toEqual({ n: 7 });
+    await second.close();
+
+    // The unique index is the backstop: a second row with a stored key cannot be written.
+    await expect(
+      db()
+        .insertInto('ledger_records')
+        .values({
+          idx: 1_000_000,
+          type: 'test.event',
+          salt: Buffer.alloc(32),
+          record: '{}',
+          idempotency_key: 'chg_7',
+        })
+        .execute(),
+    ).rejects.toThrow(/unique|duplicate/i);
+  });
+
   it('refuses to serve a log whose entry was changed or whose tail was deleted', async () => {
     const signer = testSigner();
     const ledger = await openTestLedger(store(), signer);

@@ -3,7 +3,7 @@
  *
  * Durability: a batch is one transaction. On SQLite the commit runs with `synchronous = FULL`
  * (an fsync of the WAL) — set for the commit if the connection runs with less. On PostgreSQL the
- * commit is durable with the default `synchronous_commit`.
+ * writer's session sets `synchronous_commit = on`, whatever the server's default.
  *
  * One sequencer per log: on PostgreSQL the writer holds a session advisory lock on a dedicated
  * connection and commits through that same connection, so if the session dies the lock and the
@@ -84,7 +84,13 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
   const native =
     deps.native.dialect === 'sqlite' ? createSqliteReader(deps.native.sqlite) : undefined;
   const entrySql = insertCache(db, 'ledger_entries', ['idx', 'data']);
-  const recordSql = insertCache(db, 'ledger_records', ['idx', 'type', 'salt', 'record']);
+  const recordSql = insertCache(db, 'ledger_records', [
+    'idx',
+    'type',
+    'salt',
+    'record',
+    'idempotency_key',
+  ]);
 
   const toCheckpoint = (row: {
     size: number;
@@ -96,6 +102,20 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
     root: row.root,
     note: row.note,
     createdAt: row.created_at,
+  });
+
+  const toRecord = (row: {
+    idx: number;
+    type: string;
+    salt: Buffer;
+    record: string;
+    idempotency_key: string | null;
+  }): PrivateRecord => ({
+    index: Number(row.idx),
+    type: row.type,
+    salt: row.salt,
+    record: row.record,
+    ...(row.idempotency_key === null ? {} : { key: row.idempotency_key }),
   });
 
   async function writeBatch(trx: Transaction<LedgerTables>, batch: CommitBatch): Promise<void> {
@@ -114,7 +134,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
     }
     for (const part of chunks(batch.records)) {
       const params: unknown[] = [];
-      for (const r of part) params.push(r.index, r.type, toBuffer(r.salt), r.record);
+      for (const r of part) params.push(r.index, r.type, toBuffer(r.salt), r.record, r.key ?? null);
       await trx.executeQuery(CompiledQuery.raw(recordSql(part.length), params));
     }
     for (const tile of batch.tiles) {
@@ -140,6 +160,10 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
       });
       let held = false;
       const session = db.connection().execute(async (conn) => {
+        // A batch commit is durable only with synchronous_commit on; a server or role default of
+        // `off` (a tempting tuning) must not silently weaken the ledger, so the writer's session
+        // sets it (before the lock, so a failure here leaves no lock behind).
+        await sql`set synchronous_commit = on`.execute(conn);
         const { rows } = await sql<{ locked: boolean }>`
           select pg_try_advisory_lock(${LOCK_CLASS}::int4, hashtext(current_schema())) as locked`.execute(
           conn,
@@ -221,12 +245,21 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
         .where('idx', '<', end)
         .orderBy('idx')
         .execute();
-      return rows.map((row): PrivateRecord => ({
-        index: Number(row.idx),
-        type: row.type,
-        salt: row.salt,
-        record: row.record,
-      }));
+      return rows.map(toRecord);
+    },
+
+    async recordsByKey(keys) {
+      if (native) return native.recordsByKey(keys);
+      const found = new Map<string, PrivateRecord>();
+      for (const part of chunks(keys)) {
+        const rows = await db
+          .selectFrom('ledger_records')
+          .selectAll()
+          .where('idempotency_key', 'in', part)
+          .execute();
+        for (const row of rows) found.set(row.idempotency_key!, toRecord(row));
+      }
+      return found;
     },
 
     async readTile(level, index) {

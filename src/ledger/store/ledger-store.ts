@@ -21,6 +21,8 @@ export interface PrivateRecord {
   readonly salt: Uint8Array;
   /** The record as canonical JSON (the exact bytes the commitment covers). */
   readonly record: string;
+  /** The appender's idempotency key, unique across the log; absent for unkeyed appends. */
+  readonly key?: string | undefined;
 }
 
 /** Everything one sequencer batch writes, atomically and durably. */
@@ -54,6 +56,12 @@ export interface LedgerStore {
   readEntries(start: number, end: number): Promise<Uint8Array[]>;
   /** Private records [start, end), in order. */
   readRecords(start: number, end: number): Promise<PrivateRecord[]>;
+  /**
+   * The committed records carrying any of these idempotency keys (one query), by key. The
+   * sequencer asks once per batch that has keys, after the previous commit, so it sees every
+   * committed key.
+   */
+  recordsByKey(keys: readonly string[]): Promise<Map<string, PrivateRecord>>;
   /** The widest stored version of a tile. */
   readTile(level: number, index: number): Promise<TileData | undefined>;
   /**

@@ -28,6 +28,7 @@ export function createMemoryLedgerStore(): MemoryLedgerStore {
   const records: (PrivateRecord | undefined)[] = [];
   const tiles = new Map<string, TileData>();
   const checkpoints: StoredCheckpoint[] = [];
+  const byKey = new Map<string, PrivateRecord>();
   let writerHeld = false;
 
   const latest = () => checkpoints.at(-1);
@@ -40,8 +41,19 @@ export function createMemoryLedgerStore(): MemoryLedgerStore {
       if (batch.checkpoint.size !== size + batch.entries.length) {
         return Promise.reject(new Error('checkpoint size does not match the batch'));
       }
+      // The unique index of the database stores: a batch repeating a stored key writes nothing.
+      const keys = new Set<string>();
+      for (const record of batch.records) {
+        if (record.key === undefined) continue;
+        if (byKey.has(record.key) || keys.has(record.key))
+          return Promise.reject(new Error(`idempotency key ${record.key} is already stored`));
+        keys.add(record.key);
+      }
       for (const entry of batch.entries) entries.push(entry);
-      for (const record of batch.records) records[record.index] = record;
+      for (const record of batch.records) {
+        records[record.index] = record;
+        if (record.key !== undefined) byKey.set(record.key, record);
+      }
       for (const tile of batch.tiles) tiles.set(`${tile.level}/${tile.index}`, tile);
       checkpoints.push(batch.checkpoint);
       return Promise.resolve();
@@ -67,6 +79,14 @@ export function createMemoryLedgerStore(): MemoryLedgerStore {
         if (record) out.push(record);
       }
       return Promise.resolve(out);
+    },
+    recordsByKey(keys) {
+      const found = new Map<string, PrivateRecord>();
+      for (const key of keys) {
+        const record = byKey.get(key);
+        if (record) found.set(key, record);
+      }
+      return Promise.resolve(found);
     },
     readTile: (level, index) => Promise.resolve(tiles.get(`${level}/${index}`)),
     openWriter() {

@@ -18,7 +18,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { LedgerTables } from '../ledger.tables.js';
 import type { TileData } from '../tree/tile-data.js';
-import { type CommitBatch, LedgerConflictError, type LedgerWriter } from './ledger-store.js';
+import {
+  type CommitBatch,
+  LedgerConflictError,
+  type LedgerWriter,
+  type PrivateRecord,
+} from './ledger-store.js';
 
 const SQLITE_FULL = 2;
 
@@ -41,13 +46,13 @@ export function createSqliteWriter(
     `insert into ledger_entries (idx, data) values ${rows(CHUNK, 2)}`,
   );
   const insertRecord = sqlite.prepare(
-    'insert into ledger_records (idx, type, salt, record) values (?, ?, ?, ?)',
+    'insert into ledger_records (idx, type, salt, record, idempotency_key) values (?, ?, ?, ?, ?)',
   );
   const insertRecords = sqlite.prepare(
-    `insert into ledger_records (idx, type, salt, record) values ${rows(CHUNK, 4)}`,
+    `insert into ledger_records (idx, type, salt, record, idempotency_key) values ${rows(CHUNK, 5)}`,
   );
   const entryParams = new Array<unknown>(2 * CHUNK);
-  const recordParams = new Array<unknown>(4 * CHUNK);
+  const recordParams = new Array<unknown>(5 * CHUNK);
   const upsertTile = sqlite.prepare(
     'insert into ledger_tiles (level, idx, width, hashes, nodes) values (?, ?, ?, ?, ?) ' +
       'on conflict (level, idx) do update set width = excluded.width, hashes = excluded.hashes, nodes = excluded.nodes',
@@ -74,16 +79,17 @@ export function createSqliteWriter(
     for (; i + CHUNK <= records.length; i += CHUNK) {
       for (let j = 0; j < CHUNK; j++) {
         const r = records[i + j]!;
-        recordParams[4 * j] = r.index;
-        recordParams[4 * j + 1] = r.type;
-        recordParams[4 * j + 2] = toBuffer(r.salt);
-        recordParams[4 * j + 3] = r.record;
+        recordParams[5 * j] = r.index;
+        recordParams[5 * j + 1] = r.type;
+        recordParams[5 * j + 2] = toBuffer(r.salt);
+        recordParams[5 * j + 3] = r.record;
+        recordParams[5 * j + 4] = r.key ?? null;
       }
       insertRecords.run(recordParams);
     }
     for (; i < records.length; i++) {
       const r = records[i]!;
-      insertRecord.run(r.index, r.type, toBuffer(r.salt), r.record);
+      insertRecord.run(r.index, r.type, toBuffer(r.salt), r.record, r.key ?? null);
     }
     for (const t of batch.tiles)
       upsertTile.run(t.level, t.index, t.width, toBuffer(t.hashes), toBuffer(t.nodes));
@@ -123,6 +129,8 @@ export function createSqliteWriter(
 export interface SqliteReader {
   readTile(level: number, index: number): TileData | undefined;
   readEntries(start: number, end: number): Buffer[];
+  /** Committed records by idempotency key; one prepared statement for any number of keys. */
+  recordsByKey(keys: readonly string[]): Map<string, PrivateRecord>;
 }
 
 export function createSqliteReader(sqlite: BetterSqlite3.Database): SqliteReader {
@@ -132,7 +140,33 @@ export function createSqliteReader(sqlite: BetterSqlite3.Database): SqliteReader
   const entries = sqlite
     .prepare('select data from ledger_entries where idx >= ? and idx < ? order by idx')
     .pluck();
+  // Prepared on first use: the store may be built before the migration that adds the column ran.
+  let byKey: BetterSqlite3.Statement | undefined;
   return {
+    recordsByKey(keys) {
+      const found = new Map<string, PrivateRecord>();
+      byKey ??= sqlite.prepare(
+        'select idx, type, salt, record, idempotency_key from ledger_records ' +
+          'where idempotency_key in (select value from json_each(?))',
+      );
+      const rows = byKey.all(JSON.stringify(keys)) as {
+        idx: number;
+        type: string;
+        salt: Buffer;
+        record: string;
+        idempotency_key: string;
+      }[];
+      for (const row of rows) {
+        found.set(row.idempotency_key, {
+          index: row.idx,
+          type: row.type,
+          salt: row.salt,
+          record: row.record,
+          key: row.idempotency_key,
+        });
+      }
+      return found;
+    },
     readTile(level, index) {
       const row = tile.get(level, index) as
         { width: number; hashes: Buffer; nodes: Buffer } | undefined;

@@ -8,10 +8,12 @@ import * as subjects from './20261125_1500_subjects.js';
 import * as registry from './20261125_1600_registry.js';
 import * as ledger from './20261125_1700_ledger.js';
 import * as consent from './20261126_1210_consent.js';
+import * as ledgerKeys from './20261204_1230_ledger_keys.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
   '20261125_1600_registry': registry,
   '20261125_1700_ledger': ledger,
   '20261126_1210_consent': consent,
+  '20261204_1230_ledger_keys': ledgerKeys,
 };
