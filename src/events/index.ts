@@ -1,0 +1,3 @@
+/** Domain events: the types every module publishes and the in-process bus. */
+export type { DomainEvent, EventHandler, EventPublisher, EventSource } from './events.js';
+export { type BusOptions, createInProcessBus } from './bus.js';
