@@ -4,7 +4,13 @@
  */
 import type { ConsentTables } from '../consent/consent.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
+import type { OutboxTables } from '../outbox/outbox.tables.js';
 import type { RegistryTables } from '../registry/registry.tables.js';
 import type { SubjectTables } from '../subjects/subjects.tables.js';
 
-export interface Database extends SubjectTables, RegistryTables, LedgerTables, ConsentTables {}
+export interface Database
+  extends SubjectTables,
+    RegistryTables,
+    LedgerTables,
+    ConsentTables,
+    OutboxTables {}

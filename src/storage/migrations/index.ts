@@ -9,6 +9,7 @@ import * as registry from './20261125_1600_registry.js';
 import * as ledger from './20261125_1700_ledger.js';
 import * as consent from './20261126_1210_consent.js';
 import * as ledgerKeys from './20261204_1230_ledger_keys.js';
+import * as outbox from './20261204_1231_outbox.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1700_ledger': ledger,
   '20261126_1210_consent': consent,
   '20261204_1230_ledger_keys': ledgerKeys,
+  '20261204_1231_outbox': outbox,
 };

@@ -1,0 +1,14 @@
+/** The outbox every module uses to put its facts in the ledger and publish their events. */
+export {
+  type Outbox,
+  type OutboxItem,
+  type OutboxLedger,
+  type OutboxLog,
+  type OutboxOptions,
+  type OutboxService,
+  type SequencedItem,
+  type WriteBack,
+  createOutbox,
+  enqueueOutbox,
+} from './outbox.js';
+export type { OutboxState, OutboxTable, OutboxTables } from './outbox.tables.js';

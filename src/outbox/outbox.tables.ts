@@ -1,0 +1,31 @@
+/**
+ * The outbox's own table: one row per fact to put in the ledger (and publish), written in the
+ * same transaction as the change it records.
+ *
+ * States: `pending` until its ledger entry exists and its event is published (a row with
+ * `ledger_index` set is waiting only for the publish); `done`; `parked` when the ledger refused the
+ * record (not well-formed, too large) — kept with its error for an operator, never retried, never
+ * in anyone's way.
+ */
+export type OutboxState = 'pending' | 'done' | 'parked';
+
+export interface OutboxTable {
+  /** The record's id: the ledger idempotency key and the event id. */
+  id: string;
+  /** Ledger entry type, e.g. 'registry.system.created'. */
+  type: string;
+  /** The private ledger record as JSON (pseudonyms only). */
+  record_json: string;
+  /** The domain event to publish after the append, as JSON; null when there is none. */
+  event_json: string | null;
+  state: OutboxState;
+  /** Failed attempts (ledger unavailable, refused, or publish failed). */
+  attempts: number;
+  last_error: string | null;
+  ledger_index: number | null;
+  created_at: string;
+}
+
+export interface OutboxTables {
+  outbox: OutboxTable;
+}

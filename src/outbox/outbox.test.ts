@@ -1,0 +1,263 @@
+import type { Kysely } from 'kysely';
+import type { Counter } from 'prom-client';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { DomainEvent } from '../events/events.js';
+import { createInProcessBus } from '../events/bus.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { LedgerTables } from '../ledger/ledger.tables.js';
+import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
+import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
+import { describeStorage } from '../storage/test-support/storages.js';
+import { type OutboxItem, type OutboxLedger, createOutbox } from './outbox.js';
+import type { OutboxTables } from './outbox.tables.js';
+
+type Db = Kysely<OutboxTables & LedgerTables>;
+
+const item = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem => ({
+  id,
+  type: 'test.fact',
+  record: { id, subject: 'pseudonym-1' },
+  event: { id, type: 'test.fact', at: '2026-12-04T12:00:00.000Z', data: { id } },
+  ...extra,
+});
+
+function recordingLog() {
+  const errors: { object: unknown; message: string }[] = [];
+  return {
+    errors,
+    error: (object: unknown, message: string) => errors.push({ object, message }),
+    info: () => undefined,
+  };
+}
+
+describeStorage('outbox', (fx) => {
+  const db = () => fx.storage.db as unknown as Db;
+  let ledger: Ledger;
+
+  beforeEach(async () => {
+    for (const table of [
+      'outbox',
+      'ledger_entries',
+      'ledger_records',
+      'ledger_tiles',
+      'ledger_checkpoints',
+    ] as const) {
+      await db().deleteFrom(table).execute();
+    }
+    ledger = await openTestLedger(createKyselyLedgerStore(fx.storage), testSigner());
+  });
+  afterEach(async () => {
+    await ledger.close();
+  });
+
+  const ledgerSize = async () => (await ledger.checkpoint()).size;
+  const rowOf = (id: string) =>
+    db().selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('writes in the caller transaction: a rolled-back change leaves no item', async () => {
+    const outbox = createOutbox({ db: db(), ledger });
+    await expect(
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await outbox.enqueue(trx, item('gone'));
+          throw new Error('the change failed');
+        }),
+    ).rejects.toThrow('the change failed');
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, [item('kept')]));
+    expect(await db().selectFrom('outbox').select('id').execute()).toEqual([{ id: 'kept' }]);
+    expect((await rowOf('kept')).state).toBe('pending');
+  });
+
+  it('appends, writes the index back, publishes the event, and marks the item done', async () => {
+    const bus = createInProcessBus();
+    const seen: DomainEvent[] = [];
+    bus.subscribe((event) => {
+      seen.push(event);
+    });
+    const outbox = createOutbox({ db: db(), ledger, events: bus });
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, [item('a'), item('b', { event: undefined })]));
+    const indexes = await outbox.sequence(['a', 'b']);
+    expect([...indexes.values()].sort()).toEqual([0, 1]);
+    expect(await outbox.ledgerIndexOf('a')).toBe(indexes.get('a'));
+    expect(await rowOf('a')).toMatchObject({ state: 'done', ledger_index: indexes.get('a') });
+    expect(await rowOf('b')).toMatchObject({ state: 'done', event_json: null });
+    expect(seen.map((e) => e.id)).toEqual(['a']);
+    expect((await ledger.receipt(indexes.get('b')!)).record).toEqual({
+      id: 'b',
+      subject: 'pseudonym-1',
+    });
+    // Asking again changes nothing: the same index, no new entry, no second event.
+    expect((await outbox.sequence(['a'])).get('a')).toBe(indexes.get('a'));
+    expect(await ledgerSize()).toBe(2);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('parks a record the ledger refuses, counts and logs it, and sequences the others', async () => {
+    const log = recordingLog();
+    const outbox = createOutbox({ db: db(), ledger, log });
+    const items = [
+      item('good-1'),
+      item('lone-surrogate', { record: { name: '\ud800' } }),
+      item('good-2'),
+      item('too-big', { record: { blob: 'x'.repeat(70_000) } }),
+      item('good-3'),
+    ];
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, items));
+    const indexes = await outbox.sequence(items.map((i) => i.id));
+    expect(indexes.get('lone-surrogate')).toBeNull();
+    expect(indexes.get('too-big')).toBeNull();
+    expect(['good-1', 'good-2', 'good-3'].map((id) => indexes.get(id)).sort()).toEqual([0, 1, 2]);
+    expect(await ledgerSize()).toBe(3);
+
+    const poison = await rowOf('lone-surrogate');
+    expect(poison).toMatchObject({ state: 'parked', attempts: 1, ledger_index: null });
+    expect(poison.last_error).toMatch(/Unicode|surrogate/i);
+    expect((await rowOf('too-big')).last_error).toMatch(/larger than/);
+    const counted = await (outbox.metrics[0] as Counter).get();
+    expect(counted.values.reduce((sum, v) => sum + v.value, 0)).toBe(2);
+    expect(log.errors.filter((e) => /parked/.test(e.message))).toHaveLength(2);
+    expect(JSON.stringify(log.errors)).not.toContain('xxxxxxxx');
+
+    // Later drains neither retry the parked rows nor append anything twice.
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, item('good-4')));
+    await outbox.drain();
+    await outbox.drain();
+    expect(await ledgerSize()).toBe(4);
+    expect((await rowOf('good-4')).ledger_index).toBe(3);
+    expect((await rowOf('lone-surrogate')).attempts).toBe(1);
+  });
+
+  it('does not log an item twice when a crash fell between the ledger commit and the write-back', async () => {
+    const outbox = createOutbox({ db: db(), ledger });
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, [item('c1'), item('c2')]));
+    // The process that crashed had appended c1 (keyed by its id) and died before the update.
+    const before = await ledger.append({
+      type: 'test.fact',
+      record: { id: 'c1', subject: 'pseudonym-1' },
+      key: 'c1',
+    });
+    expect((await rowOf('c1')).ledger_index).toBeNull();
+
+    // The restarted instance drains what is pending.
+    await outbox.drain();
+    expect(await ledgerSize()).toBe(2);
+    expect(await rowOf('c1')).toMatchObject({ state: 'done', ledger_index: before.index });
+    expect((await rowOf('c2')).ledger_index).toBe(1);
+    const keys = await db().selectFrom('ledger_records').select('idempotency_key').execute();
+    expect(keys.map((k) => k.idempotency_key).sort()).toEqual(['c1', 'c2']);
+  });
+
+  it('coalesces concurrent callers into few ledger batches with distinct dense indexes', async () => {
+    const outbox = createOutbox({ db: db(), ledger });
+    const ids = Array.from({ length: 200 }, (_, n) => `cc-${String(n).padStart(3, '0')}`);
+    const checkpointsBefore = (await db().selectFrom('ledger_checkpoints').select('size').execute())
+      .length;
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        await db()
+          .transaction()
+          .execute((trx) => outbox.enqueue(trx, item(id)));
+        return (await outbox.sequence([id])).get(id);
+      }),
+    );
+    expect(new Set(results).size).toBe(200);
+    expect([...results].sort((a, b) => a! - b!)).toEqual(ids.map((_, i) => i));
+    expect(await ledgerSize()).toBe(200);
+    const checkpoints = (await db().selectFrom('ledger_checkpoints').select('size').execute())
+      .length;
+    expect(checkpoints - checkpointsBefore).toBeLessThan(100);
+  });
+
+  it('a standby leaves its items to the sequencer, whose poll appends them within a second', async () => {
+    const standbyLedger: OutboxLedger = {
+      role: 'standby',
+      append: () => Promise.reject(new Error('a standby never appends')),
+    };
+    const standby = createOutbox({ db: db(), ledger: standbyLedger });
+    const sequencer = createOutbox({ db: db(), ledger });
+    const stop = sequencer.start(60_000, () => true, 250);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the start-up pass finds nothing
+      await db()
+        .transaction()
+        .execute((trx) => standby.enqueue(trx, item('from-standby')));
+      expect((await standby.sequence(['from-standby'])).get('from-standby')).toBeNull();
+      const started = Date.now();
+      while ((await rowOf('from-standby')).ledger_index === null) {
+        expect(Date.now() - started).toBeLessThan(1000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await standby.ledgerIndexOf('from-standby')).toBe(0);
+    } finally {
+      stop();
+    }
+  });
+
+  it('retries only the publish when publishing failed: the entry is not appended again', async () => {
+    let failing = true;
+    const published: string[] = [];
+    const log = recordingLog();
+    const outbox = createOutbox({
+      db: db(),
+      ledger,
+      log,
+      events: {
+        publish(events) {
+          if (failing) return Promise.reject(new Error('broker down'));
+          published.push(...events.map((e) => e.id));
+          return Promise.resolve();
+        },
+      },
+    });
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, item('p1')));
+    expect((await outbox.sequence(['p1'])).get('p1')).toBe(0);
+    expect(await rowOf('p1')).toMatchObject({
+      state: 'pending',
+      ledger_index: 0,
+      last_error: 'broker down',
+    });
+    failing = false;
+    await outbox.drain();
+    expect(published).toEqual(['p1']);
+    expect((await rowOf('p1')).state).toBe('done');
+    expect(await ledgerSize()).toBe(1);
+  });
+
+  it('runs write-back hooks in the transaction that stores the indexes', async () => {
+    const outbox = createOutbox({ db: db(), ledger });
+    const copied: { id: string; ledgerIndex: number }[] = [];
+    outbox.onSequenced(async (trx, items) => {
+      // Inside the transaction the outbox row already carries its index.
+      for (const i of items) {
+        const row = await trx
+          .selectFrom('outbox')
+          .select('ledger_index')
+          .where('id', '=', i.id)
+          .executeTakeFirstOrThrow();
+        expect(row.ledger_index).toBe(i.ledgerIndex);
+        copied.push({ id: i.id, ledgerIndex: i.ledgerIndex });
+      }
+    });
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, [item('h1'), item('h2')]));
+    await outbox.sequence(['h1', 'h2']);
+    expect(copied.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'h1', ledgerIndex: expect.any(Number) },
+      { id: 'h2', ledgerIndex: expect.any(Number) },
+    ]);
+  });
+});

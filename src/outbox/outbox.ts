@@ -1,0 +1,446 @@
+/**
+ * The outbox: how every module puts a fact in the transparency ledger and publishes its event
+ * without losing it, doubling it, or letting one bad fact stop the rest.
+ *
+ * 1. `enqueue(trx, items)` writes the items in the caller's transaction, so the change and its
+ *    outbox rows commit together or not at all.
+ * 2. After the commit, `sequence(ids)` appends them to the ledger. Concurrent callers are
+ *    coalesced: one round at a time reads every queued id in one query, appends them together (the
+ *    ledger group-commits them into one batch), writes their indexes back in one transaction, and
+ *    then publishes their events. Appends carry the item id as the ledger's idempotency key, so a
+ *    crash between the ledger commit and the write-back, or two instances draining the same row,
+ *    can never log a record twice: appending it again returns the first index.
+ * 3. What is left — a crash before step 2, a standby instance (it writes, the sequencer appends),
+ *    the CLI writing with no server, a publish that failed — is picked up by the drain on the
+ *    instance that sequences the ledger: a poll every 250 ms for unsequenced rows (so a standby's
+ *    commit reaches the ledger within a second) and a full pass every few seconds that also retries
+ *    failed publishes.
+ *
+ * Poison isolation: a record the ledger refuses (`ledger.invalid_entry`: not well-formed Unicode,
+ * too large, a bad type) is parked with its error, counted in `qalqan_outbox_parked_total` and
+ * logged at error level; each item is appended on its own promise, so the others of the same round
+ * go on, and a parked row is never read again by the drain. Transient failures (ledger
+ * unavailable or overloaded) leave the row pending with its error and attempt count.
+ */
+import { type Kysely, type Transaction, sql } from 'kysely';
+import { Counter, type Metric } from 'prom-client';
+import { DomainError } from '../core/errors.js';
+import type { DomainEvent, EventPublisher } from '../events/events.js';
+import type { JsonObject } from '../ledger/entry/canonical-json.js';
+import type { OutboxTable, OutboxTables } from './outbox.tables.js';
+
+export interface OutboxItem {
+  /** The record's id: ledger idempotency key AND event id. */
+  readonly id: string;
+  /** Ledger entry type, e.g. 'consent.given', 'access.check'. */
+  readonly type: string;
+  /** Private ledger record: pseudonyms only, never an IIN. */
+  readonly record: JsonObject;
+  /** Published (after the ledger append) to the EventPublisher. */
+  readonly event?: DomainEvent | undefined;
+}
+
+export interface Outbox {
+  /** Writes items in the caller's transaction (any Kysely/Transaction whose DB includes OutboxTables). */
+  enqueue(trx: Kysely<OutboxTables>, items: OutboxItem | readonly OutboxItem[]): Promise<void>;
+  /**
+   * After commit: appends these ids now if this instance sequences the ledger (group-committed
+   * with concurrent callers), publishes their events; returns id -> ledgerIndex (null on standby,
+   * for a parked item, or while the ledger is unavailable — the drain finishes those).
+   */
+  sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
+  ledgerIndexOf(id: string): Promise<number | null>;
+}
+
+/** What the outbox needs from the ledger. */
+export interface OutboxLedger {
+  append(input: {
+    readonly type: string;
+    readonly record: JsonObject;
+    readonly key: string;
+  }): Promise<{ readonly index: number }>;
+  /** Absent: always try to append. 'standby': leave the rows to the sequencing instance. */
+  readonly role?: 'sequencer' | 'standby';
+}
+
+/** One sequenced item, as handed to write-back hooks. */
+export interface SequencedItem {
+  readonly id: string;
+  readonly type: string;
+  readonly ledgerIndex: number;
+}
+
+/**
+ * Runs inside the write-back transaction, so a module can copy the indexes into its own table
+ * (the registry's history) atomically with the outbox's state.
+ */
+export type WriteBack = (
+  trx: Transaction<OutboxTables>,
+  items: readonly SequencedItem[],
+) => Promise<void>;
+
+export interface OutboxLog {
+  error(object: unknown, message: string): void;
+  info(object: unknown, message: string): void;
+}
+
+export interface OutboxOptions {
+  readonly db: Kysely<OutboxTables>;
+  readonly ledger: OutboxLedger;
+  readonly events?: EventPublisher | undefined;
+  readonly log?: OutboxLog | undefined;
+  /** Most rows per sequencing round and per drain read. Default 500. */
+  readonly maxBatch?: number;
+}
+
+export interface OutboxService extends Outbox {
+  /** Registers a write-back hook; returns the function that removes it. */
+  onSequenced(hook: WriteBack): () => void;
+  /** Sequences (and publishes) everything pending now; resolves when those rows were tried. */
+  drain(): Promise<void>;
+  /**
+   * Starts the background drain on this instance while `isSequencer()` holds: a poll every
+   * `pollMs` (default 250) for unsequenced rows and a full pass every `intervalMs` (failed
+   * publishes too). Runs a full pass at once. Returns the function that stops it.
+   */
+  start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => void;
+  /** Asks this instance to look for pending rows now (e.g. after the CLI wrote some). */
+  notify(): void;
+  /** prom-client metrics to register on the app's registry (`qalqan_outbox_parked_total`). */
+  readonly metrics: readonly Metric[];
+}
+
+/** Writes the items in the caller's transaction; the standalone form of `Outbox.enqueue`. */
+export async function enqueueOutbox(
+  trx: Kysely<OutboxTables>,
+  items: OutboxItem | readonly OutboxItem[],
+  now: string = new Date().toISOString(),
+): Promise<void> {
+  const list: readonly OutboxItem[] = Array.isArray(items) ? items : [items as OutboxItem];
+  if (list.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      list.map((item) => ({
+        id: item.id,
+        type: item.type,
+        record_json: JSON.stringify(item.record),
+        event_json: item.event ? JSON.stringify(item.event) : null,
+        state: 'pending' as const,
+        attempts: 0,
+        last_error: null,
+        ledger_index: null,
+        created_at: now,
+      })),
+    )
+    .execute();
+}
+
+type Row = Pick<
+  OutboxTable,
+  'id' | 'type' | 'record_json' | 'event_json' | 'state' | 'ledger_index'
+>;
+
+/** Errors are stored and logged by message only (never a record: they could be long or private). */
+const messageOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+const isRefusal = (error: unknown): boolean =>
+  error instanceof DomainError && error.code === 'ledger.invalid_entry';
+
+export function createOutbox(options: OutboxOptions): OutboxService {
+  const { db, ledger, events, log } = options;
+  const maxBatch = options.maxBatch ?? 500;
+  const hooks = new Set<WriteBack>();
+  const parked = new Counter({
+    name: 'qalqan_outbox_parked_total',
+    help: 'Outbox items parked because the ledger refused their record',
+    labelNames: ['type'] as const,
+    registers: [],
+  });
+
+  /** Ids waiting for the next round, with their callers; one round runs at a time. */
+  let queued = new Map<string, ((index: number | null) => void)[]>();
+  let round: Promise<void> | undefined;
+  let soon = false;
+  /** Ids in the round now running: the drain does not queue them again meanwhile. */
+  let running = new Set<string>();
+
+  function schedule(): void {
+    if (round || soon || queued.size === 0) return;
+    soon = true;
+    // A microtask: callers in the same tick share the round.
+    queueMicrotask(() => {
+      soon = false;
+      if (!round && queued.size > 0) startRound();
+    });
+  }
+
+  function startRound(): void {
+    const taken = queued;
+    queued = new Map();
+    running = new Set(taken.keys());
+    round = runRound(taken)
+      .catch((error: unknown) => {
+        log?.error({ err: error }, 'outbox round failed; its items stay pending');
+        for (const waiters of taken.values()) for (const resolve of waiters) resolve(null);
+      })
+      .finally(() => {
+        round = undefined;
+        running = new Set();
+        if (queued.size > 0) startRound();
+      });
+  }
+
+  async function runRound(taken: Map<string, ((index: number | null) => void)[]>): Promise<void> {
+    const ids = [...taken.keys()];
+    const answer = (id: string, index: number | null) => {
+      for (const resolve of taken.get(id) ?? []) resolve(index);
+    };
+    const rows: Row[] = [];
+    for (let i = 0; i < ids.length; i += maxBatch) {
+      rows.push(
+        ...(await db
+          .selectFrom('outbox')
+          .select(['id', 'type', 'record_json', 'event_json', 'state', 'ledger_index'])
+          .where('id', 'in', ids.slice(i, i + maxBatch))
+          .execute()),
+      );
+    }
+    const found = new Set(rows.map((row) => row.id));
+    for (const id of ids) if (!found.has(id)) answer(id, null);
+
+    const toAppend = rows.filter((row) => row.state === 'pending' && row.ledger_index === null);
+    const outcomes = await Promise.all(
+      toAppend.map((row) =>
+        appendRow(row).then(
+          (index) => ({ row, index, error: undefined }),
+          (error: unknown) => ({ row, index: undefined, error }),
+        ),
+      ),
+    );
+    const appended: SequencedItem[] = [];
+    const refused: { row: Row; error: unknown }[] = [];
+    const failed: { row: Row; error: unknown }[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.index !== undefined) {
+        appended.push({ id: outcome.row.id, type: outcome.row.type, ledgerIndex: outcome.index });
+      } else if (isRefusal(outcome.error)) {
+        refused.push({ row: outcome.row, error: outcome.error });
+      } else {
+        failed.push({ row: outcome.row, error: outcome.error });
+      }
+    }
+    if (appended.length > 0 || refused.length > 0 || failed.length > 0) {
+      await writeBack(appended, refused, failed);
+    }
+    for (const { row, error } of refused) {
+      parked.inc({ type: row.type });
+      log?.error(
+        { outboxId: row.id, type: row.type, reason: messageOf(error) },
+        'outbox item parked: the ledger refused its record; the other items go on',
+      );
+    }
+    if (failed.length > 0) {
+      const error = failed[0]!.error;
+      const standby = error instanceof DomainError && error.code === 'ledger.unavailable';
+      const message = 'outbox items not yet in the ledger; they stay pending for the drain';
+      // Unavailable is routine on a standby or during a take-over; anything else is an error.
+      if (standby) log?.info({ err: error, count: failed.length }, message);
+      else log?.error({ err: error, count: failed.length }, message);
+    }
+
+    // Indexes known now: new appends and rows a previous round (or instance) already sequenced.
+    const indexOf = new Map<string, number>();
+    for (const item of appended) indexOf.set(item.id, item.ledgerIndex);
+    for (const row of rows) if (row.ledger_index !== null) indexOf.set(row.id, row.ledger_index);
+
+    const toPublish = rows.filter((row) => row.state === 'pending' && indexOf.has(row.id));
+    await publish(toPublish);
+    for (const row of rows) answer(row.id, indexOf.get(row.id) ?? null);
+  }
+
+  function appendRow(row: Row): Promise<number> {
+    let record: JsonObject;
+    try {
+      record = JSON.parse(row.record_json) as JsonObject;
+    } catch (error) {
+      return Promise.reject(new DomainError('ledger.invalid_entry', messageOf(error)));
+    }
+    return ledger.append({ type: row.type, record, key: row.id }).then((r) => r.index);
+  }
+
+  async function writeBack(
+    appended: readonly SequencedItem[],
+    refused: readonly { row: Row; error: unknown }[],
+    failed: readonly { row: Row; error: unknown }[],
+  ): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < appended.length; i += maxBatch) {
+        const part = appended.slice(i, i + maxBatch);
+        // One statement per part: `case id when … then … end` runs the same on both engines (the
+        // cast types PostgreSQL's parameter, which it would otherwise take as text).
+        const cases = sql.join(
+          part.map((item) => sql`when ${item.id} then cast(${item.ledgerIndex} as bigint)`),
+          sql` `,
+        );
+        await sql`update outbox set ledger_index = case id ${cases} end,
+          state = case when event_json is null then 'done' else 'pending' end
+          where id in (${sql.join(part.map((item) => item.id))})`.execute(trx);
+      }
+      for (const { row, error } of refused) {
+        await trx
+          .updateTable('outbox')
+          .set((eb) => ({
+            state: 'parked',
+            attempts: eb('attempts', '+', 1),
+            last_error: messageOf(error),
+          }))
+          .where('id', '=', row.id)
+          .execute();
+      }
+      if (failed.length > 0) {
+        await trx
+          .updateTable('outbox')
+          .set((eb) => ({
+            attempts: eb('attempts', '+', 1),
+            last_error: messageOf(failed[0]!.error),
+          }))
+          .where(
+            'id',
+            'in',
+            failed.map(({ row }) => row.id),
+          )
+          .execute();
+      }
+      for (const hook of hooks) if (appended.length > 0) await hook(trx, appended);
+    });
+  }
+
+  /** Publishes the rows' events (at least once) and marks them done; a failure leaves them for the drain. */
+  async function publish(rows: readonly Row[]): Promise<void> {
+    const withEvents = rows.filter((row) => row.event_json !== null);
+    if (withEvents.length === 0) return;
+    const ids = withEvents.map((row) => row.id);
+    try {
+      if (events) {
+        await events.publish(withEvents.map((row) => JSON.parse(row.event_json!) as DomainEvent));
+      }
+    } catch (error) {
+      log?.error(
+        { err: error, count: ids.length },
+        'outbox events not published; the drain retries the publish (the ledger entries stand)',
+      );
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: messageOf(error) }))
+        .where('id', 'in', ids)
+        .execute();
+      return;
+    }
+    for (let i = 0; i < ids.length; i += maxBatch) {
+      await db
+        .updateTable('outbox')
+        .set({ state: 'done' })
+        .where('id', 'in', ids.slice(i, i + maxBatch))
+        .execute();
+    }
+  }
+
+  function sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>> {
+    if (ids.length === 0) return Promise.resolve(new Map());
+    if (ledger.role === 'standby') {
+      // The sequencing instance's poll picks these rows up; answering now keeps this one fast.
+      return Promise.resolve(new Map(ids.map((id) => [id, null])));
+    }
+    const waits = ids.map(
+      (id) =>
+        new Promise<[string, number | null]>((resolve) => {
+          const waiters = queued.get(id);
+          const done = (index: number | null) => resolve([id, index]);
+          if (waiters) waiters.push(done);
+          else queued.set(id, [done]);
+        }),
+    );
+    schedule();
+    return Promise.all(waits).then((pairs) => new Map(pairs));
+  }
+
+  /** Pending ids not already queued or running here, oldest first. */
+  async function pendingIds(onlyUnsequenced: boolean, after: string | undefined) {
+    let query = db
+      .selectFrom('outbox')
+      .select('id')
+      .where('state', '=', 'pending')
+      .orderBy('id')
+      .limit(maxBatch);
+    if (onlyUnsequenced) query = query.where('ledger_index', 'is', null);
+    if (after !== undefined) query = query.where('id', '>', after);
+    return (await query.execute()).map((row) => row.id);
+  }
+
+  let draining: Promise<void> | undefined;
+  async function drainPass(onlyUnsequenced: boolean): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const ids = await pendingIds(onlyUnsequenced, after);
+      if (ids.length === 0) return;
+      const fresh = ids.filter((id) => !running.has(id) && !queued.has(id));
+      if (fresh.length > 0) await sequence(fresh);
+      if (ids.length < maxBatch) return;
+      after = ids.at(-1);
+    }
+  }
+
+  /** One pass at a time: a slow pass is not overlapped by the next tick. */
+  function pass(onlyUnsequenced: boolean): Promise<void> {
+    if (draining) return draining;
+    draining = drainPass(onlyUnsequenced).finally(() => {
+      draining = undefined;
+    });
+    return draining;
+  }
+
+  let wanted: (() => void) | undefined;
+
+  return {
+    metrics: [parked],
+    enqueue: (trx, items) => enqueueOutbox(trx, items),
+    sequence,
+    async ledgerIndexOf(id) {
+      const row = await db
+        .selectFrom('outbox')
+        .select('ledger_index')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.ledger_index ?? null;
+    },
+    onSequenced(hook) {
+      hooks.add(hook);
+      return () => {
+        hooks.delete(hook);
+      };
+    },
+    drain: () => pass(false),
+    notify() {
+      wanted?.();
+    },
+    start(intervalMs = 5000, isSequencer = () => ledger.role !== 'standby', pollMs = 250) {
+      const report = (error: unknown) => log?.error({ err: error }, 'outbox drain failed');
+      const run = (onlyUnsequenced: boolean) => {
+        if (isSequencer()) pass(onlyUnsequenced).catch(report);
+      };
+      wanted = () => run(true);
+      run(false);
+      const full = setInterval(() => run(false), intervalMs);
+      const poll = setInterval(() => run(true), pollMs);
+      full.unref();
+      poll.unref();
+      return () => {
+        wanted = undefined;
+        clearInterval(full);
+        clearInterval(poll);
+      };
+    },
+  };
+}
