@@ -10,42 +10,62 @@ import {
   isValidIin,
   withCheckDigit,
 } from './identifiers.js';
-
-/** A straightforward restatement of DOMAIN.md §1 to check the optimised code against. */
-function referenceCheckDigit(prefix: string): number | null {
-  const d = [...prefix].map(Number);
-  const pass = (weights: number[]) =>
-    d.reduce((sum, digit, i) => sum + digit * weights[i]!, 0) % 11;
-  const first = pass([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  if (first !== 10) return first;
-  const second = pass([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-  return second === 10 ? null : second;
-}
+import {
+  completeWithReference,
+  referenceIsBin,
+  referenceIsIin,
+  traceCheckDigit,
+  twelveDigitCandidates,
+  validBin,
+  validIin,
+} from '../../test/support/kz-identifiers.js';
 
 const digits = (n: number) =>
   fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 
-/** Valid IINs built from parts: a real date, a century digit and a serial, completed with K. */
-const validIin = fc
-  .record({
-    date: fc.date({
-      min: new Date('1800-01-01T00:00:00Z'),
-      max: new Date('2099-12-31T00:00:00Z'),
-      noInvalidDate: true,
-    }),
-    female: fc.boolean(),
-    serial: digits(4),
-  })
-  .map(({ date, female, serial }) => {
-    const year = date.getUTCFullYear();
-    const century = year < 1900 ? 1 : year < 2000 ? 3 : 5;
-    const yymmdd =
-      String(year % 100).padStart(2, '0') +
-      String(date.getUTCMonth() + 1).padStart(2, '0') +
-      String(date.getUTCDate()).padStart(2, '0');
-    return withCheckDigit(yymmdd + String(century + (female ? 1 : 0)) + serial);
-  })
-  .filter((iin): iin is string => iin !== null);
+describe('the independent reference reproduces DOMAIN.md §1', () => {
+  it('900515201238: pass 1 sum 140, 140 mod 11 = 8', () => {
+    expect(traceCheckDigit('90051520123')).toEqual({
+      sum1: 140,
+      sum2: null,
+      decidedBy: 1,
+      digit: 8,
+    });
+    expect(referenceIsIin('900515201238')).toBe(true);
+  });
+
+  it('850412100405: pass 1 gives 10, pass 2 sum 104 -> 5', () => {
+    expect(traceCheckDigit('85041210040')).toMatchObject({ sum2: 104, decidedBy: 2, digit: 5 });
+    expect(traceCheckDigit('85041210040').sum1 % 11).toBe(10);
+    expect(referenceIsIin('850412100405')).toBe(true);
+  });
+
+  it('prefix 85041210048 gives 10 twice: no valid IIN', () => {
+    expect(traceCheckDigit('85041210048')).toMatchObject({ decidedBy: 'never', digit: null });
+    for (let k = 0; k <= 9; k++) expect(referenceIsIin(`85041210048${k}`)).toBe(false);
+  });
+
+  it('940140000385 is a valid BIN and not an IIN', () => {
+    expect(referenceIsBin('940140000385')).toBe(true);
+    expect(referenceIsIin('940140000385')).toBe(false);
+  });
+
+  it('the generators reach the second pass at a measurable rate, and every draw is valid', () => {
+    const iins = fc.sample(validIin, { numRuns: 2000, seed: 1 });
+    const bins = fc.sample(validBin, { numRuns: 2000, seed: 2 });
+    const secondPass = (ids: string[]) =>
+      ids.filter((id) => traceCheckDigit(id.slice(0, 11)).decidedBy === 2).length / ids.length;
+    // Plain prefixes reach pass 2 about 1 time in 11; a quarter of the draws are steered there.
+    expect(secondPass(iins)).toBeGreaterThan(0.2);
+    expect(secondPass(bins)).toBeGreaterThan(0.2);
+    expect(iins.every(referenceIsIin)).toBe(true);
+    expect(bins.every(referenceIsBin)).toBe(true);
+    const candidates = fc.sample(twelveDigitCandidates, { numRuns: 2000, seed: 3 });
+    const validShare =
+      candidates.filter((s) => referenceIsIin(s) || referenceIsBin(s)).length / candidates.length;
+    expect(validShare).toBeGreaterThan(0.3);
+  });
+});
 
 describe('IIN (DOMAIN.md §1 worked examples)', () => {
   it('accepts 900515201238: first pass 140 mod 11 = 8; digit 7 = 2 is a woman born in the 1800s', () => {
@@ -95,8 +115,8 @@ describe('IIN (DOMAIN.md §1 worked examples)', () => {
   });
 
   it('knows leap years per century: 29 Feb 1900 is no date, 29 Feb 2000 is', () => {
-    const iin1900 = withCheckDigit('00022930001');
-    const iin2000 = withCheckDigit('00022950001');
+    const iin1900 = completeWithReference('00022930001');
+    const iin2000 = completeWithReference('00022950001');
     expect(iin1900 && checkIin(iin1900)).toMatchObject({ valid: false, reason: 'date' });
     expect(iin2000 && checkIin(iin2000)).toMatchObject({
       valid: true,
@@ -106,7 +126,7 @@ describe('IIN (DOMAIN.md §1 worked examples)', () => {
   });
 
   it('derives sex from the parity of digit 7', () => {
-    const female = withCheckDigit('95010160001');
+    const female = completeWithReference('95010160001');
     expect(female && checkIin(female)).toMatchObject({
       valid: true,
       sex: 'female',
@@ -116,12 +136,31 @@ describe('IIN (DOMAIN.md §1 worked examples)', () => {
 });
 
 describe('IIN properties', () => {
-  it('the check digit agrees with the reference restatement', () => {
+  it('the check digit agrees with the independent reference, on both passes', () => {
     fc.assert(
       fc.property(
-        digits(11),
-        (prefix) => computeCheckDigit(prefix) === referenceCheckDigit(prefix),
+        fc.oneof(
+          digits(11),
+          validIin.map((iin) => iin.slice(0, 11)),
+        ),
+        (prefix) => {
+          expect(computeCheckDigit(prefix)).toBe(traceCheckDigit(prefix).digit);
+          expect(withCheckDigit(prefix)).toBe(completeWithReference(prefix));
+        },
       ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the validators agree with the reference on valid, nearly valid and arbitrary numbers', () => {
+    fc.assert(
+      fc.property(twelveDigitCandidates, fc.string({ maxLength: 3 }), (s, pad) => {
+        expect(isValidIin(s)).toBe(referenceIsIin(s));
+        expect(isValidBin(s)).toBe(referenceIsBin(s));
+        expect(isIinAt(pad + s, pad.length)).toBe(referenceIsIin(s));
+        expect(isBinAt(pad + s, pad.length)).toBe(referenceIsBin(s));
+      }),
+      { numRuns: 3000 },
     );
   });
 
@@ -165,10 +204,10 @@ describe('IIN properties', () => {
     );
   });
 
-  it('the fast path agrees with the full validator on arbitrary 12-digit strings', () => {
+  it('the fast path agrees with the full validator on valid, nearly valid and arbitrary strings', () => {
     fc.assert(
       fc.property(
-        digits(12),
+        twelveDigitCandidates,
         (s) => isIinAt(s, 0) === isValidIin(s) && isBinAt(s, 0) === isValidBin(s),
       ),
       {
@@ -179,7 +218,7 @@ describe('IIN properties', () => {
 
   it('no 12-digit string is both an IIN and a BIN (digit 5 separates them)', () => {
     fc.assert(
-      fc.property(digits(12), (s) => !(isValidIin(s) && isValidBin(s))),
+      fc.property(twelveDigitCandidates, (s) => !(isValidIin(s) && isValidBin(s))),
       { numRuns: 5000 },
     );
   });
@@ -206,6 +245,35 @@ describe('BIN', () => {
     ['940140000386', 'checksum'],
   ] as const)('rejects %s with reason %s', (bin, reason) => {
     expect(checkBin(bin)).toMatchObject({ valid: false, reason });
+  });
+
+  it('every BIN built from its parts is valid and read back part by part', () => {
+    fc.assert(
+      fc.property(validBin, (bin) => {
+        const check = checkBin(bin);
+        expect(check).toMatchObject({
+          valid: true,
+          bin,
+          registered: { yy: Number(bin.slice(0, 2)), month: Number(bin.slice(2, 4)) },
+        });
+        expect(isBinAt(`x${bin}`, 1)).toBe(true);
+        const wrong = bin.slice(0, 11) + String((Number(bin[11]) + 1) % 10);
+        expect(checkBin(wrong)).toMatchObject({ valid: false, reason: 'checksum' });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('names each entity type and attribute', () => {
+    const types = ['resident', 'non-resident', 'individual-entrepreneur-joint'];
+    const attributes = ['head-office', 'branch', 'representative-office', 'farm'];
+    for (const [t, type] of types.entries())
+      for (const [a, attribute] of attributes.entries()) {
+        const bin =
+          completeWithReference(`0101${t + 4}${a}00001`) ??
+          completeWithReference(`0101${t + 4}${a}00002`)!;
+        expect(checkBin(bin)).toMatchObject({ valid: true, entityType: type, attribute });
+      }
   });
 
   it('an IIN is not a BIN', () => {

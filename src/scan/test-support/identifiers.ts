@@ -1,9 +1,10 @@
 /**
  * Builders of valid (and deliberately broken) identifiers for tests and the labelled benchmark
- * corpus. They restate the rules of DOMAIN.md §1 independently of the detectors, except the
- * IIN/BIN check digit, which comes from `core/identifiers` (its own tests cover it).
+ * corpus. They restate the rules of DOMAIN.md §1 independently of the detectors and of
+ * `core/identifiers`: the IIN/BIN check digit comes from the reference in test/support, so a
+ * checksum bug in production code cannot also build the numbers the detector tests expect.
  */
-import { withCheckDigit } from '../../core/identifiers.js';
+import { completeWithReference } from '../../../test/support/kz-identifiers.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -15,7 +16,7 @@ export function makeIin(
   sexDigit: number,
   serial: number,
 ): string | null {
-  return withCheckDigit(
+  return completeWithReference(
     `${pad(year % 100, 2)}${pad(month, 2)}${pad(day, 2)}${sexDigit}${pad(serial, 4)}`,
   );
 }
@@ -34,7 +35,7 @@ export function makeBin(
   attribute: number,
   serial: number,
 ): string | null {
-  return withCheckDigit(`${pad(yy, 2)}${pad(month, 2)}${type}${attribute}${pad(serial, 5)}`);
+  return completeWithReference(`${pad(yy, 2)}${pad(month, 2)}${type}${attribute}${pad(serial, 5)}`);
 }
 
 /** The same 12-digit identifier with a wrong check digit. */
