@@ -14,7 +14,7 @@ export const HOME_COUNTRY = 'KZ';
 
 /** A reason a person reads: a stable code, the sentence in kk / ru / en, and what it is about. */
 export interface AccessReason {
-  readonly code: AccessReasonCode;
+  readonly code: AccessReasonCode | StandingReasonCode;
   readonly message: Labels;
   /** Machine-readable particulars (sorted lists), so a client need not parse the sentence. */
   readonly detail?: ReasonDetail;
@@ -29,6 +29,9 @@ export interface ReasonDetail {
   readonly restrictionId?: string;
   readonly until?: string | null;
 }
+
+/** The registry's standing reasons (rules 1–2) pass through under their own code, prefixed. */
+export type StandingReasonCode = `standing.${string}`;
 
 /** Every code `decide()` can return; the catalogue with kk / ru / en sentences is `reasons.ts`. */
 export type AccessReasonCode =
