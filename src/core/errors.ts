@@ -72,6 +72,24 @@ export const ERROR_CATALOGUE = {
   'consent.not_a_minor': { status: 400, title: 'The child is not a minor' },
   'consent.guardianship_exists': { status: 409, title: 'That guardianship is already recorded' },
   'consent.invalid_import': { status: 400, title: 'The guardianship file has errors' },
+  // access checks
+  'access.reference_required': {
+    status: 400,
+    title: 'This legal basis needs a reference (the act or the court order)',
+  },
+  'access.transfer_incomplete': { status: 400, title: 'A transfer needs a recipient and a country' },
+  'access.identifier_in_actor': {
+    status: 400,
+    title: 'The actor id holds an IIN; send it as actor.iin, never in the id',
+  },
+  'access.batch_too_large': { status: 400, title: 'A batch holds at most 1,000 checks' },
+  'access.idempotency_mismatch': {
+    status: 422,
+    title: 'The Idempotency-Key was used before with a different request',
+  },
+  'access.check_not_found': { status: 404, title: 'No such access check' },
+  'access.regime_not_found': { status: 404, title: 'No such legal regime' },
+  'access.invalid_regime': { status: 400, title: 'The legal regime is inconsistent' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },

@@ -2,6 +2,7 @@
  * The one Kysely `Database` interface: each module declares its own tables beside its code and
  * they are composed here, so a store sees every table it may join but owns only its own.
  */
+import type { AccessTables } from '../access/access.tables.js';
 import type { ConsentTables } from '../consent/consent.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { OutboxTables } from '../outbox/outbox.tables.js';
@@ -13,4 +14,5 @@ export interface Database
     RegistryTables,
     LedgerTables,
     ConsentTables,
-    OutboxTables {}
+    OutboxTables,
+    AccessTables {}

@@ -1,0 +1,817 @@
+/**
+ * The access check service: validates a check, gathers what `decide()` reads through the ports,
+ * decides, stores the check with its ledger record in the outbox in one transaction, sequences
+ * it (durable in the ledger before the answer on the sequencing instance) and answers. Also the
+ * reads (a check with its proof, the citizen's own view, subjects a system accessed) and the
+ * regulator's regimes and adequacy list.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../core/errors.js';
+import { requireIin } from '../core/identifiers.js';
+import { newId } from '../core/ids.js';
+import type { TaxonomyIndex } from '../core/taxonomy.js';
+import { canonicalJson, type JsonObject, type JsonValue } from '../ledger/entry/canonical-json.js';
+import type {
+  AccessAction,
+  AccessReason,
+  AccessRegime,
+  AccessRequest,
+  Decision,
+  DecisionBasis,
+  MonitoringResponse,
+  TransferRecipient,
+} from './access.model.js';
+import type {
+  AccessOutbox,
+  AccessOutboxItem,
+  Clock,
+  Consents,
+  LedgerReceiptView,
+  Profiles,
+  Receipts,
+  Responses,
+  Restrictions,
+  Subjects,
+} from './access.ports.js';
+import type { AccessStore, CheckCursor, CitizenFilter } from './access.store.js';
+import type { AccessChecksTable, AccessRegimesTable, AccessTables } from './access.tables.js';
+import { coverageQueryOf, decide } from './decide.js';
+
+/** A check as the API takes it (schema-validated): the subject and the actor's IIN still raw. */
+export interface CheckInput {
+  readonly subject: string;
+  readonly categories: readonly string[];
+  readonly purpose: string;
+  readonly legalBasis: string;
+  readonly basisReference?: string | undefined;
+  readonly actor: { readonly id: string; readonly iin?: string | undefined };
+  readonly action: AccessAction;
+  readonly recordCount?: number | undefined;
+  readonly recipient?: TransferRecipient | undefined;
+  readonly country?: string | undefined;
+}
+
+export interface CheckAnswer {
+  readonly decision: 'permit' | 'deny';
+  readonly reasons: readonly AccessReason[];
+  readonly checkId: string;
+  readonly ledgerIndex: number | null;
+  readonly basis: DecisionBasis;
+}
+
+export interface Caller {
+  readonly systemId: string;
+  readonly operatorId: string;
+}
+
+export const MAX_BATCH = 1000;
+/** A throttle response counts the actor's checks over this window. */
+export const THROTTLE_WINDOW_MS = 60_000;
+const REFERENCE_REQUIRED: ReadonlySet<string> = new Set(['law', 'court-order']);
+const TWELVE_DIGITS = /\d{12}/;
+const CHECK_TYPE = 'access.check';
+const EVENT_TYPE = 'access.checked';
+
+export interface AccessServiceDeps {
+  readonly store: AccessStore;
+  readonly profiles: Profiles;
+  readonly consents: Consents;
+  readonly subjects: Subjects;
+  readonly responses: Responses;
+  readonly restrictions: Restrictions;
+  readonly outbox: AccessOutbox;
+  readonly receipts: Receipts;
+  readonly taxonomy: TaxonomyIndex;
+  readonly clock: Clock;
+  /** Key of the per-operator actor codes the citizen sees (HMAC-SHA-256). */
+  readonly actorKey: Uint8Array;
+  /** How long another instance's regime and adequacy changes may take to be seen. Default 1000 ms. */
+  readonly cacheMs?: number;
+}
+
+/** A validated check, ready to decide: pseudonyms only from here on. */
+interface Prepared {
+  readonly input: CheckInput;
+  readonly categories: readonly string[];
+  readonly actorPseudonym: string | undefined;
+}
+
+interface Decided {
+  readonly row: AccessChecksTable;
+  readonly item: AccessOutboxItem;
+  readonly decision: Decision;
+}
+
+const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/** Drops undefined members so the value is JSON (the ledger record and the event). */
+function json(members: Record<string, JsonValue | undefined>): JsonObject {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(members)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+const basisJson = (basis: DecisionBasis): JsonObject =>
+  json({
+    kind: basis.kind,
+    reference: basis.reference,
+    groundReference: basis.groundReference,
+    consentId: basis.consentId,
+    regimeId: basis.regimeId,
+  });
+
+const recipientJson = (recipient: TransferRecipient | undefined): JsonObject | undefined =>
+  recipient ? json({ identifier: recipient.identifier, name: recipient.name }) : undefined;
+
+export function encodeCursor(cursor: CheckCursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): CheckCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    )
+      return { at: value[0], id: value[1] };
+  } catch {
+    // fall through to the problem below
+  }
+  throw new DomainError('request.validation', 'cursor: not a cursor this API returned', {
+    field: 'cursor',
+  });
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;
+
+export function createAccessService(deps: AccessServiceDeps) {
+  const { store, taxonomy, clock } = deps;
+  const cacheMs = deps.cacheMs ?? 1000;
+
+  // ---- regulator data read on every check: cached, reloaded after `cacheMs` or our own change
+  let regimeCache: { at: number; regimes: AccessRegime[] } | undefined;
+  let adequacyCache: { at: number; countries: ReadonlySet<string> } | undefined;
+  async function regimes(): Promise<readonly AccessRegime[]> {
+    const now = Date.now();
+    if (!regimeCache || now - regimeCache.at > cacheMs)
+      regimeCache = { at: now, regimes: (await store.regimes()).map(regimeOf) };
+    return regimeCache.regimes;
+  }
+  async function adequateCountries(): Promise<ReadonlySet<string>> {
+    const now = Date.now();
+    if (!adequacyCache || now - adequacyCache.at > cacheMs) {
+      const countries = new Set(taxonomy.taxonomy.adequateCountries);
+      for (const row of await store.adequacy())
+        if (row.adequate === 1) countries.add(row.country);
+        else countries.delete(row.country);
+      adequacyCache = { at: now, countries };
+    }
+    return adequacyCache.countries;
+  }
+
+  const actorCode = (operatorId: string, actorId: string) =>
+    `A-${createHmac('sha256', deps.actorKey).update(`${operatorId}\n${actorId}`).digest('hex').slice(0, 16)}`;
+
+  /** Every bad input a 4xx naming the field; the IINs are checked but never echoed. */
+  function validate(input: CheckInput, field = ''): Prepared {
+    requireIin(input.subject, `${field}subject`);
+    if (input.categories.length === 0)
+      throw new DomainError('request.validation', `${field}categories: name at least one`, {
+        field: `${field}categories`,
+      });
+    taxonomy.requireCategories(input.categories, `${field}categories`);
+    taxonomy.requirePurposes([input.purpose], `${field}purpose`);
+    taxonomy.requireLegalBasis(input.legalBasis, `${field}legalBasis`);
+    if (REFERENCE_REQUIRED.has(input.legalBasis) && !input.basisReference?.trim())
+      throw new DomainError(
+        'access.reference_required',
+        `${field}basisReference: a '${input.legalBasis}' basis must cite the act or the order`,
+        { field: `${field}basisReference` },
+      );
+    if (input.country !== undefined) taxonomy.requireCountry(input.country, `${field}country`);
+    if (input.action === 'transfer' && (!input.recipient || input.country === undefined))
+      throw new DomainError(
+        'access.transfer_incomplete',
+        `${field}${input.recipient ? 'country' : 'recipient'}: a transfer names its recipient and country`,
+        { field: `${field}${input.recipient ? 'country' : 'recipient'}` },
+      );
+    if (TWELVE_DIGITS.test(input.actor.id))
+      throw new DomainError(
+        'access.identifier_in_actor',
+        `${field}actor.id: twelve digits in a row look like an IIN; send the employee's IIN as actor.iin`,
+        { field: `${field}actor.id` },
+      );
+    for (const [name, text] of [
+      ['basisReference', input.basisReference],
+      ['recipient.name', input.recipient?.name],
+    ] as const)
+      if (text !== undefined && TWELVE_DIGITS.test(text) && !/^\d{12}$/.test(text))
+        throw new DomainError(
+          'registry.identifier_in_text',
+          `${field}${name}: twelve digits in a row look like an IIN`,
+          { field: `${field}${name}` },
+        );
+    let actorPseudonym: string | undefined;
+    if (input.actor.iin !== undefined)
+      actorPseudonym = deps.subjects.pseudonymOf(requireIin(input.actor.iin, `${field}actor.iin`));
+    return { input, categories: sortedUnique(input.categories), actorPseudonym };
+  }
+
+  async function profileOf(systemId: string, at: Date) {
+    const profile = await deps.profiles.profileOf(systemId, at);
+    if (!profile)
+      throw new DomainError('registry.system_not_found', `No information system ${systemId}.`);
+    return profile;
+  }
+
+  /** Gathers the ports' answers and decides one prepared check; nothing is written yet. */
+  async function decideOne(
+    caller: Caller,
+    prepared: Prepared,
+    profile: Awaited<ReturnType<typeof profileOf>>,
+    at: string,
+    shared: {
+      regimes: readonly AccessRegime[];
+      adequate: ReadonlySet<string>;
+      responses: readonly MonitoringResponse[];
+    },
+  ): Promise<Decided> {
+    const { input } = prepared;
+    const subject = await deps.subjects.subjectOf(input.subject);
+    const request: AccessRequest = {
+      subject,
+      categories: prepared.categories,
+      purpose: input.purpose,
+      legalBasis: input.legalBasis,
+      ...(input.basisReference !== undefined ? { basisReference: input.basisReference } : {}),
+      actor: {
+        id: input.actor.id,
+        ...(prepared.actorPseudonym !== undefined ? { pseudonym: prepared.actorPseudonym } : {}),
+      },
+      action: input.action,
+      ...(input.recordCount !== undefined ? { recordCount: input.recordCount } : {}),
+      ...(input.recipient ? { recipient: input.recipient } : {}),
+      ...(input.country !== undefined ? { country: input.country } : {}),
+    };
+    const throttles = shared.responses.some(
+      (r) =>
+        r.action === 'throttle-actor' &&
+        (r.actor?.id === input.actor.id ||
+          (r.actor?.pseudonym !== undefined && r.actor.pseudonym === prepared.actorPseudonym)),
+    );
+    const [consent, restrictions, actorChecksInWindow] = await Promise.all([
+      deps.consents.coveringConsent({
+        subject: subject.pseudonym,
+        at,
+        ...coverageQueryOf(profile, request),
+      }),
+      deps.restrictions.of(subject.pseudonym, profile.operator.id, at),
+      throttles
+        ? store.actorChecksSince(
+            caller.systemId,
+            input.actor.id,
+            new Date(Date.parse(at) - THROTTLE_WINDOW_MS).toISOString(),
+          )
+        : Promise.resolve(0),
+    ]);
+    const decision = decide({
+      profile,
+      request,
+      consent,
+      regimes: shared.regimes,
+      responses: shared.responses,
+      restrictions,
+      adequateCountries: shared.adequate,
+      taxonomy,
+      actorChecksInWindow,
+      at,
+    });
+    const id = newId('chk', Date.parse(at));
+    const code = actorCode(profile.operator.id, input.actor.id);
+    const recipient = recipientJson(input.recipient);
+    const row: AccessChecksTable = {
+      id,
+      system_id: caller.systemId,
+      operator_id: profile.operator.id,
+      subject: subject.pseudonym,
+      actor_id: input.actor.id,
+      actor_pseudonym: prepared.actorPseudonym ?? null,
+      actor_code: code,
+      purpose: input.purpose,
+      legal_basis: input.legalBasis,
+      basis_reference: input.basisReference ?? null,
+      categories_json: JSON.stringify(prepared.categories),
+      action: input.action,
+      record_count: input.recordCount ?? null,
+      recipient_json: recipient ? JSON.stringify(recipient) : null,
+      country: input.country ?? null,
+      decision: decision.decision,
+      reasons_json: JSON.stringify(decision.reasons),
+      basis_json: JSON.stringify(basisJson(decision.basis)),
+      transfer_json: decision.transfer ? JSON.stringify(decision.transfer) : null,
+      signals_json: decision.raisesEvent ? JSON.stringify(decision.raisesEvent) : null,
+      at,
+      ledger_index: null,
+    };
+    const reasonCodes = decision.reasons.map((reason) => reason.code);
+    // The committed record the citizen can verify: pseudonyms and the actor's opaque code only.
+    const record = json({
+      check: id,
+      at,
+      system: caller.systemId,
+      operator: profile.operator.id,
+      subject: subject.pseudonym,
+      actor: code,
+      action: input.action,
+      purpose: input.purpose,
+      categories: [...prepared.categories],
+      basis: basisJson(decision.basis),
+      decision: decision.decision,
+      reasons: reasonCodes,
+      recordCount: input.recordCount,
+      recipient,
+      country: input.country,
+    });
+    const event = {
+      id,
+      type: EVENT_TYPE,
+      at,
+      data: json({
+        checkId: id,
+        system: caller.systemId,
+        operator: profile.operator.id,
+        subject: subject.pseudonym,
+        actor: json({ id: input.actor.id, code, pseudonym: prepared.actorPseudonym }),
+        action: input.action,
+        purpose: input.purpose,
+        categories: [...prepared.categories],
+        legalBasis: input.legalBasis,
+        basis: basisJson(decision.basis),
+        decision: decision.decision,
+        reasons: reasonCodes,
+        recordCount: input.recordCount,
+        recipient,
+        country: decision.transfer?.country ?? input.country,
+        crossBorder: decision.transfer?.crossBorder ?? false,
+        signals: decision.raisesEvent ? [...decision.raisesEvent] : [],
+      }),
+    };
+    return { row, decision, item: { id, type: CHECK_TYPE, record, event } };
+  }
+
+  async function decideAll(caller: Caller, prepared: readonly Prepared[]): Promise<Decided[]> {
+    const now = clock();
+    const at = now.toISOString();
+    const profile = await profileOf(caller.systemId, now);
+    const [regimeList, adequate, responses] = await Promise.all([
+      regimes(),
+      adequateCountries(),
+      deps.responses.inForce({ systemId: caller.systemId, operatorId: profile.operator.id, at }),
+    ]);
+    const shared = { regimes: regimeList, adequate, responses };
+    const decided: Decided[] = [];
+    // In order: a batch's ids follow its order, and SQLite serialises the reads anyway.
+    for (const one of prepared) decided.push(await decideOne(caller, one, profile, at, shared));
+    return decided;
+  }
+
+  // ---- group commit of checks: what queues while a transaction runs goes into the next one
+  type Pending = {
+    readonly decided: readonly Decided[];
+    resolve(): void;
+    reject(e: unknown): void;
+  };
+  let queue: Pending[] = [];
+  let writing = false;
+  function commit(decided: readonly Decided[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      queue.push({ decided, resolve, reject });
+      if (!writing) void writeRounds();
+    });
+  }
+  async function writeRounds(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const taken = queue;
+      queue = [];
+      const all = taken.flatMap((pending) => pending.decided);
+      try {
+        await store.db.transaction().execute(async (trx) => writeDecided(trx, all));
+        for (const pending of taken) pending.resolve();
+      } catch (error) {
+        for (const pending of taken) pending.reject(error);
+      }
+    }
+    writing = false;
+  }
+  async function writeDecided(trx: Kysely<AccessTables>, decided: readonly Decided[]) {
+    await store.insertChecks(
+      trx,
+      decided.map((d) => d.row),
+    );
+    await deps.outbox.enqueue(
+      trx,
+      decided.map((d) => d.item),
+    );
+  }
+
+  const answerOf = (decided: Decided, ledgerIndex: number | null): CheckAnswer => ({
+    decision: decided.decision.decision,
+    reasons: decided.decision.reasons,
+    checkId: decided.row.id,
+    ledgerIndex,
+    basis: decided.decision.basis,
+  });
+
+  async function sequenceAnswers(decided: readonly Decided[]): Promise<CheckAnswer[]> {
+    const indexes = await deps.outbox.sequence(decided.map((d) => d.row.id));
+    return decided.map((d) => answerOf(d, indexes.get(d.row.id) ?? null));
+  }
+
+  /** The first answers to an idempotent request, rebuilt from the stored checks. */
+  async function storedAnswers(ids: readonly string[]): Promise<CheckAnswer[]> {
+    const rows = new Map((await store.checksByIds(ids)).map((row) => [row.id, row]));
+    return Promise.all(
+      ids.map(async (id) => {
+        const row = rows.get(id);
+        if (!row) throw new DomainError('server.internal', 'An idempotent answer lost its check.');
+        return {
+          decision: row.decision,
+          reasons: JSON.parse(row.reasons_json) as AccessReason[],
+          checkId: row.id,
+          ledgerIndex: await ledgerIndexOf(row),
+          basis: JSON.parse(row.basis_json) as DecisionBasis,
+        };
+      }),
+    );
+  }
+
+  async function ledgerIndexOf(row: AccessChecksTable): Promise<number | null> {
+    return row.ledger_index ?? (await deps.outbox.ledgerIndexOf(row.id));
+  }
+
+  const bodyHash = (kind: string, body: JsonValue) =>
+    createHash('sha256')
+      .update(canonicalJson([kind, body]))
+      .digest('hex');
+
+  /** The earlier answer for this key, a 422 if the body differs, or undefined for a new key. */
+  async function replay(
+    caller: Caller,
+    key: string,
+    kind: 'single' | 'batch',
+    hash: string,
+  ): Promise<CheckAnswer[] | undefined> {
+    const earlier = await store.idempotencyOf(caller.systemId, key);
+    if (!earlier) return undefined;
+    if (earlier.body_hash !== hash || earlier.kind !== kind)
+      throw new DomainError(
+        'access.idempotency_mismatch',
+        'This Idempotency-Key was used with a different request; use a new key for a new check.',
+      );
+    return storedAnswers(JSON.parse(earlier.check_ids_json) as string[]);
+  }
+
+  async function run(
+    caller: Caller,
+    inputs: readonly CheckInput[],
+    kind: 'single' | 'batch',
+    idempotency: { key: string; body: JsonValue } | undefined,
+  ): Promise<CheckAnswer[]> {
+    const hash = idempotency ? bodyHash(kind, idempotency.body) : '';
+    if (idempotency) {
+      const earlier = await replay(caller, idempotency.key, kind, hash);
+      if (earlier) return earlier;
+    }
+    const prepared = inputs.map((input, i) =>
+      validate(input, kind === 'batch' ? `checks[${i}].` : ''),
+    );
+    const decided = await decideAll(caller, prepared);
+    if (!idempotency) {
+      await commit(decided);
+      return sequenceAnswers(decided);
+    }
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        await store.insertIdempotency(trx, {
+          system_id: caller.systemId,
+          key: idempotency.key,
+          body_hash: hash,
+          kind,
+          check_ids_json: JSON.stringify(decided.map((d) => d.row.id)),
+          created_at: decided[0]?.row.at ?? clock().toISOString(),
+        });
+        await writeDecided(trx, decided);
+      });
+    } catch (error) {
+      // A concurrent request with the same key won the insert: answer as it did.
+      const earlier = await replay(caller, idempotency.key, kind, hash);
+      if (earlier) return earlier;
+      throw error;
+    }
+    return sequenceAnswers(decided);
+  }
+
+  // ---- regimes and the adequacy list (regulator), each change a ledger entry
+  async function recordChange(
+    write: (trx: Kysely<AccessTables>) => Promise<void>,
+    type: string,
+    record: JsonObject,
+  ): Promise<{ id: string; ledgerIndex: number | null }> {
+    const id = newId('acc', clock().getTime());
+    await store.db.transaction().execute(async (trx) => {
+      await write(trx);
+      await deps.outbox.enqueue(trx, [{ id, type, record }]);
+    });
+    const indexes = await deps.outbox.sequence([id]);
+    return { id, ledgerIndex: indexes.get(id) ?? null };
+  }
+
+  function regimeOf(row: AccessRegimesTable): AccessRegime {
+    return {
+      id: row.id,
+      name: row.name,
+      act: row.act,
+      systems: JSON.parse(row.systems_json) as string[],
+      purposes: JSON.parse(row.purposes_json) as string[],
+      categories: JSON.parse(row.categories_json) as string[],
+      start: row.starts_at,
+      end: row.ends_at,
+    };
+  }
+
+  const regimeView = (row: AccessRegimesTable, now: string) => ({
+    ...regimeOf(row),
+    closedAt: row.closed_at,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    state:
+      now < row.starts_at
+        ? ('scheduled' as const)
+        : now < row.ends_at
+          ? ('in-force' as const)
+          : ('ended' as const),
+  });
+
+  return {
+    /** One check: the decision, stored and in the ledger (null index on a standby instance). */
+    async check(caller: Caller, input: CheckInput, key?: string): Promise<CheckAnswer> {
+      const [answer] = await run(
+        caller,
+        [input],
+        'single',
+        key === undefined ? undefined : { key, body: checkBody(input) },
+      );
+      if (!answer) throw new DomainError('server.internal', 'A check produced no answer.');
+      return answer;
+    },
+
+    /** Up to 1,000 checks, one answer each in order, written in one transaction. */
+    async batch(
+      caller: Caller,
+      inputs: readonly CheckInput[],
+      key?: string,
+    ): Promise<CheckAnswer[]> {
+      if (inputs.length > MAX_BATCH)
+        throw new DomainError(
+          'access.batch_too_large',
+          `checks: ${inputs.length} checks; a batch holds at most ${MAX_BATCH}`,
+          { field: 'checks', limit: MAX_BATCH },
+        );
+      if (inputs.length === 0) return [];
+      return run(
+        caller,
+        inputs,
+        'batch',
+        key === undefined ? undefined : { key, body: inputs.map(checkBody) },
+      );
+    },
+
+    /** A stored check; a system sees only its own (another's is the same 404 as a missing one). */
+    async getCheck(id: string, systemId: string | undefined) {
+      const row = await store.checkById(id);
+      if (!row || (systemId !== undefined && row.system_id !== systemId))
+        throw new DomainError('access.check_not_found', `No access check ${id}.`);
+      const ledgerIndex = await ledgerIndexOf(row);
+      return {
+        check: operatorView(row),
+        ledgerIndex,
+        receipt: ledgerIndex === null ? null : await deps.receipts.receipt(ledgerIndex),
+      };
+    },
+
+    /** The citizen's own accesses, newest first, each with its committed record and proof. */
+    async accessesOf(
+      subject: string,
+      filter: CitizenFilter,
+      cursor: string | undefined,
+      limit: number,
+    ) {
+      const rows = await store.citizenPage(
+        subject,
+        filter,
+        cursor === undefined ? undefined : decodeCursor(cursor),
+        limit,
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const items = await Promise.all(
+        page.map(async (row) => {
+          const ledgerIndex = await ledgerIndexOf(row);
+          const receipt: LedgerReceiptView | null =
+            ledgerIndex === null ? null : await deps.receipts.receipt(ledgerIndex);
+          return { ...citizenView(row), ledgerIndex, receipt };
+        }),
+      );
+      return {
+        items,
+        next: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+      };
+    },
+
+    /** Distinct subjects (pseudonyms) a system accessed in [from, to), paged by pseudonym. */
+    async subjectsAccessedBy(
+      systemId: string,
+      from: string,
+      to: string,
+      page: { after?: string; limit?: number } = {},
+    ): Promise<{ subjects: string[]; next: string | null }> {
+      const limit = page.limit ?? 1000;
+      const found = await store.subjectsAccessedBy(systemId, from, to, page.after, limit);
+      const subjects = found.slice(0, limit);
+      return { subjects, next: found.length > limit ? (subjects.at(-1) ?? null) : null };
+    },
+
+    async openRegime(
+      input: {
+        readonly name: string;
+        readonly act: string;
+        readonly systems: readonly string[];
+        readonly purposes: readonly string[];
+        readonly categories: readonly string[];
+        readonly start: string;
+        readonly end: string;
+      },
+      by: string,
+    ) {
+      taxonomy.requirePurposes(input.purposes, 'purposes');
+      taxonomy.requireCategories(input.categories, 'categories');
+      const start = new Date(input.start);
+      const end = new Date(input.end);
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end)
+        throw new DomainError('access.invalid_regime', 'end: a regime ends after it starts', {
+          field: 'end',
+        });
+      for (const systemId of input.systems)
+        if (!(await deps.profiles.profileOf(systemId, clock())))
+          throw new DomainError(
+            'access.invalid_regime',
+            `systems: no information system ${systemId}`,
+            {
+              field: 'systems',
+            },
+          );
+      const now = clock().toISOString();
+      const row: AccessRegimesTable = {
+        id: newId('rgm', clock().getTime()),
+        name: input.name,
+        act: input.act,
+        systems_json: JSON.stringify(sortedUnique(input.systems)),
+        purposes_json: JSON.stringify(sortedUnique(input.purposes)),
+        categories_json: JSON.stringify(sortedUnique(input.categories)),
+        starts_at: start.toISOString(),
+        ends_at: end.toISOString(),
+        closed_at: null,
+        created_by: by,
+        created_at: now,
+      };
+      const change = await recordChange(
+        (trx) => store.insertRegime(trx, row),
+        'access.regime.opened',
+        {
+          regime: row.id,
+          name: row.name,
+          act: row.act,
+          systems: JSON.parse(row.systems_json) as string[],
+          purposes: JSON.parse(row.purposes_json) as string[],
+          categories: JSON.parse(row.categories_json) as string[],
+          start: row.starts_at,
+          end: row.ends_at,
+          by,
+        },
+      );
+      regimeCache = undefined;
+      return { regime: regimeView(row, now), change };
+    },
+
+    async closeRegime(id: string, by: string) {
+      const row = await store.regimeById(id);
+      if (!row) throw new DomainError('access.regime_not_found', `No legal regime ${id}.`);
+      const now = clock().toISOString();
+      if (row.ends_at <= now)
+        throw new DomainError('access.invalid_regime', `The regime ${id} has already ended.`);
+      const change = await recordChange(
+        (trx) => store.closeRegime(trx, id, now),
+        'access.regime.closed',
+        {
+          regime: id,
+          at: now,
+          by,
+        },
+      );
+      regimeCache = undefined;
+      return { regime: regimeView({ ...row, closed_at: now, ends_at: now }, now), change };
+    },
+
+    async listRegimes() {
+      const now = clock().toISOString();
+      return (await store.regimes()).map((row) => regimeView(row, now));
+    },
+
+    async adequacy() {
+      const countries = [...(await adequateCountries())].sort();
+      return { countries, changes: await store.adequacy() };
+    },
+
+    async setAdequacy(country: string, adequate: boolean, by: string) {
+      taxonomy.requireCountry(country, 'country');
+      const now = clock().toISOString();
+      const change = await recordChange(
+        (trx) =>
+          store.setAdequacy(trx, {
+            country,
+            adequate: adequate ? 1 : 0,
+            changed_by: by,
+            changed_at: now,
+          }),
+        'access.adequacy.changed',
+        { country, adequate, by, at: now },
+      );
+      adequacyCache = undefined;
+      return { country, adequate, change };
+    },
+
+    /** For the outbox's write-back: copies the checks' ledger indexes in its transaction. */
+    async onSequenced(
+      trx: Kysely<AccessTables>,
+      items: readonly { readonly id: string; readonly ledgerIndex: number }[],
+    ) {
+      const checks = items.filter((item) => item.id.startsWith('chk_'));
+      if (checks.length > 0) await store.setLedgerIndexes(trx, checks);
+    },
+  };
+}
+
+/** The body as JSON, for the idempotency hash (undefined members dropped). */
+function checkBody(input: CheckInput): JsonObject {
+  return json({
+    subject: input.subject,
+    categories: [...input.categories],
+    purpose: input.purpose,
+    legalBasis: input.legalBasis,
+    basisReference: input.basisReference,
+    actor: json({ id: input.actor.id, iin: input.actor.iin }),
+    action: input.action,
+    recordCount: input.recordCount,
+    recipient: recipientJson(input.recipient),
+    country: input.country,
+  });
+}
+
+const parse = <T>(text: string | null): T | undefined =>
+  text === null ? undefined : (JSON.parse(text) as T);
+
+/** What the calling system and staff see: the check as asked, with the actor's own id. */
+function operatorView(row: AccessChecksTable) {
+  return {
+    ...citizenView(row),
+    actor: { id: row.actor_id, code: row.actor_code, hasIin: row.actor_pseudonym !== null },
+  };
+}
+
+/** What the citizen sees: the actor only as the operator's opaque code, never a name or an id. */
+function citizenView(row: AccessChecksTable) {
+  const recipient = parse<TransferRecipient>(row.recipient_json);
+  return {
+    checkId: row.id,
+    at: row.at,
+    systemId: row.system_id,
+    operatorId: row.operator_id,
+    actor: { code: row.actor_code },
+    action: row.action as AccessAction,
+    purpose: row.purpose,
+    categories: JSON.parse(row.categories_json) as string[],
+    legalBasis: row.legal_basis,
+    ...(row.basis_reference !== null ? { basisReference: row.basis_reference } : {}),
+    basis: JSON.parse(row.basis_json) as DecisionBasis,
+    decision: row.decision,
+    reasons: JSON.parse(row.reasons_json) as AccessReason[],
+    ...(row.record_count !== null ? { recordCount: row.record_count } : {}),
+    ...(recipient ? { recipient } : {}),
+    ...(row.country !== null ? { country: row.country } : {}),
+  };
+}
