@@ -8,8 +8,11 @@ import {
   isIinAt,
   isValidBin,
   isValidIin,
+  requireBin,
+  requireIin,
   withCheckDigit,
 } from './identifiers.js';
+import { DomainError } from './errors.js';
 import {
   completeWithReference,
   referenceIsBin,
@@ -278,5 +281,119 @@ describe('BIN', () => {
 
   it('an IIN is not a BIN', () => {
     expect(checkBin('900515201238')).toMatchObject({ valid: false });
+  });
+});
+
+describe('edges a mutant would cross', () => {
+  it('knows the length of every month: the last day is a date, the day after is not', () => {
+    const lastDay = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    for (const [i, days] of lastDay.entries()) {
+      const mm = String(i + 1).padStart(2, '0');
+      for (const [day, valid] of [
+        [days, true],
+        [days + 1, false],
+      ] as const) {
+        const iin = completeWithReference(`01${mm}${day}30123`)!;
+        expect(referenceIsIin(iin)).toBe(valid);
+        expect(isValidIin(iin), `${iin}`).toBe(valid);
+        expect(isIinAt(`x${iin}`, 1), `${iin}`).toBe(valid);
+        if (!valid) expect(checkIin(iin)).toMatchObject({ reason: 'date' });
+      }
+    }
+  });
+
+  it('refuses month 00 in an IIN and in a BIN, and accepts month 12 but not 13 in a BIN', () => {
+    const iin = completeWithReference('90001520123')!;
+    expect(checkIin(iin)).toMatchObject({ valid: false, reason: 'date' });
+    expect(isIinAt(iin, 0)).toBe(false);
+    const december = completeWithReference('94124000038')!;
+    expect(checkBin(december)).toMatchObject({ valid: true, registered: { month: 12 } });
+    expect(isBinAt(december, 0)).toBe(true);
+    const thirteen = completeWithReference('94134000038')!;
+    expect(checkBin(thirteen)).toMatchObject({ valid: false, reason: 'month' });
+    expect(isBinAt(thirteen, 0)).toBe(false);
+  });
+
+  it('a BIN prefix that gives 10 twice is never issued', () => {
+    expect(traceCheckDigit('94014000096').decidedBy).toBe('never');
+    for (let k = 0; k <= 9; k++) {
+      expect(checkBin(`94014000096${k}`)).toMatchObject({ valid: false, reason: 'unissued' });
+      expect(isBinAt(`94014000096${k}`, 0)).toBe(false);
+    }
+  });
+
+  it('a non-digit whose code lands on a valid weighted sum is still refused', () => {
+    // Position 11 has weight 11 (≡ 0 mod 11) in pass 1, so ';' (code 59 = '0' + 11) there leaves
+    // the first-pass sum of 900515201238 unchanged: only the digit check refuses these.
+    for (const s of ['9005152012;8', '9401400003C5']) {
+      expect(isIinAt(s, 0)).toBe(false);
+      expect(isBinAt(s, 0)).toBe(false);
+      expect(checkIin(s)).toMatchObject({ valid: false, reason: 'format' });
+      expect(checkBin(s)).toMatchObject({ valid: false, reason: 'format' });
+    }
+  });
+
+  it('the fast paths refuse a window that runs past the end of the text', () => {
+    expect(isIinAt('900515201238', 1)).toBe(false);
+    expect(isIinAt('x90051520123', 1)).toBe(false);
+    expect(isBinAt('940140000385', 1)).toBe(false);
+    expect(isBinAt('x94014000038', 1)).toBe(false);
+  });
+
+  it('explains each failure without repeating the number', () => {
+    const cases: [string, string][] = [
+      ['90051520123', 'an IIN is exactly 12 digits, got 11 digits'],
+      ['90051520123x', 'an IIN is exactly 12 digits, got 12 characters including non-digits'],
+      ['900515701238', 'IIN digit 7 must be 1–6 (century and sex), got 7'],
+      ['901315201238', 'IIN digits 1–6 are not a real birth date in 1800s'],
+      ['850412100480', 'the first 11 IIN digits give a check value of 10 twice: never issued'],
+      ['900515201239', 'IIN check digit is 9, expected 8'],
+    ];
+    for (const [iin, message] of cases) expect(checkIin(iin)).toMatchObject({ message });
+    const binCases: [string, string][] = [
+      ['9401400003855', 'a BIN is exactly 12 digits, got 13 digits'],
+      ['94014000038a', 'a BIN is exactly 12 digits, got 12 characters including non-digits'],
+      ['941340000385', 'BIN digits 3–4 are the registration month 01–12, got 13'],
+      ['940170000385', 'BIN digit 5 must be 4, 5 or 6 (entity type), got 7'],
+      [
+        '940144000385',
+        'BIN digit 6 must be 0–3 (head office, branch, representative office, farm), got 4',
+      ],
+      ['940140000960', 'the first 11 BIN digits give a check value of 10 twice: never issued'],
+      ['940140000386', 'BIN check digit is 6, expected 5'],
+    ];
+    for (const [bin, message] of binCases) expect(checkBin(bin)).toMatchObject({ message });
+  });
+
+  it('withCheckDigit takes exactly 11 ASCII digits', () => {
+    for (const bad of ['9005152012', '900515201238', 'a9005152012', '9005152012a'])
+      expect(() => withCheckDigit(bad)).toThrow(
+        new RangeError('withCheckDigit needs exactly 11 digits'),
+      );
+  });
+
+  it('requireIin / requireBin return a valid number and throw a coded error naming the field', () => {
+    expect(requireIin('900515201238', 'subject')).toBe('900515201238');
+    expect(requireBin('940140000385', 'operator')).toBe('940140000385');
+    const iinError = (() => {
+      try {
+        requireIin('900515201239', 'subject');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(iinError).toBeInstanceOf(DomainError);
+    expect(iinError).toMatchObject({
+      code: 'core.invalid_iin',
+      detail: 'subject: IIN check digit is 9, expected 8',
+      extensions: { field: 'subject', reason: 'checksum' },
+    });
+    expect(() => requireBin('940140000386', 'operator')).toThrow(
+      expect.objectContaining({
+        code: 'core.invalid_bin',
+        detail: 'operator: BIN check digit is 6, expected 5',
+        extensions: { field: 'operator', reason: 'checksum' },
+      }),
+    );
   });
 });
