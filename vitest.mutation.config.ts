@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests StrykerJS runs against each mutant (`npm run mutation`, see docs/TESTING.md): the
+ * pure-code suites of the mutated files only, so a mutant costs seconds and needs no database.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'src/core/**/*.test.ts',
+      'src/ledger/tree/**/*.test.ts',
+      'src/registry/standing.test.ts',
+      'src/scan/detectors/**/*.test.ts',
+    ],
+    pool: 'forks',
+    testTimeout: 30_000,
+    maxWorkers: 1,
+  },
+});
