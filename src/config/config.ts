@@ -25,6 +25,8 @@ export interface Config {
   /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
   readonly trustProxy: boolean;
+  /** Limits that keep one client from holding the server: failed sign-ins and slow connections. */
+  readonly http: HttpLimits;
   readonly secrets: {
     /** HMAC key for subject pseudonyms (32 bytes, base64 or hex); generated in dev if absent. */
     readonly pseudonymKey: string | undefined;
@@ -61,6 +63,20 @@ export interface Config {
     /** Logs up to this many entries are fully re-hashed at start; larger ones get the edge check. */
     readonly fullCheckUpTo: number;
   };
+}
+
+export interface HttpLimits {
+  /** Failed authentications one client address may make per window before it gets 429s. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowSeconds: number;
+  /** The whole request head must arrive within this (slow-headers clients). */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no activity at all is closed after this. */
+  readonly connectionTimeoutMs: number;
 }
 
 /** Values given on the command line; they win over the environment. */
@@ -247,6 +263,44 @@ export function loadConfig(
     publicUrl: url(pick(undefined, undefined, 'QALQAN_PUBLIC_URL'), ['http:', 'https:']),
     metricsToken: text(pick(undefined, undefined, 'QALQAN_METRICS_TOKEN'), 512),
     trustProxy: boolean(pick(undefined, undefined, 'QALQAN_TRUST_PROXY'), false),
+    http: {
+      authFailureLimit: integer(
+        pick(undefined, undefined, 'QALQAN_AUTH_FAILURE_LIMIT'),
+        30,
+        1,
+        1_000_000_000,
+      ),
+      authFailureWindowSeconds: integer(
+        pick(undefined, undefined, 'QALQAN_AUTH_FAILURE_WINDOW_SECONDS'),
+        60,
+        1,
+        24 * 3600,
+      ),
+      headersTimeoutMs: integer(
+        pick(undefined, undefined, 'QALQAN_HEADERS_TIMEOUT_MS'),
+        10_000,
+        100,
+        600_000,
+      ),
+      requestTimeoutMs: integer(
+        pick(undefined, undefined, 'QALQAN_REQUEST_TIMEOUT_MS'),
+        60_000,
+        100,
+        3_600_000,
+      ),
+      keepAliveTimeoutMs: integer(
+        pick(undefined, undefined, 'QALQAN_KEEP_ALIVE_TIMEOUT_MS'),
+        5_000,
+        100,
+        600_000,
+      ),
+      connectionTimeoutMs: integer(
+        pick(undefined, undefined, 'QALQAN_CONNECTION_TIMEOUT_MS'),
+        120_000,
+        100,
+        3_600_000,
+      ),
+    },
     secrets: {
       pseudonymKey: text(pick(undefined, undefined, 'QALQAN_PSEUDONYM_KEY'), 256),
       fieldKey: text(pick(undefined, undefined, 'QALQAN_FIELD_KEY'), 256),
@@ -278,6 +332,10 @@ export function loadConfig(
       ),
     },
   };
+
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push('QALQAN_HEADERS_TIMEOUT_MS must not exceed QALQAN_REQUEST_TIMEOUT_MS');
+  }
 
   if (config.clientCertHeader !== undefined && !config.trustProxy) {
     problems.push(

@@ -13,6 +13,7 @@ import type { Database } from '../storage/database.js';
 import { credentialRoutes } from './credentials.routes.js';
 import { createCredentialService, type CredentialService } from './credentials.service.js';
 import { createHistorySequencer, type HistorySequencer, type LedgerAppender } from './history.js';
+import type { OutboxService } from '../outbox/outbox.js';
 import { createOidcAuthenticator, type OidcOptions } from './oidc.js';
 import { operatorRoutes } from './operators.routes.js';
 import { createRegistryService, type RegistryService } from './registry.service.js';
@@ -23,6 +24,8 @@ export interface RegistryModuleDeps {
   readonly db: Kysely<Database>;
   readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'>;
   readonly ledger: LedgerAppender;
+  /** The server's shared outbox; without one the registry makes its own over `ledger`. */
+  readonly outbox?: OutboxService | undefined;
   readonly taxonomy?: TaxonomyIndex;
   readonly clock?: () => Date;
   readonly oidc?: OidcOptions | undefined;
@@ -48,7 +51,7 @@ export interface RegistryModule {
 export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
   const clock = deps.clock ?? (() => new Date());
   const taxonomy = deps.taxonomy ?? indexTaxonomy();
-  const history = createHistorySequencer(deps.db, deps.ledger);
+  const history = createHistorySequencer(deps.db, deps.outbox ?? deps.ledger);
   // On a standby instance the ledger refuses appends by design: the change waits in the outbox
   // for the sequencing instance, which is routine, not an error.
   const onSequenceError = (error: unknown) =>
