@@ -6,10 +6,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
+import { createInProcessBus } from './events/index.js';
 import { type App, buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import type { JsonObject } from './ledger/entry/canonical-json.js';
 import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
+import { createOutbox } from './outbox/outbox.js';
 import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
 import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
@@ -54,6 +56,12 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ...(options.clock ? { clock: options.clock } : {}),
     });
     closers.push(() => ledger.close());
+    // Domain events in this process: consent and access publish, the citizen inbox consumes.
+    const events = createInProcessBus({
+      onHandlerError: (err, event) => log.error({ err, eventId: event.id }, 'event handler failed'),
+    });
+    // One outbox for every module: ledger appends keyed by item id, then the events.
+    const outbox = createOutbox({ db: storage.db, ledger: ledger.ledger, events, log });
     const registry = createRegistryModule({
       db: storage.db,
       secrets,
@@ -62,14 +70,16 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         append: (entry) =>
           ledger.ledger.append({ type: entry.type, record: entry.record as JsonObject }),
       },
+      outbox,
       oidc: config.oidc,
       clientCertHeader: config.clientCertHeader,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    // Only the instance that sequences the log drains the outboxes, so no change is appended twice.
-    closers.push(registry.startOutboxDrain(5000, () => ledger.ledger.role === 'sequencer'));
-    if (ledger.ledger.role === 'sequencer') await registry.history.sequencePending();
+    // The instance that sequences the log drains the outbox: what a crash, a standby or the CLI
+    // left, at start, then a 250 ms poll and a full pass every 5 s (appends are idempotent anyway).
+    if (ledger.ledger.role === 'sequencer') await outbox.drain();
+    closers.push(outbox.start(5000, () => ledger.ledger.role === 'sequencer'));
 
     const app = await buildApp({
       config,
@@ -86,6 +96,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ],
     });
     closers.push(() => app.close());
+    for (const metric of outbox.metrics) app.metrics.registerMetric(metric);
     await app.ready();
     return { config, app, storage, secrets, ledger, registry, close: closeAll };
   } catch (error) {

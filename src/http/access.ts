@@ -5,7 +5,7 @@
  * sessions); the shell only enforces the declaration.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../core/errors.js';
+import { DomainError, isDomainError } from '../core/errors.js';
 
 export type StaffRole = 'regulator' | 'soc' | 'auditor';
 export type Audience = 'public' | 'system' | 'operator' | 'citizen' | StaffRole;
@@ -33,6 +33,14 @@ export type Principal =
  * but rejects (revoked, expired, suspended system), so the client learns why.
  */
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
+
+/** Counts failed authentications per client address (see auth-failures.ts). */
+export interface AuthFailureLimiter {
+  /** Throws `auth.too_many_failures` while the caller's address has no failures left. */
+  check(request: FastifyRequest): Promise<void>;
+  /** Records one failure; throws `auth.too_many_failures` once the address is over its limit. */
+  fail(request: FastifyRequest): Promise<void>;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,6 +77,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export function installAccessControl(
   app: FastifyInstance,
   authenticators: readonly Authenticator[],
+  failures?: AuthFailureLimiter,
 ): void {
   app.decorateRequest('principal', null);
 
@@ -92,12 +101,23 @@ export function installAccessControl(
     const allow = request.routeOptions.config.allow;
     // The not-found handler has no route config: let it answer 404 without asking for credentials.
     if (!allow || allow.includes('public')) return;
+    if (failures) await failures.check(request);
     let principal: Principal | null = null;
-    for (const authenticate of authenticators) {
-      principal = await authenticate(request);
-      if (principal) break;
+    try {
+      for (const authenticate of authenticators) {
+        principal = await authenticate(request);
+        if (principal) break;
+      }
+    } catch (error) {
+      // A credential recognised and refused is a failed attempt; guessing keys counts here.
+      if (failures && isDomainError(error) && error.status === 401) {
+        await failures.fail(request);
+      }
+      throw error;
     }
     if (!principal) {
+      // A credential nobody recognised is a failed attempt too; no credential at all is not.
+      if (failures && request.headers.authorization !== undefined) await failures.fail(request);
       throw new DomainError(
         'auth.unauthenticated',
         'This route needs credentials: send Authorization: Bearer <token>.',

@@ -9,14 +9,20 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Server } from 'node:http';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyHttpOptions,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import type { Config } from '../config/config.js';
+import type { Config, HttpLimits } from '../config/config.js';
+import { DomainError } from '../core/errors.js';
 import { type Authenticator, installAccessControl } from './access.js';
+import { createAuthFailureLimiter } from './auth-failures.js';
+import { installStrictBodyParsers } from './body-parsers.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logging.js';
 import { installMetrics } from './metrics.js';
@@ -31,7 +37,10 @@ export interface RoutePlugin {
 }
 
 export interface AppOptions {
-  readonly config: Pick<Config, 'logLevel' | 'bodyLimit' | 'trustProxy' | 'metricsToken'>;
+  readonly config: Pick<Config, 'logLevel' | 'bodyLimit' | 'trustProxy' | 'metricsToken'> & {
+    /** Timeouts and the failed-authentication limit; absent (test harnesses) means neither. */
+    readonly http?: HttpLimits;
+  };
   /** Answers readiness; typically a storage ping. */
   readonly checkReady: () => Promise<void>;
   readonly authenticators?: readonly Authenticator[];
@@ -44,6 +53,15 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** A request id is echoed in every answer and log line, so it must not carry an IIN or BIN. */
+const IDENTIFIER_RUN = /\d{12}/;
+
+/** The caller's request id when it is well-formed and holds no identifier; otherwise a new one. */
+export function requestIdFor(given: unknown): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) && !IDENTIFIER_RUN.test(given)
+    ? given
+    : randomUUID();
+}
 
 export type App = FastifyInstance;
 
@@ -56,10 +74,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     trustProxy: options.config.trustProxy,
     // A caller's request id is kept when it is well-formed so traces join across services.
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => requestIdFor(request.headers['x-request-id']),
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    ...serverTimeouts(options.config.http),
     ajv: {
       customOptions: {
         removeAdditional: false,
@@ -69,16 +87,36 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
     },
     routerOptions: { maxParamLength: 256 },
-    return503OnClosing: true,
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // While closing, new requests are shed with a problem document (Fastify's own 503 is plain JSON).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new DomainError('server.unavailable', 'The server is shutting down; retry shortly.');
+    }
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
   installProblemHandlers(app);
-  installAccessControl(app, options.authenticators ?? []);
+  installStrictBodyParsers(app);
+  const limits = options.config.http;
+  installAccessControl(
+    app,
+    options.authenticators ?? [],
+    limits
+      ? await createAuthFailureLimiter(app, {
+          limit: limits.authFailureLimit,
+          windowSeconds: limits.authFailureWindowSeconds,
+        })
+      : undefined,
+  );
   installMetrics(app);
   app.addSchema(ProblemSchema);
 
@@ -159,4 +197,28 @@ export async function buildApp(options: AppOptions): Promise<App> {
   for (const { plugin } of options.routes ?? []) await app.register(plugin);
 
   return app;
+}
+
+/**
+ * Slow clients must not hold connections forever: the head, the whole request, an idle keep-alive
+ * and an idle socket each have a limit. Node checks the first two on a timer, every
+ * `connectionsCheckingInterval`, so that runs often enough for the limits to mean what they say.
+ */
+function serverTimeouts(
+  limits: HttpLimits | undefined,
+): Pick<
+  FastifyHttpOptions<Server>,
+  'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout' | 'http'
+> {
+  if (!limits) return {};
+  return {
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(limits.headersTimeoutMs / 2)),
+    },
+  };
 }

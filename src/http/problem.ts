@@ -19,23 +19,59 @@ export interface ProblemDocument {
   title: string;
   status: number;
   detail: string;
-  instance: string;
+  /** The route's template (`/v1/registry/operators/{id}`), never the path as sent. */
+  instance?: string;
   code: ErrorCode;
   requestId: string;
   [extension: string]: unknown;
 }
 
+/**
+ * Any run of twelve or more digits: the shape of an IIN or BIN. A message written anywhere in the
+ * server may quote what the client sent (an id in a path, a value Ajv reports, a field name); the
+ * problem document is the one place every error passes, so identifiers are withheld here for all
+ * routes, present and future, whatever the message.
+ */
+const IDENTIFIER_RUN = /\d{12,}/g;
+export const WITHHELD_IDENTIFIER = '[identifier withheld]';
+
+/** Replaces IIN/BIN-shaped digit runs in every string (keys included) and long integer. */
+export function withholdIdentifiers(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(IDENTIFIER_RUN, WITHHELD_IDENTIFIER);
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && Math.abs(value) >= 1e11 ? WITHHELD_IDENTIFIER : value;
+  }
+  if (Array.isArray(value)) return value.map(withholdIdentifiers);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[withholdIdentifiers(key) as string] = withholdIdentifiers(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** `/v1/things/:id` as OpenAPI writes it: `/v1/things/{id}`. */
+function routeTemplate(request: FastifyRequest): string | undefined {
+  const url = request.routeOptions.url;
+  if (url === undefined || url === '*' || url.endsWith('*')) return undefined;
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
 export function problemOf(request: FastifyRequest, error: DomainError): ProblemDocument {
-  return {
+  const instance = routeTemplate(request);
+  const document = {
     ...error.extensions,
     type: problemType(error.code),
     title: ERROR_CATALOGUE[error.code].title,
     status: error.status,
     detail: error.detail,
-    instance: request.url.split('?')[0] ?? request.url,
+    ...(instance !== undefined ? { instance } : {}),
     code: error.code,
     requestId: request.id,
   };
+  return withholdIdentifiers(document) as ProblemDocument;
 }
 
 export function sendProblem(
@@ -44,6 +80,8 @@ export function sendProblem(
   error: DomainError,
 ): FastifyReply {
   if (error.code === 'auth.unauthenticated') reply.header('www-authenticate', 'Bearer');
+  const retryAfter = error.extensions.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.status(error.status).type(PROBLEM_CONTENT_TYPE).send(problemOf(request, error));
 }
 
@@ -95,20 +133,18 @@ function frameworkError(error: FastifyError): DomainError | undefined {
         'The body is empty but the content type says JSON.',
       );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new DomainError('request.malformed_body', 'The body is not valid JSON.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new DomainError(
         'request.malformed_body',
-        `The body is not valid JSON: ${error.message}`,
+        'The body is not as long as Content-Length says.',
       );
     default:
       break;
   }
-  // Body parser syntax errors carry a 400 status and no code.
+  // Parser messages quote the body they choke on, which may hold anything: they are not repeated.
   if (error instanceof SyntaxError && error.statusCode === 400) {
-    return new DomainError(
-      'request.malformed_body',
-      `The body is not valid JSON: ${error.message}`,
-    );
+    return new DomainError('request.malformed_body', 'The body is not valid JSON.');
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     const code = statusToCode(error.statusCode);
@@ -159,14 +195,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
     );
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    return sendProblem(
+  app.setNotFoundHandler((request, reply) =>
+    // The path is not quoted back: it may hold an identifier, and the client knows what it sent.
+    sendProblem(
       request,
       reply,
-      new DomainError('request.not_found', `There is no ${request.method} ${path} on this server.`),
-    );
-  });
+      new DomainError(
+        'request.not_found',
+        `Nothing answers ${request.method} at this path; see /openapi.json for the routes.`,
+      ),
+    ),
+  );
 }
 
 export { statusOf };

@@ -8,7 +8,9 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    instance: Type.String(),
+    instance: Type.Optional(
+      Type.String({ description: 'The route template, e.g. /v1/registry/operators/{id}' }),
+    ),
     code: Type.String({ description: 'Stable machine-readable error code' }),
     requestId: Type.String(),
     errors: Type.Optional(

@@ -1,0 +1,360 @@
+/**
+ * The shell under hostile input: text that is not well-formed Unicode, identifiers that must not
+ * come back, errors the framework and Node answer before any route runs, failed-authentication
+ * limits and timeouts. Each is held here for every route, because the shell does it once.
+ */
+import { connect } from 'node:net';
+import type { FastifyPluginAsync } from 'fastify';
+import fc from 'fast-check';
+import { Type } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpLimits } from '../config/config.js';
+import { DomainError } from '../core/errors.js';
+import type { Authenticator } from './access.js';
+import { type App, buildApp, requestIdFor } from './app.js';
+import { firstIllFormedString } from './body-parsers.js';
+import { withholdIdentifiers } from './problem.js';
+
+const IDENTIFIER = '900314410217';
+
+const routes: FastifyPluginAsync = async (app) => {
+  app.post(
+    '/v1/things',
+    {
+      config: { allow: ['public'] },
+      schema: {
+        body: Type.Object(
+          { name: Type.String({ maxLength: 200 }), tags: Type.Optional(Type.Array(Type.String())) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => ({ stored: request.body }),
+  );
+  // No body schema at all: the body parser alone must refuse bad text.
+  app.post('/v1/loose', { config: { allow: ['public'] } }, async (request) => ({
+    got: request.body,
+  }));
+  app.get(
+    '/v1/things/:id',
+    {
+      config: { allow: ['regulator'] },
+      schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      // A module that forgot the rule and quotes the id it was given.
+      throw new DomainError('registry.operator_not_found', `There is no operator ${id}.`, {
+        id,
+        asNumber: Number(id),
+      });
+    },
+  );
+  app.get(
+    '/v1/kinds',
+    {
+      config: { allow: ['public'] },
+      schema: {
+        querystring: Type.Object({ kind: Type.Union([Type.Literal('a'), Type.Literal('b')]) }),
+      },
+    },
+    async () => ({ ok: true }),
+  );
+};
+
+const staff: Authenticator = async (request) => {
+  const header = request.headers.authorization;
+  if (header === 'Bearer good')
+    return { kind: 'staff', roles: ['regulator'], subject: 's', name: 'S' };
+  if (header === 'Bearer revoked') throw new DomainError('auth.unauthenticated', 'Revoked.');
+  return null;
+};
+
+const limits: HttpLimits = {
+  authFailureLimit: 3,
+  authFailureWindowSeconds: 60,
+  headersTimeoutMs: 300,
+  requestTimeoutMs: 600,
+  keepAliveTimeoutMs: 1000,
+  connectionTimeoutMs: 5000,
+};
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function makeApp(http?: HttpLimits): Promise<App> {
+  app = await buildApp({
+    config: {
+      logLevel: 'silent',
+      bodyLimit: 64 * 1024,
+      trustProxy: false,
+      metricsToken: undefined,
+      ...(http ? { http } : {}),
+    },
+    checkReady: async () => undefined,
+    routes: [{ name: 'things', plugin: routes }],
+    authenticators: [staff],
+    logger: false,
+  });
+  await app.ready();
+  return app;
+}
+
+function problemOf(response: {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+}): Record<string, unknown> {
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(response.body) as Record<string, unknown>;
+  expect(body.status).toBe(response.statusCode);
+  expect(typeof body.code).toBe('string');
+  expect(body.requestId).toBe(response.headers['x-request-id']);
+  return body;
+}
+
+/** Sends raw bytes and returns the raw answer (the server closes after an error). */
+async function raw(port: number, bytes: string | Buffer, waitMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    }, waitMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    socket.write(bytes);
+  });
+}
+
+function rawProblem(answer: string): {
+  status: number;
+  headers: string;
+  body: Record<string, unknown>;
+} {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+  expect(head).toMatch(/content-type: application\/problem\+json/i);
+  const parsed = JSON.parse(body) as Record<string, unknown>;
+  expect(parsed.status).toBe(status);
+  expect(parsed.requestId).toBe(/x-request-id: (\S+)/i.exec(head)?.[1]);
+  return { status, headers: head, body: parsed };
+}
+
+describe('text that is not well-formed Unicode is refused for every route', () => {
+  it('a lone surrogate in a JSON string or key is a 400 naming the field', async () => {
+    const a = await makeApp();
+    for (const url of ['/v1/things', '/v1/loose']) {
+      const response = await a.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"name":"ok","tags":["fine","bad \\ud800 here"]}',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response)).toMatchObject({
+        code: 'request.validation',
+        errors: [{ in: 'body', field: 'tags.1', message: 'is not well-formed Unicode' }],
+      });
+    }
+    const key = await a.inject({
+      method: 'POST',
+      url: '/v1/loose',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a\\udfff":1}',
+    });
+    expect(problemOf(key)).toMatchObject({ code: 'request.validation' });
+    // A proper pair is one code point and is accepted.
+    const pair = await a.inject({
+      method: 'POST',
+      url: '/v1/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"\\ud83d\\ude00"}',
+    });
+    expect(pair.json()).toEqual({ stored: { name: '\u{1F600}' } });
+  });
+
+  it('invalid UTF-8 bytes are a 400, never replaced with U+FFFD', async () => {
+    const a = await makeApp();
+    const body = Buffer.concat([
+      Buffer.from('{"name":"'),
+      Buffer.from([0xed, 0xa0, 0x80, 0xff]),
+      Buffer.from('"}'),
+    ]);
+    for (const type of ['application/json', 'text/plain']) {
+      const response = await a.inject({
+        method: 'POST',
+        url: '/v1/loose',
+        headers: { 'content-type': type },
+        payload: body,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(problemOf(response)).toMatchObject({
+        code: 'request.malformed_body',
+        detail: 'The body is not valid UTF-8.',
+      });
+    }
+  });
+
+  it('finds the first ill-formed string at any depth without recursion', () => {
+    let deep: unknown = 'bad\ud800';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(firstIllFormedString(deep)).toMatch(/^0(\.0)*$/);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        // JSON.stringify writes a lone surrogate as a \uXXXX escape of a surrogate code unit.
+        const stringsOk = !/\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(value));
+        expect(firstIllFormedString(value) === undefined).toBe(stringsOk);
+      }),
+    );
+  });
+});
+
+describe('no error echoes an identifier', () => {
+  it('withholds 12-digit runs from detail, extensions, keys and long integers', () => {
+    expect(
+      withholdIdentifiers({
+        detail: `There is no operator ${IDENTIFIER}.`,
+        [IDENTIFIER]: 1,
+        n: 900314410217,
+        small: 42,
+        nested: [`x${IDENTIFIER}9`],
+      }),
+    ).toEqual({
+      detail: 'There is no operator [identifier withheld].',
+      '[identifier withheld]': 1,
+      n: '[identifier withheld]',
+      small: 42,
+      nested: ['x[identifier withheld]'],
+    });
+  });
+
+  it('a route quoting its id, Ajv naming a field and instance never repeat the path', async () => {
+    const a = await makeApp();
+    const quoted = await a.inject({
+      url: `/v1/things/${IDENTIFIER}`,
+      headers: { authorization: 'Bearer good' },
+    });
+    const body = problemOf(quoted);
+    expect(quoted.body).not.toContain(IDENTIFIER);
+    expect(body.instance).toBe('/v1/things/{id}');
+    const extra = await a.inject({
+      method: 'POST',
+      url: '/v1/things',
+      payload: { name: 'x', [IDENTIFIER]: true },
+    });
+    expect(problemOf(extra).code).toBe('request.validation');
+    expect(extra.body).not.toContain(IDENTIFIER);
+    const notFound = await a.inject({ url: `/v1/operators/${IDENTIFIER}` });
+    expect(problemOf(notFound).code).toBe('request.not_found');
+    expect(notFound.body).not.toContain(IDENTIFIER);
+    const badJson = await a.inject({
+      method: 'POST',
+      url: '/v1/things',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"name": ${IDENTIFIER}x}`,
+    });
+    expect(problemOf(badJson).detail).toBe('The body is not valid JSON.');
+  });
+
+  it('a client request id holding 12 digits is replaced by a generated one', async () => {
+    expect(requestIdFor('trace-123')).toBe('trace-123');
+    expect(requestIdFor(`trace-${IDENTIFIER}`)).toMatch(/^[0-9a-f-]{36}$/);
+    const a = await makeApp();
+    const response = await a.inject({
+      url: '/v1/nowhere',
+      headers: { 'x-request-id': `req-${IDENTIFIER}` },
+    });
+    expect(response.body).not.toContain(IDENTIFIER);
+    expect(response.headers['x-request-id']).not.toContain(IDENTIFIER);
+  });
+});
+
+describe('errors answered before routing are problems with a request id', () => {
+  it('bad percent-encoding (400) and an over-long path parameter (414), without echo', async () => {
+    const a = await makeApp();
+    const badUrl = await a.inject({
+      url: `/v1/things/${IDENTIFIER}%ff`,
+      headers: { authorization: 'Bearer good' },
+    });
+    expect(badUrl.statusCode).toBe(400);
+    expect(problemOf(badUrl).code).toBe('request.malformed_url');
+    expect(badUrl.body).not.toContain(IDENTIFIER);
+    const long = await a.inject({ url: `/v1/things/${IDENTIFIER}${'7'.repeat(300)}` });
+    expect(long.statusCode).toBe(414);
+    expect(problemOf(long).code).toBe('request.uri_too_long');
+    expect(long.body).not.toMatch(/\d{12}/);
+  });
+
+  it('malformed HTTP (400) and oversized headers (431) over a socket', async () => {
+    const a = await makeApp(limits);
+    await a.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = a.server.address() as { port: number };
+    const garbage = rawProblem(
+      await raw(port, `GET /v1/${IDENTIFIER} HTTP/1.1\r\nHo st: x\r\n\r\n`),
+    );
+    expect(garbage).toMatchObject({ status: 400, body: { code: 'request.malformed_http' } });
+    const huge = rawProblem(
+      await raw(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    );
+    expect(huge).toMatchObject({ status: 431, body: { code: 'request.headers_too_large' } });
+  });
+
+  it('a request whose head does not arrive in time gets a 408 problem', async () => {
+    const a = await makeApp(limits);
+    await a.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = a.server.address() as { port: number };
+    const answer = await raw(port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n', 4000);
+    expect(rawProblem(answer)).toMatchObject({ status: 408, body: { code: 'request.timeout' } });
+    expect(a.server.headersTimeout).toBe(300);
+    expect(a.server.requestTimeout).toBe(600);
+    expect(a.server.keepAliveTimeout).toBe(1000);
+    expect(a.server.timeout).toBe(5000);
+  });
+});
+
+describe('failed authentication is limited per client address', () => {
+  it('after the limit, every credentialed request gets 429 (a good one too); anonymous 401s do not count', async () => {
+    const a = await makeApp(limits);
+    const get = (authorization?: string) =>
+      a.inject({
+        url: '/v1/things/1',
+        ...(authorization ? { headers: { authorization } } : {}),
+      });
+    for (let i = 0; i < 5; i++) expect((await get()).statusCode).toBe(401);
+    expect((await get('Bearer good')).statusCode).toBe(404);
+    expect((await get('Bearer guess-1')).statusCode).toBe(401);
+    expect((await get('Bearer revoked')).statusCode).toBe(401);
+    expect((await get('Bearer guess-2')).statusCode).toBe(401);
+    const limited = await get('Bearer good');
+    expect(limited.statusCode).toBe(429);
+    expect(problemOf(limited).code).toBe('auth.too_many_failures');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await a.inject({
+      url: '/v1/things/1',
+      headers: { authorization: 'Bearer good' },
+      remoteAddress: '10.0.0.9',
+    });
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('without configured limits (test harnesses) failures are not limited', async () => {
+    const a = await makeApp();
+    for (let i = 0; i < 10; i++) {
+      const response = await a.inject({
+        url: '/v1/things/1',
+        headers: { authorization: 'Bearer x' },
+      });
+      expect(response.statusCode).toBe(401);
+    }
+  });
+});
