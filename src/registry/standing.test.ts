@@ -80,6 +80,56 @@ describe('evaluateStanding', () => {
     expect(codes(after)).toEqual(['biometric.certificate_expired']);
   });
 
+  it('the certificate is valid from its first instant: validFrom inclusive', () => {
+    const before = evaluateStanding(system, operator, [valid], '2025-12-31T23:59:59.999Z');
+    expect(before).toMatchObject({ mayAct: false, certified: false, certificate: null });
+    expect(codes(before)).toEqual(['biometric.certificate_not_yet_valid']);
+    expect(evaluateStanding(system, operator, [valid], valid.validFrom)).toMatchObject({
+      mayAct: true,
+      certified: true,
+      reasons: [],
+      certificate: { id: 'c1', number: 'c1', issuer: 'Certification centre' },
+    });
+    expect(certificateInForce([valid], '2025-12-31T23:59:59.999Z')).toBeUndefined();
+    expect(certificateInForce([valid], valid.validFrom)?.id).toBe('c1');
+  });
+
+  it('the last valid instant is one millisecond before validUntil (exclusive)', () => {
+    expect(certificateInForce([valid], '2026-12-31T23:59:59.999Z')?.id).toBe('c1');
+    expect(certificateInForce([valid], valid.validUntil)).toBeUndefined();
+  });
+
+  it('a withdrawn certificate is not in force even inside its validity, another one is', () => {
+    const withdrawn = certificate(
+      'c4',
+      '2026-01-01T00:00:00.000Z',
+      '2028-01-01T00:00:00.000Z',
+      '2026-02-01T00:00:00.000Z',
+    );
+    expect(certificateInForce([withdrawn], '2026-06-01T00:00:00.000Z')).toBeUndefined();
+    expect(certificateInForce([withdrawn, valid], '2026-06-01T00:00:00.000Z')?.id).toBe('c1');
+  });
+
+  it('a future certificate is reported before an expired one, and a withdrawn future one not at all', () => {
+    const expired = certificate('c5', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+    const future = certificate('c6', '2026-07-01T00:00:00.000Z', '2027-07-01T00:00:00.000Z');
+    const at = '2026-06-01T00:00:00.000Z';
+    expect(codes(evaluateStanding(system, operator, [expired, future], at))).toEqual([
+      'biometric.certificate_not_yet_valid',
+    ]);
+    expect(codes(evaluateStanding(system, operator, [expired], at))).toEqual([
+      'biometric.certificate_expired',
+    ]);
+    const withdrawnFuture = { ...future, withdrawnAt: '2026-05-01T00:00:00.000Z' };
+    expect(codes(evaluateStanding(system, operator, [expired, withdrawnFuture], at))).toEqual([
+      'biometric.certificate_expired',
+    ]);
+    const withdrawnExpired = { ...expired, withdrawnAt: '2024-06-01T00:00:00.000Z' };
+    expect(codes(evaluateStanding(system, operator, [withdrawnExpired], at))).toEqual([
+      'biometric.certificate_missing',
+    ]);
+  });
+
   it('no certificate, a future one, or a withdrawn one each have their reason', () => {
     expect(codes(evaluateStanding(system, operator, [], '2026-06-01T00:00:00.000Z'))).toEqual([
       'biometric.certificate_missing',
@@ -147,8 +197,65 @@ describe('evaluateStanding', () => {
     );
   });
 
-  it('picks the longest-valid certificate in force', () => {
+  it('picks the longest-valid certificate in force, in whatever order they come', () => {
     const later = certificate('c9', '2026-05-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z');
-    expect(certificateInForce([valid, later], '2026-06-01T00:00:00.000Z')?.id).toBe('c9');
+    const middle = certificate('c8', '2026-05-01T00:00:00.000Z', '2027-06-01T00:00:00.000Z');
+    for (const order of [
+      [valid, later, middle],
+      [later, middle, valid],
+      [middle, valid, later],
+    ])
+      expect(certificateInForce(order, '2026-06-01T00:00:00.000Z')?.id).toBe('c9');
+    expect(
+      evaluateStanding(system, operator, [valid, later], '2026-06-01T00:00:00.000Z'),
+    ).toMatchObject({
+      certificate: { id: 'c9', validUntil: later.validUntil },
+    });
+  });
+
+  it('each status of system and operator has its reason; revoked wins over suspended', () => {
+    const at = '2026-06-01T00:00:00.000Z';
+    const ordinary = { ...system, kind: 'ordinary' as const, biometric: null };
+    const cases: [Partial<InformationSystem>, Operator['status'], string[]][] = [
+      [
+        { status: 'revoked', suspendedUntil: '2099-01-01T00:00:00.000Z' },
+        'active',
+        ['system.revoked'],
+      ],
+      [{ status: 'suspended' }, 'suspended', ['system.suspended', 'operator.suspended']],
+      [{ status: 'suspended', suspendedUntil: '2026-05-01T00:00:00.000Z' }, 'active', []],
+      [{ status: 'active' }, 'revoked', ['operator.revoked']],
+    ];
+    for (const [change, operatorStatus, expected] of cases) {
+      const standing = evaluateStanding(
+        { ...ordinary, ...change },
+        { ...operator, status: operatorStatus },
+        [],
+        at,
+      );
+      expect(codes(standing)).toEqual(expected);
+      expect(standing.mayAct).toBe(expected.length === 0);
+      expect(standing).toMatchObject({ systemId: 'sys_1', at, certified: null });
+    }
+  });
+
+  it('a known system whose operator is missing reads as unknown, under the id asked for', () => {
+    expect(evaluateStanding(system, undefined, [], '2026-06-01T00:00:00.000Z')).toEqual({
+      systemId: 'sys_1',
+      mayAct: false,
+      reasons: [
+        {
+          code: 'system.unknown',
+          message: {
+            en: 'The information system is not in the registry.',
+            ru: 'Информационная система не зарегистрирована в реестре.',
+            kk: 'Ақпараттық жүйе тізілімде тіркелмеген.',
+          },
+        },
+      ],
+      certified: null,
+      certificate: null,
+      at: '2026-06-01T00:00:00.000Z',
+    });
   });
 });

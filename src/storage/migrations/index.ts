@@ -10,6 +10,7 @@ import * as ledger from './20261125_1700_ledger.js';
 import * as consent from './20261126_1210_consent.js';
 import * as ledgerKeys from './20261204_1230_ledger_keys.js';
 import * as outbox from './20261204_1231_outbox.js';
+import * as registryOutbox from './20261204_1232_registry_outbox.js';
 import * as access from './20261204_1245_access.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -19,5 +20,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261126_1210_consent': consent,
   '20261204_1230_ledger_keys': ledgerKeys,
   '20261204_1231_outbox': outbox,
+  '20261204_1232_registry_outbox': registryOutbox,
   '20261204_1245_access': access,
 };
