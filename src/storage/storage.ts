@@ -3,7 +3,7 @@
  * default) or PostgreSQL when `DATABASE_URL` is set. Stores use `storage.db` and stay dialect-free;
  * the few real differences live in `dialect-types.ts` and in the capability flags here.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -55,7 +55,10 @@ function openSqlite(options: StorageOptions): Storage {
     options.sqliteFile === ':memory:'
       ? ':memory:'
       : path.join(options.dataDir, options.sqliteFile ?? 'qalqan.db');
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    createOwnerOnly(file);
+  }
   let sqlite: SqliteDatabase.Database;
   try {
     const Driver = loadSqliteDriver();
@@ -72,6 +75,15 @@ function openSqlite(options: StorageOptions): Storage {
       cause: error,
     });
   }
+  // Checked once SQLite has opened it, so a damaged file is reported as damaged first.
+  if (file !== ':memory:') {
+    try {
+      refuseSharedFiles(file);
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,
@@ -85,6 +97,36 @@ function openSqlite(options: StorageOptions): Storage {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The database holds sealed identifiers, pseudonyms and the private ledger records, so it is as
+ * sensitive as the key files: created 0600 before SQLite opens it (SQLite gives its -wal and -shm
+ * the main file's mode), and a file others can read stops the start, as a key file does.
+ */
+function createOwnerOnly(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new StorageError(`cannot create SQLite database ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+export function refuseSharedFiles(file: string, platform: string = process.platform): void {
+  if (platform === 'win32') return;
+  for (const candidate of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(candidate)) continue;
+    const mode = statSync(candidate).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      throw new StorageError(
+        `database file ${candidate} is readable by group or others (mode ${mode.toString(8)}); run: chmod 600 ${file}*`,
+      );
+    }
+  }
 }
 
 async function openPostgres(databaseUrl: string, options: StorageOptions): Promise<Storage> {
