@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
+import { loadConfig } from '../config/config.js';
 import { withCheckDigit } from '../core/identifiers.js';
-import { nextBin } from './test-support/registry-app.js';
+import { createQalqan } from '../server.js';
+import { nextBin, operatorBody } from './test-support/registry-app.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-registry-cli-'));
 
@@ -211,6 +213,36 @@ describe('qalqan registry import / export', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^qalqan_st_[0-9A-Z]{26}_[A-Za-z0-9_-]{43}\n$/);
+    const token = result.stdout.trim();
+    // The server composed as `qalqan serve` composes it, on the same data dir, accepts the token
+    // for the role it was issued for: a regulator-only change succeeds; a forged token does not.
+    const qalqan = await createQalqan(
+      loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'silent' }),
+      { logger: false },
+    );
+    try {
+      const created = await qalqan.app.inject({
+        method: 'POST',
+        url: '/v1/registry/operators',
+        headers: { authorization: `Bearer ${token}` },
+        payload: operatorBody(),
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const listed = await qalqan.app.inject({
+        url: '/v1/registry/operators',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(listed.statusCode, listed.body).toBe(200);
+      expect(listed.json<{ items: unknown[] }>().items).toHaveLength(1);
+      const forged = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+      const refused = await qalqan.app.inject({
+        url: '/v1/registry/operators',
+        headers: { authorization: `Bearer ${forged}` },
+      });
+      expect(refused.statusCode).toBe(401);
+    } finally {
+      await qalqan.close();
+    }
     const badRole = await runCli([
       'registry',
       'staff-token',
