@@ -1,12 +1,12 @@
 /**
- * How every registry change is made: in one transaction with its history row (the ledger outbox),
- * then sequenced into the transparency log before the caller is answered. Shared checks for
- * versions, status transitions and record lookups live here too.
+ * How every registry change is made: in one transaction with its history row and outbox item
+ * (history.ts), then sequenced into the transparency log through the outbox before the caller is
+ * answered. Shared checks for versions, status transitions and record lookups live here too.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Database } from '../storage/database.js';
-import { type HistorySequencer, ledgerIndexOf, recordChange } from './history.js';
+import { type HistorySequencer, recordChange } from './history.js';
 import type { Actor, InformationSystem, Operator, RecordStatus } from './registry.model.js';
 import { findOperator, findSystem } from './registry.store.js';
 
@@ -39,6 +39,8 @@ export interface ChangeRunner {
   ): Promise<Changed<T>>;
   /** Sequences whatever is pending, reporting (not throwing) a failure. */
   sequence(): Promise<void>;
+  /** Sequences these committed changes now; change id -> ledger index (null if not yet). */
+  sequenceChanges(changeIds: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
 }
 
 export function createChangeRunner(deps: ChangeDeps): ChangeRunner {
@@ -50,14 +52,26 @@ export function createChangeRunner(deps: ChangeDeps): ChangeRunner {
       deps.onSequenceError?.(error);
     }
   };
+  const sequenceChanges = async (
+    changeIds: readonly string[],
+  ): Promise<ReadonlyMap<string, number | null>> => {
+    try {
+      return (await deps.history?.sequence(changeIds)) ?? new Map();
+    } catch (error) {
+      deps.onSequenceError?.(error);
+      return new Map();
+    }
+  };
   return {
     now: () => deps.clock().toISOString(),
     sequence,
+    sequenceChanges,
     async change(work) {
       const at = deps.clock().toISOString();
       const { record, changeId } = await deps.db.transaction().execute((trx) => work(trx, at));
-      await sequence();
-      return { record, changeId, ledgerIndex: await ledgerIndexOf(deps.db, changeId) };
+      // Only this change: the outbox coalesces it with concurrent ones into one ledger batch.
+      const indexes = await sequenceChanges([changeId]);
+      return { record, changeId, ledgerIndex: indexes.get(changeId) ?? null };
     },
   };
 }

@@ -1,22 +1,35 @@
 /**
  * The registry's history: every change with its actor, reason and a snapshot, written in the same
- * transaction as the change itself. The history is also the ledger outbox — a change whose
- * commitment is not yet in the transparency log has `ledger_index = null` — so a crash between
- * the commit and the ledger append, or a change made by the CLI while no server runs, is
- * sequenced later instead of being lost.
+ * transaction as the change itself — together with its outbox item (src/outbox), whose id is the
+ * change id. After the commit the outbox appends the item to the ledger (keyed by the change id,
+ * so never twice) and, in the transaction that stores the index, a write-back hook copies it into
+ * `registry_history.ledger_index`. A change the outbox has not sequenced yet (a crash, a standby,
+ * the CLI) keeps `ledger_index = null` until the drain of the sequencing instance reaches it.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
+import type { JsonObject, JsonValue } from '../ledger/entry/canonical-json.js';
+import {
+  type OutboxLedger,
+  type OutboxService,
+  type SequencedItem,
+  createOutbox,
+  enqueueOutbox,
+} from '../outbox/outbox.js';
+import type { OutboxTables } from '../outbox/outbox.tables.js';
 import type { Database } from '../storage/database.js';
 import { describeActor, type Actor } from './registry.model.js';
-import type { RegistryHistoryTable } from './registry.tables.js';
+import type { RegistryHistoryTable, RegistryTables } from './registry.tables.js';
 
 /** What the registry needs from the ledger: append a private record, get its index once durable. */
 export interface LedgerAppender {
   append(entry: {
     readonly type: string;
     readonly record: Readonly<Record<string, unknown>>;
+    /** Idempotency key (the change id): a second append of it returns the first index. */
+    readonly key?: string;
   }): Promise<{ readonly index: number }>;
+  readonly role?: 'sequencer' | 'standby';
 }
 
 export interface Change {
@@ -46,11 +59,19 @@ export interface HistoryEntry {
   readonly ledgerIndex: number | null;
 }
 
+/** Ledger entry type (and event type) of a change: `registry.<entity>.<action>`. */
+export const changeType = (entity: string, action: string): string =>
+  `registry.${entity}.${action}`;
+
+/** Writes the history row and its outbox item in the caller's transaction; returns the change id. */
 export async function recordChange(
   trx: Transaction<Database> | Kysely<Database>,
   change: Change,
 ): Promise<string> {
   const id = newId('chg', Date.parse(change.at));
+  const actor = describeActor(change.actor);
+  const reason = change.reason ?? null;
+  const snapshotJson = JSON.stringify(change.snapshot);
   await trx
     .insertInto('registry_history')
     .values({
@@ -60,13 +81,40 @@ export async function recordChange(
       subject_id: change.subjectId,
       action: change.action,
       version: change.version,
-      actor: describeActor(change.actor),
-      reason: change.reason ?? null,
-      snapshot_json: JSON.stringify(change.snapshot),
+      actor,
+      reason,
+      snapshot_json: snapshotJson,
       at: change.at,
       ledger_index: null,
     })
     .execute();
+  const type = changeType(change.entity, change.action);
+  const facts = {
+    entity: change.entity,
+    entityId: change.entityId,
+    subjectId: change.subjectId,
+    action: change.action,
+    version: change.version,
+    actor,
+  };
+  await enqueueOutbox(
+    trx,
+    {
+      id,
+      type,
+      // The private ledger record, as the registry has always logged it.
+      record: {
+        changeId: id,
+        ...facts,
+        reason,
+        at: change.at,
+        snapshot: JSON.parse(snapshotJson) as JsonValue,
+      },
+      // The event says what changed, not the snapshot (which may hold a contact's details).
+      event: { id, type, at: change.at, data: facts as JsonObject },
+    },
+    change.at,
+  );
   return id;
 }
 
@@ -113,70 +161,48 @@ export async function ledgerIndexOf(
 }
 
 export interface HistorySequencer {
-  /** Appends every change not yet in the log; resolves when those pending at the call are in. */
+  /** Appends every item still pending in the outbox; resolves when those pending at the call were tried. */
   sequencePending(): Promise<void>;
+  /** Appends these changes now (coalesced with concurrent callers); change id -> ledger index. */
+  sequence(changeIds: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
 }
 
+/** Copies ledger indexes into the history, inside the outbox's write-back transaction. */
+async function writeBackHistory(
+  trx: Transaction<OutboxTables>,
+  items: readonly SequencedItem[],
+): Promise<void> {
+  const db = trx as unknown as Transaction<RegistryTables>;
+  for (const item of items) {
+    if (!item.type.startsWith('registry.')) continue;
+    await db
+      .updateTable('registry_history')
+      .set({ ledger_index: item.ledgerIndex })
+      .where('id', '=', item.id)
+      .execute();
+  }
+}
+
+const isOutbox = (value: OutboxService | LedgerAppender): value is OutboxService =>
+  'onSequenced' in value;
+
 /**
- * Drains the outbox into the ledger. Calls are serialised in this process, so a change is never
- * appended twice by one server; the ledger batches the appends of one drain into few commits.
+ * The registry's side of the outbox: the shared outbox of the server (or, given a bare ledger,
+ * one of its own, as tests and tools do), with the hook that fills `registry_history.ledger_index`.
  */
 export function createHistorySequencer(
   db: Kysely<Database>,
-  ledger: LedgerAppender,
-  batchLimit = 1000,
+  sink: OutboxService | LedgerAppender,
 ): HistorySequencer {
-  let chain: Promise<void> = Promise.resolve();
-
-  async function drainOnce(): Promise<void> {
-    for (;;) {
-      const pending = await db
-        .selectFrom('registry_history')
-        .selectAll()
-        .where('ledger_index', 'is', null)
-        .orderBy('id')
-        .limit(batchLimit)
-        .execute();
-      if (pending.length === 0) return;
-      const appended = await Promise.all(
-        pending.map(async (row) => {
-          const { index } = await ledger.append({
-            type: `registry.${row.entity}.${row.action}`,
-            record: {
-              changeId: row.id,
-              entity: row.entity,
-              entityId: row.entity_id,
-              subjectId: row.subject_id,
-              action: row.action,
-              version: row.version,
-              actor: row.actor,
-              reason: row.reason,
-              at: row.at,
-              snapshot: JSON.parse(row.snapshot_json) as unknown,
-            },
-          });
-          return { id: row.id, index };
-        }),
-      );
-      await db.transaction().execute(async (trx) => {
-        for (const { id, index } of appended) {
-          await trx
-            .updateTable('registry_history')
-            .set({ ledger_index: index })
-            .where('id', '=', id)
-            .execute();
-        }
+  const outbox = isOutbox(sink)
+    ? sink
+    : createOutbox({
+        db: db as unknown as Kysely<OutboxTables>,
+        ledger: sink as OutboxLedger,
       });
-      if (pending.length < batchLimit) return;
-    }
-  }
-
+  outbox.onSequenced(writeBackHistory);
   return {
-    sequencePending() {
-      const run = chain.then(drainOnce);
-      // A failed drain must not poison the next one; the caller of this one still sees the error.
-      chain = run.catch(() => undefined);
-      return run;
-    },
+    sequencePending: () => outbox.drain(),
+    sequence: (changeIds) => outbox.sequence(changeIds),
   };
 }

@@ -1,0 +1,398 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+
+import { parseCondition } from './condition.js';
+import { parseDuration } from './duration.js';
+import { applyOverrides, loadRules } from './rule-loader.js';
+import { parseRuleFile } from './rule-parser.js';
+import { LEVELS } from './rule.model.js';
+
+const VALID = `id: deny-storm
+title: Deny storm
+level: medium
+detection:
+  denied:
+    type: access.checked
+    decision: deny
+  condition: denied
+tests:
+  match:
+    - { decision: deny }
+  nomatch:
+    - { decision: permit }
+`;
+
+const problemsOf = (text: string, file = 'rule.yaml') => {
+  const result = parseRuleFile(file, text);
+  if (result.ok) throw new Error('expected the rule to be refused');
+  return result.problems;
+};
+
+describe('parseRuleFile', () => {
+  it('reads a detection rule with its tests', () => {
+    const result = parseRuleFile('deny.yaml', VALID);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.rule).toMatchObject({
+      id: 'deny-storm',
+      kind: 'detection',
+      level: 'medium',
+      shadow: false,
+      generate: true,
+      responses: [],
+      dedup: { groupBy: [], windowMs: 0 },
+    });
+    expect(result.rule.tests.match).toHaveLength(1);
+    expect(result.lines.id).toBe(1);
+  });
+
+  it('reads a value_count correlation with responses', () => {
+    const text = `id: bulk
+title: Bulk harvesting
+level: critical
+response:
+  - { action: block-actor, mode: automatic, for: 24h }
+  - { action: suspend-system, mode: needs-confirmation }
+detection:
+  checks: { type: access.checked }
+  condition: checks
+correlation:
+  type: value_count
+  group-by: [operator, actor.id]
+  timespan: 1h
+  condition: { field: subject, gte: 1000 }
+`;
+    const result = parseRuleFile('bulk.yaml', text);
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.rule.kind !== 'correlation') return;
+    expect(result.rule.correlation).toEqual({
+      type: 'value_count',
+      rules: [],
+      groupBy: ['operator', 'actor.id'],
+      timespanMs: 3_600_000,
+      threshold: 1000,
+      field: 'subject',
+    });
+    expect(result.rule.responses).toEqual([
+      { action: 'block-actor', mode: 'automatic', forMs: 86_400_000 },
+      { action: 'suspend-system', mode: 'needs-confirmation' },
+    ]);
+    expect(result.rule.dedup).toEqual({ groupBy: ['operator', 'actor.id'], windowMs: 3_600_000 });
+  });
+
+  it('names the line of a YAML syntax error', () => {
+    const problems = problemsOf('id: x\ntitle: [unclosed\nlevel: low\n', 'broken.yaml');
+    expect(problems[0]).toMatchObject({ file: 'broken.yaml' });
+    expect(problems[0]!.line).toBeGreaterThanOrEqual(2);
+    expect(problems[0]!.problem).toMatch(/^YAML: /);
+  });
+
+  it('names the line of a bad level, an unknown modifier and a bad condition', () => {
+    const text = VALID.replace('level: medium', 'level: severe')
+      .replace('decision: deny\n  condition', 'decision|startz: deny\n  condition')
+      .replace('condition: denied', 'condition: denied and nto x');
+    const problems = problemsOf(text);
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        line: 3,
+        problem: 'level: level must be one of low, medium, high, critical',
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        line: 7,
+        problem: expect.stringContaining("unknown modifier 'startz'"),
+      }),
+    );
+  });
+
+  it('gives the column of a condition problem', () => {
+    const problems = problemsOf(
+      VALID.replace('condition: denied', 'condition: denied and (filter'),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 8 });
+    expect(problems[0]!.problem).toContain("column 13: 'filter' is not a selection of this rule");
+  });
+
+  it('refuses lt conditions, unknown keys, wrong placeholders and derived fields in test events', () => {
+    const text = `id: x
+title: X
+level: low
+levle: high
+detection:
+  sel:
+    subject|expand: '%staff%'
+  condition: sel
+correlation:
+  type: event_count
+  timespan: 1h
+  condition: { lt: 3 }
+tests:
+  match:
+    - { offHours: true }
+`;
+    const messages = problemsOf(text).map((p) => `${p.line}: ${p.problem}`);
+    expect(messages).toContain("4: levle: unknown key 'levle'");
+    expect(messages).toContain(
+      "7: detection.sel.subject|expand: 'staff' is kept per operator: write '%staff:operator%'",
+    );
+    expect(messages.some((m) => m.startsWith('12: ') && m.includes("'lt' is not supported"))).toBe(
+      true,
+    );
+    expect(messages.some((m) => m.startsWith('15: ') && m.includes("'offHours' is derived"))).toBe(
+      true,
+    );
+  });
+
+  it('refuses temporal correlations without two rules and a rule with neither detection nor correlation', () => {
+    expect(
+      problemsOf(
+        `id: t\ntitle: T\nlevel: low\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 1h\n`,
+      ).map((p) => p.problem),
+    ).toContain("correlation.rules: temporal needs 'rules' listing at least two rules");
+    expect(problemsOf('id: t\ntitle: T\nlevel: low\n').map((p) => p.problem)).toContain(
+      "a rule needs a 'detection' or a 'correlation'",
+    );
+  });
+
+  it('refuses a file holding something other than one mapping', () => {
+    expect(problemsOf('- a\n- b\n')[0]!.problem).toMatch(/one mapping/);
+    expect(problemsOf('id: a\n---\nid: b\n')[0]!.problem).toMatch(/^YAML: /);
+  });
+
+  it('never throws, and locates every problem in the file, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const result = parseRuleFile('any.yaml', text);
+        if (!result.ok) {
+          const lines = text.split(/\r\n|\r|\n/).length;
+          for (const problem of result.problems) {
+            expect(problem.file).toBe('any.yaml');
+            expect(problem.line).toBeGreaterThanOrEqual(1);
+            expect(problem.line).toBeLessThanOrEqual(lines + 1);
+            expect(problem.problem.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on structured YAML of any shape, nor on mutations of a valid rule', () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    fc.assert(
+      fc.property(
+        fc.record(
+          { id: json, title: json, level: json, detection: json, correlation: json, tests: json },
+          {
+            requiredKeys: [],
+          },
+        ),
+        (value) => {
+          const result = parseRuleFile('shape.yaml', stringify(value));
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const lines = VALID.split('\n');
+    fc.assert(
+      fc.property(fc.nat(lines.length - 1), fc.string({ maxLength: 30 }), (index, replacement) => {
+        const mutated = [...lines];
+        mutated[index] = replacement;
+        const result = parseRuleFile('mutated.yaml', mutated.join('\n'));
+        if (!result.ok) expect(result.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads back any well-formed correlation it is given', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LEVELS),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom('s', 'm', 'h', 'd'),
+        fc.subarray(['actor.id', 'operator', 'system', 'subject'], { minLength: 1 }),
+        (level, threshold, amount, unit, groupBy) => {
+          const rule = {
+            id: 'generated',
+            title: 'Generated',
+            level,
+            detection: { sel: { type: 'access.checked' }, condition: 'sel' },
+            correlation: {
+              type: 'event_count',
+              'group-by': groupBy,
+              timespan: `${amount}${unit}`,
+              condition: { gte: threshold },
+            },
+          };
+          const result = parseRuleFile('generated.yaml', stringify(rule));
+          expect(result.ok).toBe(true);
+          if (!result.ok || result.rule.kind !== 'correlation') return;
+          expect(result.rule.level).toBe(level);
+          expect(result.rule.correlation.threshold).toBe(threshold);
+          expect(result.rule.correlation.groupBy).toEqual(groupBy);
+          expect(result.rule.correlation.timespanMs).toBe(parseDuration(`${amount}${unit}`));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('parseCondition', () => {
+  const names = ['selection', 'filter', 'sel_a', 'sel_b'];
+
+  it('parses precedence, quantifiers and parentheses', () => {
+    expect(parseCondition('selection and not filter or sel_a', names)).toEqual({
+      ok: true,
+      node: {
+        kind: 'or',
+        operands: [
+          {
+            kind: 'and',
+            operands: [
+              { kind: 'ref', name: 'selection' },
+              { kind: 'not', operand: { kind: 'ref', name: 'filter' } },
+            ],
+          },
+          { kind: 'ref', name: 'sel_a' },
+        ],
+      },
+    });
+    expect(parseCondition('1 of sel_* and not (filter)', names)).toMatchObject({
+      ok: true,
+      node: {
+        kind: 'and',
+        operands: [{ kind: 'of', quantifier: 'one', names: ['sel_a', 'sel_b'] }, { kind: 'not' }],
+      },
+    });
+    expect(parseCondition('all of them', names)).toMatchObject({
+      ok: true,
+      node: { kind: 'of', quantifier: 'all', names },
+    });
+  });
+
+  it('reports the column of unbalanced parentheses, unknown names and stray tokens', () => {
+    expect(parseCondition('(selection', names)).toMatchObject({ ok: false, column: 11 });
+    expect(parseCondition('selection or x', names)).toMatchObject({ ok: false, column: 14 });
+    expect(parseCondition('selection filter', names)).toMatchObject({ ok: false, column: 11 });
+    expect(parseCondition('1 of nothing*', names)).toMatchObject({ ok: false, column: 6 });
+  });
+
+  it('never throws and any column it reports lies within the text', () => {
+    const word = fc.constantFrom(
+      'and',
+      'or',
+      'not',
+      '(',
+      ')',
+      '1',
+      'all',
+      'of',
+      'them',
+      'sel_*',
+      'selection',
+      'filter',
+      'x',
+      '|',
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 20 }), (words) => {
+        const text = words.join(' ');
+        const result = parseCondition(text, names);
+        if (!result.ok) {
+          expect(result.column).toBeGreaterThanOrEqual(1);
+          expect(result.column).toBeLessThanOrEqual(text.length + 1);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('loadRules', () => {
+  const correlation = (id: string, rules: string[]) => `id: ${id}
+title: ${id}
+level: high
+correlation:
+  type: temporal_ordered
+  rules: [${rules.join(', ')}]
+  group-by: [actor.id]
+  timespan: 1h
+`;
+
+  it('keeps loading the other rules when one file is malformed, naming file and line', () => {
+    const loaded = loadRules([
+      { file: 'a.yaml', text: VALID },
+      {
+        file: 'b.yaml',
+        text: 'id: b\ntitle: B\nlevel: low\ndetection: {sel: {type: x}, condition: sel\n',
+      },
+      { file: 'c.yaml', text: VALID.replace('id: deny-storm', 'id: other') },
+    ]);
+    expect(loaded.rules.map((r) => r.id)).toEqual(['deny-storm', 'other']);
+    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems[0]).toMatchObject({ file: 'b.yaml' });
+  });
+
+  it('refuses a second rule with a taken id and a correlation naming a missing or refused rule', () => {
+    const loaded = loadRules([
+      { file: 'a.yaml', text: VALID },
+      { file: 'dup.yaml', text: VALID },
+      { file: 'ok.yaml', text: correlation('ok', ['deny-storm', 'deny-storm-2']) },
+      { file: 'b.yaml', text: VALID.replace('id: deny-storm', 'id: deny-storm-2') },
+      { file: 'dangling.yaml', text: correlation('dangling', ['deny-storm', 'missing']) },
+      { file: 'chained.yaml', text: correlation('chained', ['deny-storm', 'ok']) },
+    ]);
+    expect(loaded.rules.map((r) => r.id)).toEqual(['deny-storm', 'deny-storm-2', 'ok']);
+    expect(loaded.problems).toEqual([
+      {
+        file: 'dup.yaml',
+        line: 1,
+        column: 1,
+        problem: "id: the id 'deny-storm' is already used by a.yaml",
+      },
+      {
+        file: 'dangling.yaml',
+        line: 6,
+        column: 1,
+        problem: "correlation.rules: no loaded rule has the id 'missing'",
+      },
+      {
+        file: 'chained.yaml',
+        line: 6,
+        column: 1,
+        problem: "correlation.rules: 'ok' is a correlation; a correlation counts detection rules",
+      },
+    ]);
+  });
+
+  it('applies threshold, timespan, level and shadow overrides, and names bad ones', () => {
+    const { rules } = loadRules([
+      { file: 'a.yaml', text: VALID },
+      { file: 'b.yaml', text: VALID.replace('id: deny-storm', 'id: b') },
+      { file: 'ok.yaml', text: correlation('ok', ['deny-storm', 'b']) },
+    ]);
+    const result = applyOverrides(rules, {
+      ok: { timespan: '2h', level: 'critical' },
+      'deny-storm': { shadow: true, threshold: 3 },
+      nope: { shadow: true },
+    });
+    const ok = result.rules.find((r) => r.id === 'ok');
+    expect(ok).toMatchObject({
+      level: 'critical',
+      correlation: { timespanMs: 7_200_000 },
+      dedup: { windowMs: 7_200_000 },
+    });
+    expect(result.rules.find((r) => r.id === 'deny-storm')).toMatchObject({ shadow: true });
+    expect(result.problems).toEqual([
+      "override for 'nope': no such rule",
+      "override for 'deny-storm': threshold and timespan apply to correlations",
+    ]);
+  });
+});
