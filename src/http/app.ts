@@ -4,7 +4,6 @@
  * body limits, OpenAPI 3.1 and metrics — and registers the module route plugins it is given.
  * It does not listen; `server.ts` does, and tests use `inject()` or `listen({ port: 0 })`.
  */
-import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -27,6 +26,7 @@ import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logging.js';
 import { installMetrics } from './metrics.js';
 import { installProblemHandlers } from './problem.js';
+import { requestIdFor } from './request-id.js';
 import { createValidatorCompiler } from './validation.js';
 import { ProblemSchema } from './schemas.js';
 
@@ -50,17 +50,6 @@ export interface AppOptions {
   /** A logger the caller already made (it logs for modules created before the app). */
   readonly loggerInstance?: FastifyBaseLogger;
   readonly version?: string;
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-/** A request id is echoed in every answer and log line, so it must not carry an IIN or BIN. */
-const IDENTIFIER_RUN = /\d{12}/;
-
-/** The caller's request id when it is well-formed and holds no identifier; otherwise a new one. */
-export function requestIdFor(given: unknown): string {
-  return typeof given === 'string' && REQUEST_ID.test(given) && !IDENTIFIER_RUN.test(given)
-    ? given
-    : randomUUID();
 }
 
 export type App = FastifyInstance;

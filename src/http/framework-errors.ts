@@ -5,11 +5,11 @@
  * the framework's own JSON, which quotes the path as sent and carries no request id; here each is a
  * problem document with a stable code and a request id, like every other error.
  */
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CATALOGUE, type ErrorCode, problemType } from '../core/errors.js';
+import { newRequestId } from './request-id.js';
 import { PROBLEM_CONTENT_TYPE, sendProblem } from './problem.js';
 
 /** Fastify's `frameworkErrors` option: bad URL encoding, over-long parameters, constraints. */
@@ -63,7 +63,7 @@ function clientProblem(error: NodeJS.ErrnoException): { code: ErrorCode; detail:
  */
 export function clientProblemResponse(error: NodeJS.ErrnoException): string {
   const { code, detail } = clientProblem(error);
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const status = ERROR_CATALOGUE[code].status;
   const body = JSON.stringify({
     type: problemType(code),

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpLimits } from '../config/config.js';
 import { DomainError } from '../core/errors.js';
 import type { Authenticator } from './access.js';
-import { type App, buildApp, requestIdFor } from './app.js';
+import { type App, buildApp } from './app.js';
+import { newRequestId, requestIdFor } from './request-id.js';
 import { firstIllFormedString } from './body-parsers.js';
 import { withholdIdentifiers } from './problem.js';
 
@@ -268,6 +269,7 @@ describe('no error echoes an identifier', () => {
   it('a client request id holding 12 digits is replaced by a generated one', async () => {
     expect(requestIdFor('trace-123')).toBe('trace-123');
     expect(requestIdFor(`trace-${IDENTIFIER}`)).toMatch(/^[0-9a-f-]{36}$/);
+    for (let i = 0; i < 5000; i++) expect(newRequestId()).not.toMatch(/\d{12}/);
     const a = await makeApp();
     const response = await a.inject({
       url: '/v1/nowhere',
