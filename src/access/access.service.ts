@@ -20,6 +20,7 @@ import type {
   Decision,
   DecisionBasis,
   MonitoringResponse,
+  ReasonDetail,
   TransferRecipient,
 } from './access.model.js';
 import type {
@@ -54,7 +55,7 @@ export interface CheckInput {
 
 export interface CheckAnswer {
   readonly decision: 'permit' | 'deny';
-  readonly reasons: readonly AccessReason[];
+  readonly reasons: ReasonOut[];
   readonly checkId: string;
   readonly ledgerIndex: number | null;
   readonly basis: DecisionBasis;
@@ -104,6 +105,23 @@ interface Decided {
 }
 
 const sortedUnique = (values: readonly string[]) => [...new Set(values)].sort();
+
+/** A reason as answered: plain arrays (the API's types are not readonly). */
+export interface ReasonOut {
+  readonly code: string;
+  readonly message: AccessReason['message'];
+  readonly detail?: Omit<ReasonDetail, 'categories'> & { categories?: string[] };
+}
+
+export function reasonOut(reason: AccessReason): ReasonOut {
+  if (!reason.detail) return { code: reason.code, message: reason.message };
+  const { categories, ...rest } = reason.detail;
+  return {
+    code: reason.code,
+    message: reason.message,
+    detail: categories ? { ...rest, categories: [...categories] } : rest,
+  };
+}
 
 /** Drops undefined members so the value is JSON (the ledger record and the event). */
 function json(members: Record<string, JsonValue | undefined>): JsonObject {
@@ -421,7 +439,7 @@ export function createAccessService(deps: AccessServiceDeps) {
 
   const answerOf = (decided: Decided, ledgerIndex: number | null): CheckAnswer => ({
     decision: decided.decision.decision,
-    reasons: decided.decision.reasons,
+    reasons: decided.decision.reasons.map(reasonOut),
     checkId: decided.row.id,
     ledgerIndex,
     basis: decided.decision.basis,
@@ -441,13 +459,19 @@ export function createAccessService(deps: AccessServiceDeps) {
         if (!row) throw new DomainError('server.internal', 'An idempotent answer lost its check.');
         return {
           decision: row.decision,
-          reasons: JSON.parse(row.reasons_json) as AccessReason[],
+          reasons: (JSON.parse(row.reasons_json) as AccessReason[]).map(reasonOut),
           checkId: row.id,
           ledgerIndex: await ledgerIndexOf(row),
           basis: JSON.parse(row.basis_json) as DecisionBasis,
         };
       }),
     );
+  }
+
+  /** The ledger's receipt with a plain proof array (the API's types are not readonly). */
+  async function receiptOf(index: number) {
+    const receipt: LedgerReceiptView = await deps.receipts.receipt(index);
+    return { ...receipt, inclusionProof: [...receipt.inclusionProof] };
   }
 
   async function ledgerIndexOf(row: AccessChecksTable): Promise<number | null> {
@@ -546,6 +570,9 @@ export function createAccessService(deps: AccessServiceDeps) {
 
   const regimeView = (row: AccessRegimesTable, now: string) => ({
     ...regimeOf(row),
+    systems: JSON.parse(row.systems_json) as string[],
+    purposes: JSON.parse(row.purposes_json) as string[],
+    categories: JSON.parse(row.categories_json) as string[],
     closedAt: row.closed_at,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -600,7 +627,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       return {
         check: operatorView(row),
         ledgerIndex,
-        receipt: ledgerIndex === null ? null : await deps.receipts.receipt(ledgerIndex),
+        receipt: ledgerIndex === null ? null : await receiptOf(ledgerIndex),
       };
     },
 
@@ -622,8 +649,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       const items = await Promise.all(
         page.map(async (row) => {
           const ledgerIndex = await ledgerIndexOf(row);
-          const receipt: LedgerReceiptView | null =
-            ledgerIndex === null ? null : await deps.receipts.receipt(ledgerIndex);
+          const receipt = ledgerIndex === null ? null : await receiptOf(ledgerIndex);
           return { ...citizenView(row), ledgerIndex, receipt };
         }),
       );
@@ -809,7 +835,7 @@ function citizenView(row: AccessChecksTable) {
     ...(row.basis_reference !== null ? { basisReference: row.basis_reference } : {}),
     basis: JSON.parse(row.basis_json) as DecisionBasis,
     decision: row.decision,
-    reasons: JSON.parse(row.reasons_json) as AccessReason[],
+    reasons: (JSON.parse(row.reasons_json) as AccessReason[]).map(reasonOut),
     ...(row.record_count !== null ? { recordCount: row.record_count } : {}),
     ...(recipient ? { recipient } : {}),
     ...(row.country !== null ? { country: row.country } : {}),

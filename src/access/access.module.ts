@@ -1,0 +1,77 @@
+/**
+ * Access checks, composed: the store, the service and the routes. `server.ts` creates it with one
+ * call and adapts the ports. Other modules see `subjectsAccessedBy` (the monitoring centre's
+ * breach notices) and nothing else.
+ */
+import type { Kysely } from 'kysely';
+import { indexTaxonomy, type TaxonomyIndex } from '../core/taxonomy.js';
+import type { RoutePlugin } from '../http/app.js';
+import type {
+  AccessOutbox,
+  Clock,
+  Consents,
+  Profiles,
+  Receipts,
+  Responses,
+  Restrictions,
+  Subjects,
+} from './access.ports.js';
+import { accessRoutes } from './access.routes.js';
+import { type AccessService, createAccessService } from './access.service.js';
+import { createAccessStore } from './access.store.js';
+import type { AccessTables } from './access.tables.js';
+
+export interface AccessModuleDeps {
+  readonly db: Kysely<AccessTables>;
+  readonly profiles: Profiles;
+  readonly consents: Consents;
+  readonly subjects: Subjects;
+  readonly outbox: AccessOutbox;
+  readonly receipts: Receipts;
+  readonly actorKey: Uint8Array;
+  /** Monitoring responses; none until the monitoring centre is wired. */
+  readonly responses?: Responses;
+  /** Rights-request restrictions; none until rights requests exist. */
+  readonly restrictions?: Restrictions;
+  readonly taxonomy?: TaxonomyIndex;
+  readonly clock?: Clock;
+  readonly cacheMs?: number;
+}
+
+/** The port the monitoring centre's breach notices use: affected subjects, paged. */
+export type SubjectsAccessedBy = AccessService['subjectsAccessedBy'];
+
+export interface AccessModule {
+  readonly service: AccessService;
+  readonly routes: readonly RoutePlugin[];
+  readonly subjectsAccessedBy: SubjectsAccessedBy;
+  /** Register on the outbox's write-back: copies each check's ledger index in its transaction. */
+  readonly onSequenced: AccessService['onSequenced'];
+}
+
+export const noResponses: Responses = { inForce: () => Promise.resolve([]) };
+export const noRestrictions: Restrictions = { of: () => Promise.resolve([]) };
+
+export function createAccessModule(deps: AccessModuleDeps): AccessModule {
+  const service = createAccessService({
+    store: createAccessStore(deps.db),
+    profiles: deps.profiles,
+    consents: deps.consents,
+    subjects: deps.subjects,
+    outbox: deps.outbox,
+    receipts: deps.receipts,
+    responses: deps.responses ?? noResponses,
+    restrictions: deps.restrictions ?? noRestrictions,
+    taxonomy: deps.taxonomy ?? indexTaxonomy(),
+    clock: deps.clock ?? (() => new Date()),
+    actorKey: deps.actorKey,
+    ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
+  });
+  return {
+    service,
+    routes: [{ name: 'access', plugin: accessRoutes(service) }],
+    subjectsAccessedBy: (systemId, from, to, page) =>
+      service.subjectsAccessedBy(systemId, from, to, page),
+    onSequenced: (trx, items) => service.onSequenced(trx, items),
+  };
+}

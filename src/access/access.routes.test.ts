@@ -1,0 +1,411 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyReceipt } from '../ledger/receipt.js';
+import { describeStorage } from '../storage/test-support/storages.js';
+import {
+  type AccessHarness,
+  accessHarness,
+  asCitizen,
+  asStaff,
+  asSystem,
+  iinBornOn,
+  profile,
+} from './test-support/access-app.js';
+
+const SUBJECT = iinBornOn('1990-05-17', 11);
+const OTHER_SUBJECT = iinBornOn('1985-02-03', 21);
+const EMPLOYEE = iinBornOn('1979-09-09', 31);
+
+const check = (overrides: Record<string, unknown> = {}) => ({
+  subject: SUBJECT,
+  categories: ['identity', 'health'],
+  purpose: 'health.treatment',
+  legalBasis: 'consent',
+  actor: { id: 'doctor-17' },
+  action: 'read',
+  ...overrides,
+});
+
+describeStorage('access routes', (fx) => {
+  let h: AccessHarness;
+  const clinic = 'sys_clinic';
+  const lender = 'sys_lender';
+
+  beforeAll(async () => {
+    h = await accessHarness(fx.storage);
+    h.profiles.set(clinic, profile(clinic));
+    h.profiles.set(lender, profile(lender));
+    h.grants.push({
+      consentId: 'cns_1',
+      subject: h.pseudonymOf(SUBJECT),
+      system: clinic,
+      purpose: 'health.treatment',
+      categories: ['identity', 'health', 'contact'],
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const post = (system: string, body: unknown, headers: Record<string, string> = {}) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks',
+      headers: { ...asSystem(system), ...headers },
+      payload: body as Record<string, unknown>,
+    });
+  const count = async () =>
+    Number(
+      (
+        await fx.storage.db
+          .selectFrom('access_checks')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('permits under a covering consent, stores the check and appends it before answering', async () => {
+    const res = await post(clinic, check());
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.decision).toBe('permit');
+    expect(body.basis).toMatchObject({ kind: 'consent', consentId: 'cns_1' });
+    expect(body.reasons[0].code).toBe('permit.consent');
+    expect(body.ledgerIndex).toEqual(expect.any(Number));
+    const receipt = await h.ledger.receipt(body.ledgerIndex);
+    expect(receipt.type).toBe('access.check');
+    expect(receipt.record).toMatchObject({ check: body.checkId, decision: 'permit' });
+    // pseudonyms only: no IIN anywhere in the committed record or the event
+    expect(JSON.stringify(receipt.record)).not.toContain(SUBJECT);
+    const event = h.events.find((e) => e.id === body.checkId);
+    expect(event?.type).toBe('access.checked');
+    expect(JSON.stringify(event)).not.toMatch(/\d{12}/);
+  });
+
+  it('denies without consent with the reason, and records the deny too', async () => {
+    const res = await post(clinic, check({ subject: OTHER_SUBJECT }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().decision).toBe('deny');
+    expect(res.json().reasons.map((r: { code: string }) => r.code)).toContain('consent.none');
+    expect(res.json().ledgerIndex).toEqual(expect.any(Number));
+  });
+
+  it('answers a system not in standing with a recorded deny naming why', async () => {
+    const suspended = profile('sys_suspended');
+    h.profiles.set('sys_suspended', {
+      ...suspended,
+      standing: {
+        ok: false,
+        reasons: [{ code: 'system.suspended', message: { kk: 'т', ru: 'п', en: 'suspended' } }],
+      },
+    });
+    const res = await post('sys_suspended', check());
+    expect(res.json().decision).toBe('deny');
+    expect(res.json().reasons[0].code).toBe('standing.system.suspended');
+  });
+
+  it.each([
+    [
+      'an invalid IIN, named but not echoed',
+      { subject: '123456789012' },
+      'core.invalid_iin',
+      'subject',
+    ],
+    ['an unknown category', { categories: ['dreams'] }, 'core.unknown_category', 'categories'],
+    ['an unknown purpose', { purpose: 'fun' }, 'core.unknown_purpose', 'purpose'],
+    ['an unknown legal basis', { legalBasis: 'whim' }, 'core.unknown_legal_basis', 'legalBasis'],
+    [
+      'a law basis without reference',
+      { legalBasis: 'law' },
+      'access.reference_required',
+      'basisReference',
+    ],
+    [
+      'a court order without reference',
+      { legalBasis: 'court-order' },
+      'access.reference_required',
+      'basisReference',
+    ],
+    [
+      'a transfer without recipient',
+      { action: 'transfer', country: 'DE' },
+      'access.transfer_incomplete',
+      'recipient',
+    ],
+    [
+      'a transfer without country',
+      { action: 'transfer', recipient: { name: 'Allianz' } },
+      'access.transfer_incomplete',
+      'country',
+    ],
+    ['an unknown country', { country: 'XX' }, 'core.unknown_country', 'country'],
+    [
+      'an IIN in the actor id',
+      { actor: { id: `emp-${EMPLOYEE}` } },
+      'access.identifier_in_actor',
+      'actor.id',
+    ],
+    [
+      'an invalid actor IIN',
+      { actor: { id: 'x', iin: '000000000000' } },
+      'core.invalid_iin',
+      'actor.iin',
+    ],
+  ])('refuses %s and stores nothing', async (_name, overrides, code, field) => {
+    const before = await count();
+    const res = await post(clinic, check(overrides));
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.json().code).toBe(code);
+    expect(res.body).toContain(field);
+    expect(res.body).not.toContain(EMPLOYEE);
+    expect(res.body).not.toMatch(/\d{12}/);
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses an actor id over 128 characters', async () => {
+    const res = await post(clinic, check({ actor: { id: 'a'.repeat(129) } }));
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('turns the actor IIN into a pseudonym at once and never stores it', async () => {
+    const res = await post(clinic, check({ actor: { id: 'nurse-2', iin: EMPLOYEE } }));
+    const row = await fx.storage.db
+      .selectFrom('access_checks')
+      .selectAll()
+      .where('id', '=', res.json().checkId)
+      .executeTakeFirstOrThrow();
+    expect(row.actor_pseudonym).toBe(h.pseudonymOf(EMPLOYEE));
+    expect(JSON.stringify(row)).not.toContain(EMPLOYEE);
+  });
+
+  it('Idempotency-Key: a retry gets the first answer and stores nothing twice; another body is a 422', async () => {
+    const key = { 'idempotency-key': 'retry-1' };
+    const first = await post(clinic, check(), key);
+    const before = await count();
+    const again = await post(clinic, check(), key);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(await count()).toBe(before);
+    const other = await post(clinic, check({ purpose: 'finance.credit-scoring' }), key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('access.idempotency_mismatch');
+    expect(await count()).toBe(before);
+    // the key is per system: another system may use the same key
+    expect((await post(lender, check(), key)).statusCode).toBe(200);
+  });
+
+  it('batch: one answer each in order; over 1,000 is refused and stores nothing', async () => {
+    const checks = [check(), check({ subject: OTHER_SUBJECT }), check()];
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks },
+    });
+    expect(res.statusCode).toBe(200);
+    const results = res.json().results as { decision: string; ledgerIndex: number }[];
+    expect(results.map((r) => r.decision)).toEqual(['permit', 'deny', 'permit']);
+    expect(new Set(results.map((r) => r.ledgerIndex)).size).toBe(3);
+    const before = await count();
+    const big = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: Array.from({ length: 1001 }, () => check()) },
+    });
+    expect(big.statusCode).toBe(400);
+    expect(big.json().code).toBe('access.batch_too_large');
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: [check(), check({ purpose: 'nope' })] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('checks[1].purpose');
+    expect(await count()).toBe(before);
+  });
+
+  it('a 1,000-check batch is answered in order and stored once', async () => {
+    const before = await count();
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: { ...asSystem(clinic), 'idempotency-key': 'bulk-1' },
+      payload: {
+        checks: Array.from({ length: 1000 }, (_, i) => check({ actor: { id: `job-${i}` } })),
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results).toHaveLength(1000);
+    expect(await count()).toBe(before + 1000);
+  });
+
+  it('GET a check: its own system and staff see it with a verifiable proof; another system gets 404', async () => {
+    const { checkId } = (await post(clinic, check())).json();
+    const own = await h.app.inject({
+      url: `/v1/access-checks/${checkId}`,
+      headers: asSystem(clinic),
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().actor.id).toBe('doctor-17');
+    expect(verifyReceipt(own.json().receipt, h.ledger.verifierKey)).toEqual({ ok: true });
+    const staff = await h.app.inject({
+      url: `/v1/access-checks/${checkId}`,
+      headers: asStaff('soc'),
+    });
+    expect(staff.statusCode).toBe(200);
+    const other = await h.app.inject({
+      url: `/v1/access-checks/${checkId}`,
+      headers: asSystem(lender),
+    });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().code).toBe('access.check_not_found');
+  });
+
+  it('the citizen sees their own accesses with the record, salt and proof; the actor only as a code', async () => {
+    const me = h.pseudonymOf(SUBJECT);
+    const page = await h.app.inject({ url: '/v1/me/accesses?limit=2', headers: asCitizen(me) });
+    expect(page.statusCode).toBe(200);
+    const body = page.json();
+    expect(body.items).toHaveLength(2);
+    expect(body.next).toEqual(expect.any(String));
+    const item = body.items[0];
+    expect(item.actor).toEqual({ code: expect.stringMatching(/^A-/) });
+    expect(JSON.stringify(item)).not.toContain('doctor-17');
+    expect(verifyReceipt(item.receipt, h.ledger.verifierKey)).toEqual({ ok: true });
+    const next = await h.app.inject({
+      url: `/v1/me/accesses?limit=2&cursor=${body.next}`,
+      headers: asCitizen(me),
+    });
+    const ids = new Set(
+      [...body.items, ...next.json().items].map((i: { checkId: string }) => i.checkId),
+    );
+    expect(ids.size).toBe(4);
+    const denies = await h.app.inject({
+      url: '/v1/me/accesses?decision=deny',
+      headers: asCitizen(me),
+    });
+    for (const i of denies.json().items) expect(i.decision).toBe('deny');
+    const lenderOnly = await h.app.inject({
+      url: `/v1/me/accesses?systemId=${lender}`,
+      headers: asCitizen(me),
+    });
+    for (const i of lenderOnly.json().items) expect(i.systemId).toBe(lender);
+    const stranger = await h.app.inject({ url: '/v1/me/accesses', headers: asCitizen('nobody') });
+    expect(stranger.json().items).toEqual([]);
+    const badCursor = await h.app.inject({
+      url: '/v1/me/accesses?cursor=zz',
+      headers: asCitizen(me),
+    });
+    expect(badCursor.statusCode).toBe(400);
+  });
+
+  it('a regime opened by the regulator permits what it names without consent, and can be closed', async () => {
+    const ai = 'sys_ai';
+    h.profiles.set(
+      ai,
+      profile(ai, { purposes: ['ai.model-training'], categories: ['identity', 'health'] }),
+    );
+    const ask = () => post(ai, check({ purpose: 'ai.model-training', legalBasis: 'regime' }));
+    expect((await ask()).json().decision).toBe('deny');
+    const opened = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-regimes',
+      headers: asStaff('regulator'),
+      payload: {
+        name: 'AI sandbox',
+        act: 'Order No. 12 of the Ministry of Digital Development',
+        systems: [ai],
+        purposes: ['ai.model-training'],
+        categories: ['identity', 'health'],
+        start: '2026-11-01T00:00:00.000Z',
+        end: '2027-11-01T00:00:00.000Z',
+      },
+    });
+    expect(opened.statusCode).toBe(201);
+    const { regime, change } = opened.json();
+    expect(change.ledgerIndex).toEqual(expect.any(Number));
+    const permitted = (await ask()).json();
+    expect(permitted.decision).toBe('permit');
+    expect(permitted.basis.regimeId).toBe(regime.id);
+    const closed = await h.app.inject({
+      method: 'POST',
+      url: `/v1/access-regimes/${regime.id}/close`,
+      headers: asStaff('regulator'),
+    });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json().regime.state).toBe('ended');
+    expect((await ask()).json().decision).toBe('deny');
+    const missing = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-regimes/rgm_missing/close',
+      headers: asStaff('regulator'),
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('the adequacy list: a transfer to a non-adequate country needs consent until the regulator adds it', async () => {
+    const insurer = 'sys_insurer';
+    h.profiles.set(
+      insurer,
+      profile(insurer, {}, [
+        {
+          kind: 'contract',
+          purpose: 'transport.insurance',
+          reference: 'Motor policy terms',
+          validFrom: '2026-01-01T00:00:00.000Z',
+          validTo: null,
+          recipients: [{ name: 'Global Re', country: 'AE' }],
+        },
+      ]),
+    );
+    const ask = () =>
+      post(
+        insurer,
+        check({
+          purpose: 'transport.insurance',
+          legalBasis: 'contract',
+          categories: ['identity', 'financial'],
+          action: 'transfer',
+          recipient: { name: 'Global Re' },
+          country: 'AE',
+        }),
+      );
+    const before = (await ask()).json();
+    expect(before.decision).toBe('deny');
+    expect(before.reasons.map((r: { code: string }) => r.code)).toContain(
+      'transfer.country_not_adequate',
+    );
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/v1/access-adequacy/AE',
+      headers: asStaff('regulator'),
+      payload: { adequate: true },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().change.ledgerIndex).toEqual(expect.any(Number));
+    expect((await h.app.inject({ url: '/v1/access-adequacy' })).json().countries).toContain('AE');
+    expect((await ask()).json().decision).toBe('permit');
+  });
+
+  it('subjectsAccessedBy pages the distinct subjects a system accessed in a window', async () => {
+    const from = '2026-01-01T00:00:00.000Z';
+    const to = '2027-01-01T00:00:00.000Z';
+    const all = await h.access.subjectsAccessedBy(clinic, from, to);
+    expect(new Set(all.subjects)).toEqual(
+      new Set([h.pseudonymOf(SUBJECT), h.pseudonymOf(OTHER_SUBJECT)]),
+    );
+    const first = await h.access.subjectsAccessedBy(clinic, from, to, { limit: 1 });
+    expect(first.subjects).toHaveLength(1);
+    const second = await h.access.subjectsAccessedBy(clinic, from, to, {
+      limit: 1,
+      after: first.next ?? undefined,
+    });
+    expect(second.subjects).toHaveLength(1);
+    expect(second.next).toBeNull();
+    expect(
+      (await h.access.subjectsAccessedBy(clinic, to, '2028-01-01T00:00:00.000Z')).subjects,
+    ).toEqual([]);
+  });
+});
