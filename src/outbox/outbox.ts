@@ -42,7 +42,10 @@ export interface OutboxItem {
 
 export interface Outbox {
   /** Writes items in the caller's transaction (any Kysely/Transaction whose DB includes OutboxTables). */
-  enqueue(trx: Kysely<OutboxTables>, items: OutboxItem | readonly OutboxItem[]): Promise<void>;
+  enqueue<DB extends OutboxTables>(
+    trx: Kysely<DB> | Transaction<DB>,
+    items: OutboxItem | readonly OutboxItem[],
+  ): Promise<void>;
   /**
    * After commit: appends these ids now if this instance sequences the ledger (group-committed
    * with concurrent callers), publishes their events; returns id -> ledgerIndex (null on standby,
@@ -111,14 +114,16 @@ export interface OutboxService extends Outbox {
 }
 
 /** Writes the items in the caller's transaction; the standalone form of `Outbox.enqueue`. */
-export async function enqueueOutbox(
-  trx: Kysely<OutboxTables>,
+export async function enqueueOutbox<DB extends OutboxTables>(
+  trx: Kysely<DB> | Transaction<DB>,
   items: OutboxItem | readonly OutboxItem[],
   now: string = new Date().toISOString(),
 ): Promise<void> {
   const list: readonly OutboxItem[] = Array.isArray(items) ? items : [items as OutboxItem];
   if (list.length === 0) return;
-  await trx
+  // Kysely<DB> is not assignable to Kysely<OutboxTables> (its types are invariant in DB), but
+  // DB includes the outbox table, so the narrowing is sound.
+  await (trx as unknown as Kysely<OutboxTables>)
     .insertInto('outbox')
     .values(
       list.map((item) => ({

@@ -8,15 +8,14 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
-import type { JsonObject, JsonValue } from '../ledger/entry/canonical-json.js';
+import type { JsonValue } from '../ledger/entry/canonical-json.js';
 import {
-  type OutboxLedger,
   type OutboxService,
+  type OutboxTables,
   type SequencedItem,
   createOutbox,
   enqueueOutbox,
-} from '../outbox/outbox.js';
-import type { OutboxTables } from '../outbox/outbox.tables.js';
+} from '../outbox/index.js';
 import type { Database } from '../storage/database.js';
 import { describeActor, type Actor } from './registry.model.js';
 import type { RegistryHistoryTable, RegistryTables } from './registry.tables.js';
@@ -111,7 +110,7 @@ export async function recordChange(
         snapshot: JSON.parse(snapshotJson) as JsonValue,
       },
       // The event says what changed, not the snapshot (which may hold a contact's details).
-      event: { id, type, at: change.at, data: facts as JsonObject },
+      event: { id, type, at: change.at, data: facts },
     },
     change.at,
   );
@@ -197,8 +196,8 @@ export function createHistorySequencer(
   const outbox = isOutbox(sink)
     ? sink
     : createOutbox({
-        db: db as unknown as Kysely<OutboxTables>,
-        ledger: sink as OutboxLedger,
+        db,
+        ledger: sink,
       });
   outbox.onSequenced(writeBackHistory);
   return {
