@@ -6,17 +6,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
+import { DEMO_CITIZENS } from './demo/demo-citizens.js';
 import { createInProcessBus } from './events/index.js';
 import { type App, buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import type { JsonObject } from './ledger/entry/canonical-json.js';
 import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
+import { createNotifyModule, type NotifyModule } from './notify/notify.module.js';
+import { createPortalModule, type PortalModule } from './portal/portal.module.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
 import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
+import { ensureSubject } from './subjects/subjects.store.js';
 import { version } from './version.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -27,6 +31,8 @@ export interface Qalqan {
   readonly secrets: Secrets;
   readonly ledger: LedgerModule;
   readonly registry: RegistryModule;
+  readonly portal: PortalModule;
+  readonly notify: NotifyModule;
   /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
@@ -81,24 +87,47 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     if (ledger.ledger.role === 'sequencer') await outbox.drain();
     closers.push(outbox.start(5000, () => ledger.ledger.role === 'sequencer'));
 
+    const demo = (config as Config & { readonly demo?: boolean }).demo === true;
+    const portal = createPortalModule({
+      db: storage.db,
+      subjects: { subjectOf: (iin) => ensureSubject(storage.db, secrets, iin) },
+      settings: config.portal,
+      ...(demo ? { demoCitizens: DEMO_CITIZENS } : {}),
+      production: config.environment === 'production',
+      publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const notify = createNotifyModule({
+      db: storage.db,
+      events,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => notify.stop());
+
     const app = await buildApp({
       config,
       version,
       checkReady: () => storage.ping(),
       loggerInstance: log,
-      authenticators: registry.authenticators,
+      // Bearer credentials first; the citizen session cookie last.
+      authenticators: [...registry.authenticators, portal.authenticator],
       // The web app last: its fallback route answers only what no module route does.
       routes: [
         ...ledger.routes,
         ...registry.routes,
         scanRoutes({ lookupKey: secrets.lookupKey }),
+        ...portal.routes,
+        ...notify.routes,
         webRoutes,
       ],
     });
     closers.push(() => app.close());
     for (const metric of outbox.metrics) app.metrics.registerMetric(metric);
     await app.ready();
-    return { config, app, storage, secrets, ledger, registry, close: closeAll };
+    return { config, app, storage, secrets, ledger, registry, portal, notify, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

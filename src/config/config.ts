@@ -51,6 +51,19 @@ export interface Config {
     | undefined;
   /** Header in which a trusted TLS-terminating proxy passes the client certificate's SHA-256. */
   readonly clientCertHeader: string | undefined;
+  /** Citizen sign-in to the portal (OpenID Connect, authorization code + PKCE). */
+  readonly portal: {
+    /** The country's identity provider; absent means no production sign-in (demo mode has its own). */
+    readonly issuer: string | undefined;
+    readonly clientId: string;
+    readonly clientSecret: string | undefined;
+    /** The ID-token / userinfo claim that carries the citizen's IIN. */
+    readonly iinClaim: string;
+    /** A session unused this long (seconds) ends. */
+    readonly idleTimeoutSeconds: number;
+    /** A session ends this long (seconds) after sign-in, however active. */
+    readonly absoluteTimeoutSeconds: number;
+  };
   readonly ledger: {
     /** Checkpoint origin line and signer name; defaults to `<hostname>/qalqan`. */
     readonly origin: string | undefined;
@@ -310,6 +323,25 @@ export function loadConfig(
         .filter((key) => key.length > 0),
     },
     oidc: oidcSettings(),
+    portal: {
+      issuer: url(pick(undefined, undefined, 'QALQAN_PORTAL_OIDC_ISSUER'), ['https:', 'http:']),
+      clientId:
+        text(pick(undefined, undefined, 'QALQAN_PORTAL_OIDC_CLIENT_ID'), 200) ?? 'qalqan-portal',
+      clientSecret: text(pick(undefined, undefined, 'QALQAN_PORTAL_OIDC_CLIENT_SECRET'), 512),
+      iinClaim: text(pick(undefined, undefined, 'QALQAN_PORTAL_IIN_CLAIM'), 100) ?? 'iin',
+      idleTimeoutSeconds: integer(
+        pick(undefined, undefined, 'QALQAN_PORTAL_SESSION_IDLE_SECONDS'),
+        30 * 60,
+        60,
+        24 * 3600,
+      ),
+      absoluteTimeoutSeconds: integer(
+        pick(undefined, undefined, 'QALQAN_PORTAL_SESSION_MAX_SECONDS'),
+        12 * 3600,
+        300,
+        30 * 24 * 3600,
+      ),
+    },
     clientCertHeader: (() => {
       const source = pick(undefined, undefined, 'QALQAN_CLIENT_CERT_HEADER');
       if (source && !/^[A-Za-z0-9-]{1,64}$/.test(source.value)) {

@@ -99,6 +99,13 @@ export const ERROR_CATALOGUE = {
   'access.check_not_found': { status: 404, title: 'No such access check' },
   'access.regime_not_found': { status: 404, title: 'No such legal regime' },
   'access.invalid_regime': { status: 400, title: 'The legal regime is inconsistent' },
+  // portal (citizen sign-in and sessions)
+  'portal.sign_in_failed': { status: 400, title: 'Sign-in could not be completed' },
+  'portal.sign_in_unavailable': { status: 503, title: 'Citizen sign-in is not configured' },
+  'portal.session_expired': { status: 401, title: 'Your session has ended' },
+  'portal.csrf_failed': { status: 403, title: 'The request lacks a valid CSRF token' },
+  // notify (citizen inbox)
+  'notify.not_found': { status: 404, title: 'No such notification' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },

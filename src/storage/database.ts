@@ -6,13 +6,18 @@ import type { AccessTables } from '../access/access.tables.js';
 import type { ConsentTables } from '../consent/consent.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { OutboxTables } from '../outbox/outbox.tables.js';
+import type { NotifyTables } from '../notify/notify.tables.js';
+import type { PortalTables } from '../portal/portal.tables.js';
 import type { RegistryTables } from '../registry/registry.tables.js';
 import type { SubjectTables } from '../subjects/subjects.tables.js';
 
 export interface Database
-  extends SubjectTables,
+  extends
+    SubjectTables,
     RegistryTables,
     LedgerTables,
     ConsentTables,
+    PortalTables,
+    NotifyTables,
     OutboxTables,
     AccessTables {}
