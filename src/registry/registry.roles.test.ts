@@ -37,28 +37,46 @@ interface World {
 interface RouteCase {
   readonly name: string;
   readonly method: 'GET' | 'POST' | 'PATCH';
+  /** The route as `/openapi.json` names it; every route the app serves must have a case. */
+  readonly path: string;
   readonly url: (w: World) => string;
+  /** Puts the fresh world in the state the route acts on (e.g. suspended, to reinstate). */
+  readonly prepare?: (w: World) => Promise<void>;
   readonly body?: (w: World) => unknown;
   readonly headers?: Record<string, string>;
   readonly allowed: readonly Caller[];
   /** Operator-side callers outside `allowed` get 404 here (the record is someone else's). */
   readonly hiddenFromOthers?: boolean;
+  /** Where the general rule does not apply, the status a caller gets instead, and why. */
+  readonly except?: Partial<Record<Caller, 401 | 403 | 404>>;
 }
 
 const staff = ['regulator', 'soc', 'auditor'] as const;
 const reason = () => ({ reason: 'role matrix test' });
 
+/** Set once the harness is up: a request the regulator makes to arrange a world. */
+let asRegulator: (url: string, payload: object) => Promise<void> = () =>
+  Promise.reject(new Error('harness not ready'));
+
 const ROUTES: readonly RouteCase[] = [
   {
     name: 'create operator',
+    path: '/v1/registry/operators',
     method: 'POST',
     url: () => '/v1/registry/operators',
     body: () => operatorBody(),
     allowed: ['regulator'],
   },
-  { name: 'search operators', method: 'GET', url: () => '/v1/registry/operators', allowed: staff },
+  {
+    name: 'search operators',
+    path: '/v1/registry/operators',
+    method: 'GET',
+    url: () => '/v1/registry/operators',
+    allowed: staff,
+  },
   {
     name: 'read operator',
+    path: '/v1/registry/operators/{operatorId}',
     method: 'GET',
     url: (w) => `/v1/registry/operators/${w.operatorId}`,
     allowed: [...staff, 'ownSystem'],
@@ -66,6 +84,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'patch operator',
+    path: '/v1/registry/operators/{operatorId}',
     method: 'PATCH',
     url: (w) => `/v1/registry/operators/${w.operatorId}`,
     headers: { 'if-match': '"1"' },
@@ -74,6 +93,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'suspend operator',
+    path: '/v1/registry/operators/{operatorId}/suspend',
     method: 'POST',
     url: (w) => `/v1/registry/operators/${w.operatorId}/suspend`,
     body: reason,
@@ -81,19 +101,33 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'revoke operator',
+    path: '/v1/registry/operators/{operatorId}/revoke',
     method: 'POST',
     url: (w) => `/v1/registry/operators/${w.operatorId}/revoke`,
     body: reason,
     allowed: ['regulator'],
   },
   {
+    name: 'reinstate operator',
+    path: '/v1/registry/operators/{operatorId}/reinstate',
+    method: 'POST',
+    url: (w) => `/v1/registry/operators/${w.operatorId}/reinstate`,
+    prepare: (w) => asRegulator(`/v1/registry/operators/${w.operatorId}/suspend`, reason()),
+    body: reason,
+    allowed: ['regulator'],
+    // A suspended system's keys (and those of a suspended operator's systems) stop working.
+    except: { ownSystem: 401 },
+  },
+  {
     name: 'operator history',
+    path: '/v1/registry/operators/{operatorId}/history',
     method: 'GET',
     url: (w) => `/v1/registry/operators/${w.operatorId}/history`,
     allowed: staff,
   },
   {
     name: 'create system',
+    path: '/v1/registry/systems',
     method: 'POST',
     url: () => '/v1/registry/systems',
     body: (w) => systemBody(w.operatorId),
@@ -101,12 +135,14 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'search systems',
+    path: '/v1/registry/systems',
     method: 'GET',
     url: () => '/v1/registry/systems',
     allowed: [...staff, 'ownSystem', 'otherSystem'],
   },
   {
     name: 'read system',
+    path: '/v1/registry/systems/{systemId}',
     method: 'GET',
     url: (w) => `/v1/registry/systems/${w.systemId}`,
     allowed: [...staff, 'ownSystem'],
@@ -114,6 +150,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'patch system',
+    path: '/v1/registry/systems/{systemId}',
     method: 'PATCH',
     url: (w) => `/v1/registry/systems/${w.systemId}`,
     headers: { 'if-match': '"1"' },
@@ -122,13 +159,26 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'suspend system',
+    path: '/v1/registry/systems/{systemId}/suspend',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/suspend`,
     body: reason,
     allowed: ['regulator', 'soc'],
   },
   {
+    name: 'reinstate system',
+    path: '/v1/registry/systems/{systemId}/reinstate',
+    method: 'POST',
+    url: (w) => `/v1/registry/systems/${w.systemId}/reinstate`,
+    prepare: (w) => asRegulator(`/v1/registry/systems/${w.systemId}/suspend`, reason()),
+    body: reason,
+    allowed: ['regulator'],
+    // A suspended system's keys (and those of a suspended operator's systems) stop working.
+    except: { ownSystem: 401 },
+  },
+  {
     name: 'revoke system',
+    path: '/v1/registry/systems/{systemId}/revoke',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/revoke`,
     body: reason,
@@ -136,6 +186,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'system standing',
+    path: '/v1/registry/systems/{systemId}/standing',
     method: 'GET',
     url: (w) => `/v1/registry/systems/${w.systemId}/standing`,
     allowed: [...staff, 'ownSystem'],
@@ -143,6 +194,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'record certificate',
+    path: '/v1/registry/systems/{systemId}/certificates',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/certificates`,
     body: (w) => ({
@@ -156,6 +208,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'list certificates',
+    path: '/v1/registry/systems/{systemId}/certificates',
     method: 'GET',
     url: (w) => `/v1/registry/systems/${w.systemId}/certificates`,
     allowed: [...staff, 'ownSystem'],
@@ -163,6 +216,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'withdraw certificate',
+    path: '/v1/registry/systems/{systemId}/certificates/{certificateId}/withdraw',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/certificates/${w.certificateId}/withdraw`,
     body: reason,
@@ -170,12 +224,14 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'system history',
+    path: '/v1/registry/systems/{systemId}/history',
     method: 'GET',
     url: (w) => `/v1/registry/systems/${w.systemId}/history`,
     allowed: staff,
   },
   {
     name: 'issue key',
+    path: '/v1/registry/systems/{systemId}/keys',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/keys`,
     body: () => ({ label: 'k' }),
@@ -183,6 +239,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'list keys',
+    path: '/v1/registry/systems/{systemId}/keys',
     method: 'GET',
     url: (w) => `/v1/registry/systems/${w.systemId}/keys`,
     allowed: [...staff, 'ownSystem'],
@@ -190,6 +247,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'rotate key',
+    path: '/v1/registry/systems/{systemId}/keys/{keyId}/rotate',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/keys/${w.keyId}/rotate`,
     body: () => ({ overlapHours: 1 }),
@@ -198,6 +256,7 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'revoke key',
+    path: '/v1/registry/systems/{systemId}/keys/{keyId}/revoke',
     method: 'POST',
     url: (w) => `/v1/registry/systems/${w.systemId}/keys/${w.keyId}/revoke`,
     body: reason,
@@ -205,13 +264,23 @@ const ROUTES: readonly RouteCase[] = [
     hiddenFromOthers: true,
   },
   {
+    name: 'revoke all keys',
+    path: '/v1/registry/systems/{systemId}/keys/revoke-all',
+    method: 'POST',
+    url: (w) => `/v1/registry/systems/${w.systemId}/keys/revoke-all`,
+    body: reason,
+    allowed: ['regulator', 'soc'],
+  },
+  {
     name: 'me',
+    path: '/v1/registry/me',
     method: 'GET',
     url: () => '/v1/registry/me',
     allowed: ['ownSystem', 'otherSystem'],
   },
   {
     name: 'issue staff token',
+    path: '/v1/registry/staff-tokens',
     method: 'POST',
     url: () => '/v1/registry/staff-tokens',
     body: () => ({ role: 'auditor', name: 'x' }),
@@ -219,11 +288,18 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     name: 'revoke staff token',
+    path: '/v1/registry/staff-tokens/{tokenId}/revoke',
     method: 'POST',
     url: (w) => `/v1/registry/staff-tokens/${w.staffTokenId}/revoke`,
     allowed: ['regulator'],
   },
-  { name: 'taxonomy', method: 'GET', url: () => '/v1/taxonomy', allowed: [...CALLERS] },
+  {
+    name: 'taxonomy',
+    path: '/v1/taxonomy',
+    method: 'GET',
+    url: () => '/v1/taxonomy',
+    allowed: [...CALLERS],
+  },
 ];
 
 describeStorage('registry access control', (fx) => {
@@ -248,9 +324,37 @@ describeStorage('registry access control', (fx) => {
     otherKey = (
       await h.registry.credentials.issueKey(otherSystemId, 'other', { kind: 'cli', id: 'test' })
     ).apiKey;
+    asRegulator = async (url, payload) => {
+      const response = await h.app.inject({
+        method: 'POST',
+        url,
+        headers: bearer(h.tokens.regulator),
+        payload,
+      });
+      expect(response.statusCode, `${url}: ${response.body.slice(0, 200)}`).toBe(200);
+    };
   });
   afterAll(async () => {
     await h.close();
+  });
+
+  it('every route the app serves has rows in this matrix, and every row a route', async () => {
+    const spec = (await h.app.inject('/openapi.json')).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const served = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+    const covered = new Set(ROUTES.map((r) => `${r.method} ${r.path}`));
+    const missing = served.filter((route) => !covered.has(route));
+    expect(
+      missing,
+      `routes without rows in the roles matrix (add a RouteCase for each): ${missing.join(', ')}`,
+    ).toEqual([]);
+    const stale = [...covered].filter((route) => !served.includes(route));
+    expect(stale, `matrix rows for routes the app does not serve: ${stale.join(', ')}`).toEqual([]);
   });
 
   /** A fresh operator with a biometric system, a key and a certificate, for one request. */
@@ -302,6 +406,8 @@ describeStorage('registry access control', (fx) => {
 
   function expectedStatus(route: RouteCase, caller: Caller): 'ok' | 401 | 403 | 404 {
     if (route.allowed.includes(caller)) return 'ok';
+    const exception = route.except?.[caller];
+    if (exception !== undefined) return exception;
     if (caller === 'anonymous') return 401;
     const operatorSide = caller === 'ownSystem' || caller === 'otherSystem';
     if (operatorSide && route.hiddenFromOthers) return 404;
@@ -312,6 +418,7 @@ describeStorage('registry access control', (fx) => {
     it(`${route.method} ${route.name}: ${CALLERS.map((c) => `${c}=${expectedStatus(route, c)}`).join(' ')}`, async () => {
       for (const caller of CALLERS) {
         const world = await freshWorld();
+        await route.prepare?.(world);
         const response = await h.app.inject({
           method: route.method,
           url: route.url(world),
