@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ const config = {
 };
 
 /** A module-like plugin exercising validation, domain errors, crashes and roles. */
-const exampleRoutes: FastifyPluginAsync = async (app) => {
+const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/example/subjects',
     {
@@ -32,8 +33,7 @@ const exampleRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const { iin } = request.body as { iin: string };
-      requireIin(iin, 'iin');
+      requireIin(request.body.iin, 'iin');
       return { accepted: true };
     },
   );
@@ -104,9 +104,7 @@ describe('bad input answers RFC 9457 problem details, never a 500', () => {
       404,
       'request.not_found',
     );
-    expect(body.detail).toBe(
-      'Nothing answers GET at this path; see /openapi.json for the routes.',
-    );
+    expect(body.detail).toBe('Nothing answers GET at this path; see /openapi.json for the routes.');
     // The path as sent is not repeated: it may hold an identifier.
     expect(body.instance).toBeUndefined();
   });

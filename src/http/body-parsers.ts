@@ -81,7 +81,7 @@ export function installStrictBodyParsers(app: FastifyInstance): void {
         done(error as DomainError, undefined);
         return;
       }
-      parseJson(request, text, (error: Error | null, value?: unknown) => {
+      void parseJson(request, text, (error: Error | null, value?: unknown) => {
         if (error) {
           done(error, undefined);
           return;

@@ -44,7 +44,7 @@ export function frameworkErrorHandler(
 }
 
 function clientProblem(error: NodeJS.ErrnoException): { code: ErrorCode; detail: string } {
-  switch (error.code) {
+  switch (error.code ?? '') {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { code: 'request.timeout', detail: 'The request did not arrive in time.' };
     case 'HPE_HEADER_OVERFLOW':

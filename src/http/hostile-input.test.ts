@@ -4,7 +4,7 @@
  * limits and timeouts. Each is held here for every route, because the shell does it once.
  */
 import { connect } from 'node:net';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fc from 'fast-check';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { withholdIdentifiers } from './problem.js';
 
 const IDENTIFIER = '900314410217';
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/things',
     {
@@ -43,7 +43,7 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       // A module that forgot the rule and quotes the id it was given.
       throw new DomainError('registry.operator_not_found', `There is no operator ${id}.`, {
         id,

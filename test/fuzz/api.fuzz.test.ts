@@ -1,0 +1,92 @@
+/**
+ * A bounded fuzz pass over every operation in `/openapi.json` of the composed server with the demo
+ * world loaded, with and without credentials, plus malformed HTTP over a socket: 0 answers 5xx,
+ * every error a problem document with a known code and the request id, no 12-digit run from the
+ * request quoted back. `npm run fuzz` runs the same engine longer (bench/fuzz/fuzz.ts).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { loadDemoWorld } from '../../src/demo/demo.js';
+import { createQalqan, type Qalqan } from '../../src/server.js';
+import { fuzzApi, judge } from './api-fuzz.js';
+
+let qalqan: Qalqan;
+let credentials: string[];
+let port: number;
+
+beforeAll(async () => {
+  const config = loadConfig({
+    QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-fuzz-')),
+    QALQAN_LOG_LEVEL: 'silent',
+    // The fuzzer fails authentication thousands of times from one address on purpose.
+    QALQAN_AUTH_FAILURE_LIMIT: '1000000000',
+  });
+  // Demo mode, as `qalqan serve --demo`: the demo identity provider's routes are fuzzed too.
+  qalqan = await createQalqan({ ...config, demo: true } as typeof config, { logger: false });
+  const demo = await loadDemoWorld(qalqan);
+  credentials = [
+    demo.staff.regulator,
+    demo.staff.soc,
+    demo.staff.auditor,
+    ...demo.systems.slice(0, 2).map((system) => system.apiKey),
+  ];
+  await qalqan.app.listen({ host: '127.0.0.1', port: 0 });
+  port = (qalqan.app.server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await qalqan?.close();
+});
+
+describe('the judge', () => {
+  it('flags a 5xx, a non-problem error, a missing request id and an echoed identifier', () => {
+    const problem = (body: object) =>
+      JSON.stringify({ status: 404, code: 'request.not_found', requestId: 'r', ...body });
+    const headers = { 'content-type': 'application/problem+json', 'x-request-id': 'r' };
+    expect(judge('', 500, headers, problem({ status: 500 }))).toContain('answered 500');
+    expect(judge('', 404, { 'content-type': 'application/json' }, '{}')[0]).toMatch(
+      /not application\/problem\+json/,
+    );
+    expect(
+      judge('', 404, headers, JSON.stringify({ status: 404, code: 'request.not_found' })),
+    ).toContain('error has no requestId');
+    expect(judge('', 404, headers, problem({ code: 'made.up' }))[0]).toMatch(
+      /not in src\/core\/errors.ts/,
+    );
+    expect(
+      judge('/v1/x/9003144102170', 404, headers, problem({ detail: 'no 003144102170' })),
+    ).toContain('error body echoes a 12-digit run from the request');
+    expect(judge('/v1/x/900314410217', 404, headers, problem({ detail: 'no such thing' }))).toEqual(
+      [],
+    );
+    expect(judge('', 200, {}, 'anything 900314410217')).toEqual([]);
+  });
+});
+
+describe('fuzzing every operation of /openapi.json', () => {
+  it('0 answers 5xx, 0 non-problem errors, 0 echoed 12-digit runs', async () => {
+    const report = await fuzzApi(qalqan.app, {
+      perOperation: Number(process.env.QALQAN_FUZZ_PER_OPERATION ?? 40),
+      seed: Number(process.env.QALQAN_FUZZ_SEED ?? 20261204),
+      credentials,
+      port,
+    });
+    expect(report.operations).toBeGreaterThan(20);
+    expect(report.raw).toBeGreaterThan(10);
+    // The generated requests reach past validation and authorisation, not only the front door.
+    expect(Object.keys(report.byStatus).some((status) => Number(status) < 300)).toBe(true);
+    expect(report.byStatus['400'] ?? 0).toBeGreaterThan(0);
+    expect(report.byStatus['401'] ?? 0).toBeGreaterThan(0);
+    const distinct = [
+      ...new Set(
+        report.findings.map(
+          (f) => `${f.problem}: ${f.method} ${f.url.split('?')[0]} -> ${f.excerpt.slice(0, 160)}`,
+        ),
+      ),
+    ];
+    expect(distinct).toEqual([]);
+  }, 120_000);
+});
