@@ -11,6 +11,7 @@ import * as consent from './20261126_1210_consent.js';
 import * as ledgerKeys from './20261204_1230_ledger_keys.js';
 import * as outbox from './20261204_1231_outbox.js';
 import * as registryOutbox from './20261204_1232_registry_outbox.js';
+import * as subjectsBirthDate from './20261204_1233_subjects_birth_date.js';
 import * as portal from './20261204_1240_portal.js';
 import * as notify from './20261204_1241_notify.js';
 import * as access from './20261204_1245_access.js';
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1230_ledger_keys': ledgerKeys,
   '20261204_1231_outbox': outbox,
   '20261204_1232_registry_outbox': registryOutbox,
+  '20261204_1233_subjects_birth_date': subjectsBirthDate,
   '20261204_1240_portal': portal,
   '20261204_1241_notify': notify,
   '20261204_1245_access': access,

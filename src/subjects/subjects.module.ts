@@ -1,0 +1,47 @@
+/**
+ * The subjects module's port (contract 3): the pseudonym and birth date of an IIN for consent,
+ * access and the demo, and the sealed IIN back only for its owner's own view. `server.ts` creates
+ * it with one call; nobody else reads the `subjects` table.
+ *
+ * ```ts
+ * const subjects = createSubjects(storage.db, secrets);
+ * const { pseudonym, birthDate } = await subjects.subjectOf(iin); // registers it if new
+ * ageOn(birthDate, '2026-12-04'); // full years on that day
+ * ```
+ */
+import type { Kysely } from 'kysely';
+import type { Secrets } from '../secrets/secrets.js';
+import { ensureSubject, revealIin } from './subjects.store.js';
+import type { SubjectTables } from './subjects.tables.js';
+
+export { ageOn } from './age.js';
+
+export interface SubjectRef {
+  readonly pseudonym: string;
+  /** `YYYY-MM-DD`, as the IIN encodes it. */
+  readonly birthDate: string;
+}
+
+export interface Subjects {
+  /**
+   * Validates the IIN (`DomainError('core.invalid_iin')` naming `field`, default 'iin', never
+   * echoing the number) and registers the subject if new.
+   */
+  subjectOf(iin: string, field?: string): Promise<SubjectRef>;
+  /** The IIN behind a pseudonym, for showing it to its owner only; undefined when unknown. */
+  revealIin(pseudonym: string): Promise<string | undefined>;
+}
+
+export function createSubjects<DB extends SubjectTables>(
+  db: Kysely<DB>,
+  secrets: Pick<Secrets, 'pseudonymOf' | 'fields'>,
+  clock: () => Date = () => new Date(),
+): Subjects {
+  return {
+    async subjectOf(iin, field = 'iin') {
+      const subject = await ensureSubject(db, secrets, iin, clock().toISOString(), field);
+      return { pseudonym: subject.pseudonym, birthDate: subject.birthDate };
+    },
+    revealIin: (pseudonym) => revealIin(db, secrets, pseudonym),
+  };
+}
