@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Certificate, InformationSystem, Operator } from './registry.model.js';
-import { certificateInForce, evaluateStanding, isSuspendedAt } from './standing.js';
+import {
+  certificateInForce,
+  decideKeyUse,
+  evaluateStanding,
+  isSuspendedAt,
+  type KeyFacts,
+} from './standing.js';
 
 const operator: Operator = {
   id: 'op_1',
@@ -256,6 +262,119 @@ describe('evaluateStanding', () => {
       certified: null,
       certificate: null,
       at: '2026-06-01T00:00:00.000Z',
+    });
+  });
+});
+
+describe('decideKeyUse: the standing rule for API keys', () => {
+  const at = '2026-06-01T00:00:00.000Z';
+  const inForce = certificate('c1', '2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z');
+  const facts = (change: Partial<KeyFacts> = {}): KeyFacts => ({
+    keyId: 'key_1',
+    keyState: 'active',
+    system,
+    operator,
+    certificates: [inForce],
+    registeredCertSha256: null,
+    presentedCertSha256: undefined,
+    ...change,
+  });
+
+  it('admits a key in good standing on every route, with its standing', () => {
+    for (const keyState of ['active', 'expiring'] as const)
+      for (const accepts of [false, true])
+        expect(decideKeyUse(facts({ keyState }), at, accepts)).toMatchObject({
+          outcome: 'admitted',
+          standing: { mayAct: true, systemId: 'sys_1', at },
+        });
+  });
+
+  it('a revoked or expired key, a revoked system or operator: 401 on every route', () => {
+    const cases: [Partial<KeyFacts>, string][] = [
+      [{ keyState: 'revoked' }, 'API key key_1 was revoked.'],
+      [{ keyState: 'expired' }, 'API key key_1 expired after rotation; use its successor.'],
+      [
+        { system: { ...system, status: 'revoked' } },
+        'System sys_1 is revoked; its keys no longer work.',
+      ],
+      [
+        { operator: { ...operator, status: 'revoked' } },
+        'The operator of system sys_1 is revoked; its keys no longer work.',
+      ],
+    ];
+    for (const [change, detail] of cases)
+      for (const accepts of [false, true])
+        expect(decideKeyUse(facts(change), at, accepts)).toEqual({
+          outcome: 'unauthenticated',
+          detail,
+        });
+  });
+
+  it('a registered client certificate must be presented, and be that one', () => {
+    const registered = { registeredCertSha256: 'aa'.repeat(32) };
+    const detail = 'System sys_1 must also present its registered client certificate.';
+    for (const presented of [undefined, 'bb'.repeat(32)])
+      for (const accepts of [false, true])
+        expect(
+          decideKeyUse(facts({ ...registered, presentedCertSha256: presented }), at, accepts),
+        ).toEqual({ outcome: 'unauthenticated', detail });
+    expect(
+      decideKeyUse(facts({ ...registered, presentedCertSha256: 'aa'.repeat(32) }), at, false),
+    ).toMatchObject({ outcome: 'admitted' });
+    // A presented certificate where none is registered is not required, so not checked.
+    expect(decideKeyUse(facts({ presentedCertSha256: 'cc'.repeat(32) }), at, false)).toMatchObject({
+      outcome: 'admitted',
+    });
+  });
+
+  it('a suspended system or operator: 401 where standing is needed, admitted with reasons on the access checks', () => {
+    const cases: [Partial<KeyFacts>, string, string][] = [
+      [
+        { system: { ...system, status: 'suspended' } },
+        'System sys_1 is suspended; its keys do not work while it is.',
+        'system.suspended',
+      ],
+      [
+        { operator: { ...operator, status: 'suspended' } },
+        'The operator of system sys_1 is suspended.',
+        'operator.suspended',
+      ],
+    ];
+    for (const [change, detail, code] of cases) {
+      expect(decideKeyUse(facts(change), at, false)).toEqual({
+        outcome: 'unauthenticated',
+        detail,
+      });
+      const admitted = decideKeyUse(facts(change), at, true);
+      expect(admitted).toMatchObject({ outcome: 'admitted', standing: { mayAct: false } });
+      if (admitted.outcome === 'admitted') expect(codes(admitted.standing)).toEqual([code]);
+    }
+  });
+
+  it('a suspension that has lapsed is no suspension', () => {
+    const lapsed = {
+      ...system,
+      status: 'suspended' as const,
+      suspendedUntil: '2026-05-01T00:00:00.000Z',
+    };
+    expect(decideKeyUse(facts({ system: lapsed }), at, false)).toMatchObject({
+      outcome: 'admitted',
+      standing: { mayAct: true },
+    });
+  });
+
+  it('a biometric system without a certificate in force: 403 with the reason, admitted on the access checks', () => {
+    const expired = certificate('c2', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+    const refused = decideKeyUse(facts({ certificates: [expired] }), at, false);
+    expect(refused).toMatchObject({
+      outcome: 'forbidden',
+      detail:
+        'System sys_1 is not in standing: The certificate of this biometric system has expired: it is not certified.',
+      standing: { mayAct: false, certified: false },
+    });
+    expect(decideKeyUse(facts({ certificates: [] }), at, true)).toMatchObject({
+      outcome: 'admitted',
+      standing: { mayAct: false, reasons: [{ code: 'biometric.certificate_missing' }] },
     });
   });
 });
