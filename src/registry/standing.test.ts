@@ -184,6 +184,13 @@ describe('evaluateStanding', () => {
     expect(standing).toMatchObject({ mayAct: true, certified: null });
   });
 
+  it('an unknown system asked for without an id is reported under an empty id', () => {
+    expect(evaluateStanding(undefined, operator, [], '2026-06-01T00:00:00.000Z')).toMatchObject({
+      systemId: '',
+      mayAct: false,
+    });
+  });
+
   it('an unknown system may not act', () => {
     expect(
       codes(evaluateStanding(undefined, undefined, [], '2026-06-01T00:00:00.000Z', 'sys_x')),
