@@ -15,6 +15,8 @@ const SUBJECT = iinBornOn('1990-05-17', 11);
 const OTHER_SUBJECT = iinBornOn('1985-02-03', 21);
 const EMPLOYEE = iinBornOn('1979-09-09', 31);
 
+const codesOf = (answer: { reasons: { code: string }[] }) => answer.reasons.map((r) => r.code);
+
 const check = (overrides: Record<string, unknown> = {}) => ({
   subject: SUBJECT,
   categories: ['identity', 'health'],
@@ -85,7 +87,7 @@ describeStorage('access routes', (fx) => {
     const res = await post(clinic, check({ subject: OTHER_SUBJECT }));
     expect(res.statusCode).toBe(200);
     expect(res.json().decision).toBe('deny');
-    expect(res.json().reasons.map((r: { code: string }) => r.code)).toContain('consent.none');
+    expect(codesOf(res.json())).toContain('consent.none');
     expect(res.json().ledgerIndex).toEqual(expect.any(Number));
   });
 
@@ -374,9 +376,7 @@ describeStorage('access routes', (fx) => {
       );
     const before = (await ask()).json();
     expect(before.decision).toBe('deny');
-    expect(before.reasons.map((r: { code: string }) => r.code)).toContain(
-      'transfer.country_not_adequate',
-    );
+    expect(codesOf(before)).toContain('transfer.country_not_adequate');
     const put = await h.app.inject({
       method: 'PUT',
       url: '/v1/access-adequacy/AE',
