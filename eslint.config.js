@@ -57,6 +57,14 @@ const webApart = [
     message: 'The web app talks to the server over HTTP only; it imports nothing from src/.',
   },
 ];
+/** From a file `depth` folders below web/src/features/<feature>/, a path into a sibling feature. */
+const crossFeature = (depth) => [
+  {
+    regex: `^(\\.\\./){${depth}}[^./][^/]*(/|$)`,
+    message:
+      'Features do not import each other (bulletproof-react): share through web/src/components, api, ledger or hooks, and compose in web/src/app.',
+  },
+];
 const restrict = (files, patterns, ignores = []) => ({
   files,
   ignores,
@@ -79,6 +87,8 @@ const importBoundaries = [
   restrict(['src/core/**/*.ts'], [...corePure, ...cliOnly], ['src/core/**/*.test.ts']),
   restrict(CLI, crossModule(1)),
   restrict(['web/**/*.{ts,tsx}'], webApart),
+  restrict(['web/src/features/*/*.{ts,tsx}'], [...webApart, ...crossFeature(1)]),
+  restrict(['web/src/features/*/*/*.{ts,tsx}'], [...webApart, ...crossFeature(2)]),
 ];
 
 export default tseslint.config(
@@ -116,6 +126,17 @@ export default tseslint.config(
         { allowInterfaces: 'with-single-extends' },
       ],
       'no-console': 'off',
+      // Route plugins are typed FastifyPluginAsyncTypebox, so request parts carry their schema's
+      // type; a cast would hide a schema that drifted from the handler.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(TSAsExpression, TSTypeAssertion) > MemberExpression.expression[object.name=/^(request|req)$/][property.name=/^(body|params|query|headers)$/]',
+          message:
+            'Do not cast request.body / params / query / headers: type the route plugin FastifyPluginAsyncTypebox and let the schema type them.',
+        },
+      ],
     },
   },
   ...importBoundaries,

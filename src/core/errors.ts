@@ -47,6 +47,11 @@ export const ERROR_CATALOGUE = {
   },
   'registry.invalid_certificate': { status: 400, title: 'The certificate is not valid' },
   'registry.invalid_import': { status: 400, title: 'The import file has errors' },
+  'registry.too_many_keys': { status: 409, title: 'The system has as many live API keys as allowed' },
+  'registry.identifier_in_text': {
+    status: 400,
+    title: 'A free-text field holds an IIN; personal identifiers do not belong there',
+  },
   // consent
   'consent.not_found': { status: 404, title: 'No such consent or consent request' },
   'consent.child_not_found': { status: 404, title: 'No such child in your care' },

@@ -71,14 +71,14 @@ async function stillValid(
   saved: Omit<DemoCredentials, 'file'>,
 ): Promise<boolean> {
   try {
-    const credentials = qalqan.registry.credentials;
+    const { bootstrap } = qalqan.registry;
     for (const token of [saved.staff.regulator, saved.staff.soc, saved.staff.auditor]) {
-      if (!(await credentials.authenticateStaffToken(token))) return false;
+      if (!(await bootstrap.credentialWorks(token))) return false;
     }
     const expected = DEMO_OPERATORS.reduce((n, operator) => n + operator.systems.length, 0);
     if (saved.systems.length !== expected) return false;
     for (const system of saved.systems)
-      if (!(await credentials.authenticateKey(system.apiKey))) return false;
+      if (!(await bootstrap.credentialWorks(system.apiKey))) return false;
     return true;
   } catch {
     return false;
@@ -96,7 +96,7 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
     return save(file, { ...saved, baseUrl, citizens });
   }
 
-  const credentials = qalqan.registry.credentials;
+  const credentials = qalqan.registry.bootstrap;
   const staff = {
     regulator: (await credentials.issueStaffToken('regulator', 'Demo regulator', DEMO_ACTOR)).token,
     soc: (await credentials.issueStaffToken('soc', 'Demo SOC analyst', DEMO_ACTOR)).token,

@@ -17,6 +17,17 @@ export type Principal =
       readonly systemId: string;
       readonly operatorId: string;
       readonly credentialId: string;
+      /**
+       * Whether the system may act now, and every reason why not. Not ok only on routes that
+       * declare `allowNotInStanding` (the access checks answer such a system with a recorded deny).
+       */
+      readonly standing?: {
+        readonly ok: boolean;
+        readonly reasons: readonly {
+          readonly code: string;
+          readonly message: { readonly kk: string; readonly ru: string; readonly en: string };
+        }[];
+      };
     }
   | { readonly kind: 'operator'; readonly operatorId: string; readonly credentialId: string }
   | {
@@ -46,6 +57,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route. `['public']` means anyone, without credentials. */
     allow?: readonly Audience[];
+    /**
+     * The route admits a system that is not in standing (suspended, or a biometric system without
+     * a certificate in force) with its standing on the principal, instead of 401 / 403. Revoked
+     * systems, operators and keys are refused everywhere. See docs/ARCHITECTURE.md "Standing".
+     */
+    allowNotInStanding?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

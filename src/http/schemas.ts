@@ -1,5 +1,5 @@
 /** Schemas shared by every module's routes. */
-import { Type } from 'typebox';
+import { type TLiteral, type TUnion, Type } from 'typebox';
 
 /** RFC 9457 problem details as this server sends them. */
 export const ProblemSchema = Type.Object(
@@ -19,3 +19,20 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem', additionalProperties: true },
 );
+
+/** The TypeBox type of `literalUnion(values)`: one literal schema per value, in order. */
+export type TLiteralUnion<Values extends readonly string[]> = TUnion<{
+  -readonly [K in keyof Values]: TLiteral<Values[K]>;
+}>;
+
+/**
+ * A union of string literals whose static type is the union of the values (`'a' | 'b'`), not
+ * `never`: `Type.Union(values.map(Type.Literal))` loses the tuple, so this rebuilds it at the type
+ * level. The schema is the same `anyOf` of `const`s.
+ */
+export function literalUnion<const Values extends readonly string[]>(
+  values: Values,
+): TLiteralUnion<Values> {
+  // map() cannot carry a tuple's element types; the mapped type above restates them exactly.
+  return Type.Union(values.map((value) => Type.Literal(value))) as unknown as TLiteralUnion<Values>;
+}

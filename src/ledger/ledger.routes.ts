@@ -4,7 +4,9 @@
  * Everything is public and cacheable; full tiles and bundles never change, so they are served
  * `immutable` for a year. Cross-origin reads are allowed so third-party web verifiers can fetch.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
 import type { RoutePlugin } from '../http/app.js';
 import { ProblemSchema } from '../http/schemas.js';
@@ -42,16 +44,7 @@ const binary = (description: string) => ({
   content: { [BINARY]: { schema: BinaryBody } },
 });
 
-interface InclusionQueryT {
-  index: number;
-  size?: number;
-}
-interface ConsistencyQueryT {
-  from: number;
-  to?: number;
-}
-
-export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsync {
+export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/ledger/checkpoint',
@@ -94,6 +87,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsync {
           tags,
           summary:
             'A tile (tile/<L>/<N>[.p/<W>]) or an entry bundle (tile/entries/<N>[.p/<W>]), C2SP tlog-tiles',
+          params: Type.Object({ '*': Type.String() }),
           response: {
             200: binary(
               'Hashes (32 bytes each), or entries each prefixed by a 2-byte big-endian length',
@@ -104,7 +98,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const rest = (request.params as { '*': string })['*'];
+        const rest = request.params['*'];
         const path = `tile/${rest}`;
         const tile = parseTilePath(path);
         if (!tile) {
@@ -137,7 +131,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { index, size } = request.query as InclusionQueryT;
+        const { index, size } = request.query;
         const proof = await ledger.proveInclusion(index, size);
         publicHeaders(reply, size === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
         return { index: proof.index, size: proof.size, hashes: proof.hashes.map(hashToBase64) };
@@ -156,7 +150,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const { from, to } = request.query as ConsistencyQueryT;
+        const { from, to } = request.query;
         const proof = await ledger.proveConsistency(from, to);
         publicHeaders(reply, to === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
         return { from: proof.from, to: proof.to, hashes: proof.hashes.map(hashToBase64) };

@@ -1,9 +1,11 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
-import type { RegistryModule } from './registry.module.js';
+import type { CredentialService } from './credentials.service.js';
 import * as S from './registry.schema.js';
+import type { RegistryService } from './registry.service.js';
 import { actorOf, assertVisible, STAFF } from './route-helpers.js';
 import { systemNotFound } from './systems.routes.js';
 
@@ -13,7 +15,6 @@ const KeyParams = Type.Object({
   systemId: Type.String({ maxLength: 40 }),
   keyId: Type.String({ maxLength: 40 }),
 });
-type KeyParamsT = Static<typeof KeyParams>;
 const IssuedKey = Type.Object({
   credential: S.Credential,
   apiKey: Type.String({
@@ -21,13 +22,26 @@ const IssuedKey = Type.Object({
   }),
 });
 
-export function credentialRoutes(
-  module: Pick<RegistryModule, 'service' | 'credentials'>,
-): FastifyPluginAsync {
-  const { service, credentials } = module;
+export interface CredentialRouteDeps {
+  readonly systems: Pick<RegistryService, 'getSystem' | 'standingOf'>;
+  readonly operators: Pick<RegistryService, 'getOperator'>;
+  readonly credentials: Pick<
+    CredentialService,
+    | 'issueKey'
+    | 'listKeys'
+    | 'rotateKey'
+    | 'revokeKey'
+    | 'revokeAllKeys'
+    | 'issueStaffToken'
+    | 'revokeStaffToken'
+  >;
+}
+
+export function credentialRoutes(deps: CredentialRouteDeps): FastifyPluginAsyncTypebox {
+  const { systems, operators, credentials } = deps;
 
   async function visibleSystemId(request: FastifyRequest, systemId: string): Promise<string> {
-    const system = await service.getSystem(systemId);
+    const system = await systems.getSystem(systemId);
     if (!system) throw systemNotFound(systemId);
     assertVisible(request, system.operatorId, systemNotFound(systemId));
     return system.id;
@@ -58,8 +72,8 @@ export function credentialRoutes(
         },
       },
       async (request, reply) => {
-        const { systemId } = request.params as Static<typeof SystemParams>;
-        const { label } = request.body as { label: string };
+        const { systemId } = request.params;
+        const { label } = request.body;
         reply.status(201).header('cache-control', 'no-store');
         return credentials.issueKey(systemId, label, actorOf(request));
       },
@@ -77,10 +91,7 @@ export function credentialRoutes(
         },
       },
       async (request) => {
-        const systemId = await visibleSystemId(
-          request,
-          (request.params as Static<typeof SystemParams>).systemId,
-        );
+        const systemId = await visibleSystemId(request, request.params.systemId);
         return { items: await credentials.listKeys(systemId) };
       },
     );
@@ -94,7 +105,15 @@ export function credentialRoutes(
           summary: 'Rotate a key: issue its successor; the old key keeps working for overlapHours',
           params: KeyParams,
           body: Type.Object(
-            { overlapHours: Type.Integer({ minimum: 0, maximum: 720, default: 24 }) },
+            {
+              overlapHours: Type.Integer({
+                minimum: 0,
+                maximum: 720,
+                default: 24,
+                description:
+                  "Hours the old key keeps working; at most the deployment's bound (168 by default)",
+              }),
+            },
             { additionalProperties: false },
           ),
           response: {
@@ -107,9 +126,17 @@ export function credentialRoutes(
         },
       },
       async (request, reply) => {
-        const { systemId, keyId } = request.params as KeyParamsT;
+        const { systemId, keyId } = request.params;
         assertSelfOrStaff(request, systemId);
-        const { overlapHours } = request.body as { overlapHours: number };
+        // A system rotates only the key it is calling with: a leaked sibling key cannot be used
+        // to mint a fresh key for the thief, nor a stolen key to rotate the owner's away.
+        const principal = principalOf(request);
+        if (principal.kind === 'system' && principal.credentialId !== keyId)
+          throw new DomainError(
+            'auth.forbidden',
+            'A system may rotate only the API key it is calling with.',
+          );
+        const { overlapHours } = request.body;
         reply.status(201).header('cache-control', 'no-store');
         return credentials.rotateKey(systemId, keyId, overlapHours, actorOf(request));
       },
@@ -121,17 +148,46 @@ export function credentialRoutes(
         config: { allow: ['regulator', 'soc', 'system'] },
         schema: {
           tags,
-          summary: 'Revoke a key at once',
+          summary: 'Revoke a key at once, with every successor it minted by rotation',
           params: KeyParams,
           body: S.Reason,
           response: { 200: S.Credential },
         },
       },
       async (request) => {
-        const { systemId, keyId } = request.params as KeyParamsT;
+        const { systemId, keyId } = request.params;
         assertSelfOrStaff(request, systemId);
-        const { reason } = request.body as Static<typeof S.Reason>;
+        const { reason } = request.body;
         return credentials.revokeKey(systemId, keyId, reason, actorOf(request));
+      },
+    );
+
+    app.post(
+      '/v1/registry/systems/:systemId/keys/revoke-all',
+      {
+        config: { allow: ['regulator', 'soc'] },
+        schema: {
+          tags,
+          summary: 'Revoke every key of a system at once (incident response)',
+          params: SystemParams,
+          body: S.Reason,
+          response: {
+            200: Type.Object({
+              revoked: Type.Array(S.Credential),
+              change: Type.Object({
+                id: Type.Union([Type.String(), Type.Null()], {
+                  description: 'History entry of the first revocation; null if none was live',
+                }),
+                ledgerIndex: Type.Union([Type.Integer(), Type.Null()]),
+              }),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { systemId } = request.params;
+        if (!(await systems.getSystem(systemId))) throw systemNotFound(systemId);
+        return credentials.revokeAllKeys(systemId, request.body.reason, actorOf(request));
       },
     );
 
@@ -156,13 +212,13 @@ export function credentialRoutes(
         const principal = principalOf(request);
         if (principal.kind !== 'system')
           throw new DomainError('auth.forbidden', 'Only an information system has a "me".');
-        const system = await service.getSystem(principal.systemId);
-        const operator = await service.getOperator(principal.operatorId);
+        const system = await systems.getSystem(principal.systemId);
+        const operator = await operators.getOperator(principal.operatorId);
         if (!system || !operator) throw systemNotFound(principal.systemId);
         return {
           system,
           operator,
-          standing: await service.standingOf(system.id),
+          standing: await systems.standingOf(system.id),
           credentialId: principal.credentialId,
         };
       },
@@ -191,11 +247,7 @@ export function credentialRoutes(
         },
       },
       async (request, reply) => {
-        const body = request.body as {
-          role: 'regulator' | 'soc' | 'auditor';
-          name: string;
-          expiresAt?: string;
-        };
+        const { body } = request;
         reply.status(201).header('cache-control', 'no-store');
         const expiresAt = body.expiresAt ? new Date(body.expiresAt).toISOString() : null;
         return credentials.issueStaffToken(body.role, body.name, actorOf(request), expiresAt);
@@ -214,11 +266,8 @@ export function credentialRoutes(
         },
       },
       async (request, reply) => {
-        await credentials.revokeStaffToken(
-          (request.params as { tokenId: string }).tokenId,
-          actorOf(request),
-        );
-        return reply.status(204).send();
+        await credentials.revokeStaffToken(request.params.tokenId, actorOf(request));
+        return reply.status(204).send(null);
       },
     );
   };

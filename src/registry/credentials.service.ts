@@ -1,30 +1,49 @@
 /**
- * API keys of information systems and tokens of staff: issue (shown once), rotate with an overlap
- * during which both keys work, revoke, and authenticate. A key works only while its system and
- * operator stand: suspending a system stops its keys on the very next request, because standing
- * is read with the key on every call rather than cached.
+ * API keys of information systems: issue (shown once), rotate with a bounded overlap during which
+ * both keys work, revoke (with the successors a key minted), revoke all, and authenticate under
+ * the standing rule (standing.ts `decideKeyUse`). Standing is read with the key on every call,
+ * never cached, so a suspension takes effect on the very next request. Each change goes through
+ * the registry's one change runner (history row in the same transaction, then the ledger).
  */
-import type { FastifyRequest } from 'fastify';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Principal } from '../http/access.js';
 import type { Database } from '../storage/database.js';
-import { recordChange, type HistorySequencer } from './history.js';
+import { type ChangeDeps, type ChangeRunner, createChangeRunner, type Trx } from './changes.js';
+import {
+  countLiveCredentials,
+  credentialSnapshot,
+  findCredential,
+  findKeyFacts,
+  findSystemStatus,
+  insertCredential,
+  listCredentials,
+  rotationChain,
+  toCredential,
+  touchCredential,
+  updateCredential,
+} from './credentials.store.js';
+import { refuseIinInFreeText } from './free-text.js';
+import { recordChange } from './history.js';
 import { describeActor, type Actor, type CredentialInfo } from './registry.model.js';
-import type { CredentialsTable } from './registry.tables.js';
 import { issueSecret, parseSecret, secretMatches } from './secret-keys.js';
 import { createStaffTokenService } from './staff-tokens.service.js';
-import { isSuspendedAt } from './standing.js';
+import { decideKeyUse } from './standing.js';
 
-export interface CredentialDeps {
+/** Limits that stop a stolen key from keeping itself alive (settings; see config.ts). */
+export interface KeyPolicy {
+  /** Longest overlap a rotation may give the old key, in hours. */
+  readonly maxOverlapHours: number;
+  /** Most keys one system may have working at once (active, or expiring after a rotation). */
+  readonly maxLiveKeys: number;
+}
+
+export const DEFAULT_KEY_POLICY: KeyPolicy = { maxOverlapHours: 168, maxLiveKeys: 3 };
+
+export interface CredentialDeps extends ChangeDeps {
   readonly db: Kysely<Database>;
   readonly lookupKey: Buffer;
-  /** Absent in the CLI: changes then wait in the outbox for the server to sequence. */
-  readonly history?: HistorySequencer | undefined;
-  readonly clock: () => Date;
-  /** Where a TLS-terminating proxy puts the client certificate's SHA-256 (only if trusted). */
-  readonly clientCertHeader?: string | undefined;
-  readonly onSequenceError?: (error: unknown) => void;
+  readonly keyPolicy?: KeyPolicy | undefined;
 }
 
 export interface IssuedKey {
@@ -33,49 +52,22 @@ export interface IssuedKey {
   readonly apiKey: string;
 }
 
-const MAX_OVERLAP_HOURS = 24 * 30;
-
-export function credentialState(
-  row: Pick<Selectable<CredentialsTable>, 'revoked_at' | 'expires_at'>,
-  at: string,
-): CredentialInfo['state'] {
-  if (row.revoked_at !== null) return 'revoked';
-  if (row.expires_at !== null) return row.expires_at <= at ? 'expired' : 'expiring';
-  return 'active';
+/** How a request presented a key: the client certificate's SHA-256, and what the route accepts. */
+export interface KeyPresentation {
+  readonly clientCertSha256?: string | undefined;
+  /** The route accepts a system not in standing (suspended, uncertified): the access checks. */
+  readonly acceptsNotInStanding?: boolean | undefined;
 }
 
-function toCredential(row: Selectable<CredentialsTable>, at: string): CredentialInfo {
-  return {
-    id: row.id,
-    systemId: row.system_id,
-    prefix: row.display_prefix,
-    label: row.label,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-    state: credentialState(row, at),
-  };
-}
+export { credentialState } from './credentials.store.js';
 
 export function createCredentialService(deps: CredentialDeps) {
   const { db, lookupKey } = deps;
-  const now = () => deps.clock().toISOString();
+  const policy = deps.keyPolicy ?? DEFAULT_KEY_POLICY;
+  const runner: ChangeRunner = createChangeRunner(deps);
 
-  async function sequence(): Promise<void> {
-    try {
-      await deps.history?.sequencePending();
-    } catch (error) {
-      deps.onSequenceError?.(error);
-    }
-  }
-
-  async function requireSystemRow(trx: Kysely<Database>, systemId: string) {
-    const system = await trx
-      .selectFrom('systems')
-      .select(['id', 'status'])
-      .where('id', '=', systemId)
-      .executeTakeFirst();
+  async function requireSystem(trx: Kysely<Database>, systemId: string) {
+    const system = await findSystemStatus(trx, systemId);
     if (!system)
       throw new DomainError(
         'registry.system_not_found',
@@ -84,17 +76,8 @@ export function createCredentialService(deps: CredentialDeps) {
     return system;
   }
 
-  async function requireCredentialRow(
-    trx: Kysely<Database>,
-    systemId: string,
-    credentialId: string,
-  ) {
-    const row = await trx
-      .selectFrom('system_credentials')
-      .selectAll()
-      .where('id', '=', credentialId)
-      .where('system_id', '=', systemId)
-      .executeTakeFirst();
+  async function requireCredential(trx: Kysely<Database>, systemId: string, credentialId: string) {
+    const row = await findCredential(trx, systemId, credentialId);
     if (!row)
       throw new DomainError(
         'registry.credential_not_found',
@@ -103,88 +86,122 @@ export function createCredentialService(deps: CredentialDeps) {
     return row;
   }
 
-  async function insertKey(
-    trx: Kysely<Database>,
-    systemId: string,
-    label: string,
-    actor: Actor,
-    at: string,
-  ) {
+  async function assertRoomForKeys(trx: Trx, systemId: string, adding: number, at: string) {
+    const live = await countLiveCredentials(trx, systemId, at);
+    if (live + adding > policy.maxLiveKeys) {
+      throw new DomainError(
+        'registry.too_many_keys',
+        `System ${systemId} has ${live} working API key${live === 1 ? '' : 's'}; at most ${policy.maxLiveKeys} may work at once. Revoke one first.`,
+        { liveKeys: live, maxLiveKeys: policy.maxLiveKeys },
+      );
+    }
+  }
+
+  async function insertKey(trx: Trx, systemId: string, label: string, actor: Actor, at: string) {
     const issued = issueSecret('sk', lookupKey, Date.parse(at));
-    await trx
-      .insertInto('system_credentials')
-      .values({
-        id: issued.id,
-        system_id: systemId,
-        display_prefix: issued.displayPrefix,
-        secret_hash: issued.secretHash,
-        label,
-        created_at: at,
-        created_by: describeActor(actor),
-        expires_at: null,
-        revoked_at: null,
-        revoked_reason: null,
-        last_used_at: null,
-        replaced_by: null,
-      })
-      .execute();
+    await insertCredential(trx, {
+      id: issued.id,
+      system_id: systemId,
+      display_prefix: issued.displayPrefix,
+      secret_hash: issued.secretHash,
+      label,
+      created_at: at,
+      created_by: describeActor(actor),
+      expires_at: null,
+      revoked_at: null,
+      revoked_reason: null,
+      last_used_at: null,
+      replaced_by: null,
+    });
     return issued;
   }
 
-  const snapshotOf = (row: Selectable<CredentialsTable>, at: string) => {
-    // The history and the ledger keep what the key was, never anything that could reconstruct it.
-    const { secret_hash: _hash, ...rest } = row;
-    return { ...rest, state: credentialState(row, at) };
-  };
+  /** Revokes the given rows (already known live) and records one change each. */
+  async function revokeRows(
+    trx: Trx,
+    systemId: string,
+    ids: readonly string[],
+    reason: string,
+    actor: Actor,
+    at: string,
+  ): Promise<{ revoked: CredentialInfo[]; changeIds: string[] }> {
+    const revoked: CredentialInfo[] = [];
+    const changeIds: string[] = [];
+    for (const id of ids) {
+      await updateCredential(trx, id, { revoked_at: at, revoked_reason: reason });
+      const row = await requireCredential(trx, systemId, id);
+      changeIds.push(
+        await recordChange(trx, {
+          entity: 'credential',
+          entityId: id,
+          subjectId: systemId,
+          action: 'revoked',
+          version: null,
+          actor,
+          reason,
+          snapshot: credentialSnapshot(row, at),
+          at,
+        }),
+      );
+      revoked.push(toCredential(row, at));
+    }
+    return { revoked, changeIds };
+  }
 
   return {
-    ...createStaffTokenService(deps),
+    ...createStaffTokenService(deps, runner),
 
     async issueKey(systemId: string, label: string, actor: Actor): Promise<IssuedKey> {
-      const at = now();
-      const result = await db.transaction().execute(async (trx) => {
-        const system = await requireSystemRow(trx, systemId);
+      refuseIinInFreeText({ label });
+      const result = await runner.change(async (trx, at) => {
+        const system = await requireSystem(trx, systemId);
         if (system.status === 'revoked')
           throw new DomainError(
             'registry.invalid_transition',
             `System ${systemId} is revoked; it cannot get keys.`,
           );
+        await assertRoomForKeys(trx, systemId, 1, at);
         const issued = await insertKey(trx, systemId, label, actor, at);
-        const row = await requireCredentialRow(trx, systemId, issued.id);
-        await recordChange(trx, {
+        const row = await requireCredential(trx, systemId, issued.id);
+        const changeId = await recordChange(trx, {
           entity: 'credential',
           entityId: issued.id,
           subjectId: systemId,
           action: 'issued',
           version: null,
           actor,
-          snapshot: snapshotOf(row, at),
+          snapshot: credentialSnapshot(row, at),
           at,
         });
-        return { credential: toCredential(row, at), apiKey: issued.secret };
+        return { record: { credential: toCredential(row, at), apiKey: issued.secret }, changeId };
       });
-      await sequence();
-      return result;
+      return result.record;
     },
 
-    /** Issues a successor; the old key keeps working for `overlapHours` (0 = stops now). */
+    /**
+     * Issues a successor; the old key keeps working for `overlapHours` (0 = stops now), at most
+     * the policy's bound, and only while the system stays within its live-key limit.
+     */
     async rotateKey(
       systemId: string,
       credentialId: string,
       overlapHours: number,
       actor: Actor,
     ): Promise<IssuedKey & { readonly previous: CredentialInfo }> {
-      if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_OVERLAP_HOURS) {
+      if (
+        !Number.isInteger(overlapHours) ||
+        overlapHours < 0 ||
+        overlapHours > policy.maxOverlapHours
+      ) {
         throw new DomainError(
           'request.validation',
-          `overlapHours must be a whole number from 0 to ${MAX_OVERLAP_HOURS}.`,
+          `overlapHours must be a whole number from 0 to ${policy.maxOverlapHours}.`,
           { field: 'overlapHours' },
         );
       }
-      const at = now();
-      const result = await db.transaction().execute(async (trx) => {
-        const old = await requireCredentialRow(trx, systemId, credentialId);
-        const state = credentialState(old, at);
+      const result = await runner.change(async (trx, at) => {
+        const old = await requireCredential(trx, systemId, credentialId);
+        const state = toCredential(old, at).state;
         if (state === 'revoked' || state === 'expired')
           throw new DomainError(
             'registry.invalid_transition',
@@ -195,185 +212,144 @@ export function createCredentialService(deps: CredentialDeps) {
             'registry.invalid_transition',
             `API key ${credentialId} was already rotated to ${old.replaced_by}.`,
           );
+        // The old key is live now; the successor adds one while the overlap lasts.
+        await assertRoomForKeys(trx, systemId, overlapHours > 0 ? 1 : 0, at);
         const issued = await insertKey(trx, systemId, old.label, actor, at);
         const expiresAt = new Date(Date.parse(at) + overlapHours * 3_600_000).toISOString();
-        await trx
-          .updateTable('system_credentials')
-          .set({ expires_at: expiresAt, replaced_by: issued.id })
-          .where('id', '=', credentialId)
-          .execute();
-        const previous = await requireCredentialRow(trx, systemId, credentialId);
-        const row = await requireCredentialRow(trx, systemId, issued.id);
-        await recordChange(trx, {
+        await updateCredential(trx, credentialId, {
+          expires_at: expiresAt,
+          replaced_by: issued.id,
+        });
+        const previous = await requireCredential(trx, systemId, credentialId);
+        const row = await requireCredential(trx, systemId, issued.id);
+        const changeId = await recordChange(trx, {
           entity: 'credential',
           entityId: credentialId,
           subjectId: systemId,
           action: 'rotated',
           version: null,
           actor,
-          snapshot: { previous: snapshotOf(previous, at), successor: snapshotOf(row, at) },
+          snapshot: {
+            previous: credentialSnapshot(previous, at),
+            successor: credentialSnapshot(row, at),
+          },
           at,
         });
         return {
-          credential: toCredential(row, at),
-          apiKey: issued.secret,
-          previous: toCredential(previous, at),
+          record: {
+            credential: toCredential(row, at),
+            apiKey: issued.secret,
+            previous: toCredential(previous, at),
+          },
+          changeId,
         };
       });
-      await sequence();
-      return result;
+      return result.record;
     },
 
+    /**
+     * Revokes a key at once, and with it every successor it minted by rotation: a leaked key
+     * cannot have passed its life on to a key the thief holds.
+     */
     async revokeKey(
       systemId: string,
       credentialId: string,
       reason: string,
       actor: Actor,
     ): Promise<CredentialInfo> {
-      const at = now();
-      const result = await db.transaction().execute(async (trx) => {
-        const row = await requireCredentialRow(trx, systemId, credentialId);
+      refuseIinInFreeText({ reason });
+      const result = await runner.change(async (trx, at) => {
+        const row = await requireCredential(trx, systemId, credentialId);
         if (row.revoked_at !== null)
           throw new DomainError(
             'registry.invalid_transition',
             `API key ${credentialId} is already revoked.`,
           );
-        await trx
-          .updateTable('system_credentials')
-          .set({ revoked_at: at, revoked_reason: reason })
-          .where('id', '=', credentialId)
-          .execute();
-        const revoked = await requireCredentialRow(trx, systemId, credentialId);
-        await recordChange(trx, {
-          entity: 'credential',
-          entityId: credentialId,
-          subjectId: systemId,
-          action: 'revoked',
-          version: null,
-          actor,
-          reason,
-          snapshot: snapshotOf(revoked, at),
-          at,
-        });
-        return toCredential(revoked, at);
+        const chain = await rotationChain(trx, systemId, credentialId);
+        const ids = chain.filter((key) => key.revoked_at === null).map((key) => key.id);
+        const { revoked, changeIds } = await revokeRows(trx, systemId, ids, reason, actor, at);
+        return { record: revoked[0]!, changeId: changeIds[0]! };
       });
-      await sequence();
-      return result;
+      return result.record;
+    },
+
+    /** Revokes every key of a system that is not revoked yet (an incident response). */
+    async revokeAllKeys(
+      systemId: string,
+      reason: string,
+      actor: Actor,
+    ): Promise<{
+      revoked: CredentialInfo[];
+      change: { id: string | null; ledgerIndex: number | null };
+    }> {
+      refuseIinInFreeText({ reason });
+      const result = await runner.change(async (trx, at) => {
+        await requireSystem(trx, systemId);
+        const live = (await listCredentials(trx, systemId)).filter(
+          (key) => key.revoked_at === null,
+        );
+        const { revoked, changeIds } = await revokeRows(
+          trx,
+          systemId,
+          live.map((key) => key.id),
+          reason,
+          actor,
+          at,
+        );
+        return { record: revoked, changeId: changeIds[0] ?? '' };
+      });
+      return {
+        revoked: result.record,
+        change: {
+          id: result.changeId === '' ? null : result.changeId,
+          ledgerIndex: result.changeId === '' ? null : result.ledgerIndex,
+        },
+      };
     },
 
     async listKeys(systemId: string): Promise<CredentialInfo[]> {
-      await requireSystemRow(db, systemId);
-      const at = now();
-      const rows = await db
-        .selectFrom('system_credentials')
-        .selectAll()
-        .where('system_id', '=', systemId)
-        .orderBy('id')
-        .execute();
-      return rows.map((row) => toCredential(row, at));
+      await requireSystem(db, systemId);
+      const at = runner.now();
+      return (await listCredentials(db, systemId)).map((row) => toCredential(row, at));
     },
 
     /**
      * Authenticates a system API key. Returns null for a token that is not an API key (another
-     * authenticator may know it); throws `auth.unauthenticated` with the reason for a key that is
-     * ours but may not be used now.
+     * authenticator may know it); throws `auth.unauthenticated` (401) or `auth.forbidden` (403)
+     * with the reason for a key that is ours but may not be used here, now (see decideKeyUse).
      */
-    async authenticateKey(presented: string, request?: FastifyRequest): Promise<Principal | null> {
+    async authenticateKey(
+      presented: string,
+      presentation: KeyPresentation = {},
+    ): Promise<Principal | null> {
       const parsed = parseSecret(presented);
       if (!parsed || parsed.kind !== 'sk') return null;
-      const at = now();
-      const row = await db
-        .selectFrom('system_credentials')
-        .innerJoin('systems', 'systems.id', 'system_credentials.system_id')
-        .innerJoin('operators', 'operators.id', 'systems.operator_id')
-        .selectAll('system_credentials')
-        .select([
-          'systems.status as system_status',
-          'systems.suspended_until as system_suspended_until',
-          'systems.client_cert_sha256 as client_cert_sha256',
-          'systems.operator_id as operator_id',
-          'operators.status as operator_status',
-        ])
-        .where('system_credentials.id', '=', parsed.id)
-        .executeTakeFirst();
+      const at = runner.now();
+      const found = await findKeyFacts(db, parsed.id);
       // The same answer for an unknown id and a wrong secret: nothing to learn by probing.
-      if (!row || !secretMatches(lookupKey, parsed.secretPart, row.secret_hash)) {
+      if (!found || !secretMatches(lookupKey, parsed.secretPart, found.secretHash)) {
         throw new DomainError('auth.unauthenticated', 'The API key is not valid.');
       }
-      const state = credentialState(row, at);
-      if (state === 'revoked')
-        throw new DomainError('auth.unauthenticated', `API key ${row.id} was revoked.`);
-      if (state === 'expired')
-        throw new DomainError(
-          'auth.unauthenticated',
-          `API key ${row.id} expired after rotation; use its successor.`,
-        );
-      if (row.system_status === 'revoked')
-        throw new DomainError(
-          'auth.unauthenticated',
-          `System ${row.system_id} is revoked; its keys no longer work.`,
-        );
-      if (
-        isSuspendedAt({ status: row.system_status, suspendedUntil: row.system_suspended_until }, at)
-      ) {
-        throw new DomainError(
-          'auth.unauthenticated',
-          `System ${row.system_id} is suspended; its keys do not work while it is.`,
-        );
-      }
-      if (row.operator_status !== 'active')
-        throw new DomainError(
-          'auth.unauthenticated',
-          `The operator of system ${row.system_id} is ${row.operator_status}.`,
-        );
-      if (row.client_cert_sha256 !== null) {
-        const presentedCert = request
-          ? clientCertificateSha256(request, deps.clientCertHeader)
-          : undefined;
-        if (presentedCert !== row.client_cert_sha256) {
-          throw new DomainError(
-            'auth.unauthenticated',
-            `System ${row.system_id} must also present its registered client certificate.`,
-          );
-        }
-      }
-      // Recording use must never fail the request; it is advisory (shows stale keys to the regulator).
-      if (row.last_used_at === null || row.last_used_at.slice(0, 16) !== at.slice(0, 16)) {
-        await db
-          .updateTable('system_credentials')
-          .set({ last_used_at: at })
-          .where('id', '=', row.id)
-          .execute()
-          .catch(() => undefined);
+      const use = decideKeyUse(
+        found.facts(at, presentation.clientCertSha256),
+        at,
+        presentation.acceptsNotInStanding ?? false,
+      );
+      if (use.outcome === 'unauthenticated')
+        throw new DomainError('auth.unauthenticated', use.detail);
+      if (use.outcome === 'forbidden') throw new DomainError('auth.forbidden', use.detail);
+      if (found.lastUsedAt === null || found.lastUsedAt.slice(0, 16) !== at.slice(0, 16)) {
+        await touchCredential(db, found.row.id, at);
       }
       return {
         kind: 'system',
-        systemId: row.system_id,
-        operatorId: row.operator_id,
-        credentialId: row.id,
+        systemId: found.row.system_id,
+        operatorId: found.operatorId,
+        credentialId: found.row.id,
+        standing: { ok: use.standing.mayAct, reasons: use.standing.reasons },
       };
     },
   };
 }
 
 export type CredentialService = ReturnType<typeof createCredentialService>;
-
-/**
- * SHA-256 (hex) of the client certificate: from the TLS socket when the server terminates TLS,
- * otherwise from the configured header set by a trusted TLS-terminating proxy.
- */
-export function clientCertificateSha256(
-  request: FastifyRequest,
-  header: string | undefined,
-): string | undefined {
-  const socket = request.raw.socket as {
-    getPeerCertificate?: () => { fingerprint256?: string } | null;
-  };
-  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
-  if (peer?.fingerprint256) return peer.fingerprint256.replaceAll(':', '').toLowerCase();
-  if (!header) return undefined;
-  const value = request.headers[header.toLowerCase()];
-  return typeof value === 'string' && /^[0-9a-fA-F:]{64,95}$/.test(value)
-    ? value.replaceAll(':', '').toLowerCase()
-    : undefined;
-}

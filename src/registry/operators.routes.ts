@@ -1,9 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
-import { listHistory } from './history.js';
-import type { RegistryModule } from './registry.module.js';
 import * as S from './registry.schema.js';
+import type { RegistryReads, RegistryService } from './registry.service.js';
 import {
   actorOf,
   assertVisible,
@@ -12,11 +11,9 @@ import {
   STAFF,
   changeOf,
 } from './route-helpers.js';
-import { searchOperators } from './registry.store.js';
 
 const tags = ['registry'];
 const OperatorParams = S.OperatorParams;
-type OperatorParamsT = Static<typeof OperatorParams>;
 const OperatorChanged = Type.Object({ operator: S.Operator, change: S.Change });
 const OperatorQuery = Type.Object(
   {
@@ -31,8 +28,16 @@ const OperatorQuery = Type.Object(
 const notFound = (id: string) =>
   new DomainError('registry.operator_not_found', `There is no operator ${id}.`);
 
-export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): FastifyPluginAsync {
-  const { service, db } = module;
+export interface OperatorRouteDeps {
+  readonly operators: Pick<
+    RegistryService,
+    'createOperator' | 'getOperator' | 'updateOperator' | 'setOperatorStatus'
+  >;
+  readonly reads: Pick<RegistryReads, 'searchOperators' | 'historyOf'>;
+}
+
+export function operatorRoutes(deps: OperatorRouteDeps): FastifyPluginAsyncTypebox {
+  const { operators: service, reads } = deps;
   return async (app) => {
     app.post(
       '/v1/registry/operators',
@@ -46,8 +51,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         },
       },
       async (request, reply) => {
-        const body = request.body as S.OperatorCreateBody;
-        const result = await service.createOperator(body, actorOf(request));
+        const result = await service.createOperator(request.body, actorOf(request));
         setEtag(reply, result.record.version);
         reply.status(201).header('location', `/v1/registry/operators/${result.record.id}`);
         return {
@@ -69,8 +73,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         },
       },
       async (request) => {
-        const query = request.query as Static<typeof OperatorQuery>;
-        return searchOperators(db, query);
+        return reads.searchOperators(request.query);
       },
     );
 
@@ -86,7 +89,7 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         },
       },
       async (request, reply) => {
-        const { operatorId } = request.params as OperatorParamsT;
+        const { operatorId } = request.params;
         assertVisible(request, operatorId, notFound(operatorId));
         const operator = await service.getOperator(operatorId);
         if (!operator) throw notFound(operatorId);
@@ -109,10 +112,10 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         },
       },
       async (request, reply) => {
-        const { operatorId } = request.params as OperatorParamsT;
+        const { operatorId } = request.params;
         const result = await service.updateOperator(
           operatorId,
-          request.body as S.OperatorPatchBody,
+          request.body,
           expectedVersion(request),
           actorOf(request),
         );
@@ -142,8 +145,8 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
           },
         },
         async (request, reply) => {
-          const { operatorId } = request.params as OperatorParamsT;
-          const { reason } = request.body as Static<typeof S.Reason>;
+          const { operatorId } = request.params;
+          const { reason } = request.body;
           const result = await service.setOperatorStatus(
             operatorId,
             status,
@@ -172,9 +175,9 @@ export function operatorRoutes(module: Pick<RegistryModule, 'service' | 'db'>): 
         },
       },
       async (request) => {
-        const { operatorId } = request.params as OperatorParamsT;
+        const { operatorId } = request.params;
         if (!(await service.getOperator(operatorId))) throw notFound(operatorId);
-        return listHistory(db, operatorId, request.query as { cursor?: string; limit: number });
+        return reads.historyOf(operatorId, request.query);
       },
     );
   };

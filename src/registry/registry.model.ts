@@ -51,17 +51,34 @@ export interface Operator {
   readonly updatedAt: string;
 }
 
-/** A legal act (or court order, or regime) the registry records as a basis this system may claim. */
+export const GROUND_KINDS = ['law', 'court-order', 'public-task', 'contract', 'regime'] as const;
+export type GroundKind = Extract<LegalBasisCode, (typeof GROUND_KINDS)[number]>;
+
+/** Who data may be passed to under a ground: a BIN or a foreign organisation, and its country. */
+export interface GroundRecipient {
+  readonly identifier?: string;
+  readonly name: string;
+  /** ISO 3166-1 alpha-2, from the taxonomy. */
+  readonly country: string;
+}
+
+/**
+ * A legal act, court order, contract or regime the registry records as a basis this system may
+ * claim. A transfer is covered only by a ground that names its recipient and country.
+ */
 export interface LegalGround {
-  readonly basis: Extract<LegalBasisCode, 'law' | 'court-order' | 'public-task' | 'regime'>;
+  readonly basis: GroundKind;
   readonly reference: string;
-  readonly purposes: readonly string[];
+  readonly purposes: string[];
+  /** First day in force (inclusive); absent or null: in force since it was recorded. */
+  readonly validFrom?: string | null;
   readonly validUntil: string | null;
+  readonly recipients?: GroundRecipient[];
 }
 
 export interface BiometricProfile {
-  readonly modalities: readonly ('face' | 'fingerprint' | 'voice' | 'iris' | 'palm')[];
-  readonly locations: readonly string[];
+  readonly modalities: ('face' | 'fingerprint' | 'voice' | 'iris' | 'palm')[];
+  readonly locations: string[];
   readonly vendor: string;
   readonly templateStorage: string;
 }
@@ -85,9 +102,9 @@ export interface InformationSystem {
   readonly name: string;
   readonly description: string;
   readonly kind: SystemKind;
-  readonly purposes: readonly string[];
-  readonly categories: readonly CategoryCode[];
-  readonly legalGrounds: readonly LegalGround[];
+  readonly purposes: string[];
+  readonly categories: CategoryCode[];
+  readonly legalGrounds: LegalGround[];
   readonly hosting: {
     readonly country: string;
     readonly dataCentre: string;
@@ -118,6 +135,37 @@ export interface CredentialInfo {
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
   readonly state: 'active' | 'expiring' | 'expired' | 'revoked';
+}
+
+/**
+ * What the registry tells another module about a system at an instant (the read port,
+ * `profileOf(systemId, at)`): the declared processing, standing with its reasons, and legal
+ * grounds flattened to one entry per purpose.
+ */
+export interface SystemProfile {
+  readonly system: {
+    readonly id: string;
+    readonly operatorId: string;
+    readonly name: string;
+    readonly kind: SystemKind;
+    readonly status: RecordStatus;
+    readonly hostingCountry: string;
+    readonly purposes: readonly string[];
+    readonly categories: readonly CategoryCode[];
+  };
+  readonly operator: { readonly id: string; readonly status: RecordStatus; readonly name: Labels };
+  readonly standing: {
+    readonly ok: boolean;
+    readonly reasons: readonly { readonly code: string; readonly message: Labels }[];
+  };
+  readonly grounds: readonly {
+    readonly kind: GroundKind;
+    readonly purpose: string;
+    readonly reference: string;
+    readonly validFrom: string | null;
+    readonly validTo: string | null;
+    readonly recipients?: readonly GroundRecipient[];
+  }[];
 }
 
 /** Who made a change, as kept in the history and the ledger record. */

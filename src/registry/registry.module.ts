@@ -1,22 +1,35 @@
 /**
- * The registry, composed: its services, the authenticators it contributes (system API keys, staff
- * tokens, OIDC) and its routes. `server.ts` creates it with one call.
+ * The registry, composed. Other modules see only its ports: `profileOf` (the read port every
+ * access check asks), the authenticators it contributes (system API keys, staff tokens, OIDC), its
+ * routes, the bootstrap of staff tokens (the CLI and the demo) and the outbox drain. Its tables,
+ * stores, services and history stay inside. `server.ts` creates it with one call.
  */
-import type { FastifyBaseLogger } from 'fastify';
-import { DomainError } from '../core/errors.js';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { DomainError } from '../core/errors.js';
 import { indexTaxonomy, type TaxonomyIndex } from '../core/taxonomy.js';
-import { bearerToken, type Authenticator } from '../http/access.js';
+import { bearerToken, type Authenticator, type StaffRole } from '../http/access.js';
 import type { RoutePlugin } from '../http/app.js';
+import type { OutboxService } from '../outbox/outbox.js';
 import type { Secrets } from '../secrets/secrets.js';
 import type { Database } from '../storage/database.js';
 import { credentialRoutes } from './credentials.routes.js';
-import { createCredentialService, type CredentialService } from './credentials.service.js';
+import {
+  createCredentialService,
+  type CredentialService,
+  type KeyPolicy,
+} from './credentials.service.js';
 import { createHistorySequencer, type HistorySequencer, type LedgerAppender } from './history.js';
-import type { OutboxService } from '../outbox/outbox.js';
 import { createOidcAuthenticator, type OidcOptions } from './oidc.js';
 import { operatorRoutes } from './operators.routes.js';
-import { createRegistryService, type RegistryService } from './registry.service.js';
+import type { Actor, SystemProfile } from './registry.model.js';
+import {
+  createRegistryReads,
+  createRegistryService,
+  type RegistryReads,
+  type RegistryService,
+} from './registry.service.js';
+import { clientCertificateSha256 } from './route-helpers.js';
 import { systemRoutes } from './systems.routes.js';
 import { taxonomyRoutes } from './taxonomy.routes.js';
 
@@ -30,25 +43,64 @@ export interface RegistryModuleDeps {
   readonly clock?: () => Date;
   readonly oidc?: OidcOptions | undefined;
   readonly clientCertHeader?: string | undefined;
+  readonly keyPolicy?: KeyPolicy | undefined;
   readonly log?: Pick<FastifyBaseLogger, 'error' | 'info'>;
 }
 
-export interface RegistryModule {
-  readonly db: Kysely<Database>;
-  readonly service: RegistryService;
-  readonly credentials: CredentialService;
-  readonly history: HistorySequencer;
-  readonly taxonomy: TaxonomyIndex;
+/** The read port (contract 4): a system's declared processing, standing and legal grounds. */
+export interface RegistryReadPort {
+  /** One query; null for an unknown system. `at` defaults to now. */
+  profileOf(systemId: string, at?: Date): Promise<SystemProfile | null>;
+}
+
+/** First credentials of a deployment, for the CLI and the demo loader. */
+export interface StaffTokenBootstrap {
+  issueStaffToken(
+    role: StaffRole,
+    name: string,
+    actor: Actor,
+    expiresAt?: string | null,
+  ): Promise<{ id: string; token: string }>;
+  /** Whether a staff token or system API key would authenticate now (never throws). */
+  credentialWorks(token: string): Promise<boolean>;
+}
+
+export interface RegistryModule extends RegistryReadPort {
   readonly authenticators: readonly Authenticator[];
   readonly routes: readonly RoutePlugin[];
+  readonly bootstrap: StaffTokenBootstrap;
+  /** Sequences changes left in the outbox (by a crash, a standby instance or the CLI). */
+  sequencePending(): Promise<void>;
   /**
-   * Sequences changes left in the outbox (by a crash or the CLI) every `intervalMs` while
-   * `active()` holds, until the returned function stops it.
+   * Sequences changes left in the outbox every `intervalMs` while `active()` holds, until the
+   * returned function stops it.
    */
   startOutboxDrain(intervalMs?: number, active?: () => boolean): () => void;
 }
 
+/** The module with its insides, for the registry's own CLI and tests; nothing else uses these. */
+export interface RegistryParts extends RegistryModule {
+  readonly service: RegistryService;
+  readonly credentials: CredentialService;
+  readonly reads: RegistryReads;
+  readonly history: HistorySequencer;
+  readonly taxonomy: TaxonomyIndex;
+}
+
 export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
+  const parts = createRegistryParts(deps);
+  // Only the ports leave: services, stores, history and the database stay inside.
+  return {
+    profileOf: (systemId, at) => parts.profileOf(systemId, at),
+    authenticators: parts.authenticators,
+    routes: parts.routes,
+    bootstrap: parts.bootstrap,
+    sequencePending: () => parts.sequencePending(),
+    startOutboxDrain: (intervalMs, active) => parts.startOutboxDrain(intervalMs, active),
+  };
+}
+
+export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
   const clock = deps.clock ?? (() => new Date());
   const taxonomy = deps.taxonomy ?? indexTaxonomy();
   const history = createHistorySequencer(deps.db, deps.outbox ?? deps.ledger);
@@ -63,59 +115,45 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
       { err: error },
       'registry change not yet in the ledger; it stays in the outbox',
     );
-  const service = createRegistryService({
-    db: deps.db,
-    secrets: deps.secrets,
-    taxonomy,
-    history,
-    clock,
-    onSequenceError,
-  });
+  const changeDeps = { db: deps.db, history, clock, onSequenceError };
+  const service = createRegistryService({ ...changeDeps, secrets: deps.secrets, taxonomy });
   const credentials = createCredentialService({
-    db: deps.db,
+    ...changeDeps,
     lookupKey: deps.secrets.lookupKey,
-    history,
-    clock,
-    clientCertHeader: deps.clientCertHeader,
-    onSequenceError,
+    keyPolicy: deps.keyPolicy,
   });
+  const reads = createRegistryReads(deps.db, clock);
 
-  const keyAuthenticator: Authenticator = async (request) => {
+  const keyAuthenticator: Authenticator = async (request: FastifyRequest) => {
     const token = bearerToken(request);
     if (!token) return null;
     return (
-      (await credentials.authenticateKey(token, request)) ??
-      (await credentials.authenticateStaffToken(token))
+      (await credentials.authenticateKey(token, {
+        clientCertSha256: clientCertificateSha256(request, deps.clientCertHeader),
+        acceptsNotInStanding: request.routeOptions.config.allowNotInStanding === true,
+      })) ?? (await credentials.authenticateStaffToken(token))
     );
   };
   const authenticators = deps.oidc
     ? [keyAuthenticator, createOidcAuthenticator(deps.oidc)]
     : [keyAuthenticator];
 
-  const module: RegistryModule = {
-    db: deps.db,
-    service,
-    credentials,
-    history,
-    taxonomy,
-    authenticators,
-    routes: [],
-    startOutboxDrain(intervalMs = 5000, active = () => true) {
-      const timer = setInterval(() => {
-        if (active()) history.sequencePending().catch(onSequenceError);
-      }, intervalMs);
-      timer.unref();
-      return () => clearInterval(timer);
-    },
-  };
   const plugins = [
-    operatorRoutes(module),
-    systemRoutes(module),
-    credentialRoutes(module),
+    operatorRoutes({ operators: service, reads }),
+    systemRoutes({ systems: service, reads }),
+    credentialRoutes({ systems: service, operators: service, credentials }),
     taxonomyRoutes(taxonomy),
   ];
+  const sequencePending = () => history.sequencePending();
+
   return {
-    ...module,
+    service,
+    credentials,
+    reads,
+    history,
+    taxonomy,
+    profileOf: reads.profileOf,
+    authenticators,
     routes: [
       {
         name: 'registry',
@@ -124,5 +162,27 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
         },
       },
     ],
+    bootstrap: {
+      issueStaffToken: (role, name, actor, expiresAt = null) =>
+        credentials.issueStaffToken(role, name, actor, expiresAt),
+      async credentialWorks(token) {
+        try {
+          return (
+            ((await credentials.authenticateKey(token)) ??
+              (await credentials.authenticateStaffToken(token))) !== null
+          );
+        } catch {
+          return false;
+        }
+      },
+    },
+    sequencePending,
+    startOutboxDrain(intervalMs = 5000, active = () => true) {
+      const timer = setInterval(() => {
+        if (active()) sequencePending().catch(onSequenceError);
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
   };
 }

@@ -1,11 +1,10 @@
 /** Request and response schemas of the registry API (validation, types and OpenAPI in one). */
 import { Type, type Static } from 'typebox';
-import { SECTORS, SYSTEM_KINDS, TRUST_STATUSES } from './registry.model.js';
+import { literalUnion } from '../http/schemas.js';
+import { GROUND_KINDS, SECTORS, SYSTEM_KINDS, TRUST_STATUSES } from './registry.model.js';
 
 const text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
-const literalUnion = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)));
 
 export const Id = Type.String({ maxLength: 40 });
 export const OperatorParams = Type.Object({ operatorId: Id });
@@ -71,12 +70,28 @@ const IsoDateOrTime = Type.String({
   description: 'YYYY-MM-DD or an ISO-8601 date-time with zone',
 });
 
+export const GroundRecipient = Type.Object(
+  {
+    identifier: Type.Optional(text(64, 'BIN, or a foreign registration number')),
+    name: text(300),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  },
+  { additionalProperties: false },
+);
+
 export const LegalGround = Type.Object(
   {
-    basis: literalUnion(['law', 'court-order', 'public-task', 'regime'] as const),
-    reference: text(500, 'The legal act, court order or regime decision'),
+    basis: literalUnion(GROUND_KINDS),
+    reference: text(500, 'The legal act, court order, contract or regime decision'),
     purposes: Type.Array(text(64), { minItems: 1, maxItems: 50 }),
+    validFrom: Type.Optional(Type.Union([IsoDateOrTime, Type.Null()])),
     validUntil: Type.Union([IsoDateOrTime, Type.Null()]),
+    recipients: Type.Optional(
+      Type.Array(GroundRecipient, {
+        maxItems: 50,
+        description: 'Who data may be transferred to under this ground, with their countries',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -10,8 +10,16 @@ import type { TaxonomyIndex } from '../core/taxonomy.js';
 import type { Secrets } from '../secrets/secrets.js';
 import type { Database } from '../storage/database.js';
 import { type ChangeDeps, createChangeRunner } from './changes.js';
+import { listHistory } from './history.js';
 import { createOperatorService, type OperatorInput } from './operators.service.js';
-import type { Actor } from './registry.model.js';
+import type { Actor, SystemProfile } from './registry.model.js';
+import {
+  findProfile,
+  searchOperators,
+  searchSystems,
+  type OperatorFilter,
+  type SystemFilter,
+} from './registry.store.js';
 import type { SystemInput } from './system-rules.js';
 import { createSystemService } from './systems.service.js';
 
@@ -113,3 +121,19 @@ export function createRegistryService(deps: RegistryDeps) {
 }
 
 export type RegistryService = ReturnType<typeof createRegistryService>;
+
+/** The registry's read queries, bound to its storage: what routes and the read port need. */
+export function createRegistryReads(db: Kysely<Database>, clock: () => Date) {
+  return {
+    searchOperators: (filter: OperatorFilter) => searchOperators(db, filter),
+    searchSystems: (filter: SystemFilter) => searchSystems(db, filter),
+    /** Every change to an operator or system (with its certificates and keys), paged. */
+    historyOf: (subjectId: string, paging: { cursor?: string | undefined; limit: number }) =>
+      listHistory(db, subjectId, paging),
+    /** The read port: one query; null for an unknown system. */
+    profileOf: (systemId: string, at: Date = clock()): Promise<SystemProfile | null> =>
+      findProfile(db, systemId, at.toISOString()),
+  };
+}
+
+export type RegistryReads = ReturnType<typeof createRegistryReads>;

@@ -4,7 +4,6 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { CategoryCode, Labels } from '../core/taxonomy.js';
-import type { Database } from '../storage/database.js';
 import { fromFlag } from '../storage/dialect-types.js';
 import type {
   BiometricProfile,
@@ -16,10 +15,25 @@ import type {
   RecordStatus,
   Sector,
   SystemKind,
+  SystemProfile,
 } from './registry.model.js';
-import type { CertificatesTable, OperatorsTable, SystemsTable } from './registry.tables.js';
+import type {
+  CertificatesTable,
+  OperatorsTable,
+  RegistryTables,
+  SystemsTable,
+} from './registry.tables.js';
+import { evaluateStanding } from './standing.js';
 
-export type Db = Kysely<Database>;
+/**
+ * What the registry's stores may run queries on: the registry's own tables only, so a query on
+ * another module's table fails to compile. A Pick (not `Kysely<RegistryTables>` itself) so that a
+ * transaction over the composed Database is accepted too.
+ */
+export type Db = Pick<
+  Kysely<RegistryTables>,
+  'selectFrom' | 'insertInto' | 'updateTable' | 'deleteFrom'
+>;
 
 export function toOperator(row: Selectable<OperatorsTable>): Operator {
   return {
@@ -84,6 +98,94 @@ export function toCertificate(row: Selectable<CertificatesTable>): Certificate {
   };
 }
 
+/**
+ * The read port's answer, in one query: the system joined to its operator and, for a biometric
+ * system, to each of its certificates not withdrawn (a left join: one row per certificate, or one
+ * row without). Null for an unknown system.
+ */
+export async function findProfile(
+  db: Db,
+  systemId: string,
+  at: string,
+): Promise<SystemProfile | null> {
+  const rows = await db
+    .selectFrom('systems')
+    .innerJoin('operators', 'operators.id', 'systems.operator_id')
+    .leftJoin('system_certificates', (join) =>
+      join
+        .onRef('system_certificates.system_id', '=', 'systems.id')
+        .on('system_certificates.withdrawn_at', 'is', null)
+        .on('systems.kind', '=', 'biometric'),
+    )
+    .selectAll('systems')
+    .select([
+      'operators.status as operator_status',
+      'operators.name_kk as operator_name_kk',
+      'operators.name_ru as operator_name_ru',
+      'operators.name_en as operator_name_en',
+      'system_certificates.id as cert_id',
+      'system_certificates.number as cert_number',
+      'system_certificates.issuer as cert_issuer',
+      'system_certificates.scope as cert_scope',
+      'system_certificates.valid_from as cert_valid_from',
+      'system_certificates.valid_until as cert_valid_until',
+      'system_certificates.recorded_at as cert_recorded_at',
+    ])
+    .where('systems.id', '=', systemId)
+    .orderBy('system_certificates.id')
+    .execute();
+  const first = rows[0];
+  if (!first) return null;
+  const system = toSystem(first);
+  const certificates: Certificate[] = rows.flatMap((row) =>
+    row.cert_id === null
+      ? []
+      : [
+          {
+            id: row.cert_id,
+            systemId: system.id,
+            number: row.cert_number ?? '',
+            issuer: row.cert_issuer ?? '',
+            scope: row.cert_scope ?? '',
+            validFrom: row.cert_valid_from ?? '',
+            validUntil: row.cert_valid_until ?? '',
+            recordedAt: row.cert_recorded_at ?? '',
+            withdrawnAt: null,
+            withdrawnReason: null,
+          },
+        ],
+  );
+  const standing = evaluateStanding(system, { status: first.operator_status }, certificates, at);
+  return {
+    system: {
+      id: system.id,
+      operatorId: system.operatorId,
+      name: system.name,
+      kind: system.kind,
+      status: system.status,
+      hostingCountry: system.hosting.country,
+      purposes: system.purposes,
+      categories: system.categories,
+    },
+    operator: {
+      id: system.operatorId,
+      status: first.operator_status,
+      name: { kk: first.operator_name_kk, ru: first.operator_name_ru, en: first.operator_name_en },
+    },
+    standing: { ok: standing.mayAct, reasons: standing.reasons },
+    grounds: system.legalGrounds.flatMap((ground) =>
+      ground.purposes.map((purpose) => ({
+        kind: ground.basis,
+        purpose,
+        reference: ground.reference,
+        validFrom: ground.validFrom ?? null,
+        validTo: ground.validUntil,
+        ...(ground.recipients ? { recipients: ground.recipients } : {}),
+      })),
+    ),
+  };
+}
+
 export function searchTextOf(...parts: readonly string[]): string {
   return parts.join('\n').toLowerCase();
 }
@@ -127,7 +229,7 @@ export async function listCertificates(db: Db, systemId: string): Promise<Certif
 }
 
 export interface Page<T> {
-  readonly items: readonly T[];
+  readonly items: T[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
   readonly nextCursor?: string;
 }

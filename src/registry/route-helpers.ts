@@ -71,3 +71,24 @@ export function changeOf(result: {
 } {
   return { id: result.changeId, ledgerIndex: result.ledgerIndex };
 }
+
+/**
+ * SHA-256 (hex) of the client certificate: from the TLS socket when the server terminates TLS,
+ * otherwise from the configured header set by a trusted TLS-terminating proxy. Read here, at the
+ * edge, so nothing below the routes sees a request.
+ */
+export function clientCertificateSha256(
+  request: FastifyRequest,
+  header: string | undefined,
+): string | undefined {
+  const socket = request.raw.socket as {
+    getPeerCertificate?: () => { fingerprint256?: string } | null;
+  };
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+  if (peer?.fingerprint256) return peer.fingerprint256.replaceAll(':', '').toLowerCase();
+  if (!header) return undefined;
+  const value = request.headers[header.toLowerCase()];
+  return typeof value === 'string' && /^[0-9a-fA-F:]{64,95}$/.test(value)
+    ? value.replaceAll(':', '').toLowerCase()
+    : undefined;
+}

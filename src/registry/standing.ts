@@ -23,7 +23,7 @@ export interface StandingReason {
 export interface Standing {
   readonly systemId: string;
   readonly mayAct: boolean;
-  readonly reasons: readonly StandingReason[];
+  readonly reasons: StandingReason[];
   /** For biometric systems: whether a certificate valid at `at` exists, and which. */
   readonly certified: boolean | null;
   readonly certificate: Pick<Certificate, 'id' | 'number' | 'issuer' | 'validUntil'> | null;
@@ -96,8 +96,11 @@ export function certificateInForce(
 }
 
 export function evaluateStanding(
-  system: InformationSystem | undefined,
-  operator: Operator | undefined,
+  system:
+    | (Pick<InformationSystem, 'id' | 'status' | 'suspendedUntil' | 'kind'> &
+        Partial<InformationSystem>)
+    | undefined,
+  operator: Pick<Operator, 'status'> | undefined,
   certificates: readonly Certificate[],
   at: string,
   systemId: string = system?.id ?? '',
@@ -140,4 +143,83 @@ export function evaluateStanding(
     }
   }
   return { systemId: system.id, mayAct: reasons.length === 0, reasons, certified, certificate, at };
+}
+
+/** What a presented API key says about its holder, as the credential store reads it. */
+export interface KeyFacts {
+  readonly keyId: string;
+  readonly keyState: 'active' | 'expiring' | 'expired' | 'revoked';
+  readonly system: Pick<InformationSystem, 'id' | 'status' | 'suspendedUntil' | 'kind'>;
+  readonly operator: Pick<Operator, 'status'>;
+  /** Certificates not withdrawn (only read for biometric systems). */
+  readonly certificates: readonly Certificate[];
+  /** SHA-256 of the client certificate the system must present, if one is registered. */
+  readonly registeredCertSha256: string | null;
+  /** SHA-256 of the client certificate presented with this request, if any. */
+  readonly presentedCertSha256: string | undefined;
+}
+
+export type KeyUse =
+  | { readonly outcome: 'admitted'; readonly standing: Standing }
+  /** 401: the key may not be used at all, on any route. */
+  | { readonly outcome: 'unauthenticated'; readonly detail: string }
+  /** 403: the key is good but its system is not in standing, and this route needs standing. */
+  | { readonly outcome: 'forbidden'; readonly detail: string; readonly standing: Standing };
+
+/**
+ * The standing rule for API keys, the one definition (docs/ARCHITECTURE.md "Standing"):
+ * - a revoked or expired key, a revoked system or a revoked operator, or a missing client
+ *   certificate that is registered: 401 on every route;
+ * - a suspended system or operator: 401 on a route that needs standing;
+ * - a biometric system without a certificate in force (missing, expired, withdrawn, not yet
+ *   valid): 403 on a route that needs standing;
+ * - on a route that accepts systems not in standing (`config.allowNotInStanding`, the access
+ *   checks) a suspended or uncertified system is admitted with its standing, so its attempt is
+ *   answered with a recorded deny that names the reasons.
+ */
+export function decideKeyUse(facts: KeyFacts, at: string, acceptsNotInStanding: boolean): KeyUse {
+  const { keyId, system } = facts;
+  if (facts.keyState === 'revoked')
+    return { outcome: 'unauthenticated', detail: `API key ${keyId} was revoked.` };
+  if (facts.keyState === 'expired')
+    return {
+      outcome: 'unauthenticated',
+      detail: `API key ${keyId} expired after rotation; use its successor.`,
+    };
+  if (system.status === 'revoked')
+    return {
+      outcome: 'unauthenticated',
+      detail: `System ${system.id} is revoked; its keys no longer work.`,
+    };
+  if (facts.operator.status === 'revoked')
+    return {
+      outcome: 'unauthenticated',
+      detail: `The operator of system ${system.id} is revoked; its keys no longer work.`,
+    };
+  if (
+    facts.registeredCertSha256 !== null &&
+    facts.presentedCertSha256 !== facts.registeredCertSha256
+  ) {
+    return {
+      outcome: 'unauthenticated',
+      detail: `System ${system.id} must also present its registered client certificate.`,
+    };
+  }
+  const standing = evaluateStanding(system, facts.operator, facts.certificates, at);
+  if (standing.mayAct || acceptsNotInStanding) return { outcome: 'admitted', standing };
+  if (isSuspendedAt(system, at))
+    return {
+      outcome: 'unauthenticated',
+      detail: `System ${system.id} is suspended; its keys do not work while it is.`,
+    };
+  if (facts.operator.status === 'suspended')
+    return {
+      outcome: 'unauthenticated',
+      detail: `The operator of system ${system.id} is suspended.`,
+    };
+  return {
+    outcome: 'forbidden',
+    detail: `System ${system.id} is not in standing: ${standing.reasons.map((r) => r.message.en).join(' ')}`,
+    standing,
+  };
 }

@@ -78,6 +78,17 @@ export function checkSystemConsistency(input: SystemInput, taxonomy: TaxonomyInd
       throw invalid(`${field}.purposes: name the purposes this ground covers`, `${field}.purposes`);
     if (ground.validUntil !== null && !isIsoDateOrTime(ground.validUntil))
       throw invalid(`${field}.validUntil: not an ISO date`, `${field}.validUntil`);
+    if (ground.validFrom != null && !isIsoDateOrTime(ground.validFrom))
+      throw invalid(`${field}.validFrom: not an ISO date`, `${field}.validFrom`);
+    if (
+      ground.validFrom != null &&
+      ground.validUntil !== null &&
+      ground.validUntil <= ground.validFrom
+    )
+      throw invalid(`${field}.validUntil: not after validFrom`, `${field}.validUntil`);
+    for (const [j, recipient] of (ground.recipients ?? []).entries()) {
+      taxonomy.requireCountry(recipient.country, `${field}.recipients[${j}].country`);
+    }
   }
 
   if (input.kind === 'biometric' && !input.biometric) {

@@ -1,12 +1,11 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
-import { listHistory } from './history.js';
 import type { InformationSystem } from './registry.model.js';
-import type { RegistryModule } from './registry.module.js';
 import * as S from './registry.schema.js';
-import { searchSystems } from './registry.store.js';
+import type { RegistryReads, RegistryService } from './registry.service.js';
 import {
   actorOf,
   assertVisible,
@@ -19,7 +18,6 @@ import {
 
 const tags = ['registry'];
 const SystemParams = S.SystemParams;
-type SystemParamsT = Static<typeof SystemParams>;
 const CertificateParams = Type.Object({
   systemId: Type.String({ maxLength: 40 }),
   certificateId: Type.String({ maxLength: 40 }),
@@ -41,8 +39,23 @@ const SystemQuery = Type.Object(
 export const systemNotFound = (id: string) =>
   new DomainError('registry.system_not_found', `There is no information system ${id}.`);
 
-export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): FastifyPluginAsync {
-  const { service, db } = module;
+export interface SystemRouteDeps {
+  readonly systems: Pick<
+    RegistryService,
+    | 'createSystem'
+    | 'getSystem'
+    | 'updateSystem'
+    | 'setSystemStatus'
+    | 'standingOf'
+    | 'recordCertificate'
+    | 'certificatesOf'
+    | 'withdrawCertificate'
+  >;
+  readonly reads: Pick<RegistryReads, 'searchSystems' | 'historyOf'>;
+}
+
+export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
+  const { systems: service, reads } = deps;
 
   /** Loads a system the caller may see: staff see all, an operator only its own (else 404). */
   async function visibleSystem(
@@ -68,10 +81,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request, reply) => {
-        const result = await service.createSystem(
-          request.body as S.SystemCreateBody,
-          actorOf(request),
-        );
+        const result = await service.createSystem(request.body, actorOf(request));
         setEtag(reply, result.record.version);
         reply.status(201).header('location', `/v1/registry/systems/${result.record.id}`);
         return {
@@ -93,11 +103,11 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request) => {
-        const query = request.query as Static<typeof SystemQuery>;
+        const { query } = request;
         const own = callerOperatorId(principalOf(request));
         if (own !== undefined && query.operatorId !== undefined && query.operatorId !== own)
           return { items: [] };
-        return searchSystems(db, own === undefined ? query : { ...query, operatorId: own });
+        return reads.searchSystems(own === undefined ? query : { ...query, operatorId: own });
       },
     );
 
@@ -113,7 +123,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request, reply) => {
-        const system = await visibleSystem(request, (request.params as SystemParamsT).systemId);
+        const system = await visibleSystem(request, request.params.systemId);
         setEtag(reply, system.version);
         return system;
       },
@@ -133,10 +143,10 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request, reply) => {
-        const { systemId } = request.params as SystemParamsT;
+        const { systemId } = request.params;
         const result = await service.updateSystem(
           systemId,
-          request.body as S.SystemPatchBody,
+          request.body,
           expectedVersion(request),
           actorOf(request),
         );
@@ -163,8 +173,8 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request, reply) => {
-        const { systemId } = request.params as SystemParamsT;
-        const { reason, until } = request.body as Static<typeof S.Suspension>;
+        const { systemId } = request.params;
+        const { reason, until } = request.body;
         const untilIso = until ? new Date(until).toISOString() : null;
         const result = await service.setSystemStatus(
           systemId,
@@ -198,8 +208,8 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
           },
         },
         async (request, reply) => {
-          const { systemId } = request.params as SystemParamsT;
-          const { reason } = request.body as Static<typeof S.Reason>;
+          const { systemId } = request.params;
+          const { reason } = request.body;
           const result = await service.setSystemStatus(
             systemId,
             status,
@@ -228,7 +238,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request) => {
-        const system = await visibleSystem(request, (request.params as SystemParamsT).systemId);
+        const system = await visibleSystem(request, request.params.systemId);
         return service.standingOf(system.id);
       },
     );
@@ -246,12 +256,8 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request, reply) => {
-        const { systemId } = request.params as SystemParamsT;
-        const result = await service.recordCertificate(
-          systemId,
-          request.body as Static<typeof S.CertificateCreate>,
-          actorOf(request),
-        );
+        const { systemId } = request.params;
+        const result = await service.recordCertificate(systemId, request.body, actorOf(request));
         reply.status(201);
         return {
           certificate: result.record,
@@ -272,7 +278,7 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request) => {
-        const system = await visibleSystem(request, (request.params as SystemParamsT).systemId);
+        const system = await visibleSystem(request, request.params.systemId);
         return { items: await service.certificatesOf(system.id) };
       },
     );
@@ -290,8 +296,8 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request) => {
-        const { systemId, certificateId } = request.params as Static<typeof CertificateParams>;
-        const { reason } = request.body as Static<typeof S.Reason>;
+        const { systemId, certificateId } = request.params;
+        const { reason } = request.body;
         const result = await service.withdrawCertificate(
           systemId,
           certificateId,
@@ -318,9 +324,9 @@ export function systemRoutes(module: Pick<RegistryModule, 'service' | 'db'>): Fa
         },
       },
       async (request) => {
-        const { systemId } = request.params as SystemParamsT;
+        const { systemId } = request.params;
         if (!(await service.getSystem(systemId))) throw systemNotFound(systemId);
-        return listHistory(db, systemId, request.query as { cursor?: string; limit: number });
+        return reads.historyOf(systemId, request.query);
       },
     );
   };

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from 'typebox';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 
 const LabelsOut = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
@@ -28,7 +28,29 @@ const TaxonomyResponse = Type.Object({
 });
 
 /** The taxonomy is public: every operator and citizen should read the same definitions. */
-export function taxonomyRoutes(taxonomy: TaxonomyIndex): FastifyPluginAsync {
+export function taxonomyRoutes(taxonomy: TaxonomyIndex): FastifyPluginAsyncTypebox {
+  // The taxonomy is frozen with read-only arrays; the answer is a copy shaped by the schema.
+  const { categories, legalBases, purposes, adequateCountries } = taxonomy.taxonomy;
+  const answer: Static<typeof TaxonomyResponse> = {
+    categories: categories.map((c) => ({
+      code: c.code,
+      special: c.special,
+      staysInCountry: c.staysInCountry,
+      labels: c.labels,
+    })),
+    legalBases: legalBases.map((b) => ({
+      code: b.code,
+      requiresReference: b.requiresReference,
+      labels: b.labels,
+    })),
+    purposes: purposes.map((p) => ({
+      code: p.code,
+      categories: [...p.categories],
+      legalBases: [...p.legalBases],
+      labels: p.labels,
+    })),
+    adequateCountries: [...adequateCountries],
+  };
   return async (app) => {
     app.get(
       '/v1/taxonomy',
@@ -42,7 +64,7 @@ export function taxonomyRoutes(taxonomy: TaxonomyIndex): FastifyPluginAsync {
       },
       async (_request, reply) => {
         reply.header('cache-control', 'public, max-age=300');
-        return taxonomy.taxonomy;
+        return answer;
       },
     );
   };

@@ -5,8 +5,9 @@
  * The text itself is neither stored nor logged.
  */
 import { hkdfSync } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { literalUnion } from '../http/schemas.js';
 import type { RoutePlugin } from '../http/app.js';
 import { checkMessage } from './api.js';
 import { createEngine, type Engine } from './engine.js';
@@ -15,7 +16,7 @@ import { type Finding, PII_TYPES, type PiiType } from './types.js';
 
 export const MAX_SCAN_TEXT = 65_536;
 
-const PiiTypeSchema = Type.Union(PII_TYPES.map((t) => Type.Literal(t)));
+const PiiTypeSchema = literalUnion(PII_TYPES);
 const ScanRequest = Type.Object(
   {
     text: Type.String({
@@ -93,7 +94,7 @@ export function scanRoutes(options: ScanRoutesOptions): RoutePlugin {
     return engine;
   };
 
-  const plugin: FastifyPluginAsync = async (app) => {
+  const plugin: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       '/v1/scan',
       {
@@ -106,7 +107,7 @@ export function scanRoutes(options: ScanRoutesOptions): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const { text, types, minScore } = request.body as Static<typeof ScanRequest>;
+        const { text, types, minScore } = request.body;
         const check = checkMessage(text, {
           engine: engineFor(types, minScore),
           hasher,

@@ -164,3 +164,23 @@ describe('the web app talks HTTP only', () => {
     ).toEqual([]);
   });
 });
+
+describe('request parts are typed by their schemas, never cast', () => {
+  it.each([
+    'const body = request.body as { name: string };',
+    'const { id } = request.params as { id: string };',
+    'const q = (request.query as { limit: number }).limit;',
+    'const h = <Record<string, string>>request.headers;',
+  ])('%s', async (line) => {
+    const code = `declare const request: { body: unknown; params: unknown; query: unknown; headers: unknown };\nexport function f() {\n  ${line}\n}\n`;
+    expect(await violations('src/registry/zz-probe.ts', code)).toEqual([
+      expect.stringMatching(/no-restricted-syntax: Do not cast request\./),
+    ]);
+  });
+
+  it('other casts are not this rule’s business', async () => {
+    const code =
+      'declare const request: { raw: unknown };\nexport const socket = request.raw as { x: number };\n';
+    expect(await violations('src/registry/zz-probe.ts', code)).toEqual([]);
+  });
+});

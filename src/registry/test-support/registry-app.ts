@@ -7,7 +7,8 @@ import { buildApp, type App } from '../../http/app.js';
 import { createFieldCipher } from '../../secrets/field-cipher.js';
 import type { Storage } from '../../storage/storage.js';
 import type { LedgerAppender } from '../history.js';
-import { createRegistryModule, type RegistryModule } from '../registry.module.js';
+import { createRegistryParts, type RegistryParts } from '../registry.module.js';
+import type { KeyPolicy } from '../credentials.service.js';
 import type { OidcOptions } from '../oidc.js';
 
 export interface TestClock {
@@ -30,7 +31,8 @@ export function testClock(start = '2026-11-25T09:00:00.000Z'): TestClock {
 
 export interface RegistryHarness {
   readonly app: App;
-  readonly registry: RegistryModule;
+  /** The module with its insides (services, reads), so tests can arrange state directly. */
+  readonly registry: RegistryParts;
   readonly clock: TestClock;
   readonly tokens: { readonly regulator: string; readonly soc: string; readonly auditor: string };
   readonly ledgerEntries: { type: string; record: Readonly<Record<string, unknown>> }[];
@@ -53,17 +55,23 @@ export function recordingLedger(): LedgerAppender & {
 
 export async function registryHarness(
   storage: Storage,
-  options: { oidc?: OidcOptions; clientCertHeader?: string; ledger?: LedgerAppender } = {},
+  options: {
+    oidc?: OidcOptions;
+    clientCertHeader?: string;
+    ledger?: LedgerAppender;
+    keyPolicy?: KeyPolicy;
+  } = {},
 ): Promise<RegistryHarness> {
   const clock = testClock();
   const recording = recordingLedger();
-  const registry = createRegistryModule({
+  const registry = createRegistryParts({
     db: storage.db,
     secrets: { lookupKey: randomBytes(32), fields: createFieldCipher(randomBytes(32)) },
     ledger: options.ledger ?? recording,
     clock,
     oidc: options.oidc,
     clientCertHeader: options.clientCertHeader,
+    keyPolicy: options.keyPolicy,
   });
   const app = await buildApp({
     config: {
