@@ -200,7 +200,7 @@ describeStorage('access roles', (fx) => {
       headers: asSystem('sys_roles'),
       payload: body,
     });
-    checkId = (res.json() as { checkId: string }).checkId;
+    checkId = res.json<{ checkId: string }>().checkId;
   });
   afterAll(async () => {
     await h.close();
