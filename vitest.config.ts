@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The suites share two cores with PostgreSQL and NATS; more workers only add contention.
     maxWorkers: 2,
+    // Every test must pass alone and in any order: files and the tests inside them run shuffled
+    // (the seed is printed; replay with --sequence.seed=N, see docs/TESTING.md).
+    sequence: { shuffle: { files: true, tests: true } },
   },
 });
