@@ -13,6 +13,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     sourcemap: true,
+    // Read by scripts/check-first-load.mjs to size what a first visit downloads.
+    manifest: true,
   },
   server: {
     // `npm run dev -w web` talks to a local `qalqan serve` on its default port.

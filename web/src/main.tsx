@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
-import { App } from './app';
+import { App } from './app/app';
 import { setUpI18n } from './i18n/i18n';
 import './styles.css';
 

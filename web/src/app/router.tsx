@@ -1,6 +1,7 @@
 /**
- * A two-page app needs no routing library: the path is read from `location`, links push history
- * entries, and the server's SPA fallback answers deep links such as `/transparency`.
+ * Routing without a library: the path is read from `location`, links push history entries, and
+ * the server's SPA fallback answers deep links such as `/me/consents`. Pages other than the home
+ * page are loaded lazily (see app.tsx), so the first load carries only the shell.
  */
 import {
   type AnchorHTMLAttributes,
@@ -9,14 +10,27 @@ import {
   useSyncExternalStore,
 } from 'react';
 
-export type Page = 'home' | 'transparency' | 'not-found';
+export const PATHS = {
+  home: '/',
+  transparency: '/transparency',
+  signIn: '/sign-in',
+  accesses: '/me/accesses',
+  consents: '/me/consents',
+  requests: '/me/requests',
+  inbox: '/me/inbox',
+  children: '/me/children',
+} as const;
 
-export const PATHS = { home: '/', transparency: '/transparency' } as const;
+export type Page = keyof typeof PATHS | 'not-found';
+
+/** The citizen's pages, in the order of their navigation. */
+export const CITIZEN_PAGES = ['accesses', 'consents', 'requests', 'inbox', 'children'] as const;
+export type CitizenPage = (typeof CITIZEN_PAGES)[number];
 
 export function pageOf(pathname: string): Page {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  if (path === PATHS.home) return 'home';
-  if (path === PATHS.transparency) return 'transparency';
+  if (path === '/me') return 'consents';
+  for (const [page, target] of Object.entries(PATHS)) if (path === target) return page as Page;
   return 'not-found';
 }
 

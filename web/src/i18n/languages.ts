@@ -11,11 +11,8 @@ export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
 
 export const LANGUAGE_STORAGE_KEY = 'qalqan.language';
 
-/**
- * For a browser that prefers none of the three. English is the likeliest to be read by a
- * visitor from elsewhere (an auditor, a journalist); readers in Kazakhstan have kk or ru set.
- */
-export const FALLBACK_LANGUAGE: Language = 'en';
+/** For a browser that prefers none of the three: Kazakh, the state language. */
+export const FALLBACK_LANGUAGE: Language = 'kk';
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -23,7 +20,7 @@ export function isLanguage(value: unknown): value is Language {
 
 /**
  * The language to start in: the one the reader chose before (remembered), else the first of the
- * browser's preferred languages that the app speaks (`ru-RU` counts as `ru`), else English.
+ * browser's preferred languages that the app speaks (`ru-RU` counts as `ru`), else Kazakh.
  */
 export function pickLanguage(
   remembered: string | null | undefined,

@@ -78,8 +78,8 @@ describe('pickLanguage', () => {
     expect(pickLanguage('fr', ['en-GB'])).toBe('en');
   });
 
-  it('falls back to English', () => {
-    expect(pickLanguage(null, [])).toBe('en');
-    expect(pickLanguage(null, ['de', 'fr-FR'])).toBe('en');
+  it('falls back to Kazakh when the browser prefers none of the three', () => {
+    expect(pickLanguage(null, [])).toBe('kk');
+    expect(pickLanguage(null, ['de', 'fr-FR'])).toBe('kk');
   });
 });

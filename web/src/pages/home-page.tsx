@@ -4,7 +4,7 @@ import { checkHealth, type HealthEndpoint } from '../api/health';
 import { ErrorMessage } from '../components/error-message';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLoad } from '../hooks/use-load';
-import { Link, PATHS } from '../router';
+import { Link, PATHS } from '../app/router';
 
 function StatusItem({
   endpoint,

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../hooks/use-document-title';
-import { Link, PATHS } from '../router';
+import { Link, PATHS } from '../app/router';
 
 export function NotFoundPage({ path }: { readonly path: string }) {
   const { t } = useTranslation();

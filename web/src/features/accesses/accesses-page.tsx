@@ -1,0 +1,240 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getText } from '../../api/http';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { parseVerifierKey, type VerifierKey } from '../../ledger/checkpoint';
+import { type ReceiptCheck, verifyReceipt } from '../../ledger/receipt';
+import {
+  type Access,
+  type AccessFilter,
+  accessesCsv,
+  fetchAccesses,
+  fetchAllAccesses,
+} from './accesses-api';
+
+const PAGE_SIZE = 50;
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const loadKey = async (signal: AbortSignal) =>
+  parseVerifierKey(await getText('/ledger/vkey', signal));
+
+/** The verified mark, computed in this browser from the record, its salt and its proof. */
+function Verified({
+  access,
+  keyLoad,
+}: {
+  readonly access: Access;
+  readonly keyLoad: VerifierKey | undefined;
+}) {
+  const { t } = useTranslation();
+  const [check, setCheck] = useState<ReceiptCheck>();
+  useEffect(() => {
+    if (!access.receipt || !keyLoad) return;
+    let live = true;
+    void verifyReceipt(access.receipt, keyLoad).then((result) => {
+      if (live) setCheck(result);
+    });
+    return () => {
+      live = false;
+    };
+  }, [access.receipt, keyLoad]);
+  if (!access.receipt) return <span className="badge badge-loading">{t('accesses.pending')}</span>;
+  if (!check) return <span className="badge badge-loading">{t('accesses.verifying')}</span>;
+  return check.ok ? (
+    <span className="badge badge-done" data-verified="true">
+      {t('accesses.verified')}
+    </span>
+  ) : (
+    <span className="badge badge-failed" data-verified="false">
+      {t('accesses.notVerified', { why: t(`accesses.failure.${check.failure}`) })}
+    </span>
+  );
+}
+
+export function AccessesPage() {
+  const { t, i18n } = useTranslation();
+  useDocumentTitle(t('accesses.documentTitle'));
+  const [filter, setFilter] = useState<AccessFilter>({});
+  const [search, setSearch] = useState('');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const load = useCallback(
+    (signal: AbortSignal) => fetchAccesses(filter, cursor, PAGE_SIZE, signal),
+    [filter, cursor],
+  );
+  const page = useLoad(load);
+  const key = useLoad(loadKey);
+  const [exportError, setExportError] = useState<unknown>();
+  const shown = useMemo(() => {
+    if (page.state !== 'done') return [];
+    const needle = search.trim().toLowerCase();
+    if (!needle) return page.value.items;
+    return page.value.items.filter((a) =>
+      [
+        a.operatorId,
+        a.systemId,
+        a.purpose,
+        a.basisReference ?? '',
+        a.recipient?.name ?? '',
+        ...a.categories,
+      ]
+        .join(' ')
+        .toLowerCase()
+        .includes(needle),
+    );
+  }, [page, search]);
+  const setFilterTo = (next: AccessFilter) => {
+    setFilter(next);
+    setCursors([undefined]);
+  };
+  const exportAs = async (format: 'csv' | 'json') => {
+    setExportError(undefined);
+    try {
+      const all = await fetchAllAccesses(filter);
+      if (format === 'csv') download('qalqan-accesses.csv', accessesCsv(all), 'text/csv');
+      else download('qalqan-accesses.json', JSON.stringify(all, null, 2), 'application/json');
+    } catch (e) {
+      setExportError(e);
+    }
+  };
+  const lang = i18n.resolvedLanguage ?? 'kk';
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('accesses.title')}
+      </h1>
+      <p className="lead">{t('accesses.intro')}</p>
+      <form
+        className="panel filters"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label={t('accesses.filters')}
+      >
+        <label>
+          {t('accesses.decision')}
+          <select
+            value={filter.decision ?? ''}
+            onChange={(e) => {
+              const { decision: _old, ...rest } = filter;
+              setFilterTo(
+                e.target.value ? { ...rest, decision: e.target.value as 'permit' } : rest,
+              );
+            }}
+          >
+            <option value="">{t('accesses.any')}</option>
+            <option value="permit">{t('accesses.permit')}</option>
+            <option value="deny">{t('accesses.deny')}</option>
+          </select>
+        </label>
+        <label>
+          {t('accesses.search')}
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </label>
+        <div className="actions">
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void exportAs('csv')}
+          >
+            {t('accesses.exportCsv')}
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void exportAs('json')}
+          >
+            {t('accesses.exportJson')}
+          </button>
+        </div>
+      </form>
+      {exportError !== undefined && <ErrorMessage error={exportError} />}
+      {page.state === 'loading' && <p aria-live="polite">{t('portal.loading')}</p>}
+      {page.state === 'failed' && <ErrorMessage error={page.error} />}
+      {page.state === 'done' && shown.length === 0 && <p>{t('accesses.empty')}</p>}
+      <ol className="timeline">
+        {shown.map((a) => (
+          <li
+            key={a.checkId}
+            className="panel card"
+            data-check={a.checkId}
+            data-decision={a.decision}
+          >
+            <div className="card-head">
+              <time dateTime={a.at}>{new Date(a.at).toLocaleString(lang)}</time>
+              <span className={`badge ${a.decision === 'permit' ? 'badge-done' : 'badge-failed'}`}>
+                {a.decision === 'permit' ? t('accesses.permit') : t('accesses.deny')}
+              </span>
+              <Verified access={a} keyLoad={key.state === 'done' ? key.value : undefined} />
+            </div>
+            <dl className="facts">
+              <div>
+                <dt>{t('accesses.operator')}</dt>
+                <dd>
+                  <code>{a.operatorId}</code> · <code>{a.systemId}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('consent.purposes')}</dt>
+                <dd>{a.purpose}</dd>
+              </div>
+              <div>
+                <dt>{t('consent.categories')}</dt>
+                <dd>{a.categories.join(', ')}</dd>
+              </div>
+              <div>
+                <dt>{t('accesses.basis')}</dt>
+                <dd>
+                  {a.legalBasis}
+                  {a.basisReference ? ` — ${a.basisReference}` : ''}
+                </dd>
+              </div>
+              {a.recipient && (
+                <div>
+                  <dt>{t('consent.recipients')}</dt>
+                  <dd>
+                    {a.recipient.name} ({a.recipient.country})
+                  </dd>
+                </div>
+              )}
+              {a.reasons.length > 0 && (
+                <div>
+                  <dt>{t('accesses.reasons')}</dt>
+                  <dd>{a.reasons.map((r) => r.message[lang] ?? r.code).join('; ')}</dd>
+                </div>
+              )}
+            </dl>
+          </li>
+        ))}
+      </ol>
+      <div className="actions">
+        {cursors.length > 1 && (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
+            {t('accesses.newer')}
+          </button>
+        )}
+        {page.state === 'done' && page.value.next && (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => setCursors((c) => [...c, page.value.next ?? undefined])}
+          >
+            {t('accesses.older')}
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

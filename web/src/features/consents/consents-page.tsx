@@ -1,0 +1,145 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  act,
+  type ActionOutcome,
+  type Consent,
+  fetchConsents,
+  reasonText,
+} from '../../api/citizen-api';
+import { getJson } from '../../api/http';
+import { ConsentSummary, StateBadge } from '../../components/consent-summary';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { type ReceiptVerdict, verifyConsentReceipt } from './receipt';
+
+const ACTIVE = new Set(['active', 'paused']);
+
+function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function ConsentCard({
+  consent,
+  onChanged,
+}: {
+  readonly consent: Consent;
+  readonly onChanged: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [outcome, setOutcome] = useState<ActionOutcome>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [receipt, setReceipt] = useState<ReceiptVerdict | 'checking'>();
+  const withdraw = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setOutcome(await act(consent.id, 'withdraw'));
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const getReceipt = async () => {
+    setReceipt('checking');
+    try {
+      const body = (await getJson(`/v1/me/consents/${encodeURIComponent(consent.id)}/receipt`)) as {
+        receipt: string;
+      };
+      download(`consent-receipt-${consent.id}.jws`, body.receipt, 'application/jose');
+      setReceipt(await verifyConsentReceipt(body.receipt));
+    } catch (e) {
+      setReceipt(undefined);
+      setError(e);
+    }
+  };
+  const headingId = `consent-${consent.id}`;
+  return (
+    <li className="panel card" aria-labelledby={headingId} data-consent={consent.id}>
+      <div className="card-head">
+        <h2 id={headingId} className="card-title">
+          {consent.message[(i18n.resolvedLanguage ?? 'kk') as 'kk'] || consent.purposes.join(', ')}
+        </h2>
+        <StateBadge state={outcome?.consent.state ?? consent.state} />
+      </div>
+      <ConsentSummary consent={consent} />
+      <div className="actions">
+        {ACTIVE.has(consent.state) && !outcome && (
+          <button type="button" className="button" disabled={busy} onClick={() => void withdraw()}>
+            {t('consent.withdraw')}
+          </button>
+        )}
+        {consent.state !== 'requested' && consent.state !== 'refused' && (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void getReceipt()}
+          >
+            {t('consent.receipt')}
+          </button>
+        )}
+      </div>
+      {outcome && (
+        <p
+          className={`notice ${outcome.outcome === 'accepted' ? 'notice-ok' : 'notice-error'}`}
+          role="status"
+          data-outcome={outcome.outcome}
+        >
+          {outcome.outcome === 'accepted'
+            ? t('consent.withdrawAccepted')
+            : t('consent.withdrawRefused', {
+                reason: reasonText(outcome.reason, i18n.resolvedLanguage ?? 'kk'),
+              })}
+        </p>
+      )}
+      {receipt && (
+        <p className="muted" role="status" data-receipt={receipt}>
+          {t(`consent.receiptVerdict.${receipt}`)}
+        </p>
+      )}
+      {error !== undefined && <ErrorMessage error={error} />}
+    </li>
+  );
+}
+
+export function ConsentsPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('consent.documentTitle'));
+  const [round, setRound] = useState(0);
+  const load = useCallback((signal: AbortSignal) => fetchConsents(undefined, signal), []);
+  const result = useLoad(load, round);
+  const refresh = useCallback(() => setRound((n) => n + 1), []);
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('consent.title')}
+      </h1>
+      <p className="lead">{t('consent.intro')}</p>
+      {result.state === 'loading' && <p aria-live="polite">{t('portal.loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'done' &&
+        (result.value.length === 0 ? (
+          <p>{t('consent.empty')}</p>
+        ) : (
+          <ul className="cards">
+            {result.value.map((consent) => (
+              <ConsentCard
+                key={`${consent.id}-${consent.state}`}
+                consent={consent}
+                onChanged={refresh}
+              />
+            ))}
+          </ul>
+        ))}
+    </>
+  );
+}

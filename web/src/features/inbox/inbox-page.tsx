@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { send } from '../../api/citizen-api';
+import { getJson } from '../../api/http';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+
+const CATEGORIES = ['access', 'consent-request', 'consent-change', 'breach'] as const;
+type Category = (typeof CATEGORIES)[number];
+
+interface Notification {
+  readonly id: string;
+  readonly type: string;
+  readonly category: Category;
+  readonly at: string;
+  readonly read: boolean;
+}
+
+const fetchInbox = async (signal: AbortSignal) =>
+  (await getJson('/v1/me/inbox?limit=100', signal)) as {
+    notifications: Notification[];
+    unread: number;
+  };
+const fetchPreferences = async (signal: AbortSignal) =>
+  (
+    (await getJson('/v1/me/inbox/preferences', signal)) as {
+      preferences: Record<Category, boolean>;
+    }
+  ).preferences;
+
+function Preferences() {
+  const { t } = useTranslation();
+  const loaded = useLoad(fetchPreferences);
+  const [prefs, setPrefs] = useState<Record<Category, boolean>>();
+  const [error, setError] = useState<unknown>();
+  const shown = prefs ?? (loaded.state === 'done' ? loaded.value : undefined);
+  if (loaded.state === 'failed') return <ErrorMessage error={loaded.error} />;
+  if (!shown) return null;
+  const toggle = async (category: Category) => {
+    setError(undefined);
+    try {
+      const body = (await send('PUT', '/v1/me/inbox/preferences', {
+        preferences: { [category]: !shown[category] },
+      })) as { preferences: Record<Category, boolean> };
+      setPrefs(body.preferences);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <fieldset className="panel">
+      <legend>{t('inbox.preferences')}</legend>
+      {CATEGORIES.map((category) => (
+        <label key={category} className="checkbox">
+          <input type="checkbox" checked={shown[category]} onChange={() => void toggle(category)} />
+          {t(`inbox.category.${category}`)}
+        </label>
+      ))}
+      {error !== undefined && <ErrorMessage error={error} />}
+    </fieldset>
+  );
+}
+
+export function InboxPage() {
+  const { t, i18n } = useTranslation();
+  useDocumentTitle(t('inbox.documentTitle'));
+  const [round, setRound] = useState(0);
+  const result = useLoad(fetchInbox, round);
+  const [live, setLive] = useState<Notification[]>([]);
+  const [read, setRead] = useState<ReadonlySet<string>>(new Set());
+  const [connected, setConnected] = useState(false);
+  useEffect(() => {
+    // Server-sent events over the session cookie; the browser reconnects by itself.
+    const source = new EventSource('/v1/me/inbox/stream');
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    source.addEventListener('notification', (event) => {
+      const n = JSON.parse((event as MessageEvent<string>).data) as Notification;
+      setLive((list) => (list.some((x) => x.id === n.id) ? list : [n, ...list]));
+    });
+    return () => source.close();
+  }, []);
+  const markRead = useCallback(async (id: string) => {
+    await send('POST', `/v1/me/inbox/${id}/read`);
+    setRead((set) => new Set([...set, id]));
+  }, []);
+  const markAll = async () => {
+    await send('POST', '/v1/me/inbox/read-all');
+    setLive([]);
+    setRead(new Set());
+    setRound((n) => n + 1);
+  };
+  const stored = result.state === 'done' ? result.value.notifications : [];
+  const all = [...live, ...stored.filter((n) => !live.some((l) => l.id === n.id))];
+  const unread = all.filter((n) => !n.read && !read.has(n.id)).length;
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('inbox.title')}
+      </h1>
+      <p className="muted" aria-live="polite" data-live={connected}>
+        {connected ? t('inbox.live') : t('inbox.offline')} · {t('inbox.unread', { count: unread })}
+      </p>
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      <div className="actions">
+        <button type="button" className="button button-secondary" onClick={() => void markAll()}>
+          {t('inbox.markAll')}
+        </button>
+      </div>
+      {all.length === 0 && result.state === 'done' ? (
+        <p>{t('inbox.empty')}</p>
+      ) : (
+        <ul className="cards" aria-live="polite">
+          {all.map((n) => {
+            const isRead = n.read || read.has(n.id);
+            return (
+              <li
+                key={n.id}
+                className={`panel card ${isRead ? 'read' : 'unread'}`}
+                data-notification={n.type}
+              >
+                <p className="card-title">
+                  {t(`inbox.category.${n.category}`)}: <code>{n.type}</code>
+                </p>
+                <p className="muted">{new Date(n.at).toLocaleString(i18n.resolvedLanguage)}</p>
+                {!isRead && (
+                  <button type="button" className="link-button" onClick={() => void markRead(n.id)}>
+                    {t('inbox.markRead')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <Preferences />
+    </>
+  );
+}
