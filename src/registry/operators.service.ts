@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
+import { operatorFreeText, refuseIinInFreeText } from './free-text.js';
 import { checkBin, checkIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import type { Labels } from '../core/taxonomy.js';
@@ -84,6 +85,7 @@ export function createOperatorService(
     actor: Actor,
     at: string,
   ): Promise<{ record: Operator; changeId: string }> {
+    refuseIinInFreeText(operatorFreeText(input));
     const identity = operatorIdentity(input.identifier);
     const existing = await trx
       .selectFrom('operators')
@@ -136,6 +138,7 @@ export function createOperatorService(
       expectedVersion: number | undefined,
       actor: Actor,
     ): Promise<Changed<Operator>> {
+      refuseIinInFreeText(operatorFreeText(patch));
       return runner.change(async (trx, at) => {
         const current = await requireOperator(trx, id);
         checkEditable('operator', current, expectedVersion);
@@ -163,6 +166,7 @@ export function createOperatorService(
       reason: string,
       actor: Actor,
     ): Promise<Changed<Operator>> {
+      refuseIinInFreeText({ reason });
       return runner.change(async (trx, at) => {
         const current = await requireOperator(trx, id);
         assertTransition('operator', id, current.status, status);

@@ -1,6 +1,7 @@
 /** Information systems: registration, changes, status, certification and standing. */
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
+import { refuseIinInFreeText, systemFreeText } from './free-text.js';
 import { newId } from '../core/ids.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import type { Database } from '../storage/database.js';
@@ -118,6 +119,7 @@ export function createSystemService(
     at: string,
   ): Promise<{ record: InformationSystem; changeId: string }> {
     checkSystemConsistency(input, taxonomy);
+    refuseIinInFreeText(systemFreeText(input));
     const operator = await requireOperator(trx, input.operatorId);
     if (operator.status !== 'active') {
       throw new DomainError(
@@ -177,6 +179,7 @@ export function createSystemService(
               : patch.clientCertSha256,
         };
         checkSystemConsistency(merged, taxonomy);
+        refuseIinInFreeText(systemFreeText(patch));
         if (merged.name !== current.name)
           await assertSystemNameFree(trx, current.operatorId, merged.name);
         await trx.updateTable('systems').set(systemColumns(merged)).where('id', '=', id).execute();
@@ -192,6 +195,7 @@ export function createSystemService(
       until: string | null,
       actor: Actor,
     ): Promise<Changed<InformationSystem>> {
+      refuseIinInFreeText({ reason });
       return runner.change(async (trx, at) => {
         const current = await requireSystem(trx, id);
         assertTransition('system', id, current.status, status);
@@ -227,6 +231,7 @@ export function createSystemService(
       input: CertificateInput,
       actor: Actor,
     ): Promise<Changed<Certificate>> {
+      refuseIinInFreeText({ number: input.number, issuer: input.issuer, scope: input.scope });
       const { validFrom, validUntil } = normaliseCertificateDates(
         input.validFrom,
         input.validUntil,
@@ -292,6 +297,7 @@ export function createSystemService(
       reason: string,
       actor: Actor,
     ): Promise<Changed<Certificate>> {
+      refuseIinInFreeText({ reason });
       return runner.change(async (trx, at) => {
         const row = await trx
           .selectFrom('system_certificates')
