@@ -3,7 +3,10 @@
  * hands their routes and authenticators to the HTTP shell. Modules are composed here one line
  * each; the logic of each lives in its own folder.
  */
+import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { type AccessModule, createAccessModule } from './access/access.module.js';
+import { checkIin } from './core/identifiers.js';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
 import { DEMO_CITIZENS } from './demo/demo-citizens.js';
@@ -33,6 +36,7 @@ export interface Qalqan {
   readonly registry: RegistryModule;
   readonly portal: PortalModule;
   readonly notify: NotifyModule;
+  readonly access: AccessModule;
   /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
@@ -79,15 +83,57 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       outbox,
       oidc: config.oidc,
       clientCertHeader: config.clientCertHeader,
+      keyPolicy: config.keys
+        ? { maxOverlapHours: config.keys.maxOverlapHours, maxLiveKeys: config.keys.maxLiveKeys }
+        : undefined,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const access = createAccessModule({
+      db: storage.db,
+      profiles: {
+        async profileOf(systemId, at) {
+          const found = await registry.profileOf(systemId, at);
+          if (!found) return null;
+          // A ground without a start has been in force since before any check.
+          const grounds = found.grounds.map(({ validFrom, ...ground }) => ({
+            ...ground,
+            validFrom: validFrom ?? '',
+          }));
+          return { ...found, grounds };
+        },
+      },
+      // Until the consent module is composed here no consent covers anything: consent-based
+      // checks are denied (`consent.none`) — safe, never a permit. Replace with its coveringConsent.
+      consents: { coveringConsent: () => Promise.resolve({ covered: false, code: 'none' }) },
+      subjects: {
+        async subjectOf(iin) {
+          const subject = await ensureSubject(storage.db, secrets, iin);
+          const check = checkIin(iin);
+          return { pseudonym: subject.pseudonym, birthDate: check.valid ? check.birthDate : '' };
+        },
+        pseudonymOf: (iin) => secrets.pseudonymOf(iin),
+      },
+      outbox: {
+        // The access store's transaction is the server's one database; the outbox writes its row in it.
+        enqueue: (trx, items) => outbox.enqueue(trx as never, items),
+        sequence: (ids) => outbox.sequence(ids),
+        ledgerIndexOf: (id) => outbox.ledgerIndexOf(id),
+      },
+      receipts: ledger.ledger,
+      actorKey: createHmac('sha256', secrets.lookupKey)
+        .update('qalqan access actor codes')
+        .digest(),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    outbox.onSequenced((trx, items) => access.onSequenced(trx as never, items));
+
     // The instance that sequences the log drains the outbox: what a crash, a standby or the CLI
     // left, at start, then a 250 ms poll and a full pass every 5 s (appends are idempotent anyway).
     if (ledger.ledger.role === 'sequencer') await outbox.drain();
     closers.push(outbox.start(5000, () => ledger.ledger.role === 'sequencer'));
 
-    const demo = (config as Config & { readonly demo?: boolean }).demo === true;
+    const demo = config.demo;
     const portal = createPortalModule({
       db: storage.db,
       subjects: { subjectOf: (iin) => ensureSubject(storage.db, secrets, iin) },
@@ -121,13 +167,25 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         scanRoutes({ lookupKey: secrets.lookupKey }),
         ...portal.routes,
         ...notify.routes,
+        ...access.routes,
         webRoutes,
       ],
     });
     closers.push(() => app.close());
     for (const metric of outbox.metrics) app.metrics.registerMetric(metric);
     await app.ready();
-    return { config, app, storage, secrets, ledger, registry, portal, notify, close: closeAll };
+    return {
+      config,
+      app,
+      storage,
+      secrets,
+      ledger,
+      registry,
+      portal,
+      notify,
+      access,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
