@@ -107,7 +107,7 @@ export type TestStep =
       readonly kind: 'repeat';
       readonly count: number;
       readonly everyMs: number;
-      /** String values may hold `{i}` (0-based index of the copy). */
+      /** String values may hold `{i}` (0-based index of the copy) or `{i%n}` (the index modulo n). */
       readonly event: TestEvent;
     };
 

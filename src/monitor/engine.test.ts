@@ -1,0 +1,319 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { createMonitorEngine, type MonitorAlert, type ProcessResult } from './engine.js';
+import { readRuleSources } from './rule-files.js';
+import { applyOverrides, loadRules } from './rule-loader.js';
+import { parseRuleFile } from './rule-parser.js';
+import type { Rule } from './rule.model.js';
+
+const pack = loadRules(await readRuleSources()).rules;
+const BASE = Date.parse('2026-03-02T06:00:00Z');
+
+let serial = 0;
+const check = (data: Record<string, unknown> = {}, atMs = BASE, id = `e-${++serial}`) => ({
+  id,
+  type: 'access.checked',
+  at: new Date(atMs).toISOString(),
+  data: {
+    subject: 's-1',
+    actor: { id: 'a-1' },
+    system: 'sys-1',
+    operator: 'op-1',
+    purpose: 'finance.credit-scoring',
+    categories: ['identity'],
+    action: 'read',
+    decision: 'permit',
+    ...data,
+  },
+});
+
+const alertsOf = (result: ProcessResult): readonly MonitorAlert[] =>
+  result.status === 'processed' ? result.alerts : [];
+
+function ruleFrom(text: string): Rule {
+  const result = parseRuleFile('inline.yaml', text);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.rule;
+}
+
+describe('createMonitorEngine', () => {
+  it('blocks a harvester automatically at the 1,000th distinct subject and proposes suspending the system', () => {
+    const engine = createMonitorEngine({ rules: pack });
+    const raised: MonitorAlert[] = [];
+    for (let i = 0; i < 1_000; i += 1) {
+      raised.push(
+        ...alertsOf(
+          engine.process(
+            check({ subject: `s-${i}`, decision: i % 3 ? 'permit' : 'deny' }, BASE + i * 1_000),
+          ),
+        ),
+      );
+    }
+    const critical = raised.find((a) => a.ruleId === 'bulk-harvesting-critical');
+    expect(critical).toMatchObject({
+      level: 'critical',
+      count: 1_000,
+      groupKey: 'op-1\u001fa-1',
+      group: { operator: 'op-1', 'actor.id': 'a-1' },
+      shadow: false,
+      responses: [
+        { action: 'block-actor', mode: 'automatic', forMs: 86_400_000 },
+        { action: 'suspend-system', mode: 'needs-confirmation' },
+      ],
+      context: { actorId: 'a-1', operator: 'op-1', system: 'sys-1', subject: 's-999' },
+    });
+    expect(critical!.events).toHaveLength(100);
+    expect(critical!.id).toBe(`bulk-harvesting-critical:${critical!.events.at(-1)}`);
+    expect(raised.filter((a) => a.ruleId === 'bulk-harvesting')).toHaveLength(1);
+  });
+
+  it('changes nothing when an event is delivered again', () => {
+    const engine = createMonitorEngine({ rules: pack, reference: { honeytokens: ['s-honey'] } });
+    const event = check({ subject: 's-honey' });
+    expect(alertsOf(engine.process(event))).toHaveLength(1);
+    const before = engine.stats();
+    expect(engine.process(structuredClone(event))).toEqual({ status: 'duplicate' });
+    expect(engine.stats()).toEqual({ ...before, duplicates: 1 });
+  });
+
+  it('counts and parks what it cannot read, and events too late to tell from a redelivery', () => {
+    const engine = createMonitorEngine({ rules: pack });
+    expect(engine.process('not an event')).toEqual({ status: 'parked', reason: 'not an object' });
+    expect(
+      engine.process({ id: 'x', type: 'access.checked', at: 'yesterday', data: {} }),
+    ).toMatchObject({
+      status: 'parked',
+      reason: 'at must be an ISO-8601 instant',
+    });
+    const noSubject = check();
+    delete (noSubject.data as Record<string, unknown>).subject;
+    expect(engine.process(noSubject)).toMatchObject({
+      status: 'parked',
+      reason: 'access.checked needs data.subject (a string)',
+    });
+    engine.process(check({}, BASE + 10 * 3_600_000));
+    expect(engine.process(check({}, BASE))).toMatchObject({
+      status: 'parked',
+      reason: expect.stringMatching(/^late/),
+    });
+    expect(engine.stats()).toMatchObject({ parked: 4, late: 1, parkedHeld: 4, processed: 1 });
+    const held = engine.parked({ drain: true });
+    expect(held.map((p) => p.id)).toEqual([undefined, 'x', noSubject.id, expect.any(String)]);
+    expect(held[0]!.input).toBe('not an event');
+    expect(engine.parked()).toEqual([]);
+    expect(engine.stats().parked).toBe(4);
+  });
+
+  it('folds repeats within the dedup window into the first alert, and alerts again after it', () => {
+    const engine = createMonitorEngine({ rules: pack, reference: { honeytokens: ['s-honey'] } });
+    const first = alertsOf(engine.process(check({ subject: 's-honey' }, BASE, 'h1')));
+    expect(first.map((a) => a.id)).toEqual(['honeytoken-touched:h1']);
+    const again = engine.process(
+      check({ subject: 's-honey', action: 'search' }, BASE + 60_000, 'h2'),
+    );
+    expect(again).toEqual({
+      status: 'processed',
+      alerts: [],
+      suppressed: [
+        { ruleId: 'honeytoken-touched', alertId: 'honeytoken-touched:h1', eventId: 'h2' },
+      ],
+    });
+    expect(
+      alertsOf(engine.process(check({ subject: 's-honey' }, BASE + 3_600_000, 'h3'))).map(
+        (a) => a.id,
+      ),
+    ).toEqual(['honeytoken-touched:h3']);
+    expect(engine.stats().rules['honeytoken-touched']).toEqual({
+      alerts: 2,
+      suppressed: 1,
+      groups: 0,
+    });
+  });
+
+  it('marks a shadow rule’s alerts, gives them no response and does not count them as incidents', () => {
+    const rules = applyOverrides(pack, { 'deny-then-permit': { shadow: true } }).rules;
+    const engine = createMonitorEngine({ rules });
+    const raised: MonitorAlert[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      raised.push(
+        ...alertsOf(
+          engine.process(check({ subject: `s-${i}`, decision: 'deny' }, BASE + i * 10_000)),
+        ),
+      );
+      raised.push(
+        ...alertsOf(engine.process(check({ subject: `s-${i}` }, BASE + i * 10_000 + 1_000))),
+      );
+    }
+    expect(raised.map((a) => [a.ruleId, a.shadow, a.responses.length])).toEqual([
+      ['deny-then-permit', true, 0],
+      ['deny-then-permit', true, 0],
+      ['deny-then-permit', true, 0],
+    ]);
+  });
+
+  it('escalates three medium alerts about one actor to a high one (alerts fed back)', () => {
+    const engine = createMonitorEngine({ rules: pack });
+    const raised: MonitorAlert[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      raised.push(
+        ...alertsOf(
+          engine.process(check({ subject: `s-${i}`, decision: 'deny' }, BASE + i * 10_000)),
+        ),
+      );
+      raised.push(
+        ...alertsOf(engine.process(check({ subject: `s-${i}` }, BASE + i * 10_000 + 1_000))),
+      );
+    }
+    const incident = raised.find((a) => a.ruleId === 'multi-incident');
+    expect(incident).toMatchObject({ level: 'high', count: 3, groupKey: 'op-1\u001fa-1' });
+    expect(incident!.events).toEqual(
+      raised.filter((a) => a.ruleId === 'deny-then-permit').map((a) => a.id),
+    );
+  });
+
+  it('keeps groups within the cap, evicting the least recently touched, and counts what a full window drops', () => {
+    const rule = ruleFrom(`id: many
+title: Many
+level: low
+detection: { c: { type: access.checked }, condition: c }
+correlation: { type: event_count, group-by: [subject], timespan: 1h, condition: { gte: 3 } }
+`);
+    const engine = createMonitorEngine({
+      rules: [rule],
+      limits: { maxGroups: 100, maxWindowEntries: 5 },
+    });
+    for (let i = 0; i < 1_000; i += 1) engine.process(check({ subject: `s-${i}` }, BASE + i));
+    expect(engine.stats()).toMatchObject({ groups: 100, evictedGroups: 900, windowEntries: 100 });
+    for (let i = 0; i < 8; i += 1) engine.process(check({ subject: 's-999' }, BASE + 2_000 + i));
+    expect(engine.stats()).toMatchObject({ windowOverflow: 4, windowEntries: 104 });
+    expect(() => createMonitorEngine({ rules: pack, limits: { maxWindowEntries: 999 } })).toThrow(
+      /exceeds the window cap/,
+    );
+  });
+
+  it('lets windows pass: groups and remembered ids go once the newest event is past their time', () => {
+    const engine = createMonitorEngine({ rules: pack, limits: { dedupHorizonMs: 60_000 } });
+    for (let i = 0; i < 50; i += 1)
+      engine.process(check({ subject: `s-${i}`, actor: { id: `a-${i}` } }, BASE + i));
+    const busy = engine.stats();
+    expect(busy.groups).toBeGreaterThan(100);
+    // Forty days on, a trickle of events lets every rule shed its stale groups.
+    for (let i = 0; i < 400; i += 1)
+      engine.process(check({ subject: 'late' }, BASE + 40 * 86_400_000 + i));
+    const after = engine.stats();
+    expect(after.seenIds).toBeLessThanOrEqual(400);
+    expect(after.groups).toBeLessThan(20);
+  });
+
+  it('derives off-hours from the operator’s zone, and takes new reference data at once', () => {
+    const rule = ruleFrom(`id: off
+title: Off
+level: low
+detection: { c: { type: access.checked, offHours: true }, condition: c }
+`);
+    const engine = createMonitorEngine({ rules: [rule] });
+    const night = BASE + 14 * 3_600_000; // 20:00 UTC: past midnight in Almaty
+    expect(alertsOf(engine.process(check({}, night)))).toEqual([]);
+    expect(
+      engine.setReference({
+        workingHours: {
+          'op-1': { timeZone: 'Asia/Almaty', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+          'op-2': { timeZone: 'Mars/Olympus', days: [1], start: '09:00', end: '18:00' },
+        },
+      }),
+    ).toEqual(["working hours of operator 'op-2': unknown time zone 'Mars/Olympus'"]);
+    expect(alertsOf(engine.process(check({}, night + 1)))).toHaveLength(1);
+    expect(alertsOf(engine.process(check({}, BASE)))).toEqual([]);
+  });
+
+  it('gives the same alerts for the same stream, however often events are redelivered', () => {
+    const event = fc.record({
+      subject: fc.constantFrom('s-1', 's-2', 's-3', 's-honey'),
+      actor: fc.constantFrom('a-1', 'a-2'),
+      operator: fc.constantFrom('op-1', 'op-2', 'op-3', 'op-4', 'op-5'),
+      decision: fc.constantFrom('permit', 'deny'),
+      gap: fc.integer({ min: 0, max: 120_000 }),
+      redeliver: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 120 }), (events) => {
+        const reference = { honeytokens: ['s-honey'], protectedPersons: ['s-3'] };
+        const clean = createMonitorEngine({ rules: pack, reference });
+        const noisy = createMonitorEngine({ rules: pack, reference });
+        const fromClean: string[] = [];
+        const fromNoisy: string[] = [];
+        let at = BASE;
+        events.forEach((e, i) => {
+          at += e.gap;
+          const delivered = check(
+            {
+              subject: e.subject,
+              actor: { id: e.actor },
+              operator: e.operator,
+              decision: e.decision,
+            },
+            at,
+            `p-${i}`,
+          );
+          fromClean.push(...alertsOf(clean.process(delivered)).map((a) => JSON.stringify(a)));
+          fromNoisy.push(...alertsOf(noisy.process(delivered)).map((a) => JSON.stringify(a)));
+          if (e.redeliver)
+            fromNoisy.push(
+              ...alertsOf(noisy.process(structuredClone(delivered))).map((a) => JSON.stringify(a)),
+            );
+        });
+        expect(fromNoisy).toEqual(fromClean);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('detection semantics', () => {
+  const matches = (selection: string, data: Record<string, unknown>, reference = {}): boolean => {
+    const rule = ruleFrom(
+      `id: t\ntitle: T\nlevel: low\ndetection:\n  s:\n${selection}\n  condition: s\n`,
+    );
+    return (
+      alertsOf(createMonitorEngine({ rules: [rule], reference }).process(check(data))).length === 1
+    );
+  };
+
+  it('matches whole values case-insensitively, with wildcards, unless cased', () => {
+    expect(matches('    purpose: FINANCE.credit-scoring', {})).toBe(true);
+    expect(matches('    purpose: finance.*', {})).toBe(true);
+    expect(matches('    purpose: finance', {})).toBe(false);
+    expect(matches('    purpose|cased: FINANCE.credit-scoring', {})).toBe(false);
+    expect(matches("    purpose: 'finance.credit-scorin?'", {})).toBe(true);
+  });
+
+  it('matches list fields by any element, all values with all, null as missing, numbers by comparison', () => {
+    expect(matches('    categories: health', { categories: ['identity', 'health'] })).toBe(true);
+    expect(matches('    categories|all: [identity, health]', { categories: ['identity'] })).toBe(
+      false,
+    );
+    expect(
+      matches('    categories|all: [identity, health]', { categories: ['health', 'identity'] }),
+    ).toBe(true);
+    expect(matches('    country: null', {})).toBe(true);
+    expect(matches('    country: null', { country: 'DE' })).toBe(false);
+    expect(matches('    recordCount|gt: 10', { recordCount: 11 })).toBe(true);
+    expect(matches('    recordCount|gt: 10', { recordCount: '11' })).toBe(false);
+    expect(matches("    subject|re: '^s-\\d+$'", {})).toBe(true);
+    expect(matches('    subject|contains: "-"', {})).toBe(true);
+  });
+
+  it('compares fields with fieldref and looks lists up with expand', () => {
+    expect(
+      matches('    actor.pseudonym|fieldref: subject', { actor: { id: 'a', pseudonym: 's-1' } }),
+    ).toBe(true);
+    expect(matches('    actor.pseudonym|fieldref: subject', { actor: { id: 'a' } })).toBe(false);
+    expect(
+      matches("    subject|expand: '%staff:operator%'", {}, { staff: { 'op-1': ['s-1'] } }),
+    ).toBe(true);
+    expect(
+      matches("    subject|expand: '%staff:operator%'", {}, { staff: { 'op-2': ['s-1'] } }),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,572 @@
+/**
+ * The monitoring engine: events in, alerts out. Deterministic — it reads no clock; windows slide
+ * on the events' own `at` — so a replay of the same stream gives the same alerts with the same
+ * ids. Idempotent by event id (a redelivered event changes nothing), bounded in memory (a cap per
+ * window, a cap on groups with least-recently-touched eviction, a cap on remembered ids), and it
+ * never drops what it cannot read: such an input is counted and parked for inspection.
+ *
+ *   const engine = createMonitorEngine({ rules: loadRules(sources).rules, reference });
+ *   const { alerts } = engine.process(domainEvent);
+ *
+ * Alerts of non-shadow rules are fed back as `monitor.alert` events (up to two levels deep), so a
+ * correlation can count alerts (multi-incident, repeat offender); a rule never counts its own.
+ */
+import {
+  compileDetection,
+  accessorOf,
+  type Accessor,
+  type EventPredicate,
+  type MatchContext,
+} from './matcher.js';
+import { MONITOR_ALERT, parseMonitorEvent, type MonitorEvent } from './monitor-event.js';
+import { compileReference, deriveField, LocalClock, type CompiledReference } from './reference.js';
+import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
+import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
+import { CountWindow, DistinctWindow, TemporalWindow, type GroupWindow } from './windows.js';
+
+export interface MonitorAlert {
+  /** `<ruleId>:<id of the event that raised it>`: stable across replays. */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly level: Level;
+  /** The rule's group-by values joined; '' for a rule without grouping. */
+  readonly groupKey: string;
+  readonly group: Readonly<Record<string, FieldValue>>;
+  /** Ids of the events behind the alert (the newest, at most 100). */
+  readonly events: readonly string[];
+  /** How many events (distinct values for value_count) the window held. */
+  readonly count: number;
+  /** The time of the event that raised it. */
+  readonly at: string;
+  readonly shadow: boolean;
+  /** What the rule asks for; always empty for a shadow rule, which must never act. */
+  readonly responses: readonly RuleResponse[];
+  /** Who and what, from the raising event (pseudonyms only). */
+  readonly context: {
+    readonly actorId?: string;
+    readonly actorPseudonym?: string;
+    readonly operator?: string;
+    readonly system?: string;
+    readonly subject?: string;
+  };
+}
+
+/** A match the dedup window folded into an alert already raised. */
+export interface SuppressedMatch {
+  readonly ruleId: string;
+  readonly alertId: string;
+  readonly eventId: string;
+}
+
+export interface ParkedEvent {
+  readonly reason: string;
+  readonly id?: string;
+  /** The input as received, for an analyst (events hold pseudonyms only). */
+  readonly input: unknown;
+}
+
+export type ProcessResult =
+  | {
+      readonly status: 'processed';
+      readonly alerts: readonly MonitorAlert[];
+      readonly suppressed: readonly SuppressedMatch[];
+    }
+  | { readonly status: 'duplicate' }
+  | { readonly status: 'parked'; readonly reason: string };
+
+export interface EngineLimits {
+  /** Entries one group's window may hold (≥ every threshold). */
+  readonly maxWindowEntries: number;
+  /** Groups across all correlation rules; beyond it the least recently touched go first. */
+  readonly maxGroups: number;
+  /** Event ids remembered to recognise redeliveries. */
+  readonly maxSeenIds: number;
+  /** How far behind the newest event a redelivery is still recognised; older events are parked as late. */
+  readonly dedupHorizonMs: number;
+  /** Parked inputs kept for inspection (all are counted). */
+  readonly maxParked: number;
+  /** Live dedup entries. */
+  readonly maxSuppressions: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxWindowEntries: 10_000,
+  maxGroups: 2_000_000,
+  maxSeenIds: 1_000_000,
+  dedupHorizonMs: 3_600_000,
+  maxParked: 10_000,
+  maxSuppressions: 1_000_000,
+};
+
+export interface RuleStats {
+  readonly alerts: number;
+  readonly suppressed: number;
+  readonly groups: number;
+}
+
+export interface EngineStats {
+  readonly processed: number;
+  readonly duplicates: number;
+  readonly parked: number;
+  readonly late: number;
+  readonly alerts: number;
+  readonly suppressed: number;
+  /** Groups pushed out by `maxGroups` before their window ended (information lost). */
+  readonly evictedGroups: number;
+  /** Entries pushed out of full windows. */
+  readonly windowOverflow: number;
+  readonly groups: number;
+  readonly windowEntries: number;
+  readonly seenIds: number;
+  readonly suppressions: number;
+  readonly parkedHeld: number;
+  /** Newest event time seen (ISO), null before the first. */
+  readonly watermark: string | null;
+  readonly rules: Readonly<Record<string, RuleStats>>;
+}
+
+export interface MonitorEngine {
+  /** Evaluates one delivered event (a `DomainEvent`, or anything: what cannot be read is parked). */
+  process(input: unknown): ProcessResult;
+  /** Replaces the reference data; returns its problems (entries left out). */
+  setReference(reference: MonitorReferenceInput): string[];
+  /** The parked inputs held, oldest first; `drain` empties the buffer (the counts stay). */
+  parked(options?: { drain?: boolean }): ParkedEvent[];
+  stats(): EngineStats;
+  readonly rules: readonly Rule[];
+}
+
+export interface MonitorEngineOptions {
+  readonly rules: readonly Rule[];
+  readonly reference?: MonitorReferenceInput;
+  readonly limits?: Partial<EngineLimits>;
+}
+
+interface CompiledRule {
+  readonly rule: Rule;
+  readonly index: number;
+  /** Own detection (a detection rule's, or a correlation's filter). */
+  readonly detect: EventPredicate | null;
+  /** For correlations naming rules: their indexes. */
+  readonly steps: readonly number[];
+  readonly groupBy: readonly Accessor[];
+  readonly dedupBy: readonly Accessor[];
+  readonly valueOf: Accessor | null;
+  readonly groups: Map<string, GroupWindow>;
+  alerts: number;
+  suppressed: number;
+}
+
+/** Alerts raise alerts at most this deep (an alert about alerts about events). */
+const MAX_FEEDBACK_DEPTH = 2;
+const KEY_SEPARATOR = '\u001f';
+/** Expiry steps per event: keeps the cost per event flat while stale groups drain away. */
+const EXPIRY_BUDGET = 8;
+
+export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngine {
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const ruleIndex = new Map(options.rules.map((rule, index) => [rule.id, index]));
+  for (const rule of options.rules) {
+    if (rule.kind === 'correlation' && rule.correlation.threshold > limits.maxWindowEntries) {
+      throw new RangeError(
+        `rule '${rule.id}': threshold ${rule.correlation.threshold} exceeds the window cap ${limits.maxWindowEntries}`,
+      );
+    }
+  }
+  const compiled: CompiledRule[] = options.rules.map((rule, index) => ({
+    rule,
+    index,
+    detect: rule.detection ? compileDetection(rule.detection) : null,
+    steps:
+      rule.kind === 'correlation'
+        ? rule.correlation.rules.map((id) => {
+            const step = ruleIndex.get(id);
+            if (step === undefined)
+              throw new RangeError(`rule '${rule.id}' names the missing rule '${id}'`);
+            return step;
+          })
+        : [],
+    groupBy: (rule.kind === 'correlation' ? rule.correlation.groupBy : []).map(accessorOf),
+    dedupBy: rule.dedup.groupBy.map(accessorOf),
+    valueOf:
+      rule.kind === 'correlation' && rule.correlation.field
+        ? accessorOf(rule.correlation.field)
+        : null,
+    groups: new Map(),
+    alerts: 0,
+    suppressed: 0,
+  }));
+  const correlations = compiled.filter((c) => c.rule.kind === 'correlation');
+
+  let reference: CompiledReference = compileReference(options.reference).reference;
+  const clock = new LocalClock();
+  const context: MatchContext = {
+    get reference() {
+      return reference;
+    },
+    get(event, field) {
+      let value = event.derived.get(field);
+      if (value === undefined) {
+        value = deriveField(field as DerivedField, event, reference, clock);
+        event.derived.set(field, value);
+      }
+      return value;
+    },
+  };
+
+  const seen = new Map<string, number>();
+  const suppressions = new Map<string, { until: number; alertId: string }>();
+  const parkedInputs: ParkedEvent[] = [];
+  let watermark = Number.NEGATIVE_INFINITY;
+  let expiryCursor = 0;
+  const counters = {
+    processed: 0,
+    duplicates: 0,
+    parked: 0,
+    late: 0,
+    alerts: 0,
+    suppressed: 0,
+    evictedGroups: 0,
+    windowOverflow: 0,
+    groups: 0,
+    windowEntries: 0,
+  };
+
+  function park(reason: string, input: unknown, id?: string): ProcessResult {
+    counters.parked += 1;
+    if (reason.startsWith('late')) counters.late += 1;
+    parkedInputs.push({ reason, ...(id !== undefined ? { id } : {}), input });
+    if (parkedInputs.length > limits.maxParked) parkedInputs.shift();
+    return { status: 'parked', reason };
+  }
+
+  function keyOf(accessors: readonly Accessor[], event: MonitorEvent): string | null {
+    if (accessors.length === 0) return '';
+    let key = '';
+    for (let i = 0; i < accessors.length; i += 1) {
+      const value = accessors[i]!(event, context);
+      // An event without a group-by value belongs to no group: lumping all of them into one
+      // would raise alerts about nobody.
+      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0))
+        return null;
+      key +=
+        (i === 0 ? '' : KEY_SEPARATOR) + (Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return key;
+  }
+
+  function dropGroup(rule: CompiledRule, key: string, window: GroupWindow): void {
+    rule.groups.delete(key);
+    counters.groups -= 1;
+    counters.windowEntries -= window.size();
+  }
+
+  /** Drops a rule's groups whose whole window has passed, oldest first, within a budget. */
+  function expireGroups(rule: CompiledRule, budget: number): void {
+    if (rule.rule.kind !== 'correlation') return;
+    const cutoff = watermark - rule.rule.correlation.timespanMs;
+    for (const [key, window] of rule.groups) {
+      if (budget-- <= 0 || window.last > cutoff) break;
+      dropGroup(rule, key, window);
+    }
+  }
+
+  function evictOverCap(): void {
+    while (counters.groups > limits.maxGroups) {
+      let victim: CompiledRule | null = null;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const rule of correlations) {
+        const first = rule.groups.values().next();
+        if (!first.done && first.value.last < oldest) {
+          oldest = first.value.last;
+          victim = rule;
+        }
+      }
+      if (victim === null) return;
+      const [key, window] = victim.groups.entries().next().value as [string, GroupWindow];
+      dropGroup(victim, key, window);
+      counters.evictedGroups += 1;
+    }
+  }
+
+  function windowFor(rule: CompiledRule, key: string, create: () => GroupWindow): GroupWindow {
+    let window = rule.groups.get(key);
+    if (window === undefined) {
+      window = create();
+      counters.groups += 1;
+    } else rule.groups.delete(key); // re-inserted below: the Map's order is least recently touched first
+    rule.groups.set(key, window);
+    return window;
+  }
+
+  /** Updates a correlation's window with the event; returns what the alert needs when it fires. */
+  function correlate(
+    rule: CompiledRule,
+    event: MonitorEvent,
+    matched: Uint8Array,
+  ): { ids: readonly string[]; count: number; key: string } | null {
+    const spec = rule.rule.kind === 'correlation' ? rule.rule.correlation : null;
+    if (spec === null) return null;
+    const feeds =
+      rule.detect !== null ? matched[rule.index] === 1 : rule.steps.some((s) => matched[s] === 1);
+    if (!feeds) return null;
+    const key = keyOf(rule.groupBy, event);
+    if (key === null) return null;
+    const span = spec.timespanMs;
+    const cutoff = watermark - span;
+    let fired: { ids: readonly string[]; count: number; key: string } | null = null;
+    switch (spec.type) {
+      case 'event_count': {
+        const window = windowFor(rule, key, () => new CountWindow()) as CountWindow;
+        const before = window.size();
+        window.expire(cutoff);
+        counters.windowOverflow += window.add(event.atMs, event.id, limits.maxWindowEntries);
+        counters.windowEntries += window.size() - before;
+        if (window.count() >= spec.threshold)
+          fired = { ids: window.eventIds(), count: window.count(), key };
+        break;
+      }
+      case 'value_count': {
+        const value = rule.valueOf!(event, context);
+        if (value === undefined || value === null) return null;
+        const window = windowFor(rule, key, () => new DistinctWindow()) as DistinctWindow;
+        const before = window.size();
+        window.expire(cutoff);
+        const values = Array.isArray(value) ? value : [value];
+        for (const v of values)
+          counters.windowOverflow += window.add(
+            String(v),
+            event.atMs,
+            event.id,
+            limits.maxWindowEntries,
+          );
+        counters.windowEntries += window.size() - before;
+        if (window.count() >= spec.threshold)
+          fired = { ids: window.eventIds(), count: window.count(), key };
+        break;
+      }
+      case 'temporal':
+      case 'temporal_ordered': {
+        const window = windowFor(
+          rule,
+          key,
+          () => new TemporalWindow(rule.steps.length, spec.type === 'temporal_ordered'),
+        ) as TemporalWindow;
+        const before = window.size();
+        window.expire(cutoff);
+        const complete = window.add(
+          rule.steps.map((s) => matched[s] === 1),
+          event.atMs,
+          event.id,
+          span,
+        );
+        if (complete) {
+          fired = { ids: window.eventIds(), count: rule.steps.length, key };
+          // A completed sequence starts over: the next alert needs a new one.
+          window.reset();
+        }
+        counters.windowEntries += window.size() - before;
+        break;
+      }
+    }
+    expireGroups(rule, EXPIRY_BUDGET);
+    return fired;
+  }
+
+  function raise(
+    rule: CompiledRule,
+    event: MonitorEvent,
+    key: string,
+    ids: readonly string[],
+    count: number,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    const spec = rule.rule;
+    const dedupKey = spec.dedup.windowMs > 0 ? keyOf(rule.dedupBy, event) : null;
+    const alertId = `${spec.id}:${event.id}`;
+    if (dedupKey !== null) {
+      const slot = `${rule.index}${KEY_SEPARATOR}${dedupKey}`;
+      const held = suppressions.get(slot);
+      if (held !== undefined && held.until > event.atMs) {
+        rule.suppressed += 1;
+        counters.suppressed += 1;
+        suppressed.push({ ruleId: spec.id, alertId: held.alertId, eventId: event.id });
+        return;
+      }
+      suppressions.delete(slot);
+      suppressions.set(slot, { until: event.atMs + spec.dedup.windowMs, alertId });
+      let budget = EXPIRY_BUDGET;
+      for (const [oldSlot, entry] of suppressions) {
+        if (budget-- <= 0 || entry.until > watermark) break;
+        suppressions.delete(oldSlot);
+      }
+      if (suppressions.size > limits.maxSuppressions) {
+        const oldest = suppressions.keys().next();
+        if (!oldest.done) suppressions.delete(oldest.value);
+      }
+    }
+    const group: Record<string, FieldValue> = {};
+    const groupFields = spec.kind === 'correlation' ? spec.correlation.groupBy : spec.dedup.groupBy;
+    for (const field of groupFields) group[field] = accessorOf(field)(event, context) ?? null;
+    const f = event.fields;
+    const text = (name: string): string | undefined =>
+      typeof f[name] === 'string' ? f[name] : undefined;
+    const actorId = text('actor.id');
+    const actorPseudonym = text('actor.pseudonym');
+    const operator = text('operator');
+    const system = text('system');
+    const subject = text('subject');
+    rule.alerts += 1;
+    counters.alerts += 1;
+    alerts.push({
+      id: alertId,
+      ruleId: spec.id,
+      title: spec.title,
+      level: spec.level,
+      groupKey: key,
+      group,
+      events: ids,
+      count,
+      at: event.at,
+      shadow: spec.shadow,
+      responses: spec.shadow ? [] : spec.responses,
+      context: {
+        ...(actorId !== undefined ? { actorId } : {}),
+        ...(actorPseudonym !== undefined ? { actorPseudonym } : {}),
+        ...(operator !== undefined ? { operator } : {}),
+        ...(system !== undefined ? { system } : {}),
+        ...(subject !== undefined ? { subject } : {}),
+      },
+    });
+  }
+
+  /** Runs every rule over one event; appends alerts (and, recursively, alerts about alerts). */
+  function evaluate(
+    event: MonitorEvent,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    const matched = new Uint8Array(compiled.length);
+    // A rule never counts its own alerts, or one alert would feed the next.
+    const source =
+      event.type === MONITOR_ALERT ? ruleIndex.get(String(event.fields.ruleId)) : undefined;
+    const raisedHere = alerts.length;
+    for (const rule of compiled) {
+      if (rule.index === source) continue;
+      if (rule.detect !== null && rule.detect(event, context)) {
+        matched[rule.index] = 1;
+        if (rule.rule.kind === 'detection' && rule.rule.generate)
+          raise(rule, event, '', [event.id], 1, alerts, suppressed);
+      }
+      if (rule.rule.kind === 'correlation') {
+        const fired = correlate(rule, event, matched);
+        if (fired) raise(rule, event, fired.key, fired.ids, fired.count, alerts, suppressed);
+      }
+    }
+    if (event.depth >= MAX_FEEDBACK_DEPTH) return;
+    for (const alert of alerts.slice(raisedHere)) {
+      if (alert.shadow) continue;
+      evaluate(alertEvent(alert, event.depth + 1), alerts, suppressed);
+    }
+  }
+
+  function alertEvent(alert: MonitorAlert, depth: number): MonitorEvent {
+    const fields: Record<string, FieldValue> = {
+      id: alert.id,
+      type: MONITOR_ALERT,
+      at: alert.at,
+      ruleId: alert.ruleId,
+      level: alert.level,
+      day: alert.at.slice(0, 10),
+      count: alert.count,
+    };
+    const c = alert.context;
+    if (c.actorId !== undefined) fields['actor.id'] = c.actorId;
+    if (c.actorPseudonym !== undefined) fields['actor.pseudonym'] = c.actorPseudonym;
+    if (c.operator !== undefined) fields.operator = c.operator;
+    if (c.system !== undefined) fields.system = c.system;
+    if (c.subject !== undefined) fields.subject = c.subject;
+    return {
+      id: alert.id,
+      type: MONITOR_ALERT,
+      at: alert.at,
+      atMs: Date.parse(alert.at),
+      fields,
+      depth,
+      derived: new Map(),
+    };
+  }
+
+  function remember(id: string, atMs: number): void {
+    seen.set(id, atMs);
+    const cutoff = watermark - limits.dedupHorizonMs;
+    let budget = EXPIRY_BUDGET;
+    for (const [oldId, t] of seen) {
+      if (seen.size <= limits.maxSeenIds && (budget-- <= 0 || t > cutoff)) break;
+      seen.delete(oldId);
+    }
+  }
+
+  return {
+    rules: options.rules,
+    process(input) {
+      const parsed = parseMonitorEvent(input);
+      if (!parsed.ok) return park(parsed.reason, input, parsed.id);
+      const event = parsed.event;
+      if (seen.has(event.id)) {
+        counters.duplicates += 1;
+        return { status: 'duplicate' };
+      }
+      if (event.atMs <= watermark - limits.dedupHorizonMs) {
+        return park(
+          `late: more than ${limits.dedupHorizonMs / 60_000} min behind the newest event`,
+          input,
+          event.id,
+        );
+      }
+      if (event.atMs > watermark) watermark = event.atMs;
+      remember(event.id, event.atMs);
+      counters.processed += 1;
+      const alerts: MonitorAlert[] = [];
+      const suppressed: SuppressedMatch[] = [];
+      evaluate(event, alerts, suppressed);
+      // Rules that saw no event lately still shed their stale groups, a little per event.
+      if (correlations.length > 0) {
+        expiryCursor = (expiryCursor + 1) % correlations.length;
+        expireGroups(correlations[expiryCursor]!, EXPIRY_BUDGET);
+      }
+      evictOverCap();
+      return { status: 'processed', alerts, suppressed };
+    },
+    setReference(input) {
+      const compiledReference = compileReference(input);
+      reference = compiledReference.reference;
+      return compiledReference.problems;
+    },
+    parked(options = {}) {
+      const held = [...parkedInputs];
+      if (options.drain) parkedInputs.length = 0;
+      return held;
+    },
+    stats() {
+      const rules: Record<string, RuleStats> = {};
+      for (const rule of compiled) {
+        rules[rule.rule.id] = {
+          alerts: rule.alerts,
+          suppressed: rule.suppressed,
+          groups: rule.groups.size,
+        };
+      }
+      return {
+        ...counters,
+        seenIds: seen.size,
+        suppressions: suppressions.size,
+        parkedHeld: parkedInputs.length,
+        watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : null,
+        rules,
+      };
+    },
+  };
+}

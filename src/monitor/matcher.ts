@@ -1,0 +1,198 @@
+/**
+ * Detections compiled to closures once at load, so the per-event cost is a few comparisons.
+ * Sigma semantics: plain values match whole strings case-insensitively (`cased` to respect case)
+ * with `*` and `?` wildcards; a list of values matches if any does (`all`: every one); a field
+ * holding a list matches if any element does; `null` matches a missing field.
+ */
+import type { MonitorEvent } from './monitor-event.js';
+import { DERIVED_FIELDS, parsePlaceholder, type DerivedField } from './reference.model.js';
+import type {
+  ConditionNode,
+  Detection,
+  FieldMatcher,
+  FieldValue,
+  Scalar,
+  Selection,
+} from './rule.model.js';
+import type { CompiledReference } from './reference.js';
+
+/** What a compiled detection needs besides the event. */
+export interface MatchContext {
+  readonly reference: CompiledReference;
+  get(event: MonitorEvent, field: string): FieldValue | undefined;
+}
+
+export type Accessor = (event: MonitorEvent, context: MatchContext) => FieldValue | undefined;
+export type EventPredicate = (event: MonitorEvent, context: MatchContext) => boolean;
+type ElementPredicate = (
+  value: string | number | boolean,
+  event: MonitorEvent,
+  context: MatchContext,
+) => boolean;
+
+const DERIVED = new Set<string>(DERIVED_FIELDS);
+const isList = (value: FieldValue): value is readonly (string | number)[] => Array.isArray(value);
+
+export function accessorOf(field: string): Accessor {
+  if (DERIVED.has(field)) return (event, context) => context.get(event, field);
+  return (event) => event.fields[field];
+}
+
+function wildcardRegExp(value: string, cased: boolean): RegExp | null {
+  // `\*` and `\?` are literal; a lone `*` or `?` is a wildcard.
+  if (!/(^|[^\\])[*?]/.test(value)) return null;
+  let source = '';
+  for (let i = 0; i < value.length; i += 1) {
+    const char = value[i]!;
+    if (char === '\\' && (value[i + 1] === '*' || value[i + 1] === '?' || value[i + 1] === '\\')) {
+      source += `\\${value[i + 1]}`;
+      i += 1;
+    } else if (char === '*') source += '.*';
+    else if (char === '?') source += '.';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, cased ? 'su' : 'siu');
+}
+
+function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate {
+  const mods = new Set(matcher.modifiers);
+  const cased = mods.has('cased');
+  if (value === null) return () => false;
+  if (mods.has('gt')) return (x) => typeof x === 'number' && x > (value as number);
+  if (mods.has('gte')) return (x) => typeof x === 'number' && x >= (value as number);
+  if (mods.has('lt')) return (x) => typeof x === 'number' && x < (value as number);
+  if (mods.has('lte')) return (x) => typeof x === 'number' && x <= (value as number);
+  if (mods.has('re')) {
+    const pattern = new RegExp(value as string, cased ? 'u' : 'iu');
+    return (x) => pattern.test(String(x));
+  }
+  if (mods.has('fieldref')) {
+    const other = accessorOf(value as string);
+    return (x, event, context) => {
+      const theirs = other(event, context);
+      if (theirs === undefined || theirs === null) return false;
+      return Array.isArray(theirs) ? theirs.some((t) => t === x) : theirs === x;
+    };
+  }
+  if (mods.has('expand')) {
+    const placeholder = parsePlaceholder(value as string)!;
+    const key = placeholder.keyField === null ? null : accessorOf(placeholder.keyField);
+    return (x, event, context) => {
+      let keyValue: string | null = null;
+      if (key !== null) {
+        const k = key(event, context);
+        if (typeof k !== 'string' && typeof k !== 'number') return false;
+        keyValue = String(k);
+      }
+      return context.reference.lookup(placeholder.name, keyValue).has(String(x));
+    };
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    const text = String(value);
+    return (x) => x === value || (typeof x === 'string' && x === text);
+  }
+  const want = cased ? value : value.toLowerCase();
+  const norm = (x: string | number | boolean): string =>
+    cased ? String(x) : String(x).toLowerCase();
+  if (mods.has('contains')) return (x) => norm(x).includes(want);
+  if (mods.has('startswith')) return (x) => norm(x).startsWith(want);
+  if (mods.has('endswith')) return (x) => norm(x).endsWith(want);
+  const wildcard = wildcardRegExp(value, cased);
+  if (wildcard) return (x) => wildcard.test(String(x));
+  if (cased) return (x) => x === value;
+  // The exact hit is the common case; only a miss pays for lower-casing.
+  return (x) =>
+    x === value ||
+    (typeof x === 'string' && x.length >= want.length - 1 && x.toLowerCase() === want);
+}
+
+function compileMatcher(matcher: FieldMatcher): EventPredicate {
+  const get = accessorOf(matcher.field);
+  const mods = new Set(matcher.modifiers);
+  if (mods.has('exists')) {
+    const want = matcher.values[0] === true;
+    return (event, context) => {
+      const value = get(event, context);
+      const present =
+        value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+      return present === want;
+    };
+  }
+  const wantsNull = matcher.values.includes(null);
+  const predicates = matcher.values
+    .filter((v) => v !== null)
+    .map((v) => valuePredicate(matcher, v));
+  const test = (
+    predicate: ElementPredicate,
+    value: FieldValue,
+    event: MonitorEvent,
+    context: MatchContext,
+  ): boolean =>
+    isList(value)
+      ? value.some((element) => predicate(element, event, context))
+      : predicate(value as string | number | boolean, event, context);
+  if (mods.has('all')) {
+    return (event, context) => {
+      const value = get(event, context);
+      if (value === undefined || value === null) return false;
+      return predicates.every((predicate) => test(predicate, value, event, context));
+    };
+  }
+  if (predicates.length === 1 && !wantsNull) {
+    const only = predicates[0]!;
+    return (event, context) => {
+      const value = get(event, context);
+      return value !== undefined && value !== null && test(only, value, event, context);
+    };
+  }
+  return (event, context) => {
+    const value = get(event, context);
+    if (value === undefined || value === null) return wantsNull;
+    return predicates.some((predicate) => test(predicate, value, event, context));
+  };
+}
+
+function compileSelection(selection: Selection): EventPredicate {
+  const alternatives = selection.map((matchers) => {
+    const compiled = matchers.map(compileMatcher);
+    if (compiled.length === 1) return compiled[0]!;
+    return (event: MonitorEvent, context: MatchContext) => compiled.every((p) => p(event, context));
+  });
+  if (alternatives.length === 1) return alternatives[0]!;
+  return (event, context) => alternatives.some((p) => p(event, context));
+}
+
+function compileCondition(
+  node: ConditionNode,
+  selections: ReadonlyMap<string, EventPredicate>,
+): EventPredicate {
+  switch (node.kind) {
+    case 'ref':
+      return selections.get(node.name)!;
+    case 'not': {
+      const inner = compileCondition(node.operand, selections);
+      return (event, context) => !inner(event, context);
+    }
+    case 'and': {
+      const parts = node.operands.map((operand) => compileCondition(operand, selections));
+      return (event, context) => parts.every((p) => p(event, context));
+    }
+    case 'or': {
+      const parts = node.operands.map((operand) => compileCondition(operand, selections));
+      return (event, context) => parts.some((p) => p(event, context));
+    }
+    case 'of': {
+      const parts = node.names.map((name) => selections.get(name)!);
+      return node.quantifier === 'all'
+        ? (event, context) => parts.every((p) => p(event, context))
+        : (event, context) => parts.some((p) => p(event, context));
+    }
+  }
+}
+
+export function compileDetection(detection: Detection): EventPredicate {
+  const selections = new Map<string, EventPredicate>();
+  for (const [name, selection] of detection.selections)
+    selections.set(name, compileSelection(selection));
+  return compileCondition(detection.condition, selections);
+}

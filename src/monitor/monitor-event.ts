@@ -1,0 +1,114 @@
+/**
+ * The events the engine reads. Any `DomainEvent` (contract 2: `{ id, type, at, data }`) is
+ * accepted and flattened — `data.actor.id` becomes the field `actor.id` — so rules can look at
+ * consent and registry events as well as access checks. The access module's `access.checked`
+ * event is expected to carry the fields below (pseudonyms only); the monitor declares that shape
+ * itself so it depends on nothing but the contract.
+ *
+ * An input that is not such an event is not thrown away: `parseMonitorEvent` says why, and the
+ * engine counts and parks it.
+ */
+import type { FieldValue } from './rule.model.js';
+
+/** `access.checked` as the monitor reads it (fields of `data`). */
+export interface AccessCheckedData {
+  /** The subject's pseudonym. */
+  readonly subject: string;
+  readonly actor: { readonly id: string; readonly pseudonym?: string };
+  readonly system: string;
+  readonly operator: string;
+  readonly purpose: string;
+  readonly categories: readonly string[];
+  readonly action: 'read' | 'search' | 'export' | 'transfer';
+  readonly recordCount?: number;
+  readonly decision: 'permit' | 'deny';
+  /** ISO 3166-1 alpha-2 destination of a transfer (or the hosting country of a system abroad). */
+  readonly country?: string;
+  readonly recipient?: string;
+}
+
+export const ACCESS_CHECKED = 'access.checked';
+/** The engine's own alerts, fed back so correlations can count them (multi-incident, repeat offender). */
+export const MONITOR_ALERT = 'monitor.alert';
+
+export interface MonitorEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly at: string;
+  readonly atMs: number;
+  /** Flattened: `type`, `at`, `id` and every scalar or list of scalars in `data`, by dotted path. */
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  /** 0 for a delivered event; an alert fed back is one more than the event that raised it. */
+  readonly depth: number;
+  /** Derived fields computed for this event, filled on first use. */
+  readonly derived: Map<string, FieldValue>;
+}
+
+export type ParseEventResult =
+  | { readonly ok: true; readonly event: MonitorEvent }
+  | { readonly ok: false; readonly reason: string; readonly id?: string };
+
+const MAX_ID = 200;
+const MAX_FIELDS = 200;
+const MAX_DEPTH = 4;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
+  if (!isRecord(input)) return { ok: false, reason: 'not an object' };
+  const { id, type, at, data } = input;
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) {
+    return { ok: false, reason: `id must be a string of 1 to ${MAX_ID} characters` };
+  }
+  if (typeof type !== 'string' || type.length === 0 || type.length > MAX_ID) {
+    return { ok: false, reason: 'type must be a non-empty string', id };
+  }
+  const atMs = typeof at === 'string' && ISO_INSTANT.test(at) ? Date.parse(at) : NaN;
+  if (!Number.isFinite(atMs)) return { ok: false, reason: 'at must be an ISO-8601 instant', id };
+  if (!isRecord(data)) return { ok: false, reason: 'data must be an object', id };
+  const fields: Record<string, FieldValue> = { id, type, at: at as string };
+  let count = 0;
+  const flatten = (prefix: string, value: Record<string, unknown>, level: number): boolean => {
+    for (const [key, item] of Object.entries(value)) {
+      const name = prefix === '' ? key : `${prefix}.${key}`;
+      if (++count > MAX_FIELDS) return false;
+      if (item === null || typeof item === 'string' || typeof item === 'boolean')
+        fields[name] = item;
+      else if (typeof item === 'number') {
+        if (Number.isFinite(item)) fields[name] = item;
+      } else if (Array.isArray(item)) {
+        fields[name] = item.filter(
+          (element): element is string | number =>
+            typeof element === 'string' ||
+            (typeof element === 'number' && Number.isFinite(element)),
+        );
+      } else if (isRecord(item) && level < MAX_DEPTH && !flatten(name, item, level + 1))
+        return false;
+    }
+    return true;
+  };
+  if (!flatten('', data, 0))
+    return { ok: false, reason: `data has more than ${MAX_FIELDS} fields`, id };
+  if (type === ACCESS_CHECKED) {
+    const problem = accessCheckedProblem(fields);
+    if (problem) return { ok: false, reason: problem, id };
+  }
+  return {
+    ok: true,
+    event: { id, type, at: at as string, atMs, fields, depth, derived: new Map() },
+  };
+}
+
+/** The fields every access rule relies on; a check without them cannot be judged. */
+function accessCheckedProblem(fields: Readonly<Record<string, FieldValue>>): string | null {
+  for (const name of ['subject', 'actor.id', 'system', 'operator', 'decision']) {
+    if (typeof fields[name] !== 'string') return `access.checked needs data.${name} (a string)`;
+  }
+  const count = fields.recordCount;
+  if (count !== undefined && count !== null && (typeof count !== 'number' || count < 0)) {
+    return 'access.checked: data.recordCount must be a number ≥ 0';
+  }
+  return null;
+}
