@@ -5,7 +5,7 @@
  * holding a list matches if any element does; `null` matches a missing field.
  */
 import type { MonitorEvent } from './monitor-event.js';
-import { DERIVED_FIELDS, parsePlaceholder, type DerivedField } from './reference.model.js';
+import { DERIVED_FIELDS, parsePlaceholder } from './reference.model.js';
 import type {
   ConditionNode,
   Detection,
