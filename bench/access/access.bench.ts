@@ -92,7 +92,7 @@ const demo = await loadDemoWorld(qalqan);
 const bank = demo.systems.find((s) => s.system === 'Core banking');
 if (!bank) throw new Error('the demo world has no Core banking system');
 const auth = { authorization: `Bearer ${bank.apiKey}` };
-const base = await listen(qalqan.app as unknown as FastifyInstance);
+const base = await listen(qalqan.app);
 
 const targets: Record<string, () => Promise<Result>> = {
   hello: async () => load(`${await helloUrl}/`),
@@ -101,7 +101,7 @@ const targets: Record<string, () => Promise<Result>> = {
     load(`${base}/v1/access-checks`, { method: 'POST', headers: auth }),
 };
 const helloUrl = listen(hello);
-const echoUrl = listen(echo as unknown as FastifyInstance);
+const echoUrl = listen(echo);
 const best: Record<string, Result> = {};
 for (let round = 0; round < rounds; round++)
   for (const [name, run] of Object.entries(targets)) {
