@@ -83,9 +83,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       outbox,
       oidc: config.oidc,
       clientCertHeader: config.clientCertHeader,
-      keyPolicy: config.keys
-        ? { maxOverlapHours: config.keys.maxOverlapHours, maxLiveKeys: config.keys.maxLiveKeys }
-        : undefined,
+      keyPolicy: config.keys,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });

@@ -5,22 +5,24 @@ import { createQalqan, listen } from '../server.js';
 import type { CliIo } from './io.js';
 import { configFrom, withListenOptions, withStorageOptions } from './server-options.js';
 
-interface ServeFlags extends ConfigFlags {
-  demo?: boolean;
-}
+// `--demo` is a configuration flag like the others (ConfigFlags): modules read `config.demo`.
+type ServeFlags = ConfigFlags;
 
 export function registerServeCommand(program: Command, io: CliIo): void {
   withListenOptions(
     withStorageOptions(program.command('serve').description('run the Qalqan server')),
   )
-    .option('--demo', 'load the demo world (idempotent) and print its credentials')
+    .option(
+      '--demo',
+      'demo mode: load the demo world (idempotent) and print its credentials [QALQAN_DEMO]',
+    )
     .action(async (flags: ServeFlags) => {
       const config = configFrom(flags, io);
       const qalqan = await createQalqan(config);
       let stopping = false;
       try {
         const baseUrl = await listen(qalqan);
-        if (flags.demo) {
+        if (config.demo) {
           const demo = await loadDemoWorld(qalqan, baseUrl);
           printDemoCredentials(demo, io.stdout);
         }

@@ -132,3 +132,37 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('demo mode and key limits are settings', () => {
+  it('demo mode is off by default, on with --demo or QALQAN_DEMO, and the flag wins', () => {
+    expect(loadConfig({}).demo).toBe(false);
+    expect(loadConfig({}, { demo: true }).demo).toBe(true);
+    expect(loadConfig({ QALQAN_DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ QALQAN_DEMO: '0' }).demo).toBe(false);
+    expect(loadConfig({ QALQAN_DEMO: 'false' }, { demo: true }).demo).toBe(true);
+  });
+
+  it('a bad QALQAN_DEMO is named, and demo mode is refused in production', () => {
+    expect(() => loadConfig({ QALQAN_DEMO: 'maybe' })).toThrow(/QALQAN_DEMO must be true or false/);
+    const production = {
+      QALQAN_ENV: 'production',
+      QALQAN_PSEUDONYM_KEY: 'k',
+      QALQAN_FIELD_KEY: 'k',
+      QALQAN_LEDGER_SIGNING_KEY: 'k',
+    };
+    expect(() => loadConfig(production, { demo: true })).toThrow(
+      /--demo \/ QALQAN_DEMO cannot be used when QALQAN_ENV=production/,
+    );
+  });
+
+  it('bounds API key rotation overlap and live keys (168 h and 3 by default)', () => {
+    expect(loadConfig({}).keys).toEqual({ maxOverlapHours: 168, maxLiveKeys: 3 });
+    expect(
+      loadConfig({ QALQAN_KEY_MAX_OVERLAP_HOURS: '24', QALQAN_KEY_MAX_LIVE: '2' }).keys,
+    ).toEqual({ maxOverlapHours: 24, maxLiveKeys: 2 });
+    expect(() => loadConfig({ QALQAN_KEY_MAX_OVERLAP_HOURS: '721' })).toThrow(
+      /QALQAN_KEY_MAX_OVERLAP_HOURS must be an integer from 0 to 720/,
+    );
+    expect(() => loadConfig({ QALQAN_KEY_MAX_LIVE: '0' })).toThrow(/QALQAN_KEY_MAX_LIVE/);
+  });
+});

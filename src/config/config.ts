@@ -51,6 +51,18 @@ export interface Config {
     | undefined;
   /** Header in which a trusted TLS-terminating proxy passes the client certificate's SHA-256. */
   readonly clientCertHeader: string | undefined;
+  /**
+   * Demo mode (`--demo`, `QALQAN_DEMO`): the demo world is loaded at start and modules enable
+   * what exists only there (the demo identity provider, http webhooks). Refused in production.
+   */
+  readonly demo: boolean;
+  /** Limits on system API keys, so a stolen key cannot keep itself alive. */
+  readonly keys: {
+    /** Longest overlap a rotation may give the old key, in hours (`QALQAN_KEY_MAX_OVERLAP_HOURS`). */
+    readonly maxOverlapHours: number;
+    /** Most keys one system may have working at once (`QALQAN_KEY_MAX_LIVE`). */
+    readonly maxLiveKeys: number;
+  };
   /** Citizen sign-in to the portal (OpenID Connect, authorization code + PKCE). */
   readonly portal: {
     /** The country's identity provider; absent means no production sign-in (demo mode has its own). */
@@ -99,6 +111,8 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
   logLevel?: string | undefined;
+  /** `--demo`; absent leaves `QALQAN_DEMO` (default false) to decide. */
+  demo?: boolean | undefined;
 }
 
 export class ConfigError extends Error {
@@ -342,6 +356,16 @@ export function loadConfig(
         30 * 24 * 3600,
       ),
     },
+    demo: boolean(pick(flags.demo === true ? 'true' : undefined, '--demo', 'QALQAN_DEMO'), false),
+    keys: {
+      maxOverlapHours: integer(
+        pick(undefined, undefined, 'QALQAN_KEY_MAX_OVERLAP_HOURS'),
+        168,
+        0,
+        720,
+      ),
+      maxLiveKeys: integer(pick(undefined, undefined, 'QALQAN_KEY_MAX_LIVE'), 3, 1, 20),
+    },
     clientCertHeader: (() => {
       const source = pick(undefined, undefined, 'QALQAN_CLIENT_CERT_HEADER');
       if (source && !/^[A-Za-z0-9-]{1,64}$/.test(source.value)) {
@@ -376,6 +400,9 @@ export function loadConfig(
   }
 
   if (config.environment === 'production') {
+    // Demo mode publishes credentials and enables a fake identity provider: never in production.
+    if (config.demo)
+      problems.push('--demo / QALQAN_DEMO cannot be used when QALQAN_ENV=production');
     // Production never invents its own secrets: losing a generated key file would orphan every
     // pseudonym and encrypted field, so operators must supply them deliberately.
     if (!config.secrets.pseudonymKey)

@@ -61,7 +61,7 @@ export interface StaffTokenBootstrap {
     actor: Actor,
     expiresAt?: string | null,
   ): Promise<{ id: string; token: string }>;
-  /** Whether a staff token or system API key would authenticate now (never throws). */
+  /** Whether a staff token or system API key is still good: not revoked or expired (never throws). */
   credentialWorks(token: string): Promise<boolean>;
 }
 
@@ -167,8 +167,10 @@ export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
         credentials.issueStaffToken(role, name, actor, expiresAt),
       async credentialWorks(token) {
         try {
+          // "Works" means the credential itself is good: a system that is merely not in standing
+          // (uncertified, suspended) still holds a working key.
           return (
-            ((await credentials.authenticateKey(token)) ??
+            ((await credentials.authenticateKey(token, { acceptsNotInStanding: true })) ??
               (await credentials.authenticateStaffToken(token))) !== null
           );
         } catch {

@@ -373,7 +373,7 @@ describeStorage('registry ports and key rules', (fx) => {
 
     it('refuses reasons, labels, staff-token names, issuers and system descriptions', async () => {
       const { systemId } = await newSystem();
-      const post = (url: string, payload: unknown) =>
+      const post = (url: string, payload: Record<string, unknown>) =>
         h.app.inject({ method: 'POST', url, headers: regulator(), payload });
       await expectRefused(
         await post(`/v1/registry/systems/${systemId}/keys`, { label: `key of ${IIN}` }),
