@@ -256,10 +256,11 @@ export function createAccessService(deps: AccessServiceDeps) {
       regimes: readonly AccessRegime[];
       adequate: ReadonlySet<string>;
       responses: readonly MonitoringResponse[];
+      subjectOf(iin: string): Promise<{ readonly pseudonym: string; readonly birthDate: string }>;
     },
   ): Promise<Decided> {
     const { input } = prepared;
-    const subject = await deps.subjects.subjectOf(input.subject);
+    const subject = await shared.subjectOf(input.subject);
     const request: AccessRequest = {
       subject,
       categories: prepared.categories,
@@ -390,7 +391,14 @@ export function createAccessService(deps: AccessServiceDeps) {
       adequateCountries(),
       deps.responses.inForce({ systemId: caller.systemId, operatorId: profile.operator.id, at }),
     ]);
-    const shared = { regimes: regimeList, adequate, responses };
+    // A batch often names one subject many times: register and pseudonymise it once.
+    const seen = new Map<string, Promise<{ pseudonym: string; birthDate: string }>>();
+    const subjectOf = (iin: string) => {
+      let found = seen.get(iin);
+      if (!found) seen.set(iin, (found = deps.subjects.subjectOf(iin)));
+      return found;
+    };
+    const shared = { regimes: regimeList, adequate, responses, subjectOf };
     const decided: Decided[] = [];
     // In order: a batch's ids follow its order, and SQLite serialises the reads anyway.
     for (const one of prepared) decided.push(await decideOne(caller, one, profile, at, shared));
