@@ -1,9 +1,17 @@
 /**
- * Crash test: a child running the real ledger under concurrent appends is killed with SIGKILL
- * many times. After every restart, every append the client saw acknowledged is in the log at
- * the index it was given with the same entry and record, the whole log re-verifies, and it is
+ * Crash test: a child running the real ledger and outbox under concurrent changes is killed with
+ * SIGKILL many times. After every restart — which drains what the killed child left pending —
+ * EACH change the client saw acknowledged is in the log at the index it was given, its private
+ * record opens the public entry's commitment and carries the change id as its idempotency key,
+ * NO change id appears twice anywhere in the log (the window between the ledger commit and the
+ * outbox update is the one that used to double them), the whole log re-verifies, and it is
  * consistent with the last checkpoint served before the kill. At the end, every checkpoint ever
  * served is consistent with the next one. Runs on SQLite, and on PostgreSQL with DATABASE_URL.
+ *
+ * Beside it, the durability settings the ledger's promise rests on are asserted on the very
+ * connection that commits ledger batches: `synchronous = FULL` on SQLite (even when that
+ * connection was opened with OFF) and `synchronous_commit = on` on PostgreSQL (even when the
+ * session default is off).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,15 +19,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../src/ledger/checkpoint/checkpoint.js';
 import { parseVerifierKey } from '../../src/ledger/checkpoint/note.js';
+import { checkRecord } from '../../src/ledger/entry/entry.js';
+import { createLedger } from '../../src/ledger/ledger.js';
 import { type LedgerReceipt, verifyReceipt } from '../../src/ledger/receipt.js';
-import { hashFromBase64, hashToBase64, leafHash } from '../../src/ledger/tree/hash.js';
+import { createKyselyLedgerStore } from '../../src/ledger/store/kysely-store.js';
+import { testSigner } from '../../src/ledger/test-support/fixtures.js';
+import { hashFromBase64, hashToBase64 } from '../../src/ledger/tree/hash.js';
 import { verifyConsistency } from '../../src/ledger/tree/proofs.js';
 import { decodeEntryBundle, entriesPath } from '../../src/ledger/tree/tiles.js';
 import { verifyRemoteLedger } from '../../src/ledger/verify/remote-verifier.js';
+import type { Database } from '../../src/storage/database.js';
+import { migrateToLatest } from '../../src/storage/migrate.js';
+import { openStorage } from '../../src/storage/storage.js';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
 const KILLS = 8;
@@ -68,13 +85,13 @@ function startChild(
 }
 
 interface Ack {
+  readonly id: string;
   readonly client: number;
   readonly n: number;
   readonly index: number;
-  readonly leafHash: string;
 }
 
-/** Appends from concurrent workers until `stopped`; records what the server acknowledged. */
+/** Makes changes from concurrent workers until `stopped`; records what the server acknowledged. */
 async function load(
   url: string,
   client: number,
@@ -86,20 +103,78 @@ async function load(
     while (!stopped()) {
       const n = next++;
       try {
-        const response = await fetch(`${url}/test/append`, {
+        const response = await fetch(`${url}/test/change`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ client, n }),
         });
         if (response.status !== 200) continue;
-        const body = (await response.json()) as { index: number; leafHash: string };
-        acks.push({ client, n, index: body.index, leafHash: body.leafHash });
+        const body = (await response.json()) as { id: string; index: number };
+        acks.push({ id: body.id, client, n, index: body.index });
       } catch {
-        // The server was killed mid-request: this append was never acknowledged.
+        // The server was killed mid-request: this change was never acknowledged.
       }
     }
   };
   await Promise.all(Array.from({ length: WORKERS }, worker));
+}
+
+interface StoredRecord {
+  readonly idx: number;
+  readonly type: string;
+  readonly salt: Buffer;
+  readonly record: string;
+  readonly key: string | null;
+}
+
+/** Reads the log's private records, entries and outbox indexes straight from the database. */
+async function readStored(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  schema: string | undefined,
+): Promise<{
+  records: StoredRecord[];
+  entries: Map<number, Buffer>;
+  outbox: Map<string, number | null>;
+}> {
+  const recordsSql =
+    'select idx, type, salt, record, idempotency_key as key from ledger_records order by idx';
+  const entriesSql = 'select idx, data from ledger_entries';
+  const outboxSql = 'select id, ledger_index from outbox';
+  let records: StoredRecord[];
+  let entryRows: { idx: number | string; data: Buffer }[];
+  let outboxRows: { id: string; ledger_index: number | string | null }[];
+  if (databaseUrl) {
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      options: `-c search_path=${schema}`,
+    });
+    await client.connect();
+    try {
+      records = (await client.query<StoredRecord>(recordsSql)).rows;
+      entryRows = (await client.query<{ idx: string; data: Buffer }>(entriesSql)).rows;
+      outboxRows = (await client.query<{ id: string; ledger_index: string | null }>(outboxSql))
+        .rows;
+    } finally {
+      await client.end();
+    }
+  } else {
+    const sqlite = new BetterSqlite3(path.join(dataDir, 'qalqan.db'), { readonly: true });
+    try {
+      records = sqlite.prepare(recordsSql).all() as StoredRecord[];
+      entryRows = sqlite.prepare(entriesSql).all() as { idx: number; data: Buffer }[];
+      outboxRows = sqlite.prepare(outboxSql).all() as { id: string; ledger_index: number | null }[];
+    } finally {
+      sqlite.close();
+    }
+  }
+  return {
+    records: records.map((r) => ({ ...r, idx: Number(r.idx) })),
+    entries: new Map(entryRows.map((e) => [Number(e.idx), e.data])),
+    outbox: new Map(
+      outboxRows.map((o) => [o.id, o.ledger_index === null ? null : Number(o.ledger_index)]),
+    ),
+  };
 }
 
 async function pollCheckpoints(
@@ -124,31 +199,66 @@ async function get(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Every acknowledged append is at its index with the same entry; a sample opens to the same record. */
-async function checkAcknowledged(child: Child, acks: readonly Ack[], size: number): Promise<void> {
-  const leaves: string[] = [];
+/**
+ * EACH acknowledged change is at its index: the stored record is the change (id, client, n), it
+ * opens the public entry's commitment, its idempotency key is the change id, the served entry
+ * bundle holds the same entry, and the outbox row carries the same index. And no change id
+ * appears twice anywhere in the log. Returns the number of duplicates found (asserted 0).
+ */
+async function checkAcknowledged(
+  child: Child,
+  acks: readonly Ack[],
+  size: number,
+  stored: Awaited<ReturnType<typeof readStored>>,
+): Promise<number> {
+  const served: Buffer[] = [];
   for (let bundle = 0; bundle * 256 < size; bundle++) {
     const width = Math.min(256, size - bundle * 256);
     const entries = decodeEntryBundle(
       await get(`${child.url}/ledger/${entriesPath(bundle, width)}`),
     )!;
-    for (const entry of entries) leaves.push(hashToBase64(leafHash(entry)));
+    for (const entry of entries) served.push(Buffer.from(entry));
   }
+  const byIndex = new Map(stored.records.map((r) => [r.idx, r]));
+  const occurrences = new Map<string, number>();
+  for (const r of stored.records) {
+    if (r.idx >= size) continue;
+    const id = (JSON.parse(r.record) as { id?: string }).id;
+    if (id !== undefined) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
+  }
+  const duplicates = [...occurrences.values()].filter((count) => count > 1).length;
+  expect(duplicates, 'change ids logged more than once').toBe(0);
+
   const indexes = new Set<number>();
   for (const ack of acks) {
+    const where = `acknowledged change ${ack.id} at ${ack.index}`;
     expect(indexes.has(ack.index), `index ${ack.index} acknowledged twice`).toBe(false);
     indexes.add(ack.index);
-    expect(leaves[ack.index], `acknowledged append ${ack.client}/${ack.n} at ${ack.index}`).toBe(
-      ack.leafHash,
-    );
+    expect(ack.index, where).toBeLessThan(size);
+    const record = byIndex.get(ack.index);
+    expect(record, where).toBeDefined();
+    expect(JSON.parse(record!.record), where).toEqual({ id: ack.id, client: ack.client, n: ack.n });
+    expect(record!.key, where).toBe(ack.id);
+    const entry = stored.entries.get(ack.index)!;
+    expect(entry.equals(served[ack.index]!), where).toBe(true);
+    expect(
+      checkRecord(entry, {
+        type: record!.type,
+        record: JSON.parse(record!.record) as Record<string, number | string>,
+        salt: record!.salt,
+      }),
+      where,
+    ).toBe(true);
+    expect(stored.outbox.get(ack.id), where).toBe(ack.index);
   }
-  for (const ack of acks.filter((_, i) => i % Math.max(1, Math.floor(acks.length / 25)) === 0)) {
+  // A few through the public receipt route too (proof to the checkpoint, verified end to end).
+  for (const ack of acks.filter((_, i) => i % Math.max(1, Math.floor(acks.length / 10)) === 0)) {
     const receipt = JSON.parse(
       Buffer.from(await get(`${child.url}/test/receipt/${ack.index}`)).toString(),
     ) as LedgerReceipt;
     expect(verifyReceipt(receipt, child.vkey)).toEqual({ ok: true });
-    expect(receipt.record).toEqual({ client: ack.client, n: ack.n });
   }
+  return duplicates;
 }
 
 async function crashCycles(
@@ -166,7 +276,13 @@ async function crashCycles(
         load(child.url, cycle, acks, () => stopped),
         pollCheckpoints(child.url, served, () => stopped),
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(Math.random() * 350)));
+      // Kill mid-load: once this cycle has some acknowledgements (a loaded machine is slow to
+      // start), then after a random moment, so kills land anywhere in a change's path.
+      const target = acks.length + 25;
+      for (const started = Date.now(); acks.length < target && Date.now() - started < 10_000;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
       const exited = new Promise((resolve) => child.process.once('exit', resolve));
       child.process.kill('SIGKILL');
       await exited;
@@ -181,9 +297,13 @@ async function crashCycles(
         oldCheckpoint: lastServed,
       });
       expect(verdict.verdict).toMatch(/^OK /);
-      await checkAcknowledged(child, acks, verdict.checkpoint!.size);
+      const stored = await readStored(dataDir, databaseUrl, schema);
+      expect(await checkAcknowledged(child, acks, verdict.checkpoint!.size, stored)).toBe(0);
     }
     expect(acks.length).toBeGreaterThan(KILLS * 20);
+    // Nothing the restarts drained was lost either: every change id in the outbox is in the log.
+    const stored = await readStored(dataDir, databaseUrl, schema);
+    expect([...stored.outbox.values()].filter((index) => index === null)).toEqual([]);
 
     // Every checkpoint ever served is consistent with the next one served.
     const verifier = parseVerifierKey(child.vkey);
@@ -224,13 +344,13 @@ async function crashCycles(
 }
 
 describe('ledger crash test (SIGKILL under load)', () => {
-  it('keeps every acknowledged append on SQLite', async () => {
+  it('keeps every acknowledged change exactly once on SQLite', async () => {
     await crashCycles(undefined, undefined);
-  }, 90_000);
+  }, 300_000);
 
   const databaseUrl = process.env.DATABASE_URL;
   it.skipIf(!databaseUrl)(
-    'keeps every acknowledged append on PostgreSQL',
+    'keeps every acknowledged change exactly once on PostgreSQL',
     async () => {
       const schema = `t_crash_${randomBytes(6).toString('hex')}`;
       try {
@@ -242,6 +362,140 @@ describe('ledger crash test (SIGKILL under load)', () => {
         await client.end();
       }
     },
-    90_000,
+    300_000,
+  );
+});
+
+describe('durability settings on the connection that commits ledger batches', () => {
+  it('commits SQLite batches with synchronous = FULL, even on a connection opened with OFF', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-sync-'));
+    const storage = await openStorage({ dataDir });
+    try {
+      await migrateToLatest(storage.db);
+      if (storage.native.dialect !== 'sqlite') throw new Error('expected SQLite');
+      const sqlite = storage.native.sqlite;
+      const FULL = 2;
+      // The storage opens every connection durable: every audit write, not only the ledger's.
+      expect(Number(sqlite.pragma('synchronous', { simple: true }))).toBe(FULL);
+
+      // A connection someone tuned down: the ledger must raise it for its own commits.
+      sqlite.pragma('synchronous = OFF');
+      const observed: number[] = [];
+      // Observe the level inside the batch transaction, as the checkpoint row is written.
+      const watched = new Proxy(sqlite, {
+        get(target, property) {
+          if (property === 'prepare') {
+            return (text: string) => {
+              const statement = target.prepare(text);
+              if (!/insert into ledger_checkpoints/i.test(text)) return statement;
+              return new Proxy(statement, {
+                get(stmt, key) {
+                  if (key === 'run') {
+                    return (...args: unknown[]) => {
+                      observed.push(Number(target.pragma('synchronous', { simple: true })));
+                      return stmt.run(...args);
+                    };
+                  }
+                  const value = Reflect.get(stmt, key, stmt) as unknown;
+                  return typeof value === 'function' ? (value as () => unknown).bind(stmt) : value;
+                },
+              });
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      const ledger = await createLedger({
+        store: createKyselyLedgerStore({
+          db: storage.db,
+          dialect: 'sqlite',
+          native: { dialect: 'sqlite', sqlite: watched },
+        }),
+        signer: testSigner(),
+      });
+      await ledger.append({ type: 'test.event', record: { n: 1 } });
+      await ledger.close();
+      expect(observed.length).toBeGreaterThanOrEqual(2); // the first checkpoint and the append's
+      expect(
+        observed.every((level) => level === FULL),
+        `levels ${observed.join(',')}`,
+      ).toBe(true);
+      // And the connection's own setting is put back.
+      expect(Number(sqlite.pragma('synchronous', { simple: true }))).toBe(0);
+    } finally {
+      await storage.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  const databaseUrl = process.env.DATABASE_URL;
+  it.skipIf(!databaseUrl)(
+    'commits PostgreSQL batches with synchronous_commit = on, even when the session default is off',
+    async () => {
+      const schema = `t_sync_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      const pool = new pg.Pool({
+        connectionString: databaseUrl,
+        max: 3,
+        options: `-c search_path=${schema} -c synchronous_commit=off`,
+      });
+      const observed: string[] = [];
+      // Every client the pool hands out reports its synchronous_commit as a checkpoint is written.
+      const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+      const watched = new WeakSet<pg.PoolClient>();
+      (pool as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+        const client = await connect();
+        if (!watched.has(client)) {
+          watched.add(client);
+          const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+          (client as { query: unknown }).query = async (text: unknown, values?: unknown) => {
+            if (typeof text === 'string' && /insert into "ledger_checkpoints"/i.test(text)) {
+              const shown = (await query('show synchronous_commit')) as {
+                rows: { synchronous_commit: string }[];
+              };
+              observed.push(shown.rows[0]!.synchronous_commit);
+            }
+            return query(text, values);
+          };
+        }
+        return client;
+      };
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        await migrateToLatest(db);
+        const plain = await pool.connect();
+        try {
+          // The hostile default is really in force for an ordinary session.
+          expect(
+            (await plain.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0]
+              ?.synchronous_commit,
+          ).toBe('off');
+        } finally {
+          plain.release();
+        }
+        const ledger = await createLedger({
+          store: createKyselyLedgerStore({
+            db,
+            dialect: 'postgres',
+            native: { dialect: 'postgres', pool },
+          }),
+          signer: testSigner(),
+        });
+        await ledger.append({ type: 'test.event', record: { n: 1 } });
+        await ledger.close();
+        expect(observed.length).toBeGreaterThanOrEqual(2);
+        expect(
+          observed.every((value) => value === 'on'),
+          `values ${observed.join(',')}`,
+        ).toBe(true);
+      } finally {
+        await db.destroy();
+        await admin.query(`drop schema if exists ${schema} cascade`);
+        await admin.end();
+      }
+    },
   );
 });
