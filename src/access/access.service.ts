@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
-import { requireIin } from '../core/identifiers.js';
+import { checkIin, requireIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import { canonicalJson, type JsonObject, type JsonValue } from '../ledger/entry/canonical-json.js';
@@ -189,6 +189,21 @@ export function createAccessService(deps: AccessServiceDeps) {
       adequacyCache = { at: now, countries };
     }
     return adequacyCache.countries;
+  }
+
+  /**
+   * Subjects this instance registered: a check for one of them needs no database round trip
+   * (the pseudonym is a keyed hash, the birth date is in the IIN). Bounded; cleared when full.
+   */
+  const registered = new Set<string>();
+  async function registeredSubject(iin: string) {
+    const check = checkIin(iin);
+    const pseudonym = deps.subjects.pseudonymOf(iin);
+    if (check.valid && registered.has(pseudonym)) return { pseudonym, birthDate: check.birthDate };
+    const subject = await deps.subjects.subjectOf(iin);
+    if (registered.size >= 100_000) registered.clear();
+    registered.add(subject.pseudonym);
+    return subject;
   }
 
   const actorCode = (operatorId: string, actorId: string) =>
@@ -395,7 +410,7 @@ export function createAccessService(deps: AccessServiceDeps) {
     const seen = new Map<string, Promise<{ pseudonym: string; birthDate: string }>>();
     const subjectOf = (iin: string) => {
       let found = seen.get(iin);
-      if (!found) seen.set(iin, (found = deps.subjects.subjectOf(iin)));
+      if (!found) seen.set(iin, (found = registeredSubject(iin)));
       return found;
     };
     const shared = { regimes: regimeList, adequate, responses, subjectOf };
