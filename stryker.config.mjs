@@ -9,7 +9,7 @@
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
   mutate: [
     'src/core/**/*.ts',
     'src/ledger/tree/*.ts',
@@ -23,7 +23,7 @@ export default {
   // the detector and taxonomy tests that read them.
   ignoreStatic: true,
   concurrency: 1,
-  timeoutMS: 20_000,
+  timeoutMS: 5_000,
   // The sandbox lives outside the work tree so lint and tests never see the mutated copies.
   tempDirName: process.env.STRYKER_TMP ?? '/tmp/qalqan-stryker',
   cleanTempDir: true,

@@ -13,7 +13,8 @@ export default defineConfig({
       'src/scan/detectors/**/*.test.ts',
     ],
     pool: 'forks',
-    testTimeout: 30_000,
+    // Instrumented code on two shared cores runs the property tests several times slower.
+    testTimeout: 120_000,
     maxWorkers: 1,
   },
 });
