@@ -270,6 +270,13 @@ function countryLabel(code: string, language: Language): string {
 
 /** Reasons without particulars are built once: a permit allocates nothing. */
 const PLAIN = new Map<AccessReasonCode, AccessReason>();
+/**
+ * Sentences with particulars, by code and the particulars they name (not the ids, which the
+ * sentence does not show): denials repeat, and rendering names in three languages costs more
+ * than the decision. Per taxonomy (the regulator edits labels), bounded: cleared when full.
+ */
+const RENDERED = new WeakMap<TaxonomyIndex, Map<string, Labels>>();
+const RENDERED_MAX = 4096;
 
 /** The reason for `code`, its sentences naming the categories / country in `detail`. */
 export function reasonFor(
@@ -285,7 +292,21 @@ export function reasonFor(
     }
     return plain;
   }
-  return { code, message: render(code, taxonomy, detail), detail };
+  const key = `${code}\u0000${detail.categories?.join(',') ?? ''}\u0000${detail.country ?? ''}\u0000${
+    'until' in detail ? String(detail.until) : '-'
+  }`;
+  let rendered = RENDERED.get(taxonomy);
+  if (!rendered) {
+    rendered = new Map();
+    RENDERED.set(taxonomy, rendered);
+  }
+  let message = rendered.get(key);
+  if (!message) {
+    message = render(code, taxonomy, detail);
+    if (rendered.size >= RENDERED_MAX) rendered.clear();
+    rendered.set(key, message);
+  }
+  return { code, message, detail };
 }
 
 function render(code: AccessReasonCode, taxonomy: TaxonomyIndex, detail?: ReasonDetail): Labels {
