@@ -73,7 +73,7 @@ function rate(name: string, engine: Engine, checks: readonly DomainCheck[], seco
   } while (elapsed < budget);
   const perSecond = n / (Number(elapsed) / 1e9);
   console.log(
-    `${name.padEnd(46)} ${Math.round(perSecond).toLocaleString('en').padStart(12)} /s  (${n.toLocaleString('en')} decisions)`,
+    `${name.padEnd(46)} ${(perSecond < 10 ? perSecond.toFixed(2) : Math.round(perSecond).toLocaleString('en')).padStart(12)} /s  (${n.toLocaleString('en')} decisions)`,
   );
   return perSecond;
 }
