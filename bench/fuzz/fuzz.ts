@@ -25,7 +25,7 @@ const config = loadConfig({
   QALQAN_LOG_LEVEL: 'silent',
   QALQAN_AUTH_FAILURE_LIMIT: '1000000000',
 });
-const qalqan = await createQalqan({ ...config, demo: true } as typeof config, { logger: false });
+const qalqan = await createQalqan({ ...config, demo: true }, { logger: false });
 const findings: Finding[] = [];
 try {
   const demo = await loadDemoWorld(qalqan);

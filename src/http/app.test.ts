@@ -349,6 +349,13 @@ describe('operations endpoints and cross-cutting behaviour', () => {
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(headers['strict-transport-security']).toBeDefined();
+    // Computed once at start, and on error answers too (a refused request is still a page).
+    for (const url of ['/v1/example/regulator-only', '/v1/nothing-here']) {
+      const refused = await a.inject(url);
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.headers['content-security-policy']).toBe(headers['content-security-policy']);
+      expect(refused.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 
   it('serves OpenAPI 3.1 generated from route schemas, and the docs UI', async () => {
@@ -393,6 +400,14 @@ describe('logs never carry identifiers or credentials', () => {
       method: 'POST',
       url: '/v1/example/subjects',
       payload: { iin: '900515201239' },
+    });
+    // One line per request, when it completes, carrying the request and the answer.
+    const completed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(completed).toHaveLength(2);
+    expect(completed.map((line) => line.msg)).toEqual(['request completed', 'request completed']);
+    expect(completed[1]).toMatchObject({
+      req: { method: 'POST', url: '/v1/example/subjects' },
+      res: { statusCode: 400 },
     });
     a.log.info({ subject: '850412100405' }, 'looked up 850412100405');
     const log = lines.join('');

@@ -25,7 +25,7 @@ beforeAll(async () => {
     QALQAN_AUTH_FAILURE_LIMIT: '1000000000',
   });
   // Demo mode, as `qalqan serve --demo`: the demo identity provider's routes are fuzzed too.
-  qalqan = await createQalqan({ ...config, demo: true } as typeof config, { logger: false });
+  qalqan = await createQalqan({ ...config, demo: true }, { logger: false });
   const demo = await loadDemoWorld(qalqan);
   credentials = [
     demo.staff.regulator,
