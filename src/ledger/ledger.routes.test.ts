@@ -45,7 +45,10 @@ describe('ledger routes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=2');
     expect(res.headers['access-control-allow-origin']).toBe('*');
-    expect(openCheckpoint(res.body, verifier).size).toBe(300);
+    // Tests run shuffled and another one appends more: the served size is the ledger's, at least 300.
+    const served = openCheckpoint(res.body, verifier).size;
+    expect(served).toBe((await ledger.checkpoint()).size);
+    expect(served).toBeGreaterThanOrEqual(300);
   });
 
   it('serves full tiles immutable and partial tiles and bundles as octet streams', async () => {
@@ -80,7 +83,8 @@ describe('ledger routes', () => {
     }
     for (const path of [
       '/ledger/tile/0/001',
-      '/ledger/tile/0/001.p/45',
+      // Wider than the stored partial tile, whether the log holds 300 entries or 320 (tests run shuffled).
+      '/ledger/tile/0/001.p/65',
       '/ledger/tile/entries/002.p/1',
       '/ledger/tile/2/000.p/1',
     ]) {
