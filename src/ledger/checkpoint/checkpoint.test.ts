@@ -132,8 +132,12 @@ describe('signing key handling', () => {
   });
 
   it('refuses a key file others can read, and fsck never generates one', () => {
+    // Its own key, so the test passes alone and in any order.
+    const source = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-open-'));
+    loadSigningKey('a.kz/qalqan', { dataDir: source });
     const file = path.join(dir, 'open.key');
-    writeFileSync(file, readFileSync(path.join(dir, SIGNING_KEY_FILE)), { mode: 0o644 });
+    writeFileSync(file, readFileSync(path.join(source, SIGNING_KEY_FILE)), { mode: 0o644 });
+    rmSync(source, { recursive: true, force: true });
     expect(() => loadSigningKey('a.kz/qalqan', { dataDir: dir, signingKeyFile: file })).toThrow(
       /chmod 600/,
     );
