@@ -179,14 +179,25 @@ level: low
 detection: { c: { type: access.checked }, condition: c }
 correlation: { type: event_count, group-by: [subject], timespan: 1h, condition: { gte: 3 } }
 `);
-    const engine = createMonitorEngine({
-      rules: [rule],
-      limits: { maxGroups: 100, maxWindowEntries: 5 },
-    });
+    const engine = createMonitorEngine({ rules: [rule], limits: { maxGroups: 100 } });
     for (let i = 0; i < 1_000; i += 1) engine.process(check({ subject: `s-${i}` }, BASE + i));
     expect(engine.stats()).toMatchObject({ groups: 100, evictedGroups: 900, windowEntries: 100 });
-    for (let i = 0; i < 8; i += 1) engine.process(check({ subject: 's-999' }, BASE + 2_000 + i));
-    expect(engine.stats()).toMatchObject({ windowOverflow: 4, windowEntries: 104 });
+    // The oldest went; the newest are still counting.
+    engine.process(check({ subject: 's-999' }, BASE + 2_000));
+    const third = alertsOf(engine.process(check({ subject: 's-999' }, BASE + 2_001)));
+    expect(third.map((a) => [a.ruleId, a.count])).toEqual([['many', 3]]);
+    engine.process(check({ subject: 's-0' }, BASE + 2_002));
+    expect(alertsOf(engine.process(check({ subject: 's-0' }, BASE + 2_003)))).toEqual([]);
+
+    const distinct = ruleFrom(`id: distinct
+title: Distinct
+level: low
+detection: { c: { type: access.checked }, condition: c }
+correlation: { type: value_count, group-by: [actor.id], timespan: 1h, condition: { field: subject, gte: 3 } }
+`);
+    const capped = createMonitorEngine({ rules: [distinct], limits: { maxWindowEntries: 5 } });
+    for (let i = 0; i < 8; i += 1) capped.process(check({ subject: `s-${i}` }, BASE + i));
+    expect(capped.stats()).toMatchObject({ windowOverflow: 3, windowEntries: 5, groups: 1 });
     expect(() => createMonitorEngine({ rules: pack, limits: { maxWindowEntries: 999 } })).toThrow(
       /exceeds the window cap/,
     );

@@ -22,6 +22,7 @@ import { MONITOR_ALERT, parseMonitorEvent, type MonitorEvent } from './monitor-e
 import { compileReference, deriveField, LocalClock, type CompiledReference } from './reference.js';
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
 import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
+import { GroupTable } from './group-table.js';
 import { CountWindow, DistinctWindow, TemporalWindow, type GroupWindow } from './windows.js';
 
 export interface MonitorAlert {
@@ -35,7 +36,10 @@ export interface MonitorAlert {
   readonly group: Readonly<Record<string, FieldValue>>;
   /** Ids of the events behind the alert (the newest, at most 100). */
   readonly events: readonly string[];
-  /** How many events (distinct values for value_count) the window held. */
+  /**
+   * How many events the window held — for event_count at most the threshold (only the newest
+   * threshold-many are kept, which decides the rule exactly); distinct values for value_count.
+   */
   readonly count: number;
   /** The time of the event that raised it. */
   readonly at: string;
@@ -153,7 +157,7 @@ interface CompiledRule {
   readonly groupBy: readonly Accessor[];
   readonly dedupBy: readonly Accessor[];
   readonly valueOf: Accessor | null;
-  readonly groups: Map<string, GroupWindow>;
+  readonly groups: GroupTable<GroupWindow>;
   alerts: number;
   suppressed: number;
 }
@@ -193,7 +197,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       rule.kind === 'correlation' && rule.correlation.field
         ? accessorOf(rule.correlation.field)
         : null,
-    groups: new Map(),
+    groups: new GroupTable(rule.kind === 'correlation' ? rule.correlation.timespanMs : 1),
     alerts: 0,
     suppressed: 0,
   }));
@@ -206,10 +210,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       return reference;
     },
     get(event, field) {
-      let value = event.derived.get(field);
+      let value = event.derived[field];
       if (value === undefined) {
         value = deriveField(field as DerivedField, event, reference, clock);
-        event.derived.set(field, value);
+        event.derived[field] = value;
       }
       return value;
     },
@@ -256,20 +260,15 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return key;
   }
 
-  function dropGroup(rule: CompiledRule, key: string, window: GroupWindow): void {
-    rule.groups.delete(key);
+  const dropped = (window: GroupWindow): void => {
     counters.groups -= 1;
     counters.windowEntries -= window.size();
-  }
+  };
 
   /** Drops a rule's groups whose whole window has passed, oldest first, within a budget. */
   function expireGroups(rule: CompiledRule, budget: number): void {
     if (rule.rule.kind !== 'correlation') return;
-    const cutoff = watermark - rule.rule.correlation.timespanMs;
-    for (const [key, window] of rule.groups) {
-      if (budget-- <= 0 || window.last > cutoff) break;
-      dropGroup(rule, key, window);
-    }
+    rule.groups.expire(watermark - rule.rule.correlation.timespanMs, budget, dropped);
   }
 
   function evictOverCap(): void {
@@ -277,27 +276,26 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       let victim: CompiledRule | null = null;
       let oldest = Number.POSITIVE_INFINITY;
       for (const rule of correlations) {
-        const first = rule.groups.values().next();
-        if (!first.done && first.value.last < oldest) {
-          oldest = first.value.last;
+        const time = rule.groups.oldest();
+        if (time < oldest) {
+          oldest = time;
           victim = rule;
         }
       }
-      if (victim === null) return;
-      const [key, window] = victim.groups.entries().next().value as [string, GroupWindow];
-      dropGroup(victim, key, window);
+      if (victim === null || !victim.groups.evictOldest(dropped)) return;
       counters.evictedGroups += 1;
     }
   }
 
-  function windowFor(rule: CompiledRule, key: string, create: () => GroupWindow): GroupWindow {
-    let window = rule.groups.get(key);
-    if (window === undefined) {
-      window = create();
-      counters.groups += 1;
-    } else rule.groups.delete(key); // re-inserted below: the Map's order is least recently touched first
-    rule.groups.set(key, window);
-    return window;
+  function windowFor<W extends GroupWindow>(
+    rule: CompiledRule,
+    key: string,
+    atMs: number,
+    create: () => W,
+  ): W {
+    const { window, created } = rule.groups.obtain(key, atMs, create);
+    if (created) counters.groups += 1;
+    return window as W;
   }
 
   /** Updates a correlation's window with the event; returns what the alert needs when it fires. */
@@ -305,7 +303,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     rule: CompiledRule,
     event: MonitorEvent,
     matched: Uint8Array,
-  ): { ids: readonly string[]; count: number; key: string } | null {
+  ): { ids: () => readonly string[]; count: number; key: string } | null {
     const spec = rule.rule.kind === 'correlation' ? rule.rule.correlation : null;
     if (spec === null) return null;
     const feeds =
@@ -315,22 +313,22 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     if (key === null) return null;
     const span = spec.timespanMs;
     const cutoff = watermark - span;
-    let fired: { ids: readonly string[]; count: number; key: string } | null = null;
+    let fired: { ids: () => readonly string[]; count: number; key: string } | null = null;
     switch (spec.type) {
       case 'event_count': {
-        const window = windowFor(rule, key, () => new CountWindow()) as CountWindow;
+        const window = windowFor(rule, key, event.atMs, () => new CountWindow(spec.threshold));
         const before = window.size();
         window.expire(cutoff);
-        counters.windowOverflow += window.add(event.atMs, event.id, limits.maxWindowEntries);
+        window.add(event.atMs, event.id);
         counters.windowEntries += window.size() - before;
         if (window.count() >= spec.threshold)
-          fired = { ids: window.eventIds(), count: window.count(), key };
+          fired = { ids: () => window.eventIds(), count: window.count(), key };
         break;
       }
       case 'value_count': {
         const value = rule.valueOf!(event, context);
         if (value === undefined || value === null) return null;
-        const window = windowFor(rule, key, () => new DistinctWindow()) as DistinctWindow;
+        const window = windowFor(rule, key, event.atMs, () => new DistinctWindow());
         const before = window.size();
         window.expire(cutoff);
         const values = Array.isArray(value) ? value : [value];
@@ -343,16 +341,23 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
           );
         counters.windowEntries += window.size() - before;
         if (window.count() >= spec.threshold)
-          fired = { ids: window.eventIds(), count: window.count(), key };
+          fired = { ids: () => window.eventIds(), count: window.count(), key };
         break;
       }
       case 'temporal':
       case 'temporal_ordered': {
+        const ordered = spec.type === 'temporal_ordered';
+        // An ordered sequence starts only with its first step: a later step alone opens no group
+        // (otherwise every permitted check would hold a deny-then-permit group for an hour).
+        if (ordered && matched[rule.steps[0]!] !== 1 && rule.groups.get(key) === undefined) {
+          return null;
+        }
         const window = windowFor(
           rule,
           key,
-          () => new TemporalWindow(rule.steps.length, spec.type === 'temporal_ordered'),
-        ) as TemporalWindow;
+          event.atMs,
+          () => new TemporalWindow(rule.steps.length, ordered),
+        );
         const before = window.size();
         window.expire(cutoff);
         const complete = window.add(
@@ -362,7 +367,8 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
           span,
         );
         if (complete) {
-          fired = { ids: window.eventIds(), count: rule.steps.length, key };
+          const ids = window.eventIds();
+          fired = { ids: () => ids, count: rule.steps.length, key };
           // A completed sequence starts over: the next alert needs a new one.
           window.reset();
         }
@@ -378,7 +384,8 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     rule: CompiledRule,
     event: MonitorEvent,
     key: string,
-    ids: readonly string[],
+    /** Called only when the alert is raised: listing a large window's ids is not free. */
+    ids: () => readonly string[],
     count: number,
     alerts: MonitorAlert[],
     suppressed: SuppressedMatch[],
@@ -427,7 +434,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       level: spec.level,
       groupKey: key,
       group,
-      events: ids,
+      events: ids(),
       count,
       at: event.at,
       shadow: spec.shadow,
@@ -458,7 +465,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       if (rule.detect !== null && rule.detect(event, context)) {
         matched[rule.index] = 1;
         if (rule.rule.kind === 'detection' && rule.rule.generate)
-          raise(rule, event, '', [event.id], 1, alerts, suppressed);
+          raise(rule, event, '', () => [event.id], 1, alerts, suppressed);
       }
       if (rule.rule.kind === 'correlation') {
         const fired = correlate(rule, event, matched);
@@ -495,7 +502,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       atMs: Date.parse(alert.at),
       fields,
       depth,
-      derived: new Map(),
+      derived: {},
     };
   }
 

@@ -41,7 +41,7 @@ export interface MonitorEvent {
   /** 0 for a delivered event; an alert fed back is one more than the event that raised it. */
   readonly depth: number;
   /** Derived fields computed for this event, filled on first use. */
-  readonly derived: Map<string, FieldValue>;
+  readonly derived: Record<string, FieldValue>;
 }
 
 export type ParseEventResult =
@@ -97,7 +97,7 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   }
   return {
     ok: true,
-    event: { id, type, at: at as string, atMs, fields, depth, derived: new Map() },
+    event: { id, type, at: at as string, atMs, fields, depth, derived: {} },
   };
 }
 

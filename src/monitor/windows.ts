@@ -10,6 +10,8 @@ export const ALERT_EVENT_IDS = 100;
 export interface GroupWindow {
   /** Event time of the last event that touched this group. */
   last: number;
+  /** Time of the group's latest record in its table's expiry queue (see `group-table.ts`). */
+  queued: number;
   /** Entries held (for the memory figures). */
   size(): number;
   /** Drops entries at or before `cutoff`. */
@@ -18,28 +20,134 @@ export interface GroupWindow {
   eventIds(): string[];
 }
 
-/** `event_count`: the times (and ids) of the matching events in the window. */
+/**
+ * `event_count`: the newest matching events, in a ring as long as the threshold. "At least n
+ * events within the timespan" holds exactly when the oldest of the newest n is within it, so
+ * nothing older needs keeping: memory per group is the threshold, not the event rate.
+ */
 export class CountWindow implements GroupWindow {
   last = 0;
-  #times: number[] = [];
-  #ids: string[] = [];
-  #head = 0;
+  queued = 0;
+  readonly #times: number[] = [];
+  readonly #ids: string[] = [];
+  #start = 0;
+  #size = 0;
 
-  /** Adds an event; returns how many entries the cap pushed out (0 or 1). */
-  add(t: number, id: string, cap: number): number {
-    this.#times.push(t);
-    this.#ids.push(id);
-    this.last = Math.max(this.last, t);
-    if (this.count() > cap) {
-      this.#head += 1;
-      this.#compact();
+  constructor(private readonly capacity: number) {}
+
+  add(t: number, id: string): void {
+    if (t > this.last) this.last = t;
+    if (this.#size < this.capacity) {
+      const index = (this.#start + this.#size) % this.capacity;
+      if (index === this.#times.length) {
+        this.#times.push(t);
+        this.#ids.push(id);
+      } else {
+        this.#times[index] = t;
+        this.#ids[index] = id;
+      }
+      this.#size += 1;
+      return;
+    }
+    // Full: the newest replaces the oldest.
+    this.#times[this.#start] = t;
+    this.#ids[this.#start] = id;
+    this.#start = (this.#start + 1) % this.capacity;
+  }
+
+  /** Events held within the window (at most the threshold). */
+  count(): number {
+    return this.#size;
+  }
+
+  size(): number {
+    return this.#size;
+  }
+
+  expire(cutoff: number): void {
+    while (this.#size > 0 && this.#times[this.#start]! <= cutoff) {
+      this.#start = (this.#start + 1) % this.capacity;
+      this.#size -= 1;
+    }
+  }
+
+  eventIds(): string[] {
+    const ids: string[] = [];
+    for (let i = Math.max(0, this.#size - ALERT_EVENT_IDS); i < this.#size; i += 1) {
+      ids.push(this.#ids[(this.#start + i) % this.capacity]!);
+    }
+    return ids;
+  }
+}
+
+/**
+ * `value_count`: distinct values with the time each was last seen. Most groups hold a value or
+ * two (one subject, the operators that checked it), so up to `SMALL` values live in two short
+ * arrays; a larger group moves to a Map, which iterates in insertion order — a value seen again
+ * is re-inserted, so the oldest sighting is first and expiry walks from the front.
+ */
+const SMALL = 8;
+
+export class DistinctWindow implements GroupWindow {
+  last = 0;
+  queued = 0;
+  #values: string[] | null = [];
+  #times: number[] | null = [];
+  #ids: string[] | null = [];
+  #seen: Map<string, { t: number; id: string }> | null = null;
+
+  /** Adds a sighting; returns how many values the cap pushed out (0 or 1). */
+  add(value: string, t: number, id: string, cap: number): number {
+    if (t > this.last) this.last = t;
+    if (this.#seen === null) {
+      const values = this.#values!;
+      const index = values.indexOf(value);
+      if (index >= 0) {
+        if (this.#times![index]! <= t) {
+          this.#times![index] = t;
+          this.#ids![index] = id;
+        }
+        return 0;
+      }
+      if (values.length < SMALL) {
+        values.push(value);
+        this.#times!.push(t);
+        this.#ids!.push(id);
+        return this.#trimSmall(cap);
+      }
+      this.#seen = new Map(
+        values
+          .map((v, i) => [v, { t: this.#times![i]!, id: this.#ids![i]! }] as const)
+          .sort((a, b) => a[1].t - b[1].t),
+      );
+      this.#values = this.#times = this.#ids = null;
+    }
+    const seen = this.#seen;
+    const existing = seen.get(value);
+    if (existing !== undefined) {
+      if (existing.t > t) return 0;
+      seen.delete(value);
+    }
+    seen.set(value, { t, id });
+    if (seen.size > cap) {
+      const oldest = seen.keys().next();
+      if (!oldest.done) seen.delete(oldest.value);
       return 1;
     }
     return 0;
   }
 
+  #trimSmall(cap: number): number {
+    if (this.#values!.length <= cap) return 0;
+    const oldest = this.#times!.indexOf(Math.min(...this.#times!));
+    this.#values!.splice(oldest, 1);
+    this.#times!.splice(oldest, 1);
+    this.#ids!.splice(oldest, 1);
+    return 1;
+  }
+
   count(): number {
-    return this.#times.length - this.#head;
+    return this.#seen === null ? this.#values!.length : this.#seen.size;
   }
 
   size(): number {
@@ -47,58 +155,16 @@ export class CountWindow implements GroupWindow {
   }
 
   expire(cutoff: number): void {
-    while (this.#head < this.#times.length && this.#times[this.#head]! <= cutoff) this.#head += 1;
-    this.#compact();
-  }
-
-  eventIds(): string[] {
-    return this.#ids.slice(Math.max(this.#head, this.#ids.length - ALERT_EVENT_IDS));
-  }
-
-  #compact(): void {
-    if (this.#head > 64 && this.#head * 2 > this.#times.length) {
-      this.#times = this.#times.slice(this.#head);
-      this.#ids = this.#ids.slice(this.#head);
-      this.#head = 0;
+    if (this.#seen === null) {
+      for (let i = this.#times!.length - 1; i >= 0; i -= 1) {
+        if (this.#times![i]! <= cutoff) {
+          this.#values!.splice(i, 1);
+          this.#times!.splice(i, 1);
+          this.#ids!.splice(i, 1);
+        }
+      }
+      return;
     }
-  }
-}
-
-/**
- * `value_count`: distinct values with the time they were last seen. A Map iterates in insertion
- * order and a value seen again is re-inserted, so the oldest sighting is always first and
- * expiry is a walk from the front.
- */
-export class DistinctWindow implements GroupWindow {
-  last = 0;
-  readonly #seen = new Map<string, { t: number; id: string }>();
-
-  /** Adds a sighting; returns how many values the cap pushed out (0 or 1). */
-  add(value: string, t: number, id: string, cap: number): number {
-    const existing = this.#seen.get(value);
-    if (existing !== undefined) {
-      if (existing.t > t) return 0;
-      this.#seen.delete(value);
-    }
-    this.#seen.set(value, { t, id });
-    this.last = Math.max(this.last, t);
-    if (this.#seen.size > cap) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
-      return 1;
-    }
-    return 0;
-  }
-
-  count(): number {
-    return this.#seen.size;
-  }
-
-  size(): number {
-    return this.#seen.size;
-  }
-
-  expire(cutoff: number): void {
     for (const [value, sighting] of this.#seen) {
       if (sighting.t > cutoff) break;
       this.#seen.delete(value);
@@ -106,6 +172,11 @@ export class DistinctWindow implements GroupWindow {
   }
 
   eventIds(): string[] {
+    if (this.#seen === null) {
+      return this.#ids!.map((id, i) => [id, this.#times![i]!] as const)
+        .sort((a, b) => a[1] - b[1])
+        .map(([id]) => id);
+    }
     const ids = [...this.#seen.values()].map((sighting) => sighting.id);
     return ids.slice(Math.max(0, ids.length - ALERT_EVENT_IDS));
   }
@@ -118,6 +189,7 @@ export class DistinctWindow implements GroupWindow {
  */
 export class TemporalWindow implements GroupWindow {
   last = 0;
+  queued = 0;
   readonly #times: number[];
   readonly #ids: (string | null)[];
   readonly #chainIds: string[][];

@@ -1,0 +1,106 @@
+/**
+ * One correlation rule's groups, with expiry and eviction that cost O(1) per event.
+ *
+ * Re-inserting a group into a Map on every touch (a textbook LRU) churns V8's hash tables at a
+ * few million groups. Instead a queue records `(key, time)` when a group is created and again
+ * when it is touched more than an eighth of the timespan after its last record; the queue is in
+ * event-time order, so its front is (to an eighth of the timespan) the least recently touched
+ * group. Expiry pops the front: a stale record (the group has a newer one, or is gone) is
+ * skipped, a group touched since its record is re-queued, a group whose window has passed is
+ * dropped. Eviction at the global cap drops the group at the front.
+ */
+import type { GroupWindow } from './windows.js';
+
+export class GroupTable<W extends GroupWindow> {
+  readonly #groups = new Map<string, W>();
+  #keys: string[] = [];
+  #times: number[] = [];
+  #head = 0;
+  readonly #requeueAfter: number;
+
+  constructor(timespanMs: number) {
+    this.#requeueAfter = Math.max(1, Math.floor(timespanMs / 8));
+  }
+
+  get size(): number {
+    return this.#groups.size;
+  }
+
+  get(key: string): W | undefined {
+    return this.#groups.get(key);
+  }
+
+  /** The group for `key`, created if new; `created` says which. Call `touched` after updating it. */
+  obtain(key: string, atMs: number, create: () => W): { window: W; created: boolean } {
+    const existing = this.#groups.get(key);
+    if (existing !== undefined) {
+      if (atMs - existing.queued >= this.#requeueAfter) this.#enqueue(key, existing, atMs);
+      return { window: existing, created: false };
+    }
+    const window = create();
+    this.#groups.set(key, window);
+    this.#enqueue(key, window, atMs);
+    return { window, created: true };
+  }
+
+  /** Time of the least recently touched group's record, or +∞ when empty. */
+  oldest(): number {
+    this.#skipStale();
+    return this.#head < this.#keys.length ? this.#times[this.#head]! : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Drops groups whose last event is at or before `cutoff`, within `budget` queue steps; calls
+   * `dropped` with each. Returns when the front is younger than the cutoff or the budget is spent.
+   */
+  expire(cutoff: number, budget: number, dropped: (window: W) => void): void {
+    while (budget-- > 0 && this.#head < this.#keys.length) {
+      const time = this.#times[this.#head]!;
+      if (time > cutoff) return;
+      const key = this.#keys[this.#head]!;
+      this.#pop();
+      const window = this.#groups.get(key);
+      if (window === undefined || window.queued !== time) continue; // a stale record
+      if (window.last > cutoff) this.#enqueue(key, window, window.last);
+      else {
+        this.#groups.delete(key);
+        dropped(window);
+      }
+    }
+  }
+
+  /** Drops the least recently touched group (at the cap); false when there is none. */
+  evictOldest(dropped: (window: W) => void): boolean {
+    this.#skipStale();
+    if (this.#head >= this.#keys.length) return false;
+    const key = this.#keys[this.#head]!;
+    this.#pop();
+    const window = this.#groups.get(key)!;
+    this.#groups.delete(key);
+    dropped(window);
+    return true;
+  }
+
+  #skipStale(): void {
+    while (this.#head < this.#keys.length) {
+      const window = this.#groups.get(this.#keys[this.#head]!);
+      if (window !== undefined && window.queued === this.#times[this.#head]) return;
+      this.#pop();
+    }
+  }
+
+  #enqueue(key: string, window: W, atMs: number): void {
+    window.queued = atMs;
+    this.#keys.push(key);
+    this.#times.push(atMs);
+  }
+
+  #pop(): void {
+    this.#head += 1;
+    if (this.#head > 1_024 && this.#head * 2 > this.#keys.length) {
+      this.#keys = this.#keys.slice(this.#head);
+      this.#times = this.#times.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
