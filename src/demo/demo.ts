@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Qalqan } from '../server.js';
-import { ensureSubject } from '../subjects/subjects.store.js';
+import { createSubjects } from '../subjects/subjects.module.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
 import { DEMO_OPERATORS } from './demo-registry.js';
 
@@ -86,8 +86,9 @@ async function stillValid(
 }
 
 export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise<DemoCredentials> {
-  for (const citizen of DEMO_CITIZENS)
-    await ensureSubject(qalqan.storage.db, qalqan.secrets, citizen.iin);
+  // Through the subjects port, as every module registers a citizen: the sealed IIN stays there.
+  const subjects = createSubjects(qalqan.storage.db, qalqan.secrets);
+  for (const citizen of DEMO_CITIZENS) await subjects.subjectOf(citizen.iin);
   const citizens = DEMO_CITIZENS.map(({ name, iin, story }) => ({ name, iin, story }));
   const file = path.join(qalqan.config.dataDir, 'demo-credentials.json');
 
