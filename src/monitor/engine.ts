@@ -147,6 +147,12 @@ export interface MonitorEngineOptions {
   readonly limits?: Partial<EngineLimits>;
 }
 
+/** Group-by fields compiled; rules grouping by the same fields share a slot, so one event's key is built once. */
+interface KeySpec {
+  readonly slot: number;
+  readonly accessors: readonly Accessor[];
+}
+
 interface CompiledRule {
   readonly rule: Rule;
   readonly index: number;
@@ -154,8 +160,8 @@ interface CompiledRule {
   readonly detect: EventPredicate | null;
   /** For correlations naming rules: their indexes. */
   readonly steps: readonly number[];
-  readonly groupBy: readonly Accessor[];
-  readonly dedupBy: readonly Accessor[];
+  readonly groupBy: KeySpec;
+  readonly dedupBy: KeySpec;
   readonly valueOf: Accessor | null;
   readonly groups: GroupTable<GroupWindow>;
   alerts: number;
@@ -178,6 +184,16 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       );
     }
   }
+  const keySlots = new Map<string, number>();
+  const keySpec = (fields: readonly string[]): KeySpec => {
+    const signature = fields.join('\n');
+    let slot = keySlots.get(signature);
+    if (slot === undefined) {
+      slot = keySlots.size;
+      keySlots.set(signature, slot);
+    }
+    return { slot, accessors: fields.map(accessorOf) };
+  };
   const compiled: CompiledRule[] = options.rules.map((rule, index) => ({
     rule,
     index,
@@ -191,8 +207,8 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
             return step;
           })
         : [],
-    groupBy: (rule.kind === 'correlation' ? rule.correlation.groupBy : []).map(accessorOf),
-    dedupBy: rule.dedup.groupBy.map(accessorOf),
+    groupBy: keySpec(rule.kind === 'correlation' ? rule.correlation.groupBy : []),
+    dedupBy: keySpec(rule.dedup.groupBy),
     valueOf:
       rule.kind === 'correlation' && rule.correlation.field
         ? accessorOf(rule.correlation.field)
@@ -219,7 +235,12 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     },
   };
 
-  const seen = new Map<string, number>();
+  // Ids remembered for redeliveries: a Set, and the same ids with their times in arrival order
+  // (numbers in a plain array stay unboxed), so forgetting is a walk from the front.
+  const seen = new Set<string>();
+  let seenOrder: string[] = [];
+  let seenTimes: number[] = [];
+  let seenHead = 0;
   const suppressions = new Map<string, { until: number; alertId: string }>();
   const parkedInputs: ParkedEvent[] = [];
   let watermark = Number.NEGATIVE_INFINITY;
@@ -245,7 +266,15 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return { status: 'parked', reason };
   }
 
-  function keyOf(accessors: readonly Accessor[], event: MonitorEvent): string | null {
+  function keyOf(spec: KeySpec, event: MonitorEvent): string | null {
+    const cached = event.keys[spec.slot];
+    if (cached !== undefined) return cached;
+    const key = buildKey(spec.accessors, event);
+    event.keys[spec.slot] = key;
+    return key;
+  }
+
+  function buildKey(accessors: readonly Accessor[], event: MonitorEvent): string | null {
     if (accessors.length === 0) return '';
     let key = '';
     for (let i = 0; i < accessors.length; i += 1) {
@@ -503,16 +532,25 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       fields,
       depth,
       derived: {},
+      keys: [],
     };
   }
 
   function remember(id: string, atMs: number): void {
-    seen.set(id, atMs);
+    seen.add(id);
+    seenOrder.push(id);
+    seenTimes.push(atMs);
     const cutoff = watermark - limits.dedupHorizonMs;
     let budget = EXPIRY_BUDGET;
-    for (const [oldId, t] of seen) {
-      if (seen.size <= limits.maxSeenIds && (budget-- <= 0 || t > cutoff)) break;
-      seen.delete(oldId);
+    while (seenHead < seenOrder.length) {
+      if (seen.size <= limits.maxSeenIds && (budget-- <= 0 || seenTimes[seenHead]! > cutoff)) break;
+      seen.delete(seenOrder[seenHead]!);
+      seenHead += 1;
+    }
+    if (seenHead > 4_096 && seenHead * 2 > seenOrder.length) {
+      seenOrder = seenOrder.slice(seenHead);
+      seenTimes = seenTimes.slice(seenHead);
+      seenHead = 0;
     }
   }
 

@@ -42,6 +42,8 @@ export interface MonitorEvent {
   readonly depth: number;
   /** Derived fields computed for this event, filled on first use. */
   readonly derived: Record<string, FieldValue>;
+  /** Group keys built for this event, by the engine's key slot (null: a group-by field is missing). */
+  readonly keys: (string | null)[];
 }
 
 export type ParseEventResult =
@@ -71,7 +73,9 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   const fields: Record<string, FieldValue> = { id, type, at: at as string };
   let count = 0;
   const flatten = (prefix: string, value: Record<string, unknown>, level: number): boolean => {
-    for (const [key, item] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = value[key];
       const name = prefix === '' ? key : `${prefix}.${key}`;
       if (++count > MAX_FIELDS) return false;
       if (item === null || typeof item === 'string' || typeof item === 'boolean')
@@ -97,7 +101,7 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   }
   return {
     ok: true,
-    event: { id, type, at: at as string, atMs, fields, depth, derived: {} },
+    event: { id, type, at: at as string, atMs, fields, depth, derived: {}, keys: [] },
   };
 }
 
