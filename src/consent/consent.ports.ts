@@ -49,3 +49,42 @@ export interface ConsentRegistry {
   /** null for an unknown system. */
   declaredOf(systemId: string): Promise<DeclaredSystem | null>;
 }
+
+/**
+ * The part of the registry's `profileOf` answer a consent request needs, typed structurally so
+ * this module never imports the registry's types.
+ */
+export interface ProfileOfSystem {
+  readonly system: {
+    readonly id: string;
+    readonly operatorId: string;
+    readonly name: string;
+    readonly hostingCountry: string;
+    readonly purposes: readonly string[];
+    readonly categories: readonly string[];
+  };
+  readonly operator: { readonly id: string; readonly name?: { readonly en: string } };
+}
+
+/** The consent registry port over the registry's read port (`profileOf`), for `server.ts`. */
+export function declaredFromProfiles(
+  profileOf: (systemId: string, at?: Date) => Promise<ProfileOfSystem | null>,
+  clock: () => Date = () => new Date(),
+): ConsentRegistry {
+  return {
+    async declaredOf(systemId) {
+      const profile = await profileOf(systemId, clock());
+      if (!profile) return null;
+      const { system, operator } = profile;
+      return {
+        id: system.id,
+        operatorId: system.operatorId,
+        name: system.name,
+        operatorName: operator.name?.en ?? system.operatorId,
+        purposes: system.purposes,
+        categories: system.categories,
+        hostingCountry: system.hostingCountry,
+      };
+    },
+  };
+}

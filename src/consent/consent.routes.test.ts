@@ -51,7 +51,7 @@ describeStorage('consent routes', (fx) => {
   const counts = async () => ({
     consents: (await fx.storage.db.selectFrom('consents').select('id').execute()).length,
     events: (await fx.storage.db.selectFrom('consent_events').select('id').execute()).length,
-    enqueued: h.outbox.enqueued.length,
+    outbox: (await fx.storage.db.selectFrom('outbox').select('id').execute()).length,
   });
 
   it('a system asks, the citizen approves, the system polls, the access port finds the consent', async () => {
@@ -98,7 +98,11 @@ describeStorage('consent routes', (fx) => {
     });
     expect(covered.covered).toBe(true);
     // Ledger records and events carry pseudonyms only.
-    for (const item of h.outbox.sequenced) expect(JSON.stringify(item)).not.toContain(ADULT);
+    expect(h.outbox.ledger.entries.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['consent.requested', 'consent.given']),
+    );
+    for (const entry of h.outbox.ledger.entries) expect(JSON.stringify(entry)).not.toContain(ADULT);
+    for (const event of h.outbox.published) expect(JSON.stringify(event)).not.toContain(ADULT);
 
     const again = await h.app.inject({
       method: 'POST',
@@ -268,8 +272,8 @@ describeStorage('consent routes', (fx) => {
     try {
       const work = await h.consent.runDueWork();
       expect(work.cameOfAge).toBe(1);
-      const told = h.outbox.sequenced.find((i) => i.event?.type === 'consent.subject-came-of-age');
-      expect(told?.event?.data).toMatchObject({ subject: child, consentsInForce: [request.id] });
+      const told = h.outbox.published.find((e) => e.type === 'consent.subject-came-of-age');
+      expect(told?.data).toMatchObject({ subject: child, consentsInForce: [request.id] });
       const late = await h.app.inject({
         url: `/v1/me/children/${childId}/consents`,
         headers: citizen(parent),

@@ -1,13 +1,13 @@
 /**
  * A real consent module behind a real HTTP shell on real storage, with a real registry for the
- * systems that ask, an outbox port that records what it is given, and a test-only citizen
+ * systems that ask, the real outbox (its ledger in memory), and a test-only citizen
  * authenticator (`Authorization: Bearer citizen.<pseudonym>`) until the portal issue adds sign-in.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkIin, withCheckDigit } from '../../core/identifiers.js';
+import { withCheckDigit } from '../../core/identifiers.js';
 import { buildApp, type App } from '../../http/app.js';
 import type { Authenticator } from '../../http/access.js';
 import { bearerToken } from '../../http/access.js';
@@ -17,21 +17,43 @@ import {
   operatorBody,
   systemBody,
 } from '../../registry/test-support/registry-app.js';
-import type { RegistryModule } from '../../registry/registry.module.js';
 import { createFieldCipher } from '../../secrets/field-cipher.js';
 import { createPseudonymizer } from '../../secrets/pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
-import { ensureSubject } from '../../subjects/subjects.store.js';
+import { createSubjects } from '../../subjects/subjects.module.js';
+import { createInProcessBus } from '../../events/index.js';
+import type { DomainEvent } from '../../events/events.js';
+import type { JsonObject } from '../../ledger/entry/canonical-json.js';
+import { createOutbox, type OutboxLedger } from '../../outbox/index.js';
 import { createConsentModule, type ConsentModule } from '../consent.module.js';
-import type {
-  ConsentOutbox,
-  ConsentOutboxItem,
-  ConsentRegistry,
-  ConsentSubjects,
+import {
+  type ConsentOutbox,
+  type ConsentOutboxItem,
+  declaredFromProfiles,
 } from '../consent.ports.js';
 import { loadReceiptSigner } from '../receipts.js';
 
-/** Records enqueued items; `sequence` numbers them in order as the ledger would. */
+/** A ledger in memory: numbers appends in order and, like the real one, keeps each key once. */
+export function memoryLedger(): OutboxLedger & {
+  entries: { type: string; record: JsonObject; key: string; index: number }[];
+} {
+  const entries: { type: string; record: JsonObject; key: string; index: number }[] = [];
+  return {
+    entries,
+    append({ type, record, key }) {
+      const known = entries.find((e) => e.key === key);
+      if (known) return Promise.resolve({ index: known.index });
+      const entry = { type, record, key, index: entries.length };
+      entries.push(entry);
+      return Promise.resolve({ index: entry.index });
+    },
+  };
+}
+
+/**
+ * Records enqueued items; `sequence` numbers them in order as the ledger would. For harnesses
+ * outside this module that need no ledger (the portal's); this module's own tests use `testOutbox`.
+ */
 export function recordingOutbox(): ConsentOutbox & {
   enqueued: ConsentOutboxItem[];
   sequenced: ConsentOutboxItem[];
@@ -60,23 +82,20 @@ export function recordingOutbox(): ConsentOutbox & {
   };
 }
 
-export function registryPort(registry: RegistryModule): ConsentRegistry {
-  return {
-    async declaredOf(systemId) {
-      const system = await registry.service.getSystem(systemId);
-      if (!system) return null;
-      const operator = await registry.service.getOperator(system.operatorId);
-      return {
-        id: system.id,
-        operatorId: system.operatorId,
-        name: system.name,
-        operatorName: operator?.name.en ?? system.operatorId,
-        purposes: system.purposes,
-        categories: system.categories,
-        hostingCountry: system.hosting.country,
-      };
-    },
+/** The real outbox over the storage's own table, a ledger in memory and the in-process bus. */
+export function testOutbox(storage: Storage) {
+  const ledger = memoryLedger();
+  const bus = createInProcessBus();
+  const published: DomainEvent[] = [];
+  bus.subscribe((event) => {
+    published.push(event);
+  });
+  const service = createOutbox({ db: storage.db, ledger, events: bus });
+  const port: ConsentOutbox = {
+    enqueue: (trx, items) => service.enqueue(trx as never, items),
+    sequence: (ids) => service.sequence(ids),
   };
+  return { service, port, ledger, published };
 }
 
 /** A valid IIN for a birth date (`YYYY-MM-DD`) and serial. */
@@ -93,7 +112,8 @@ export interface ConsentHarness {
   readonly app: App;
   readonly registry: RegistryHarness;
   readonly consent: ConsentModule;
-  readonly outbox: ReturnType<typeof recordingOutbox>;
+  /** The real outbox, its ledger in memory (`entries`) and the events it published. */
+  readonly outbox: ReturnType<typeof testOutbox>;
   readonly pseudonymOf: (iin: string) => string;
   /** A system with its API key, declaring purposes and categories. */
   newSystem(
@@ -112,19 +132,13 @@ export async function consentHarness(
   const pseudonymKey = randomBytes(32);
   const pseudonymOf = createPseudonymizer(pseudonymKey);
   const secrets = { pseudonymOf, fields: createFieldCipher(randomBytes(32)) };
-  const subjects: ConsentSubjects = {
-    async subjectOf(iin) {
-      const subject = await ensureSubject(storage.db, secrets, iin);
-      const check = checkIin(iin);
-      return { pseudonym: subject.pseudonym, birthDate: check.valid ? check.birthDate : '' };
-    },
-  };
-  const outbox = recordingOutbox();
+  const subjects = createSubjects(storage.db, secrets, registry.clock);
+  const outbox = testOutbox(storage);
   const consent = createConsentModule({
     db: storage.db,
-    outbox,
+    outbox: outbox.port,
     subjects,
-    registry: registryPort(registry.registry),
+    registry: declaredFromProfiles((id, at) => registry.registry.profileOf(id, at), registry.clock),
     fields: secrets.fields,
     receipts: await loadReceiptSigner(
       path.join(mkdtempSync(path.join(tmpdir(), 'qalqan-receipts-')), 'keys'),
