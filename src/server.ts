@@ -7,6 +7,9 @@ import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { type AccessModule, createAccessModule } from './access/access.module.js';
 import { checkIin } from './core/identifiers.js';
+import { type ConsentModule, createConsentModule } from './consent/consent.module.js';
+import { declaredFromProfiles } from './consent/consent.ports.js';
+import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
 import { DEMO_CITIZENS } from './demo/demo-citizens.js';
@@ -23,6 +26,7 @@ import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
+import { createSubjects } from './subjects/subjects.module.js';
 import { ensureSubject } from './subjects/subjects.store.js';
 import { version } from './version.js';
 import { webRoutes } from './web/web.routes.js';
@@ -37,6 +41,7 @@ export interface Qalqan {
   readonly portal: PortalModule;
   readonly notify: NotifyModule;
   readonly access: AccessModule;
+  readonly consent: ConsentModule;
   /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
@@ -87,6 +92,24 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const consent = createConsentModule({
+      db: storage.db,
+      outbox: {
+        // The consent store's transaction is the server's one database; the outbox writes its row in it.
+        enqueue: (trx, items) => outbox.enqueue(trx as never, items),
+        sequence: (ids) => outbox.sequence(ids),
+      },
+      subjects: createSubjects(storage.db, secrets, options.clock),
+      registry: declaredFromProfiles((id, at) => registry.profileOf(id, at), options.clock),
+      fields: secrets.fields,
+      receipts: await loadReceiptSigner(receiptKeysDir(config.dataDir)),
+      // http and private addresses only for a local receiver in demo mode (never in production).
+      webhooks: { allowInsecure: config.demo },
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    // Expiries, coming of age and webhook deliveries: run by the instance that sequences the log.
+    closers.push(consent.startScheduler(1000, () => ledger.ledger.role === 'sequencer'));
     const access = createAccessModule({
       db: storage.db,
       profiles: {
@@ -101,9 +124,18 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
           return { ...found, grounds };
         },
       },
-      // Until the consent module is composed here no consent covers anything: consent-based
-      // checks are denied (`consent.none`) — safe, never a permit. Replace with its coveringConsent.
-      consents: { coveringConsent: () => Promise.resolve({ covered: false, code: 'none' }) },
+      consents: {
+        async coveringConsent(query) {
+          const found = await consent.coveringConsent(query);
+          if (found.covered) return { covered: true, consentId: found.consent.id };
+          return {
+            covered: false,
+            code: found.reason.code,
+            ...(found.consentId ? { consentId: found.consentId } : {}),
+            ...(found.missing ? { missing: found.missing } : {}),
+          };
+        },
+      },
       subjects: {
         async subjectOf(iin) {
           const subject = await ensureSubject(storage.db, secrets, iin);
@@ -166,6 +198,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         ...portal.routes,
         ...notify.routes,
         ...access.routes,
+        ...consent.routes,
         webRoutes,
       ],
     });
@@ -182,6 +215,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       portal,
       notify,
       access,
+      consent,
       close: closeAll,
     };
   } catch (error) {
