@@ -40,7 +40,13 @@ const CHECKS = 2_000;
 const taxonomy = indexTaxonomy();
 const adequate = new Set(DEFAULT_TAXONOMY.adequateCountries);
 const { systems, consents, check } = domainArbitraries(taxonomy);
-const [profiles] = fc.sample(systems, { numRuns: 1, seed: 7 }) as [DomainWorld['systems']];
+const profiles: DomainWorld['systems'] = sampleProfiles();
+
+function sampleProfiles(): DomainWorld['systems'] {
+  const [sampled] = fc.sample(systems, { numRuns: 1, seed: 7 });
+  if (!sampled) throw new Error('no system profiles sampled');
+  return sampled;
+}
 
 /** `count` consents over distinct subjects: batches of 100 subjects, renumbered. */
 function storeOf(count: number): DomainConsent[] {
