@@ -266,34 +266,64 @@ describeStorage('access routes', (fx) => {
   });
 
   it('the citizen sees their own accesses with the record, salt and proof; the actor only as a code', async () => {
-    const me = h.pseudonymOf(SUBJECT);
+    // Its own citizen and checks: the test passes alone and in any order (tests run shuffled).
+    const citizen = iinBornOn('1972-08-08', 51);
+    const me = h.pseudonymOf(citizen);
+    h.grants.push({
+      consentId: 'cns_citizen_view',
+      subject: me,
+      system: clinic,
+      purpose: 'health.treatment',
+      categories: ['identity', 'health'],
+    });
+    const asked = [
+      await post(clinic, check({ subject: citizen })),
+      await post(clinic, check({ subject: citizen, actor: { id: 'doctor-18' } })),
+      await post(clinic, check({ subject: citizen, categories: ['financial'] })),
+      await post(lender, check({ subject: citizen, purpose: 'finance.credit-scoring' })),
+      await post(lender, check({ subject: citizen, purpose: 'finance.credit-scoring' })),
+    ].map((res) => res.json<{ checkId: string; decision: string }>());
+    expect(asked.map((a) => a.decision)).toEqual(['permit', 'permit', 'deny', 'deny', 'deny']);
+
     const page = await h.app.inject({ url: '/v1/me/accesses?limit=2', headers: asCitizen(me) });
     expect(page.statusCode).toBe(200);
-    const body = page.json();
+    type Item = {
+      checkId: string;
+      decision: string;
+      systemId: string;
+      actor: unknown;
+      receipt: Parameters<typeof verifyReceipt>[0];
+    };
+    type Page = { items: Item[]; next: string | null };
+    const body = page.json<Page>();
     expect(body.items).toHaveLength(2);
     expect(body.next).toEqual(expect.any(String));
-    const item = body.items[0];
+    const item = body.items[0]!;
     expect(item.actor).toEqual({ code: expect.stringMatching(/^A-/) });
     expect(JSON.stringify(item)).not.toContain('doctor-17');
     expect(verifyReceipt(item.receipt, h.ledger.verifierKey)).toEqual({ ok: true });
-    const next = await h.app.inject({
-      url: `/v1/me/accesses?limit=2&cursor=${body.next}`,
-      headers: asCitizen(me),
-    });
-    const ids = new Set(
-      [...body.items, ...next.json().items].map((i: { checkId: string }) => i.checkId),
-    );
-    expect(ids.size).toBe(4);
+    const pages = [body];
+    for (let cursor = body.next; cursor !== null;) {
+      const next = await h.app.inject({
+        url: `/v1/me/accesses?limit=2&cursor=${cursor}`,
+        headers: asCitizen(me),
+      });
+      pages.push(next.json<Page>());
+      cursor = next.json<Page>().next;
+    }
+    const seen = pages.flatMap((p) => p.items.map((i) => i.checkId));
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen)).toEqual(new Set(asked.map((a) => a.checkId)));
     const denies = await h.app.inject({
       url: '/v1/me/accesses?decision=deny',
       headers: asCitizen(me),
     });
-    for (const i of denies.json().items) expect(i.decision).toBe('deny');
+    expect(denies.json<Page>().items.map((i) => i.decision)).toEqual(['deny', 'deny', 'deny']);
     const lenderOnly = await h.app.inject({
       url: `/v1/me/accesses?systemId=${lender}`,
       headers: asCitizen(me),
     });
-    for (const i of lenderOnly.json().items) expect(i.systemId).toBe(lender);
+    expect(lenderOnly.json<Page>().items.map((i) => i.systemId)).toEqual([lender, lender]);
     const stranger = await h.app.inject({ url: '/v1/me/accesses', headers: asCitizen('nobody') });
     expect(stranger.json().items).toEqual([]);
     const badCursor = await h.app.inject({
@@ -390,22 +420,33 @@ describeStorage('access routes', (fx) => {
   });
 
   it('subjectsAccessedBy pages the distinct subjects a system accessed in a window', async () => {
+    // Its own system and subjects: the test passes alone and in any order (tests run shuffled).
+    const breached = 'sys_breached';
+    h.profiles.set(breached, profile(breached));
+    const first = iinBornOn('1966-04-04', 61);
+    const second = iinBornOn('1968-06-06', 71);
+    for (const subject of [first, second, first])
+      expect((await post(breached, check({ subject }))).statusCode).toBe(200);
+    // another system's check of a third subject is not this system's breach
+    await post(lender, check({ subject: iinBornOn('1969-09-09', 81) }));
+
     const from = '2026-01-01T00:00:00.000Z';
     const to = '2027-01-01T00:00:00.000Z';
-    const all = await h.access.subjectsAccessedBy(clinic, from, to);
-    expect(new Set(all.subjects)).toEqual(
-      new Set([h.pseudonymOf(SUBJECT), h.pseudonymOf(OTHER_SUBJECT)]),
-    );
-    const first = await h.access.subjectsAccessedBy(clinic, from, to, { limit: 1 });
-    expect(first.subjects).toHaveLength(1);
-    const second = await h.access.subjectsAccessedBy(clinic, from, to, {
+    const all = await h.access.subjectsAccessedBy(breached, from, to);
+    expect(all.subjects).toHaveLength(2);
+    expect(new Set(all.subjects)).toEqual(new Set([h.pseudonymOf(first), h.pseudonymOf(second)]));
+    expect(all.next).toBeNull();
+    const page1 = await h.access.subjectsAccessedBy(breached, from, to, { limit: 1 });
+    expect(page1.subjects).toHaveLength(1);
+    const page2 = await h.access.subjectsAccessedBy(breached, from, to, {
       limit: 1,
-      after: first.next ?? undefined,
+      after: page1.next ?? undefined,
     });
-    expect(second.subjects).toHaveLength(1);
-    expect(second.next).toBeNull();
+    expect(page2.subjects).toHaveLength(1);
+    expect(page2.next).toBeNull();
+    expect([...page1.subjects, ...page2.subjects]).toEqual([...all.subjects]);
     expect(
-      (await h.access.subjectsAccessedBy(clinic, to, '2028-01-01T00:00:00.000Z')).subjects,
+      (await h.access.subjectsAccessedBy(breached, to, '2028-01-01T00:00:00.000Z')).subjects,
     ).toEqual([]);
   });
 });
