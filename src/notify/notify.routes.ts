@@ -76,12 +76,17 @@ export function notifyRoutes(
       },
       async (request) => {
         const q = request.query;
-        return inbox.list(subjectOf(request), {
+        const page = await inbox.list(subjectOf(request), {
           ...(q.unread !== undefined ? { unread: q.unread } : {}),
           ...(q.category ? { category: q.category } : {}),
           ...(q.before ? { before: q.before } : {}),
           limit: q.limit ?? 50,
         });
+        return {
+          notifications: page.notifications.map((n) => ({ ...n, data: { ...n.data } })),
+          unread: page.unread,
+          nextCursor: page.nextCursor,
+        };
       },
     );
 

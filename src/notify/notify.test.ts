@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessBus, type DomainEvent } from '../events/index.js';
@@ -9,11 +10,16 @@ import { createNotifyModule, type NotifyModule } from './notify.module.js';
 
 const ME = 'p1_' + 'a'.repeat(43);
 const OTHER = 'p1_' + 'b'.repeat(43);
+/** A citizen of one test's own: tests run shuffled, so none may see another's notifications. */
+const fresh = () => `p1_${randomBytes(32).toString('base64url').slice(0, 43)}`;
 const citizen = (pseudonym: string) => ({ authorization: `Bearer citizen.${pseudonym}` });
 const staff = { authorization: 'Bearer staff.regulator' };
 
-let serial = 0;
-function event(type: string, data: Record<string, unknown>, id = `cev_${++serial}`): DomainEvent {
+function event(
+  type: string,
+  data: Record<string, unknown>,
+  id = `cev_${randomBytes(8).toString('hex')}`,
+): DomainEvent {
   return { id, type, at: '2026-11-25T10:00:00.000Z', data: data as DomainEvent['data'] };
 }
 
@@ -66,7 +72,7 @@ describeStorage('citizen inbox', (fx) => {
     await app.close();
   });
 
-  const inbox = async (who = ME, query = '') =>
+  const inbox = async (who: string, query = '') =>
     (await app.inject({ url: `/v1/me/inbox${query}`, headers: citizen(who) })).json<{
       notifications: {
         id: string;
@@ -80,20 +86,26 @@ describeStorage('citizen inbox', (fx) => {
     }>();
 
   it('stores an event once per citizen it touches, however often it is delivered', async () => {
-    const requested = event('consent.requested', { subject: ME, consentId: 'con_1' }, 'cev_dup');
+    const ME = fresh();
+    const OTHER = fresh();
+    const dupId = `cev_${randomBytes(8).toString('hex')}`;
+    const requested = event('consent.requested', { subject: ME, consentId: 'con_1' }, dupId);
     await bus.publish([requested, requested]);
     await bus.publish([requested]);
     await bus.publish([event('registry.system.updated', { subject: ME })]);
-    const mine = await inbox();
-    expect(mine.notifications.filter((n) => n.eventId === 'cev_dup')).toHaveLength(1);
+    const mine = await inbox(ME);
+    expect(mine.notifications.filter((n) => n.eventId === dupId)).toHaveLength(1);
     expect(mine.notifications.map((n) => n.type)).not.toContain('registry.system.updated');
     expect(mine.unread).toBe(1);
     expect((await inbox(OTHER)).notifications).toEqual([]);
   });
 
   it('marks read one at a time or all; another citizen’s notification is not found', async () => {
+    const ME = fresh();
+    const OTHER = fresh();
+    await bus.publish([event('consent.requested', { subject: ME })]);
     await bus.publish([event('access.checked', { subject: ME, decision: 'allow' })]);
-    const { notifications, unread } = await inbox();
+    const { notifications, unread } = await inbox(ME);
     expect(unread).toBe(2);
     const first = notifications[0]!;
     const theirs = await app.inject({
@@ -103,14 +115,14 @@ describeStorage('citizen inbox', (fx) => {
     });
     expect(theirs.statusCode).toBe(404);
     expect(theirs.json()).toMatchObject({ code: 'notify.not_found' });
-    expect((await inbox()).unread).toBe(2);
+    expect((await inbox(ME)).unread).toBe(2);
     const read = await app.inject({
       method: 'POST',
       url: `/v1/me/inbox/${first.id}/read`,
       headers: citizen(ME),
     });
     expect(read.statusCode).toBe(204);
-    expect((await inbox()).unread).toBe(1);
+    expect((await inbox(ME)).unread).toBe(1);
     expect((await inbox(ME, '?unread=true')).notifications).toHaveLength(1);
     const all = await app.inject({
       method: 'POST',
@@ -118,10 +130,13 @@ describeStorage('citizen inbox', (fx) => {
       headers: citizen(ME),
     });
     expect(all.json()).toEqual({ marked: 1 });
-    expect((await inbox()).unread).toBe(0);
+    expect((await inbox(ME)).unread).toBe(0);
   });
 
   it('keeps muted categories quietly (already read) and says so in the preferences', async () => {
+    const ME = fresh();
+    const mutedId = `cev_${randomBytes(8).toString('hex')}`;
+    await bus.publish([event('access.checked', { subject: ME, decision: 'permit' })]);
     const initial = await app.inject({ url: '/v1/me/inbox/preferences', headers: citizen(ME) });
     expect(initial.json()).toEqual({
       preferences: { access: true, 'consent-request': true, 'consent-change': true, breach: true },
@@ -133,8 +148,8 @@ describeStorage('citizen inbox', (fx) => {
       payload: { preferences: { access: false } },
     });
     expect(set.json<{ preferences: { access: boolean } }>().preferences.access).toBe(false);
-    await bus.publish([event('access.checked', { subject: ME, decision: 'deny' }, 'cev_muted')]);
-    const muted = (await inbox()).notifications.find((n) => n.eventId === 'cev_muted')!;
+    await bus.publish([event('access.checked', { subject: ME, decision: 'deny' }, mutedId)]);
+    const muted = (await inbox(ME)).notifications.find((n) => n.eventId === mutedId)!;
     expect(muted.read).toBe(true);
     expect((await inbox(ME, '?category=access')).notifications.length).toBe(2);
     const bad = await app.inject({
@@ -153,6 +168,7 @@ describeStorage('citizen inbox', (fx) => {
   });
 
   it('pages newest first with a cursor', async () => {
+    const OTHER = fresh();
     for (let i = 0; i < 5; i++)
       await bus.publish([event('consent.given', { subject: OTHER, n: i })]);
     const first = await inbox(OTHER, '?limit=2');
@@ -168,6 +184,8 @@ describeStorage('citizen inbox', (fx) => {
   });
 
   it('streams new notifications live to their citizen only, and staff cannot open the stream', async () => {
+    const ME = fresh();
+    const OTHER = fresh();
     const { port } = app.server.address() as AddressInfo;
     const controller = new AbortController();
     const response = await fetch(`http://127.0.0.1:${port}/v1/me/inbox/stream`, {

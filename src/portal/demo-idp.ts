@@ -8,7 +8,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { CustomFetch } from 'openid-client';
 import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
@@ -156,11 +156,18 @@ export function createDemoIdentityProvider(
 
   // One provider per origin the browser uses (127.0.0.1 and localhost differ), each with its
   // issuer and the portal's callback on that origin registered as the only redirect URI.
-  function providerFor(origin: string): Provider {
+  // oidc-provider is loaded on the first demo sign-in only: production never loads it.
+  let providerClass: Promise<typeof Provider> | undefined;
+  async function providerFor(origin: string): Promise<Provider> {
     let provider = providers.get(origin);
     if (!provider) {
+      providerClass ??= import('oidc-provider').then((m) => m.default);
+      const ProviderClass = await providerClass;
+      // Another request may have made it while this one waited for the import.
+      const made = providers.get(origin);
+      if (made) return made;
       const citizens = options.citizens;
-      provider = new Provider(`${origin}${DEMO_IDP_PATH}`, {
+      provider = new ProviderClass(`${origin}${DEMO_IDP_PATH}`, {
         clients: [
           {
             client_id: options.clientId,
@@ -202,7 +209,7 @@ export function createDemoIdentityProvider(
   const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
   async function passToProvider(request: FastifyRequest, reply: FastifyReply) {
-    const provider = providerFor(originOf(request));
+    const provider = await providerFor(originOf(request));
     const raw = request.raw as typeof request.raw & { originalUrl?: string };
     raw.originalUrl = raw.url;
     raw.url = (raw.url ?? '/').slice(DEMO_IDP_PATH.length) || '/';
@@ -230,7 +237,7 @@ export function createDemoIdentityProvider(
         schema: { ...hide, params: Type.Object({ uid: Type.String({ maxLength: 64 }) }) },
       },
       async (request, reply) => {
-        const provider = providerFor(originOf(request));
+        const provider = await providerFor(originOf(request));
         const details = await provider.interactionDetails(request.raw, reply.raw);
         const { uid } = request.params;
         if (details.uid !== uid)
@@ -256,7 +263,7 @@ export function createDemoIdentityProvider(
         },
       },
       async (request, reply) => {
-        const provider = providerFor(originOf(request));
+        const provider = await providerFor(originOf(request));
         const details = await provider.interactionDetails(request.raw, reply.raw);
         const index = Number(request.body.citizen);
         if (!options.citizens[index])
@@ -283,7 +290,7 @@ export function createDemoIdentityProvider(
       `${DEMO_IDP_PATH}/interaction/:uid/abort`,
       { config: { allow: ['public'] }, schema: hide },
       async (request, reply) => {
-        const provider = providerFor(originOf(request));
+        const provider = await providerFor(originOf(request));
         reply.hijack();
         await provider.interactionFinished(
           request.raw,
@@ -310,3 +317,22 @@ export function createDemoIdentityProvider(
     routes,
   };
 }
+
+/**
+ * Outside demo mode `/demo-idp/…` answers 404 to every client, browsers included (without this
+ * the web app's fallback would answer a browser's navigation with the app's page).
+ */
+export const absentDemoProvider: FastifyPluginAsyncTypebox = async (app) => {
+  const notFound = async () => {
+    throw new DomainError(
+      'request.not_found',
+      'There is no demo identity provider outside demo mode.',
+    );
+  };
+  app.all(DEMO_IDP_PATH, { config: { allow: ['public'] }, schema: { hide: true } }, notFound);
+  app.all(
+    `${DEMO_IDP_PATH}/*`,
+    { config: { allow: ['public'] }, schema: { hide: true } },
+    notFound,
+  );
+};

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Authenticator } from '../http/access.js';
 import type { RoutePlugin } from '../http/app.js';
 import { citizenAuthenticator } from './citizen-auth.js';
-import { createDemoIdentityProvider, type DemoIdentity } from './demo-idp.js';
+import { absentDemoProvider, createDemoIdentityProvider, type DemoIdentity } from './demo-idp.js';
 import type { PortalTables } from './portal.tables.js';
 import { portalRoutes } from './portal.routes.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
@@ -100,5 +100,6 @@ export function createPortalModule(deps: PortalModuleDeps): PortalModule {
     },
   ];
   if (demo) routes.push({ name: 'demo-idp', plugin: demo.routes });
+  else routes.push({ name: 'demo-idp-absent', plugin: absentDemoProvider });
   return { sessions, authenticator: citizenAuthenticator(sessions), routes };
 }

@@ -14,12 +14,12 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { createConsentModule, type ConsentModule } from '../../consent/consent.module.js';
 import { loadReceiptSigner } from '../../consent/receipts.js';
-import { recordingOutbox } from '../../consent/test-support/consent-app.js';
+import { testOutbox } from '../../consent/test-support/consent-app.js';
 import { checkIin } from '../../core/identifiers.js';
 import { DEMO_CITIZENS } from '../../demo/demo-citizens.js';
 import { createInProcessBus } from '../../events/index.js';
 import { type Authenticator, bearerToken } from '../../http/access.js';
-import { buildApp, type App } from '../../http/app.js';
+import { buildApp, type App, type RoutePlugin } from '../../http/app.js';
 import { loggerOptions } from '../../http/logging.js';
 import { pino } from 'pino';
 import { createNotifyModule, type NotifyModule } from '../../notify/notify.module.js';
@@ -51,6 +51,8 @@ export interface HarnessOptions {
   readonly wrapProvider?: (provider: IdentityProvider) => IdentityProvider;
   /** Share keys with another harness (a restart on the same database). */
   readonly keys?: { pseudonym: Buffer; fields: Buffer };
+  /** Routes registered last (the browser tests add the web app). */
+  readonly extraRoutes?: readonly RoutePlugin[];
 }
 
 /** Test-only bearer credentials for staff and systems: `staff.regulator`, `system.<id>`. */
@@ -92,7 +94,7 @@ export async function portalHarness(
   };
   const consent = createConsentModule({
     db: storage.db,
-    outbox: recordingOutbox(),
+    outbox: testOutbox(storage).port,
     subjects,
     registry: {
       async declaredOf(systemId) {
@@ -158,7 +160,7 @@ export async function portalHarness(
     },
     checkReady: () => storage.ping(),
     authenticators: [testCallers, portal.authenticator],
-    routes: [...consent.routes, ...portal.routes, ...notify.routes],
+    routes: [...consent.routes, ...portal.routes, ...notify.routes, ...(options.extraRoutes ?? [])],
     loggerInstance: log,
   });
   await app.ready();

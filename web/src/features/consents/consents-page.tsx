@@ -25,13 +25,7 @@ function download(name: string, text: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function ConsentCard({
-  consent,
-  onChanged,
-}: {
-  readonly consent: Consent;
-  readonly onChanged: () => void;
-}) {
+function ConsentCard({ consent }: { readonly consent: Consent }) {
   const { t, i18n } = useTranslation();
   const [outcome, setOutcome] = useState<ActionOutcome>();
   const [error, setError] = useState<unknown>();
@@ -41,8 +35,8 @@ function ConsentCard({
     setBusy(true);
     setError(undefined);
     try {
+      // The card shows the outcome and the new state; the list is not reloaded under the reader.
       setOutcome(await act(consent.id, 'withdraw'));
-      onChanged();
     } catch (e) {
       setError(e);
     } finally {
@@ -114,10 +108,8 @@ function ConsentCard({
 export function ConsentsPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('consent.documentTitle'));
-  const [round, setRound] = useState(0);
   const load = useCallback((signal: AbortSignal) => fetchConsents(undefined, signal), []);
-  const result = useLoad(load, round);
-  const refresh = useCallback(() => setRound((n) => n + 1), []);
+  const result = useLoad(load);
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -132,11 +124,7 @@ export function ConsentsPage() {
         ) : (
           <ul className="cards">
             {result.value.map((consent) => (
-              <ConsentCard
-                key={`${consent.id}-${consent.state}`}
-                consent={consent}
-                onChanged={refresh}
-              />
+              <ConsentCard key={consent.id} consent={consent} />
             ))}
           </ul>
         ))}
