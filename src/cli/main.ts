@@ -9,6 +9,7 @@ import { SecretError } from '../secrets/key-files.js';
 import { MigrationError } from '../storage/migrate.js';
 import { StorageError } from '../storage/storage.js';
 import { version } from '../version.js';
+import { registerConsentCommands } from '../consent/consent.command.js';
 import { registerDemoCommand } from '../demo/demo.command.js';
 import { registerLedgerCommands } from '../ledger/ledger.command.js';
 import { registerRegistryCommands } from '../registry/registry.command.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerLedgerCommands(program, io);
   registerRegistryCommands(program, io);
   registerScanCommand(program, io);
+  registerConsentCommands(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -30,8 +30,14 @@ export interface ConsentOutbox {
 }
 
 export interface ConsentSubjects {
-  /** Validates the IIN (`core.invalid_iin` naming the field, never echoing it); registers it if new. */
-  subjectOf(iin: string): Promise<{ readonly pseudonym: string; readonly birthDate: string }>;
+  /**
+   * Validates the IIN (`core.invalid_iin` naming `field`, default 'iin', never echoing it);
+   * registers it if new.
+   */
+  subjectOf(
+    iin: string,
+    field?: string,
+  ): Promise<{ readonly pseudonym: string; readonly birthDate: string }>;
 }
 
 /** What a system declared in the registry, as far as consent requests need it. */

@@ -61,7 +61,7 @@ export function createGuardianService(deps: Deps) {
   const now = () => clock().toISOString();
 
   async function validated(input: GuardianshipInput, at: string) {
-    const child = await deps.subjects.subjectOf(input.childIin);
+    const child = await deps.subjects.subjectOf(input.childIin, 'childIin');
     if (!isMinorOn(child.birthDate, at))
       throw new DomainError(
         'consent.not_a_minor',
@@ -70,7 +70,7 @@ export function createGuardianService(deps: Deps) {
           field: 'childIin',
         },
       );
-    const guardian = await deps.subjects.subjectOf(input.guardianIin);
+    const guardian = await deps.subjects.subjectOf(input.guardianIin, 'guardianIin');
     if (isMinorOn(guardian.birthDate, at))
       throw new DomainError(
         'consent.invalid_request',

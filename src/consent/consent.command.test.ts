@@ -1,0 +1,183 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../test/support/cli.js';
+import { loadConfig } from '../config/config.js';
+import { createQalqan } from '../server.js';
+import { openStorage } from '../storage/storage.js';
+import { loadReceiptSigner, RECEIPT_TYPE } from './receipts.js';
+import { iinBornOn } from './test-support/consent-app.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-consent-cli-'));
+
+describe('qalqan consent verify-receipt', () => {
+  it('exits 0 for a valid receipt, 1 with the reason for a bad one, 2 when it cannot check', async () => {
+    const dir = tempDir();
+    const signer = await loadReceiptSigner(path.join(dir, 'keys'));
+    const other = await loadReceiptSigner(path.join(dir, 'other-keys'));
+    const jws = await signer.sign({ consentReceiptID: 'cns_01.2', piiPrincipalId: 'psd_abc' });
+    const file = (name: string, text: string) => {
+      const target = path.join(dir, name);
+      writeFileSync(target, text);
+      return target;
+    };
+    const receipt = file('receipt.jws', `${jws}\n`);
+    const downloaded = file('receipt.json', JSON.stringify({ receipt: jws }));
+    const jwks = file('jwks.json', JSON.stringify(signer.jwks()));
+    const otherJwks = file('other.json', JSON.stringify(other.jwks()));
+    const [head, payload, signature] = jws.split('.');
+    const tampered = file('tampered.jws', `${head}.${payload}.${signature!.slice(0, -4)}AAAA`);
+
+    const valid = await runCli(['consent', 'verify-receipt', receipt, '--jwks', jwks]);
+    expect(valid).toMatchObject({
+      code: 0,
+      stdout: `${receipt}: valid consent receipt cns_01.2 for psd_abc, signed by key ${signer.currentKid}\n`,
+    });
+    expect((await runCli(['consent', 'verify-receipt', downloaded, '--jwks', jwks])).code).toBe(0);
+
+    const bad = await runCli(['consent', 'verify-receipt', tampered, '--jwks', jwks]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('invalid: bad signature');
+    const unknown = await runCli(['consent', 'verify-receipt', receipt, '--jwks', otherJwks]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('invalid: unknown key id');
+    expect(RECEIPT_TYPE).toBe('consent-receipt+jws');
+
+    const missing = await runCli([
+      'consent',
+      'verify-receipt',
+      path.join(dir, 'nope'),
+      '--jwks',
+      jwks,
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
+    const notJwks = await runCli(['consent', 'verify-receipt', receipt, '--jwks', receipt]);
+    expect(notJwks.code).toBe(2);
+    expect(notJwks.stderr).toContain('is not JSON');
+
+    // The published key set, fetched by URL as from a server's /.well-known/jwks.json.
+    const server = createServer((request, response) => {
+      if (request.url === '/.well-known/jwks.json') {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(signer.jwks()));
+      } else {
+        response.statusCode = 404;
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const byUrl = await runCli([
+        'consent',
+        'verify-receipt',
+        receipt,
+        '--jwks',
+        `${base}/.well-known/jwks.json`,
+      ]);
+      expect(byUrl.code).toBe(0);
+      const notFound = await runCli(['consent', 'verify-receipt', receipt, '--jwks', `${base}/x`]);
+      expect(notFound).toMatchObject({ code: 2 });
+      expect(notFound.stderr).toContain('HTTP 404');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('qalqan consent import-guardians', () => {
+  it('records every guardianship or none, reports each bad record without echoing an IIN, and the server sequences them', async () => {
+    const dataDir = tempDir();
+    const year = new Date().getUTCFullYear();
+    const parent = iinBornOn('1984-02-10', 101);
+    const childA = iinBornOn(`${year - 9}-03-15`, 111);
+    const childB = iinBornOn(`${year - 12}-07-01`, 121);
+    const adult = iinBornOn('2000-01-01', 131);
+    const csv = path.join(dataDir, 'guardians.csv');
+    writeFileSync(
+      csv,
+      [
+        'guardianIin,childIin,relation,reference',
+        `${parent},${childA},parent,"Birth certificate No. 1, Astana"`,
+        `${parent},${childB},guardian,Akimat decision 12/2025`,
+      ].join('\n'),
+    );
+    const rows = async () => {
+      const storage = await openStorage({ dataDir });
+      try {
+        return {
+          guardianships: (await storage.db.selectFrom('guardianships').select('id').execute())
+            .length,
+          outbox: await storage.db.selectFrom('outbox').select(['type', 'ledger_index']).execute(),
+        };
+      } finally {
+        await storage.close();
+      }
+    };
+
+    const bad = path.join(dataDir, 'bad.json');
+    const invalidIin = `${parent.slice(0, 11)}${(Number(parent[11]) + 1) % 10}`;
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        guardianships: [
+          { guardianIin: parent, childIin: childA, relation: 'parent', reference: 'Cert 1' },
+          { guardianIin: parent, childIin: adult, relation: 'parent', reference: 'Cert 2' },
+          { guardianIin: invalidIin, childIin: childB, relation: 'parent', reference: 'Cert 3' },
+          { guardianIin: parent, childIin: childB, relation: 'aunt', reference: '' },
+        ],
+      }),
+    );
+    const refusedShape = await runCli(['consent', 'import-guardians', bad, '--data-dir', dataDir]);
+    expect(refusedShape.code).toBe(1);
+    expect(refusedShape.stdout).toContain('2 problems; nothing was imported');
+    expect(refusedShape.stdout).toContain(
+      'record 4: relation: must be one of parent, guardian, trustee',
+    );
+    expect(refusedShape.stdout).toContain('record 4: reference:');
+
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { guardianIin: parent, childIin: childA, relation: 'parent', reference: 'Cert 1' },
+        { guardianIin: parent, childIin: adult, relation: 'parent', reference: 'Cert 2' },
+        { guardianIin: invalidIin, childIin: childB, relation: 'parent', reference: 'Cert 3' },
+      ]),
+    );
+    const refused = await runCli(['consent', 'import-guardians', bad, '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('2 problems; nothing was imported');
+    expect(refused.stdout).toContain('record 2: childIin: the child is 18 or older.');
+    expect(refused.stdout).toContain('record 3: guardianIin: IIN check digit');
+    for (const iin of [parent, adult, invalidIin]) expect(refused.stdout).not.toContain(iin);
+    expect((await rows()).guardianships).toBe(0);
+
+    const imported = await runCli(['consent', 'import-guardians', csv, '--data-dir', dataDir]);
+    expect(imported).toMatchObject({
+      code: 0,
+      stdout: `${csv}: recorded 2 guardianships; a running server sequences them into the ledger\n`,
+    });
+    const again = await runCli(['consent', 'import-guardians', csv, '--data-dir', dataDir]);
+    expect(again.stdout).toContain('recorded 0 guardianships (2 already recorded)');
+    const before = await rows();
+    expect(before.guardianships).toBe(2);
+    expect(before.outbox.filter((r) => r.type === 'consent.guardianship-recorded')).toEqual([
+      { type: 'consent.guardianship-recorded', ledger_index: null },
+      { type: 'consent.guardianship-recorded', ledger_index: null },
+    ]);
+
+    // The next server start sequences what the CLI wrote into the ledger.
+    const qalqan = await createQalqan(loadConfig({ QALQAN_DATA_DIR: dataDir }), { logger: false });
+    await qalqan.close();
+    const after = await rows();
+    expect(
+      after.outbox
+        .filter((r) => r.type === 'consent.guardianship-recorded')
+        .every((r) => r.ledger_index !== null),
+    ).toBe(true);
+  });
+});
