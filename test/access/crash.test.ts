@@ -1,0 +1,230 @@
+/**
+ * Access crash test: a child running the real access module, ledger and outbox answers a stream
+ * of concurrent access checks and is killed with SIGKILL a few times. After every restart — which
+ * drains what the killed child left pending — EACH check the client saw answered is stored once
+ * and is in the log at the ledger index it was given (its committed record names the check, the
+ * ledger's idempotency key is the check id, the stored row carries the same index), NO check id
+ * appears twice in the log, every stored check (answered or not) has reached the log, and the
+ * whole log re-verifies from its tiles. On SQLite, and on PostgreSQL with DATABASE_URL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { iinBornOn } from '../../src/access/test-support/access-app.js';
+import { verifyRemoteLedger } from '../../src/ledger/verify/remote-verifier.js';
+
+const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
+const KILLS = 3;
+const WORKERS = 16;
+const SUBJECTS = Array.from({ length: 5 }, (_, i) => iinBornOn('1980-01-15', 100 + i * 10));
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly vkey: string;
+}
+
+function startChild(dataDir: string, databaseUrl: string | undefined, schema?: string) {
+  const env = { ...process.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', HARNESS, dataDir, ...(schema ? [schema] : [])],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<Child>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`harness did not start: ${stderr}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^READY (\d+) (\S+)\n/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, vkey: match[2]! });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited with ${code} before it was ready: ${stderr}`));
+    });
+  });
+}
+
+interface Ack {
+  readonly checkId: string;
+  readonly index: number | null;
+}
+
+/** Asks checks from concurrent workers until `stopped`; records what the server answered. */
+async function load(url: string, cycle: number, acks: Ack[], stopped: () => boolean) {
+  let next = 0;
+  const worker = async () => {
+    while (!stopped()) {
+      const n = next++;
+      try {
+        const response = await fetch(`${url}/v1/access-checks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer system.sys_crash' },
+          body: JSON.stringify({
+            subject: SUBJECTS[n % SUBJECTS.length],
+            categories: ['identity'],
+            purpose: 'health.treatment',
+            legalBasis: 'consent',
+            actor: { id: `crash-${cycle}-${n}` },
+            action: 'read',
+          }),
+        });
+        if (response.status !== 200) continue;
+        const body = (await response.json()) as { checkId: string; ledgerIndex: number | null };
+        acks.push({ checkId: body.checkId, index: body.ledgerIndex });
+      } catch {
+        // The server was killed mid-request: this check was never answered.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+}
+
+interface Stored {
+  /** Ledger records of access checks: index, check id in the record, idempotency key. */
+  readonly records: { idx: number; type: string; check: string | undefined; key: string | null }[];
+  /** Stored checks and the ledger index written back to them. */
+  readonly checks: Map<string, number | null>;
+  readonly checkRows: number;
+}
+
+async function readStored(dataDir: string, databaseUrl?: string, schema?: string) {
+  const recordsSql =
+    'select idx, type, record, idempotency_key as key from ledger_records order by idx';
+  const checksSql = 'select id, ledger_index from access_checks';
+  type RecordRow = { idx: number | string; type: string; record: string; key: string | null };
+  type CheckRow = { id: string; ledger_index: number | string | null };
+  let records: RecordRow[];
+  let checks: CheckRow[];
+  if (databaseUrl) {
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      options: `-c search_path=${schema}`,
+    });
+    await client.connect();
+    try {
+      records = (await client.query<RecordRow>(recordsSql)).rows;
+      checks = (await client.query<CheckRow>(checksSql)).rows;
+    } finally {
+      await client.end();
+    }
+  } else {
+    const sqlite = new BetterSqlite3(path.join(dataDir, 'qalqan.db'), { readonly: true });
+    try {
+      records = sqlite.prepare(recordsSql).all() as RecordRow[];
+      checks = sqlite.prepare(checksSql).all() as CheckRow[];
+    } finally {
+      sqlite.close();
+    }
+  }
+  const stored: Stored = {
+    records: records.map((r) => ({
+      idx: Number(r.idx),
+      type: r.type,
+      check: (JSON.parse(r.record) as { check?: string }).check,
+      key: r.key,
+    })),
+    checks: new Map(
+      checks.map((c) => [c.id, c.ledger_index === null ? null : Number(c.ledger_index)]),
+    ),
+    checkRows: checks.length,
+  };
+  return stored;
+}
+
+function expectEachAnsweredCheckOnce(acks: readonly Ack[], stored: Stored, size: number) {
+  expect(stored.checkRows, 'a check stored twice').toBe(stored.checks.size);
+  const logged = stored.records.filter((r) => r.type === 'access.check' && r.idx < size);
+  const counts = new Map<string, number>();
+  for (const r of logged) if (r.check) counts.set(r.check, (counts.get(r.check) ?? 0) + 1);
+  expect(
+    [...counts].filter(([, count]) => count > 1),
+    'check ids logged more than once',
+  ).toEqual([]);
+  const byIndex = new Map(logged.map((r) => [r.idx, r]));
+  const indexOf = new Map(logged.map((r) => [r.check, r.idx]));
+  for (const ack of acks) {
+    const where = `answered check ${ack.checkId} at ${ack.index}`;
+    const index = ack.index ?? indexOf.get(ack.checkId);
+    expect(index, where).toBeDefined();
+    const record = byIndex.get(index!);
+    expect(record?.check, where).toBe(ack.checkId);
+    expect(record?.key, where).toBe(ack.checkId);
+    expect(stored.checks.get(ack.checkId), where).toBe(index);
+  }
+  // Committed but never answered (killed between commit and answer) is in the log too.
+  for (const [id, index] of stored.checks) {
+    expect(index, `stored check ${id} never reached the log`).not.toBeNull();
+    expect(byIndex.get(index!)?.check, `stored check ${id}`).toBe(id);
+  }
+}
+
+async function crashCycles(databaseUrl: string | undefined, schema?: string): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-access-crash-'));
+  const acks: Ack[] = [];
+  let child = await startChild(dataDir, databaseUrl, schema);
+  try {
+    for (let cycle = 0; cycle < KILLS; cycle++) {
+      let stopped = false;
+      const running = load(child.url, cycle, acks, () => stopped);
+      // Kill mid-stream: once this cycle has some answers, then after a random moment.
+      const target = acks.length + 30;
+      for (const started = Date.now(); acks.length < target && Date.now() - started < 10_000;)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
+      const exited = new Promise((resolve) => child.process.once('exit', resolve));
+      child.process.kill('SIGKILL');
+      await exited;
+      stopped = true;
+      await running;
+
+      child = await startChild(dataDir, databaseUrl, schema);
+      const verdict = await verifyRemoteLedger({ baseUrl: child.url, verifierKey: child.vkey });
+      expect(verdict.verdict).toMatch(/^OK /);
+      const stored = await readStored(dataDir, databaseUrl, schema);
+      expectEachAnsweredCheckOnce(acks, stored, verdict.checkpoint!.size);
+    }
+    expect(acks.length).toBeGreaterThanOrEqual(KILLS * 30);
+    expect(acks.every((ack) => ack.index !== null)).toBe(true);
+  } finally {
+    child.process.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+describe('access crash test (SIGKILL under a stream of checks)', () => {
+  it('keeps every answered check exactly once at its ledger index on SQLite', async () => {
+    await crashCycles(undefined);
+  }, 60_000);
+
+  const databaseUrl = process.env.DATABASE_URL;
+  it.skipIf(!databaseUrl)(
+    'keeps every answered check exactly once at its ledger index on PostgreSQL',
+    async () => {
+      const schema = `t_access_crash_${randomBytes(6).toString('hex')}`;
+      try {
+        await crashCycles(databaseUrl, schema);
+      } finally {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+    60_000,
+  );
+});
