@@ -13,6 +13,18 @@ export interface DemoCitizen {
   readonly story: string;
 }
 
+/**
+ * The minor's birth date: 15 years and 100 days before `today`, so she is 15 whenever the demo is
+ * loaded (a fixed date would make her an adult one day, and the guardian's story would end).
+ */
+export function minorBirthDate(today: Date = new Date()): string {
+  const born = new Date(
+    Date.UTC(today.getUTCFullYear() - 15, today.getUTCMonth(), today.getUTCDate()),
+  );
+  born.setUTCDate(born.getUTCDate() - 100);
+  return born.toISOString().slice(0, 10);
+}
+
 const PEOPLE: readonly Omit<DemoCitizen, 'iin'>[] = [
   {
     name: 'Айгерим Сапарова',
@@ -52,7 +64,7 @@ const PEOPLE: readonly Omit<DemoCitizen, 'iin'>[] = [
   },
   {
     name: 'Мадина Қасымова',
-    birthDate: '2008-12-01',
+    birthDate: minorBirthDate(),
     sex: 'female',
     story: 'a minor: consent comes from a parent',
   },
@@ -61,6 +73,12 @@ const PEOPLE: readonly Omit<DemoCitizen, 'iin'>[] = [
     birthDate: '1970-04-27',
     sex: 'male',
     story: 'a public figure whose record is watched for snooping',
+  },
+  {
+    name: 'Тимур Серікбаев',
+    birthDate: '1988-10-11',
+    sex: 'male',
+    story: 'a second driver of the same car maker, who named no insurer abroad',
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The demo world's operators and their information systems — a ministry, a bank, a microfinance
- * lender, a clinic and a car maker — each chosen to show one thing the registry decides: a
+ * lender, a clinic, a car maker and a school — each chosen to show one thing the registry decides: a
  * certified and an uncertified biometric system, a system abroad, one not yet connected to the
  * monitoring centre.
  */
@@ -149,6 +149,19 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
         },
       },
       {
+        key: 'crm',
+        body: {
+          name: 'Customer marketing CRM',
+          description: 'Offers by SMS and e-mail, only with the customer\u2019s consent',
+          kind: 'ordinary',
+          purposes: ['marketing'],
+          categories: ['identity', 'contact'],
+          hosting: { country: 'KZ', dataCentre: 'Almaty, Tier III', onNationalPlatform: false },
+          connections: { accessControlSince: '2026-03-01', socSince: null },
+          trustStatus: 'listed',
+        },
+      },
+      {
         key: 'selfie-check',
         body: {
           name: 'Remote onboarding selfie check',
@@ -285,6 +298,40 @@ export const DEMO_OPERATORS: readonly DemoOperator[] = [
           hosting: { country: 'DE', dataCentre: 'Frankfurt am Main', onNationalPlatform: false },
           connections: { accessControlSince: null, socSince: null },
           trustStatus: 'refused',
+        },
+      },
+    ],
+  },
+  {
+    key: 'school',
+    body: {
+      identifier: '070540000109',
+      name: {
+        kk: 'Астана қаласының №54 мектеп-лицейі',
+        ru: 'Школа-лицей №54 города Астаны',
+        en: 'School-lyceum No. 54, Astana',
+      },
+      sector: 'education',
+      contact: {
+        name: 'Сәуле Мұратқызы',
+        position: 'Deputy director',
+        email: 'info@school54.edu.kz',
+        phone: '+7 7172 54 54 54',
+      },
+    },
+    systems: [
+      {
+        key: 'school-records',
+        body: {
+          name: 'School records and staff files',
+          description:
+            'Pupils\u2019 enrolment and staff documents, asked for through Qalqan instead of a messenger',
+          kind: 'ordinary',
+          purposes: ['education.enrolment', 'employment.hr'],
+          categories: ['identity', 'contact', 'address', 'document', 'education', 'employment'],
+          hosting: { country: 'KZ', dataCentre: 'Astana akimat cloud', onNationalPlatform: true },
+          connections: { accessControlSince: '2026-09-01', socSince: null },
+          trustStatus: 'listed',
         },
       },
     ],

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Qalqan } from '../server.js';
 import { createSubjects } from '../subjects/subjects.module.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
+import { loadDemoConsents } from './demo-consents.js';
 import { DEMO_OPERATORS } from './demo-registry.js';
 
 export interface DemoSystemCredential {
@@ -31,7 +32,7 @@ export interface DemoCredentials {
   readonly file: string;
 }
 
-type DemoHost = Pick<Qalqan, 'storage' | 'secrets' | 'config' | 'app' | 'registry'>;
+type DemoHost = Pick<Qalqan, 'storage' | 'secrets' | 'config' | 'app' | 'registry' | 'portal'>;
 
 const DEMO_ACTOR = { kind: 'demo' as const, id: 'demo-world' };
 
@@ -94,6 +95,7 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
 
   const saved = readSaved(file);
   if (saved?.staff && Array.isArray(saved.systems) && (await stillValid(qalqan, saved))) {
+    await loadDemoConsents(qalqan, saved);
     return save(file, { ...saved, baseUrl, citizens });
   }
 
@@ -158,6 +160,7 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
       systems.push({ operator: demoOperator.body.name.en, system: name, systemId, apiKey });
     }
   }
+  await loadDemoConsents(qalqan, { staff, systems });
   return save(file, { baseUrl, staff, systems, citizens });
 }
 
