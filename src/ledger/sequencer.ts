@@ -243,7 +243,10 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       if (item.key !== undefined) {
         const existing = stored?.get(item.key);
         if (existing) {
-          (repeats ??= new Map<number, Sequenced>()).set(i, alreadySequenced(existing, view.checkpoint.size));
+          (repeats ??= new Map<number, Sequenced>()).set(
+            i,
+            alreadySequenced(existing, view.checkpoint.size),
+          );
           placed.push(-1);
           continue;
         }
