@@ -1,0 +1,103 @@
+/**
+ * The demo world's consents (issue 10 item 9), loaded through the API into a composed server:
+ * who consented to what, the refusals, the pending requests, the minor's age, and that loading
+ * it again adds nothing.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { DEMO_CITIZENS, minorBirthDate } from '../../src/demo/demo-citizens.js';
+import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
+import { createQalqan, type Qalqan } from '../../src/server.js';
+import { ageOn } from '../../src/subjects/subjects.module.js';
+
+interface View {
+  id: string;
+  state: string;
+  purposes: string[];
+  events: { type: string }[];
+}
+
+describe('the demo world’s consents', () => {
+  let qalqan: Qalqan;
+  let demo: DemoCredentials;
+  beforeAll(async () => {
+    qalqan = await createQalqan(
+      loadConfig({
+        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-consent-demo-')),
+        QALQAN_LOG_LEVEL: 'silent',
+      }),
+      { logger: false },
+    );
+    demo = await loadDemoWorld(qalqan);
+  });
+  afterAll(async () => {
+    await qalqan.close();
+  });
+
+  const pseudonymOf = (name: string) =>
+    qalqan.secrets.pseudonymOf(DEMO_CITIZENS.find((c) => c.name === name)!.iin);
+  const read = async <T>(name: string, url: string): Promise<T> => {
+    const { session, token } = await qalqan.portal.sessions.create(pseudonymOf(name));
+    const response = await qalqan.app.inject({
+      url,
+      headers: { cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: session.csrfToken },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<T>();
+  };
+  const consentsOf = async (name: string) =>
+    (await read<{ consents: View[] }>(name, '/v1/me/consents')).consents;
+  const requestsOf = async (name: string) =>
+    (await read<{ requests: View[] }>(name, '/v1/me/consent-requests')).requests;
+
+  it('has the consents, refusals and pending requests the story needs', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const minor = DEMO_CITIZENS.find((c) => c.name === 'Мадина Қасымова')!;
+    expect(minor.birthDate).toBe(minorBirthDate());
+    expect(ageOn(minor.birthDate, today)).toBe(15);
+
+    expect((await consentsOf('Дана Ержанова')).map((c) => [c.purposes, c.state])).toEqual([
+      [['health.treatment'], 'active'],
+    ]);
+    const [kyc] = await consentsOf('Нұрлан Жақсылықов');
+    expect(kyc?.state).toBe('active');
+    expect(kyc?.events.map((e) => e.type)).toEqual(['requested', 'given', 'withdrawal-refused']);
+    expect(
+      (await consentsOf('Арман Бекмұхамбетов')).map((c) => [c.purposes, c.state]),
+    ).toContainEqual([['marketing'], 'refused']);
+    expect((await consentsOf('Мадина Қасымова')).map((c) => c.state)).toEqual(['active']);
+    expect((await requestsOf('Айгерим Сапарова')).map((r) => r.purposes)).toEqual([
+      ['employment.hr'],
+    ]);
+    expect((await requestsOf('Арман Бекмұхамбетов')).map((r) => r.purposes)).toEqual([
+      ['finance.kyc'],
+    ]);
+
+    // The insurer in Germany is named in one driver's consent only.
+    const telematics = demo.systems.find((s) => s.system === 'Connected car telematics')!;
+    const profile = await qalqan.registry.profileOf(telematics.systemId, new Date());
+    const transfer = (name: string) =>
+      qalqan.consent.coveringConsent({
+        subject: pseudonymOf(name),
+        system: telematics.systemId,
+        operator: profile!.system.operatorId,
+        purpose: 'transport.telematics-service',
+        categories: ['location'],
+        recipient: { name: 'Allianz Versicherungs-AG' },
+        country: 'DE',
+        at: new Date().toISOString(),
+      });
+    expect((await transfer('Ерлан Омаров')).covered).toBe(true);
+    const other = await transfer('Тимур Серікбаев');
+    expect(!other.covered && other.reason.code).toBe('recipient-not-named');
+
+    // Loading again adds nothing.
+    await loadDemoWorld(qalqan);
+    expect(await requestsOf('Айгерим Сапарова')).toHaveLength(1);
+    expect(await consentsOf('Дана Ержанова')).toHaveLength(1);
+  });
+});
