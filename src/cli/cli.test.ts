@@ -82,10 +82,12 @@ describe('qalqan CLI', () => {
       'eGov subject data hub',
       'Astana Smart City face recognition',
       'Core banking',
+      'Customer marketing CRM',
       'Remote onboarding selfie check',
       'Online loan scoring',
       'Electronic health record',
       'Connected car telematics',
+      'School records and staff files',
     ]);
     expect(credentials.citizens.length).toBeGreaterThanOrEqual(8);
     for (const citizen of credentials.citizens) {
@@ -98,7 +100,7 @@ describe('qalqan CLI', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...credentials, baseUrl: undefined });
     const exported = await runCli(['registry', 'export', '--data-dir', dataDir]);
-    expect((JSON.parse(exported.stdout) as { operators: unknown[] }).operators).toHaveLength(5);
+    expect((JSON.parse(exported.stdout) as { operators: unknown[] }).operators).toHaveLength(6);
   });
 });
 

@@ -33,8 +33,9 @@ describe('the composed server', () => {
     const qalqan = await start(mkdtempSync(path.join(tmpdir(), 'qalqan-compose-')));
     const demo = await loadDemoWorld(qalqan);
     const checkpoint = await qalqan.ledger.ledger.checkpoint();
-    // 3 staff tokens, 5 operators, 7 systems, 2 certificates, 7 keys.
-    expect(checkpoint.size).toBe(24);
+    // Registry: 3 staff tokens, 6 operators, 9 systems, 2 certificates, 9 keys (29). Consent: 16
+    // events of the demo's consents and requests, and 1 guardianship (17).
+    expect(checkpoint.size).toBe(46);
 
     const regulator = { authorization: `Bearer ${demo.staff.regulator}` };
     const system = demo.systems.find((s) => s.system === 'Online loan scoring')!;
@@ -45,7 +46,7 @@ describe('the composed server', () => {
       payload: { reason: 'deny storm from this system' },
     });
     const { change } = suspended.json<{ change: { ledgerIndex: number } }>();
-    expect(change.ledgerIndex).toBe(24);
+    expect(change.ledgerIndex).toBe(46);
     const receipt = await qalqan.ledger.ledger.receipt(change.ledgerIndex);
     expect(receipt.type).toBe('registry.system.suspended');
     expect(receipt.record).toMatchObject({
@@ -70,7 +71,7 @@ describe('the composed server', () => {
         .items.every((item) => item.ledgerIndex !== null),
     ).toBe(true);
 
-    const publicEntries = await qalqan.app.inject({ url: '/ledger/tile/entries/000.p/25' });
+    const publicEntries = await qalqan.app.inject({ url: '/ledger/tile/entries/000.p/47' });
     expect(publicEntries.statusCode).toBe(200);
     // The public log holds commitments only: no names, no identifiers, no reasons.
     const bytes = publicEntries.rawPayload.toString('latin1');
