@@ -24,7 +24,10 @@ function recordOf(raw: unknown, n: number, problems: string[]): GuardianshipInpu
   const before = problems.length;
   for (const key of Object.keys(row))
     if (!(FIELDS as readonly string[]).includes(key))
-      problems.push(`record ${n}: ${key.slice(0, 40)}: unknown field`);
+      problems.push(
+        // A field name could itself be an identifier pasted in the wrong place: never echoed.
+        `record ${n}: ${/\d{12}/.test(key) ? 'a field' : key.slice(0, 40)}: unknown field`,
+      );
   for (const field of ['guardianIin', 'childIin'] as const)
     if (typeof row[field] !== 'string' || !/^\d{12}$/.test(row[field]))
       problems.push(`record ${n}: ${field}: must be 12 digits`);
