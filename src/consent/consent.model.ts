@@ -7,14 +7,14 @@ import type { Labels } from '../core/taxonomy.js';
 
 export type ConsentState = 'requested' | 'active' | 'refused' | 'expired' | 'withdrawn' | 'paused';
 
-export const CONSENT_STATES: readonly ConsentState[] = [
+export const CONSENT_STATES = [
   'requested',
   'active',
   'refused',
   'expired',
   'withdrawn',
   'paused',
-];
+] as const satisfies readonly ConsentState[];
 
 export type ConsentEventType =
   | 'requested'
@@ -26,7 +26,7 @@ export type ConsentEventType =
   | 'paused'
   | 'resumed';
 
-export const CONSENT_EVENT_TYPES: readonly ConsentEventType[] = [
+export const CONSENT_EVENT_TYPES = [
   'requested',
   'given',
   'refused',
@@ -35,15 +35,15 @@ export const CONSENT_EVENT_TYPES: readonly ConsentEventType[] = [
   'expired',
   'paused',
   'resumed',
-];
+] as const satisfies readonly ConsentEventType[];
 
 /** How the consent was collected (ISO 27560 `collectionMethod`). */
 export type CollectionMethod = 'portal' | 'signed-request' | 'paper';
-export const COLLECTION_METHODS: readonly CollectionMethod[] = [
+export const COLLECTION_METHODS = [
   'portal',
   'signed-request',
   'paper',
-];
+] as const satisfies readonly CollectionMethod[];
 
 export type Language = 'kk' | 'ru' | 'en';
 

@@ -5,8 +5,9 @@
  * receipts, for themselves or for a child in their care. The subject comes only from the
  * citizen principal, never from the request.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
 import type { ConsentActor } from './consent.model.js';
@@ -44,13 +45,13 @@ const forCitizen = ({ ...consent }: ConsentWithEvents) => ({
   id: consent.id,
   subject: consent.subject,
   controller: consent.controller,
-  systems: consent.systems,
-  purposes: consent.purposes,
-  categories: consent.categories,
+  systems: [...consent.systems],
+  purposes: [...consent.purposes],
+  categories: [...consent.categories],
   legalBasis: consent.legalBasis,
-  recipients: consent.recipients,
-  processingCountries: consent.processingCountries,
-  storageCountries: consent.storageCountries,
+  recipients: consent.recipients.map((recipient) => ({ ...recipient })),
+  processingCountries: [...consent.processingCountries],
+  storageCountries: [...consent.storageCountries],
   retention: consent.retention,
   validFrom: consent.validFrom,
   validUntil: consent.validUntil,
@@ -64,10 +65,10 @@ const forCitizen = ({ ...consent }: ConsentWithEvents) => ({
   createdAt: consent.createdAt,
   updatedAt: consent.updatedAt,
   version: consent.version,
-  events: consent.events,
+  events: consent.events.map((event) => ({ ...event })),
 });
 
-export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
+export function consentRoutes(module: ConsentModule): FastifyPluginAsyncTypebox {
   const { service, guardians, db } = module;
 
   async function systemView(systemId: string, id: string) {
@@ -115,13 +116,19 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
 
   /** Registers the citizen routes under `prefix` (`/v1/me` or `/v1/me/children/:childId`). */
   function citizenRoutes(
-    app: Parameters<FastifyPluginAsync>[0],
+    app: Parameters<FastifyPluginAsyncTypebox>[0],
     prefix: string,
     params: typeof S.IdParams | typeof S.ChildConsentParams,
   ) {
     const listParams = prefix.includes(':childId') ? { params: S.ChildParams } : {};
     const who = prefix.includes(':childId') ? ' for a child in your care' : '';
-    const childIdOf = (request: FastifyRequest) => (request.params as { childId?: string }).childId;
+    // The guardian's routes carry the child in the path; the citizen's own routes do not.
+    const childIdOf = (request: { readonly params: unknown }): string | undefined => {
+      const path = request.params;
+      return typeof path === 'object' && path !== null && 'childId' in path
+        ? String(path.childId)
+        : undefined;
+    };
 
     app.get(
       `${prefix}/consent-requests`,
@@ -168,9 +175,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
       },
       async (request) => {
         const { subject } = await actingFor(request, childIdOf(request));
-        return forCitizen(
-          await service.getForSubject(subject, (request.params as { id: string }).id),
-        );
+        return forCitizen(await service.getForSubject(subject, request.params.id));
       },
     );
     app.get(
@@ -191,7 +196,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
       },
       async (request) => {
         const { subject } = await actingFor(request, childIdOf(request));
-        return receiptFor(subject, (request.params as { id: string }).id);
+        return receiptFor(subject, request.params.id);
       },
     );
     const actions: readonly [string, string, CitizenAction, string][] = [
@@ -215,12 +220,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
         },
         async (request) => {
           const { subject, actor } = await actingFor(request, childIdOf(request));
-          const result = await service.act(
-            subject,
-            (request.params as { id: string }).id,
-            action,
-            actor,
-          );
+          const result = await service.act(subject, request.params.id, action, actor);
           return { ...result, consent: forCitizen(result.consent) };
         },
       );
@@ -240,7 +240,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { systemId } = systemOf(request);
-        const result = await service.request(systemId, request.body as S.ConsentRequestCreateBody);
+        const result = await service.request(systemId, request.body);
         reply.status(201).header('location', `/v1/consent-requests/${result.consent.id}`);
         return { request: await systemView(systemId, result.consent.id), event: result.event };
       },
@@ -256,8 +256,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
           response: { 200: S.ConsentRequestView },
         },
       },
-      async (request) =>
-        systemView(systemOf(request).systemId, (request.params as Static<typeof S.IdParams>).id),
+      async (request) => systemView(systemOf(request).systemId, request.params.id),
     );
     app.post(
       '/v1/consent-webhooks/secret',
@@ -311,7 +310,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const body = request.body as S.GroundCreateBody;
+        const body = request.body;
         const principal = principalOf(request);
         let systemId: string;
         if (principal.kind === 'system') {
@@ -361,10 +360,7 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const g = await guardians.record(
-          request.body as S.GuardianshipCreateBody,
-          staffName(request),
-        );
+        const g = await guardians.record(request.body, staffName(request));
         reply.status(201);
         return {
           guardianship: {

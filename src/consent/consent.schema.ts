@@ -1,11 +1,10 @@
 /** Request and response schemas of the consent API (validation, types and OpenAPI in one). */
 import { Type, type Static } from 'typebox';
+import { literalUnion } from '../http/schemas.js';
 import { COLLECTION_METHODS, CONSENT_EVENT_TYPES, CONSENT_STATES } from './consent.model.js';
 import { RELATIONS } from './guardians.js';
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-const literalUnion = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)));
 const Code = Type.String({ minLength: 1, maxLength: 100 });
 const Country = Type.String({ pattern: '^[A-Z]{2}$' });
 const Instant = Type.String({ format: 'date-time', maxLength: 40 });

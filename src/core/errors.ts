@@ -47,7 +47,10 @@ export const ERROR_CATALOGUE = {
   },
   'registry.invalid_certificate': { status: 400, title: 'The certificate is not valid' },
   'registry.invalid_import': { status: 400, title: 'The import file has errors' },
-  'registry.too_many_keys': { status: 409, title: 'The system has as many live API keys as allowed' },
+  'registry.too_many_keys': {
+    status: 409,
+    title: 'The system has as many live API keys as allowed',
+  },
   'registry.identifier_in_text': {
     status: 400,
     title: 'A free-text field holds an IIN; personal identifiers do not belong there',
@@ -86,12 +89,22 @@ export const ERROR_CATALOGUE = {
   'consent.not_a_minor': { status: 400, title: 'The child is not a minor' },
   'consent.guardianship_exists': { status: 409, title: 'That guardianship is already recorded' },
   'consent.invalid_import': { status: 400, title: 'The guardianship file has errors' },
+  // portal (citizen sign-in and sessions)
+  'portal.sign_in_failed': { status: 400, title: 'Sign-in could not be completed' },
+  'portal.sign_in_unavailable': { status: 503, title: 'Citizen sign-in is not configured' },
+  'portal.session_expired': { status: 401, title: 'Your session has ended' },
+  'portal.csrf_failed': { status: 403, title: 'The request lacks a valid CSRF token' },
+  // notify (citizen inbox)
+  'notify.not_found': { status: 404, title: 'No such notification' },
   // access checks
   'access.reference_required': {
     status: 400,
     title: 'This legal basis needs a reference (the act or the court order)',
   },
-  'access.transfer_incomplete': { status: 400, title: 'A transfer needs a recipient and a country' },
+  'access.transfer_incomplete': {
+    status: 400,
+    title: 'A transfer needs a recipient and a country',
+  },
   'access.identifier_in_actor': {
     status: 400,
     title: 'The actor id holds an IIN; send it as actor.iin, never in the id',
@@ -104,13 +117,6 @@ export const ERROR_CATALOGUE = {
   'access.check_not_found': { status: 404, title: 'No such access check' },
   'access.regime_not_found': { status: 404, title: 'No such legal regime' },
   'access.invalid_regime': { status: 400, title: 'The legal regime is inconsistent' },
-  // portal (citizen sign-in and sessions)
-  'portal.sign_in_failed': { status: 400, title: 'Sign-in could not be completed' },
-  'portal.sign_in_unavailable': { status: 503, title: 'Citizen sign-in is not configured' },
-  'portal.session_expired': { status: 401, title: 'Your session has ended' },
-  'portal.csrf_failed': { status: 403, title: 'The request lacks a valid CSRF token' },
-  // notify (citizen inbox)
-  'notify.not_found': { status: 404, title: 'No such notification' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },

@@ -40,7 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('consents')
     .columns(['subject', 'controller_id'])
     .execute();
-  await db.schema.createIndex('consents_subject_id').on('consents').columns(['subject', 'id']).execute();
+  await db.schema
+    .createIndex('consents_subject_id')
+    .on('consents')
+    .columns(['subject', 'id'])
+    .execute();
   await db.schema
     .createIndex('consents_requested_by')
     .on('consents')
