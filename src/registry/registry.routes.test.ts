@@ -677,6 +677,26 @@ describeStorage('registry API', (fx) => {
     ).toMatchObject({ status: 401, detail: `Staff token ${id} was revoked.` });
   });
 
+  it('refuses a staff token whose expiresAt has already passed, and stores none', async () => {
+    const before = await fx.storage.db
+      .selectFrom('staff_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const refused = await h.app.inject({
+      method: 'POST',
+      url: '/v1/registry/staff-tokens',
+      headers: regulator(),
+      payload: { role: 'auditor', name: 'Late auditor', expiresAt: '2001-01-01T00:00:00Z' },
+    });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json<{ detail: string }>().detail).toMatch(/expiresAt must be in the future/);
+    const after = await fx.storage.db
+      .selectFrom('staff_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
   it('every change is in the history and in the ledger, in order', async () => {
     // Make changes of every kind here, so the test holds alone as well as after the others.
     const made: string[] = [];
