@@ -107,7 +107,12 @@ describe('web routes', () => {
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.json()).toMatchObject({
         code: 'request.not_found',
-        detail: `There is no ${method} ${url.split('?')[0]} on this server.`,
+        // GET falls through the web app's fallback; any other method reaches the shell's
+        // not-found handler, which quotes no path (issue 9: nothing from the request echoed).
+        detail:
+          method === 'GET'
+            ? `There is no ${method} ${url.split('?')[0]} on this server.`
+            : `Nothing answers ${method} at this path; see /openapi.json for the routes.`,
       });
     }
   });
