@@ -45,7 +45,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     provider: new StaticProvider(migrations),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Kysely looks for its migration tables by introspecting every schema; a schema another process
+  // drops at that moment (test suites running side by side do) fails the catalogue query with
+  // 3F000 although nothing of ours is wrong. The introspection is read-only, so asking again is safe.
+  for (let attempt = 1; attempt <= 3 && isConcurrentSchemaDrop(outcome.error); attempt++) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results = [] } = outcome;
   if (error) {
     const failed = results.find((r) => r.status === 'Error');
     const cause = error instanceof Error ? error.message : JSON.stringify(error);
@@ -59,4 +66,14 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName),
     latest: names.at(-1),
   };
+}
+
+/** PostgreSQL's invalid_schema_name, raised when a schema vanishes under a catalogue scan. */
+function isConcurrentSchemaDrop(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error as { code?: unknown }).code === '3F000'
+  );
 }
