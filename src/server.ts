@@ -6,7 +6,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { type AccessModule, createAccessModule } from './access/access.module.js';
-import { checkIin } from './core/identifiers.js';
 import { type ConsentModule, createConsentModule } from './consent/consent.module.js';
 import { declaredFromProfiles } from './consent/consent.ports.js';
 import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
@@ -27,7 +26,6 @@ import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/storage.js';
 import { createSubjects } from './subjects/subjects.module.js';
-import { ensureSubject } from './subjects/subjects.store.js';
 import { version } from './version.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -92,6 +90,8 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    // One subjects port for every module: the pseudonym and birth date of an IIN, on the server's clock.
+    const subjects = createSubjects(storage.db, secrets, options.clock);
     const consent = createConsentModule({
       db: storage.db,
       outbox: {
@@ -99,7 +99,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         enqueue: (trx, items) => outbox.enqueue(trx as never, items),
         sequence: (ids) => outbox.sequence(ids),
       },
-      subjects: createSubjects(storage.db, secrets, options.clock),
+      subjects,
       registry: declaredFromProfiles((id, at) => registry.profileOf(id, at), options.clock),
       fields: secrets.fields,
       receipts: await loadReceiptSigner(receiptKeysDir(config.dataDir)),
@@ -137,11 +137,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         },
       },
       subjects: {
-        async subjectOf(iin) {
-          const subject = await ensureSubject(storage.db, secrets, iin);
-          const check = checkIin(iin);
-          return { pseudonym: subject.pseudonym, birthDate: check.valid ? check.birthDate : '' };
-        },
+        subjectOf: (iin) => subjects.subjectOf(iin, 'subject'),
         pseudonymOf: (iin) => secrets.pseudonymOf(iin),
       },
       outbox: {
@@ -166,7 +162,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     const demo = config.demo;
     const portal = createPortalModule({
       db: storage.db,
-      subjects: { subjectOf: (iin) => ensureSubject(storage.db, secrets, iin) },
+      subjects,
       settings: config.portal,
       ...(demo ? { demoCitizens: DEMO_CITIZENS } : {}),
       production: config.environment === 'production',
