@@ -117,6 +117,22 @@ export const ERROR_CATALOGUE = {
   'access.check_not_found': { status: 404, title: 'No such access check' },
   'access.regime_not_found': { status: 404, title: 'No such legal regime' },
   'access.invalid_regime': { status: 400, title: 'The legal regime is inconsistent' },
+  // monitoring centre: reference data, responses, incidents
+  'monitor.reference_not_found': { status: 404, title: 'No such reference entry' },
+  'monitor.reference_exists': { status: 409, title: 'That entry is already on the list' },
+  'monitor.invalid_working_hours': { status: 400, title: 'The working hours are not valid' },
+  'monitor.response_not_found': { status: 404, title: 'No such monitoring response' },
+  'monitor.invalid_response': { status: 400, title: 'The monitoring response is inconsistent' },
+  'monitor.response_decided': {
+    status: 409,
+    title: 'The monitoring response was already confirmed, rejected or lifted',
+  },
+  'monitor.system_not_found': { status: 404, title: 'The information system does not exist' },
+  'monitor.system_gone': { status: 409, title: 'The information system no longer exists' },
+  'monitor.incident_not_found': { status: 404, title: 'No such incident' },
+  'monitor.invalid_incident': { status: 400, title: 'The incident is inconsistent' },
+  'monitor.incident_state': { status: 409, title: "That is not possible in the incident's state" },
+  'monitor.case_not_found': { status: 404, title: 'No such case' },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },
