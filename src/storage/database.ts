@@ -6,6 +6,7 @@ import type { AccessTables } from '../access/access.tables.js';
 import type { ConsentTables } from '../consent/consent.tables.js';
 import type { LedgerTables } from '../ledger/ledger.tables.js';
 import type { MonitorResponseTables } from '../monitor/response.tables.js';
+import type { MonitorTables } from '../monitor/monitor.tables.js';
 import type { OutboxTables } from '../outbox/outbox.tables.js';
 import type { NotifyTables } from '../notify/notify.tables.js';
 import type { PortalTables } from '../portal/portal.tables.js';
@@ -22,4 +23,5 @@ export interface Database
     NotifyTables,
     OutboxTables,
     AccessTables,
+    MonitorTables,
     MonitorResponseTables {}
