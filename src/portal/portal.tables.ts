@@ -32,7 +32,29 @@ export interface PortalLoginsTable {
   expires_at: string;
 }
 
+/**
+ * Staff sessions of the web console (the monitoring centre): the same lifecycle as a citizen's,
+ * begun by presenting a staff credential once. The row holds the staff principal the credential
+ * yielded (the token id or OIDC subject, its roles and display name), never the credential.
+ */
+export interface StaffSessionsTable {
+  id: string;
+  token_hash: string;
+  /** The staff token id (`st_…`) or the OIDC subject the session was begun with. */
+  subject: string;
+  /** The principal's roles, comma-separated (`soc`, `regulator,auditor`). */
+  roles: string;
+  name: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
 export interface PortalTables {
   portal_sessions: PortalSessionsTable;
   portal_logins: PortalLoginsTable;
+  staff_sessions: StaffSessionsTable;
 }
