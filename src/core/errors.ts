@@ -133,6 +133,12 @@ export const ERROR_CATALOGUE = {
   'monitor.invalid_incident': { status: 400, title: 'The incident is inconsistent' },
   'monitor.incident_state': { status: 409, title: "That is not possible in the incident's state" },
   'monitor.case_not_found': { status: 404, title: 'No such case' },
+  'monitor.alert_not_found': { status: 404, title: 'No such alert' },
+  'monitor.rule_not_found': { status: 404, title: 'No such detection rule' },
+  'monitor.invalid_transition': {
+    status: 409,
+    title: 'That state change is not possible for the alert or case',
+  },
   // scan
   'scan.malformed_input': { status: 400, title: 'The input could not be read in its format' },
   'scan.unreadable_path': { status: 400, title: 'The path cannot be read' },
