@@ -184,8 +184,8 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       version,
       checkReady: () => storage.ping(),
       loggerInstance: log,
-      // Bearer credentials first; the citizen session cookie last.
-      authenticators: [...registry.authenticators, portal.authenticator],
+      // Bearer credentials first; then the console's staff session cookie, the citizen's last.
+      authenticators: [...registry.authenticators, portal.staffAuthenticator, portal.authenticator],
       // The web app last: its fallback route answers only what no module route does.
       routes: [
         ...ledger.routes,

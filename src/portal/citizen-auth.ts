@@ -34,12 +34,12 @@ export function setCookie(
   policy: CookiePolicy,
   name: string,
   value: string,
-  options: { path: string; maxAgeSeconds: number },
+  options: { path: string; maxAgeSeconds: number; sameSite?: 'lax' | 'strict' },
 ): void {
   const cookie = fastifyCookie.serialize(name, value, {
     path: options.path,
     httpOnly: true,
-    sameSite: 'lax',
+    sameSite: options.sameSite ?? 'lax',
     secure: policy.alwaysSecure || request.protocol === 'https',
     maxAge: options.maxAgeSeconds,
   });
@@ -49,7 +49,7 @@ export function setCookie(
   reply.header('set-cookie', [...list, cookie]);
 }
 
-const ENDED: Record<Exclude<SessionEnd, null> | 'unknown', string> = {
+export const ENDED: Record<Exclude<SessionEnd, null> | 'unknown', string> = {
   revoked: 'Your session was ended (signed out or revoked). Sign in again.',
   idle: 'Your session ended after a period without activity. Sign in again.',
   expired: 'Your session reached its maximum length. Sign in again.',
@@ -73,26 +73,36 @@ export async function sessionOf(
   return resolved;
 }
 
+/**
+ * Refuses a state-changing request (anything but GET, HEAD, OPTIONS) that does not echo the
+ * session's synchronizer token in `X-CSRF-Token`; used for citizen and staff sessions alike.
+ */
+export function requireCsrf(
+  request: FastifyRequest,
+  session: { readonly id: string; readonly csrfToken: string },
+  who: 'citizen' | 'staff',
+): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent === 'string' && sameToken(sent, session.csrfToken)) return;
+  request.log.warn(
+    { reason: typeof sent === 'string' ? 'wrong' : 'missing', sessionId: session.id },
+    `${who} request refused: CSRF token`,
+  );
+  throw new DomainError(
+    'portal.csrf_failed',
+    typeof sent === 'string'
+      ? 'The X-CSRF-Token header does not match this session; reload the page and try again.'
+      : 'This request changes something and needs the X-CSRF-Token header of your session.',
+    { reason: typeof sent === 'string' ? 'wrong' : 'missing' },
+  );
+}
+
 export function citizenAuthenticator(sessions: SessionStore): Authenticator {
   return async (request) => {
     const session = await sessionOf(request, sessions);
     if (!session) return null;
-    if (!SAFE_METHODS.has(request.method)) {
-      const sent = request.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || !sameToken(sent, session.csrfToken)) {
-        request.log.warn(
-          { reason: typeof sent === 'string' ? 'wrong' : 'missing', sessionId: session.id },
-          'citizen request refused: CSRF token',
-        );
-        throw new DomainError(
-          'portal.csrf_failed',
-          typeof sent === 'string'
-            ? 'The X-CSRF-Token header does not match this session; reload the page and try again.'
-            : 'This request changes something and needs the X-CSRF-Token header of your session.',
-          { reason: typeof sent === 'string' ? 'wrong' : 'missing' },
-        );
-      }
-    }
+    requireCsrf(request, session, 'citizen');
     return { kind: 'citizen', pseudonym: session.pseudonym, sessionId: session.id };
   };
 }

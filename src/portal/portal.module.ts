@@ -1,7 +1,9 @@
 /**
  * The citizen portal's server side, composed: sessions, the citizen authenticator, OIDC sign-in
- * and its routes, and — in demo mode only — the demo identity provider. `server.ts` creates it
- * with one call, adds its authenticator after the staff and system ones, and its routes.
+ * and its routes, and — in demo mode only — the demo identity provider; and the same session
+ * machinery for staff signing in to the web console (the monitoring centre) with a staff
+ * credential. `server.ts` creates it with one call, adds its two authenticators after the staff
+ * and system bearer ones, and its routes.
  */
 import type { Kysely } from 'kysely';
 import type { Authenticator } from '../http/access.js';
@@ -12,6 +14,9 @@ import type { PortalTables } from './portal.tables.js';
 import { portalRoutes } from './portal.routes.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
 import { createSignIn, type IdentityProvider, type PortalSubjects } from './sign-in.js';
+import { staffAuthenticator } from './staff-auth.js';
+import { staffRoutes } from './staff.routes.js';
+import { createStaffSessionStore, type StaffSessionStore } from './staff-sessions.js';
 
 export type { DemoIdentity } from './demo-idp.js';
 export type { IdentityProvider, PortalSubjects } from './sign-in.js';
@@ -23,7 +28,13 @@ export interface PortalSettings {
   readonly iinClaim: string;
   readonly idleTimeoutSeconds: number;
   readonly absoluteTimeoutSeconds: number;
+  /** Staff console sessions: idle end (default 15 minutes) and absolute end (default 8 hours). */
+  readonly staffIdleTimeoutSeconds?: number;
+  readonly staffAbsoluteTimeoutSeconds?: number;
 }
+
+export const STAFF_IDLE_TIMEOUT_SECONDS = 15 * 60;
+export const STAFF_ABSOLUTE_TIMEOUT_SECONDS = 8 * 60 * 60;
 
 export interface PortalModuleDeps {
   readonly db: Kysely<PortalTables>;
@@ -43,6 +54,9 @@ export interface PortalModuleDeps {
 export interface PortalModule {
   readonly sessions: SessionStore;
   readonly authenticator: Authenticator;
+  readonly staffSessions: StaffSessionStore;
+  /** The console's staff session cookie; placed before the citizen authenticator. */
+  readonly staffAuthenticator: Authenticator;
   readonly routes: readonly RoutePlugin[];
 }
 
@@ -87,7 +101,24 @@ export function createPortalModule(deps: PortalModuleDeps): PortalModule {
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const staffAbsolute = settings.staffAbsoluteTimeoutSeconds ?? STAFF_ABSOLUTE_TIMEOUT_SECONDS;
+  const staffSessions = createStaffSessionStore(
+    deps.db,
+    {
+      idleSeconds: settings.staffIdleTimeoutSeconds ?? STAFF_IDLE_TIMEOUT_SECONDS,
+      absoluteSeconds: staffAbsolute,
+    },
+    deps.clock,
+  );
   const routes: RoutePlugin[] = [
+    {
+      name: 'staff-session',
+      plugin: staffRoutes({
+        sessions: staffSessions,
+        cookies: { alwaysSecure: deps.production },
+        absoluteTimeoutSeconds: staffAbsolute,
+      }),
+    },
     {
       name: 'portal',
       plugin: portalRoutes({
@@ -101,5 +132,11 @@ export function createPortalModule(deps: PortalModuleDeps): PortalModule {
   ];
   if (demo) routes.push({ name: 'demo-idp', plugin: demo.routes });
   else routes.push({ name: 'demo-idp-absent', plugin: absentDemoProvider });
-  return { sessions, authenticator: citizenAuthenticator(sessions), routes };
+  return {
+    sessions,
+    authenticator: citizenAuthenticator(sessions),
+    staffSessions,
+    staffAuthenticator: staffAuthenticator(staffSessions),
+    routes,
+  };
 }

@@ -16,6 +16,7 @@ import * as portal from './20261204_1240_portal.js';
 import * as notify from './20261204_1241_notify.js';
 import * as access from './20261204_1245_access.js';
 import * as monitor from './20261204_1515_monitor.js';
+import * as staffSessions from './20261204_1520_staff_sessions.js';
 import * as monitorResponse from './20261204_1525_monitor_response.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -31,5 +32,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1241_notify': notify,
   '20261204_1245_access': access,
   '20261204_1515_monitor': monitor,
+  '20261204_1520_staff_sessions': staffSessions,
   '20261204_1525_monitor_response': monitorResponse,
 };
