@@ -65,10 +65,21 @@ export interface StaffTokenBootstrap {
   credentialWorks(token: string): Promise<boolean>;
 }
 
+/**
+ * Suspending and reinstating a system for the monitoring centre's responses: through the registry's
+ * own service, so the change has its history and ledger entry like any other (an unknown system is
+ * `registry.system_not_found`, a revoked one `registry.invalid_transition`).
+ */
+export interface SystemStatusPort {
+  suspend(systemId: string, reason: string, until: string | null, actor: Actor): Promise<void>;
+  reinstate(systemId: string, reason: string, actor: Actor): Promise<void>;
+}
+
 export interface RegistryModule extends RegistryReadPort {
   readonly authenticators: readonly Authenticator[];
   readonly routes: readonly RoutePlugin[];
   readonly bootstrap: StaffTokenBootstrap;
+  readonly systemStatus: SystemStatusPort;
   /** Sequences changes left in the outbox (by a crash, a standby instance or the CLI). */
   sequencePending(): Promise<void>;
   /**
@@ -95,6 +106,7 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
     authenticators: parts.authenticators,
     routes: parts.routes,
     bootstrap: parts.bootstrap,
+    systemStatus: parts.systemStatus,
     sequencePending: () => parts.sequencePending(),
     startOutboxDrain: (intervalMs, active) => parts.startOutboxDrain(intervalMs, active),
   };
@@ -153,6 +165,14 @@ export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
     history,
     taxonomy,
     profileOf: reads.profileOf,
+    systemStatus: {
+      async suspend(systemId, reason, until, actor) {
+        await service.setSystemStatus(systemId, 'suspended', reason, until, actor);
+      },
+      async reinstate(systemId, reason, actor) {
+        await service.setSystemStatus(systemId, 'active', reason, null, actor);
+      },
+    },
     authenticators,
     routes: [
       {
