@@ -8,6 +8,7 @@ import { DomainError } from '../core/errors.js';
 import type { Authenticator } from './access.js';
 import { type App, buildApp } from './app.js';
 import { loggerOptions } from './logging.js';
+import { completeWithReference } from '../../test/support/kz-identifiers.js';
 
 const config = {
   logLevel: 'silent' as const,
@@ -348,13 +349,19 @@ describe('operations endpoints and cross-cutting behaviour', () => {
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(headers['strict-transport-security']).toBeDefined();
+    expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    // Other origins may not embed our answers (the public ledger tiles opt out on their routes).
+    expect(headers['cross-origin-resource-policy']).toBe('same-origin');
     // Computed once at start, and on error answers too (a refused request is still a page).
     for (const url of ['/v1/example/regulator-only', '/v1/nothing-here']) {
       const refused = await a.inject(url);
       expect(refused.statusCode).toBeGreaterThanOrEqual(400);
       expect(refused.headers['content-security-policy']).toBe(headers['content-security-policy']);
       expect(refused.headers['x-content-type-options']).toBe('nosniff');
+      expect(refused.headers['strict-transport-security']).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      expect(refused.headers['cross-origin-resource-policy']).toBe('same-origin');
     }
   });
 
@@ -415,6 +422,35 @@ describe('logs never carry identifiers or credentials', () => {
     expect(log).not.toMatch(/(?<!\d)\d{12}(?!\d)/);
     expect(log).not.toContain('regulator-token');
     expect(log).toContain('[12-digit id redacted]');
+  });
+  it('never logs a request body, even at trace level and when the body is refused', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const a = await makeApp({ logger: { ...loggerOptions('trace'), stream } });
+    const marker = 'Zq7xBodyMarker';
+    const post = (payload: string) =>
+      a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+    // Accepted, refused by the domain, refused by the schema, and not JSON at all.
+    const iin = completeWithReference('90051520123')!;
+    expect((await post(JSON.stringify({ iin, note: marker }))).statusCode).toBe(200);
+    expect((await post(JSON.stringify({ iin: '900515201239', note: marker }))).statusCode).toBe(
+      400,
+    );
+    expect((await post(JSON.stringify({ iin, note: `${marker}${marker}` }))).statusCode).toBe(400);
+    expect((await post(`{"note": "${marker}", "iin": `)).statusCode).toBe(400);
+    const completed = lines.filter((line) => line.includes('"request completed"'));
+    expect(completed).toHaveLength(4);
+    expect(lines.join('')).not.toContain(marker);
   });
 });
 
