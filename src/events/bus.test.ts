@@ -66,4 +66,27 @@ describe('in-process event bus', () => {
   it('publishes nothing and resolves when there are no subscribers', async () => {
     await expect(createInProcessBus().publish([event('1')])).resolves.toBeUndefined();
   });
+
+  it('hands a batch subscriber each published batch whole, and reports its failure per event', async () => {
+    const failures: string[] = [];
+    const bus = createInProcessBus({
+      onHandlerError: (error, e) => failures.push(`${e.id}: ${(error as Error).message}`),
+    });
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const stop = bus.subscribeBatch((events) => {
+      batches.push(events.map((e) => e.id));
+    });
+    bus.subscribeBatch(() => Promise.reject(new Error('batch failure')));
+    bus.subscribe((e) => {
+      single.push(e.id);
+    });
+    await bus.publish([event('1'), event('2')]);
+    await bus.publish([]);
+    stop();
+    await bus.publish([event('3')]);
+    expect(batches).toEqual([['1', '2']]);
+    expect(single).toEqual(['1', '2', '3']);
+    expect(failures).toEqual(['1: batch failure', '2: batch failure', '3: batch failure']);
+  });
 });

@@ -25,7 +25,12 @@ export interface EventPublisher {
 
 export type EventHandler = (event: DomainEvent) => Promise<void> | void;
 
+/** Receives each published batch whole, in order (a consumer that writes them in one transaction). */
+export type BatchHandler = (events: readonly DomainEvent[]) => Promise<void> | void;
+
 export interface EventSource {
   /** Registers a handler for every event published from now on; returns the unsubscribe function. */
   subscribe(handler: EventHandler): () => void;
+  /** As `subscribe`, but the handler gets each published batch at once. */
+  subscribeBatch(handler: BatchHandler): () => void;
 }

@@ -1,3 +1,9 @@
 /** Domain events: the types every module publishes and the in-process bus. */
-export type { DomainEvent, EventHandler, EventPublisher, EventSource } from './events.js';
+export type {
+  BatchHandler,
+  DomainEvent,
+  EventHandler,
+  EventPublisher,
+  EventSource,
+} from './events.js';
 export { type BusOptions, createInProcessBus } from './bus.js';
