@@ -60,13 +60,18 @@ export async function registryHarness(
     clientCertHeader?: string;
     ledger?: LedgerAppender;
     keyPolicy?: KeyPolicy;
+    /** The key API-key and staff-token secrets are hashed under (random when absent). */
+    lookupKey?: Buffer;
   } = {},
 ): Promise<RegistryHarness> {
   const clock = testClock();
   const recording = recordingLedger();
   const registry = createRegistryParts({
     db: storage.db,
-    secrets: { lookupKey: randomBytes(32), fields: createFieldCipher(randomBytes(32)) },
+    secrets: {
+      lookupKey: options.lookupKey ?? randomBytes(32),
+      fields: createFieldCipher(randomBytes(32)),
+    },
     ledger: options.ledger ?? recording,
     clock,
     oidc: options.oidc,
