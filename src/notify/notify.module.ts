@@ -27,12 +27,16 @@ export interface NotifyModule {
 
 export function createNotifyModule(deps: NotifyModuleDeps): NotifyModule {
   const inbox = createInbox(deps.db, deps.clock);
-  const stop = deps.events.subscribe(async (event) => {
+  // Each published batch in one transaction: an access check's events arrive by the hundred.
+  const stop = deps.events.subscribeBatch(async (events) => {
     try {
-      await inbox.receive(event);
+      await inbox.receiveAll(events);
     } catch (error) {
-      // The event is committed elsewhere; a failure here loses one notification, never the fact.
-      deps.log?.error({ err: error, eventId: event.id }, 'inbox could not store an event');
+      // The events are committed elsewhere; a failure here loses notifications, never the facts.
+      deps.log?.error(
+        { err: error, eventIds: events.map((event) => event.id) },
+        'inbox could not store events',
+      );
       throw error;
     }
   });

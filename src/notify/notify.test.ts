@@ -167,6 +167,29 @@ describeStorage('citizen inbox', (fx) => {
     });
   });
 
+  it('stores a published batch together: each citizen once per event, muted ones read, a redelivery adds none', async () => {
+    const ME = fresh();
+    const OTHER = fresh();
+    await notify.inbox.setPreferences(OTHER, { access: false });
+    const batch = [
+      event('access.checked', { subject: ME }),
+      event('access.checked', { subject: OTHER }),
+      event('breach.notified', { subjects: [ME, OTHER] }),
+      event('registry.system.updated', { subject: ME }),
+    ];
+    expect(await notify.inbox.receiveAll(batch)).toBe(4);
+    expect(await notify.inbox.receiveAll(batch)).toBe(0);
+    await bus.publish(batch);
+    const mine = await inbox(ME);
+    expect(mine.notifications.map((n) => n.category).sort()).toEqual(['access', 'breach']);
+    expect(mine.unread).toBe(2);
+    const theirs = await inbox(OTHER);
+    expect(theirs.notifications.map((n) => [n.category, n.read]).sort()).toEqual([
+      ['access', true],
+      ['breach', false],
+    ]);
+  });
+
   it('pages newest first with a cursor', async () => {
     const OTHER = fresh();
     for (let i = 0; i < 5; i++)
