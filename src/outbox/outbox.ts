@@ -6,8 +6,8 @@
  *    outbox rows commit together or not at all.
  * 2. After the commit, `sequence(ids)` appends them to the ledger. Concurrent callers are
  *    coalesced: one round at a time reads every queued id in one query, appends them together (the
- *    ledger group-commits them into one batch), writes their indexes back in one transaction, and
- *    then publishes their events. Appends carry the item id as the ledger's idempotency key, so a
+ *    ledger group-commits them into one batch), publishes their events, and writes their indexes
+ *    back and marks them done in one transaction. Appends carry the item id as the ledger's idempotency key, so a
  *    crash between the ledger commit and the write-back, or two instances draining the same row,
  *    can never log a record twice: appending it again returns the first index.
  * 3. What is left — a crash before step 2, a standby instance (it writes, the sequencer appends),
@@ -236,8 +236,24 @@ export function createOutbox(options: OutboxOptions): OutboxService {
         failed.push({ row: outcome.row, error: outcome.error });
       }
     }
-    if (appended.length > 0 || refused.length > 0 || failed.length > 0) {
-      await writeBack(appended, refused, failed);
+    // Indexes known now: new appends and rows a previous round (or instance) already sequenced.
+    const indexOf = new Map<string, number>();
+    for (const item of appended) indexOf.set(item.id, item.ledgerIndex);
+    for (const row of rows) if (row.ledger_index !== null) indexOf.set(row.id, row.ledger_index);
+
+    // Events go out once their entries are in the ledger, before the write-back, so the write-back
+    // marks them done in the same transaction (one commit per round, not two). A crash between the
+    // two publishes them again: publishing is at least once, and consumers are idempotent by id.
+    const toPublish = rows.filter((row) => row.state === 'pending' && indexOf.has(row.id));
+    const published = await publish(toPublish);
+    if (
+      appended.length > 0 ||
+      refused.length > 0 ||
+      failed.length > 0 ||
+      published.done.length > 0 ||
+      published.failed.length > 0
+    ) {
+      await writeBack(appended, refused, failed, published);
     }
     for (const { row, error } of refused) {
       parked.inc({ type: row.type });
@@ -254,14 +270,6 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       if (standby) log?.info({ err: error, count: failed.length }, message);
       else log?.error({ err: error, count: failed.length }, message);
     }
-
-    // Indexes known now: new appends and rows a previous round (or instance) already sequenced.
-    const indexOf = new Map<string, number>();
-    for (const item of appended) indexOf.set(item.id, item.ledgerIndex);
-    for (const row of rows) if (row.ledger_index !== null) indexOf.set(row.id, row.ledger_index);
-
-    const toPublish = rows.filter((row) => row.state === 'pending' && indexOf.has(row.id));
-    await publish(toPublish);
     for (const row of rows) answer(row.id, indexOf.get(row.id) ?? null);
   }
 
@@ -275,24 +283,47 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     return ledger.append({ type: row.type, record, key: row.id }).then((r) => r.index);
   }
 
+  /** What a round's publish did: ids now done (published, or with no event) and ids that failed. */
+  interface Published {
+    readonly done: readonly string[];
+    readonly failed: readonly string[];
+    readonly error?: unknown;
+  }
+
   async function writeBack(
     appended: readonly SequencedItem[],
     refused: readonly { row: Row; error: unknown }[],
     failed: readonly { row: Row; error: unknown }[],
+    published: Published,
   ): Promise<void> {
+    const done = new Set(published.done);
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < appended.length; i += maxBatch) {
         const part = appended.slice(i, i + maxBatch);
         // One statement per part: `case id when … then … end` runs the same on both engines (the
-        // cast types PostgreSQL's parameter, which it would otherwise take as text).
+        // cast types PostgreSQL's parameter, which it would otherwise take as text). A row is done
+        // once its event is out (or it has none).
         const cases = sql.join(
           part.map((item) => sql`when ${item.id} then cast(${item.ledgerIndex} as bigint)`),
           sql` `,
         );
-        await sql`update outbox set ledger_index = case id ${cases} end,
-          state = case when event_json is null then 'done' else 'pending' end
+        const out = part.filter((item) => done.has(item.id)).map((item) => item.id);
+        const state =
+          out.length > 0
+            ? sql`case when event_json is null or id in (${sql.join(out)}) then 'done' else 'pending' end`
+            : sql`case when event_json is null then 'done' else 'pending' end`;
+        await sql`update outbox set ledger_index = case id ${cases} end, state = ${state}
           where id in (${sql.join(part.map((item) => item.id))})`.execute(trx);
       }
+      // Rows sequenced in an earlier round whose publish is retried here.
+      const appendedIds = new Set(appended.map((item) => item.id));
+      const earlier = published.done.filter((id) => !appendedIds.has(id));
+      for (let i = 0; i < earlier.length; i += maxBatch)
+        await trx
+          .updateTable('outbox')
+          .set({ state: 'done' })
+          .where('id', 'in', earlier.slice(i, i + maxBatch))
+          .execute();
       for (const { row, error } of refused) {
         await trx
           .updateTable('outbox')
@@ -318,14 +349,28 @@ export function createOutbox(options: OutboxOptions): OutboxService {
           )
           .execute();
       }
+      for (let i = 0; i < published.failed.length; i += maxBatch)
+        await trx
+          .updateTable('outbox')
+          .set((eb) => ({
+            attempts: eb('attempts', '+', 1),
+            last_error: messageOf(published.error),
+          }))
+          .where('id', 'in', published.failed.slice(i, i + maxBatch))
+          .execute();
       for (const hook of hooks) if (appended.length > 0) await hook(trx, appended);
     });
   }
 
-  /** Publishes the rows' events (at least once) and marks them done; a failure leaves them for the drain. */
-  async function publish(rows: readonly Row[]): Promise<void> {
+  /**
+   * Publishes the rows' events (at least once). Returns which rows may be marked done (published,
+   * or without an event) and which failed; the write-back records both, and the drain retries
+   * a failed publish (the ledger entries stand).
+   */
+  async function publish(rows: readonly Row[]): Promise<Published> {
     const withEvents = rows.filter((row) => row.event_json !== null);
-    if (withEvents.length === 0) return;
+    const without = rows.filter((row) => row.event_json === null).map((row) => row.id);
+    if (withEvents.length === 0) return { done: without, failed: [] };
     const ids = withEvents.map((row) => row.id);
     try {
       if (events) {
@@ -336,20 +381,9 @@ export function createOutbox(options: OutboxOptions): OutboxService {
         { err: error, count: ids.length },
         'outbox events not published; the drain retries the publish (the ledger entries stand)',
       );
-      await db
-        .updateTable('outbox')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: messageOf(error) }))
-        .where('id', 'in', ids)
-        .execute();
-      return;
+      return { done: without, failed: ids, error };
     }
-    for (let i = 0; i < ids.length; i += maxBatch) {
-      await db
-        .updateTable('outbox')
-        .set({ state: 'done' })
-        .where('id', 'in', ids.slice(i, i + maxBatch))
-        .execute();
-    }
+    return { done: [...without, ...ids], failed: [] };
   }
 
   function sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>> {
