@@ -7,13 +7,24 @@ export interface Access {
   readonly at: string;
   readonly systemId: string;
   readonly operatorId: string;
+  /** The operator's opaque code for the person who acted, never a name. */
+  readonly actor?: { readonly code: string };
   readonly action: string;
   readonly purpose: string;
   readonly categories: readonly string[];
   readonly legalBasis: string;
   readonly basisReference?: string;
+  /** The basis the decision rested on, as committed to the ledger. */
+  readonly basis?: {
+    readonly kind: string;
+    readonly reference?: string;
+    readonly groundReference?: string;
+    readonly consentId?: string;
+    readonly regimeId?: string;
+  };
   readonly decision: string;
   readonly reasons: readonly { code: string; message: Record<string, string> }[];
+  readonly recordCount?: number;
   readonly recipient?: { name: string; country: string };
   readonly country?: string;
   readonly ledgerIndex: number | null;

@@ -4,8 +4,11 @@ import { getText } from '../../api/http';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
+import {
+  type StreamedNotification,
+  useNotificationStream,
+} from '../../hooks/use-notification-stream';
 import { parseVerifierKey, type VerifierKey } from '../../ledger/checkpoint';
-import { type ReceiptCheck, verifyReceipt } from '../../ledger/receipt';
 import {
   type Access,
   type AccessFilter,
@@ -13,6 +16,7 @@ import {
   fetchAccesses,
   fetchAllAccesses,
 } from './accesses-api';
+import { type AccessCheck, verifyAccess } from './verify-access';
 
 const PAGE_SIZE = 50;
 
@@ -37,28 +41,55 @@ function Verified({
   readonly keyLoad: VerifierKey | undefined;
 }) {
   const { t } = useTranslation();
-  const [check, setCheck] = useState<ReceiptCheck>();
+  const [check, setCheck] = useState<AccessCheck>();
   useEffect(() => {
     if (!access.receipt || !keyLoad) return;
     let live = true;
-    void verifyReceipt(access.receipt, keyLoad).then((result) => {
+    void verifyAccess(access, keyLoad).then((result) => {
       if (live) setCheck(result);
     });
     return () => {
       live = false;
     };
-  }, [access.receipt, keyLoad]);
+  }, [access, keyLoad]);
   if (!access.receipt) return <span className="badge badge-loading">{t('accesses.pending')}</span>;
   if (!check) return <span className="badge badge-loading">{t('accesses.verifying')}</span>;
-  return check.ok ? (
-    <span className="badge badge-done" data-verified="true">
-      {t('accesses.verified')}
-    </span>
-  ) : (
-    <span className="badge badge-failed" data-verified="false">
-      {t('accesses.notVerified', { why: t(`accesses.failure.${check.failure}`) })}
+  if (check.ok)
+    return (
+      <span className="badge badge-done" data-verified="true">
+        {t('accesses.verified')}
+      </span>
+    );
+  const why =
+    check.failure === 'mismatch'
+      ? t('accesses.failure.mismatch', { field: t(`accesses.field.${check.field ?? 'checkId'}`) })
+      : t(`accesses.failure.${check.failure}`);
+  return (
+    <span
+      className="badge badge-failed"
+      data-verified="false"
+      data-failure={check.failure}
+      {...(check.field ? { 'data-field': check.field } : {})}
+    >
+      {t('accesses.notVerified', { why })}
     </span>
   );
+}
+
+/** The basis the decision rested on, as committed: its kind and the reference it names. */
+function basisText(a: Access): string {
+  const kind = a.basis?.kind ?? a.legalBasis;
+  const reference = a.basis?.reference ?? a.basis?.groundReference ?? a.basisReference;
+  return reference ? `${kind} — ${reference}` : kind;
+}
+
+const ACTIONS = ['read', 'search', 'export', 'transfer'] as const;
+const isAction = (action: string): action is (typeof ACTIONS)[number] =>
+  (ACTIONS as readonly string[]).includes(action);
+
+interface Loaded {
+  readonly items: Access[];
+  readonly next: string | null;
 }
 
 export function AccessesPage() {
@@ -68,11 +99,48 @@ export function AccessesPage() {
   const [search, setSearch] = useState('');
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors.at(-1);
-  const load = useCallback(
-    (signal: AbortSignal) => fetchAccesses(filter, cursor, PAGE_SIZE, signal),
-    [filter, cursor],
+  // Reloaded when the filter or page changes, when an access about me arrives on the live stream
+  // and, while a record waits for the log, every 2 s. The list shown stays until the new one is
+  // there, so a refresh never blanks the page.
+  const [round, setRound] = useState(0);
+  const [page, setPage] = useState<
+    | { readonly state: 'loading' }
+    | { readonly state: 'done'; readonly value: Loaded }
+    | { readonly state: 'failed'; readonly error: unknown }
+  >({ state: 'loading' });
+  const [busy, setBusy] = useState(true);
+  useEffect(() => {
+    const controller = new AbortController();
+    setBusy(true);
+    fetchAccesses(filter, cursor, PAGE_SIZE, controller.signal).then(
+      (value) => {
+        if (controller.signal.aborted) return;
+        setPage({ state: 'done', value });
+        setBusy(false);
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setPage({ state: 'failed', error });
+        setBusy(false);
+      },
+    );
+    return () => controller.abort();
+  }, [filter, cursor, round]);
+  const onFirstPage = cursor === undefined;
+  const connected = useNotificationStream(
+    useCallback(
+      (n: StreamedNotification) => {
+        if (n.category === 'access' && onFirstPage) setRound((r) => r + 1);
+      },
+      [onFirstPage],
+    ),
   );
-  const page = useLoad(load);
+  const waiting = page.state === 'done' && page.value.items.some((a) => !a.receipt);
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setRound((r) => r + 1), 2000);
+    return () => clearTimeout(timer);
+  }, [waiting, round]);
   const key = useLoad(loadKey);
   const [exportError, setExportError] = useState<unknown>();
   const shown = useMemo(() => {
@@ -157,10 +225,13 @@ export function AccessesPage() {
         </div>
       </form>
       {exportError !== undefined && <ErrorMessage error={exportError} />}
+      <p className="muted" data-live={connected}>
+        {connected ? t('accesses.live') : t('accesses.offline')}
+      </p>
       {page.state === 'loading' && <p aria-live="polite">{t('portal.loading')}</p>}
       {page.state === 'failed' && <ErrorMessage error={page.error} />}
       {page.state === 'done' && shown.length === 0 && <p>{t('accesses.empty')}</p>}
-      <ol className="timeline">
+      <ol className="timeline" aria-busy={busy}>
         {shown.map((a) => (
           <li
             key={a.checkId}
@@ -183,6 +254,10 @@ export function AccessesPage() {
                 </dd>
               </div>
               <div>
+                <dt>{t('accesses.action')}</dt>
+                <dd>{isAction(a.action) ? t(`accesses.actions.${a.action}`) : a.action}</dd>
+              </div>
+              <div>
                 <dt>{t('consent.purposes')}</dt>
                 <dd>{a.purpose}</dd>
               </div>
@@ -192,10 +267,7 @@ export function AccessesPage() {
               </div>
               <div>
                 <dt>{t('accesses.basis')}</dt>
-                <dd>
-                  {a.legalBasis}
-                  {a.basisReference ? ` — ${a.basisReference}` : ''}
-                </dd>
+                <dd>{basisText(a)}</dd>
               </div>
               {a.recipient && (
                 <div>
@@ -203,6 +275,12 @@ export function AccessesPage() {
                   <dd>
                     {a.recipient.name} ({a.recipient.country})
                   </dd>
+                </div>
+              )}
+              {a.country && (
+                <div>
+                  <dt>{t('accesses.country')}</dt>
+                  <dd>{a.country}</dd>
                 </div>
               )}
               {a.reasons.length > 0 && (

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { send } from '../../api/citizen-api';
 import { getJson } from '../../api/http';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
+import { useNotificationStream } from '../../hooks/use-notification-stream';
 
 const CATEGORIES = ['access', 'consent-request', 'consent-change', 'breach'] as const;
 type Category = (typeof CATEGORIES)[number];
@@ -69,18 +70,11 @@ export function InboxPage() {
   const result = useLoad(fetchInbox, round);
   const [live, setLive] = useState<Notification[]>([]);
   const [read, setRead] = useState<ReadonlySet<string>>(new Set());
-  const [connected, setConnected] = useState(false);
-  useEffect(() => {
-    // Server-sent events over the session cookie; the browser reconnects by itself.
-    const source = new EventSource('/v1/me/inbox/stream');
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
-    source.addEventListener('notification', (event) => {
-      const n = JSON.parse((event as MessageEvent<string>).data) as Notification;
+  const connected = useNotificationStream(
+    useCallback((n: Notification) => {
       setLive((list) => (list.some((x) => x.id === n.id) ? list : [n, ...list]));
-    });
-    return () => source.close();
-  }, []);
+    }, []),
+  );
   const markRead = useCallback(async (id: string) => {
     await send('POST', `/v1/me/inbox/${id}/read`);
     setRead((set) => new Set([...set, id]));
