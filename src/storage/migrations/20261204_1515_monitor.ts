@@ -28,6 +28,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('input_json', 'text', (col) => col.notNull())
     .addColumn('parked_at', ts, (col) => col.notNull())
     .execute();
+  // An event parked again on a replay is not stored twice.
+  await db.schema
+    .createIndex('monitor_parked_event')
+    .on('monitor_parked')
+    .columns(['event_id', 'reason'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('monitor_cases')
@@ -89,6 +96,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('monitor_alerts')
     .columns(['case_id', 'at'])
     .execute();
+  // The live feed reads what changed since it last looked, on whichever instance changed it.
+  await db.schema
+    .createIndex('monitor_alerts_updated')
+    .on('monitor_alerts')
+    .columns(['updated_at', 'id'])
+    .execute();
   await db.schema
     .createIndex('monitor_alerts_rule')
     .on('monitor_alerts')
@@ -111,6 +124,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('monitor_history_target')
     .on('monitor_history')
     .columns(['target_kind', 'target_id', 'seq'])
+    .execute();
+  // A match folded into an alert is recorded once, however often the stream is replayed.
+  await db.schema
+    .createIndex('monitor_history_event')
+    .on('monitor_history')
+    .columns(['target_kind', 'target_id', 'action', 'event_id'])
+    .unique()
     .execute();
 
   await db.schema

@@ -1,0 +1,336 @@
+/**
+ * Alerts, cases and rules for staff: reads, state changes (open → acknowledged → closed as a true
+ * or false positive, with an assignee and a history), the rule list with each rule's hits and its
+ * shadow / active switch (recorded in the ledger through the outbox), and the live feed.
+ *
+ * The live feed reaches every instance: a change made here is pushed at once, and while anyone
+ * listens the service also looks for alerts changed by other instances (the evaluator may run
+ * elsewhere) every `livePollMs`; each version of an alert is sent once.
+ */
+import { DomainError } from '../core/errors.js';
+import { ulid } from '../core/ids.js';
+import { createEngine, toByteString } from '../scan/index.js';
+import type {
+  AlertFilter,
+  AlertRecord,
+  AlertsStore,
+  CaseRecord,
+  HistoryEntry,
+  PageCursor,
+  StateChange,
+  TimelineEntry,
+} from './alerts.store.js';
+import type { EnqueueOutbox, MonitorStore, ParkedRecord, RuleMode } from './monitor.store.js';
+import type { Level, Rule, RuleResponse } from './rule.model.js';
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly level: Level;
+  readonly kind: 'detection' | 'correlation';
+  readonly mode: RuleMode;
+  readonly hits: number;
+  readonly suppressed: number;
+  readonly lastHitAt: string | null;
+  readonly responses: RuleResponse[];
+  readonly modeChange: { reason: string; changedBy: string; changedAt: string } | null;
+}
+
+export type LiveEvent = { readonly kind: 'alert' | 'alert-updated'; readonly alert: AlertRecord };
+
+export interface AlertsServiceDeps {
+  readonly alerts: AlertsStore;
+  readonly store: MonitorStore;
+  readonly rules: readonly Rule[];
+  readonly enqueue: EnqueueOutbox;
+  /** After commit: appends the rule switch to the ledger (the drain finishes it otherwise). */
+  readonly sequence: (ids: readonly string[]) => Promise<unknown>;
+  /** The evaluator rebuilds its engine with the new modes. */
+  readonly modesChanged: () => void;
+  readonly clock: () => Date;
+  readonly livePollMs?: number;
+}
+
+export interface AlertsService {
+  listAlerts(
+    filter: AlertFilter,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: AlertRecord[]; next: string | null }>;
+  getAlert(id: string): Promise<{ alert: AlertRecord; history: HistoryEntry[] }>;
+  changeAlert(id: string, change: StateChange): Promise<AlertRecord>;
+  listCases(
+    state: AlertFilter['state'],
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: CaseRecord[]; next: string | null }>;
+  getCase(
+    id: string,
+  ): Promise<{ case: CaseRecord; alerts: AlertRecord[]; timeline: TimelineEntry[] }>;
+  changeCase(id: string, change: StateChange): Promise<CaseRecord>;
+  listRules(): Promise<RuleInfo[]>;
+  setRuleMode(ruleId: string, mode: RuleMode, reason: string, by: string): Promise<RuleInfo>;
+  /** The modes in force (stored switches over the files' `shadow`). */
+  modes(): Promise<ReadonlyMap<string, RuleMode>>;
+  parked(
+    after: number,
+    limit: number,
+  ): Promise<{ items: ParkedRecord[]; total: number; next: number | null }>;
+  /** A new alert stored by the evaluator on this instance. */
+  published(alert: AlertRecord): void;
+  /** Live alerts and alert changes; returns the unsubscribe function. */
+  listen(listener: (event: LiveEvent) => void): () => void;
+  stop(): void;
+}
+
+const iinEngine = createEngine({ types: ['iin'] });
+
+/** Free text goes to the history and (for a rule switch) the ledger: never with an IIN. */
+function refuseIin(field: string, text: string | undefined): void {
+  if (
+    text &&
+    /\d/.test(text) &&
+    iinEngine.detect(toByteString(text)).some((finding) => finding.type === 'iin')
+  )
+    throw new DomainError(
+      'request.validation',
+      `${field}: the text contains an IIN; describe it without personal identifiers.`,
+      { field },
+    );
+}
+
+function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined): PageCursor | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    )
+      return { at: value[0], id: value[1] };
+  } catch {
+    // reported below
+  }
+  throw new DomainError('request.validation', 'cursor: not a cursor this service issued.');
+}
+
+function refusal(
+  reason: 'not_found' | 'invalid_transition',
+  kind: 'alert' | 'case',
+  state?: string,
+) {
+  if (reason === 'not_found')
+    return kind === 'alert'
+      ? new DomainError('monitor.alert_not_found', 'No alert has that id.')
+      : new DomainError('monitor.case_not_found', 'No case has that id.');
+  return new DomainError(
+    'monitor.invalid_transition',
+    `The ${kind} is ${state ?? 'in another state'}; that change is not possible from there.`,
+    { state },
+  );
+}
+
+export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
+  const listeners = new Set<(event: LiveEvent) => void>();
+  /** The version (updatedAt) of each alert last sent, so nothing is sent twice. */
+  const sent = new Map<string, string>();
+  let pollCursor: string | null = null;
+  let poller: NodeJS.Timeout | null = null;
+  let polling = false;
+  const livePollMs = deps.livePollMs ?? 500;
+  const ruleById = new Map(deps.rules.map((rule) => [rule.id, rule]));
+
+  function emit(alert: AlertRecord): void {
+    if (sent.get(alert.id) === alert.updatedAt) return;
+    sent.set(alert.id, alert.updatedAt);
+    if (sent.size > 10_000) sent.delete(sent.keys().next().value!);
+    const event: LiveEvent = {
+      kind: alert.createdAt === alert.updatedAt ? 'alert' : 'alert-updated',
+      alert,
+    };
+    for (const listener of [...listeners]) listener(event);
+  }
+
+  async function poll(): Promise<void> {
+    if (polling) return;
+    polling = true;
+    try {
+      const since = pollCursor ?? deps.clock().toISOString();
+      pollCursor ??= since;
+      const changed = await deps.alerts.changedSince(since, 200);
+      for (const alert of changed) {
+        emit(alert);
+        if (alert.updatedAt > (pollCursor ?? '')) pollCursor = alert.updatedAt;
+      }
+    } catch {
+      // The next poll tries again; the feed is best effort on top of the stored alerts.
+    } finally {
+      polling = false;
+    }
+  }
+
+  async function modes(): Promise<ReadonlyMap<string, RuleMode>> {
+    const stored = await deps.store.ruleModes();
+    const result = new Map<string, RuleMode>();
+    for (const rule of deps.rules) {
+      const switched = stored.get(rule.id);
+      result.set(rule.id, switched?.mode ?? (rule.shadow ? 'shadow' : 'active'));
+    }
+    return result;
+  }
+
+  async function listRules(): Promise<RuleInfo[]> {
+    const [stored, hits] = await Promise.all([deps.store.ruleModes(), deps.alerts.hits()]);
+    return deps.rules.map((rule) => {
+      const switched = stored.get(rule.id);
+      const hit = hits.get(rule.id);
+      return {
+        id: rule.id,
+        title: rule.title,
+        level: rule.level,
+        kind: rule.kind,
+        mode: switched?.mode ?? (rule.shadow ? 'shadow' : 'active'),
+        hits: hit?.alerts ?? 0,
+        suppressed: hit?.suppressed ?? 0,
+        lastHitAt: hit?.lastAt ?? null,
+        responses: [...rule.responses],
+        modeChange: switched
+          ? {
+              reason: switched.reason,
+              changedBy: switched.changedBy,
+              changedAt: switched.changedAt,
+            }
+          : null,
+      };
+    });
+  }
+
+  return {
+    async listAlerts(filter, cursor, limit) {
+      const items = await deps.alerts.list(filter, decodeCursor(cursor), limit + 1);
+      const page = items.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page,
+        next:
+          items.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+      };
+    },
+
+    async getAlert(id) {
+      const alert = await deps.alerts.get(id);
+      if (!alert) throw refusal('not_found', 'alert');
+      return { alert, history: await deps.alerts.history('alert', id) };
+    },
+
+    async changeAlert(id, change) {
+      if (change.action === 'close') refuseIin('note', change.note);
+      if (change.action === 'assign') refuseIin('assignee', change.assignee);
+      const result = await deps.alerts.change(id, change, deps.clock().toISOString());
+      if (!result.ok) throw refusal(result.reason, 'alert', result.state);
+      emit(result.record);
+      return result.record;
+    },
+
+    async listCases(state, cursor, limit) {
+      const items = await deps.alerts.listCases({ state }, decodeCursor(cursor), limit + 1);
+      const page = items.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page,
+        next:
+          items.length > limit && last ? encodeCursor({ at: last.updatedAt, id: last.id }) : null,
+      };
+    },
+
+    async getCase(id) {
+      const found = await deps.alerts.getCase(id);
+      if (!found) throw refusal('not_found', 'case');
+      const [alerts, timeline] = await Promise.all([
+        deps.alerts.list({ caseId: id }, undefined, 500),
+        deps.alerts.timeline(id),
+      ]);
+      return { case: found, alerts, timeline };
+    },
+
+    async changeCase(id, change) {
+      if (change.action === 'close') refuseIin('note', change.note);
+      if (change.action === 'assign') refuseIin('assignee', change.assignee);
+      const result = await deps.alerts.changeCase(id, change, deps.clock().toISOString());
+      if (!result.ok) throw refusal(result.reason, 'case', result.state);
+      return result.record;
+    },
+
+    listRules,
+
+    async setRuleMode(ruleId, mode, reason, by) {
+      const rule = ruleById.get(ruleId);
+      if (!rule) throw new DomainError('monitor.rule_not_found', 'No loaded rule has that id.');
+      refuseIin('reason', reason);
+      const now = deps.clock();
+      const ledgerId = `mrm_${ulid(now.getTime())}`;
+      const changedAt = now.toISOString();
+      await deps.store.setRuleMode(
+        { ruleId, mode, reason, changedBy: by, changedAt, ledgerId },
+        {
+          id: ledgerId,
+          type: 'monitor.rule-mode',
+          record: { ruleId, mode, reason, changedBy: by, at: changedAt },
+        },
+        deps.enqueue,
+      );
+      await deps.sequence([ledgerId]);
+      deps.modesChanged();
+      const info = (await listRules()).find((r) => r.id === ruleId);
+      if (!info) throw new DomainError('monitor.rule_not_found', 'No loaded rule has that id.');
+      return info;
+    },
+
+    modes,
+
+    async parked(after, limit) {
+      const [items, total] = await Promise.all([
+        deps.store.parked(after, limit + 1),
+        deps.store.parkedCount(),
+      ]);
+      const page = items.slice(0, limit);
+      return {
+        items: page,
+        total,
+        next: items.length > limit ? (page[page.length - 1]?.seq ?? null) : null,
+      };
+    },
+
+    published(alert) {
+      emit(alert);
+    },
+
+    listen(listener) {
+      listeners.add(listener);
+      if (!poller) {
+        pollCursor = deps.clock().toISOString();
+        poller = setInterval(() => void poll(), livePollMs);
+        poller.unref();
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && poller) {
+          clearInterval(poller);
+          poller = null;
+        }
+      };
+    },
+
+    stop() {
+      listeners.clear();
+      if (poller) clearInterval(poller);
+      poller = null;
+    },
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * The rule evaluator: the one instance holding the leader lock reads the event feed into the
+ * engine and stores what it raises; the others stand by and try the lock again every few hundred
+ * milliseconds. On taking the lead (a start, a take-over, or a rule switched between shadow and
+ * active) it builds a fresh engine and replays the feed from the longest window's start, so every
+ * window is whole again; alerts are stored by their stable ids, so a replay stores nothing twice
+ * and only alerts never stored before reach the listeners.
+ *
+ * A feed delivers batches in order and moves past a batch only once `deliver` has resolved — the
+ * embedded log advances its cursor, JetStream acknowledges — so a crash in between means the batch
+ * comes again, and the engine's and the store's idempotency by id make that harmless.
+ */
+import type { AlertRecord, AlertsStore } from './alerts.store.js';
+import {
+  createMonitorEngine,
+  type EngineLimits,
+  type MonitorAlert,
+  type MonitorEngine,
+  type SuppressedMatch,
+} from './engine.js';
+import type { LeaderLock, Lease } from './leader-lock.js';
+import type { MonitorStore, RuleMode } from './monitor.store.js';
+import type { MonitorReferenceInput } from './reference.model.js';
+import type { Rule } from './rule.model.js';
+
+export interface FeedRun {
+  /** How far back from the feed's newest event the replay starts (the longest window). */
+  readonly replayMs: number;
+  /** Receives each batch in order; the feed moves on only after it resolves. */
+  readonly deliver: (batch: readonly unknown[]) => Promise<void>;
+  readonly signal: AbortSignal;
+  /** Called once the replay is done and the feed follows live events. */
+  readonly caughtUp: () => void;
+}
+
+export interface EventFeed {
+  /** Replays, then follows the feed until the signal aborts; rejects on a failure of the feed. */
+  run(run: FeedRun): Promise<void>;
+}
+
+export interface EvaluatorLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EvaluatorObserver {
+  /** After each batch: how many events, how many parked, the newest event time processed. */
+  batch(info: {
+    readonly events: number;
+    readonly parked: number;
+    readonly newestAt: string | null;
+  }): void;
+  /** Each alert newly stored. */
+  alert(alert: AlertRecord): void;
+}
+
+export interface EvaluatorDeps {
+  readonly rules: readonly Rule[];
+  /** Current per-rule modes (a rule without an entry keeps its file's `shadow`). */
+  readonly modes: () => Promise<ReadonlyMap<string, RuleMode>>;
+  readonly reference: () => MonitorReferenceInput;
+  readonly limits?: Partial<EngineLimits>;
+  readonly feed: EventFeed;
+  readonly lock: LeaderLock;
+  readonly store: MonitorStore;
+  readonly alerts: AlertsStore;
+  readonly clock: () => Date;
+  readonly log: EvaluatorLog;
+  /** Every newly stored alert, in order; a failing listener is logged, never retried. */
+  readonly onAlert: (alert: AlertRecord) => Promise<void>;
+  readonly observer?: EvaluatorObserver;
+  /** How often a standby tries the lock. Default 500 ms. */
+  readonly standbyRetryMs?: number;
+}
+
+export type EvaluatorRole = 'leader' | 'standby' | 'stopped';
+
+export interface Evaluator {
+  start(): void;
+  /** Rebuilds the engine (after a rule switch) and replays; a standby does nothing. */
+  rebuild(): void;
+  stop(): Promise<void>;
+  readonly role: EvaluatorRole;
+  /** The leader's engine, for stats; null on a standby. */
+  readonly engine: MonitorEngine | null;
+  setReference(reference: MonitorReferenceInput): readonly string[];
+  /** Resolves once this instance leads and has replayed what the feed held (tests, start-up). */
+  whenLeading(): Promise<void>;
+}
+
+/** The longest stretch of the past a rule looks at: its correlation window or its dedup window. */
+export function longestWindowMs(rules: readonly Rule[]): number {
+  let longest = 0;
+  for (const rule of rules) {
+    longest = Math.max(longest, rule.dedup.windowMs);
+    if (rule.kind === 'correlation') longest = Math.max(longest, rule.correlation.timespanMs);
+  }
+  return longest;
+}
+
+function idOf(input: unknown): string | null {
+  if (typeof input === 'object' && input !== null && 'id' in input) {
+    const { id } = input;
+    if (typeof id === 'string') return id;
+  }
+  return null;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function createEvaluator(deps: EvaluatorDeps): Evaluator {
+  const retryMs = deps.standbyRetryMs ?? 500;
+  const replayMs = longestWindowMs(deps.rules);
+  const stopping = new AbortController();
+  let role: EvaluatorRole = 'stopped';
+  let engine: MonitorEngine | null = null;
+  let run: AbortController | null = null;
+  let rebuildWanted = false;
+  let loop: Promise<void> | null = null;
+  let leading: { promise: Promise<void>; resolve: () => void } = deferred();
+
+  function deferred(): { promise: Promise<void>; resolve: () => void } {
+    let resolve: () => void = () => undefined;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    return { promise, resolve };
+  }
+
+  async function buildEngine(): Promise<MonitorEngine> {
+    const modes = await deps.modes();
+    const rules = deps.rules.map((rule) => {
+      const mode = modes.get(rule.id);
+      return mode === undefined ? rule : { ...rule, shadow: mode === 'shadow' };
+    });
+    const built = createMonitorEngine({
+      rules,
+      reference: deps.reference(),
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    });
+    return built;
+  }
+
+  async function deliver(current: MonitorEngine, batch: readonly unknown[]): Promise<void> {
+    const alerts: MonitorAlert[] = [];
+    const suppressed: SuppressedMatch[] = [];
+    const parked: { eventId: string | null; reason: string; input: unknown }[] = [];
+    let newestAt: string | null = null;
+    for (const input of batch) {
+      const result = current.process(input);
+      if (result.status === 'processed') {
+        alerts.push(...result.alerts);
+        suppressed.push(...result.suppressed);
+        const at = (input as { at?: unknown }).at;
+        if (typeof at === 'string' && (newestAt === null || at > newestAt)) newestAt = at;
+      } else if (result.status === 'parked') {
+        parked.push({ eventId: idOf(input), reason: result.reason, input });
+      }
+    }
+    // The store keeps them; the engine's own buffer is only for inspection.
+    current.parked({ drain: true });
+    const now = deps.clock().toISOString();
+    await deps.store.park(parked, now);
+    await deps.alerts.recordSuppressed(suppressed, now);
+    for (const alert of alerts) {
+      const stored = await deps.alerts.record(alert, now);
+      if (!stored.created) continue;
+      deps.observer?.alert(stored.alert);
+      try {
+        await deps.onAlert(stored.alert);
+      } catch (error) {
+        deps.log.error({ err: error, alertId: alert.id }, 'monitor alert listener failed');
+      }
+    }
+    deps.observer?.batch({ events: batch.length, parked: parked.length, newestAt });
+  }
+
+  async function lead(lease: Lease): Promise<void> {
+    let lost = false;
+    void lease.lost.then(() => {
+      lost = true;
+      run?.abort();
+    });
+    while (!stopping.signal.aborted && !lost) {
+      rebuildWanted = false;
+      const current = await buildEngine();
+      engine = current;
+      run = new AbortController();
+      const signal = run.signal;
+      const onStop = () => run?.abort();
+      stopping.signal.addEventListener('abort', onStop, { once: true });
+      try {
+        await deps.feed.run({
+          replayMs,
+          signal,
+          deliver: (batch) => deliver(current, batch),
+          caughtUp: () => leading.resolve(),
+        });
+      } finally {
+        stopping.signal.removeEventListener('abort', onStop);
+      }
+      if (!rebuildWanted) break;
+      deps.log.info({}, 'monitor evaluator rebuilding its engine (rule modes changed)');
+    }
+  }
+
+  async function main(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let lease: Lease | null = null;
+      try {
+        lease = await deps.lock.tryAcquire();
+      } catch (error) {
+        deps.log.warn({ err: error }, 'monitor evaluator could not ask for the lead');
+      }
+      if (!lease) {
+        role = 'standby';
+        await sleep(retryMs, stopping.signal);
+        continue;
+      }
+      role = 'leader';
+      deps.log.info({}, 'monitor evaluator leads');
+      try {
+        await lead(lease);
+      } catch (error) {
+        deps.log.error({ err: error }, 'monitor evaluator stopped on a failure; will retry');
+      } finally {
+        engine = null;
+        run = null;
+        await lease.release().catch(() => undefined);
+        if (!stopping.signal.aborted) role = 'standby';
+        leading = deferred();
+      }
+      await sleep(retryMs, stopping.signal);
+    }
+    role = 'stopped';
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      role = 'standby';
+      loop = main();
+    },
+    rebuild() {
+      if (role !== 'leader') return;
+      rebuildWanted = true;
+      run?.abort();
+    },
+    async stop() {
+      stopping.abort();
+      run?.abort();
+      await loop;
+      role = 'stopped';
+    },
+    get role() {
+      return role;
+    },
+    get engine() {
+      return engine;
+    },
+    setReference(reference) {
+      return engine ? engine.setReference(reference) : [];
+    },
+    whenLeading() {
+      return leading.promise;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The monitoring centre, composed: the rule pack, the event feed (the embedded log of the
+ * in-process bus, or NATS JetStream), the elected evaluator, alerts and cases, the staff routes
+ * and the metrics. `server.ts` creates it with one call, then `start()`s it once the other modules
+ * are wired (responses listen through `onAlert`, reference data arrives through `setReference`).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Metric } from 'prom-client';
+import type { EventSource } from '../events/events.js';
+import type { JetStreamBus } from '../events/jetstream.js';
+import type { RoutePlugin } from '../http/app.js';
+import type { OutboxItem } from '../outbox/index.js';
+import type { OutboxTables } from '../outbox/index.js';
+import type { NativeHandle } from '../storage/storage.js';
+import { type AlertsService, createAlertsService } from './alerts.service.js';
+import { type AlertRecord, createAlertsStore } from './alerts.store.js';
+import type { EngineLimits } from './engine.js';
+import { createEvaluator, type Evaluator, type EvaluatorLog } from './evaluator.js';
+import { createJetStreamFeed } from './jetstream-feed.js';
+import { createLeaderLock } from './leader-lock.js';
+import { createLogFeed, startLogWriter } from './log-feed.js';
+import { createMonitorMetrics } from './monitor.metrics.js';
+import { monitorRoutes } from './monitor.routes.js';
+import { createMonitorStore } from './monitor.store.js';
+import type { MonitorTables } from './monitor.tables.js';
+import type { MonitorReferenceInput } from './reference.model.js';
+import { readRuleSources } from './rule-files.js';
+import { applyOverrides, loadRules, type RuleOverride } from './rule-loader.js';
+import type { Rule } from './rule.model.js';
+
+export interface MonitorModuleDeps {
+  readonly db: Kysely<MonitorTables & OutboxTables>;
+  readonly native: NativeHandle;
+  /** The in-process bus: the embedded feed logs what it publishes. */
+  readonly events: EventSource;
+  /** When set (NATS_URL), the evaluator reads the stream through a durable consumer instead. */
+  readonly jetstream?: JetStreamBus;
+  readonly outbox: {
+    enqueue<DB extends OutboxTables>(
+      trx: Kysely<DB> | Transaction<DB>,
+      items: OutboxItem | readonly OutboxItem[],
+    ): Promise<void>;
+    sequence(ids: readonly string[]): Promise<unknown>;
+  };
+  readonly log: EvaluatorLog;
+  readonly clock?: () => Date;
+  /** A folder of rule files instead of the shipped pack. */
+  readonly rulesDir?: string;
+  /** Or the rules themselves (tests). */
+  readonly rules?: readonly Rule[];
+  readonly overrides?: Readonly<Record<string, RuleOverride>>;
+  readonly limits?: Partial<EngineLimits>;
+  /** JetStream durable consumer name. Default `qalqan-monitor`. */
+  readonly durable?: string;
+  readonly ackWaitMs?: number;
+  readonly standbyRetryMs?: number;
+  /** How often the embedded feed looks for rows other instances wrote. */
+  readonly pollMs?: number;
+  readonly livePollMs?: number;
+  readonly heartbeatMs?: number;
+}
+
+export type AlertListener = (alert: AlertRecord) => void | Promise<void>;
+
+export interface MonitorModule {
+  readonly routes: readonly RoutePlugin[];
+  readonly rules: readonly Rule[];
+  readonly service: AlertsService;
+  readonly evaluator: Evaluator;
+  readonly metrics: readonly Metric[];
+  /** Every newly stored alert, on the evaluating instance; a shadow alert must not be acted on. */
+  onAlert(listener: AlertListener): () => void;
+  /** Replaces the reference data (honeytokens, staff lists, hours…); returns its problems. */
+  setReference(reference: MonitorReferenceInput): readonly string[];
+  /** Starts logging events and asking for the evaluator's lead. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+export async function loadPack(
+  dir: string | undefined,
+  overrides: Readonly<Record<string, RuleOverride>>,
+  log: EvaluatorLog,
+): Promise<Rule[]> {
+  const { rules, problems } = loadRules(await readRuleSources(dir));
+  for (const problem of problems)
+    log.error({ ...problem }, 'monitoring rule refused; the other rules run');
+  const overridden = applyOverrides(rules, overrides);
+  for (const problem of overridden.problems)
+    log.error({ problem }, 'monitoring rule override refused');
+  return overridden.rules;
+}
+
+export async function createMonitorModule(deps: MonitorModuleDeps): Promise<MonitorModule> {
+  const clock = deps.clock ?? (() => new Date());
+  const rules = deps.rules ?? (await loadPack(deps.rulesDir, deps.overrides ?? {}, deps.log));
+  const store = createMonitorStore(deps.db);
+  const alertsStore = createAlertsStore(deps.db);
+  const listeners = new Set<AlertListener>();
+  let reference: MonitorReferenceInput = {};
+  let evaluator: Evaluator | null = null;
+  const metrics = createMonitorMetrics({
+    clock,
+    role: () => evaluator?.role ?? 'stopped',
+    engine: () => evaluator?.engine ?? null,
+  });
+
+  const service = createAlertsService({
+    alerts: alertsStore,
+    store,
+    rules,
+    enqueue: (trx, item) => deps.outbox.enqueue<MonitorTables & OutboxTables>(trx, item),
+    sequence: (ids) => deps.outbox.sequence(ids),
+    modesChanged: () => evaluator?.rebuild(),
+    clock,
+    ...(deps.livePollMs !== undefined ? { livePollMs: deps.livePollMs } : {}),
+  });
+
+  const logFeed = deps.jetstream
+    ? null
+    : createLogFeed({ store, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}) });
+  const feed = deps.jetstream
+    ? createJetStreamFeed({
+        bus: deps.jetstream,
+        store,
+        clock,
+        ...(deps.durable ? { durable: deps.durable } : {}),
+        ...(deps.ackWaitMs ? { ackWaitMs: deps.ackWaitMs } : {}),
+      })
+    : logFeed!;
+
+  evaluator = createEvaluator({
+    rules,
+    modes: () => service.modes(),
+    reference: () => reference,
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    feed,
+    lock: createLeaderLock(deps.native),
+    store,
+    alerts: alertsStore,
+    clock,
+    log: deps.log,
+    observer: metrics.observer,
+    ...(deps.standbyRetryMs !== undefined ? { standbyRetryMs: deps.standbyRetryMs } : {}),
+    async onAlert(alert) {
+      service.published(alert);
+      for (const listener of [...listeners]) {
+        try {
+          await listener(alert);
+        } catch (error) {
+          deps.log.error({ err: error, alertId: alert.id }, 'monitor alert listener failed');
+        }
+      }
+    },
+  });
+
+  let stopWriter: (() => void) | null = null;
+  const self: MonitorModule = {
+    routes: [
+      {
+        name: 'monitor',
+        plugin: monitorRoutes(
+          service,
+          deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {},
+        ),
+      },
+    ],
+    rules,
+    service,
+    evaluator,
+    metrics: metrics.all,
+    onAlert(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setReference(next) {
+      reference = next;
+      return evaluator?.setReference(next) ?? [];
+    },
+    start() {
+      if (logFeed && !stopWriter)
+        stopWriter = startLogWriter({
+          events: deps.events,
+          store,
+          clock,
+          written: () => logFeed.wake(),
+          onError: (error, pending) =>
+            deps.log.error({ err: error, pending }, 'monitor could not log events; will retry'),
+        });
+      evaluator?.start();
+    },
+    async close() {
+      stopWriter?.();
+      service.stop();
+      await evaluator?.stop();
+    },
+  };
+  return self;
+}
