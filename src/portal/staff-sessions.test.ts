@@ -81,6 +81,8 @@ describeStorage('staff console sessions', (fx) => {
           authFailureWindowSeconds: 600,
           headersTimeoutMs: 10_000,
           requestTimeoutMs: 30_000,
+          keepAliveTimeoutMs: 5_000,
+          connectionTimeoutMs: 60_000,
         },
       },
       checkReady: () => fx.storage.ping(),

@@ -21,6 +21,9 @@ import { SessionProvider, useSession } from './session';
 const TransparencyPage = lazy(() =>
   import('../pages/transparency/transparency-page').then((m) => ({ default: m.TransparencyPage })),
 );
+const SocConsole = lazy(() =>
+  import('../features/soc/soc-console').then((m) => ({ default: m.SocConsole })),
+);
 const SignInPage = lazy(() => import('./sign-in-page').then((m) => ({ default: m.SignInPage })));
 const CITIZEN: Record<CitizenPage, ReturnType<typeof lazy>> = {
   accesses: lazy(() =>
@@ -91,6 +94,8 @@ function PageContent({ page, pathname }: { readonly page: Page; readonly pathnam
       return <TransparencyPage />;
     case 'signIn':
       return <SignInPage />;
+    case 'soc':
+      return <SocConsole pathname={pathname} />;
     case 'not-found':
       return <NotFoundPage path={pathname} />;
   }

@@ -19,8 +19,10 @@ export const PATHS = {
   requests: '/me/requests',
   inbox: '/me/inbox',
   children: '/me/children',
+  soc: '/soc',
 } as const;
 
+/** `soc` stands for every `/soc…` path: the monitoring centre's console routes inside itself. */
 export type Page = keyof typeof PATHS | 'not-found';
 
 /** The citizen's pages, in the order of their navigation. */
@@ -30,6 +32,7 @@ export type CitizenPage = (typeof CITIZEN_PAGES)[number];
 export function pageOf(pathname: string): Page {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === '/me') return 'consents';
+  if (path === '/soc' || path.startsWith('/soc/')) return 'soc';
   for (const [page, target] of Object.entries(PATHS)) if (path === target) return page as Page;
   return 'not-found';
 }

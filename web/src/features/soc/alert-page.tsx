@@ -1,0 +1,104 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../app/router';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { LevelBadge, useWhen } from './format';
+import { fetchAlert } from './soc-api';
+import { SOC_PATHS } from './soc-routes';
+
+export function AlertPage({ id }: { readonly id: string }) {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('alert.documentTitle'));
+  const when = useWhen();
+  const result = useLoad(useCallback((signal: AbortSignal) => fetchAlert(id, signal), [id]));
+  return (
+    <>
+      <p className="small">
+        <Link to={SOC_PATHS.feed}>← {t('alert.back')}</Link>
+      </p>
+      <h1 id="page-title" tabIndex={-1}>
+        {result.state === 'done' ? result.value.title : t('alert.title')}
+      </h1>
+      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'done' && (
+        <section className="panel" aria-labelledby="page-title">
+          <p className="soc-badges">
+            <LevelBadge level={result.value.level} />
+            <span className="badge">{t(`state.${result.value.state}`)}</span>
+            {result.value.outcome && (
+              <span className="badge">{t(`outcome.${result.value.outcome}`)}</span>
+            )}
+          </p>
+          {result.value.shadow && <p className="notice">{t('alert.shadowNote')}</p>}
+          <dl className="facts">
+            <div>
+              <dt>{t('alert.rule')}</dt>
+              <dd>
+                <code>{result.value.ruleId}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('alert.at')}</dt>
+              <dd>{when(result.value.at)}</dd>
+            </div>
+            <div>
+              <dt>{t('alert.count')}</dt>
+              <dd>{result.value.count}</dd>
+            </div>
+            {(
+              [
+                ['actor', result.value.context.actorId],
+                ['system', result.value.context.system],
+                ['operator', result.value.context.operator],
+                ['subject', result.value.context.subject],
+              ] as const
+            ).map(([key, value]) =>
+              value ? (
+                <div key={key}>
+                  <dt>{t(`alert.${key}`)}</dt>
+                  <dd>
+                    <code>{value}</code>
+                  </dd>
+                </div>
+              ) : null,
+            )}
+            {result.value.caseId && (
+              <div>
+                <dt>{t('alert.case')}</dt>
+                <dd>
+                  <Link to={SOC_PATHS.case(result.value.caseId)}>{t('feed.openCase')}</Link>
+                </dd>
+              </div>
+            )}
+          </dl>
+          {result.value.responses.length > 0 && (
+            <>
+              <h2>{t('alert.proposed')}</h2>
+              <ul>
+                {result.value.responses.map((response) => (
+                  <li key={response.action}>
+                    {t(`response.action.${response.action}`)} —{' '}
+                    {t(
+                      `response.mode.${response.mode === 'automatic' ? 'automatic' : 'needs-confirmation'}`,
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h2>{t('alert.events')}</h2>
+          <ul className="soc-ids">
+            {result.value.events.map((event) => (
+              <li key={event}>
+                <code>{event}</code>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,257 @@
+import { useCallback, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../app/router';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { ConfirmDialog } from './confirm-dialog';
+import { LevelBadge, useWhen } from './format';
+import { ResponseList } from './responses';
+import { actOnCase, type Case, fetchCase, fetchCases, type Outcome } from './soc-api';
+import { SOC_PATHS } from './soc-routes';
+
+export function CasesPage() {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('documentTitle'));
+  const when = useWhen();
+  const result = useLoad(fetchCases);
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('case.listTitle')}
+      </h1>
+      <p>{t('case.listIntro')}</p>
+      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'done' && result.value.length === 0 && <p>{t('case.empty')}</p>}
+      {result.state === 'done' && result.value.length > 0 && (
+        <ul className="cards">
+          {[...result.value]
+            .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+            .map((c) => (
+              <li key={c.id} className={`panel card soc-alert soc-alert-${c.level}`}>
+                <div className="card-head">
+                  <h2 className="card-title">
+                    <Link to={SOC_PATHS.case(c.id)}>{c.title}</Link>
+                  </h2>
+                  <span className="soc-badges">
+                    <LevelBadge level={c.level} />
+                    <span className="badge">{t(`state.${c.state}`)}</span>
+                  </span>
+                </div>
+                <p className="muted small">
+                  {t('case.updated')} {when(c.updatedAt)} ·{' '}
+                  {t('case.alerts', { count: c.alertIds.length })} · {t('case.assignee')}:{' '}
+                  {c.assignee ?? t('case.unassigned')}
+                </p>
+              </li>
+            ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+type Acting = 'assign' | 'close' | undefined;
+
+function CaseActions({
+  value,
+  onChanged,
+}: {
+  readonly value: Case;
+  readonly onChanged: () => void;
+}) {
+  const { t } = useTranslation('soc');
+  const [acting, setActing] = useState<Acting>();
+  const [outcome, setOutcome] = useState<Outcome>('true-positive');
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState('');
+  const outcomeName = useId();
+  const act = async (run: () => Promise<void>) => {
+    setError(undefined);
+    await run();
+    setDone(t('case.done'));
+    onChanged();
+  };
+  if (value.state === 'closed') return <p role="status">{done}</p>;
+  return (
+    <>
+      <div className="actions">
+        {value.state === 'open' && (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() =>
+              void act(() => actOnCase(value.id, { kind: 'acknowledge' })).catch(setError)
+            }
+          >
+            {t('case.acknowledge')}
+          </button>
+        )}
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => setActing('assign')}
+        >
+          {t('case.assign')}
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => setActing('close')}
+        >
+          {t('case.close')}
+        </button>
+      </div>
+      <p role="status" className={done ? 'notice notice-ok' : 'visually-hidden'}>
+        {done}
+      </p>
+      {error !== undefined && <ErrorMessage error={error} />}
+      {acting === 'assign' && (
+        <ConfirmDialog
+          title={t('case.assignTitle')}
+          confirmLabel={t('case.assign')}
+          reasonLabel={t('case.assigneeLabel')}
+          onConfirm={(assignee) => act(() => actOnCase(value.id, { kind: 'assign', assignee }))}
+          onClose={() => setActing(undefined)}
+        />
+      )}
+      {acting === 'close' && (
+        <ConfirmDialog
+          title={t('case.closeTitle')}
+          confirmLabel={t('case.close')}
+          reasonLabel={t('case.noteLabel')}
+          reasonOptional
+          onConfirm={(note) =>
+            act(() => actOnCase(value.id, { kind: 'close', outcome, ...(note ? { note } : {}) }))
+          }
+          onClose={() => setActing(undefined)}
+        >
+          <p>{t('case.closeBody')}</p>
+          <fieldset className="soc-choice">
+            <legend>{t('case.outcomeLabel')}</legend>
+            {(['true-positive', 'false-positive'] as const).map((option) => (
+              <label key={option} className="checkbox">
+                <input
+                  type="radio"
+                  name={outcomeName}
+                  value={option}
+                  checked={outcome === option}
+                  onChange={() => setOutcome(option)}
+                />
+                {t(`outcome.${option}`)}
+              </label>
+            ))}
+          </fieldset>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+export function CasePage({ id }: { readonly id: string }) {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('case.documentTitle'));
+  const when = useWhen();
+  const [round, setRound] = useState(0);
+  const result = useLoad(
+    useCallback((signal: AbortSignal) => fetchCase(id, signal), [id]),
+    round,
+  );
+  const onChanged = useCallback(() => setRound((n) => n + 1), []);
+  const value = result.state === 'done' ? result.value : undefined;
+  return (
+    <>
+      <p className="small">
+        <Link to={SOC_PATHS.cases}>← {t('case.listTitle')}</Link>
+      </p>
+      <h1 id="page-title" tabIndex={-1}>
+        {value ? value.title : t('case.title')}
+      </h1>
+      {result.state === 'loading' && !value && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {value && (
+        <>
+          <section className="panel" aria-label={t('case.title')}>
+            <p className="soc-badges">
+              <LevelBadge level={value.level} />
+              <span className="badge" data-case-state={value.state}>
+                {t(`state.${value.state}`)}
+              </span>
+              {value.outcome && <span className="badge">{t(`outcome.${value.outcome}`)}</span>}
+            </p>
+            <dl className="facts">
+              {value.actorId && (
+                <div>
+                  <dt>{t('alert.actor')}</dt>
+                  <dd>
+                    <code>{value.actorId}</code>
+                  </dd>
+                </div>
+              )}
+              {value.system && (
+                <div>
+                  <dt>{t('alert.system')}</dt>
+                  <dd>
+                    <code>{value.system}</code>
+                  </dd>
+                </div>
+              )}
+              {value.operator && (
+                <div>
+                  <dt>{t('alert.operator')}</dt>
+                  <dd>
+                    <code>{value.operator}</code>
+                  </dd>
+                </div>
+              )}
+              <div>
+                <dt>{t('case.opened')}</dt>
+                <dd>{when(value.openedAt)}</dd>
+              </div>
+              <div>
+                <dt>{t('case.assignee')}</dt>
+                <dd>{value.assignee ?? t('case.unassigned')}</dd>
+              </div>
+            </dl>
+            <CaseActions value={value} onChanged={onChanged} />
+          </section>
+          <section className="panel" aria-labelledby="case-responses">
+            <h2 id="case-responses">{t('response.caseTitle')}</h2>
+            <ResponseList caseId={value.id} />
+          </section>
+          <section className="panel" aria-labelledby="case-timeline">
+            <h2 id="case-timeline">{t('case.timeline')}</h2>
+            {(value.timeline ?? []).length === 0 ? (
+              <p>{t('case.timelineEmpty')}</p>
+            ) : (
+              <ol className="timeline soc-timeline">
+                {(value.timeline ?? []).map((entry, index) => (
+                  <li key={`${entry.at}-${index}`} className={`soc-entry soc-entry-${entry.kind}`}>
+                    <time dateTime={entry.at} className="muted small">
+                      {when(entry.at)}
+                    </time>{' '}
+                    <strong>{t(`case.kind.${entry.kind}`)}</strong>{' '}
+                    {entry.alertId && entry.kind === 'alert' ? (
+                      <Link to={SOC_PATHS.alert(entry.alertId)}>{entry.note ?? entry.alertId}</Link>
+                    ) : (
+                      <>
+                        {entry.eventType && <code>{entry.eventType}</code>} {entry.note}
+                        {entry.eventId && (
+                          <span className="muted small">
+                            {' '}
+                            <code>{entry.eventId}</code>
+                          </span>
+                        )}
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}

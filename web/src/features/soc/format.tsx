@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Level } from './soc-api';
+
+/** A date and time in the reader's language. */
+export function useWhen(): (iso: string | null | undefined) => string {
+  const { i18n, t } = useTranslation('soc');
+  return (iso) =>
+    iso
+      ? new Date(iso).toLocaleString(i18n.resolvedLanguage, {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+        })
+      : t('none');
+}
+
+/** Now, refreshed every `everyMs` (for clocks that count down). */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), everyMs);
+    return () => window.clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** A span of time in words: the two largest units ("1 day 3 hours", "25 minutes"). */
+export function useDuration(): (ms: number) => string {
+  const { t } = useTranslation('soc');
+  return (ms) => {
+    const minutes = Math.max(0, Math.floor(Math.abs(ms) / 60_000));
+    const days = Math.floor(minutes / 1440);
+    const hours = Math.floor((minutes % 1440) / 60);
+    const rest = minutes % 60;
+    const parts: string[] = [];
+    if (days > 0) parts.push(t('duration.days', { count: days }));
+    if (hours > 0) parts.push(t('duration.hours', { count: hours }));
+    if (days === 0) parts.push(t('duration.minutes', { count: rest }));
+    return parts.slice(0, 2).join(' ');
+  };
+}
+
+export function LevelBadge({ level }: { readonly level: Level }) {
+  const { t } = useTranslation('soc');
+  return <span className={`badge soc-level soc-level-${level}`}>{t(`level.${level}`)}</span>;
+}

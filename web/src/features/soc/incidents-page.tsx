@@ -1,0 +1,137 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../app/router';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { useDuration, useNow, useWhen } from './format';
+import { fetchIncident, fetchIncidents, type Incident } from './soc-api';
+import { SOC_PATHS } from './soc-routes';
+
+/** The notification clock: time left until the authorised body must be told, or how late it is. */
+export function BreachClock({ incident }: { readonly incident: Incident }) {
+  const { t } = useTranslation('soc');
+  const when = useWhen();
+  const duration = useDuration();
+  const now = useNow();
+  if (incident.authorityNotifiedAt)
+    return (
+      <p className="soc-clock soc-clock-done" data-clock="notified">
+        {t('incident.notified', { time: when(incident.authorityNotifiedAt) })}
+      </p>
+    );
+  const left = Date.parse(incident.notifyBy) - now;
+  return (
+    <p
+      className={`soc-clock ${left < 0 ? 'soc-clock-overdue' : left < 4 * 3_600_000 ? 'soc-clock-soon' : ''}`}
+      data-clock={left < 0 ? 'overdue' : 'running'}
+    >
+      <span className="soc-clock-label">{t('incident.notifyBy')}</span>{' '}
+      <time dateTime={incident.notifyBy}>{when(incident.notifyBy)}</time>
+      <br />
+      <strong>
+        {left < 0
+          ? t('incident.overdue', { time: duration(left) })
+          : t('incident.remaining', { time: duration(left) })}
+      </strong>
+    </p>
+  );
+}
+
+export function IncidentsPage() {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('documentTitle'));
+  const result = useLoad(fetchIncidents);
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('incident.listTitle')}
+      </h1>
+      <p>{t('incident.listIntro')}</p>
+      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'done' && result.value.length === 0 && <p>{t('incident.empty')}</p>}
+      {result.state === 'done' && result.value.length > 0 && (
+        <ul className="cards">
+          {[...result.value]
+            .sort((a, b) => a.notifyBy.localeCompare(b.notifyBy))
+            .map((incident) => (
+              <li key={incident.id} className="panel card" data-incident={incident.state}>
+                <div className="card-head">
+                  <h2 className="card-title">
+                    <Link to={SOC_PATHS.incident(incident.id)}>{incident.title}</Link>
+                  </h2>
+                  <span className="badge">{t(`incident.state.${incident.state}`)}</span>
+                </div>
+                <p className="small">{t('incident.affected', { count: incident.affectedCount })}</p>
+                {incident.state === 'open' && <BreachClock incident={incident} />}
+              </li>
+            ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function IncidentPage({ id }: { readonly id: string }) {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('incident.documentTitle'));
+  const when = useWhen();
+  const result = useLoad(useCallback((signal: AbortSignal) => fetchIncident(id, signal), [id]));
+  const value = result.state === 'done' ? result.value : undefined;
+  return (
+    <>
+      <p className="small">
+        <Link to={SOC_PATHS.incidents}>← {t('incident.listTitle')}</Link>
+      </p>
+      <h1 id="page-title" tabIndex={-1}>
+        {value ? value.title : t('incident.title')}
+      </h1>
+      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {value && (
+        <section className="panel" aria-label={t('incident.title')}>
+          <p className="soc-badges">
+            <span className="badge">{t(`incident.state.${value.state}`)}</span>
+          </p>
+          <h2>{t('incident.clock')}</h2>
+          <BreachClock incident={value} />
+          <dl className="facts">
+            <div>
+              <dt>{t('incident.detected')}</dt>
+              <dd>{when(value.detectedAt)}</dd>
+            </div>
+            <div>
+              <dt>{t('incident.jurisdiction')}</dt>
+              <dd>{value.jurisdiction}</dd>
+            </div>
+            <div>
+              <dt>{t('alert.system')}</dt>
+              <dd>
+                <code>{value.systemId}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('incident.citizensNotified')}</dt>
+              <dd>
+                {value.citizensNotified ?? 0} / {value.affectedCount}
+              </dd>
+            </div>
+            {value.caseId && (
+              <div>
+                <dt>{t('alert.case')}</dt>
+                <dd>
+                  <Link to={SOC_PATHS.case(value.caseId)}>{t('feed.openCase')}</Link>
+                </dd>
+              </div>
+            )}
+          </dl>
+          <p>{t('incident.affected', { count: value.affectedCount })}</p>
+          <p className="muted small">
+            {t('incident.window', { from: when(value.windowFrom), to: when(value.windowTo) })}
+          </p>
+        </section>
+      )}
+    </>
+  );
+}

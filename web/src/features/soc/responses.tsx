@@ -1,0 +1,178 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { ConfirmDialog } from './confirm-dialog';
+import { useWhen } from './format';
+import {
+  decideResponse,
+  fetchResponses,
+  type MonitorResponse,
+  type ResponseDecision,
+} from './soc-api';
+
+const DANGEROUS = new Set(['block-actor', 'suspend-system', 'block-country']);
+
+function useTarget() {
+  const { t } = useTranslation('soc');
+  return (response: MonitorResponse) =>
+    [
+      response.actorId ? `${t('alert.actor')} ${response.actorId}` : undefined,
+      `${t('alert.system')} ${response.systemId}`,
+      response.country ? response.country : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+}
+
+/**
+ * Responses with their controls: a proposed one is confirmed (or rejected with a reason), one in
+ * force can be lifted with a reason — each through a confirmation dialog. `caseId` narrows the
+ * list to one case.
+ */
+export function ResponseList({ caseId }: { readonly caseId?: string }) {
+  const { t } = useTranslation('soc');
+  const when = useWhen();
+  const target = useTarget();
+  const [round, setRound] = useState(0);
+  const result = useLoad(fetchResponses, round);
+  const [deciding, setDeciding] = useState<
+    { response: MonitorResponse; decision: ResponseDecision } | undefined
+  >();
+  const [done, setDone] = useState('');
+
+  if (result.state === 'loading') return <p>{t('loading')}</p>;
+  if (result.state === 'failed') return <ErrorMessage error={result.error} />;
+  const list = result.value
+    .filter((response) => caseId === undefined || response.caseId === caseId)
+    .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt));
+
+  const decide = async (response: MonitorResponse, decision: ResponseDecision, reason: string) => {
+    await decideResponse(response.id, decision, reason);
+    const action = t(`response.action.${response.action}`);
+    setDone(
+      decision === 'confirm'
+        ? t('response.confirmed', { action })
+        : decision === 'reject'
+          ? t('response.rejected')
+          : t('response.lifted'),
+    );
+    setRound((n) => n + 1);
+  };
+
+  return (
+    <>
+      <p role="status" className={done ? 'notice notice-ok' : 'visually-hidden'}>
+        {done}
+      </p>
+      {list.length === 0 ? (
+        <p>{t('response.empty')}</p>
+      ) : (
+        <ul className="cards soc-responses">
+          {list.map((response) => (
+            <li
+              key={response.id}
+              className={`panel card soc-response soc-response-${response.state}`}
+              data-response={response.action}
+              data-state={response.state}
+            >
+              <div className="card-head">
+                <h3 className="card-title">{t(`response.action.${response.action}`)}</h3>
+                <span className="badge">{t(`response.state.${response.state}`)}</span>
+              </div>
+              <dl className="facts">
+                <div>
+                  <dt>{t('response.target')}</dt>
+                  <dd>{target(response)}</dd>
+                </div>
+                <div>
+                  <dt>{t('response.proposedAt')}</dt>
+                  <dd>
+                    {when(response.proposedAt)} · {t(`response.mode.${response.mode}`)}
+                  </dd>
+                </div>
+                {response.state === 'in-force' && (
+                  <div>
+                    <dt>{t('response.until')}</dt>
+                    <dd>
+                      {response.inForceUntil
+                        ? when(response.inForceUntil)
+                        : t('response.untilLifted')}
+                    </dd>
+                  </div>
+                )}
+              </dl>
+              <div className="actions">
+                {response.state === 'proposed' && (
+                  <>
+                    <button
+                      type="button"
+                      className="button button-primary"
+                      onClick={() => setDeciding({ response, decision: 'confirm' })}
+                    >
+                      {t('response.confirm')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      onClick={() => setDeciding({ response, decision: 'reject' })}
+                    >
+                      {t('response.reject')}
+                    </button>
+                  </>
+                )}
+                {response.state === 'in-force' && (
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    onClick={() => setDeciding({ response, decision: 'lift' })}
+                  >
+                    {t('response.lift')}
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {deciding && (
+        <ConfirmDialog
+          title={t(
+            deciding.decision === 'confirm'
+              ? 'response.confirmTitle'
+              : deciding.decision === 'reject'
+                ? 'response.rejectTitle'
+                : 'response.liftTitle',
+          )}
+          confirmLabel={t(`response.${deciding.decision}`)}
+          danger={deciding.decision === 'confirm' && DANGEROUS.has(deciding.response.action)}
+          {...(deciding.decision === 'confirm' ? {} : { reasonLabel: t('response.reasonLabel') })}
+          onConfirm={(reason) => decide(deciding.response, deciding.decision, reason)}
+          onClose={() => setDeciding(undefined)}
+        >
+          <p>
+            {t('response.confirmBody', {
+              action: t(`response.action.${deciding.response.action}`),
+              target: target(deciding.response),
+            })}
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+export function ResponsesPage() {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('documentTitle'));
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('response.listTitle')}
+      </h1>
+      <p>{t('response.listIntro')}</p>
+      <ResponseList />
+    </>
+  );
+}

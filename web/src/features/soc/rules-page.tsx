@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/error-message';
+import { useDocumentTitle } from '../../hooks/use-document-title';
+import { useLoad } from '../../hooks/use-load';
+import { ConfirmDialog } from './confirm-dialog';
+import { LevelBadge, useWhen } from './format';
+import { fetchRules, type Rule, setRuleMode } from './soc-api';
+import { useStaff } from './soc-session';
+
+/** The rule list with each rule's hits and its shadow / active switch (analysts and the regulator). */
+export function RulesPage() {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('documentTitle'));
+  const when = useWhen();
+  const { view } = useStaff();
+  const mayswitch =
+    view.status === 'ready' &&
+    view.signedIn &&
+    view.session.roles.some((role) => role === 'soc' || role === 'regulator');
+  const [round, setRound] = useState(0);
+  const result = useLoad(fetchRules, round);
+  const [switching, setSwitching] = useState<Rule>();
+  const [done, setDone] = useState('');
+  return (
+    <>
+      <h1 id="page-title" tabIndex={-1}>
+        {t('rules.title')}
+      </h1>
+      <p>{t('rules.intro')}</p>
+      <p role="status" className={done ? 'notice notice-ok' : 'visually-hidden'}>
+        {done}
+      </p>
+      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'done' && result.value.length === 0 && <p>{t('rules.empty')}</p>}
+      {result.state === 'done' && result.value.length > 0 && (
+        <ul className="cards soc-rules">
+          {result.value.map((rule) => (
+            <li key={rule.id} className="panel card" data-rule={rule.id} data-mode={rule.mode}>
+              <div className="card-head">
+                <h2 className="card-title">{rule.title}</h2>
+                <span className="soc-badges">
+                  <LevelBadge level={rule.level} />
+                  <span className={`badge ${rule.mode === 'shadow' ? 'soc-shadow' : 'badge-done'}`}>
+                    {t(`rules.mode.${rule.mode}`)}
+                  </span>
+                </span>
+              </div>
+              <p className="muted small">
+                <code>{rule.id}</code> · {t('rules.hits', { count: rule.hits })} ·{' '}
+                {rule.lastHitAt
+                  ? t('rules.lastHit', { time: when(rule.lastHitAt) })
+                  : t('rules.never')}
+              </p>
+              {mayswitch && (
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  onClick={() => setSwitching(rule)}
+                >
+                  {rule.mode === 'active' ? t('rules.toShadow') : t('rules.toActive')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {switching && (
+        <ConfirmDialog
+          title={t('rules.switchTitle', {
+            rule: switching.title,
+            mode: t(`rules.mode.${switching.mode === 'active' ? 'shadow' : 'active'}`),
+          })}
+          confirmLabel={switching.mode === 'active' ? t('rules.toShadow') : t('rules.toActive')}
+          reasonLabel={t('rules.reasonLabel')}
+          onConfirm={async (reason) => {
+            const next = switching.mode === 'active' ? 'shadow' : 'active';
+            await setRuleMode(switching.id, next, reason);
+            setDone(t('rules.switched', { rule: switching.title, mode: t(`rules.mode.${next}`) }));
+            setRound((n) => n + 1);
+          }}
+          onClose={() => setSwitching(undefined)}
+        />
+      )}
+    </>
+  );
+}
