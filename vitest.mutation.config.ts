@@ -16,5 +16,8 @@ export default defineConfig({
     // Instrumented code on two shared cores runs the property tests several times slower.
     testTimeout: 120_000,
     maxWorkers: 1,
+    // Property tests make a tenth of their runs per mutant (test/support/property-runs.ts);
+    // `npm test` keeps the full count.
+    env: { QALQAN_MUTATION_RUNS: '10' },
   },
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 import { type Hash, leafHash, nodeHash } from './hash.js';
 import {
   planConsistency,
@@ -70,7 +71,7 @@ describe('inclusion proofs', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -132,7 +133,7 @@ describe('consistency proofs', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 import {
   EMPTY_ROOT,
   hashFromBase64,
@@ -93,7 +94,7 @@ describe('TreeBuilder (incremental appender)', () => {
           }
         }
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
   });
 
@@ -128,7 +129,7 @@ describe('TreeBuilder (incremental appender)', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 
@@ -164,7 +165,7 @@ describe('TreeBuilder (incremental appender)', () => {
           expect(original.size).toBe(size);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 

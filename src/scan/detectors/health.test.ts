@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 import { toByteString } from '../bytes.js';
 import { detect, valuesOf } from '../test-support/detect.js';
 import { WEAK_HEALTH_TERMS, findWeak, isTermStart } from './health.js';
@@ -117,7 +118,7 @@ describe('health detector', () => {
           expect(spans).toEqual(weakAtEveryStart(text, from, to, r));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 import {
   referenceIsBin,
   referenceIsIin,
@@ -36,7 +37,7 @@ describe('IIN and BIN detector', () => {
         const expected = referenceIsIin(s) ? 'iin' : referenceIsBin(s) ? 'bin' : null;
         expect(found).toEqual(expected === null ? [] : [{ type: expected, value: s, score: 1 }]);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../../test/support/property-runs.js';
 import {
   breakCard,
   breakCheckDigit,
@@ -39,7 +40,7 @@ describe('checksummed identifiers in kk/ru/en text (property)', () => {
         fc.property(embedded(valid), ({ value, text }) => {
           expect(found(text, type)).toContain(value);
         }),
-        { numRuns: 300 },
+        { numRuns: propertyRuns(300) },
       );
     });
 
@@ -48,7 +49,7 @@ describe('checksummed identifiers in kk/ru/en text (property)', () => {
         fc.property(embedded(valid.map(broken)), ({ value, text }) => {
           expect(found(text, type)).not.toContain(value);
         }),
-        { numRuns: 300 },
+        { numRuns: propertyRuns(300) },
       );
     });
   }
@@ -58,7 +59,7 @@ describe('checksummed identifiers in kk/ru/en text (property)', () => {
       fc.property(embedded(printedCard), ({ value, text }) => {
         expect(found(text, 'card')).toContain(value);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
