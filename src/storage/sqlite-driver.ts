@@ -25,3 +25,47 @@ export function loadSqliteDriver(nodeVersion: string = process.versions.node): S
   }
   return require('better-sqlite3') as SqliteDriver;
 }
+
+/** What Kysely's SQLite dialect asks of a database: `prepare` and `close`. */
+export interface PreparingDatabase {
+  prepare(sql: string): BetterSqlite3.Statement;
+  close(): void;
+}
+
+/**
+ * The database as Kysely's SQLite dialect sees it, with prepared statements reused: the dialect
+ * prepares every query it runs, and preparing (parsing and planning the SQL) cost more than running
+ * most of the server's statements. Statements are kept by their SQL text, the most recently used
+ * `capacity` of them; Kysely runs one query at a time on its one connection, so a statement is
+ * never asked for again while it runs. SQLite re-prepares a kept statement by itself when the
+ * schema changes (a migration).
+ */
+export function withStatementCache(
+  database: PreparingDatabase,
+  capacity = 500,
+): PreparingDatabase & { readonly cachedStatements: () => number } {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      const kept = statements.get(sql);
+      if (kept) {
+        // Most recently used last: the first key is the one to evict.
+        statements.delete(sql);
+        statements.set(sql, kept);
+        return kept;
+      }
+      const statement = database.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > capacity) {
+        const oldest = statements.keys().next().value;
+        if (oldest !== undefined) statements.delete(oldest);
+      }
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+    cachedStatements: () => statements.size,
+  };
+}

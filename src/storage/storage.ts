@@ -9,7 +9,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
-import { loadSqliteDriver } from './sqlite-driver.js';
+import { loadSqliteDriver, withStatementCache } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -84,7 +84,10 @@ function openSqlite(options: StorageOptions): Storage {
       throw error;
     }
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Statements reused by their SQL text: Kysely's dialect would prepare every query anew.
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
     dialect: 'sqlite',
