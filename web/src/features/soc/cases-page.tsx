@@ -7,7 +7,15 @@ import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
 import { ResponseList } from './responses';
-import { actOnCase, type Case, fetchCase, fetchCases, type Outcome } from './soc-api';
+import {
+  actOnCase,
+  type Case,
+  type CaseDetail,
+  fetchCase,
+  fetchCases,
+  type Outcome,
+  type TimelineEntry,
+} from './soc-api';
 import { SOC_PATHS } from './soc-routes';
 
 export function CasesPage() {
@@ -41,7 +49,7 @@ export function CasesPage() {
                 </div>
                 <p className="muted small">
                   {t('case.updated')} {when(c.updatedAt)} ·{' '}
-                  {t('case.alerts', { count: c.alertIds.length })} · {t('case.assignee')}:{' '}
+                  {t('case.alerts', { count: c.alertCount })} · {t('case.assignee')}:{' '}
                   {c.assignee ?? t('case.unassigned')}
                 </p>
               </li>
@@ -149,6 +157,58 @@ function CaseActions({
   );
 }
 
+/** What a timeline entry says, besides its time and kind. */
+function EntryText({
+  entry,
+  detail,
+}: {
+  readonly entry: TimelineEntry;
+  readonly detail: CaseDetail;
+}) {
+  const { t } = useTranslation('soc');
+  if (entry.kind === 'alert' && entry.alertId) {
+    const alert = detail.alerts.find((a) => a.id === entry.alertId);
+    return (
+      <>
+        {entry.level && <LevelBadge level={entry.level} />}{' '}
+        <Link to={SOC_PATHS.alert(entry.alertId)}>
+          {alert?.title ?? entry.ruleId ?? entry.alertId}
+        </Link>
+      </>
+    );
+  }
+  if (entry.kind === 'state')
+    return (
+      <>
+        <code>{entry.action}</code>
+        {entry.by && <span className="muted"> · {entry.by}</span>}
+      </>
+    );
+  const facts = entry.detail
+    ? Object.entries(entry.detail).filter(
+        ([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+      )
+    : [];
+  return (
+    <>
+      {entry.eventType && <code>{entry.eventType}</code>}
+      {facts.length > 0 && (
+        <span className="muted small">
+          {' '}
+          {facts.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}
+        </span>
+      )}
+      {entry.eventId && (
+        <span className="muted small">
+          {' '}
+          <code>{entry.eventId}</code>
+        </span>
+      )}
+      {!entry.eventType && facts.length === 0 && !entry.eventId && t('none')}
+    </>
+  );
+}
+
 export function CasePage({ id }: { readonly id: string }) {
   const { t } = useTranslation('soc');
   useDocumentTitle(t('case.documentTitle'));
@@ -159,7 +219,8 @@ export function CasePage({ id }: { readonly id: string }) {
     round,
   );
   const onChanged = useCallback(() => setRound((n) => n + 1), []);
-  const value = result.state === 'done' ? result.value : undefined;
+  const detail = result.state === 'done' ? result.value : undefined;
+  const value = detail?.case;
   return (
     <>
       <p className="small">
@@ -168,9 +229,9 @@ export function CasePage({ id }: { readonly id: string }) {
       <h1 id="page-title" tabIndex={-1}>
         {value ? value.title : t('case.title')}
       </h1>
-      {result.state === 'loading' && !value && <p>{t('loading')}</p>}
+      {result.state === 'loading' && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
-      {value && (
+      {detail && value && (
         <>
           <section className="panel" aria-label={t('case.title')}>
             <p className="soc-badges">
@@ -181,29 +242,21 @@ export function CasePage({ id }: { readonly id: string }) {
               {value.outcome && <span className="badge">{t(`outcome.${value.outcome}`)}</span>}
             </p>
             <dl className="facts">
-              {value.actorId && (
-                <div>
-                  <dt>{t('alert.actor')}</dt>
-                  <dd>
-                    <code>{value.actorId}</code>
-                  </dd>
-                </div>
-              )}
-              {value.system && (
-                <div>
-                  <dt>{t('alert.system')}</dt>
-                  <dd>
-                    <code>{value.system}</code>
-                  </dd>
-                </div>
-              )}
-              {value.operator && (
-                <div>
-                  <dt>{t('alert.operator')}</dt>
-                  <dd>
-                    <code>{value.operator}</code>
-                  </dd>
-                </div>
+              {(
+                [
+                  ['actor', value.actorId],
+                  ['system', value.system],
+                  ['operator', value.operator],
+                ] as const
+              ).map(([key, shown]) =>
+                shown ? (
+                  <div key={key}>
+                    <dt>{t(`alert.${key}`)}</dt>
+                    <dd>
+                      <code>{shown}</code>
+                    </dd>
+                  </div>
+                ) : null,
               )}
               <div>
                 <dt>{t('case.opened')}</dt>
@@ -222,29 +275,20 @@ export function CasePage({ id }: { readonly id: string }) {
           </section>
           <section className="panel" aria-labelledby="case-timeline">
             <h2 id="case-timeline">{t('case.timeline')}</h2>
-            {(value.timeline ?? []).length === 0 ? (
+            {detail.timeline.length === 0 ? (
               <p>{t('case.timelineEmpty')}</p>
             ) : (
               <ol className="timeline soc-timeline">
-                {(value.timeline ?? []).map((entry, index) => (
-                  <li key={`${entry.at}-${index}`} className={`soc-entry soc-entry-${entry.kind}`}>
+                {detail.timeline.map((entry, index) => (
+                  <li
+                    key={`${entry.at}-${entry.kind}-${index}`}
+                    className={`soc-entry soc-entry-${entry.kind}`}
+                  >
                     <time dateTime={entry.at} className="muted small">
                       {when(entry.at)}
                     </time>{' '}
                     <strong>{t(`case.kind.${entry.kind}`)}</strong>{' '}
-                    {entry.alertId && entry.kind === 'alert' ? (
-                      <Link to={SOC_PATHS.alert(entry.alertId)}>{entry.note ?? entry.alertId}</Link>
-                    ) : (
-                      <>
-                        {entry.eventType && <code>{entry.eventType}</code>} {entry.note}
-                        {entry.eventId && (
-                          <span className="muted small">
-                            {' '}
-                            <code>{entry.eventId}</code>
-                          </span>
-                        )}
-                      </>
-                    )}
+                    <EntryText entry={entry} detail={detail} />
                   </li>
                 ))}
               </ol>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -36,7 +36,10 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
   const when = useWhen();
   const target = useTarget();
   const [round, setRound] = useState(0);
-  const result = useLoad(fetchResponses, round);
+  const result = useLoad(
+    useCallback((signal: AbortSignal) => fetchResponses(signal, caseId), [caseId]),
+    round,
+  );
   const [deciding, setDeciding] = useState<
     { response: MonitorResponse; decision: ResponseDecision } | undefined
   >();

@@ -128,9 +128,14 @@ export interface TimelineEntry {
   readonly at: string;
   readonly kind: 'alert' | 'event' | 'state';
   readonly alertId?: string;
+  readonly ruleId?: string;
+  readonly level?: Level;
   readonly eventId?: string;
   readonly eventType?: string;
-  readonly note?: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+  /** For a change: what was done (acknowledged, assigned, closed…) and by whom. */
+  readonly action?: string;
+  readonly by?: string | null;
 }
 
 export interface Case {
@@ -140,13 +145,19 @@ export interface Case {
   readonly assignee: string | null;
   readonly title: string;
   readonly level: Level;
-  readonly operator?: string;
-  readonly system?: string;
-  readonly actorId?: string;
-  readonly alertIds: readonly string[];
+  readonly operator: string | null;
+  readonly system: string | null;
+  readonly actorId: string | null;
+  readonly alertCount: number;
   readonly openedAt: string;
   readonly updatedAt: string;
-  readonly timeline?: readonly TimelineEntry[];
+}
+
+/** One case with its alerts and the timeline of what happened. */
+export interface CaseDetail {
+  readonly case: Case;
+  readonly alerts: readonly Alert[];
+  readonly timeline: readonly TimelineEntry[];
 }
 
 export interface Rule {
@@ -176,6 +187,7 @@ export interface MonitorResponse {
   readonly ruleId?: string | null;
   readonly proposedAt: string;
   readonly decidedAt?: string | null;
+  readonly decidedBy?: string | null;
 }
 
 export interface Incident {
@@ -220,14 +232,28 @@ export const fetchAlert = async (alertId: string, signal: AbortSignal) =>
   oneIn<Alert>(await getJson(`${base}/alerts/${id(alertId)}`, signal), 'alert');
 export const fetchCases = async (signal: AbortSignal) =>
   listIn<Case>(await getJson(`${base}/cases?limit=100`, signal), 'cases');
-export const fetchCase = async (caseId: string, signal: AbortSignal) =>
-  oneIn<Case>(await getJson(`${base}/cases/${id(caseId)}`, signal), 'case');
+export async function fetchCase(caseId: string, signal: AbortSignal): Promise<CaseDetail> {
+  const body = await getJson(`${base}/cases/${id(caseId)}`, signal);
+  if (!isRecord(body) || !isRecord(body.case) || !Array.isArray(body.timeline))
+    throw new ApiError({ kind: 'format', message: 'expected a case with its timeline' });
+  return {
+    case: body.case as unknown as Case,
+    alerts: Array.isArray(body.alerts) ? (body.alerts as Alert[]) : [],
+    timeline: body.timeline as TimelineEntry[],
+  };
+}
 export const fetchRules = async (signal: AbortSignal) =>
   listIn<Rule>(await getJson(`${base}/rules`, signal), 'rules');
-export const fetchResponses = async (signal: AbortSignal) =>
-  listIn<MonitorResponse>(await getJson(`${base}/responses`, signal), 'responses');
+export const fetchResponses = async (signal: AbortSignal, caseId?: string) =>
+  listIn<MonitorResponse>(
+    await getJson(
+      `${base}/responses?limit=100${caseId ? `&caseId=${encodeURIComponent(caseId)}` : ''}`,
+      signal,
+    ),
+    'responses',
+  );
 export const fetchIncidents = async (signal: AbortSignal) =>
-  listIn<Incident>(await getJson(`${base}/incidents`, signal), 'incidents');
+  listIn<Incident>(await getJson(`${base}/incidents?limit=100`, signal), 'incidents');
 export const fetchIncident = async (incidentId: string, signal: AbortSignal) =>
   oneIn<Incident>(await getJson(`${base}/incidents/${id(incidentId)}`, signal), 'incident');
 
