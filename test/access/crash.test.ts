@@ -7,57 +7,24 @@
  * appears twice in the log, every stored check (answered or not) has reached the log, and the
  * whole log re-verifies from its tiles. On SQLite, and on PostgreSQL with DATABASE_URL.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { verifyRemoteLedger } from '../../src/ledger/verify/remote-verifier.js';
+import {
+  type CrashEngine,
+  itOnEachEngine,
+  killMidStream,
+  killNow,
+  queryStored,
+  startCrashChild,
+} from '../support/crash-harness.js';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
 const KILLS = 3;
 const WORKERS = 16;
 const SUBJECTS = Array.from({ length: 5 }, (_, i) => iinBornOn('1980-01-15', 100 + i * 10));
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly vkey: string;
-}
-
-function startChild(dataDir: string, databaseUrl: string | undefined, schema?: string) {
-  const env = { ...process.env };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  else delete env.DATABASE_URL;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', HARNESS, dataDir, ...(schema ? [schema] : [])],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<Child>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`harness did not start: ${stderr}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^READY (\d+) (\S+)\n/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, vkey: match[2]! });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`harness exited with ${code} before it was ready: ${stderr}`));
-    });
-  });
-}
 
 interface Ack {
   readonly checkId: string;
@@ -102,36 +69,16 @@ interface Stored {
   readonly checkRows: number;
 }
 
-async function readStored(dataDir: string, databaseUrl?: string, schema?: string) {
-  const recordsSql =
-    'select idx, type, record, idempotency_key as key from ledger_records order by idx';
-  const checksSql = 'select id, ledger_index from access_checks';
-  type RecordRow = { idx: number | string; type: string; record: string; key: string | null };
-  type CheckRow = { id: string; ledger_index: number | string | null };
-  let records: RecordRow[];
-  let checks: CheckRow[];
-  if (databaseUrl) {
-    const client = new pg.Client({
-      connectionString: databaseUrl,
-      options: `-c search_path=${schema}`,
-    });
-    await client.connect();
-    try {
-      records = (await client.query<RecordRow>(recordsSql)).rows;
-      checks = (await client.query<CheckRow>(checksSql)).rows;
-    } finally {
-      await client.end();
-    }
-  } else {
-    const sqlite = new BetterSqlite3(path.join(dataDir, 'qalqan.db'), { readonly: true });
-    try {
-      records = sqlite.prepare(recordsSql).all() as RecordRow[];
-      checks = sqlite.prepare(checksSql).all() as CheckRow[];
-    } finally {
-      sqlite.close();
-    }
-  }
-  const stored: Stored = {
+async function readStored(engine: CrashEngine): Promise<Stored> {
+  type RecordRow = { idx: unknown; type: string; record: string; key: string | null };
+  type CheckRow = { id: string; ledger_index: unknown };
+  const rows = await queryStored(engine, {
+    records: 'select idx, type, record, idempotency_key as key from ledger_records order by idx',
+    checks: 'select id, ledger_index from access_checks',
+  });
+  const records = rows.records as RecordRow[];
+  const checks = rows.checks as CheckRow[];
+  return {
     records: records.map((r) => ({
       idx: Number(r.idx),
       type: r.type,
@@ -143,7 +90,6 @@ async function readStored(dataDir: string, databaseUrl?: string, schema?: string
     ),
     checkRows: checks.length,
   };
-  return stored;
 }
 
 function expectEachAnsweredCheckOnce(acks: readonly Ack[], stored: Stored, size: number) {
@@ -173,58 +119,34 @@ function expectEachAnsweredCheckOnce(acks: readonly Ack[], stored: Stored, size:
   }
 }
 
-async function crashCycles(databaseUrl: string | undefined, schema?: string): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-access-crash-'));
+async function crashCycles(engine: CrashEngine): Promise<void> {
   const acks: Ack[] = [];
-  let child = await startChild(dataDir, databaseUrl, schema);
+  let child = await startCrashChild(HARNESS, engine);
   try {
     for (let cycle = 0; cycle < KILLS; cycle++) {
       let stopped = false;
       const running = load(child.url, cycle, acks, () => stopped);
       // Kill mid-stream: once this cycle has some answers, then after a random moment.
-      const target = acks.length + 30;
-      for (const started = Date.now(); acks.length < target && Date.now() - started < 10_000;)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
-      const exited = new Promise((resolve) => child.process.once('exit', resolve));
-      child.process.kill('SIGKILL');
-      await exited;
+      await killMidStream(child, () => acks.length, 30);
       stopped = true;
       await running;
 
-      child = await startChild(dataDir, databaseUrl, schema);
+      child = await startCrashChild(HARNESS, engine);
       const verdict = await verifyRemoteLedger({ baseUrl: child.url, verifierKey: child.vkey });
       expect(verdict.verdict).toMatch(/^OK /);
-      const stored = await readStored(dataDir, databaseUrl, schema);
-      expectEachAnsweredCheckOnce(acks, stored, verdict.checkpoint!.size);
+      expectEachAnsweredCheckOnce(acks, await readStored(engine), verdict.checkpoint!.size);
     }
     expect(acks.length).toBeGreaterThanOrEqual(KILLS * 30);
     expect(acks.every((ack) => ack.index !== null)).toBe(true);
   } finally {
-    child.process.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    await killNow(child);
   }
 }
 
 describe('access crash test (SIGKILL under a stream of checks)', () => {
-  it('keeps every answered check exactly once at its ledger index on SQLite', async () => {
-    await crashCycles(undefined);
-  }, 60_000);
-
-  const databaseUrl = process.env.DATABASE_URL;
-  it.skipIf(!databaseUrl)(
-    'keeps every answered check exactly once at its ledger index on PostgreSQL',
-    async () => {
-      const schema = `t_access_crash_${randomBytes(6).toString('hex')}`;
-      try {
-        await crashCycles(databaseUrl, schema);
-      } finally {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      }
-    },
-    60_000,
+  itOnEachEngine(
+    'keeps every answered check exactly once at its ledger index',
+    crashCycles,
+    180_000,
   );
 });
