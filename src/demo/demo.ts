@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Qalqan } from '../server.js';
 import { createSubjects } from '../subjects/subjects.module.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
+import { loadDemoAccesses } from './demo-accesses.js';
 import { loadDemoConsents } from './demo-consents.js';
 import { DEMO_OPERATORS } from './demo-registry.js';
 
@@ -96,6 +97,7 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
   const saved = readSaved(file);
   if (saved?.staff && Array.isArray(saved.systems) && (await stillValid(qalqan, saved))) {
     await loadDemoConsents(qalqan, saved);
+    await loadDemoAccesses(qalqan, saved);
     return save(file, { ...saved, baseUrl, citizens });
   }
 
@@ -161,6 +163,7 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
     }
   }
   await loadDemoConsents(qalqan, { staff, systems });
+  await loadDemoAccesses(qalqan, { staff, systems });
   return save(file, { baseUrl, staff, systems, citizens });
 }
 

@@ -34,8 +34,9 @@ describe('the composed server', () => {
     const demo = await loadDemoWorld(qalqan);
     const checkpoint = await qalqan.ledger.ledger.checkpoint();
     // Registry: 3 staff tokens, 6 operators, 9 systems, 2 certificates, 9 keys (29). Consent: 16
-    // events of the demo's consents and requests, and 1 guardianship (17).
-    expect(checkpoint.size).toBe(46);
+    // events of the demo's consents and requests, and 1 guardianship (17). Access history: the
+    // lender's consent asked and given (2), the pilot's regime (1) and 59 checks (62).
+    expect(checkpoint.size).toBe(108);
 
     const regulator = { authorization: `Bearer ${demo.staff.regulator}` };
     const system = demo.systems.find((s) => s.system === 'Online loan scoring')!;
@@ -46,7 +47,7 @@ describe('the composed server', () => {
       payload: { reason: 'deny storm from this system' },
     });
     const { change } = suspended.json<{ change: { ledgerIndex: number } }>();
-    expect(change.ledgerIndex).toBe(46);
+    expect(change.ledgerIndex).toBe(108);
     const receipt = await qalqan.ledger.ledger.receipt(change.ledgerIndex);
     expect(receipt.type).toBe('registry.system.suspended');
     expect(receipt.record).toMatchObject({
@@ -71,7 +72,7 @@ describe('the composed server', () => {
         .items.every((item) => item.ledgerIndex !== null),
     ).toBe(true);
 
-    const publicEntries = await qalqan.app.inject({ url: '/ledger/tile/entries/000.p/47' });
+    const publicEntries = await qalqan.app.inject({ url: '/ledger/tile/entries/000.p/109' });
     expect(publicEntries.statusCode).toBe(200);
     // The public log holds commitments only: no names, no identifiers, no reasons.
     const bytes = publicEntries.rawPayload.toString('latin1');

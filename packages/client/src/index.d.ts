@@ -49,8 +49,6 @@ export class QalqanProblemError extends Error {
  * The data of a successful answer, or a {@link QalqanProblemError} naming the status and the
  * problem's code. An access check's deny is a success (200 with `decision: "deny"`), not an error.
  */
-export function ok<T>(
-  result:
-    | { readonly data: T; readonly error?: never; readonly response: Response }
-    | { readonly data?: never; readonly error: unknown; readonly response: Response },
-): T;
+export function ok<
+  R extends { readonly data?: unknown; readonly error?: unknown; readonly response: Response },
+>(result: R): Exclude<R['data'], undefined>;
