@@ -62,7 +62,7 @@ export interface ConsumeRun {
   readonly deliver: (batch: readonly DeliveredEvent[]) => Promise<void>;
   readonly signal: AbortSignal;
   readonly batchSize?: number;
-  /** How long one fetch waits for messages. Default 1 s. */
+  /** How long one fetch waits for messages (the server's minimum is 1 s). Default 1 s. */
   readonly expiresMs?: number;
 }
 
@@ -244,18 +244,34 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
     },
 
     async consume(durable, run) {
-      await fetchBatches(durable, {
-        signal: run.signal,
-        batchSize: run.batchSize ?? 500,
-        expiresMs: run.expiresMs ?? 1_000,
-        async handle(messages) {
-          if (messages.length === 0) return true;
-          await run.deliver(messages.map(parsed));
-          for (const message of messages) message.ack();
-          await nc.flush();
-          return true;
-        },
+      // A continuous pull: messages are handled in batches of what has arrived (up to batchSize),
+      // a batch closing as soon as the consumer has nothing more pending, so an event waits for
+      // no timer; each batch is acknowledged once `deliver` resolved.
+      const consumer = await js.consumers.get(stream, durable);
+      const batchSize = run.batchSize ?? 500;
+      const messages = await consumer.consume({
+        max_messages: batchSize,
+        expires: Math.max(1_000, run.expiresMs ?? 1_000),
       });
+      const stop = () => void messages.stop();
+      if (run.signal.aborted) stop();
+      run.signal.addEventListener('abort', stop, { once: true });
+      let batch: JsMsg[] = [];
+      try {
+        for await (const message of messages) {
+          batch.push(message);
+          if (batch.length < batchSize && message.info.pending > 0) continue;
+          const handled = batch;
+          batch = [];
+          await run.deliver(handled.map(parsed));
+          for (const m of handled) m.ack();
+          if (run.signal.aborted) break;
+        }
+      } finally {
+        run.signal.removeEventListener('abort', stop);
+        await messages.close().catch(() => undefined);
+      }
+      await nc.flush();
     },
 
     async deleteDurable(durable) {

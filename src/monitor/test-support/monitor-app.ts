@@ -174,11 +174,14 @@ export function checked(
 }
 
 /** Waits until `probe` returns a truthy value (polling every 10 ms, up to `ms`). */
-export async function eventually<T>(probe: () => Promise<T> | T, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  ms = 10_000,
+): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await probe();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (Date.now() > until) throw new Error('condition not reached in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
