@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DomainError } from './errors.js';
 import { countryName, DEFAULT_TAXONOMY, indexTaxonomy, ISO_COUNTRIES } from './taxonomy.js';
 
 const index = indexTaxonomy();
@@ -119,5 +120,62 @@ describe('taxonomy validators name the field and the unknown code', () => {
       "hosting.country: 'XX' is not an ISO 3166-1 alpha-2 country code",
     );
     expect(() => index.requireCountry('kz', 'hosting.country')).toThrow('not an ISO 3166-1');
+  });
+});
+
+describe('taxonomy validators: the coded error a client acts on', () => {
+  /** The DomainError `run` throws (fails the test if it throws nothing or something else). */
+  function refusal(run: () => unknown): DomainError {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      return error as DomainError;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('accepts known codes and returns them as given', () => {
+    expect(index.requireCategories(['health', 'identity'], 'dataCategories')).toEqual([
+      'health',
+      'identity',
+    ]);
+    expect(index.requireCategories([], 'dataCategories')).toEqual([]);
+    const purposes = ['marketing'];
+    const accepted = index.requirePurposes(purposes, 'purposes');
+    expect(accepted).toEqual(['marketing']);
+    // A copy: the caller's array is not handed back to be mutated later.
+    expect(accepted).not.toBe(purposes);
+    expect(index.requirePurposes([], 'purposes')).toEqual([]);
+    expect(index.requireLegalBasis('consent', 'legalBasis')).toBe('consent');
+  });
+
+  it('unknown categories: code, field, the unknown codes, singular and plural', () => {
+    const one = refusal(() => index.requireCategories(['health', 'dna'], 'dataCategories'));
+    expect(one.code).toBe('core.unknown_category');
+    expect(one.detail).toBe("dataCategories: unknown data category 'dna'");
+    expect(one.extensions).toEqual({ field: 'dataCategories', unknown: ['dna'] });
+    const two = refusal(() => index.requireCategories(['dna', 'mood'], 'dataCategories'));
+    expect(two.detail).toBe("dataCategories: unknown data categories 'dna', 'mood'");
+    expect(two.extensions).toEqual({ field: 'dataCategories', unknown: ['dna', 'mood'] });
+  });
+
+  it('unknown purposes: code, field, the unknown codes, singular and plural', () => {
+    const one = refusal(() => index.requirePurposes(['spying'], 'purposes'));
+    expect(one.code).toBe('core.unknown_purpose');
+    expect(one.detail).toBe("purposes: unknown purpose 'spying'");
+    expect(one.extensions).toEqual({ field: 'purposes', unknown: ['spying'] });
+    const two = refusal(() => index.requirePurposes(['spying', 'marketing', 'resale'], 'p'));
+    expect(two.detail).toBe("p: unknown purposes 'spying', 'resale'");
+    expect(two.extensions).toEqual({ field: 'p', unknown: ['spying', 'resale'] });
+  });
+
+  it('an unknown legal basis or country: code and field', () => {
+    const basis = refusal(() => index.requireLegalBasis('because', 'legalBasis'));
+    expect(basis.code).toBe('core.unknown_legal_basis');
+    expect(basis.extensions).toEqual({ field: 'legalBasis' });
+    const country = refusal(() => index.requireCountry('XX', 'hosting.country'));
+    expect(country.code).toBe('core.unknown_country');
+    expect(country.extensions).toEqual({ field: 'hosting.country' });
   });
 });
