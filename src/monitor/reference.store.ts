@@ -1,0 +1,434 @@
+/**
+ * The reference data the rules read, kept and ledger-recorded: honeytoken subjects and protected
+ * persons (the SOC registers them by IIN, pseudonymised at once through the subjects port — the IIN
+ * is never stored), an operator's working hours and its terminated actors (the operator through
+ * its system's key, or the regulator). Every change commits with its outbox row; listeners get
+ * the new `MonitorReferenceInput` after each change so the engine sees it at once.
+ */
+import type { Kysely } from 'kysely';
+import { DomainError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { MonitorReferenceInput, WorkingHours } from './reference.model.js';
+import { workingHoursProblem } from './reference.js';
+import type {
+  By,
+  Clock,
+  ResponseOutbox,
+  ResponseOutboxItem,
+  ResponseSubjects,
+} from './response.ports.js';
+import type { MonitorResponseTables, MonitorWatchlistTable } from './response.tables.js';
+
+export type WatchList = MonitorWatchlistTable['list'];
+
+export interface WatchedSubject {
+  readonly id: string;
+  readonly list: WatchList;
+  readonly subject: string;
+  readonly label: string | null;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+export interface TerminatedActor {
+  readonly id: string;
+  readonly operatorId: string;
+  readonly actorId: string;
+  readonly terminatedAt: string;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+export interface OperatorHours extends WorkingHours {
+  readonly operatorId: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export type ReferenceListener = (input: MonitorReferenceInput) => void | Promise<void>;
+
+export interface ReferenceData {
+  addWatched(list: WatchList, iin: string, label: string | null, by: By): Promise<WatchedSubject>;
+  removeWatched(list: WatchList, id: string, by: By): Promise<void>;
+  listWatched(list: WatchList): Promise<readonly WatchedSubject[]>;
+  setWorkingHours(operatorId: string, hours: WorkingHours, by: By): Promise<OperatorHours>;
+  workingHoursOf(operatorId: string): Promise<OperatorHours | null>;
+  addTerminated(
+    operatorId: string,
+    actorId: string,
+    terminatedAt: string | null,
+    by: By,
+  ): Promise<TerminatedActor>;
+  removeTerminated(operatorId: string, actorId: string, by: By): Promise<void>;
+  listTerminated(operatorId: string): Promise<readonly TerminatedActor[]>;
+  /** The stored lists as the engine takes them (honeytokens, protected persons, terminated, hours). */
+  input(): Promise<MonitorReferenceInput>;
+  onChanged(listener: ReferenceListener): () => void;
+}
+
+export interface ReferenceDeps {
+  readonly db: Kysely<MonitorResponseTables>;
+  readonly outbox: ResponseOutbox;
+  readonly subjects: ResponseSubjects;
+  readonly clock?: Clock;
+  readonly log?: { error(obj: object, msg: string): void };
+}
+
+const TWELVE_DIGITS = /\d{12}/;
+const LIST_TYPE: Record<WatchList, string> = {
+  honeytoken: 'honeytoken',
+  'protected-person': 'protected-person',
+};
+
+/** Free text and actor ids never carry an IIN (they would reach analysts and the ledger). */
+export function refuseIdentifier(field: string, value: string | null | undefined): void {
+  if (value && TWELVE_DIGITS.test(value))
+    throw new DomainError(
+      'request.validation',
+      `${field} holds a 12-digit number; personal identifiers do not belong there.`,
+      { field },
+    );
+}
+
+export function createReferenceData(deps: ReferenceDeps): ReferenceData {
+  const { db, outbox } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const listeners = new Set<ReferenceListener>();
+
+  async function commit<T>(
+    work: (
+      trx: Kysely<MonitorResponseTables>,
+      at: string,
+    ) => Promise<{ result: T; item: ResponseOutboxItem }>,
+  ): Promise<T> {
+    const at = clock().toISOString();
+    const { result, item } = await db.transaction().execute(async (trx) => {
+      const done = await work(trx, at);
+      await outbox.enqueue(trx, [done.item]);
+      return done;
+    });
+    await outbox.sequence([item.id]);
+    await announce();
+    return result;
+  }
+
+  async function announce(): Promise<void> {
+    if (listeners.size === 0) return;
+    const input = await api.input();
+    for (const listener of listeners) {
+      try {
+        await listener(input);
+      } catch (error) {
+        deps.log?.error({ err: error }, 'a reference-data listener failed');
+      }
+    }
+  }
+
+  const watchedView = (row: MonitorWatchlistTable): WatchedSubject => ({
+    id: row.id,
+    list: row.list,
+    subject: row.subject,
+    label: row.label,
+    addedAt: row.added_at,
+    addedBy: row.added_by,
+  });
+
+  const api: ReferenceData = {
+    async addWatched(list, iin, label, by) {
+      refuseIdentifier('label', label);
+      const { pseudonym } = await deps.subjects.subjectOf(iin);
+      return commit(async (trx, at) => {
+        const taken = await trx
+          .selectFrom('monitor_watchlist')
+          .select('id')
+          .where('list', '=', list)
+          .where('subject', '=', pseudonym)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (taken)
+          throw new DomainError(
+            'monitor.reference_exists',
+            `That subject is already on the ${list} list (${taken.id}).`,
+            { id: taken.id },
+          );
+        const row: MonitorWatchlistTable = {
+          id: newId('mwl', Date.parse(at)),
+          list,
+          subject: pseudonym,
+          label,
+          added_at: at,
+          added_by: by,
+          removed_at: null,
+          removed_by: null,
+        };
+        await trx.insertInto('monitor_watchlist').values(row).execute();
+        return {
+          result: watchedView(row),
+          item: {
+            id: row.id,
+            type: `monitor.${LIST_TYPE[list]}.added`,
+            record: { id: row.id, list, subject: pseudonym, by, at },
+          },
+        };
+      });
+    },
+
+    async removeWatched(list, id, by) {
+      await commit(async (trx, at) => {
+        const updated = await trx
+          .updateTable('monitor_watchlist')
+          .set({ removed_at: at, removed_by: by })
+          .where('id', '=', id)
+          .where('list', '=', list)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0)
+          throw new DomainError('monitor.reference_not_found', `No ${list} entry ${id}.`);
+        return {
+          result: undefined,
+          item: {
+            id: newId('mwr', Date.parse(at)),
+            type: `monitor.${LIST_TYPE[list]}.removed`,
+            record: { entry: id, list, by, at },
+          },
+        };
+      });
+    },
+
+    async listWatched(list) {
+      const rows = await db
+        .selectFrom('monitor_watchlist')
+        .selectAll()
+        .where('list', '=', list)
+        .where('removed_at', 'is', null)
+        .orderBy('id')
+        .execute();
+      return rows.map(watchedView);
+    },
+
+    async setWorkingHours(operatorId, hours, by) {
+      const problem = workingHoursProblem(hours);
+      if (problem)
+        throw new DomainError('monitor.invalid_working_hours', `Working hours: ${problem}.`);
+      const days = [...new Set(hours.days)].sort((a, b) => a - b);
+      return commit(async (trx, at) => {
+        const row = {
+          operator_id: operatorId,
+          time_zone: hours.timeZone,
+          days_json: JSON.stringify(days),
+          start_time: hours.start,
+          end_time: hours.end,
+          updated_at: at,
+          updated_by: by,
+        };
+        await trx
+          .insertInto('monitor_working_hours')
+          .values(row)
+          .onConflict((oc) =>
+            oc.column('operator_id').doUpdateSet({
+              time_zone: row.time_zone,
+              days_json: row.days_json,
+              start_time: row.start_time,
+              end_time: row.end_time,
+              updated_at: at,
+              updated_by: by,
+            }),
+          )
+          .execute();
+        const result: OperatorHours = {
+          operatorId,
+          timeZone: hours.timeZone,
+          days,
+          start: hours.start,
+          end: hours.end,
+          updatedAt: at,
+          updatedBy: by,
+        };
+        return {
+          result,
+          item: {
+            id: newId('mwh', Date.parse(at)),
+            type: 'monitor.working-hours.set',
+            record: {
+              operator: operatorId,
+              timeZone: hours.timeZone,
+              days,
+              start: hours.start,
+              end: hours.end,
+              by,
+              at,
+            },
+          },
+        };
+      });
+    },
+
+    async workingHoursOf(operatorId) {
+      const row = await db
+        .selectFrom('monitor_working_hours')
+        .selectAll()
+        .where('operator_id', '=', operatorId)
+        .executeTakeFirst();
+      return row
+        ? {
+            operatorId,
+            timeZone: row.time_zone,
+            days: JSON.parse(row.days_json) as number[],
+            start: row.start_time,
+            end: row.end_time,
+            updatedAt: row.updated_at,
+            updatedBy: row.updated_by,
+          }
+        : null;
+    },
+
+    async addTerminated(operatorId, actorId, terminatedAt, by) {
+      refuseIdentifier('actorId', actorId);
+      if (terminatedAt !== null && Number.isNaN(Date.parse(terminatedAt)))
+        throw new DomainError('request.validation', 'terminatedAt: not an ISO 8601 date-time.', {
+          field: 'terminatedAt',
+        });
+      return commit(async (trx, at) => {
+        const taken = await trx
+          .selectFrom('monitor_terminated_actors')
+          .select('id')
+          .where('operator_id', '=', operatorId)
+          .where('actor_id', '=', actorId)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (taken)
+          throw new DomainError(
+            'monitor.reference_exists',
+            `That actor is already reported as terminated (${taken.id}).`,
+            { id: taken.id },
+          );
+        const row = {
+          id: newId('mta', Date.parse(at)),
+          operator_id: operatorId,
+          actor_id: actorId,
+          terminated_at: terminatedAt ? new Date(terminatedAt).toISOString() : at,
+          added_at: at,
+          added_by: by,
+          removed_at: null,
+          removed_by: null,
+        };
+        await trx.insertInto('monitor_terminated_actors').values(row).execute();
+        return {
+          result: {
+            id: row.id,
+            operatorId,
+            actorId,
+            terminatedAt: row.terminated_at,
+            addedAt: at,
+            addedBy: by,
+          },
+          item: {
+            id: row.id,
+            type: 'monitor.terminated-actor.added',
+            record: {
+              id: row.id,
+              operator: operatorId,
+              actor: actorId,
+              terminatedAt: row.terminated_at,
+              by,
+              at,
+            },
+          },
+        };
+      });
+    },
+
+    async removeTerminated(operatorId, actorId, by) {
+      await commit(async (trx, at) => {
+        const found = await trx
+          .selectFrom('monitor_terminated_actors')
+          .select('id')
+          .where('operator_id', '=', operatorId)
+          .where('actor_id', '=', actorId)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (!found)
+          throw new DomainError(
+            'monitor.reference_not_found',
+            "That actor is not on the operator's list of terminated actors.",
+          );
+        await trx
+          .updateTable('monitor_terminated_actors')
+          .set({ removed_at: at, removed_by: by })
+          .where('id', '=', found.id)
+          .execute();
+        return {
+          result: undefined,
+          item: {
+            id: newId('mtr', Date.parse(at)),
+            type: 'monitor.terminated-actor.removed',
+            record: { entry: found.id, operator: operatorId, actor: actorId, by, at },
+          },
+        };
+      });
+    },
+
+    async listTerminated(operatorId) {
+      const rows = await db
+        .selectFrom('monitor_terminated_actors')
+        .selectAll()
+        .where('operator_id', '=', operatorId)
+        .where('removed_at', 'is', null)
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        operatorId: row.operator_id,
+        actorId: row.actor_id,
+        terminatedAt: row.terminated_at,
+        addedAt: row.added_at,
+        addedBy: row.added_by,
+      }));
+    },
+
+    async input() {
+      const [watched, terminated, hours] = await Promise.all([
+        db
+          .selectFrom('monitor_watchlist')
+          .select(['list', 'subject'])
+          .where('removed_at', 'is', null)
+          .orderBy('subject')
+          .execute(),
+        db
+          .selectFrom('monitor_terminated_actors')
+          .select(['operator_id', 'actor_id', 'terminated_at'])
+          .where('removed_at', 'is', null)
+          .orderBy('actor_id')
+          .execute(),
+        db.selectFrom('monitor_working_hours').selectAll().orderBy('operator_id').execute(),
+      ]);
+      const now = clock().toISOString();
+      const terminatedActors: Record<string, string[]> = {};
+      // An actor counts as terminated from the day their employment ended, not before.
+      for (const row of terminated)
+        if (row.terminated_at <= now) (terminatedActors[row.operator_id] ??= []).push(row.actor_id);
+      const workingHours: Record<string, WorkingHours> = {};
+      for (const row of hours)
+        workingHours[row.operator_id] = {
+          timeZone: row.time_zone,
+          days: JSON.parse(row.days_json) as number[],
+          start: row.start_time,
+          end: row.end_time,
+        };
+      return {
+        honeytokens: watched.filter((w) => w.list === 'honeytoken').map((w) => w.subject),
+        protectedPersons: watched
+          .filter((w) => w.list === 'protected-person')
+          .map((w) => w.subject),
+        terminatedActors,
+        workingHours,
+      };
+    },
+
+    onChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return api;
+}

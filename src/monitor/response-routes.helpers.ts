@@ -1,0 +1,23 @@
+/** Who is calling, in the monitoring centre's terms (`By`), and the operator a caller may act for. */
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../core/errors.js';
+import { principalOf } from '../http/access.js';
+import type { By } from './response.ports.js';
+
+/** `staff:<role>:<subject>` or `system:<systemId>`: what the ledger records as the actor. */
+export function byOf(request: FastifyRequest): By {
+  const principal = principalOf(request);
+  if (principal.kind === 'staff') return `staff:${principal.roles.join('+')}:${principal.subject}`;
+  if (principal.kind === 'system') return `system:${principal.systemId}`;
+  throw new DomainError('auth.forbidden', 'Not allowed for this caller.');
+}
+
+/**
+ * An operator's own lists: a system acts only for its own operator; staff (as the route allows)
+ * for any.
+ */
+export function requireOperator(request: FastifyRequest, operatorId: string): void {
+  const principal = principalOf(request);
+  if (principal.kind === 'system' && principal.operatorId !== operatorId)
+    throw new DomainError('auth.forbidden', "A system acts only for its own operator's lists.");
+}

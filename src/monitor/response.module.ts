@@ -1,0 +1,123 @@
+/**
+ * The monitoring centre's response side, composed: reference data, responses and incidents with
+ * their routes. `server.ts` creates it with one call, passes `responses` to the access module,
+ * registers `onAlert` on the monitor module's alert listener and `onReferenceChanged` to feed the
+ * engine, and runs `start()` (the expiry sweep) on the sequencing instance.
+ */
+import type { Kysely } from 'kysely';
+import type { Responses } from '../access/access.ports.js';
+import type { RoutePlugin } from '../http/app.js';
+import { createIncidentService, type IncidentService } from './incidents.js';
+import { incidentRoutes } from './incidents.routes.js';
+import type { MonitorReferenceInput } from './reference.model.js';
+import { referenceRoutes } from './reference.routes.js';
+import {
+  createReferenceData,
+  type ReferenceData,
+  type ReferenceListener,
+} from './reference.store.js';
+import type {
+  AccessedBy,
+  Clock,
+  ResponseCases,
+  ResponseOutbox,
+  ResponseRegistry,
+  ResponseSubjects,
+} from './response.ports.js';
+import type { MonitorResponseTables } from './response.tables.js';
+import { type AlertLike, createResponseService, type ResponseService } from './responses.js';
+import { responseRoutes } from './responses.routes.js';
+import type { ResponseView } from './responses.store.js';
+
+export interface MonitorResponseDeps {
+  readonly db: Kysely<MonitorResponseTables>;
+  readonly outbox: ResponseOutbox;
+  readonly subjects: ResponseSubjects;
+  readonly registry: ResponseRegistry;
+  /** The access module's `subjectsAccessedBy` (may be bound late: called only at run time). */
+  readonly accessedBy: AccessedBy;
+  /** monitor-core's cases, to open an incident from one. */
+  readonly cases?: ResponseCases;
+  readonly clock?: Clock;
+  /** How long another instance's response may take to be seen by this one. Default 1000 ms. */
+  readonly cacheMs?: number;
+  readonly log?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+}
+
+export interface MonitorResponseModule {
+  readonly routes: readonly RoutePlugin[];
+  /** For `createAccessModule({ responses })`. */
+  readonly responses: Responses;
+  readonly reference: ReferenceData;
+  readonly service: ResponseService;
+  readonly incidents: IncidentService;
+  /** Acts on a new, stored alert (automatic responses at once, the others proposed). */
+  onAlert(alert: AlertLike): Promise<readonly ResponseView[]>;
+  referenceInput(): Promise<MonitorReferenceInput>;
+  onReferenceChanged(listener: ReferenceListener): () => void;
+  /** Expiry sweep every `intervalMs` (default 5 s) while `active()`; returns the stop function. */
+  start(intervalMs?: number, active?: () => boolean): () => void;
+}
+
+export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorResponseModule {
+  const common = { db: deps.db, outbox: deps.outbox, ...(deps.clock ? { clock: deps.clock } : {}) };
+  const log = deps.log;
+  const reference = createReferenceData({
+    ...common,
+    subjects: deps.subjects,
+    ...(log ? { log } : {}),
+  });
+  const service = createResponseService({
+    ...common,
+    registry: deps.registry,
+    ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
+    ...(log ? { log } : {}),
+  });
+  const incidents = createIncidentService({
+    ...common,
+    registry: deps.registry,
+    accessedBy: deps.accessedBy,
+    ...(deps.cases ? { cases: deps.cases } : {}),
+    measures: async (systemId) => {
+      const { items } = await service.list({ systemId, limit: 100 });
+      return items
+        .filter((r) => r.state !== 'rejected' && r.state !== 'proposed')
+        .map((r) => ({ id: r.id, action: r.action, state: r.state }));
+    },
+    ...(log ? { log } : {}),
+  });
+  return {
+    routes: [
+      {
+        name: 'monitor-response',
+        plugin: async (app) => {
+          await app.register(referenceRoutes(reference));
+          await app.register(responseRoutes(service));
+          await app.register(incidentRoutes(incidents));
+        },
+      },
+    ],
+    responses: service.responses,
+    reference,
+    service,
+    incidents,
+    onAlert: (alert) => service.onAlert(alert),
+    referenceInput: () => reference.input(),
+    onReferenceChanged: (listener) => reference.onChanged(listener),
+    start(intervalMs = 5000, active = () => true) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running || !active()) return;
+        running = true;
+        service
+          .expireDue()
+          .catch((error: unknown) => log?.error({ err: error }, 'response expiry sweep failed'))
+          .finally(() => {
+            running = false;
+          });
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}

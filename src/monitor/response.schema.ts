@@ -1,0 +1,248 @@
+/** Request and response schemas of the monitoring centre's reference-data, response and incident routes. */
+import { Type } from 'typebox';
+import { literalUnion } from '../http/schemas.js';
+
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+const Labels = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+const Id = Type.String({ minLength: 1, maxLength: 200 });
+const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
+
+// ---- reference data
+
+export const WatchedCreate = Type.Object(
+  {
+    iin: Type.String({
+      maxLength: 32,
+      description: "The subject's IIN: pseudonymised at once, never stored or echoed",
+    }),
+    label: Type.Optional(Text(200, 'A short label for analysts; never an IIN')),
+  },
+  { additionalProperties: false },
+);
+export const WatchedEntry = Type.Object({
+  id: Type.String(),
+  list: literalUnion(['honeytoken', 'protected-person'] as const),
+  subject: Type.String({ description: 'The pseudonym' }),
+  label: NullableString,
+  addedAt: Type.String(),
+  addedBy: Type.String(),
+});
+export const WatchedList = Type.Object({ items: Type.Array(WatchedEntry) });
+export const EntryParams = Type.Object({ entryId: Id });
+export const OperatorParams = Type.Object({ operatorId: Id });
+export const TerminatedParams = Type.Object({ operatorId: Id, actorId: Text(128) });
+
+export const WorkingHoursBody = Type.Object(
+  {
+    timeZone: Text(64, 'IANA time zone, e.g. Asia/Almaty'),
+    days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
+      minItems: 1,
+      maxItems: 7,
+      description: 'ISO weekdays worked, 1 = Monday',
+    }),
+    start: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:MM local' }),
+    end: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:MM local, after start' }),
+  },
+  { additionalProperties: false },
+);
+export const WorkingHoursView = Type.Object({
+  operatorId: Type.String(),
+  timeZone: Type.String(),
+  days: Type.Array(Type.Integer()),
+  start: Type.String(),
+  end: Type.String(),
+  updatedAt: Type.String(),
+  updatedBy: Type.String(),
+});
+export const TerminatedCreate = Type.Object(
+  {
+    actorId: Text(128, "The operator's opaque employee id; never an IIN"),
+    terminatedAt: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+export const TerminatedEntry = Type.Object({
+  id: Type.String(),
+  operatorId: Type.String(),
+  actorId: Type.String(),
+  terminatedAt: Type.String(),
+  addedAt: Type.String(),
+  addedBy: Type.String(),
+});
+export const TerminatedList = Type.Object({ items: Type.Array(TerminatedEntry) });
+
+// ---- responses
+
+const ACTIONS = ['throttle-actor', 'block-actor', 'suspend-system', 'block-country'] as const;
+const STATES = ['proposed', 'in-force', 'rejected', 'lifted', 'expired'] as const;
+
+export const ResponseView = Type.Object({
+  id: Type.String(),
+  action: literalUnion(ACTIONS),
+  state: literalUnion(STATES),
+  mode: literalUnion(['automatic', 'needs-confirmation', 'manual'] as const),
+  systemId: Type.String(),
+  operatorId: Type.String(),
+  actorId: NullableString,
+  actorPseudonym: NullableString,
+  country: NullableString,
+  limit: NullableNumber,
+  forMs: NullableNumber,
+  inForceFrom: NullableString,
+  inForceUntil: NullableString,
+  alertId: NullableString,
+  ruleId: NullableString,
+  caseId: NullableString,
+  note: NullableString,
+  proposedAt: Type.String(),
+  proposedBy: Type.String(),
+  decidedAt: NullableString,
+  decidedBy: NullableString,
+  decisionReason: NullableString,
+  liftedAt: NullableString,
+  liftedBy: NullableString,
+  liftReason: NullableString,
+});
+export const ResponsePage = Type.Object({
+  items: Type.Array(ResponseView),
+  nextCursor: NullableString,
+});
+export const ResponseQuery = Type.Object(
+  {
+    state: Type.Optional(literalUnion(STATES)),
+    systemId: Type.Optional(Id),
+    caseId: Type.Optional(Id),
+    alertId: Type.Optional(Id),
+    cursor: Type.Optional(Id),
+    limit: Type.Optional(Limit),
+  },
+  { additionalProperties: false },
+);
+export const ResponseParams = Type.Object({ responseId: Id });
+export const ResponseCreate = Type.Object(
+  {
+    action: literalUnion(ACTIONS),
+    systemId: Id,
+    actorId: Type.Optional(Text(128)),
+    actorPseudonym: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })),
+    country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    forMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 366 * 86_400_000 })),
+    note: Text(1000),
+    caseId: Type.Optional(Id),
+    alertId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export const Confirm = Type.Object(
+  { reason: Type.Optional(Text(1000)) },
+  { additionalProperties: false },
+);
+export const Reasoned = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+
+// ---- incidents
+
+const Measure = Type.Object({ id: Type.String(), action: Type.String(), state: Type.String() });
+export const Notice = Type.Object({
+  authority: Labels,
+  jurisdiction: Type.String(),
+  incidentId: Type.String(),
+  operatorId: Type.String(),
+  operatorName: Type.Optional(Labels),
+  systemId: Type.String(),
+  systemName: Type.Optional(Type.String()),
+  detectedAt: Type.String(),
+  windowFrom: Type.String(),
+  windowTo: Type.String(),
+  affectedCount: Type.Integer(),
+  categories: Type.Array(Type.String()),
+  measures: Type.Array(Measure),
+  note: Type.Optional(Type.String()),
+  text: Labels,
+});
+export const IncidentView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  state: literalUnion(['open', 'closed'] as const),
+  caseId: NullableString,
+  systemId: Type.String(),
+  operatorId: Type.String(),
+  windowFrom: Type.String(),
+  windowTo: Type.String(),
+  detectedAt: Type.String(),
+  jurisdiction: Type.String(),
+  notifyBy: Type.String(),
+  clock: Type.Object({
+    notifyBy: Type.String(),
+    remainingMs: Type.Number({ description: 'Negative once late' }),
+    status: literalUnion(['running', 'overdue', 'met', 'missed'] as const),
+  }),
+  affectedCount: Type.Integer(),
+  authorityNotifiedAt: NullableString,
+  authorityNotifiedBy: NullableString,
+  notice: Notice,
+  citizensNotified: Type.Integer(),
+  citizensNotifiedAt: NullableString,
+  openedAt: Type.String(),
+  openedBy: Type.String(),
+  closedAt: NullableString,
+  closedBy: NullableString,
+  closeNote: NullableString,
+});
+export const IncidentPage = Type.Object({
+  items: Type.Array(IncidentView),
+  nextCursor: NullableString,
+});
+export const IncidentQuery = Type.Object(
+  {
+    state: Type.Optional(literalUnion(['open', 'closed'] as const)),
+    caseId: Type.Optional(Id),
+    cursor: Type.Optional(Id),
+    limit: Type.Optional(Limit),
+  },
+  { additionalProperties: false },
+);
+export const IncidentParams = Type.Object({ incidentId: Id });
+export const IncidentCreate = Type.Union([
+  Type.Object(
+    {
+      title: Text(300),
+      caseId: Id,
+      jurisdiction: Type.Optional(Text(8)),
+      windowFrom: Type.Optional(Instant),
+      windowTo: Type.Optional(Instant),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      title: Text(300),
+      systemId: Id,
+      windowFrom: Instant,
+      windowTo: Instant,
+      detectedAt: Type.Optional(Instant),
+      jurisdiction: Type.Optional(Text(8)),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export const AffectedQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+export const AffectedPage = Type.Object({
+  subjects: Type.Array(Type.String(), { description: 'Pseudonyms' }),
+  nextCursor: NullableString,
+});
+export const NoteBody = Type.Object(
+  { note: Type.Optional(Text(2000)) },
+  { additionalProperties: false },
+);
+export const CloseBody = Type.Object({ note: Text(2000) }, { additionalProperties: false });

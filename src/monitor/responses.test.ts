@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { iinBornOn } from '../access/test-support/access-app.js';
+import { describeStorage } from '../storage/test-support/storages.js';
+import {
+  asStaff,
+  asSystem,
+  fakeSystem,
+  type ResponseHarness,
+  responseHarness,
+} from './test-support/response-app.js';
+
+const check = (subject: string, actor: string, overrides: Record<string, unknown> = {}) => ({
+  subject,
+  categories: ['identity', 'document'],
+  purpose: 'finance.kyc',
+  legalBasis: 'law',
+  basisReference: 'AML law, art. 5',
+  actor: { id: actor },
+  action: 'read',
+  ...overrides,
+});
+
+interface Answer {
+  decision: 'permit' | 'deny';
+  reasons: { code: string; message: { kk: string; ru: string; en: string } }[];
+}
+/** The reasons a check was denied for (a permit carries its basis, e.g. `permit.law`). */
+const codes = (answer: Answer) =>
+  answer.reasons.map((r) => r.code).filter((code) => !code.startsWith('permit.'));
+
+describeStorage('monitoring responses', (fx) => {
+  let h: ResponseHarness;
+  const lender = 'sys_lender';
+  const shop = 'sys_shop';
+  const subjects = Array.from({ length: 1000 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 3));
+
+  beforeAll(async () => {
+    h = await responseHarness(fx.storage);
+    h.systems.set(lender, fakeSystem(lender, 'op_lender'));
+    h.systems.set(shop, fakeSystem(shop, 'op_shop'));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const ask = async (system: string, body: unknown): Promise<Answer> => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks',
+      headers: asSystem(system),
+      payload: body as Record<string, unknown>,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<Answer>();
+  };
+  const soc = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+    h.app.inject({ method, url, headers: asStaff('soc'), ...(payload ? { payload } : {}) });
+  const ledgerTypes = async () => {
+    const rows = await fx.storage.db
+      .selectFrom('outbox')
+      .select(['type', 'ledger_index'])
+      .where('type', 'like', 'monitor.response.%')
+      .execute();
+    return rows;
+  };
+
+  it('a harvesting burst blocks the actor automatically: its next check is denied with the block reason, and suspending the system is proposed', async () => {
+    expect((await ask(lender, check(subjects[0]!, 'clerk-7'))).decision).toBe('permit');
+    // 1,000 distinct subjects in one hour by one actor, in one batch (every check counts).
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(lender),
+      payload: { checks: subjects.map((s) => check(s, 'clerk-7')) },
+    });
+    expect(batch.statusCode, batch.body).toBe(200);
+    await h.settle();
+
+    const alert = h.alerts.find((a) => a.ruleId === 'bulk-harvesting-critical');
+    expect(alert?.context).toMatchObject({
+      actorId: 'clerk-7',
+      system: lender,
+      operator: 'op_lender',
+    });
+    const made = h.responded.flat().filter((r) => r.alertId === alert!.id);
+    expect(made.map((r) => [r.action, r.state, r.mode])).toEqual([
+      ['block-actor', 'in-force', 'automatic'],
+      ['suspend-system', 'proposed', 'needs-confirmation'],
+    ]);
+    const block = made[0]!;
+    // The rule's 24 hours from the alert.
+    expect(Date.parse(block.inForceUntil!) - Date.parse(block.inForceFrom!)).toBe(86_400_000);
+
+    const next = await ask(lender, check(subjects[1]!, 'clerk-7'));
+    expect(next.decision).toBe('deny');
+    expect(codes(next)).toEqual(['response.actor_blocked']);
+    expect(next.reasons[0]!.message.en).toContain('monitoring centre has blocked');
+    // Another employee of the same lender is not affected; the system is not suspended yet.
+    expect((await ask(lender, check(subjects[1]!, 'clerk-8'))).decision).toBe('permit');
+    expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([]);
+
+    // Ledger-recorded: the block in force and the proposal.
+    const recorded = await ledgerTypes();
+    expect(recorded.map((r) => r.type).sort()).toEqual(
+      expect.arrayContaining(['monitor.response.in-force', 'monitor.response.proposed']),
+    );
+    expect(recorded.every((r) => r.ledger_index !== null)).toBe(true);
+
+    // An alert delivered again (at-least-once) adds nothing.
+    expect(await h.module.onAlert(alert!)).toEqual([]);
+
+    // An analyst confirms the proposed suspension through the registry; a second confirmation is
+    // a clear 409.
+    const { items } = (
+      await soc('GET', `/v1/monitor/responses?state=proposed&systemId=${lender}`)
+    ).json<{ items: { id: string; action: string }[] }>();
+    const proposal = items.find((r) => r.action === 'suspend-system')!;
+    const confirmed = await soc('POST', `/v1/monitor/responses/${proposal.id}/confirm`, {
+      reason: 'harvest confirmed',
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({
+      state: 'in-force',
+      decidedBy: 'staff:soc:test-soc',
+      decisionReason: 'harvest confirmed',
+    });
+    expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([
+      { op: 'suspend', systemId: lender, until: null, by: 'staff:soc:test-soc' },
+    ]);
+    const again = await soc('POST', `/v1/monitor/responses/${proposal.id}/confirm`, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect(again.json()).toMatchObject({ code: 'monitor.response_decided', state: 'in-force' });
+    const reject = await soc('POST', `/v1/monitor/responses/${proposal.id}/reject`, {
+      reason: 'too late',
+    });
+    expect(reject.json()).toMatchObject({ code: 'monitor.response_decided' });
+
+    // Lifting the suspension reinstates the system through the registry.
+    const lifted = await soc('POST', `/v1/monitor/responses/${proposal.id}/lift`, {
+      reason: 'operator fixed its access control',
+    });
+    expect(lifted.json()).toMatchObject({ state: 'lifted', liftedBy: 'staff:soc:test-soc' });
+    expect(h.registryCalls.at(-1)).toMatchObject({ op: 'reinstate', systemId: lender });
+    expect(h.systems.get(lender)!.status).toBe('active');
+
+    // Lifting the block lets the actor through again; lifting twice is a 409.
+    const inForce = (
+      await soc('GET', `/v1/monitor/responses?state=in-force&systemId=${lender}`)
+    ).json<{ items: { id: string; action: string; actorId: string }[] }>().items;
+    expect(inForce.map((r) => r.id)).toContain(block.id);
+    const liftedBlock = await soc('POST', `/v1/monitor/responses/${block.id}/lift`, {
+      reason: 'false positive: a sanctioned migration',
+    });
+    expect(liftedBlock.statusCode).toBe(200);
+    expect((await ask(lender, check(subjects[2]!, 'clerk-7'))).decision).toBe('permit');
+    const twice = await soc('POST', `/v1/monitor/responses/${block.id}/lift`, { reason: 'again' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'monitor.response_decided', state: 'lifted' });
+  });
+
+  it('a response on a system that does not exist, or no longer exists, is a clear 4xx', async () => {
+    const unknown = await soc('POST', '/v1/monitor/responses', {
+      action: 'block-actor',
+      systemId: 'sys_nowhere',
+      actorId: 'x-1',
+      note: 'test',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'monitor.system_not_found' });
+
+    h.systems.set('sys_gone', fakeSystem('sys_gone', 'op_gone'));
+    const proposed = await h.module.onAlert({
+      id: 'honeytoken-touched:evt-gone',
+      ruleId: 'honeytoken-touched',
+      level: 'critical',
+      shadow: false,
+      at: h.now.value.toISOString(),
+      responses: [{ action: 'suspend-system', mode: 'needs-confirmation' }],
+      context: { actorId: 'a-1', system: 'sys_gone', operator: 'op_gone' },
+    });
+    h.systems.get('sys_gone')!.status = 'revoked';
+    const gone = await soc('POST', `/v1/monitor/responses/${proposed[0]!.id}/confirm`, {});
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json()).toMatchObject({ code: 'monitor.system_gone' });
+    h.systems.delete('sys_gone');
+    const vanished = await soc('POST', `/v1/monitor/responses/${proposed[0]!.id}/confirm`, {});
+    expect(vanished.statusCode).toBe(404);
+    expect(vanished.json()).toMatchObject({ code: 'monitor.system_not_found' });
+    expect((await soc('POST', '/v1/monitor/responses/rsp_nope/confirm', {})).json()).toMatchObject({
+      code: 'monitor.response_not_found',
+    });
+  });
+
+  it('refuses inconsistent responses with the field named', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ action: 'block-actor', systemId: shop, note: 'n' }, 'actorId'],
+      [{ action: 'block-country', systemId: shop, note: 'n' }, 'country'],
+      [{ action: 'throttle-actor', systemId: shop, actorId: 'a', note: 'n' }, 'limit'],
+      [{ action: 'block-actor', systemId: shop, actorId: '870412300123', note: 'n' }, 'actorId'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await soc('POST', '/v1/monitor/responses', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json<{ field?: string }>().field).toBe(field);
+      expect(res.body).not.toMatch(/\d{12}/);
+    }
+  });
+
+  it('a throttle denies the actor over its rate, a country block denies transfers there, and both expire', async () => {
+    const throttle = await soc('POST', '/v1/monitor/responses', {
+      action: 'throttle-actor',
+      systemId: shop,
+      actorId: 'fast-1',
+      limit: 2,
+      forMs: 3_600_000,
+      note: 'slow down',
+    });
+    expect(throttle.statusCode, throttle.body).toBe(201);
+    expect(throttle.json()).toMatchObject({ state: 'in-force', mode: 'manual', limit: 2 });
+    expect((await ask(shop, check(subjects[10]!, 'fast-1'))).decision).toBe('permit');
+    expect((await ask(shop, check(subjects[11]!, 'fast-1'))).decision).toBe('permit');
+    expect(codes(await ask(shop, check(subjects[12]!, 'fast-1')))).toEqual([
+      'response.actor_throttled',
+    ]);
+
+    const country = await soc('POST', '/v1/monitor/responses', {
+      action: 'block-country',
+      systemId: shop,
+      country: 'CN',
+      forMs: 3_600_000,
+      note: 'no transfers to CN',
+    });
+    expect(country.statusCode).toBe(201);
+    const transfer = check(subjects[13]!, 'export-1', {
+      action: 'transfer',
+      recipient: { name: 'Partner Ltd' },
+      country: 'CN',
+    });
+    expect(codes(await ask(shop, transfer))).toContain('response.transfers_blocked');
+
+    // Two hours later both ran out: the actor and the transfer pass rule 8 again.
+    h.now.value = new Date(h.now.value.getTime() + 2 * 3_600_000);
+    expect((await ask(shop, check(subjects[14]!, 'fast-1'))).decision).toBe('permit');
+    expect(codes(await ask(shop, transfer))).not.toContain('response.transfers_blocked');
+    const views = await Promise.all(
+      [throttle, country].map(async (r) =>
+        (await soc('GET', `/v1/monitor/responses/${r.json<{ id: string }>().id}`)).json<{
+          state: string;
+        }>(),
+      ),
+    );
+    expect(views.map((v) => v.state)).toEqual(['expired', 'expired']);
+    // The sweep records the expiry in the ledger once.
+    expect(await h.module.service.expireDue()).toBeGreaterThanOrEqual(2);
+    expect(await h.module.service.expireDue()).toBe(0);
+    const expired = (await ledgerTypes()).filter((r) => r.type === 'monitor.response.expired');
+    expect(expired.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a shadow alert never responds', async () => {
+    const made = await h.module.onAlert({
+      id: 'bulk-harvesting-critical:shadowed',
+      ruleId: 'bulk-harvesting-critical',
+      level: 'critical',
+      shadow: true,
+      at: h.now.value.toISOString(),
+      responses: [{ action: 'block-actor', mode: 'automatic' }],
+      context: { actorId: 'a-2', system: shop, operator: 'op_shop' },
+    });
+    expect(made).toEqual([]);
+  });
+});
