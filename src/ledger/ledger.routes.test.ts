@@ -45,6 +45,8 @@ describe('ledger routes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=2');
     expect(res.headers['access-control-allow-origin']).toBe('*');
+    // Public: other origins may read it, although every other answer is same-origin only.
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
     // Tests run shuffled and another one appends more: the served size is the ledger's, at least 300.
     const served = openCheckpoint(res.body, verifier).size;
     expect(served).toBe((await ledger.checkpoint()).size);
