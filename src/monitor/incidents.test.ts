@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { iinBornOn } from '../access/test-support/access-app.js';
+import { describeStorage } from '../storage/test-support/storages.js';
+import {
+  asCitizen,
+  asStaff,
+  asSystem,
+  fakeSystem,
+  type ResponseHarness,
+  responseHarness,
+} from './test-support/response-app.js';
+
+interface Incident {
+  id: string;
+  state: string;
+  affectedCount: number;
+  notifyBy: string;
+  windowFrom: string;
+  windowTo: string;
+  detectedAt: string;
+  caseId: string | null;
+  clock: { status: string; remainingMs: number };
+  authorityNotifiedAt: string | null;
+  citizensNotified: number;
+  citizensNotifiedAt: string | null;
+  notice: {
+    affectedCount: number;
+    systemName?: string;
+    categories: string[];
+    note?: string;
+    text: { kk: string; ru: string; en: string };
+  };
+}
+
+describeStorage('incidents and breach notification', (fx) => {
+  let h: ResponseHarness;
+
+  beforeAll(async () => {
+    h = await responseHarness(fx.storage, { pageSize: 2 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const soc = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+    h.app.inject({ method, url, headers: asStaff('soc'), ...(payload ? { payload } : {}) });
+
+  /** A system of its own with `n` subjects checked now, by one employee; returns their pseudonyms. */
+  async function systemWithChecks(id: string, n: number, serial: number): Promise<string[]> {
+    h.systems.set(id, fakeSystem(id, `op_${id}`));
+    const iins = Array.from({ length: n }, (_, i) => iinBornOn('1991-03-03', serial + i * 7));
+    for (const subject of iins) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/v1/access-checks',
+        headers: asSystem(id),
+        payload: {
+          subject,
+          categories: ['identity'],
+          purpose: 'finance.kyc',
+          legalBasis: 'law',
+          basisReference: 'AML law, art. 5',
+          actor: { id: 'teller-1' },
+          action: 'read',
+        },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    return iins.map((iin) => h.pseudonymOf(iin)).sort();
+  }
+
+  const window = () => ({
+    windowFrom: new Date(h.now.value.getTime() - 3_600_000).toISOString(),
+    windowTo: new Date(h.now.value.getTime() + 1000).toISOString(),
+  });
+
+  it('opens an incident by hand: affected citizens from the access records, a KZ one-business-day clock and a prefilled notice; the authorised body is notified once', async () => {
+    const affected = await systemWithChecks('sys_breached', 5, 1);
+    const opened = await soc('POST', '/v1/monitor/incidents', {
+      title: 'Database dump offered for sale',
+      systemId: 'sys_breached',
+      ...window(),
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const incident = opened.json<Incident>();
+    expect(incident).toMatchObject({ state: 'open', affectedCount: 5, caseId: null });
+    expect(incident.notice).toMatchObject({
+      affectedCount: 5,
+      systemName: 'System sys_breached',
+      categories: ['identity', 'financial'],
+    });
+    expect(incident.notice.text.ru).toContain('Число затронутых субъектов: 5');
+    expect(incident.notice.text.kk).toContain('Зардап шеккен субъектілер саны: 5');
+
+    // The affected list: pseudonyms, paged.
+    const first = (await soc('GET', `/v1/monitor/incidents/${incident.id}/affected?limit=3`)).json<{
+      subjects: string[];
+      nextCursor: string;
+    }>();
+    const second = (
+      await soc(
+        'GET',
+        `/v1/monitor/incidents/${incident.id}/affected?limit=3&cursor=${first.nextCursor}`,
+      )
+    ).json<{ subjects: string[]; nextCursor: string | null }>();
+    expect([...first.subjects, ...second.subjects]).toEqual(affected);
+    expect(second.nextCursor).toBeNull();
+
+    const notified = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-authority`, {
+      note: 'Sent by e-mail to the ministry',
+    });
+    expect(notified.statusCode, notified.body).toBe(200);
+    expect(notified.json<Incident>()).toMatchObject({
+      authorityNotifiedAt: h.now.value.toISOString(),
+      clock: { status: 'met' },
+      notice: { note: 'Sent by e-mail to the ministry' },
+    });
+    const again = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-authority`, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'monitor.incident_state' });
+
+    const steps = await fx.storage.db
+      .selectFrom('outbox')
+      .select(['type', 'ledger_index'])
+      .where('type', 'in', ['monitor.incident.opened', 'monitor.incident.authority-notified'])
+      .execute();
+    expect(steps.length).toBeGreaterThanOrEqual(2);
+    expect(steps.every((s) => s.ledger_index !== null)).toBe(true);
+  });
+
+  it('the clock follows the jurisdiction: one KZ business day over the 16 Dec holiday, 72 hours for GDPR', async () => {
+    await systemWithChecks('sys_clocked', 1, 301);
+    const saved = h.now.value;
+    try {
+      // Wednesday 16 Dec 2026 12:00 Almaty (Independence Day): the clock starts on Thursday.
+      h.now.value = new Date('2026-12-16T07:00:00.000Z');
+      const body = {
+        title: 'Clock',
+        systemId: 'sys_clocked',
+        windowFrom: '2026-11-01T00:00:00.000Z',
+        windowTo: '2026-12-16T00:00:00.000Z',
+      };
+      const kz = (await soc('POST', '/v1/monitor/incidents', body)).json<Incident>();
+      expect(kz.notifyBy).toBe('2026-12-17T19:00:00.000Z'); // the end of Thursday 17 Dec, local
+      expect(kz.clock).toMatchObject({ status: 'running' });
+      const gdpr = (
+        await soc('POST', '/v1/monitor/incidents', { ...body, jurisdiction: 'GDPR' })
+      ).json<Incident>();
+      expect(gdpr.notifyBy).toBe('2026-12-19T07:00:00.000Z');
+      h.now.value = new Date('2026-12-18T00:00:00.000Z');
+      expect(
+        (await soc('GET', `/v1/monitor/incidents/${kz.id}`)).json<Incident>().clock,
+      ).toMatchObject({
+        status: 'overdue',
+      });
+    } finally {
+      h.now.value = saved;
+    }
+  });
+
+  it('notifies every affected citizen once through their inbox, each notice naming only them; resumable page by page', async () => {
+    const affected = await systemWithChecks('sys_leaky', 5, 101);
+    // A citizen the system never accessed is not notified.
+    const bystander = (await systemWithChecks('sys_other', 1, 201))[0]!;
+    const incident = (
+      await soc('POST', '/v1/monitor/incidents', {
+        title: 'Leak',
+        systemId: 'sys_leaky',
+        ...window(),
+      })
+    ).json<Incident>();
+    const done = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-citizens`);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json<Incident>()).toMatchObject({
+      citizensNotified: 5,
+      citizensNotifiedAt: h.now.value.toISOString(),
+    });
+    for (const subject of affected) {
+      const inbox = (
+        await h.app.inject({
+          method: 'GET',
+          url: '/v1/me/inbox?category=breach',
+          headers: asCitizen(subject),
+        })
+      ).json<{ notifications: { type: string; data: Record<string, unknown> }[] }>();
+      const mine = inbox.notifications.filter((n) => n.data.incidentId === incident.id);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({
+        type: 'breach.notified',
+        data: { subject, system: 'sys_leaky' },
+      });
+      // No one's notice names another citizen.
+      for (const other of affected.filter((s) => s !== subject))
+        expect(JSON.stringify(mine[0])).not.toContain(other);
+    }
+    const bystanderInbox = (
+      await h.app.inject({
+        method: 'GET',
+        url: '/v1/me/inbox?category=breach',
+        headers: asCitizen(bystander),
+      })
+    ).json<{ notifications: { data: Record<string, unknown> }[] }>();
+    expect(bystanderInbox.notifications.filter((n) => n.data.incidentId === incident.id)).toEqual(
+      [],
+    );
+
+    // Every notice is a ledger entry.
+    const notices = await fx.storage.db
+      .selectFrom('outbox')
+      .select(['record_json', 'ledger_index'])
+      .where('type', '=', 'breach.notified')
+      .execute();
+    const ours = notices.filter((n) => n.record_json.includes(incident.id));
+    expect(ours).toHaveLength(5);
+    expect(ours.every((n) => n.ledger_index !== null)).toBe(true);
+
+    const twice = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-citizens`);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'monitor.incident_state' });
+
+    const closed = await soc('POST', `/v1/monitor/incidents/${incident.id}/close`, {
+      note: 'handled',
+    });
+    expect(closed.json<Incident>()).toMatchObject({ state: 'closed' });
+    const late = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-authority`, {});
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('opens an incident from a case: its system, and a window from its earliest alert', async () => {
+    const affected = await systemWithChecks('sys_cased', 3, 401);
+    const earliest = new Date(h.now.value.getTime() - 1800_000).toISOString();
+    h.cases.set('case_01', {
+      id: 'case_01',
+      system: 'sys_cased',
+      operator: 'op_sys_cased',
+      openedAt: earliest,
+      times: [new Date(h.now.value.getTime() - 600_000).toISOString(), earliest],
+    });
+    const opened = await soc('POST', '/v1/monitor/incidents', {
+      title: 'From a case',
+      caseId: 'case_01',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    // The checks were made at "now", inside [earliest, now]; the window ends when the incident opens.
+    expect(opened.json<Incident>()).toMatchObject({
+      caseId: 'case_01',
+      windowFrom: earliest,
+      detectedAt: earliest,
+    });
+    const listed = (await soc('GET', '/v1/monitor/incidents?caseId=case_01')).json<{
+      items: Incident[];
+    }>();
+    expect(listed.items.map((i) => i.id)).toEqual([opened.json<Incident>().id]);
+    expect(affected).toHaveLength(3);
+  });
+
+  it('refuses what cannot be an incident with a clear problem', async () => {
+    h.systems.set('sys_fine', fakeSystem('sys_fine'));
+    const bad: [Record<string, unknown>, number, string][] = [
+      [{ title: 'x', caseId: 'case_missing' }, 404, 'monitor.case_not_found'],
+      [{ title: 'x', systemId: 'sys_missing', ...window() }, 404, 'monitor.system_not_found'],
+      [
+        {
+          title: 'x',
+          systemId: 'sys_fine',
+          windowFrom: '2026-12-02T00:00:00Z',
+          windowTo: '2026-12-01T00:00:00Z',
+        },
+        400,
+        'monitor.invalid_incident',
+      ],
+      [
+        { title: 'x', systemId: 'sys_fine', ...window(), jurisdiction: 'XX' },
+        400,
+        'monitor.invalid_incident',
+      ],
+      [
+        { title: 'IIN 870412300123 leaked', systemId: 'sys_fine', ...window() },
+        400,
+        'request.validation',
+      ],
+      [
+        { title: 'x', systemId: 'sys_fine', windowFrom: 'yesterday', windowTo: 'today' },
+        400,
+        'request.validation',
+      ],
+    ];
+    for (const [body, status, code] of bad) {
+      const res = await soc('POST', '/v1/monitor/incidents', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(status);
+      expect(res.json()).toMatchObject({ code });
+      expect(res.body).not.toMatch(/\d{12}/);
+    }
+    expect((await soc('GET', '/v1/monitor/incidents/inc_nope')).json()).toMatchObject({
+      code: 'monitor.incident_not_found',
+    });
+  });
+});
