@@ -11,7 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Secrets } from '../secrets/secrets.js';
-import { ensureSubject, revealIin } from './subjects.store.js';
+import { ensureSubject, revealIin, validBirthDate } from './subjects.store.js';
 import type { SubjectTables } from './subjects.tables.js';
 
 export { ageOn } from './age.js';
@@ -37,10 +37,46 @@ export function createSubjects<DB extends SubjectTables>(
   secrets: Pick<Secrets, 'pseudonymOf' | 'fields'>,
   clock: () => Date = () => new Date(),
 ): Subjects {
+  // Registrations group-committed: what is asked while one transaction runs goes into the next,
+  // so a burst of new subjects (access checks, an import) costs one commit, not one each.
+  type Pending = {
+    readonly iin: string;
+    resolve(subject: SubjectRef): void;
+    reject(error: unknown): void;
+  };
+  let queue: Pending[] = [];
+  let writing = false;
+  async function writeRounds(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const taken = queue;
+      queue = [];
+      try {
+        const now = clock().toISOString();
+        const found = await db.transaction().execute(async (trx) => {
+          const out: SubjectRef[] = [];
+          for (const pending of taken) {
+            const subject = await ensureSubject(trx, secrets, pending.iin, now);
+            out.push({ pseudonym: subject.pseudonym, birthDate: subject.birthDate });
+          }
+          return out;
+        });
+        taken.forEach((pending, i) => pending.resolve(found[i]!));
+      } catch (error) {
+        for (const pending of taken) pending.reject(error);
+      }
+    }
+    writing = false;
+  }
+
   return {
     async subjectOf(iin, field = 'iin') {
-      const subject = await ensureSubject(db, secrets, iin, clock().toISOString(), field);
-      return { pseudonym: subject.pseudonym, birthDate: subject.birthDate };
+      // Refused before it joins a batch: one bad IIN never fails the others' transaction.
+      validBirthDate(iin, field);
+      return new Promise<SubjectRef>((resolve, reject) => {
+        queue.push({ iin, resolve, reject });
+        if (!writing) void writeRounds();
+      });
     },
     revealIin: (pseudonym) => revealIin(db, secrets, pseudonym),
   };

@@ -19,6 +19,17 @@ export interface Subject {
 
 const sealContext = (pseudonym: string) => `subjects.iin:${pseudonym}`;
 
+/** The IIN's birth date, or `core.invalid_iin` naming `field` and the reason (never the number). */
+export function validBirthDate(iin: string, field = 'iin'): string {
+  const check = checkIin(iin);
+  if (!check.valid)
+    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
+      field,
+      reason: check.reason,
+    });
+  return check.birthDate;
+}
+
 /**
  * Registers the subject if new and returns it; idempotent and safe under concurrent calls. An
  * invalid IIN is `core.invalid_iin` naming `field` and the reason, never quoting the number.
@@ -32,14 +43,8 @@ export async function ensureSubject<DB extends SubjectTables>(
 ): Promise<Subject & { readonly created: boolean }> {
   // Kysely's types are invariant in DB; DB includes the subjects table, so narrowing is sound.
   const db = database as unknown as Kysely<SubjectTables>;
-  const check = checkIin(iin);
-  if (!check.valid)
-    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
-      field,
-      reason: check.reason,
-    });
+  const birthDate = validBirthDate(iin, field);
   const pseudonym = secrets.pseudonymOf(iin);
-  const birthDate = check.birthDate;
   const inserted = await db
     .insertInto('subjects')
     .values({

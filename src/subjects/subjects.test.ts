@@ -8,7 +8,7 @@ import { createFieldCipher } from '../secrets/field-cipher.js';
 import { createPseudonymizer } from '../secrets/pseudonym.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { ageOn } from './age.js';
-import { createSubjects } from './subjects.module.js';
+import { createSubjects, type SubjectRef } from './subjects.module.js';
 import type { SubjectTables } from './subjects.tables.js';
 
 /** A valid IIN of someone born on `yymmdd` in the 1900s (century digit 3) or 2000s (5). */
@@ -122,5 +122,29 @@ describeStorage('subjects', (fx) => {
       .where('pseudonym', '=', results[0]!.pseudonym)
       .execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it('registers a burst of new subjects together; a bad IIN among them fails alone', async () => {
+    const port = subjects();
+    const iins = Array.from({ length: 20 }, (_, i) => iinBorn('020202', '5', 600 + i));
+    const asked = await Promise.allSettled([
+      ...iins.map((iin) => port.subjectOf(iin)),
+      port.subjectOf('123456789012', 'subject'),
+    ]);
+    const refused = asked.pop()!;
+    expect(refused.status).toBe('rejected');
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'core.invalid_iin' });
+    const registered = asked.map((a) => (a as PromiseFulfilledResult<SubjectRef>).value);
+    expect(registered.map((r) => r.birthDate)).toEqual(iins.map(() => '2002-02-02'));
+    const rows = await db()
+      .selectFrom('subjects')
+      .select('pseudonym')
+      .where(
+        'pseudonym',
+        'in',
+        registered.map((r) => r.pseudonym),
+      )
+      .execute();
+    expect(rows).toHaveLength(20);
   });
 });
