@@ -12,11 +12,13 @@ import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
 import { DEMO_CITIZENS } from './demo/demo-citizens.js';
-import { createInProcessBus } from './events/index.js';
+import { createInProcessBus, type DomainEvent } from './events/index.js';
+import { connectJetStreamBus } from './events/jetstream.js';
 import { type App, buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import type { JsonObject } from './ledger/entry/canonical-json.js';
 import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
+import { createMonitorModule, type MonitorModule } from './monitor/monitor.module.js';
 import { createNotifyModule, type NotifyModule } from './notify/notify.module.js';
 import { createPortalModule, type PortalModule } from './portal/portal.module.js';
 import { createOutbox } from './outbox/outbox.js';
@@ -40,6 +42,7 @@ export interface Qalqan {
   readonly notify: NotifyModule;
   readonly access: AccessModule;
   readonly consent: ConsentModule;
+  readonly monitor: MonitorModule;
   /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
@@ -69,10 +72,23 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ...(options.clock ? { clock: options.clock } : {}),
     });
     closers.push(() => ledger.close());
-    // Domain events in this process: consent and access publish, the citizen inbox consumes.
-    const events = createInProcessBus({
-      onHandlerError: (err, event) => log.error({ err, eventId: event.id }, 'event handler failed'),
-    });
+    // Domain events: consent, access and the registry publish; the citizen inbox and the monitor
+    // consume. With NATS_URL every event goes through the JetStream stream, which the monitor reads
+    // through its durable consumer; without, the in-process bus, which the monitor logs.
+    const onHandlerError = (err: unknown, event: DomainEvent) =>
+      log.error({ err, eventId: event.id }, 'event handler failed');
+    const jetstream = config.nats
+      ? await connectJetStreamBus({
+          servers: config.nats.url,
+          stream: config.nats.stream,
+          onHandlerError,
+        })
+      : undefined;
+    if (jetstream) {
+      closers.push(() => jetstream.close());
+      await jetstream.ensureStream();
+    }
+    const events = jetstream ?? createInProcessBus({ onHandlerError });
     // One outbox for every module: ledger appends keyed by item id, then the events.
     const outbox = createOutbox({ db: storage.db, ledger: ledger.ledger, events, log });
     const registry = createRegistryModule({
@@ -178,6 +194,18 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ...(options.clock ? { clock: options.clock } : {}),
     });
     closers.push(() => notify.stop());
+    // The monitoring centre: every instance logs the events it sees; one instance, elected by an
+    // advisory lock, evaluates the rules (the others stand by and take over).
+    const monitor = await createMonitorModule({
+      db: storage.db,
+      native: storage.native,
+      events,
+      ...(jetstream ? { jetstream } : {}),
+      outbox,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(() => monitor.close());
 
     const app = await buildApp({
       config,
@@ -195,12 +223,15 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         ...notify.routes,
         ...access.routes,
         ...consent.routes,
+        ...monitor.routes,
         webRoutes,
       ],
     });
     closers.push(() => app.close());
-    for (const metric of outbox.metrics) app.metrics.registerMetric(metric);
+    for (const metric of [...outbox.metrics, ...monitor.metrics])
+      app.metrics.registerMetric(metric);
     await app.ready();
+    monitor.start();
     return {
       config,
       app,
@@ -212,6 +243,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       notify,
       access,
       consent,
+      monitor,
       close: closeAll,
     };
   } catch (error) {

@@ -165,4 +165,22 @@ describe('demo mode and key limits are settings', () => {
     );
     expect(() => loadConfig({ QALQAN_KEY_MAX_LIVE: '0' })).toThrow(/QALQAN_KEY_MAX_LIVE/);
   });
+
+  it('uses NATS JetStream only when NATS_URL is set, with a checked stream name', () => {
+    expect(loadConfig({}, {}, '/').nats).toBeUndefined();
+    expect(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222' }, {}, '/').nats).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      stream: 'QALQAN_EVENTS',
+    });
+    expect(
+      loadConfig({ NATS_URL: 'tls://nats.example:4222', QALQAN_NATS_STREAM: 'EVENTS_2' }, {}, '/')
+        .nats,
+    ).toEqual({ url: 'tls://nats.example:4222', stream: 'EVENTS_2' });
+    expect(() => loadConfig({ NATS_URL: 'http://x' }, {}, '/')).toThrow(
+      /NATS_URL must be a nats:\/\/ or tls:\/\/ URL/,
+    );
+    expect(() => loadConfig({ NATS_URL: 'nats://x', QALQAN_NATS_STREAM: 'a.b' }, {}, '/')).toThrow(
+      /QALQAN_NATS_STREAM/,
+    );
+  });
 });

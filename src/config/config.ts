@@ -17,6 +17,11 @@ export interface Config {
   readonly dataDir: string;
   /** PostgreSQL connection string; absent means the embedded SQLite database in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * The event bus: NATS JetStream when `NATS_URL` is set (every instance shares the stream
+   * `QALQAN_NATS_STREAM` and the monitor's durable consumer); absent, the in-process bus.
+   */
+  readonly nats: { readonly url: string; readonly stream: string } | undefined;
   readonly logLevel: LogLevel;
   /** Largest accepted request body in bytes. */
   readonly bodyLimit: number;
@@ -280,6 +285,14 @@ export function loadConfig(
       'postgres:',
       'postgresql:',
     ]),
+    nats: (() => {
+      const natsUrl = url(pick(undefined, undefined, 'NATS_URL'), ['nats:', 'tls:']);
+      if (natsUrl === undefined) return undefined;
+      const stream = text(pick(undefined, undefined, 'QALQAN_NATS_STREAM'), 64) ?? 'QALQAN_EVENTS';
+      if (!/^[A-Za-z0-9_-]+$/.test(stream))
+        problems.push('QALQAN_NATS_STREAM must be letters, digits, _ and - only');
+      return { url: natsUrl, stream };
+    })(),
     logLevel: oneOf(pick(flags.logLevel, '--log-level', 'QALQAN_LOG_LEVEL'), 'info', LOG_LEVELS),
     bodyLimit: integer(
       pick(undefined, undefined, 'QALQAN_BODY_LIMIT'),

@@ -5,6 +5,8 @@
  * outbox within the stream's duplicate window is stored once. In-process subscribers (the citizen
  * inbox) still receive each event from the publishing instance, after the stream has it.
  *
+ * Other event types (the citizen inbox's breach notices) reach only the in-process subscribers.
+ *
  * Consumers read through a durable pull consumer with explicit acks, created or reconciled at
  * start: a message not acknowledged within `ackWaitMs` (the consumer crashed) is delivered again,
  * and consumers are idempotent by event id. `replay` reads the stream from a point in time up to
@@ -104,11 +106,15 @@ function parsed(message: JsMsg): DeliveredEvent {
   return { input, seq: message.seq, redelivered: message.redelivered };
 }
 
-/** `access.checked` → `qalqan.access.checked`; an event outside the stream's families is refused. */
-export function subjectOf(prefix: string, event: DomainEvent): string {
+/**
+ * `access.checked` → `qalqan.access.checked`; null for an event outside the stream's families
+ * (e.g. `breach.notified`, for the citizen inbox only), which stays in the process.
+ */
+export function subjectOf(prefix: string, event: DomainEvent): string | null {
   const family = event.type.split('.')[0] ?? '';
-  if (!(STREAM_FAMILIES as readonly string[]).includes(family) || !/^[\w.-]+$/.test(event.type))
-    throw new Error(`event type '${event.type}' has no subject on the event stream`);
+  if (!(STREAM_FAMILIES as readonly string[]).includes(family)) return null;
+  if (!/^[\w-]+(\.[\w-]+)*$/.test(event.type))
+    throw new Error(`event type '${event.type}' is not a valid subject on the event stream`);
   return `${prefix}.${event.type}`;
 }
 
@@ -155,9 +161,12 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
     async publish(events) {
       // Every event into the stream first (acknowledged), then to this process's subscribers.
       await Promise.all(
-        events.map((event) =>
-          js.publish(subjectOf(prefix, event), JSON.stringify(event), { msgID: event.id }),
-        ),
+        events.map((event) => {
+          const subject = subjectOf(prefix, event);
+          return subject === null
+            ? undefined
+            : js.publish(subject, JSON.stringify(event), { msgID: event.id });
+        }),
       );
       await local.publish(events);
     },

@@ -62,12 +62,23 @@ export interface MonitorModuleDeps {
 
 export type AlertListener = (alert: AlertRecord) => void | Promise<void>;
 
+/** A case as an incident needs it: who, where, and the times of its alerts and events. */
+export interface CaseFacts {
+  readonly id: string;
+  readonly system: string | null;
+  readonly operator: string | null;
+  readonly openedAt: string;
+  readonly times: readonly string[];
+}
+
 export interface MonitorModule {
   readonly routes: readonly RoutePlugin[];
   readonly rules: readonly Rule[];
   readonly service: AlertsService;
   readonly evaluator: Evaluator;
   readonly metrics: readonly Metric[];
+  /** Cases for incidents (opened from a case): null when there is no such case. */
+  readonly cases: { get(caseId: string): Promise<CaseFacts | null> };
   /** Every newly stored alert, on the evaluating instance; a shadow alert must not be acted on. */
   onAlert(listener: AlertListener): () => void;
   /** Replaces the reference data (honeytokens, staff lists, hours…); returns its problems. */
@@ -169,6 +180,20 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     service,
     evaluator,
     metrics: metrics.all,
+    cases: {
+      async get(caseId) {
+        const found = await alertsStore.getCase(caseId);
+        if (!found) return null;
+        const timeline = await alertsStore.timeline(caseId);
+        return {
+          id: found.id,
+          system: found.system,
+          operator: found.operator,
+          openedAt: found.openedAt,
+          times: timeline.filter((e) => e.kind !== 'state').map((e) => e.at),
+        };
+      },
+    },
     onAlert(listener) {
       listeners.add(listener);
       return () => {

@@ -1,0 +1,114 @@
+/**
+ * The monitoring centre composed as `qalqan serve` composes it (embedded bus), on SQLite and
+ * PostgreSQL: an access check by an employee about themselves, made through the API, reaches the
+ * engine through the outbox and the bus; the SOC sees the alert on the live feed (server-sent
+ * events over a real socket), in the alert list and in its case; the rule list counts the hit;
+ * `/metrics` carries the monitor's figures.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { iinBornOn } from '../../src/access/test-support/access-app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
+import { createQalqan, listen, type Qalqan } from '../../src/server.js';
+import { describeComposed } from '../support/composed-engines.js';
+
+describeComposed('monitoring centre in the composed server', (env) => {
+  let qalqan: Qalqan;
+  let demo: DemoCredentials;
+  let baseUrl: string;
+  beforeAll(async () => {
+    qalqan = await createQalqan(loadConfig({ ...env(), QALQAN_PORT: '0' }), { logger: false });
+    demo = await loadDemoWorld(qalqan);
+    baseUrl = await listen(qalqan);
+  }, 120_000);
+  afterAll(async () => {
+    await qalqan.close();
+  });
+
+  it('an employee looking themselves up is an alert on the live feed, in the list and in a case', async () => {
+    const soc = { authorization: `Bearer ${demo.staff.soc}` };
+    const controller = new AbortController();
+    const stream = await fetch(`${baseUrl}/v1/monitor/alerts/stream`, {
+      headers: soc,
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const seen = (async () => {
+      while (
+        !/event: alert\ndata: [^\n]*"ruleId":"self-access"[^\n]*"actorId":"teller-self"/.test(
+          received,
+        )
+      ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += decoder.decode(value, { stream: true });
+      }
+      return received;
+    })();
+
+    const bank = demo.systems.find((s) => s.system === 'Core banking')!;
+    const employee = iinBornOn('1985-05-05', 77);
+    const res = await qalqan.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks',
+      headers: { authorization: `Bearer ${bank.apiKey}` },
+      payload: {
+        subject: employee,
+        categories: ['identity'],
+        purpose: 'finance.kyc',
+        legalBasis: 'law',
+        basisReference: 'Law on AML/CFT, Art. 5',
+        actor: { id: 'teller-self', iin: employee },
+        action: 'read',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const checkId = res.json<{ checkId: string }>().checkId;
+
+    const text = await seen;
+    controller.abort();
+    expect(text).toContain(`id: self-access:${checkId}`);
+    expect(text).not.toContain(employee);
+
+    const list = await qalqan.app.inject({
+      method: 'GET',
+      url: '/v1/monitor/alerts?ruleId=self-access',
+      headers: { authorization: `Bearer ${demo.staff.auditor}` },
+    });
+    const alert = list
+      .json<{ items: { id: string; caseId: string; level: string }[] }>()
+      .items.find((a) => a.id === `self-access:${checkId}`);
+    expect(alert).toMatchObject({ level: 'high', caseId: expect.stringMatching(/^case_/) });
+    const kase = await qalqan.app.inject({
+      method: 'GET',
+      url: `/v1/monitor/cases/${alert!.caseId}`,
+      headers: { authorization: `Bearer ${demo.staff.regulator}` },
+    });
+    expect(kase.statusCode).toBe(200);
+    const body = kase.json<{ timeline: { kind: string; eventId?: string }[] }>();
+    expect(body.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'event', eventId: checkId }),
+    );
+    expect(kase.body).not.toContain(employee);
+
+    const rules = await qalqan.app.inject({
+      method: 'GET',
+      url: '/v1/monitor/rules',
+      headers: soc,
+    });
+    expect(
+      rules
+        .json<{ items: { id: string; hits: number }[] }>()
+        .items.find((r) => r.id === 'self-access')!.hits,
+    ).toBeGreaterThanOrEqual(1);
+    const metrics = await qalqan.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(
+      /qalqan_monitor_alerts_total\{rule="self-access",level="high",shadow="false"\} [1-9]/,
+    );
+    expect(metrics.body).toContain('qalqan_monitor_evaluator_leader 1');
+  }, 60_000);
+});
