@@ -5,7 +5,9 @@
  * and is in the log at the ledger index it was given (its committed record names the check, the
  * ledger's idempotency key is the check id, the stored row carries the same index), NO check id
  * appears twice in the log, every stored check (answered or not) has reached the log, and the
- * whole log re-verifies from its tiles. On SQLite, and on PostgreSQL with DATABASE_URL.
+ * whole log re-verifies from its tiles — with Qalqan's verifier and, where Go is installed, with
+ * the independent Go verifier of the interop test (golang.org/x/mod/sumdb/tlog and note). On
+ * SQLite, and on PostgreSQL with DATABASE_URL.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +22,28 @@ import {
   queryStored,
   startCrashChild,
 } from '../support/crash-harness.js';
+import { buildGoVerifier, goUnavailable, runGoVerifier } from '../ledger/go/go-verifier.js';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
 const KILLS = 3;
 const WORKERS = 16;
+const noGo = goUnavailable();
+if (noGo) console.warn(`Access crash test: Go re-verification of the log SKIPPED: ${noGo}`);
+
+/** The Go verifier's verdict on the served log: the checkpoint, every tile and bundle, proofs. */
+async function expectGoVerifies(url: string, vkey: string, size: number): Promise<void> {
+  const run = await runGoVerifier(buildGoVerifier(), [
+    '-url',
+    url,
+    '-vkey',
+    vkey,
+    '-samples',
+    '20',
+  ]);
+  expect(run.output).toMatch(new RegExp(`^OK go-tlog: size ${size} root `));
+  expect(run.code).toBe(0);
+}
+
 const SUBJECTS = Array.from({ length: 5 }, (_, i) => iinBornOn('1980-01-15', 100 + i * 10));
 
 interface Ack {
@@ -134,6 +154,7 @@ async function crashCycles(engine: CrashEngine): Promise<void> {
       child = await startCrashChild(HARNESS, engine);
       const verdict = await verifyRemoteLedger({ baseUrl: child.url, verifierKey: child.vkey });
       expect(verdict.verdict).toMatch(/^OK /);
+      if (!noGo) await expectGoVerifies(child.url, child.vkey, verdict.checkpoint!.size);
       expectEachAnsweredCheckOnce(acks, await readStored(engine), verdict.checkpoint!.size);
     }
     expect(acks.length).toBeGreaterThanOrEqual(KILLS * 30);
