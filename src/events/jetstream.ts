@@ -160,14 +160,13 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
 
     async publish(events) {
       // Every event into the stream first (acknowledged), then to this process's subscribers.
-      await Promise.all(
-        events.map((event) => {
-          const subject = subjectOf(prefix, event);
-          return subject === null
-            ? undefined
-            : js.publish(subject, JSON.stringify(event), { msgID: event.id });
-        }),
-      );
+      const acks: Promise<unknown>[] = [];
+      for (const event of events) {
+        const subject = subjectOf(prefix, event);
+        if (subject !== null)
+          acks.push(js.publish(subject, JSON.stringify(event), { msgID: event.id }));
+      }
+      await Promise.all(acks);
       await local.publish(events);
     },
 
