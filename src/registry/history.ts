@@ -87,6 +87,12 @@ export async function recordChange(
       ledger_index: null,
     })
     .execute();
+  // In the change's own transaction: an instance that sees the new version sees the change.
+  await trx
+    .updateTable('registry_version')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
   const type = changeType(change.entity, change.action);
   const facts = {
     entity: change.entity,

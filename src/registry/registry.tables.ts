@@ -116,4 +116,6 @@ export interface RegistryTables {
   system_credentials: CredentialsTable;
   staff_tokens: StaffTokensTable;
   registry_history: RegistryHistoryTable;
+  /** One row (id 1): bumped by every registry change, so cached reads know when to reload. */
+  registry_version: { id: number; version: number };
 }

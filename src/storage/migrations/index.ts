@@ -18,6 +18,7 @@ import * as access from './20261204_1245_access.js';
 import * as monitor from './20261204_1515_monitor.js';
 import * as staffSessions from './20261204_1520_staff_sessions.js';
 import * as monitorResponse from './20261204_1525_monitor_response.js';
+import * as registryVersion from './20261204_1550_registry_version.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -34,4 +35,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1515_monitor': monitor,
   '20261204_1520_staff_sessions': staffSessions,
   '20261204_1525_monitor_response': monitorResponse,
+  '20261204_1550_registry_version': registryVersion,
 };
