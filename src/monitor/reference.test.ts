@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { iinBornOn } from '../access/test-support/access-app.js';
+import { describeStorage } from '../storage/test-support/storages.js';
+import {
+  asStaff,
+  asSystem,
+  fakeSystem,
+  type ResponseHarness,
+  responseHarness,
+} from './test-support/response-app.js';
+
+const checkBy = (subject: string, actor: string) => ({
+  subject,
+  categories: ['identity'],
+  purpose: 'finance.kyc',
+  legalBasis: 'law',
+  basisReference: 'AML law, art. 5',
+  actor: { id: actor },
+  action: 'read',
+});
+
+interface Answer {
+  decision: string;
+  reasons: { code: string }[];
+}
+
+describeStorage('monitoring reference data', (fx) => {
+  let h: ResponseHarness;
+
+  beforeAll(async () => {
+    h = await responseHarness(fx.storage);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const as = (
+    headers: Record<string, string>,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: Record<string, unknown>,
+  ) => h.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  const ask = async (system: string, body: unknown) =>
+    (
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/access-checks',
+        headers: asSystem(system),
+        payload: body as Record<string, unknown>,
+      })
+    ).json<Answer>();
+  const ledgerCount = async (type: string) =>
+    (
+      await fx.storage.db
+        .selectFrom('outbox')
+        .select('ledger_index')
+        .where('type', '=', type)
+        .where('ledger_index', 'is not', null)
+        .execute()
+    ).length;
+
+  it('a honeytoken is registered by IIN and kept as a pseudonym; touching it blocks the actor at once and proposes suspending the system', async () => {
+    h.systems.set('sys_honey', fakeSystem('sys_honey', 'op_honey'));
+    const iin = iinBornOn('1975-07-07', 501);
+    const added = await as(asStaff('soc'), 'POST', '/v1/monitor/honeytokens', {
+      iin,
+      label: 'planted record #1',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.body).not.toContain(iin);
+    expect(added.json()).toMatchObject({
+      list: 'honeytoken',
+      subject: h.pseudonymOf(iin),
+      label: 'planted record #1',
+      addedBy: 'staff:soc:test-soc',
+    });
+    const stored = await fx.storage.db.selectFrom('monitor_watchlist').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(iin);
+    expect(await ledgerCount('monitor.honeytoken.added')).toBeGreaterThanOrEqual(1);
+    const again = await as(asStaff('soc'), 'POST', '/v1/monitor/honeytokens', { iin });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'monitor.reference_exists' });
+
+    // The engine was given the new list: one touch is critical.
+    await ask('sys_honey', checkBy(iin, 'curious-3'));
+    await h.settle();
+    const alert = h.alerts.find(
+      (a) => a.ruleId === 'honeytoken-touched' && a.context.system === 'sys_honey',
+    );
+    expect(alert).toBeDefined();
+    const made = h.responded.flat().filter((r) => r.alertId === alert!.id);
+    expect(made.map((r) => [r.action, r.state])).toEqual([
+      ['block-actor', 'in-force'],
+      ['suspend-system', 'proposed'],
+    ]);
+    const next = await ask('sys_honey', checkBy(iinBornOn('1980-02-02', 9), 'curious-3'));
+    expect(next.reasons.map((r) => r.code)).toContain('response.actor_blocked');
+
+    // Removed: no longer on the list (and the removal is in the ledger).
+    const id = added.json<{ id: string }>().id;
+    expect((await as(asStaff('soc'), 'DELETE', `/v1/monitor/honeytokens/${id}`)).statusCode).toBe(
+      204,
+    );
+    expect((await h.module.referenceInput()).honeytokens).not.toContain(h.pseudonymOf(iin));
+    expect(
+      (await as(asStaff('soc'), 'DELETE', `/v1/monitor/honeytokens/${id}`)).json(),
+    ).toMatchObject({ code: 'monitor.reference_not_found' });
+  });
+
+  it('protected persons: an invalid IIN is refused without echoing it', async () => {
+    const bad = await as(asStaff('soc'), 'POST', '/v1/monitor/protected-persons', {
+      iin: '123456789012',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'core.invalid_iin' });
+    expect(bad.body).not.toContain('123456789012');
+    const iin = iinBornOn('1960-10-10', 77);
+    const ok = await as(asStaff('soc'), 'POST', '/v1/monitor/protected-persons', { iin });
+    expect(ok.statusCode).toBe(201);
+    const list = (await as(asStaff('auditor'), 'GET', '/v1/monitor/protected-persons')).json<{
+      items: { subject: string }[];
+    }>();
+    expect(list.items.map((i) => i.subject)).toContain(h.pseudonymOf(iin));
+    expect((await h.module.referenceInput()).protectedPersons).toContain(h.pseudonymOf(iin));
+  });
+
+  it("working hours: the operator's own system or the regulator sets them, checked; another operator's system is refused", async () => {
+    h.systems.set('sys_hours', fakeSystem('sys_hours', 'op_hours'));
+    h.systems.set('sys_stranger', fakeSystem('sys_stranger', 'op_stranger'));
+    const hours = { timeZone: 'Asia/Almaty', days: [5, 1, 2, 3, 4], start: '09:00', end: '18:00' };
+    const set = await as(
+      asSystem('sys_hours'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      hours,
+    );
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({
+      ...hours,
+      days: [1, 2, 3, 4, 5],
+      updatedBy: 'system:sys_hours',
+    });
+    expect((await h.module.referenceInput()).workingHours?.op_hours).toEqual({
+      ...hours,
+      days: [1, 2, 3, 4, 5],
+    });
+    expect(await ledgerCount('monitor.working-hours.set')).toBeGreaterThanOrEqual(1);
+
+    const foreign = await as(
+      asSystem('sys_stranger'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      hours,
+    );
+    expect(foreign.statusCode).toBe(403);
+    const regulator = await as(
+      asStaff('regulator'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      {
+        ...hours,
+        end: '20:00',
+      },
+    );
+    expect(regulator.json()).toMatchObject({
+      end: '20:00',
+      updatedBy: 'staff:regulator:test-regulator',
+    });
+    const badZone = await as(
+      asStaff('regulator'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      {
+        ...hours,
+        timeZone: 'Mars/Olympus',
+      },
+    );
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json()).toMatchObject({ code: 'monitor.invalid_working_hours' });
+    const backwards = await as(
+      asStaff('regulator'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      {
+        ...hours,
+        start: '18:00',
+        end: '09:00',
+      },
+    );
+    expect(backwards.json()).toMatchObject({ code: 'monitor.invalid_working_hours' });
+    expect(
+      (await as(asStaff('soc'), 'GET', '/v1/monitor/operators/op_nobody/working-hours')).json(),
+    ).toMatchObject({ code: 'monitor.reference_not_found' });
+  });
+
+  it('a terminated actor reported by its operator is blocked on its next check (inactive-actor)', async () => {
+    h.systems.set('sys_hr', fakeSystem('sys_hr', 'op_hr'));
+    const reported = await as(
+      asSystem('sys_hr'),
+      'POST',
+      '/v1/monitor/operators/op_hr/terminated-actors',
+      {
+        actorId: 'ex-employee-9',
+      },
+    );
+    expect(reported.statusCode, reported.body).toBe(201);
+    expect(
+      (
+        await as(asSystem('sys_hr'), 'POST', '/v1/monitor/operators/op_hr/terminated-actors', {
+          actorId: 'ex-employee-9',
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect((await h.module.referenceInput()).terminatedActors?.op_hr).toEqual(['ex-employee-9']);
+    const idInIin = await as(
+      asSystem('sys_hr'),
+      'POST',
+      '/v1/monitor/operators/op_hr/terminated-actors',
+      {
+        actorId: 'emp-870412300123',
+      },
+    );
+    expect(idInIin.statusCode).toBe(400);
+    expect(idInIin.body).not.toMatch(/\d{12}/);
+
+    await ask('sys_hr', checkBy(iinBornOn('1988-08-08', 5), 'ex-employee-9'));
+    await h.settle();
+    expect(
+      h.alerts.some((a) => a.ruleId === 'inactive-actor' && a.context.actorId === 'ex-employee-9'),
+    ).toBe(true);
+    const next = await ask('sys_hr', checkBy(iinBornOn('1988-08-08', 5), 'ex-employee-9'));
+    expect(next.reasons.map((r) => r.code)).toContain('response.actor_blocked');
+
+    const list = (
+      await as(asStaff('soc'), 'GET', '/v1/monitor/operators/op_hr/terminated-actors')
+    ).json<{ items: { actorId: string }[] }>();
+    expect(list.items.map((i) => i.actorId)).toEqual(['ex-employee-9']);
+    expect(
+      (
+        await as(
+          asSystem('sys_hr'),
+          'DELETE',
+          '/v1/monitor/operators/op_hr/terminated-actors/ex-employee-9',
+        )
+      ).statusCode,
+    ).toBe(204);
+    expect((await h.module.referenceInput()).terminatedActors?.op_hr).toBeUndefined();
+    expect(await ledgerCount('monitor.terminated-actor.removed')).toBeGreaterThanOrEqual(1);
+  });
+});
