@@ -49,6 +49,8 @@ export function patientRecords(qalqan: QalqanClient, records: ReadonlyMap<string
             actor: { id: employeeId },
             action: 'read',
           },
+          // Fail closed: no answer within two seconds is no access.
+          signal: AbortSignal.timeout(2000),
         }),
       );
       if (answer.decision === 'deny') throw new AccessDenied(answer.checkId, answer.reasons);
