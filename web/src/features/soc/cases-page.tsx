@@ -17,6 +17,7 @@ import {
   type TimelineEntry,
 } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
+import { useSticky } from './use-sticky';
 
 export function CasesPage() {
   const { t } = useTranslation('soc');
@@ -219,7 +220,7 @@ export function CasePage({ id }: { readonly id: string }) {
     round,
   );
   const onChanged = useCallback(() => setRound((n) => n + 1), []);
-  const detail = result.state === 'done' ? result.value : undefined;
+  const detail = useSticky(result);
   const value = detail?.case;
   return (
     <>
@@ -229,7 +230,7 @@ export function CasePage({ id }: { readonly id: string }) {
       <h1 id="page-title" tabIndex={-1}>
         {value ? value.title : t('case.title')}
       </h1>
-      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'loading' && !detail && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
       {detail && value && (
         <>

@@ -1,11 +1,14 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
+import { ConfirmDialog } from './confirm-dialog';
 import { useDuration, useNow, useWhen } from './format';
-import { fetchIncident, fetchIncidents, type Incident } from './soc-api';
+import { fetchIncident, fetchIncidents, type Incident, notifyAuthority } from './soc-api';
+import { useStaff } from './soc-session';
+import { useSticky } from './use-sticky';
 import { SOC_PATHS } from './soc-routes';
 
 /** The notification clock: time left until the authorised body must be told, or how late it is. */
@@ -73,12 +76,73 @@ export function IncidentsPage() {
   );
 }
 
+/** The prefilled notice, in the reader's language, and the action that sends it (analysts). */
+function Notice({
+  incident,
+  onSent,
+}: {
+  readonly incident: Incident;
+  readonly onSent: () => void;
+}) {
+  const { t, i18n } = useTranslation('soc');
+  const { view } = useStaff();
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState('');
+  const language = (i18n.resolvedLanguage ?? 'en') as 'kk' | 'ru' | 'en';
+  const text = incident.notice?.text?.[language];
+  const mayNotify = view.status === 'ready' && view.signedIn && view.session.roles.includes('soc');
+  return (
+    <>
+      {text && (
+        <>
+          <h2>{t('incident.notice')}</h2>
+          {incident.notice?.authority?.[language] && (
+            <p className="small">{incident.notice.authority[language]}</p>
+          )}
+          <p className="soc-notice">{text}</p>
+        </>
+      )}
+      <p role="status" className={done ? 'notice notice-ok' : 'visually-hidden'}>
+        {done}
+      </p>
+      {mayNotify && incident.state === 'open' && !incident.authorityNotifiedAt && (
+        <div className="actions">
+          <button type="button" className="button button-primary" onClick={() => setOpen(true)}>
+            {t('incident.notify')}
+          </button>
+        </div>
+      )}
+      {open && (
+        <ConfirmDialog
+          title={t('incident.notifyTitle')}
+          confirmLabel={t('incident.notify')}
+          reasonLabel={t('incident.notifyNote')}
+          reasonOptional
+          onConfirm={async (note) => {
+            await notifyAuthority(incident.id, note);
+            setDone(t('incident.notifiedDone'));
+            onSent();
+          }}
+          onClose={() => setOpen(false)}
+        >
+          {text && <p className="soc-notice">{text}</p>}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
 export function IncidentPage({ id }: { readonly id: string }) {
   const { t } = useTranslation('soc');
   useDocumentTitle(t('incident.documentTitle'));
   const when = useWhen();
-  const result = useLoad(useCallback((signal: AbortSignal) => fetchIncident(id, signal), [id]));
-  const value = result.state === 'done' ? result.value : undefined;
+  const [round, setRound] = useState(0);
+  const result = useLoad(
+    useCallback((signal: AbortSignal) => fetchIncident(id, signal), [id]),
+    round,
+  );
+  const onSent = useCallback(() => setRound((n) => n + 1), []);
+  const value = useSticky(result);
   return (
     <>
       <p className="small">
@@ -87,7 +151,7 @@ export function IncidentPage({ id }: { readonly id: string }) {
       <h1 id="page-title" tabIndex={-1}>
         {value ? value.title : t('incident.title')}
       </h1>
-      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {result.state === 'loading' && !value && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
       {value && (
         <section className="panel" aria-label={t('incident.title')}>
@@ -130,6 +194,7 @@ export function IncidentPage({ id }: { readonly id: string }) {
           <p className="muted small">
             {t('incident.window', { from: when(value.windowFrom), to: when(value.windowTo) })}
           </p>
+          <Notice incident={value} onSent={onSent} />
         </section>
       )}
     </>

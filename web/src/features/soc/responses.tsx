@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useWhen } from './format';
+import { useSticky } from './use-sticky';
 import {
   decideResponse,
   fetchResponses,
@@ -40,14 +41,15 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
     useCallback((signal: AbortSignal) => fetchResponses(signal, caseId), [caseId]),
     round,
   );
+  const shown = useSticky(result);
   const [deciding, setDeciding] = useState<
     { response: MonitorResponse; decision: ResponseDecision } | undefined
   >();
   const [done, setDone] = useState('');
 
-  if (result.state === 'loading') return <p>{t('loading')}</p>;
   if (result.state === 'failed') return <ErrorMessage error={result.error} />;
-  const list = result.value
+  if (!shown) return <p>{t('loading')}</p>;
+  const list = shown
     .filter((response) => caseId === undefined || response.caseId === caseId)
     .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt));
 

@@ -7,6 +7,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
 import { fetchRules, type Rule, setRuleMode } from './soc-api';
 import { useStaff } from './soc-session';
+import { useSticky } from './use-sticky';
 
 /** The rule list with each rule's hits and its shadow / active switch (analysts and the regulator). */
 export function RulesPage() {
@@ -20,6 +21,7 @@ export function RulesPage() {
     view.session.roles.some((role) => role === 'soc' || role === 'regulator');
   const [round, setRound] = useState(0);
   const result = useLoad(fetchRules, round);
+  const rules = useSticky(result);
   const [switching, setSwitching] = useState<Rule>();
   const [done, setDone] = useState('');
   return (
@@ -31,12 +33,12 @@ export function RulesPage() {
       <p role="status" className={done ? 'notice notice-ok' : 'visually-hidden'}>
         {done}
       </p>
-      {result.state === 'loading' && <p>{t('loading')}</p>}
+      {!rules && result.state === 'loading' && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
-      {result.state === 'done' && result.value.length === 0 && <p>{t('rules.empty')}</p>}
-      {result.state === 'done' && result.value.length > 0 && (
+      {rules?.length === 0 && <p>{t('rules.empty')}</p>}
+      {rules && rules.length > 0 && (
         <ul className="cards soc-rules">
-          {result.value.map((rule) => (
+          {rules.map((rule) => (
             <li key={rule.id} className="panel card" data-rule={rule.id} data-mode={rule.mode}>
               <div className="card-head">
                 <h2 className="card-title">{rule.title}</h2>

@@ -204,6 +204,19 @@ export interface Incident {
   readonly affectedCount: number;
   readonly authorityNotifiedAt?: string | null;
   readonly citizensNotified?: number;
+  /** The prefilled notice to the authorised body, in each language. */
+  readonly notice?: {
+    readonly authority?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
+    readonly text?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
+  };
+}
+
+export async function notifyAuthority(incidentId: string, note: string): Promise<void> {
+  await staffSend(
+    'POST',
+    `${base}/incidents/${id(incidentId)}/notify-authority`,
+    note ? { note } : {},
+  );
 }
 
 /** The list in a body, whichever envelope the route uses (`{ alerts: [] }` or `{ items: [] }`). */

@@ -155,6 +155,11 @@ export const en = {
     jurisdiction: 'Jurisdiction',
     detected: 'Detected',
     citizensNotified: 'Citizens notified',
+    notice: 'Notice to the authorised body',
+    notify: 'Notify the authorised body',
+    notifyTitle: 'Send this notice to the authorised body?',
+    notifyNote: 'Note (optional)',
+    notifiedDone: 'The authorised body has been notified.',
   },
   duration: {
     days_one: '{{count}} day',

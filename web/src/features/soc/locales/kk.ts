@@ -153,6 +153,11 @@ export const kk = {
     jurisdiction: 'Юрисдикция',
     detected: 'Анықталды',
     citizensNotified: 'Хабардар етілген азаматтар',
+    notice: 'Уәкілетті органға хабарлама',
+    notify: 'Уәкілетті органға хабарлау',
+    notifyTitle: 'Осы хабарламаны уәкілетті органға жібересіз бе?',
+    notifyNote: 'Ескертпе (міндетті емес)',
+    notifiedDone: 'Уәкілетті орган хабардар етілді.',
   },
   duration: {
     days_one: '{{count}} күн',
