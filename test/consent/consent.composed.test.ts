@@ -3,12 +3,9 @@
  * citizen (a portal session, as after sign-in) approves, the event is in the signed log, the
  * receipt verifies with the published JWKS, and the access decision — through its consent port,
  * wired to this module — permits a consent-based check, then denies it once the consent is
- * withdrawn.
+ * withdrawn. On SQLite, and on PostgreSQL with DATABASE_URL.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { verifyReceipt as verifyConsentReceipt } from '../../src/consent/receipts.js';
 import { iinBornOn } from '../../src/consent/test-support/consent-app.js';
@@ -16,22 +13,18 @@ import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
 import { verifyReceipt as verifyLedgerReceipt } from '../../src/ledger/receipt.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { describeComposed } from '../support/composed-engines.js';
 
 const PATIENT = iinBornOn('1979-04-23', 71);
 
-describe('consent in the composed server', () => {
+describeComposed('consent in the composed server', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
   beforeAll(async () => {
-    qalqan = await createQalqan(
-      loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-consent-')),
-        QALQAN_LOG_LEVEL: 'silent',
-      }),
-      { logger: false },
-    );
+    qalqan = await createQalqan(loadConfig(env()), { logger: false });
     demo = await loadDemoWorld(qalqan);
-  });
+    // Loading the demo world on PostgreSQL takes a minute on a loaded two-core machine.
+  }, 180_000);
   afterAll(async () => {
     await qalqan.close();
   });

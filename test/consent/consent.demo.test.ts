@@ -1,17 +1,15 @@
 /**
  * The demo world's consents (issue 10 item 9), loaded through the API into a composed server:
  * who consented to what, the refusals, the pending requests, the minor's age, and that loading
- * it again adds nothing.
+ * it again adds nothing. On SQLite, and on PostgreSQL with DATABASE_URL.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_CITIZENS, minorBirthDate } from '../../src/demo/demo-citizens.js';
 import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { describeComposed } from '../support/composed-engines.js';
 import { ageOn } from '../../src/subjects/subjects.module.js';
 
 interface View {
@@ -21,19 +19,14 @@ interface View {
   events: { type: string }[];
 }
 
-describe('the demo world’s consents', () => {
+describeComposed('the demo world’s consents', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
   beforeAll(async () => {
-    qalqan = await createQalqan(
-      loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-consent-demo-')),
-        QALQAN_LOG_LEVEL: 'silent',
-      }),
-      { logger: false },
-    );
+    qalqan = await createQalqan(loadConfig(env()), { logger: false });
     demo = await loadDemoWorld(qalqan);
-  });
+    // Loading the demo world on PostgreSQL takes a minute on a loaded two-core machine.
+  }, 180_000);
   afterAll(async () => {
     await qalqan.close();
   });
