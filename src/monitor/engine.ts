@@ -163,7 +163,13 @@ interface CompiledRule {
   readonly groupBy: KeySpec;
   readonly dedupBy: KeySpec;
   readonly valueOf: Accessor | null;
+  /**
+   * Shared by correlations that count the same thing (same feed, kind, grouping, field and
+   * timespan; e.g. the 200- and the 1,000-subject harvesting rules): one window per group serves
+   * them all, each comparing it with its own threshold.
+   */
   readonly groups: GroupTable<GroupWindow>;
+  readonly newWindow: (rule: CompiledRule) => GroupWindow;
   alerts: number;
   suppressed: number;
 }
@@ -194,6 +200,51 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     }
     return { slot, accessors: fields.map(accessorOf) };
   };
+  // Correlations counting the same thing share their group table (see CompiledRule.groups).
+  const sharedTables = new Map<string, GroupTable<GroupWindow>>();
+  const capacities = new Map<string, number>();
+  const shareKeyOf = (rule: Rule): string | null => {
+    if (rule.kind !== 'correlation') return null;
+    const c = rule.correlation;
+    if (c.type !== 'event_count' && c.type !== 'value_count') return null;
+    const detection = rule.detection
+      ? { s: [...rule.detection.selections], c: rule.detection.condition }
+      : null;
+    return JSON.stringify([c.type, c.rules, c.groupBy, c.field ?? null, c.timespanMs, detection]);
+  };
+  for (const rule of options.rules) {
+    const share = shareKeyOf(rule);
+    if (share !== null && rule.kind === 'correlation')
+      capacities.set(share, Math.max(capacities.get(share) ?? 0, rule.correlation.threshold));
+  }
+  const tableFor = (rule: Rule): GroupTable<GroupWindow> => {
+    const timespan = rule.kind === 'correlation' ? rule.correlation.timespanMs : 1;
+    const share = shareKeyOf(rule);
+    if (share === null) return new GroupTable(timespan);
+    let table = sharedTables.get(share);
+    if (table === undefined) {
+      table = new GroupTable(timespan);
+      sharedTables.set(share, table);
+    }
+    return table;
+  };
+  const windowFactory = (rule: Rule): ((compiledRule: CompiledRule) => GroupWindow) => {
+    if (rule.kind !== 'correlation') return () => new CountWindow(1);
+    const spec = rule.correlation;
+    switch (spec.type) {
+      case 'event_count': {
+        const capacity = capacities.get(shareKeyOf(rule)!) ?? spec.threshold;
+        return () => new CountWindow(capacity);
+      }
+      case 'value_count':
+        return () => new DistinctWindow();
+      case 'temporal':
+      case 'temporal_ordered': {
+        const ordered = spec.type === 'temporal_ordered';
+        return (compiledRule) => new TemporalWindow(compiledRule.steps.length, ordered);
+      }
+    }
+  };
   const compiled: CompiledRule[] = options.rules.map((rule, index) => ({
     rule,
     index,
@@ -213,11 +264,24 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       rule.kind === 'correlation' && rule.correlation.field
         ? accessorOf(rule.correlation.field)
         : null,
-    groups: new GroupTable(rule.kind === 'correlation' ? rule.correlation.timespanMs : 1),
+    groups: tableFor(rule),
+    newWindow: windowFactory(rule),
     alerts: 0,
     suppressed: 0,
   }));
   const correlations = compiled.filter((c) => c.rule.kind === 'correlation');
+  const matchedAt = Array.from(
+    { length: MAX_FEEDBACK_DEPTH + 1 },
+    () => new Uint8Array(compiled.length),
+  );
+  // The usual answer (nothing raised) is one shared object; alerts are collected in scratch arrays.
+  const NOTHING: ProcessResult = Object.freeze({
+    status: 'processed',
+    alerts: Object.freeze([]) as readonly MonitorAlert[],
+    suppressed: Object.freeze([]) as readonly SuppressedMatch[],
+  });
+  const scratchAlerts: MonitorAlert[] = [];
+  const scratchSuppressed: SuppressedMatch[] = [];
 
   let reference: CompiledReference = compileReference(options.reference).reference;
   const clock = new LocalClock();
@@ -316,14 +380,9 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     }
   }
 
-  function windowFor<W extends GroupWindow>(
-    rule: CompiledRule,
-    key: string,
-    atMs: number,
-    create: () => W,
-  ): W {
-    const { window, created } = rule.groups.obtain(key, atMs, create);
-    if (created) counters.groups += 1;
+  function windowFor<W extends GroupWindow>(rule: CompiledRule, key: string, atMs: number): W {
+    const window = rule.groups.obtain(key, atMs, rule.newWindow, rule);
+    if (rule.groups.created) counters.groups += 1;
     return window as W;
   }
 
@@ -345,11 +404,15 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     let fired: { ids: () => readonly string[]; count: number; key: string } | null = null;
     switch (spec.type) {
       case 'event_count': {
-        const window = windowFor(rule, key, event.atMs, () => new CountWindow(spec.threshold));
-        const before = window.size();
-        window.expire(cutoff);
-        window.add(event.atMs, event.id);
-        counters.windowEntries += window.size() - before;
+        const window = windowFor<CountWindow>(rule, key, event.atMs);
+        // A window shared with another rule counts each event once.
+        if (window.stamp !== event.id) {
+          window.stamp = event.id;
+          const before = window.size();
+          window.expire(cutoff);
+          window.add(event.atMs, event.id);
+          counters.windowEntries += window.size() - before;
+        }
         if (window.count() >= spec.threshold)
           fired = { ids: () => window.eventIds(), count: window.count(), key };
         break;
@@ -357,18 +420,28 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       case 'value_count': {
         const value = rule.valueOf!(event, context);
         if (value === undefined || value === null) return null;
-        const window = windowFor(rule, key, event.atMs, () => new DistinctWindow());
-        const before = window.size();
-        window.expire(cutoff);
-        const values = Array.isArray(value) ? value : [value];
-        for (const v of values)
-          counters.windowOverflow += window.add(
-            String(v),
-            event.atMs,
-            event.id,
-            limits.maxWindowEntries,
-          );
-        counters.windowEntries += window.size() - before;
+        const window = windowFor<DistinctWindow>(rule, key, event.atMs);
+        if (window.stamp !== event.id) {
+          window.stamp = event.id;
+          const before = window.size();
+          window.expire(cutoff);
+          if (Array.isArray(value)) {
+            for (const v of value)
+              counters.windowOverflow += window.add(
+                String(v),
+                event.atMs,
+                event.id,
+                limits.maxWindowEntries,
+              );
+          } else
+            counters.windowOverflow += window.add(
+              String(value),
+              event.atMs,
+              event.id,
+              limits.maxWindowEntries,
+            );
+          counters.windowEntries += window.size() - before;
+        }
         if (window.count() >= spec.threshold)
           fired = { ids: () => window.eventIds(), count: window.count(), key };
         break;
@@ -381,20 +454,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
         if (ordered && matched[rule.steps[0]!] !== 1 && rule.groups.get(key) === undefined) {
           return null;
         }
-        const window = windowFor(
-          rule,
-          key,
-          event.atMs,
-          () => new TemporalWindow(rule.steps.length, ordered),
-        );
+        const window = windowFor<TemporalWindow>(rule, key, event.atMs);
         const before = window.size();
         window.expire(cutoff);
-        const complete = window.add(
-          rule.steps.map((s) => matched[s] === 1),
-          event.atMs,
-          event.id,
-          span,
-        );
+        const complete = window.add(rule.steps, matched, event.atMs, event.id, span);
         if (complete) {
           const ids = window.eventIds();
           fired = { ids: () => ids, count: rule.steps.length, key };
@@ -484,7 +547,9 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     alerts: MonitorAlert[],
     suppressed: SuppressedMatch[],
   ): void {
-    const matched = new Uint8Array(compiled.length);
+    // One scratch buffer per feedback depth: no allocation per event.
+    const matched = matchedAt[event.depth]!;
+    matched.fill(0);
     // A rule never counts its own alerts, or one alert would feed the next.
     const source =
       event.type === MONITOR_ALERT ? ruleIndex.get(String(event.fields.ruleId)) : undefined;
@@ -574,16 +639,21 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       if (event.atMs > watermark) watermark = event.atMs;
       remember(event.id, event.atMs);
       counters.processed += 1;
-      const alerts: MonitorAlert[] = [];
-      const suppressed: SuppressedMatch[] = [];
-      evaluate(event, alerts, suppressed);
+      scratchAlerts.length = 0;
+      scratchSuppressed.length = 0;
+      evaluate(event, scratchAlerts, scratchSuppressed);
       // Rules that saw no event lately still shed their stale groups, a little per event.
       if (correlations.length > 0) {
         expiryCursor = (expiryCursor + 1) % correlations.length;
         expireGroups(correlations[expiryCursor]!, EXPIRY_BUDGET);
       }
       evictOverCap();
-      return { status: 'processed', alerts, suppressed };
+      if (scratchAlerts.length === 0 && scratchSuppressed.length === 0) return NOTHING;
+      return {
+        status: 'processed',
+        alerts: scratchAlerts.slice(),
+        suppressed: scratchSuppressed.slice(),
+      };
     },
     setReference(input) {
       const compiledReference = compileReference(input);

@@ -30,17 +30,22 @@ export class GroupTable<W extends GroupWindow> {
     return this.#groups.get(key);
   }
 
-  /** The group for `key`, created if new; `created` says which. Call `touched` after updating it. */
-  obtain(key: string, atMs: number, create: () => W): { window: W; created: boolean } {
+  /** Whether the last `obtain` created its group (a field, not a returned pair: no allocation per event). */
+  created = false;
+
+  /** The group for `key`, created by `create(arg)` if new (`created` then says so). */
+  obtain<A>(key: string, atMs: number, create: (arg: A) => W, arg: A): W {
     const existing = this.#groups.get(key);
     if (existing !== undefined) {
+      this.created = false;
       if (atMs - existing.queued >= this.#requeueAfter) this.#enqueue(key, existing, atMs);
-      return { window: existing, created: false };
+      return existing;
     }
-    const window = create();
+    const window = create(arg);
     this.#groups.set(key, window);
     this.#enqueue(key, window, atMs);
-    return { window, created: true };
+    this.created = true;
+    return window;
   }
 
   /** Time of the least recently touched group's record, or +∞ when empty. */

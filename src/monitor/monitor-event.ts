@@ -58,6 +58,39 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Copies `value`'s scalars and lists into `fields` by dotted path (a function of the module, not
+ * a closure per event); returns the running field count, or -1 past `MAX_FIELDS`.
+ */
+function flatten(
+  fields: Record<string, FieldValue>,
+  prefix: string,
+  value: Record<string, unknown>,
+  level: number,
+  counted: number,
+): number {
+  let count = counted;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = value[key];
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (++count > MAX_FIELDS) return -1;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') fields[name] = item;
+    else if (typeof item === 'number') {
+      if (Number.isFinite(item)) fields[name] = item;
+    } else if (Array.isArray(item)) {
+      fields[name] = item.filter(
+        (element): element is string | number =>
+          typeof element === 'string' || (typeof element === 'number' && Number.isFinite(element)),
+      );
+    } else if (isRecord(item) && level < MAX_DEPTH) {
+      count = flatten(fields, name, item, level + 1, count);
+      if (count < 0) return -1;
+    }
+  }
+  return count;
+}
+
 export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   if (!isRecord(input)) return { ok: false, reason: 'not an object' };
   const { id, type, at, data } = input;
@@ -71,29 +104,7 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   if (!Number.isFinite(atMs)) return { ok: false, reason: 'at must be an ISO-8601 instant', id };
   if (!isRecord(data)) return { ok: false, reason: 'data must be an object', id };
   const fields: Record<string, FieldValue> = { id, type, at: at as string };
-  let count = 0;
-  const flatten = (prefix: string, value: Record<string, unknown>, level: number): boolean => {
-    for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
-      const item = value[key];
-      const name = prefix === '' ? key : `${prefix}.${key}`;
-      if (++count > MAX_FIELDS) return false;
-      if (item === null || typeof item === 'string' || typeof item === 'boolean')
-        fields[name] = item;
-      else if (typeof item === 'number') {
-        if (Number.isFinite(item)) fields[name] = item;
-      } else if (Array.isArray(item)) {
-        fields[name] = item.filter(
-          (element): element is string | number =>
-            typeof element === 'string' ||
-            (typeof element === 'number' && Number.isFinite(element)),
-        );
-      } else if (isRecord(item) && level < MAX_DEPTH && !flatten(name, item, level + 1))
-        return false;
-    }
-    return true;
-  };
-  if (!flatten('', data, 0))
+  if (flatten(fields, '', data, 0, 0) < 0)
     return { ok: false, reason: `data has more than ${MAX_FIELDS} fields`, id };
   if (type === ACCESS_CHECKED) {
     const problem = accessCheckedProblem(fields);

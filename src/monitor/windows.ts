@@ -12,6 +12,8 @@ export interface GroupWindow {
   last: number;
   /** Time of the group's latest record in its table's expiry queue (see `group-table.ts`). */
   queued: number;
+  /** Id of the last event counted (a window shared by rules counts each event once). */
+  stamp: string;
   /** Entries held (for the memory figures). */
   size(): number;
   /** Drops entries at or before `cutoff`. */
@@ -28,6 +30,7 @@ export interface GroupWindow {
 export class CountWindow implements GroupWindow {
   last = 0;
   queued = 0;
+  stamp = '';
   readonly #times: number[] = [];
   readonly #ids: string[] = [];
   #start = 0;
@@ -91,14 +94,38 @@ const SMALL = 8;
 export class DistinctWindow implements GroupWindow {
   last = 0;
   queued = 0;
-  #values: string[] | null = [];
-  #times: number[] | null = [];
-  #ids: string[] | null = [];
+  stamp = '';
+  // Most groups (a subject checked by one operator) hold one value: kept in fields, no arrays.
+  #one: string | null = null;
+  #oneT = 0;
+  #oneId = '';
+  #values: string[] | null = null;
+  #times: number[] | null = null;
+  #ids: string[] | null = null;
   #seen: Map<string, { t: number; id: string }> | null = null;
 
   /** Adds a sighting; returns how many values the cap pushed out (0 or 1). */
   add(value: string, t: number, id: string, cap: number): number {
     if (t > this.last) this.last = t;
+    if (this.#values === null && this.#seen === null) {
+      if (this.#one === null) {
+        this.#one = value;
+        this.#oneT = t;
+        this.#oneId = id;
+        return 0;
+      }
+      if (this.#one === value) {
+        if (this.#oneT <= t) {
+          this.#oneT = t;
+          this.#oneId = id;
+        }
+        return 0;
+      }
+      this.#values = [this.#one];
+      this.#times = [this.#oneT];
+      this.#ids = [this.#oneId];
+      this.#one = null;
+    }
     if (this.#seen === null) {
       const values = this.#values!;
       const index = values.indexOf(value);
@@ -126,7 +153,12 @@ export class DistinctWindow implements GroupWindow {
     const existing = seen.get(value);
     if (existing !== undefined) {
       if (existing.t > t) return 0;
+      // Re-inserted (to the back of the expiry order), the same record updated: no allocation.
       seen.delete(value);
+      existing.t = t;
+      existing.id = id;
+      seen.set(value, existing);
+      return 0;
     }
     seen.set(value, { t, id });
     if (seen.size > cap) {
@@ -147,7 +179,9 @@ export class DistinctWindow implements GroupWindow {
   }
 
   count(): number {
-    return this.#seen === null ? this.#values!.length : this.#seen.size;
+    if (this.#seen !== null) return this.#seen.size;
+    if (this.#values !== null) return this.#values.length;
+    return this.#one === null ? 0 : 1;
   }
 
   size(): number {
@@ -155,6 +189,10 @@ export class DistinctWindow implements GroupWindow {
   }
 
   expire(cutoff: number): void {
+    if (this.#values === null && this.#seen === null) {
+      if (this.#one !== null && this.#oneT <= cutoff) this.#one = null;
+      return;
+    }
     if (this.#seen === null) {
       for (let i = this.#times!.length - 1; i >= 0; i -= 1) {
         if (this.#times![i]! <= cutoff) {
@@ -172,6 +210,8 @@ export class DistinctWindow implements GroupWindow {
   }
 
   eventIds(): string[] {
+    if (this.#values === null && this.#seen === null)
+      return this.#one === null ? [] : [this.#oneId];
     if (this.#seen === null) {
       return this.#ids!.map((id, i) => [id, this.#times![i]!] as const)
         .sort((a, b) => a[1] - b[1])
@@ -190,6 +230,7 @@ export class DistinctWindow implements GroupWindow {
 export class TemporalWindow implements GroupWindow {
   last = 0;
   queued = 0;
+  stamp = '';
   readonly #times: number[];
   readonly #ids: (string | null)[];
   readonly #chainIds: string[][];
@@ -203,22 +244,33 @@ export class TemporalWindow implements GroupWindow {
     this.#chainIds = Array.from({ length: steps }, () => []);
   }
 
-  /** Records the steps this event matches; true when the sequence is complete. */
-  add(matched: readonly boolean[], t: number, id: string, timespan: number): boolean {
-    this.last = Math.max(this.last, t);
+  /**
+   * Records the steps this event matches (`matched[rules[step]] === 1`); true when the sequence
+   * is complete.
+   */
+  add(
+    rules: readonly number[],
+    matched: Uint8Array,
+    t: number,
+    id: string,
+    timespan: number,
+  ): boolean {
+    if (t > this.last) this.last = t;
     if (!this.ordered) {
-      matched.forEach((hit, step) => {
-        if (hit) {
+      let complete = true;
+      for (let step = 0; step < this.steps; step += 1) {
+        if (matched[rules[step]!] === 1) {
           this.#times[step] = t;
           this.#ids[step] = id;
         }
-      });
-      return this.#times.every((time) => time > t - timespan);
+        if (!(this.#times[step]! > t - timespan)) complete = false;
+      }
+      return complete;
     }
     // From the last step back, so one event never serves as two consecutive steps.
     let complete = false;
     for (let step = this.steps - 1; step >= 0; step -= 1) {
-      if (!matched[step]) continue;
+      if (matched[rules[step]!] !== 1) continue;
       if (step === 0) {
         this.#times[0] = t;
         this.#chainIds[0] = [id];
@@ -235,17 +287,21 @@ export class TemporalWindow implements GroupWindow {
   }
 
   size(): number {
-    return this.#times.filter((time) => time !== Number.NEGATIVE_INFINITY).length;
+    let held = 0;
+    for (let step = 0; step < this.steps; step += 1)
+      if (this.#times[step] !== Number.NEGATIVE_INFINITY) held += 1;
+    return held;
   }
 
   expire(cutoff: number): void {
-    this.#times.forEach((time, step) => {
-      if (time <= cutoff) {
+    for (let step = 0; step < this.steps; step += 1) {
+      const time = this.#times[step]!;
+      if (time <= cutoff && time !== Number.NEGATIVE_INFINITY) {
         this.#times[step] = Number.NEGATIVE_INFINITY;
         this.#ids[step] = null;
         this.#chainIds[step] = [];
       }
-    });
+    }
   }
 
   eventIds(): string[] {
