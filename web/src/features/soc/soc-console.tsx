@@ -5,6 +5,7 @@
  */
 import './soc-i18n';
 import './soc.css';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
@@ -79,6 +80,16 @@ function ConsoleNav({ route }: { readonly route: SocRoute }) {
 function ConsolePage({ route, pathname }: { readonly route: SocRoute; readonly pathname: string }) {
   const { t } = useTranslation('soc');
   const { view } = useStaff();
+  // Signing in or out replaces the page in place: move focus to the new page's heading, as a
+  // navigation would, so keyboard and screen-reader users start there.
+  const signedIn = view.status === 'ready' ? view.signedIn : undefined;
+  const shown = useRef(signedIn);
+  useEffect(() => {
+    if (signedIn === undefined || shown.current === signedIn) return;
+    const before = shown.current;
+    shown.current = signedIn;
+    if (before !== undefined) document.getElementById('page-title')?.focus();
+  }, [signedIn]);
   if (view.status === 'loading') return <p aria-live="polite">{t('loading')}</p>;
   if (view.status === 'failed') return <ErrorMessage error={view.error} />;
   if (!view.signedIn) return <SignInForm ended={view.ended} />;
