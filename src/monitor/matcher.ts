@@ -71,7 +71,7 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
     return (x, event, context) => {
       const theirs = other(event, context);
       if (theirs === undefined || theirs === null) return false;
-      return Array.isArray(theirs) ? theirs.some((t) => t === x) : theirs === x;
+      return isList(theirs) ? theirs.includes(x as string | number) : theirs === x;
     };
   }
   if (mods.has('expand')) {
@@ -100,10 +100,58 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
   const wildcard = wildcardRegExp(value, cased);
   if (wildcard) return (x) => wildcard.test(String(x));
   if (cased) return (x) => x === value;
-  // The exact hit is the common case; only a miss pays for lower-casing.
-  return (x) =>
-    x === value ||
-    (typeof x === 'string' && x.length >= want.length - 1 && x.toLowerCase() === want);
+  // The exact hit is the common case; a miss is lower-cased once per distinct text and the answer
+  // remembered (the compared fields — type, action, decision, purpose — take few values).
+  const memo = new Map<string, boolean>();
+  return (x) => {
+    if (x === value) return true;
+    if (typeof x !== 'string') return false;
+    let hit = memo.get(x);
+    if (hit === undefined) {
+      hit = x.toLowerCase() === want;
+      if (memo.size < MEMO_LIMIT) memo.set(x, hit);
+    }
+    return hit;
+  };
+}
+
+/** Distinct texts remembered per compared value; past it, a miss is lower-cased each time. */
+const MEMO_LIMIT = 1_024;
+
+/** Whether `predicate` holds for the value, or for any element of a list (no closure per call). */
+function holds(
+  predicate: ElementPredicate,
+  value: FieldValue,
+  event: MonitorEvent,
+  context: MatchContext,
+): boolean {
+  if (!isList(value)) return predicate(value as string | number | boolean, event, context);
+  for (let i = 0; i < value.length; i += 1) if (predicate(value[i]!, event, context)) return true;
+  return false;
+}
+
+function every(parts: readonly EventPredicate[]): EventPredicate {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [a, b] = parts as [EventPredicate, EventPredicate];
+    return (event, context) => a(event, context) && b(event, context);
+  }
+  return (event, context) => {
+    for (let i = 0; i < parts.length; i += 1) if (!parts[i]!(event, context)) return false;
+    return true;
+  };
+}
+
+function some(parts: readonly EventPredicate[]): EventPredicate {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [a, b] = parts as [EventPredicate, EventPredicate];
+    return (event, context) => a(event, context) || b(event, context);
+  }
+  return (event, context) => {
+    for (let i = 0; i < parts.length; i += 1) if (parts[i]!(event, context)) return true;
+    return false;
+  };
 }
 
 function compileMatcher(matcher: FieldMatcher): EventPredicate {
@@ -122,44 +170,33 @@ function compileMatcher(matcher: FieldMatcher): EventPredicate {
   const predicates = matcher.values
     .filter((v) => v !== null)
     .map((v) => valuePredicate(matcher, v));
-  const test = (
-    predicate: ElementPredicate,
-    value: FieldValue,
-    event: MonitorEvent,
-    context: MatchContext,
-  ): boolean =>
-    isList(value)
-      ? value.some((element) => predicate(element, event, context))
-      : predicate(value as string | number | boolean, event, context);
   if (mods.has('all')) {
     return (event, context) => {
       const value = get(event, context);
       if (value === undefined || value === null) return false;
-      return predicates.every((predicate) => test(predicate, value, event, context));
+      for (let i = 0; i < predicates.length; i += 1)
+        if (!holds(predicates[i]!, value, event, context)) return false;
+      return true;
     };
   }
   if (predicates.length === 1 && !wantsNull) {
     const only = predicates[0]!;
     return (event, context) => {
       const value = get(event, context);
-      return value !== undefined && value !== null && test(only, value, event, context);
+      return value !== undefined && value !== null && holds(only, value, event, context);
     };
   }
   return (event, context) => {
     const value = get(event, context);
     if (value === undefined || value === null) return wantsNull;
-    return predicates.some((predicate) => test(predicate, value, event, context));
+    for (let i = 0; i < predicates.length; i += 1)
+      if (holds(predicates[i]!, value, event, context)) return true;
+    return false;
   };
 }
 
 function compileSelection(selection: Selection): EventPredicate {
-  const alternatives = selection.map((matchers) => {
-    const compiled = matchers.map(compileMatcher);
-    if (compiled.length === 1) return compiled[0]!;
-    return (event: MonitorEvent, context: MatchContext) => compiled.every((p) => p(event, context));
-  });
-  if (alternatives.length === 1) return alternatives[0]!;
-  return (event, context) => alternatives.some((p) => p(event, context));
+  return some(selection.map((matchers) => every(matchers.map(compileMatcher))));
 }
 
 function compileCondition(
@@ -173,19 +210,13 @@ function compileCondition(
       const inner = compileCondition(node.operand, selections);
       return (event, context) => !inner(event, context);
     }
-    case 'and': {
-      const parts = node.operands.map((operand) => compileCondition(operand, selections));
-      return (event, context) => parts.every((p) => p(event, context));
-    }
-    case 'or': {
-      const parts = node.operands.map((operand) => compileCondition(operand, selections));
-      return (event, context) => parts.some((p) => p(event, context));
-    }
+    case 'and':
+      return every(node.operands.map((operand) => compileCondition(operand, selections)));
+    case 'or':
+      return some(node.operands.map((operand) => compileCondition(operand, selections)));
     case 'of': {
       const parts = node.names.map((name) => selections.get(name)!);
-      return node.quantifier === 'all'
-        ? (event, context) => parts.every((p) => p(event, context))
-        : (event, context) => parts.some((p) => p(event, context));
+      return node.quantifier === 'all' ? every(parts) : some(parts);
     }
   }
 }
