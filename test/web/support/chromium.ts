@@ -5,8 +5,12 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { repoRoot } from '../../support/cli.js';
+
+// The repository, three folders up. Not imported from test/support/cli.ts, which loads the
+// whole CLI (and so every module) into a browser suite or benchmark that needs none of it.
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const CHROMIUM = '/usr/bin/chromium';
 

@@ -2,7 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../support/cli.js';
+import { fileURLToPath } from 'node:url';
+
+// The repository, three folders up. Not imported from test/support/cli.ts, which loads the
+// whole CLI (and so every module) into a browser suite or benchmark that needs none of it.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const webDir = path.join(repoRoot, 'web');
 

@@ -7,11 +7,13 @@
 import {
   NoteFormatError,
   parseCheckpoint,
+  type SignatureOutcome,
+  type SignedNote,
   type VerifierKey,
   verifyNoteSignature,
 } from './checkpoint';
 import { canonicalJson } from './canonical-json';
-import { concatBytes, decodeBase64, equalBytes } from './encoding';
+import { concatBytes, decodeBase64, encodeHex, equalBytes } from './encoding';
 import { checkInclusion, hashLeaf } from './merkle';
 
 export interface LedgerReceipt {
@@ -51,6 +53,24 @@ export async function entryOf(
   return concatBytes(Uint8Array.of(0x01, type.length), encoder.encode(type), commitment);
 }
 
+/**
+ * Signature outcomes by key and checkpoint text: every receipt on a page usually leads to the same
+ * checkpoint, so its signature is checked once, not once per record. Bounded, oldest dropped.
+ */
+const signatures = new Map<string, Promise<SignatureOutcome>>();
+const SIGNATURES_KEPT = 64;
+
+function checkSignature(text: string, note: SignedNote, key: VerifierKey) {
+  const id = `${key.name}+${encodeHex(key.keyData)}\n${text}`;
+  let outcome = signatures.get(id);
+  if (!outcome) {
+    outcome = verifyNoteSignature(note, key);
+    signatures.set(id, outcome);
+    if (signatures.size > SIGNATURES_KEPT) signatures.delete(signatures.keys().next().value!);
+  }
+  return outcome;
+}
+
 export async function verifyReceipt(
   receipt: LedgerReceipt,
   key: VerifierKey,
@@ -81,7 +101,7 @@ export async function verifyReceipt(
     throw error;
   }
   if (checkpoint.size !== receipt.treeSize) return { ok: false, failure: 'checkpoint-size' };
-  const signature = await verifyNoteSignature(checkpoint.note, key);
+  const signature = await checkSignature(receipt.checkpoint, checkpoint.note, key);
   if (signature !== 'verified') return { ok: false, failure: 'signature' };
   const inclusion = await checkInclusion({
     index: receipt.index,

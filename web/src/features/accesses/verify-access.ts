@@ -7,6 +7,7 @@
  */
 import { canonicalJson } from '../../ledger/canonical-json';
 import type { VerifierKey } from '../../ledger/checkpoint';
+import { encodeHex } from '../../ledger/encoding';
 import { type ReceiptFailure, verifyReceipt } from '../../ledger/receipt';
 import type { Access } from './accesses-api';
 
@@ -80,4 +81,23 @@ export async function verifyAccess(access: Access, key: VerifierKey): Promise<Ac
   }
   if (field) return { ok: false, failure: 'mismatch', field };
   return verifyReceipt(receipt, key);
+}
+
+/**
+ * `verifyAccess`, remembered for the same record and key: a record shown again (the list refreshed
+ * by the live stream, a search cleared, a page revisited) is not hashed and checked again.
+ * Bounded, oldest dropped.
+ */
+const results = new Map<string, Promise<AccessCheck>>();
+const RESULTS_KEPT = 2000;
+
+export function verifyAccessOnce(access: Access, key: VerifierKey): Promise<AccessCheck> {
+  const id = `${encodeHex(key.keyData)} ${key.name} ${JSON.stringify(access)}`;
+  let result = results.get(id);
+  if (!result) {
+    result = verifyAccess(access, key);
+    results.set(id, result);
+    if (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
+  }
+  return result;
 }
