@@ -17,6 +17,9 @@ export class GroupTable<W extends GroupWindow> {
   #times: number[] = [];
   #head = 0;
   readonly #requeueAfter: number;
+  /** The last group obtained (cleared whenever a group leaves the table). */
+  #lastKey: string | null = null;
+  #lastWindow: W | undefined = undefined;
 
   constructor(timespanMs: number) {
     this.#requeueAfter = Math.max(1, Math.floor(timespanMs / 8));
@@ -35,13 +38,17 @@ export class GroupTable<W extends GroupWindow> {
 
   /** The group for `key`, created by `create(arg)` if new (`created` then says so). */
   obtain<A>(key: string, atMs: number, create: (arg: A) => W, arg: A): W {
-    const existing = this.#groups.get(key);
+    // Rules sharing this table ask for the same key for the same event: answered without hashing.
+    const existing = key === this.#lastKey ? this.#lastWindow : this.#groups.get(key);
+    this.#lastKey = key;
     if (existing !== undefined) {
       this.created = false;
       if (atMs - existing.queued >= this.#requeueAfter) this.#enqueue(key, existing, atMs);
+      this.#lastWindow = existing;
       return existing;
     }
     const window = create(arg);
+    this.#lastWindow = window;
     this.#groups.set(key, window);
     this.#enqueue(key, window, atMs);
     this.created = true;
@@ -69,6 +76,7 @@ export class GroupTable<W extends GroupWindow> {
       if (window.last > cutoff) this.#enqueue(key, window, window.last);
       else {
         this.#groups.delete(key);
+        this.#lastKey = null;
         dropped(window);
       }
     }
@@ -82,6 +90,7 @@ export class GroupTable<W extends GroupWindow> {
     this.#pop();
     const window = this.#groups.get(key)!;
     this.#groups.delete(key);
+    this.#lastKey = null;
     dropped(window);
     return true;
   }
