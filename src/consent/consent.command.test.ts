@@ -8,7 +8,7 @@ import { runCli } from '../../test/support/cli.js';
 import { loadConfig } from '../config/config.js';
 import { createQalqan } from '../server.js';
 import { openStorage } from '../storage/storage.js';
-import { loadReceiptSigner, RECEIPT_TYPE } from './receipts.js';
+import { loadReceiptSigner, RECEIPT_TYPE, receiptKeysDir } from './receipts.js';
 import { iinBornOn } from './test-support/consent-app.js';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-consent-cli-'));
@@ -85,6 +85,42 @@ describe('qalqan consent verify-receipt', () => {
       expect(notFound.stderr).toContain('HTTP 404');
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('qalqan consent rotate-receipt-key', () => {
+  it('adds a key that signs from then on; receipts signed before still verify with the published set', async () => {
+    const dataDir = tempDir();
+    const keys = receiptKeysDir(dataDir);
+    const before = await loadReceiptSigner(keys);
+    const old = await before.sign({ consentReceiptID: 'cns_02.1', piiPrincipalId: 'psd_old' });
+
+    const rotated = await runCli(['consent', 'rotate-receipt-key', '--data-dir', dataDir]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const after = await loadReceiptSigner(keys);
+    expect(after.currentKid).not.toBe(before.currentKid);
+    expect(rotated.stdout).toBe(
+      `new consent-receipt key ${after.currentKid}; 1 earlier key(s) stay published; restart the server to sign with it\n`,
+    );
+    expect(after.jwks().keys.map((key) => key.kid)).toEqual([after.currentKid, before.currentKid]);
+
+    const jwks = path.join(dataDir, 'jwks.json');
+    writeFileSync(jwks, JSON.stringify(after.jwks()));
+    const oldFile = path.join(dataDir, 'old.jws');
+    writeFileSync(oldFile, old);
+    const newFile = path.join(dataDir, 'new.jws');
+    writeFileSync(
+      newFile,
+      await after.sign({ consentReceiptID: 'cns_02.2', piiPrincipalId: 'psd_new' }),
+    );
+    for (const [file, kid] of [
+      [oldFile, before.currentKid],
+      [newFile, after.currentKid],
+    ] as const) {
+      const verified = await runCli(['consent', 'verify-receipt', file, '--jwks', jwks]);
+      expect(verified.code, verified.stdout).toBe(0);
+      expect(verified.stdout).toContain(`signed by key ${kid}`);
     }
   });
 });

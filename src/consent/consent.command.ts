@@ -1,8 +1,9 @@
 /**
- * `qalqan consent verify-receipt|import-guardians`: checks a signed consent receipt against a
- * JWKS (a file or the server's `/.well-known/jwks.json`) and says why not; imports guardianships
- * from a file, all or nothing, with a per-record report. The import writes to the database
- * directly; the running server sequences its records into the ledger (outbox).
+ * `qalqan consent verify-receipt|import-guardians|rotate-receipt-key`: checks a signed consent
+ * receipt against a JWKS (a file or the server's `/.well-known/jwks.json`) and says why not;
+ * imports guardianships from a file, all or nothing, with a per-record report (written to the
+ * database directly; the running server sequences its records into the ledger through the
+ * outbox); adds a new receipt signing key while the old ones stay published.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -20,7 +21,7 @@ import { createSubjects } from '../subjects/subjects.module.js';
 import type { ConsentOutbox } from './consent.ports.js';
 import { parseGuardianFile } from './guardian-file.js';
 import { createGuardianService } from './guardians.js';
-import { verifyReceipt } from './receipts.js';
+import { loadReceiptSigner, receiptKeysDir, rotateReceiptKey, verifyReceipt } from './receipts.js';
 
 function readText(file: string): string {
   try {
@@ -77,7 +78,7 @@ const cliOutbox: ConsentOutbox = {
 export function registerConsentCommands(program: Command, io: CliIo): void {
   const consent = program
     .command('consent')
-    .description('verify signed consent receipts and import guardianships');
+    .description('verify signed consent receipts, import guardianships, rotate receipt keys');
 
   consent
     .command('verify-receipt')
@@ -101,6 +102,29 @@ export function registerConsentCommands(program: Command, io: CliIo): void {
         `${file}: valid consent receipt${typeof id === 'string' ? ` ${id}` : ''} for ${typeof subject === 'string' ? subject : 'an unnamed subject'}, signed by key ${check.kid}\n`,
       );
     });
+
+  withStorageOptions(
+    consent
+      .command('rotate-receipt-key')
+      .description(
+        'add a new consent-receipt signing key in the data dir; old keys stay published at /.well-known/jwks.json so earlier receipts still verify; the server signs with the new key after a restart',
+      ),
+  ).action(async (flags: ConfigFlags) => {
+    const dir = receiptKeysDir(configFrom(flags, io).dataDir);
+    const before = await loadReceiptSigner(dir);
+    // Key files are named by creation time (to the millisecond): a key made in the same
+    // millisecond as the first one is that key, so try again a moment later.
+    let after = before;
+    for (let tries = 0; after.currentKid === before.currentKid; tries++) {
+      if (tries === 3) throw new CliError(`could not add a new key in ${dir}`);
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      rotateReceiptKey(dir);
+      after = await loadReceiptSigner(dir);
+    }
+    io.stdout.write(
+      `new consent-receipt key ${after.currentKid}; ${after.jwks().keys.length - 1} earlier key(s) stay published; restart the server to sign with it\n`,
+    );
+  });
 
   withStorageOptions(
     consent
