@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Database } from '../storage/database.js';
 import { type HistorySequencer, recordChange } from './history.js';
+import type { RegistryVersion } from './registry-cache.js';
 import type { Actor, InformationSystem, Operator, RecordStatus } from './registry.model.js';
 import { findOperator, findSystem } from './registry.store.js';
 
@@ -29,6 +30,8 @@ export interface ChangeDeps {
   readonly clock: () => Date;
   /** Reports a failure to sequence (the change is kept and retried); defaults to ignoring. */
   readonly onSequenceError?: (error: unknown) => void;
+  /** The registry version cached reads compare; told of each change once it commits. */
+  readonly version?: RegistryVersion | undefined;
 }
 
 export interface ChangeRunner {
@@ -68,7 +71,13 @@ export function createChangeRunner(deps: ChangeDeps): ChangeRunner {
     sequenceChanges,
     async change(work) {
       const at = deps.clock().toISOString();
-      const { record, changeId } = await deps.db.transaction().execute((trx) => work(trx, at));
+      const { record, changeId } = await deps.db
+        .transaction()
+        .execute((trx) => work(trx, at))
+        .finally(() => {
+          // Also after a failure: a commit whose acknowledgement was lost must not stay hidden.
+          deps.version?.changed();
+        });
       // Only this change: the outbox coalesces it with concurrent ones into one ledger batch.
       const indexes = await sequenceChanges([changeId]);
       return { record, changeId, ledgerIndex: indexes.get(changeId) ?? null };

@@ -1,8 +1,9 @@
 /**
  * API keys of information systems: issue (shown once), rotate with a bounded overlap during which
  * both keys work, revoke (with the successors a key minted), revoke all, and authenticate under
- * the standing rule (standing.ts `decideKeyUse`). Standing is read with the key on every call,
- * never cached, so a suspension takes effect on the very next request. Each change goes through
+ * the standing rule (standing.ts `decideKeyUse`). The key's rows are kept in memory while the
+ * registry version holds (registry-cache.ts) and standing is evaluated at every call, so a
+ * suspension or a revocation takes effect on the very next request. Each change goes through
  * the registry's one change runner (history row in the same transaction, then the ledger).
  */
 import type { Kysely } from 'kysely';
@@ -28,6 +29,7 @@ import { recordChange } from './history.js';
 import { describeActor, type Actor, type CredentialInfo } from './registry.model.js';
 import { issueSecret, parseSecret, secretMatches } from './secret-keys.js';
 import { createStaffTokenService } from './staff-tokens.service.js';
+import { createVersionedCache } from './registry-cache.js';
 import { decideKeyUse } from './standing.js';
 
 /** Limits that stop a stolen key from keeping itself alive (settings; see config.ts). */
@@ -45,6 +47,8 @@ export interface CredentialDeps extends ChangeDeps {
   readonly lookupKey: Buffer;
   readonly keyPolicy?: KeyPolicy | undefined;
 }
+
+type KeyFactsFound = NonNullable<Awaited<ReturnType<typeof findKeyFacts>>>;
 
 export interface IssuedKey {
   readonly credential: CredentialInfo;
@@ -65,6 +69,16 @@ export function createCredentialService(deps: CredentialDeps) {
   const { db, lookupKey } = deps;
   const policy = deps.keyPolicy ?? DEFAULT_KEY_POLICY;
   const runner: ChangeRunner = createChangeRunner(deps);
+  // Presented keys with their system, operator and certificates, kept while the registry version
+  // holds (registry-cache.ts): a revoked key or a suspension is seen by the next request. Unknown
+  // ids are not kept, so guessing cannot fill the cache.
+  const keyFacts = deps.version
+    ? createVersionedCache<KeyFactsFound | undefined>(deps.version, (id) => findKeyFacts(db, id), {
+        keep: (found) => found !== undefined,
+      })
+    : { get: (id: string) => findKeyFacts(db, id) };
+  /** The minute each key's use was last recorded by this instance (the row is read from cache). */
+  const touched = new Map<string, string>();
 
   async function requireSystem(trx: Kysely<Database>, systemId: string) {
     const system = await findSystemStatus(trx, systemId);
@@ -325,7 +339,7 @@ export function createCredentialService(deps: CredentialDeps) {
       const parsed = parseSecret(presented);
       if (!parsed || parsed.kind !== 'sk') return null;
       const at = runner.now();
-      const found = await findKeyFacts(db, parsed.id);
+      const found = await keyFacts.get(parsed.id);
       // The same answer for an unknown id and a wrong secret: nothing to learn by probing.
       if (!found || !secretMatches(lookupKey, parsed.secretPart, found.secretHash)) {
         throw new DomainError('auth.unauthenticated', 'The API key is not valid.');
@@ -338,7 +352,10 @@ export function createCredentialService(deps: CredentialDeps) {
       if (use.outcome === 'unauthenticated')
         throw new DomainError('auth.unauthenticated', use.detail);
       if (use.outcome === 'forbidden') throw new DomainError('auth.forbidden', use.detail);
-      if (found.lastUsedAt === null || found.lastUsedAt.slice(0, 16) !== at.slice(0, 16)) {
+      const minute = at.slice(0, 16);
+      if (found.lastUsedAt?.slice(0, 16) !== minute && touched.get(found.row.id) !== minute) {
+        if (touched.size >= 10_000) touched.clear();
+        touched.set(found.row.id, minute);
         await touchCredential(db, found.row.id, at);
       }
       return {

@@ -29,6 +29,7 @@ import {
   type RegistryReads,
   type RegistryService,
 } from './registry.service.js';
+import { createRegistryVersion } from './registry-cache.js';
 import { clientCertificateSha256 } from './route-helpers.js';
 import { systemRoutes } from './systems.routes.js';
 import { taxonomyRoutes } from './taxonomy.routes.js';
@@ -45,6 +46,12 @@ export interface RegistryModuleDeps {
   readonly clientCertHeader?: string | undefined;
   readonly keyPolicy?: KeyPolicy | undefined;
   readonly log?: Pick<FastifyBaseLogger, 'error' | 'info'>;
+  /**
+   * How long a read of the registry version is trusted, in ms, before cached credentials and
+   * profiles are checked against the database again. Default: every lookup on SQLite, 250 ms on
+   * PostgreSQL (changes through this instance are seen at once either way).
+   */
+  readonly versionProbeMs?: number | undefined;
 }
 
 /** The read port (contract 4): a system's declared processing, standing and legal grounds. */
@@ -127,14 +134,18 @@ export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
       { err: error },
       'registry change not yet in the ledger; it stays in the outbox',
     );
-  const changeDeps = { db: deps.db, history, clock, onSequenceError };
+  // Credentials and profiles cached in memory while this version holds (registry-cache.ts).
+  const version = createRegistryVersion(deps.db, {
+    ...(deps.versionProbeMs !== undefined ? { probeMs: deps.versionProbeMs } : {}),
+  });
+  const changeDeps = { db: deps.db, history, clock, onSequenceError, version };
   const service = createRegistryService({ ...changeDeps, secrets: deps.secrets, taxonomy });
   const credentials = createCredentialService({
     ...changeDeps,
     lookupKey: deps.secrets.lookupKey,
     keyPolicy: deps.keyPolicy,
   });
-  const reads = createRegistryReads(deps.db, clock);
+  const reads = createRegistryReads(deps.db, clock, version);
 
   const keyAuthenticator: Authenticator = async (request: FastifyRequest) => {
     const token = bearerToken(request);

@@ -13,8 +13,10 @@ import { type ChangeDeps, createChangeRunner } from './changes.js';
 import { listHistory } from './history.js';
 import { createOperatorService, type OperatorInput } from './operators.service.js';
 import type { Actor, SystemProfile } from './registry.model.js';
+import { createVersionedCache, type RegistryVersion } from './registry-cache.js';
 import {
   findProfile,
+  loadProfile,
   searchOperators,
   searchSystems,
   type OperatorFilter,
@@ -123,16 +125,26 @@ export function createRegistryService(deps: RegistryDeps) {
 export type RegistryService = ReturnType<typeof createRegistryService>;
 
 /** The registry's read queries, bound to its storage: what routes and the read port need. */
-export function createRegistryReads(db: Kysely<Database>, clock: () => Date) {
+export function createRegistryReads(
+  db: Kysely<Database>,
+  clock: () => Date,
+  version?: RegistryVersion,
+) {
+  // Profiles kept while the registry version holds (registry-cache.ts); standing at each instant.
+  const profiles = version
+    ? createVersionedCache(version, (systemId) => loadProfile(db, systemId))
+    : undefined;
   return {
     searchOperators: (filter: OperatorFilter) => searchOperators(db, filter),
     searchSystems: (filter: SystemFilter) => searchSystems(db, filter),
     /** Every change to an operator or system (with its certificates and keys), paged. */
     historyOf: (subjectId: string, paging: { cursor?: string | undefined; limit: number }) =>
       listHistory(db, subjectId, paging),
-    /** The read port: one query; null for an unknown system. */
-    profileOf: (systemId: string, at: Date = clock()): Promise<SystemProfile | null> =>
-      findProfile(db, systemId, at.toISOString()),
+    /** The read port: one query (none while cached); null for an unknown system. */
+    profileOf: async (systemId: string, at: Date = clock()): Promise<SystemProfile | null> =>
+      profiles
+        ? ((await profiles.get(systemId))?.(at.toISOString()) ?? null)
+        : findProfile(db, systemId, at.toISOString()),
   };
 }
 

@@ -108,6 +108,18 @@ export async function findProfile(
   systemId: string,
   at: string,
 ): Promise<SystemProfile | null> {
+  return (await loadProfile(db, systemId))?.(at) ?? null;
+}
+
+/**
+ * What `findProfile` reads, as a function of the instant: the rows are read once and standing is
+ * evaluated at each `at` (a suspension's end or a certificate's validity counts at that instant),
+ * so the function may be kept while the registry does not change. Null for an unknown system.
+ */
+export async function loadProfile(
+  db: Db,
+  systemId: string,
+): Promise<((at: string) => SystemProfile) | null> {
   const rows = await db
     .selectFrom('systems')
     .innerJoin('operators', 'operators.id', 'systems.operator_id')
@@ -155,34 +167,41 @@ export async function findProfile(
           },
         ],
   );
-  const standing = evaluateStanding(system, { status: first.operator_status }, certificates, at);
-  return {
-    system: {
-      id: system.id,
-      operatorId: system.operatorId,
-      name: system.name,
-      kind: system.kind,
-      status: system.status,
-      hostingCountry: system.hosting.country,
-      purposes: system.purposes,
-      categories: system.categories,
-    },
-    operator: {
-      id: system.operatorId,
-      status: first.operator_status,
-      name: { kk: first.operator_name_kk, ru: first.operator_name_ru, en: first.operator_name_en },
-    },
-    standing: { ok: standing.mayAct, reasons: standing.reasons },
-    grounds: system.legalGrounds.flatMap((ground) =>
-      ground.purposes.map((purpose) => ({
-        kind: ground.basis,
-        purpose,
-        reference: ground.reference,
-        validFrom: ground.validFrom ?? null,
-        validTo: ground.validUntil,
-        ...(ground.recipients ? { recipients: ground.recipients } : {}),
-      })),
-    ),
+  const grounds = system.legalGrounds.flatMap((ground) =>
+    ground.purposes.map((purpose) => ({
+      kind: ground.basis,
+      purpose,
+      reference: ground.reference,
+      validFrom: ground.validFrom ?? null,
+      validTo: ground.validUntil,
+      ...(ground.recipients ? { recipients: ground.recipients } : {}),
+    })),
+  );
+  return (at) => {
+    const standing = evaluateStanding(system, { status: first.operator_status }, certificates, at);
+    return {
+      system: {
+        id: system.id,
+        operatorId: system.operatorId,
+        name: system.name,
+        kind: system.kind,
+        status: system.status,
+        hostingCountry: system.hosting.country,
+        purposes: system.purposes,
+        categories: system.categories,
+      },
+      operator: {
+        id: system.operatorId,
+        status: first.operator_status,
+        name: {
+          kk: first.operator_name_kk,
+          ru: first.operator_name_ru,
+          en: first.operator_name_en,
+        },
+      },
+      standing: { ok: standing.mayAct, reasons: standing.reasons },
+      grounds,
+    };
   };
 }
 
