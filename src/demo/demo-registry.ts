@@ -4,33 +4,26 @@
  * certified and an uncertified biometric system, a system abroad, one not yet connected to the
  * monitoring centre.
  */
+import type { paths } from '@qalqan/client';
+/** Bodies typed by the server's OpenAPI document (through the client): drift fails to compile. */
 export interface DemoOperator {
   readonly key: string;
-  readonly body: {
-    readonly identifier: string;
-    readonly name: { readonly kk: string; readonly ru: string; readonly en: string };
-    readonly sector: string;
-    readonly contact: {
-      readonly name: string;
-      readonly position: string;
-      readonly email: string;
-      readonly phone: string;
-    };
-  };
+  readonly body: Body<'/v1/registry/operators'>;
   readonly systems: readonly DemoSystem[];
 }
 
 export interface DemoSystem {
   readonly key: string;
-  readonly body: Record<string, unknown>;
-  readonly certificate?: {
-    readonly number: string;
-    readonly issuer: string;
-    readonly scope: string;
-    readonly validFrom: string;
-    readonly validUntil: string;
-  };
+  /** The system, without the operator id the loader fills in. */
+  readonly body: Omit<Body<'/v1/registry/systems'>, 'operatorId'>;
+  readonly certificate?: Body<'/v1/registry/systems/{systemId}/certificates'>;
 }
+
+type Body<P extends keyof paths> = paths[P] extends {
+  post: { requestBody: { content: { 'application/json': infer B } } };
+}
+  ? B
+  : never;
 
 const CERTIFIER = 'Национальный удостоверяющий центр / National certification centre';
 

@@ -1,12 +1,15 @@
 /**
  * The demo world: one call brings a fresh server to a state worth exploring, and grows as each
  * capability lands. Operators and systems are created through the registry's HTTP API with the
- * demo regulator's token, exactly as a regulator's tools would. Loading it again changes nothing
+ * demo regulator's token and the typed client (`@qalqan/client`, answered in process), exactly as
+ * a regulator's tools would. Loading it again changes nothing
  * while the saved credentials still work; its credentials are printed and written to
  * `<dataDir>/demo-credentials.json` (mode 0600).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createQalqanClient, ok } from '@qalqan/client';
+import { injectFetch, IN_PROCESS_URL } from '../http/inject-fetch.js';
 import type { Qalqan } from '../server.js';
 import { createSubjects } from '../subjects/subjects.module.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
@@ -36,28 +39,6 @@ export interface DemoCredentials {
 type DemoHost = Pick<Qalqan, 'storage' | 'secrets' | 'config' | 'app' | 'registry' | 'portal'>;
 
 const DEMO_ACTOR = { kind: 'demo' as const, id: 'demo-world' };
-
-class DemoError extends Error {}
-
-async function api<T>(
-  qalqan: DemoHost,
-  token: string,
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: object,
-): Promise<T> {
-  const response = await qalqan.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(payload ? { payload } : {}),
-  });
-  if (response.statusCode >= 300)
-    throw new DemoError(
-      `demo world: ${method} ${url} answered ${response.statusCode}: ${response.body}`,
-    );
-  return response.json<T>();
-}
 
 function readSaved(file: string): Omit<DemoCredentials, 'file'> | undefined {
   try {
@@ -107,57 +88,48 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
     soc: (await credentials.issueStaffToken('soc', 'Demo SOC analyst', DEMO_ACTOR)).token,
     auditor: (await credentials.issueStaffToken('auditor', 'Demo auditor', DEMO_ACTOR)).token,
   };
-  const regulator = staff.regulator;
+  const regulator = createQalqanClient({
+    baseUrl: IN_PROCESS_URL,
+    apiKey: staff.regulator,
+    fetch: injectFetch(qalqan.app),
+  });
   const systems: DemoSystemCredential[] = [];
   for (const demoOperator of DEMO_OPERATORS) {
-    const found = await api<{ items: { id: string }[] }>(
-      qalqan,
-      regulator,
-      'GET',
-      `/v1/registry/operators?q=${demoOperator.body.identifier}`,
+    const found = ok(
+      await regulator.GET('/v1/registry/operators', {
+        params: { query: { q: demoOperator.body.identifier, limit: 50 } },
+      }),
     );
     const operatorId =
       found.items[0]?.id ??
-      (
-        await api<{ operator: { id: string } }>(
-          qalqan,
-          regulator,
-          'POST',
-          '/v1/registry/operators',
-          demoOperator.body,
-        )
-      ).operator.id;
-    const existing = await api<{ items: { id: string; name: string }[] }>(
-      qalqan,
-      regulator,
-      'GET',
-      `/v1/registry/systems?operatorId=${operatorId}&limit=100`,
+      ok(await regulator.POST('/v1/registry/operators', { body: demoOperator.body })).operator.id;
+    const existing = ok(
+      await regulator.GET('/v1/registry/systems', {
+        params: { query: { operatorId, limit: 100 } },
+      }),
     );
     for (const demoSystem of demoOperator.systems) {
-      const name = demoSystem.body.name as string;
+      const name = demoSystem.body.name;
       let systemId = existing.items.find((system) => system.name === name)?.id;
       if (!systemId) {
-        systemId = (
-          await api<{ system: { id: string } }>(qalqan, regulator, 'POST', '/v1/registry/systems', {
-            ...demoSystem.body,
-            operatorId,
-          })
+        systemId = ok(
+          await regulator.POST('/v1/registry/systems', {
+            body: { ...demoSystem.body, operatorId },
+          }),
         ).system.id;
         if (demoSystem.certificate)
-          await api(
-            qalqan,
-            regulator,
-            'POST',
-            `/v1/registry/systems/${systemId}/certificates`,
-            demoSystem.certificate,
+          ok(
+            await regulator.POST('/v1/registry/systems/{systemId}/certificates', {
+              params: { path: { systemId } },
+              body: demoSystem.certificate,
+            }),
           );
       }
-      const { apiKey } = await api<{ apiKey: string }>(
-        qalqan,
-        regulator,
-        'POST',
-        `/v1/registry/systems/${systemId}/keys`,
-        { label: 'demo' },
+      const { apiKey } = ok(
+        await regulator.POST('/v1/registry/systems/{systemId}/keys', {
+          params: { path: { systemId } },
+          body: { label: 'demo' },
+        }),
       );
       systems.push({ operator: demoOperator.body.name.en, system: name, systemId, apiKey });
     }
