@@ -16,6 +16,7 @@ import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/je
 import { connect } from '@nats-io/transport-node';
 
 import { DEFAULT_TAXONOMY } from '../../src/core/taxonomy.js';
+import { connectJetStreamBus } from '../../src/events/jetstream.js';
 import { createMonitorEngine, type MonitorEngine } from '../../src/monitor/engine.js';
 import type { MonitorReferenceInput } from '../../src/monitor/reference.model.js';
 import { readRuleSources } from '../../src/monitor/rule-files.js';
@@ -210,6 +211,53 @@ async function runJetStream(): Promise<void> {
   } finally {
     await jsm.streams.delete(name).catch(() => false);
     await nc.close();
+  }
+  await runFeedPath(servers);
+}
+
+/**
+ * The monitor's own JetStream path (src/events/jetstream.ts): publish through the bus (stream ack
+ * per event, Nats-Msg-Id), then the durable consumer's batches as the evaluator pulls them, acked
+ * after each batch — bare, and with the engine in the handler.
+ */
+async function runFeedPath(servers: string): Promise<void> {
+  const stream = `BENCH_FEED_${process.pid}`;
+  const bus = await connectJetStreamBus({ servers, stream, prefix: `benchfeed${process.pid}` });
+  try {
+    await bus.ensureStream();
+    const events = Array.from({ length: JETSTREAM_N }, (_, n) =>
+      accessEvent(n, START + n, `psn-${n % 100_000}`),
+    );
+    const published = process.hrtime.bigint();
+    for (let i = 0; i < events.length; i += 1_000) await bus.publish(events.slice(i, i + 1_000));
+    const publishRate = JETSTREAM_N / (Number(process.hrtime.bigint() - published) / 1e9);
+    const consume = async (durable: string, engine: MonitorEngine | null): Promise<number> => {
+      await bus.ensureDurable({ durable });
+      const controller = new AbortController();
+      let count = 0;
+      const started = process.hrtime.bigint();
+      await bus.consume(durable, {
+        signal: controller.signal,
+        async deliver(batch) {
+          if (engine) for (const delivered of batch) engine.process(delivered.input);
+          count += batch.length;
+          if (count >= JETSTREAM_N) controller.abort();
+        },
+      });
+      return JETSTREAM_N / (Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    const bare = await consume('bench-feed-bare', null);
+    const withEngine = await consume(
+      'bench-feed-engine',
+      createMonitorEngine({ rules, reference }),
+    );
+    console.log(
+      `jetstream, the monitor's feed path (connectJetStreamBus): publish with stream acks ${Math.round(publishRate).toLocaleString('en')}/s; ` +
+        `durable batches consume+ack ${Math.round(bare).toLocaleString('en')}/s; consume+engine+ack ${Math.round(withEngine).toLocaleString('en')}/s`,
+    );
+  } finally {
+    await bus.deleteStream();
+    await bus.close();
   }
 }
 

@@ -277,8 +277,8 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
   // The usual answer (nothing raised) is one shared object; alerts are collected in scratch arrays.
   const NOTHING: ProcessResult = Object.freeze({
     status: 'processed',
-    alerts: Object.freeze([]) as readonly MonitorAlert[],
-    suppressed: Object.freeze([]) as readonly SuppressedMatch[],
+    alerts: Object.freeze([]),
+    suppressed: Object.freeze([]),
   });
   const scratchAlerts: MonitorAlert[] = [];
   const scratchSuppressed: SuppressedMatch[] = [];
