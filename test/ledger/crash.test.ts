@@ -13,13 +13,11 @@
  * connection was opened with OFF) and `synchronous_commit = on` on PostgreSQL (even when the
  * session default is off).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -37,52 +35,19 @@ import { verifyRemoteLedger } from '../../src/ledger/verify/remote-verifier.js';
 import type { Database } from '../../src/storage/database.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
 import { openStorage } from '../../src/storage/storage.js';
+import {
+  type CrashChild,
+  type CrashEngine,
+  itOnEachEngine,
+  killMidStream,
+  killNow,
+  queryStored,
+  startCrashChild,
+} from '../support/crash-harness.js';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
 const KILLS = 8;
 const WORKERS = 24;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly vkey: string;
-}
-
-function startChild(
-  dataDir: string,
-  databaseUrl: string | undefined,
-  schema: string | undefined,
-): Promise<Child> {
-  const env = { ...process.env };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  else delete env.DATABASE_URL;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', HARNESS, dataDir, ...(schema ? [schema] : [])],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`harness did not start: ${stderr}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^READY (\d+) (\S+)\n/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, vkey: match[2]! });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`harness exited with ${code} before it was ready: ${stderr}`));
-    });
-  });
-}
 
 interface Ack {
   readonly id: string;
@@ -128,46 +93,20 @@ interface StoredRecord {
 }
 
 /** Reads the log's private records, entries and outbox indexes straight from the database. */
-async function readStored(
-  dataDir: string,
-  databaseUrl: string | undefined,
-  schema: string | undefined,
-): Promise<{
+async function readStored(engine: CrashEngine): Promise<{
   records: StoredRecord[];
   entries: Map<number, Buffer>;
   outbox: Map<string, number | null>;
 }> {
-  const recordsSql =
-    'select idx, type, salt, record, idempotency_key as key from ledger_records order by idx';
-  const entriesSql = 'select idx, data from ledger_entries';
-  const outboxSql = 'select id, ledger_index from outbox';
-  let records: StoredRecord[];
-  let entryRows: { idx: number | string; data: Buffer }[];
-  let outboxRows: { id: string; ledger_index: number | string | null }[];
-  if (databaseUrl) {
-    const client = new pg.Client({
-      connectionString: databaseUrl,
-      options: `-c search_path=${schema}`,
-    });
-    await client.connect();
-    try {
-      records = (await client.query<StoredRecord>(recordsSql)).rows;
-      entryRows = (await client.query<{ idx: string; data: Buffer }>(entriesSql)).rows;
-      outboxRows = (await client.query<{ id: string; ledger_index: string | null }>(outboxSql))
-        .rows;
-    } finally {
-      await client.end();
-    }
-  } else {
-    const sqlite = new BetterSqlite3(path.join(dataDir, 'qalqan.db'), { readonly: true });
-    try {
-      records = sqlite.prepare(recordsSql).all() as StoredRecord[];
-      entryRows = sqlite.prepare(entriesSql).all() as { idx: number; data: Buffer }[];
-      outboxRows = sqlite.prepare(outboxSql).all() as { id: string; ledger_index: number | null }[];
-    } finally {
-      sqlite.close();
-    }
-  }
+  const rows = await queryStored(engine, {
+    records:
+      'select idx, type, salt, record, idempotency_key as key from ledger_records order by idx',
+    entries: 'select idx, data from ledger_entries',
+    outbox: 'select id, ledger_index from outbox',
+  });
+  const records = rows.records as unknown as (Omit<StoredRecord, 'idx'> & { idx: unknown })[];
+  const entryRows = rows.entries as { idx: unknown; data: Buffer }[];
+  const outboxRows = rows.outbox as { id: string; ledger_index: unknown }[];
   return {
     records: records.map((r) => ({ ...r, idx: Number(r.idx) })),
     entries: new Map(entryRows.map((e) => [Number(e.idx), e.data])),
@@ -206,7 +145,7 @@ async function get(url: string): Promise<Uint8Array> {
  * appears twice anywhere in the log. Returns the number of duplicates found (asserted 0).
  */
 async function checkAcknowledged(
-  child: Child,
+  child: CrashChild,
   acks: readonly Ack[],
   size: number,
   stored: Awaited<ReturnType<typeof readStored>>,
@@ -261,14 +200,10 @@ async function checkAcknowledged(
   return duplicates;
 }
 
-async function crashCycles(
-  databaseUrl: string | undefined,
-  schema: string | undefined,
-): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-crash-'));
+async function crashCycles(engine: CrashEngine): Promise<void> {
   const acks: Ack[] = [];
   const served: string[] = [];
-  let child = await startChild(dataDir, databaseUrl, schema);
+  let child = await startCrashChild(HARNESS, engine);
   try {
     for (let cycle = 0; cycle < KILLS; cycle++) {
       let stopped = false;
@@ -276,20 +211,12 @@ async function crashCycles(
         load(child.url, cycle, acks, () => stopped),
         pollCheckpoints(child.url, served, () => stopped),
       ]);
-      // Kill mid-load: once this cycle has some acknowledgements (a loaded machine is slow to
-      // start), then after a random moment, so kills land anywhere in a change's path.
-      const target = acks.length + 25;
-      for (const started = Date.now(); acks.length < target && Date.now() - started < 10_000;) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
-      const exited = new Promise((resolve) => child.process.once('exit', resolve));
-      child.process.kill('SIGKILL');
-      await exited;
+      // Kill mid-load: once this cycle has some acknowledgements, then after a random moment.
+      await killMidStream(child, () => acks.length, 25);
       stopped = true;
       await running;
 
-      child = await startChild(dataDir, databaseUrl, schema);
+      child = await startCrashChild(HARNESS, engine);
       const lastServed = served.at(-1);
       const verdict = await verifyRemoteLedger({
         baseUrl: child.url,
@@ -297,12 +224,12 @@ async function crashCycles(
         oldCheckpoint: lastServed,
       });
       expect(verdict.verdict).toMatch(/^OK /);
-      const stored = await readStored(dataDir, databaseUrl, schema);
+      const stored = await readStored(engine);
       expect(await checkAcknowledged(child, acks, verdict.checkpoint!.size, stored)).toBe(0);
     }
     expect(acks.length).toBeGreaterThan(KILLS * 20);
     // Nothing the restarts drained was lost either: every change id in the outbox is in the log.
-    const stored = await readStored(dataDir, databaseUrl, schema);
+    const stored = await readStored(engine);
     expect([...stored.outbox.values()].filter((index) => index === null)).toEqual([]);
 
     // Every checkpoint ever served is consistent with the next one served.
@@ -338,32 +265,12 @@ async function crashCycles(
       ).toBe(true);
     }
   } finally {
-    child.process.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    await killNow(child);
   }
 }
 
 describe('ledger crash test (SIGKILL under load)', () => {
-  it('keeps every acknowledged change exactly once on SQLite', async () => {
-    await crashCycles(undefined, undefined);
-  }, 300_000);
-
-  const databaseUrl = process.env.DATABASE_URL;
-  it.skipIf(!databaseUrl)(
-    'keeps every acknowledged change exactly once on PostgreSQL',
-    async () => {
-      const schema = `t_crash_${randomBytes(6).toString('hex')}`;
-      try {
-        await crashCycles(databaseUrl, schema);
-      } finally {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      }
-    },
-    300_000,
-  );
+  itOnEachEngine('keeps every acknowledged change exactly once', crashCycles, 300_000);
 });
 
 describe('durability settings on the connection that commits ledger batches', () => {

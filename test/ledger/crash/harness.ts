@@ -5,51 +5,16 @@
  * transaction, then sequenced — and answers with the change id and its ledger index. At start it
  * drains what the killed predecessor left pending, as the server does. Prints `READY <port>`.
  *
- *   node --import tsx test/ledger/crash/harness.ts <dataDir> [<postgres schema>]   (DATABASE_URL for PostgreSQL)
+ *   node --import tsx test/ledger/crash/harness.ts <dataDir> <postgres schema|->   (DATABASE_URL for PostgreSQL)
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { buildApp } from '../../../src/http/app.js';
-import { loadSigningKey } from '../../../src/ledger/checkpoint/signing-key.js';
-import { createLedger } from '../../../src/ledger/ledger.js';
-import { ledgerRoutes } from '../../../src/ledger/ledger.routes.js';
-import { createKyselyLedgerStore } from '../../../src/ledger/store/kysely-store.js';
-import { createOutbox } from '../../../src/outbox/outbox.js';
-import { migrateToLatest } from '../../../src/storage/migrate.js';
-import { openStorage } from '../../../src/storage/storage.js';
+import { listenReady, openCrashChild } from '../../support/crash-child.js';
 
-const [dataDir, schema] = process.argv.slice(2);
-if (!dataDir) throw new Error('usage: harness.ts <dataDir> [schema]');
-
-const storage = await openStorage({
-  dataDir,
-  databaseUrl: process.env.DATABASE_URL,
-  schema,
-  poolSize: 4,
-});
-await migrateToLatest(storage.db);
-const { signer } = loadSigningKey('crash.qalqan.kz/ledger', { dataDir });
-const ledger = await createLedger({
-  store: createKyselyLedgerStore(storage),
-  signer,
-  batch: { maxEntries: 64 },
-  standbyRetryMs: 50,
-});
-// After a SIGKILL on PostgreSQL the old session's advisory lock lingers until the server notices.
-for (let waited = 0; ledger.role !== 'sequencer'; waited += 50) {
-  if (waited > 20_000) throw new Error('never became the sequencer');
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
-
-const outbox = createOutbox({ db: storage.db, ledger });
+const base = await openCrashChild({ batchMaxEntries: 64 });
+const { storage, outbox, ledger } = base;
 await outbox.drain();
 
-const config = {
-  logLevel: 'silent' as const,
-  bodyLimit: 4096,
-  trustProxy: false,
-  metricsToken: undefined,
-};
 const crashRoutes: FastifyPluginAsyncTypebox = async (instance) => {
   instance.post(
     '/test/change',
@@ -86,21 +51,4 @@ const crashRoutes: FastifyPluginAsyncTypebox = async (instance) => {
   );
 };
 
-const app = await buildApp({
-  config,
-  checkReady: () => storage.ping(),
-  logger: false,
-  routes: [
-    ledgerRoutes(ledger),
-    {
-      name: 'crash-test',
-      plugin: crashRoutes,
-    },
-  ],
-});
-await app.listen({ host: '127.0.0.1', port: 0 });
-
-const address = app.server.address();
-process.stdout.write(
-  `READY ${typeof address === 'object' && address ? address.port : 0} ${signer.verifierKey}\n`,
-);
+await listenReady(base, [{ name: 'crash-test', plugin: crashRoutes }]);
