@@ -3,7 +3,8 @@
  * durable ledger append before every answer) beside a bare Fastify hello-world and a Fastify POST
  * echo with the same body schema, in the same process and run, same load generator (autocannon on
  * loopback) and connections. Then the echo and the check at half the check's own maximum rate
- * (p99 ratio), and 1,000-check batches (decisions per second).
+ * (p99 ratio), and 1,000-check batches (decisions per second). Before the load, the typed client
+ * (`@qalqan/client`) asks one check and one batch over HTTP: the load is made of permits.
  *
  *   npm run bench:access                          # c=50, 5 s per run, 2 rounds
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
@@ -12,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createQalqanClient, ok, type paths } from '@qalqan/client';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckRequest } from '../../src/access/access.schema.js';
@@ -42,16 +44,18 @@ async function listen(app: FastifyInstance): Promise<string> {
 
 const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
 let next = 0;
-const checkBody = () =>
-  JSON.stringify({
-    subject: subjects[next++ % subjects.length],
-    categories: ['identity', 'document'],
-    purpose: 'finance.kyc',
-    legalBasis: 'law',
-    basisReference: 'AML/CFT Law 191-IV, Art. 5',
-    actor: { id: `officer-${next % 40}` },
-    action: 'read',
-  });
+type CheckBody = paths['/v1/access-checks']['post']['requestBody']['content']['application/json'];
+/** The benchmark's check, typed by the server's OpenAPI document through the client. */
+const checkRequest = (): CheckBody => ({
+  subject: subjects[next++ % subjects.length]!,
+  categories: ['identity', 'document'],
+  purpose: 'finance.kyc',
+  legalBasis: 'law',
+  basisReference: 'AML/CFT Law 191-IV, Art. 5',
+  actor: { id: `officer-${next % 40}` },
+  action: 'read',
+});
+const checkBody = () => JSON.stringify(checkRequest());
 
 async function load(
   url: string,
@@ -94,6 +98,20 @@ if (!bank) throw new Error('the demo world has no Core banking system');
 const auth = { authorization: `Bearer ${bank.apiKey}` };
 const base = await listen(qalqan.app);
 
+// The typed client over HTTP: the check the load repeats is a permit, one by one and in a batch.
+const client = createQalqanClient({ baseUrl: base, apiKey: bank.apiKey });
+const single = ok(await client.POST('/v1/access-checks', { body: checkRequest() }));
+const batched = ok(
+  await client.POST('/v1/access-checks/batch', {
+    body: { checks: [checkRequest(), checkRequest()] },
+  }),
+);
+for (const answer of [single, ...batched.results])
+  if (answer.decision !== 'permit')
+    throw new Error(
+      `the benchmark's check is denied: ${answer.reasons.map((r) => r.code).join(', ')}`,
+    );
+
 const targets: Record<string, () => Promise<Result>> = {
   hello: async () => load(`${await helloUrl}/`),
   'POST echo (same schema)': async () => load(`${await echoUrl}/`, { method: 'POST' }),
@@ -122,7 +140,7 @@ const checkAtHalf = await load(`${base}/v1/access-checks`, {
 // Batches: 1,000 checks per request, a few clients, decisions per second.
 const batchBody = () =>
   JSON.stringify({
-    checks: Array.from({ length: 1000 }, () => JSON.parse(checkBody()) as unknown),
+    checks: Array.from({ length: 1000 }, checkRequest),
   });
 const batch = await autocannon({
   url: `${base}/v1/access-checks/batch`,
