@@ -11,6 +11,7 @@ import { declaredFromProfiles } from './consent/consent.ports.js';
 import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
 import { pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
+import { DEFAULT_TAXONOMY } from './core/taxonomy.js';
 import { DEMO_CITIZENS } from './demo/demo-citizens.js';
 import { createInProcessBus, type DomainEvent } from './events/index.js';
 import { connectJetStreamBus } from './events/jetstream.js';
@@ -19,10 +20,16 @@ import { loggerOptions } from './http/logging.js';
 import type { JsonObject } from './ledger/entry/canonical-json.js';
 import { createLedgerModule, type LedgerModule } from './ledger/ledger.module.js';
 import { createMonitorModule, type MonitorModule } from './monitor/monitor.module.js';
+import {
+  createMonitorResponseModule,
+  type MonitorResponseModule,
+} from './monitor/response.module.js';
+import type { MonitorReferenceInput } from './monitor/reference.model.js';
 import { createNotifyModule, type NotifyModule } from './notify/notify.module.js';
 import { createPortalModule, type PortalModule } from './portal/portal.module.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
+import type { Actor } from './registry/registry.model.js';
 import { scanRoutes } from './scan/scan.routes.js';
 import { loadSecrets, type Secrets } from './secrets/secrets.js';
 import { migrateToLatest } from './storage/migrate.js';
@@ -43,6 +50,8 @@ export interface Qalqan {
   readonly access: AccessModule;
   readonly consent: ConsentModule;
   readonly monitor: MonitorModule;
+  /** Reference data, responses and incidents of the monitoring centre. */
+  readonly monitorResponse: MonitorResponseModule;
   /** Stops accepting requests, commits what the ledger has queued, then closes storage. */
   close(): Promise<void>;
 }
@@ -126,6 +135,41 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     });
     // Expiries, coming of age and webhook deliveries: run by the instance that sequences the log.
     closers.push(consent.startScheduler(1000, () => ledger.ledger.role === 'sequencer'));
+    // The monitoring centre's responses, reference data and incidents. Made before the access
+    // module, which asks its responses on every check; access and monitor are bound late (their
+    // ports are only called at run time, after both exist).
+    const late: { access?: AccessModule; monitor?: MonitorModule } = {};
+    const monitorResponse = createMonitorResponseModule({
+      db: storage.db,
+      outbox: {
+        enqueue: (trx, items) => outbox.enqueue(trx as never, items),
+        sequence: (ids) => outbox.sequence(ids),
+      },
+      subjects: { subjectOf: (iin) => subjects.subjectOf(iin, 'iin') },
+      registry: {
+        async systemOf(systemId) {
+          const found = await registry.profileOf(systemId);
+          if (!found) return null;
+          return {
+            id: found.system.id,
+            operatorId: found.system.operatorId,
+            name: found.system.name,
+            status: found.system.status,
+            operatorName: found.operator.name,
+            categories: [...found.system.categories],
+          };
+        },
+        suspend: (systemId, reason, until, by) =>
+          registry.systemStatus.suspend(systemId, reason, until, actorOf(by)),
+        reinstate: (systemId, reason, by) =>
+          registry.systemStatus.reinstate(systemId, reason, actorOf(by)),
+      },
+      accessedBy: (systemId, from, to, page) =>
+        late.access!.subjectsAccessedBy(systemId, from, to, page),
+      cases: { get: (caseId) => late.monitor!.cases.get(caseId) },
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     const access = createAccessModule({
       db: storage.db,
       profiles: {
@@ -166,8 +210,10 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       actorKey: createHmac('sha256', secrets.lookupKey)
         .update('qalqan access actor codes')
         .digest(),
+      responses: monitorResponse.responses,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    late.access = access;
     outbox.onSequenced((trx, items) => access.onSequenced(trx as never, items));
 
     // The instance that sequences the log drains the outbox: what a crash, a standby or the CLI
@@ -206,6 +252,22 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ...(options.clock ? { clock: options.clock } : {}),
     });
     closers.push(() => monitor.close());
+    late.monitor = monitor;
+    // Alerts the evaluator stores get their responses (automatic ones at once); the rules read the
+    // reference data the centre keeps, with the taxonomy's purpose categories.
+    monitor.onAlert(async (alert) => {
+      await monitorResponse.onAlert(alert);
+    });
+    const purposeCategories = Object.fromEntries(
+      DEFAULT_TAXONOMY.purposes.map((p) => [p.code, [...p.categories]]),
+    );
+    const feedReference = (input: MonitorReferenceInput) => {
+      for (const problem of monitor.setReference({ ...input, purposeCategories }))
+        log.error({ problem }, 'monitoring reference data left out');
+    };
+    feedReference(await monitorResponse.referenceInput());
+    monitorResponse.onReferenceChanged(feedReference);
+    closers.push(monitorResponse.start(5000, () => monitor.evaluator.role === 'leader'));
 
     const app = await buildApp({
       config,
@@ -224,6 +286,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         ...access.routes,
         ...consent.routes,
         ...monitor.routes,
+        ...monitorResponse.routes,
         webRoutes,
       ],
     });
@@ -244,12 +307,22 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       access,
       consent,
       monitor,
+      monitorResponse,
       close: closeAll,
     };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** The registry's record of who acted, from the monitoring centre's `staff:<roles>:<subject>`. */
+function actorOf(by: string): Actor {
+  const [kind, role, ...rest] = by.split(':');
+  if (kind === 'system') return { kind: 'system', id: by.slice('system:'.length) };
+  if (kind === 'staff' && rest.length > 0 && role)
+    return { kind: 'staff', id: rest.join(':'), role };
+  return { kind: 'staff', id: by };
 }
 
 /** Starts listening; returns the base URL actually bound (the port may have been 0). */

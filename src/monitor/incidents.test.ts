@@ -226,7 +226,7 @@ describeStorage('incidents and breach notification', (fx) => {
     expect(late.statusCode).toBe(409);
   });
 
-  it('opens an incident from a case: its system, and a window from its earliest alert', async () => {
+  it('opens an incident from a case: its system, and a window from a day before its earliest alert', async () => {
     const affected = await systemWithChecks('sys_cased', 3, 401);
     const earliest = new Date(h.now.value.getTime() - 1800_000).toISOString();
     h.cases.set('case_01', {
@@ -241,17 +241,22 @@ describeStorage('incidents and breach notification', (fx) => {
       caseId: 'case_01',
     });
     expect(opened.statusCode, opened.body).toBe(201);
-    // The checks were made at "now", inside [earliest, now]; the window ends when the incident opens.
+    // The window ends when the incident opens and starts a day before the earliest alert.
     expect(opened.json<Incident>()).toMatchObject({
       caseId: 'case_01',
-      windowFrom: earliest,
+      windowFrom: new Date(Date.parse(earliest) - 86_400_000).toISOString(),
+      windowTo: new Date(h.now.value.getTime() + 1).toISOString(),
       detectedAt: earliest,
+      affectedCount: 3,
     });
     const listed = (await soc('GET', '/v1/monitor/incidents?caseId=case_01')).json<{
       items: Incident[];
     }>();
     expect(listed.items.map((i) => i.id)).toEqual([opened.json<Incident>().id]);
-    expect(affected).toHaveLength(3);
+    const first = (
+      await soc('GET', `/v1/monitor/incidents/${opened.json<Incident>().id}/affected`)
+    ).json<{ subjects: string[] }>();
+    expect(first.subjects).toEqual(affected);
   });
 
   it('refuses what cannot be an incident with a clear problem', async () => {

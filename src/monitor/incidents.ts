@@ -140,6 +140,12 @@ export interface IncidentServiceDeps {
 }
 
 const MAX_WINDOW_MS = 366 * 86_400_000;
+/**
+ * An incident opened from a case looks back this far before the case's earliest alert or event:
+ * a correlation fires on its last event, so the accesses that led to it came before (the default
+ * pack's counting windows are at most a day).
+ */
+export const CASE_LOOKBACK_MS = 86_400_000;
 
 function noticeText(n: Omit<IncidentNotice, 'text'>): Labels {
   const operator = n.operatorName;
@@ -336,12 +342,16 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
           .map((t) => Date.parse(t))
           .filter((t) => !Number.isNaN(t));
         const earliest = Math.min(...times);
-        // Detected when the case opened; the window runs from its earliest alert or event to now.
+        // Detected when the case opened; the window runs from a day before its earliest alert or
+        // event to now.
         detectedAt = new Date(Date.parse(found.openedAt)).toISOString();
         windowFrom = input.windowFrom
           ? isoOrThrow(input.windowFrom, 'windowFrom')
-          : new Date(earliest).toISOString();
-        windowTo = input.windowTo ? isoOrThrow(input.windowTo, 'windowTo') : now.toISOString();
+          : new Date(earliest - CASE_LOOKBACK_MS).toISOString();
+        // [from, to): up to and including now.
+        windowTo = input.windowTo
+          ? isoOrThrow(input.windowTo, 'windowTo')
+          : new Date(now.getTime() + 1).toISOString();
       } else {
         systemId = input.systemId;
         windowFrom = isoOrThrow(input.windowFrom, 'windowFrom');

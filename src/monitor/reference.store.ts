@@ -64,6 +64,11 @@ export interface ReferenceData {
   /** The stored lists as the engine takes them (honeytokens, protected persons, terminated, hours). */
   input(): Promise<MonitorReferenceInput>;
   onChanged(listener: ReferenceListener): () => void;
+  /**
+   * Reads the lists again and tells the listeners if they changed since last told: another
+   * instance's change, or a termination whose date has come.
+   */
+  refresh(): Promise<void>;
 }
 
 export interface ReferenceDeps {
@@ -112,9 +117,13 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     return result;
   }
 
-  async function announce(): Promise<void> {
+  let lastTold = '';
+  async function announce(force = true): Promise<void> {
     if (listeners.size === 0) return;
     const input = await api.input();
+    const text = JSON.stringify(input);
+    if (!force && text === lastTold) return;
+    lastTold = text;
     for (const listener of listeners) {
       try {
         await listener(input);
@@ -429,6 +438,8 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+
+    refresh: () => announce(false),
   };
   return api;
 }

@@ -55,7 +55,11 @@ export interface MonitorResponseModule {
   onAlert(alert: AlertLike): Promise<readonly ResponseView[]>;
   referenceInput(): Promise<MonitorReferenceInput>;
   onReferenceChanged(listener: ReferenceListener): () => void;
-  /** Expiry sweep every `intervalMs` (default 5 s) while `active()`; returns the stop function. */
+  /**
+   * Every `intervalMs` (default 5 s) while `active()` (the evaluating instance): records expired
+   * responses and re-reads the reference data (changes made through another instance, terminations
+   * whose date came). Returns the stop function.
+   */
   start(intervalMs?: number, active?: () => boolean): () => void;
 }
 
@@ -109,8 +113,7 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
       const timer = setInterval(() => {
         if (running || !active()) return;
         running = true;
-        service
-          .expireDue()
+        Promise.all([service.expireDue(), reference.refresh()])
           .catch((error: unknown) => log?.error({ err: error }, 'response expiry sweep failed'))
           .finally(() => {
             running = false;

@@ -58,7 +58,7 @@ describeStorage('monitoring responses', (fx) => {
   const ledgerTypes = async () => {
     const rows = await fx.storage.db
       .selectFrom('outbox')
-      .select(['type', 'ledger_index'])
+      .select(['type', 'ledger_index', 'record_json'])
       .where('type', 'like', 'monitor.response.%')
       .execute();
     return rows;
@@ -99,12 +99,12 @@ describeStorage('monitoring responses', (fx) => {
     expect((await ask(lender, check(subjects[1]!, 'clerk-8'))).decision).toBe('permit');
     expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([]);
 
-    // Ledger-recorded: the block in force and the proposal.
+    // Ledger-recorded: the block in force (a proposal changes nothing, so it waits for a decision).
     const recorded = await ledgerTypes();
-    expect(recorded.map((r) => r.type).sort()).toEqual(
-      expect.arrayContaining(['monitor.response.in-force', 'monitor.response.proposed']),
-    );
-    expect(recorded.every((r) => r.ledger_index !== null)).toBe(true);
+    const blockEntry = recorded.find((r) => r.record_json.includes(block.id));
+    expect(blockEntry).toMatchObject({ type: 'monitor.response.in-force' });
+    expect(blockEntry!.ledger_index).not.toBeNull();
+    expect(recorded.some((r) => r.record_json.includes(made[1]!.id))).toBe(false);
 
     // An alert delivered again (at-least-once) adds nothing.
     expect(await h.module.onAlert(alert!)).toEqual([]);
@@ -127,6 +127,13 @@ describeStorage('monitoring responses', (fx) => {
     expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([
       { op: 'suspend', systemId: lender, until: null, by: 'staff:soc:test-soc' },
     ]);
+    const decision = (await ledgerTypes()).find((r) => r.record_json.includes(proposal.id));
+    expect(JSON.parse(decision!.record_json)).toMatchObject({
+      step: 'in-force',
+      action: 'suspend-system',
+      proposedBy: 'rule:bulk-harvesting-critical',
+      by: 'staff:soc:test-soc',
+    });
     const again = await soc('POST', `/v1/monitor/responses/${proposal.id}/confirm`, {});
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toContain('application/problem+json');

@@ -1,7 +1,9 @@
 /**
  * Responses: throttle or block an actor, suspend a system, block transfers to a country. Each is
- * a stateful record — proposed → in force → lifted or expired, or proposed → rejected — written in
- * one transaction with its outbox row, so every step is in the ledger. A rule's response marked
+ * a stateful record — proposed → in force → lifted or expired, or proposed → rejected. Every
+ * decision (in force, rejected, lifted, expired) is written in one transaction with its outbox row,
+ * so it is in the ledger, naming who proposed it and when; a mere proposal, like the alert behind
+ * it, changes nothing and is kept only in the centre's table. A rule's response marked
  * `automatic` is in force at once (a critical harvester is blocked within the alert's own
  * processing); `needs-confirmation` waits for an analyst. An analyst's own response is in force
  * at once. Suspending a system goes through the registry's own service (history, ledger entry,
@@ -124,6 +126,8 @@ function recordOf(row: MonitorResponsesTable, step: string, by: By, at: string):
     ...(row.in_force_until !== null ? { until: row.in_force_until } : {}),
     ...(row.alert_id !== null ? { alert: row.alert_id } : {}),
     ...(row.rule_id !== null ? { rule: row.rule_id } : {}),
+    proposedBy: row.proposed_by,
+    proposedAt: row.proposed_at,
     by,
     at,
   };
@@ -458,9 +462,9 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
             .executeTakeFirst();
           if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) continue;
           made.push(row);
-          items.push(
-            itemOf(row, row.state === 'in-force' ? 'in-force' : 'proposed', row.proposed_by, now),
-          );
+          // A proposal changes nothing yet (like the alert behind it): the ledger records what was
+          // decided — in force, rejected, lifted, expired — each entry naming the proposal.
+          if (row.state === 'in-force') items.push(itemOf(row, 'in-force', row.proposed_by, now));
         }
         return { result: made.map((row) => responseView(row, now)), items };
       });
