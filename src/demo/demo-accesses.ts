@@ -205,9 +205,25 @@ export async function loadDemoAccesses(qalqan: Host, demo: Credentials): Promise
   const { regimes } = ok(await regulator.GET('/v1/access-regimes'));
   if (regimes.some((r) => r.name === DEMO_REGIME_NAME)) return;
 
+  // The regulator opens the pilot's regime, from a week ago for three months (first: it marks the
+  // history as loaded).
+  const now = Date.now();
+  ok(
+    await regulator.POST('/v1/access-regimes', {
+      body: {
+        name: DEMO_REGIME_NAME,
+        act: PILOT_ACT,
+        systems: [systemId('Astana Smart City face recognition')],
+        purposes: ['security.access-control'],
+        categories: ['identity', 'biometric'],
+        start: new Date(now - 7 * DAY).toISOString(),
+        end: new Date(now + 90 * DAY).toISOString(),
+      },
+    }),
+  );
+
   // Нұрлан applies for a loan: the lender asks for his consent to score him, and he gives it.
   const lender = systemClient('Online loan scoring');
-  const now = Date.now();
   const { request } = ok(
     await lender.POST('/v1/consent-requests', {
       body: {
@@ -244,40 +260,23 @@ export async function loadDemoAccesses(qalqan: Host, demo: Credentials): Promise
     await qalqan.portal.sessions.revoke(session.id, 'sign-out');
   }
 
-  // The regulator opens the pilot's regime: from a week ago for three months.
-  ok(
-    await regulator.POST('/v1/access-regimes', {
-      body: {
-        name: DEMO_REGIME_NAME,
-        act: PILOT_ACT,
-        systems: [systemId('Astana Smart City face recognition')],
-        purposes: ['security.access-control'],
-        categories: ['identity', 'biometric'],
-        start: new Date(now - 7 * DAY).toISOString(),
-        end: new Date(now + 90 * DAY).toISOString(),
-      },
+  // The systems work side by side, each asking in its own order (the log interleaves them, as it
+  // would in a month); one Idempotency-Key per request: a retry after a lost answer records once.
+  await Promise.all(
+    stories().map(async (story, s) => {
+      const client = systemClient(story.system);
+      const size = story.batchOf ?? 1;
+      for (let i = 0; i < story.checks.length; i += size) {
+        const params = { header: { 'idempotency-key': `demo-check-${s}-${i}` } };
+        if (story.batchOf)
+          ok(
+            await client.POST('/v1/access-checks/batch', {
+              params,
+              body: { checks: story.checks.slice(i, i + size) },
+            }),
+          );
+        else ok(await client.POST('/v1/access-checks', { params, body: story.checks[i]! }));
+      }
     }),
   );
-
-  let n = 0;
-  for (const story of stories()) {
-    const client = systemClient(story.system);
-    if (!story.batchOf) {
-      for (const body of story.checks)
-        ok(
-          await client.POST('/v1/access-checks', {
-            params: { header: { 'idempotency-key': `demo-check-${++n}` } },
-            body,
-          }),
-        );
-      continue;
-    }
-    for (let i = 0; i < story.checks.length; i += story.batchOf)
-      ok(
-        await client.POST('/v1/access-checks/batch', {
-          params: { header: { 'idempotency-key': `demo-check-${++n}` } },
-          body: { checks: story.checks.slice(i, i + story.batchOf) },
-        }),
-      );
-  }
 }
