@@ -5,7 +5,8 @@
  * answering a request after its expiry is 409 and stores nothing; a callback URL that is not
  * https outside demo mode is refused and stores nothing; the webhook secret rotates with the
  * previous one signing alongside for 24 hours; receipt keys rotate with old keys still published;
- * and `coveringConsent` reads through the `consents_subject_controller` index.
+ * and `coveringConsent` reads through an index on the subject. The sweep runs only on the active
+ * instance.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { sql } from 'kysely';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { bearer } from '../registry/test-support/registry-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { createConsentService } from './consent.service.js';
@@ -126,6 +127,34 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
       await h.consent.runDueWork();
       expect((await stateOf(id)).events).toHaveLength(2);
     } finally {
+      h.registry.clock.set(START);
+    }
+  });
+
+  it('the scheduled sweep runs only while its instance is the active one (the ledger sequencer)', async () => {
+    h.registry.clock.set(START);
+    const id = await ask();
+    let active = false;
+    // Only the interval is simulated; the sweep itself runs on the real database.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const stop = h.consent.startScheduler(1000, () => active);
+    try {
+      h.registry.clock.set('2026-12-02T00:00:00.000Z');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect((await stateOf(id)).state).toBe('requested');
+
+      active = true;
+      await vi.advanceTimersByTimeAsync(1000);
+      let state = '';
+      for (const started = Date.now(); Date.now() - started < 10_000;) {
+        state = (await stateOf(id)).state;
+        if (state === 'expired') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(state).toBe('expired');
+    } finally {
+      stop();
+      vi.useRealTimers();
       h.registry.clock.set(START);
     }
   });
