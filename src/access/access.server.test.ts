@@ -25,7 +25,8 @@ describe('access checks in the composed server', () => {
       { logger: false },
     );
     demo = await loadDemoWorld(qalqan);
-  });
+    // The demo world now holds a month of access checks: tens of seconds under load.
+  }, 180_000);
   afterAll(async () => {
     await qalqan.close();
   });
