@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iinBornOn } from '../access/test-support/access-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
+import type { MonitorReferenceInput } from './reference.model.js';
+import { createReferenceData } from './reference.store.js';
 import {
   asStaff,
   asSystem,
@@ -246,5 +248,39 @@ describeStorage('monitoring reference data', (fx) => {
     ).toBe(204);
     expect((await h.module.referenceInput()).terminatedActors?.op_hr).toBeUndefined();
     expect(await ledgerCount('monitor.terminated-actor.removed')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describeStorage('monitoring reference data across instances', (fx) => {
+  let h: ResponseHarness;
+  beforeAll(async () => {
+    h = await responseHarness(fx.storage);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("another instance's change, and a termination whose date comes, reach the engine on refresh", async () => {
+    const told: MonitorReferenceInput[] = [];
+    h.module.onReferenceChanged((input) => {
+      told.push(input);
+    });
+    const elsewhere = createReferenceData({
+      db: fx.storage.db,
+      outbox: { enqueue: () => Promise.resolve(), sequence: () => Promise.resolve(new Map()) },
+      subjects: { subjectOf: () => Promise.reject(new Error('not used')) },
+      clock: () => h.now.value,
+    });
+    const tomorrow = new Date(h.now.value.getTime() + 86_400_000).toISOString();
+    await elsewhere.addTerminated('op_far', 'leaves-tomorrow', tomorrow, 'staff:regulator:r');
+    await elsewhere.addTerminated('op_far', 'left-today', null, 'staff:regulator:r');
+    await h.module.reference.refresh();
+    expect(told.at(-1)?.terminatedActors?.op_far).toEqual(['left-today']);
+    const count = told.length;
+    await h.module.reference.refresh();
+    expect(told).toHaveLength(count); // nothing changed: nobody is told again
+    h.now.value = new Date(Date.parse(tomorrow) + 1000);
+    await h.module.reference.refresh();
+    expect(told.at(-1)?.terminatedActors?.op_far).toEqual(['leaves-tomorrow', 'left-today']);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iinBornOn } from '../access/test-support/access-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
+import { createResponseService } from './responses.js';
 import {
   asStaff,
   asSystem,
@@ -276,5 +277,47 @@ describeStorage('monitoring responses', (fx) => {
       context: { actorId: 'a-2', system: shop, operator: 'op_shop' },
     });
     expect(made).toEqual([]);
+  });
+});
+
+describeStorage('monitoring responses seen by another instance', (fx) => {
+  let h: ResponseHarness;
+  beforeAll(async () => {
+    h = await responseHarness(fx.storage);
+    h.systems.set('sys_shared', fakeSystem('sys_shared', 'op_shared'));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("another instance's response reaches the access decision once this instance's snapshot is a second old", async () => {
+    const clock = () => h.now.value;
+    const here = createResponseService({
+      db: fx.storage.db,
+      outbox: { enqueue: () => Promise.resolve(), sequence: () => Promise.resolve(new Map()) },
+      registry: {
+        systemOf: () => Promise.resolve(null),
+        suspend: () => Promise.resolve(),
+        reinstate: () => Promise.resolve(),
+      },
+      clock,
+      cacheMs: 1000,
+    });
+    const scope = {
+      systemId: 'sys_shared',
+      operatorId: 'op_shared',
+      at: h.now.value.toISOString(),
+    };
+    expect(await here.responses.inForce(scope)).toEqual([]);
+    // The other instance (the harness's module) blocks an actor.
+    const made = await h.module.service.create(
+      { action: 'block-actor', systemId: 'sys_shared', actorId: 'clerk-x', note: 'elsewhere' },
+      'staff:soc:other',
+    );
+    expect(await here.responses.inForce(scope)).toEqual([]);
+    h.now.value = new Date(h.now.value.getTime() + 1001);
+    expect((await here.responses.inForce(scope)).map((r) => [r.id, r.action, r.actor])).toEqual([
+      [made.id, 'block-actor', { id: 'clerk-x' }],
+    ]);
   });
 });

@@ -158,7 +158,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   let loading: Promise<MonitoringResponse[]> | null = null;
 
   async function reload(): Promise<MonitoringResponse[]> {
-    const startedAt = Date.now();
+    const startedAt = clock().getTime();
     const rows = await store.inForce(clock().toISOString());
     const list = rows.map(accessResponseOf).filter((r): r is MonitoringResponse => r !== null);
     snapshot = { loadedAt: startedAt, list };
@@ -166,7 +166,9 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
   }
 
   async function current(): Promise<MonitoringResponse[]> {
-    if (snapshot && Date.now() - snapshot.loadedAt <= cacheMs) return snapshot.list;
+    const age = snapshot ? clock().getTime() - snapshot.loadedAt : Infinity;
+    // A clock set back makes the snapshot stale too.
+    if (snapshot && age >= 0 && age <= cacheMs) return snapshot.list;
     loading ??= reload().finally(() => {
       loading = null;
     });
