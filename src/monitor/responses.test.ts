@@ -165,7 +165,8 @@ describeStorage('monitoring responses', (fx) => {
     const twice = await soc('POST', `/v1/monitor/responses/${block.id}/lift`, { reason: 'again' });
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ code: 'monitor.response_decided', state: 'lifted' });
-  });
+    // 1,000 checks through the HTTP stack and the ledger: seconds alone, much more under load.
+  }, 180_000);
 
   it('a response on a system that does not exist, or no longer exists, is a clear 4xx', async () => {
     const unknown = await soc('POST', '/v1/monitor/responses', {
