@@ -165,6 +165,32 @@ describe('the web app talks HTTP only', () => {
   });
 });
 
+describe('web features do not import each other (bulletproof-react)', () => {
+  it.each([
+    [
+      'web/src/features/accesses/zz-probe.tsx',
+      "import { verifyConsentReceipt } from '../consents/receipt';\nexport const v = verifyConsentReceipt;\n",
+    ],
+    [
+      'web/src/features/accesses/parts/zz-probe.tsx',
+      "import { InboxPage } from '../../inbox/inbox-page';\nexport const p = InboxPage;\n",
+    ],
+  ])('a feature reaching into another is refused (%s)', async (filePath, code) => {
+    expect(await violations(filePath, code)).toEqual([
+      expect.stringMatching(/no-restricted-imports: .*Features do not import each other/),
+    ]);
+  });
+
+  it('a feature may import its own files and the shared folders', async () => {
+    expect(
+      await violations(
+        'web/src/features/accesses/zz-probe.tsx',
+        "import { fetchAccesses } from './accesses-api';\nimport { HashValue } from '../../components/hash-value';\nimport { answer } from '../../api/client';\nexport const x = [fetchAccesses, HashValue, answer];\n",
+      ),
+    ).toEqual([]);
+  });
+});
+
 describe('request parts are typed by their schemas, never cast', () => {
   it.each([
     'const body = request.body as { name: string };',
