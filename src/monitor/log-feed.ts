@@ -80,6 +80,8 @@ export interface LogWriterOptions {
   readonly clock: () => Date;
   /** After rows were written (wakes the feed). */
   readonly written: () => void;
+  /** Events parked for an unreadable envelope (counted for the metrics). */
+  readonly parked?: (count: number) => void;
   readonly onError: (error: unknown, pending: number) => void;
   /** Retry interval for a batch the database refused. Default 1 s. */
   readonly retryMs?: number;
@@ -146,6 +148,7 @@ export function startLogWriter(options: LogWriterOptions): () => void {
         return;
       }
       pending.shift();
+      options.parked?.(bad.length);
       options.written();
     }
   }

@@ -11,6 +11,8 @@ import type { EvaluatorObserver, EvaluatorRole } from './evaluator.js';
 export interface MonitorMetrics {
   readonly all: readonly Metric[];
   readonly observer: EvaluatorObserver;
+  /** Events the log writer parked (an unreadable envelope), before the engine saw them. */
+  parked(count: number): void;
 }
 
 export function createMonitorMetrics(options: {
@@ -75,6 +77,9 @@ export function createMonitorMetrics(options: {
       alert(alert: AlertRecord) {
         alerts.inc({ rule: alert.ruleId, level: alert.level, shadow: String(alert.shadow) });
       },
+    },
+    parked(count) {
+      if (count > 0) parked.inc(count);
     },
   };
 }

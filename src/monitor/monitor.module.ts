@@ -211,6 +211,7 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
           store,
           clock,
           written: () => logFeed.wake(),
+          parked: (count) => metrics.parked(count),
           onError: (error, pending) =>
             deps.log.error({ err: error, pending }, 'monitor could not log events; will retry'),
         });
