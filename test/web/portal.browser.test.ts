@@ -62,11 +62,11 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
   beforeAll(async () => {
     ensureWebBuilt();
     dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-portal-browser-'));
-    server = await startServer(['--data-dir', dataDir, '--demo'], {}, 120_000);
+    server = await startServer(['--data-dir', dataDir, '--demo'], {}, 240_000);
     base = server.baseUrl;
     demo = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8'));
     browser = await launchChromium();
-  }, 300_000);
+  }, 400_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();

@@ -1,144 +1,106 @@
 /**
- * The citizen's side of the API: the session (and its CSRF token), and `send` for every request
- * that changes something, which carries the token in `X-CSRF-Token`. Reads go through `getJson`;
- * the session cookie is sent by the browser (same origin, http-only: this code never sees it).
+ * The citizen's side of the API, through the typed client (`./client`): the session (and its CSRF
+ * token, which the client sends with every state-changing request), consents and requests, for
+ * the citizen or a child in their care. The session cookie is sent by the browser (same origin,
+ * http-only: this code never sees it). Types come from the generated OpenAPI schema.
  */
-import { ApiError, getJson, isRecord, problemOf } from './http';
+import { answer, type AnswerOf, api } from './client';
+import { isRecord } from './http';
 
-export interface CitizenSession {
-  readonly id: string;
-  readonly csrfToken: string;
-  readonly expiresAt: string;
-  readonly idleUntil: string;
-}
+export { setCsrfToken } from './client';
+
+export type SessionAnswer = AnswerOf<'/v1/portal/session', 'get'>;
+export type CitizenSession = NonNullable<SessionAnswer['session']>;
 
 export type SessionState =
   | { readonly signedIn: true; readonly session: CitizenSession }
   | { readonly signedIn: false; readonly ended?: string };
 
 export async function fetchSession(signal?: AbortSignal): Promise<SessionState> {
-  const body = await getJson('/v1/portal/session', signal);
-  if (isRecord(body) && body.signedIn === true && isRecord(body.session))
-    return { signedIn: true, session: body.session as unknown as CitizenSession };
-  return {
-    signedIn: false,
-    ...(isRecord(body) && typeof body.ended === 'string' ? { ended: body.ended } : {}),
-  };
+  const body = await answer(api.GET('/v1/portal/session', { signal }));
+  if (body.signedIn && body.session) return { signedIn: true, session: body.session };
+  return { signedIn: false, ...(body.ended ? { ended: body.ended } : {}) };
 }
 
-let csrfToken: string | undefined;
-/** Set by the session provider whenever the session is (re)read. */
-export function setCsrfToken(token: string | undefined): void {
-  csrfToken = token;
-}
-
-/** A state-changing request with the session's CSRF token; resolves the JSON answer, if any. */
-export async function send(
-  method: 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  body?: unknown,
-): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch {
-    throw new ApiError({ kind: 'network' });
-  }
-  const text = await response.text();
-  const json: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const problem = problemOf(json);
-    if (problem) throw new ApiError({ kind: 'problem', status: response.status, problem });
-    throw new ApiError({ kind: 'http', status: response.status });
-  }
-  return json;
+export async function signOut(): Promise<void> {
+  await answer(api.POST('/v1/portal/sign-out'));
 }
 
 /** Where the sign-in button leads: the server starts the OIDC flow and returns here. */
 export const signInUrl = (returnTo: string) =>
   `/v1/portal/sign-in?returnTo=${encodeURIComponent(returnTo)}`;
 
-// Shapes of the citizen routes, as far as the pages read them.
-export type Labels = Readonly<Record<'kk' | 'ru' | 'en', string>>;
-
-export interface Recipient {
-  readonly identifier?: string;
-  readonly name: string;
-  readonly country: string;
-}
-
-export interface ConsentEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly at: string;
-  readonly actor: { readonly kind: string; readonly [key: string]: unknown };
-  readonly reason?: Record<string, unknown>;
-}
-
-export interface Consent {
-  readonly id: string;
-  readonly controller: string;
-  readonly systems: readonly string[];
-  readonly purposes: readonly string[];
-  readonly categories: readonly string[];
-  readonly recipients: readonly Recipient[];
-  readonly processingCountries: readonly string[];
-  readonly storageCountries: readonly string[];
-  readonly retention: string;
-  readonly validFrom: string | null;
-  readonly validUntil: string;
-  readonly requestExpiresAt: string;
-  readonly policyUrl: string;
-  readonly message: Labels;
-  readonly state: string;
-  readonly events: readonly ConsentEvent[];
-}
-
-export interface ActionOutcome {
-  readonly outcome: 'accepted' | 'refused';
-  readonly reason?: Record<string, unknown>;
-  readonly consent: Consent;
-}
-
-/** `/v1/me` or `/v1/me/children/{childId}`: the citizen's own records or a child's in their care. */
-export const subjectBase = (childId?: string) =>
-  childId ? `/v1/me/children/${encodeURIComponent(childId)}` : '/v1/me';
+export type Consent = AnswerOf<'/v1/me/consents', 'get'>['consents'][number];
+export type Labels = Consent['message'];
+export type Recipient = Consent['recipients'][number];
+export type ConsentEvent = Consent['events'][number];
+export type ActionOutcome = AnswerOf<'/v1/me/consents/{id}/withdraw', 'post'>;
 
 export async function fetchConsents(childId?: string, signal?: AbortSignal) {
-  const body = (await getJson(`${subjectBase(childId)}/consents`, signal)) as {
-    consents: Consent[];
-  };
+  const body = childId
+    ? await answer(
+        api.GET('/v1/me/children/{childId}/consents', { params: { path: { childId } }, signal }),
+      )
+    : await answer(api.GET('/v1/me/consents', { signal }));
   return body.consents;
 }
 
 export async function fetchRequests(childId?: string, signal?: AbortSignal) {
-  const body = (await getJson(`${subjectBase(childId)}/consent-requests`, signal)) as {
-    requests: Consent[];
-  };
+  const body = childId
+    ? await answer(
+        api.GET('/v1/me/children/{childId}/consent-requests', {
+          params: { path: { childId } },
+          signal,
+        }),
+      )
+    : await answer(api.GET('/v1/me/consent-requests', { signal }));
   return body.requests;
 }
 
 export type ConsentAction = 'approve' | 'refuse' | 'withdraw' | 'pause' | 'resume';
 
+/** Answers a request or changes a consent, for the citizen or for a child in their care. */
 export async function act(
   id: string,
   action: ConsentAction,
   childId?: string,
 ): Promise<ActionOutcome> {
-  const collection = action === 'approve' || action === 'refuse' ? 'consent-requests' : 'consents';
-  return (await send(
-    'POST',
-    `${subjectBase(childId)}/${collection}/${encodeURIComponent(id)}/${action}`,
-  )) as ActionOutcome;
+  if (childId) {
+    const params = { params: { path: { childId, id } } };
+    switch (action) {
+      case 'approve':
+        return answer(api.POST('/v1/me/children/{childId}/consent-requests/{id}/approve', params));
+      case 'refuse':
+        return answer(api.POST('/v1/me/children/{childId}/consent-requests/{id}/refuse', params));
+      case 'withdraw':
+        return answer(api.POST('/v1/me/children/{childId}/consents/{id}/withdraw', params));
+      case 'pause':
+        return answer(api.POST('/v1/me/children/{childId}/consents/{id}/pause', params));
+      case 'resume':
+        return answer(api.POST('/v1/me/children/{childId}/consents/{id}/resume', params));
+    }
+  }
+  const params = { params: { path: { id } } };
+  switch (action) {
+    case 'approve':
+      return answer(api.POST('/v1/me/consent-requests/{id}/approve', params));
+    case 'refuse':
+      return answer(api.POST('/v1/me/consent-requests/{id}/refuse', params));
+    case 'withdraw':
+      return answer(api.POST('/v1/me/consents/{id}/withdraw', params));
+    case 'pause':
+      return answer(api.POST('/v1/me/consents/{id}/pause', params));
+    case 'resume':
+      return answer(api.POST('/v1/me/consents/{id}/resume', params));
+  }
+}
+
+/** The signed receipt (a JWS) of a consent. */
+export async function fetchConsentReceipt(id: string, signal?: AbortSignal): Promise<string> {
+  const body = await answer(
+    api.GET('/v1/me/consents/{id}/receipt', { params: { path: { id } }, signal }),
+  );
+  return body.receipt;
 }
 
 /** The text of a reason in the reader's language, whatever its shape (`{kk,ru,en}` or `{message}`). */

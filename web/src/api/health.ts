@@ -1,4 +1,5 @@
-import { formatError, getJson, isRecord } from './http';
+import { answer, api } from './client';
+import { formatError } from './http';
 
 export type HealthEndpoint = '/healthz' | '/readyz';
 
@@ -7,8 +8,10 @@ export type HealthEndpoint = '/healthz' | '/readyz';
  * `ApiError` (a 503 from `/readyz` carries a problem document saying why).
  */
 export async function checkHealth(endpoint: HealthEndpoint, signal?: AbortSignal): Promise<void> {
-  const body = await getJson(endpoint, signal);
-  if (!isRecord(body) || body.status !== 'ok') {
-    throw formatError(`${endpoint} did not answer {"status":"ok"}`);
-  }
+  // Status must be current, never a copy the browser kept.
+  const init = { signal, cache: 'no-store' as const };
+  const body = await answer(
+    endpoint === '/healthz' ? api.GET('/healthz', init) : api.GET('/readyz', init),
+  );
+  if (body.status !== 'ok') throw formatError(`${endpoint} did not answer {"status":"ok"}`);
 }

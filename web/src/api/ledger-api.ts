@@ -16,7 +16,8 @@ import {
 import { decodeBase64 } from '../ledger/encoding';
 import { checkInclusion, hashLeaf, type InclusionCheck } from '../ledger/merkle';
 import { BundleFormatError, locateEntry, parseEntryBundle } from '../ledger/tiles';
-import { ApiError, formatError, getBytes, getJson, getText, isRecord } from './http';
+import { answer, api } from './client';
+import { ApiError, formatError, getBytes, getText, isRecord } from './http';
 
 export interface PublishedLog {
   readonly checkpoint: Checkpoint;
@@ -130,9 +131,8 @@ export async function verifyEntry(
   signal?: AbortSignal,
 ): Promise<EntryVerification> {
   const size = checkpoint.size;
-  const query = new URLSearchParams({ index: String(index), size: String(size) });
   const [proofBody, entry] = await Promise.all([
-    getJson(`/v1/ledger/proof/inclusion?${query.toString()}`, signal),
+    answer(api.GET('/v1/ledger/proof/inclusion', { params: { query: { index, size } }, signal })),
     fetchEntry(index, size, signal),
   ]);
   const proof = readInclusionProof(proofBody);

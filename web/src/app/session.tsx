@@ -4,7 +4,12 @@
  * portal show a sign-in button when there is no session.
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { fetchSession, send, type SessionState, setCsrfToken } from '../api/citizen-api';
+import {
+  fetchSession,
+  type SessionState,
+  setCsrfToken,
+  signOut as endSession,
+} from '../api/citizen-api';
 
 export type SessionView =
   | { readonly status: 'loading' }
@@ -37,7 +42,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
   }, [round]);
   const refresh = useCallback(() => setRound((n) => n + 1), []);
   const signOut = useCallback(async () => {
-    await send('POST', '/v1/portal/sign-out');
+    await endSession();
     setCsrfToken(undefined);
     setView({ status: 'ready', signedIn: false });
   }, []);

@@ -1,13 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import type { AnswerOf } from '../api/client';
 
-/** A notification as the inbox stores and streams it. */
-export interface StreamedNotification {
-  readonly id: string;
-  readonly type: string;
-  readonly category: 'access' | 'consent-request' | 'consent-change' | 'breach';
-  readonly at: string;
-  readonly read: boolean;
-}
+/** A notification as the inbox stores and streams it (the stream sends what the list answers). */
+export type StreamedNotification = AnswerOf<'/v1/me/inbox', 'get'>['notifications'][number];
 
 /**
  * The citizen's live notifications: server-sent events from `/v1/me/inbox/stream` over the session

@@ -1,35 +1,8 @@
 /** `GET /v1/me/accesses`: checks about the citizen, newest first, with their ledger receipts. */
-import { getJson } from '../../api/http';
-import type { LedgerReceipt } from '../../ledger/receipt';
+import { answer, type AnswerOf, api } from '../../api/client';
 
-export interface Access {
-  readonly checkId: string;
-  readonly at: string;
-  readonly systemId: string;
-  readonly operatorId: string;
-  /** The operator's opaque code for the person who acted, never a name. */
-  readonly actor?: { readonly code: string };
-  readonly action: string;
-  readonly purpose: string;
-  readonly categories: readonly string[];
-  readonly legalBasis: string;
-  readonly basisReference?: string;
-  /** The basis the decision rested on, as committed to the ledger. */
-  readonly basis?: {
-    readonly kind: string;
-    readonly reference?: string;
-    readonly groundReference?: string;
-    readonly consentId?: string;
-    readonly regimeId?: string;
-  };
-  readonly decision: string;
-  readonly reasons: readonly { code: string; message: Record<string, string> }[];
-  readonly recordCount?: number;
-  readonly recipient?: { name: string; country: string };
-  readonly country?: string;
-  readonly ledgerIndex: number | null;
-  readonly receipt: LedgerReceipt | null;
-}
+/** One record of the timeline, as the API's schema describes it. */
+export type Access = AnswerOf<'/v1/me/accesses', 'get'>['items'][number];
 
 export interface AccessFilter {
   readonly decision?: 'permit' | 'deny';
@@ -44,13 +17,12 @@ export async function fetchAccesses(
   limit: number,
   signal?: AbortSignal,
 ): Promise<{ items: Access[]; next: string | null }> {
-  const query = new URLSearchParams({ limit: String(limit) });
-  for (const [key, value] of Object.entries(filter)) if (value) query.set(key, String(value));
-  if (cursor) query.set('cursor', cursor);
-  return (await getJson(`/v1/me/accesses?${query.toString()}`, signal)) as {
-    items: Access[];
-    next: string | null;
-  };
+  return answer(
+    api.GET('/v1/me/accesses', {
+      params: { query: { ...filter, limit, ...(cursor ? { cursor } : {}) } },
+      signal,
+    }),
+  );
 }
 
 /** Every access matching the filter (for export), page by page, up to `max`. */
@@ -94,7 +66,7 @@ export function accessesCsv(items: readonly Access[]): string {
       a.legalBasis,
       a.basisReference ?? '',
       a.decision,
-      a.recipient ? `${a.recipient.name} (${a.recipient.country})` : '',
+      a.recipient ? a.recipient.name : '',
       a.country ?? '',
       a.ledgerIndex === null ? '' : String(a.ledgerIndex),
     ]

@@ -183,9 +183,7 @@ const AccessCard = memo(function AccessCard({
         {a.recipient && (
           <div>
             <dt>{t('consent.recipients')}</dt>
-            <dd>
-              {a.recipient.name} ({a.recipient.country})
-            </dd>
+            <dd>{a.recipient.name}</dd>
           </div>
         )}
         {a.country && (
@@ -197,7 +195,9 @@ const AccessCard = memo(function AccessCard({
         {a.reasons.length > 0 && (
           <div>
             <dt>{t('accesses.reasons')}</dt>
-            <dd>{a.reasons.map((r) => r.message[lang] ?? r.code).join('; ')}</dd>
+            <dd>
+              {a.reasons.map((r) => r.message[lang as keyof typeof r.message] ?? r.code).join('; ')}
+            </dd>
           </div>
         )}
       </dl>

@@ -37,7 +37,7 @@ const RECORD = {
   basis: { kind: 'consent', consentId: 'cns_1' },
   decision: 'permit',
   reasons: [],
-  recipient: { name: 'Allianz', country: 'DE' },
+  recipient: { name: 'Allianz' },
   country: 'DE',
 };
 
@@ -62,7 +62,7 @@ function accessWithReceipt(): Access {
     basis: { kind: 'consent', consentId: 'cns_1' },
     decision: 'permit',
     reasons: [],
-    recipient: { name: 'Allianz', country: 'DE' },
+    recipient: { name: 'Allianz' },
     country: 'DE',
     ledgerIndex: 0,
     receipt: {
@@ -96,9 +96,11 @@ describe('verifyAccess', () => {
       categories: { categories: ['identity'] },
       basis: { basis: { kind: 'law', reference: 'Art. 1' } },
       decision: { decision: 'deny' },
-      reasons: { reasons: [{ code: 'consent.missing', message: {} }] },
+      reasons: {
+        reasons: [{ code: 'consent.missing', message: { kk: 'жоқ', ru: 'нет', en: 'none' } }],
+      },
       recordCount: { recordCount: 5 },
-      recipient: { recipient: { name: 'Someone else', country: 'DE' } },
+      recipient: { recipient: { name: 'Someone else' } },
       country: { country: 'KZ' },
     };
     for (const field of SHOWN_FIELDS)

@@ -1,21 +1,16 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { act, type Consent, fetchConsents, fetchRequests } from '../../api/citizen-api';
-import { getJson } from '../../api/http';
+import { answer, type AnswerOf, api } from '../../api/client';
 import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 
-interface Child {
-  readonly childId: string;
-  readonly birthDate: string;
-  readonly comesOfAgeOn: string;
-  readonly relation: string;
-}
+type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
 const fetchChildren = async (signal: AbortSignal) =>
-  ((await getJson('/v1/me/children', signal)) as { children: Child[] }).children;
+  (await answer(api.GET('/v1/me/children', { signal }))).children;
 
 /** Who acted on a consent: the child (once of age), a guardian, or the system that asked. */
 function actedBy(

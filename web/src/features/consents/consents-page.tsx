@@ -4,10 +4,10 @@ import {
   act,
   type ActionOutcome,
   type Consent,
+  fetchConsentReceipt,
   fetchConsents,
   reasonText,
 } from '../../api/citizen-api';
-import { getJson } from '../../api/http';
 import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -46,11 +46,9 @@ function ConsentCard({ consent }: { readonly consent: Consent }) {
   const getReceipt = async () => {
     setReceipt('checking');
     try {
-      const body = (await getJson(`/v1/me/consents/${encodeURIComponent(consent.id)}/receipt`)) as {
-        receipt: string;
-      };
-      download(`consent-receipt-${consent.id}.jws`, body.receipt, 'application/jose');
-      setReceipt(await verifyConsentReceipt(body.receipt));
+      const jws = await fetchConsentReceipt(consent.id);
+      download(`consent-receipt-${consent.id}.jws`, jws, 'application/jose');
+      setReceipt(await verifyConsentReceipt(jws));
     } catch (e) {
       setReceipt(undefined);
       setError(e);

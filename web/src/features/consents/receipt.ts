@@ -3,7 +3,8 @@
  * server publishes at /.well-known/jwks.json, so the citizen sees it verified without trusting
  * the page's word for it.
  */
-import { getJson, isRecord } from '../../api/http';
+import { answer, api } from '../../api/client';
+import { isRecord } from '../../api/http';
 import { decodeBase64 } from '../../ledger/encoding';
 
 const fromBase64Url = (text: string) =>
@@ -22,7 +23,7 @@ export async function verifyConsentReceipt(
   const signatureBytes = signature ? fromBase64Url(signature) : undefined;
   if (!headerBytes || !payload || !signatureBytes) return 'invalid';
   const { kid } = JSON.parse(new TextDecoder().decode(headerBytes)) as { kid?: string };
-  const jwks = await getJson('/.well-known/jwks.json', signal);
+  const jwks: unknown = await answer(api.GET('/.well-known/jwks.json', { signal }));
   const keys = isRecord(jwks) && Array.isArray(jwks.keys) ? (jwks.keys as JsonWebKey[]) : [];
   const jwk = keys.find((k) => (k as { kid?: string }).kid === kid);
   if (!jwk) return 'unknown-key';

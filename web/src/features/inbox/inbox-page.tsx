@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { send } from '../../api/citizen-api';
-import { getJson } from '../../api/http';
+import { answer, type AnswerOf, api } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
@@ -10,30 +9,18 @@ import { useNotificationStream } from '../../hooks/use-notification-stream';
 const CATEGORIES = ['access', 'consent-request', 'consent-change', 'breach'] as const;
 type Category = (typeof CATEGORIES)[number];
 
-interface Notification {
-  readonly id: string;
-  readonly type: string;
-  readonly category: Category;
-  readonly at: string;
-  readonly read: boolean;
-}
+type Notification = AnswerOf<'/v1/me/inbox', 'get'>['notifications'][number];
+type Preferences = AnswerOf<'/v1/me/inbox/preferences', 'get'>['preferences'];
 
 const fetchInbox = async (signal: AbortSignal) =>
-  (await getJson('/v1/me/inbox?limit=100', signal)) as {
-    notifications: Notification[];
-    unread: number;
-  };
+  answer(api.GET('/v1/me/inbox', { params: { query: { limit: 100 } }, signal }));
 const fetchPreferences = async (signal: AbortSignal) =>
-  (
-    (await getJson('/v1/me/inbox/preferences', signal)) as {
-      preferences: Record<Category, boolean>;
-    }
-  ).preferences;
+  (await answer(api.GET('/v1/me/inbox/preferences', { signal }))).preferences;
 
 function Preferences() {
   const { t } = useTranslation();
   const loaded = useLoad(fetchPreferences);
-  const [prefs, setPrefs] = useState<Record<Category, boolean>>();
+  const [prefs, setPrefs] = useState<Preferences>();
   const [error, setError] = useState<unknown>();
   const shown = prefs ?? (loaded.state === 'done' ? loaded.value : undefined);
   if (loaded.state === 'failed') return <ErrorMessage error={loaded.error} />;
@@ -41,9 +28,11 @@ function Preferences() {
   const toggle = async (category: Category) => {
     setError(undefined);
     try {
-      const body = (await send('PUT', '/v1/me/inbox/preferences', {
-        preferences: { [category]: !shown[category] },
-      })) as { preferences: Record<Category, boolean> };
+      const body = await answer(
+        api.PUT('/v1/me/inbox/preferences', {
+          body: { preferences: { [category]: !shown[category] } },
+        }),
+      );
       setPrefs(body.preferences);
     } catch (e) {
       setError(e);
@@ -76,11 +65,11 @@ export function InboxPage() {
     }, []),
   );
   const markRead = useCallback(async (id: string) => {
-    await send('POST', `/v1/me/inbox/${id}/read`);
+    await answer(api.POST('/v1/me/inbox/{id}/read', { params: { path: { id } } }));
     setRead((set) => new Set([...set, id]));
   }, []);
   const markAll = async () => {
-    await send('POST', '/v1/me/inbox/read-all');
+    await answer(api.POST('/v1/me/inbox/read-all'));
     setLive([]);
     setRead(new Set());
     setRound((n) => n + 1);
