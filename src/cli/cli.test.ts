@@ -101,7 +101,8 @@ describe('qalqan CLI', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...credentials, baseUrl: undefined });
     const exported = await runCli(['registry', 'export', '--data-dir', dataDir]);
     expect((JSON.parse(exported.stdout) as { operators: unknown[] }).operators).toHaveLength(6);
-  });
+    // Two loads of the demo world, which holds a month of access checks: a minute or more under load.
+  }, 180_000);
 });
 
 describe('qalqan serve (child processes)', () => {
