@@ -35,7 +35,8 @@ beforeAll(async () => {
   ];
   await qalqan.app.listen({ host: '127.0.0.1', port: 0 });
   port = (qalqan.app.server.address() as { port: number }).port;
-});
+  // The demo world holds a month of access checks: its load takes tens of seconds under load.
+}, 180_000);
 
 afterAll(async () => {
   await qalqan?.close();
