@@ -20,7 +20,7 @@ describeComposed('monitoring centre in the composed server', (env) => {
     qalqan = await createQalqan(loadConfig({ ...env(), QALQAN_PORT: '0' }), { logger: false });
     demo = await loadDemoWorld(qalqan);
     baseUrl = await listen(qalqan);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
   });
