@@ -15,6 +15,7 @@ import { createSubjects } from '../subjects/subjects.module.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
 import { loadDemoAccesses } from './demo-accesses.js';
 import { loadDemoConsents } from './demo-consents.js';
+import { loadDemoMonitor, prepareDemoMonitor } from './demo-monitor.js';
 import { DEMO_OPERATORS } from './demo-registry.js';
 
 export interface DemoSystemCredential {
@@ -78,7 +79,9 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
   const saved = readSaved(file);
   if (saved?.staff && Array.isArray(saved.systems) && (await stillValid(qalqan, saved))) {
     await loadDemoConsents(qalqan, saved);
+    await prepareDemoMonitor(qalqan, saved);
     await loadDemoAccesses(qalqan, saved);
+    await loadDemoMonitor(qalqan, saved);
     return save(file, { ...saved, baseUrl, citizens });
   }
 
@@ -135,7 +138,9 @@ export async function loadDemoWorld(qalqan: DemoHost, baseUrl?: string): Promise
     }
   }
   await loadDemoConsents(qalqan, { staff, systems });
+  await prepareDemoMonitor(qalqan, { staff, systems });
   await loadDemoAccesses(qalqan, { staff, systems });
+  await loadDemoMonitor(qalqan, { staff, systems });
   return save(file, { baseUrl, staff, systems, citizens });
 }
 
