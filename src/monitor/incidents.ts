@@ -19,7 +19,7 @@ import {
   jurisdictionOf,
   notificationDeadline,
 } from './breach-clock.js';
-import { refuseIdentifier } from './reference.store.js';
+import { refuseIdentifier, shown } from './reference.store.js';
 import type {
   AccessedBy,
   By,
@@ -178,7 +178,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw new DomainError('monitor.incident_not_found', `No incident ${id}.`);
+    if (!row) throw new DomainError('monitor.incident_not_found', `No incident ${shown(id)}.`);
     return row;
   }
 
@@ -187,10 +187,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     if (!system)
       throw new DomainError(
         'monitor.system_not_found',
-        `There is no information system ${systemId}.`,
-        {
-          systemId,
-        },
+        `There is no information system ${shown(systemId)}.`,
       );
     return system;
   }
@@ -329,7 +326,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       let detectedAt: string;
       if ('caseId' in input) {
         const found = deps.cases ? await deps.cases.get(input.caseId) : null;
-        if (!found) throw new DomainError('monitor.case_not_found', `No case ${input.caseId}.`);
+        if (!found)
+          throw new DomainError('monitor.case_not_found', `No case ${shown(input.caseId)}.`);
         if (!found.system)
           throw new DomainError(
             'monitor.invalid_incident',

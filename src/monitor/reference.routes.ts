@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.js';
-import type { ReferenceData, WatchList } from './reference.store.js';
+import { type ReferenceData, shown, type WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
 import * as S from './response.schema.js';
 
@@ -80,7 +80,7 @@ export function referenceRoutes(reference: ReferenceData): FastifyPluginAsyncTyp
         if (!found)
           throw new DomainError(
             'monitor.reference_not_found',
-            `The operator ${request.params.operatorId} has declared no working hours.`,
+            `The operator ${shown(request.params.operatorId)} has declared no working hours.`,
           );
         return { ...found, days: [...found.days] };
       },

@@ -85,6 +85,10 @@ const LIST_TYPE: Record<WatchList, string> = {
   'protected-person': 'protected-person',
 };
 
+/** An id the caller sent, quoted in a problem unless it holds a 12-digit run (never echo an IIN). */
+export const shown = (value: string): string =>
+  TWELVE_DIGITS.test(value) ? '(the id given)' : value;
+
 /** Free text and actor ids never carry an IIN (they would reach analysts and the ledger). */
 export function refuseIdentifier(field: string, value: string | null | undefined): void {
   if (value && TWELVE_DIGITS.test(value))
@@ -192,7 +196,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
           .where('removed_at', 'is', null)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0)
-          throw new DomainError('monitor.reference_not_found', `No ${list} entry ${id}.`);
+          throw new DomainError('monitor.reference_not_found', `No ${list} entry ${shown(id)}.`);
         return {
           result: undefined,
           item: {

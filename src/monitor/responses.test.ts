@@ -177,6 +177,17 @@ describeStorage('monitoring responses', (fx) => {
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'monitor.system_not_found' });
+    const twelve = await soc('POST', '/v1/monitor/responses', {
+      action: 'block-actor',
+      systemId: 'sys_870412300123',
+      actorId: 'x-1',
+      note: 'test',
+    });
+    expect(twelve.json()).toMatchObject({ code: 'monitor.system_not_found' });
+    expect(twelve.body).not.toMatch(/\d{12}/);
+    const missing = await soc('GET', '/v1/monitor/responses/rsp_870412300123');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).not.toMatch(/\d{12}/);
 
     h.systems.set('sys_gone', fakeSystem('sys_gone', 'op_gone'));
     const proposed = await h.module.onAlert({

@@ -19,7 +19,7 @@ import type { Responses } from '../access/access.ports.js';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
-import { refuseIdentifier } from './reference.store.js';
+import { refuseIdentifier, shown } from './reference.store.js';
 import type { RuleResponse } from './rule.model.js';
 import type {
   By,
@@ -200,7 +200,8 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
 
   async function requireRow(id: string): Promise<MonitorResponsesTable> {
     const row = await store.get(id);
-    if (!row) throw new DomainError('monitor.response_not_found', `No monitoring response ${id}.`);
+    if (!row)
+      throw new DomainError('monitor.response_not_found', `No monitoring response ${shown(id)}.`);
     return row;
   }
 
@@ -210,8 +211,7 @@ export function createResponseService(deps: ResponseServiceDeps): ResponseServic
     if (!system)
       throw new DomainError(
         'monitor.system_not_found',
-        `There is no information system ${systemId}.`,
-        { systemId },
+        `There is no information system ${shown(systemId)}.`,
       );
     if (system.status === 'revoked')
       throw new DomainError(
