@@ -13,8 +13,11 @@
  * the log, and the log re-verifies from its tiles. At the end every webhook owed before a crash
  * has been delivered after it, at least once, every copy with the same `webhook-id` and body, and
  * every signature verifies with `standardwebhooks`; each acknowledged approval and withdrawal was
- * delivered. On SQLite, and on PostgreSQL with DATABASE_URL.
+ * delivered. And every committed event was published (EventPublisher, at least once) with the
+ * event id as its id, naming the subject by pseudonym only. On SQLite, and on PostgreSQL with
+ * DATABASE_URL.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -302,6 +305,22 @@ describe('consent crash test (SIGKILL under a stream of approvals and withdrawal
       const deliveryOf = new Map(stored.deliveries.map((d) => [d.eventId, d.id]));
       for (const ack of acks.filter((a) => a.type !== 'consent.requested'))
         expect(copies.has(deliveryOf.get(ack.eventId) ?? ''), ack.eventId).toBe(true);
+      // Every committed event left through the outbox to the EventPublisher (at least once, across
+      // the kills), as itself: same id and type, the subject's pseudonym, never an IIN.
+      const published = readFileSync(path.join(engine.dataDir, 'published.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (line) => JSON.parse(line) as { id: string; type: string; data: { subject?: string } },
+        );
+      const publishedById = new Map(published.map((event) => [event.id, event]));
+      for (const [id, event] of stored.events) {
+        const sent = publishedById.get(id);
+        expect(sent?.type, `event ${id} published`).toBe(event.type);
+        expect(SUBJECTS.map(pseudonymOf), `event ${id}`).toContain(sent?.data.subject);
+      }
+      const log = readFileSync(path.join(engine.dataDir, 'published.log'), 'utf8');
+      for (const iin of SUBJECTS) expect(log).not.toContain(iin);
       // Every webhook owed when a child was killed arrived after that kill, same webhook-id.
       for (const { id, killedAt } of owed)
         expect(
@@ -314,8 +333,8 @@ describe('consent crash test (SIGKILL under a stream of approvals and withdrawal
   }
 
   itOnEachEngine(
-    'keeps every acknowledged consent event once at its ledger index and delivers owed webhooks',
+    'keeps every acknowledged consent event once at its ledger index, publishes every event and delivers owed webhooks',
     crashCycles,
-    240_000,
+    300_000,
   );
 });

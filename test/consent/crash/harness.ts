@@ -5,15 +5,18 @@
  * fixed in-memory port declaring one system. Test principals: `Bearer system.sys_crash` for the
  * system, `Bearer citizen.<pseudonym>` for a citizen. Webhooks may go to a local http receiver (as
  * in demo mode). At start it drains what the killed predecessor left pending, as the server does;
- * webhook deliveries owed are in the database and the worker picks them up. Prints
+ * webhook deliveries owed are in the database and the worker picks them up. Events the outbox
+ * publishes are appended to `<dataDir>/published.log`. Prints
  * `READY <port> <verifier key>`.
  *
  *   node --import tsx test/consent/crash/harness.ts <dataDir> <postgres schema|->   (DATABASE_URL for PostgreSQL)
  */
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { createConsentModule } from '../../../src/consent/consent.module.js';
 import { loadReceiptSigner } from '../../../src/consent/receipts.js';
+import { createInProcessBus } from '../../../src/events/index.js';
 import { bearerToken } from '../../../src/http/access.js';
 import type { OutboxTables } from '../../../src/outbox/outbox.tables.js';
 import { createFieldCipher } from '../../../src/secrets/field-cipher.js';
@@ -26,8 +29,15 @@ const CRASH_PSEUDONYM_KEY = Buffer.alloc(32, 7);
 const FIELD_KEY = Buffer.alloc(32, 9);
 const CRASH_SYSTEM = 'sys_crash';
 
-const base = await openCrashChild();
+// The in-process EventPublisher, as in the server; a subscriber appends what it receives to
+// `published.log` in the data dir (a write the kernel keeps when the process is killed), so the
+// test sees every event any incarnation published.
+const events = createInProcessBus();
+const base = await openCrashChild({ outbox: { events } });
 const { storage, ledger, outbox } = base;
+events.subscribe((event) => {
+  appendFileSync(path.join(base.dataDir, 'published.log'), `${JSON.stringify(event)}\n`);
+});
 const secrets = {
   pseudonymOf: createPseudonymizer(CRASH_PSEUDONYM_KEY),
   fields: createFieldCipher(FIELD_KEY),
