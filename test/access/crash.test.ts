@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { verifyRemoteLedger } from '../../src/ledger/verify/remote-verifier.js';
 import {
@@ -31,15 +31,9 @@ const noGo = goUnavailable();
 if (noGo) console.warn(`Access crash test: Go re-verification of the log SKIPPED: ${noGo}`);
 
 /** The Go verifier's verdict on the served log: the checkpoint, every tile and bundle, proofs. */
+let goBinary = '';
 async function expectGoVerifies(url: string, vkey: string, size: number): Promise<void> {
-  const run = await runGoVerifier(buildGoVerifier(), [
-    '-url',
-    url,
-    '-vkey',
-    vkey,
-    '-samples',
-    '20',
-  ]);
+  const run = await runGoVerifier(goBinary, ['-url', url, '-vkey', vkey, '-samples', '20']);
   expect(run.output).toMatch(new RegExp(`^OK go-tlog: size ${size} root `));
   expect(run.code).toBe(0);
 }
@@ -165,6 +159,10 @@ async function crashCycles(engine: CrashEngine): Promise<void> {
 }
 
 describe('access crash test (SIGKILL under a stream of checks)', () => {
+  // Built once (cached by source and Go version), outside the timed crash cycles.
+  beforeAll(() => {
+    if (!noGo) goBinary = buildGoVerifier();
+  }, 300_000);
   itOnEachEngine(
     'keeps every answered check exactly once at its ledger index',
     crashCycles,
