@@ -1,0 +1,245 @@
+/**
+ * The monitoring centre's console in real Chromium against the composed server (`qalqan serve
+ * --demo` from source, serving the built web app), on the demo world: a loan officer of the
+ * microfinance lender has harvested borrowers' records, the centre blocked the officer and
+ * proposes suspending the system. The SOC analyst signs in with the demo staff token (held as a
+ * session cookie from then on), sees the harvesting alert in the feed, a new alert arrive live
+ * over server-sent events, opens the case, confirms the proposed suspension through the
+ * confirmation dialog, and reads the console in Russian and Kazakh; the incident's clock runs;
+ * a phone-width screen does not scroll sideways.
+ * The screenshot goes to docs/screenshots/soc-console.png only with QALQAN_SCREENSHOTS=1.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoCredentials } from '../../src/demo/demo.js';
+import { HONEYTOKEN_IIN } from '../../src/demo/demo-monitor.js';
+import { type ServerProcess, startServer } from '../support/cli.js';
+import {
+  focusedText,
+  haveChromium,
+  horizontalOverflow,
+  htmlLang,
+  launchChromium,
+  noteMissingChromium,
+  saveScreenshot,
+} from './support/chromium.js';
+import { ensureWebBuilt } from './support/web-build.js';
+
+noteMissingChromium('SOC console browser tests');
+
+const HARVEST = 'Bulk harvesting (200 subjects an hour)';
+
+describe.skipIf(!haveChromium)(
+  'monitoring centre console in Chromium',
+  { timeout: 240_000 },
+  () => {
+    let server: ServerProcess;
+    let browser: Browser;
+    let dataDir: string;
+    let base: string;
+    let demo: Omit<DemoCredentials, 'file'>;
+    const contexts: BrowserContext[] = [];
+
+    beforeAll(async () => {
+      ensureWebBuilt();
+      dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-soc-browser-'));
+      server = await startServer(['--data-dir', dataDir, '--demo'], {}, 180_000);
+      base = server.baseUrl;
+      demo = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8'));
+      browser = await launchChromium();
+    }, 300_000);
+
+    afterAll(async () => {
+      for (const context of contexts) await context.close();
+      await browser?.close();
+      await server?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function openPage(options: { locale?: string; width?: number } = {}) {
+      const context = await browser.newContext({
+        locale: options.locale ?? 'en-US',
+        viewport: { width: options.width ?? 1200, height: 900 },
+        deviceScaleFactor: 1,
+        timezoneId: 'Asia/Almaty',
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
+      });
+      return { page, problems };
+    }
+
+    /** Signs in on the console's own form with the demo SOC analyst's staff token. */
+    async function signIn(page: Page, at = '/soc') {
+      await page.goto(`${base}${at}`);
+      await page.locator('[data-state="signed-out"]').waitFor();
+      await page.getByLabel('Staff token').fill(demo.staff.soc);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Monitoring centre' }).waitFor();
+    }
+
+    it('signs in, sees the harvest and a live alert, opens the case, confirms the proposed suspension, switches language', async () => {
+      const { page, problems } = await openPage();
+      // A wrong token is refused on the form, in words, and nothing is signed in.
+      await page.goto(`${base}/soc`);
+      await page.getByLabel('Staff token').fill('st_not-a-real-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await page.locator('[data-state="signed-out"]').count()).toBe(1);
+      await page.getByLabel('Staff token').fill('');
+
+      await signIn(page);
+      await page.getByRole('heading', { level: 1, name: 'Alert feed' }).waitFor();
+      // Focus moves to the page's heading once signed in, as after a navigation.
+      expect(await focusedText(page)).toBe('Alert feed');
+      const harvest = page.locator('[data-alert="bulk-harvesting"]');
+      await harvest.getByRole('link', { name: HARVEST }).waitFor();
+      await harvest.getByText('High', { exact: true }).waitFor();
+      // Touching the decoy record among the borrowers got the officer blocked: a critical alert.
+      await page
+        .locator('[data-alert="honeytoken-touched"]')
+        .filter({ hasText: 'loan-officer-14' })
+        .getByText('Critical', { exact: true })
+        .waitFor();
+
+      // A honeytoken record is touched while the analyst watches: the alert arrives without a reload.
+      await page.locator('p[data-live="true"]').waitFor();
+      const clinic = demo.systems.find((s) => s.system === 'Electronic health record')!;
+      const touched = await fetch(`${base}/v1/access-checks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${clinic.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          subject: HONEYTOKEN_IIN,
+          actor: { id: 'curious-clerk' },
+          action: 'read',
+          purpose: 'health.treatment',
+          categories: ['identity', 'health'],
+          legalBasis: 'consent',
+        }),
+      });
+      expect(touched.status, await touched.text()).toBe(200);
+      await page
+        .locator('[data-alert="honeytoken-touched"]')
+        .filter({ hasText: 'curious-clerk' })
+        .getByRole('link', { name: 'Honeytoken record touched' })
+        .waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'New alert: Honeytoken record touched' })
+        .waitFor();
+      saveScreenshot('soc-console.png', await page.screenshot());
+
+      // The harvest's case: its timeline and the responses, the block in force, the suspension proposed.
+      await harvest.getByRole('link', { name: 'Open case' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
+      await page.locator('.soc-timeline li').first().waitFor();
+      const block = page.locator('[data-response="block-actor"]');
+      expect(await block.getAttribute('data-state')).toBe('in-force');
+      const suspend = page.locator('[data-response="suspend-system"][data-state="proposed"]');
+      await suspend.getByRole('button', { name: 'Confirm' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Confirm this response?' });
+      await dialog.waitFor();
+      await dialog.getByText('Suspend the system').waitFor();
+      // Focus starts on Cancel, so Enter alone never confirms; Escape closes without acting.
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(
+        await page.locator('[data-response="suspend-system"]').getAttribute('data-state'),
+      ).toBe('proposed');
+      await suspend.getByRole('button', { name: 'Confirm' }).click();
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Response confirmed: Suspend the system.' })
+        .waitFor();
+      await page.locator('[data-response="suspend-system"][data-state="in-force"]').waitFor();
+
+      // The lender's system is suspended: its next check is refused, naming why.
+      const lender = demo.systems.find((s) => s.system === 'Online loan scoring')!;
+      const after = await fetch(`${base}/v1/access-checks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lender.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          subject: demo.citizens[1]!.iin,
+          actor: { id: 'scoring-engine' },
+          action: 'read',
+          purpose: 'finance.credit-scoring',
+          categories: ['identity', 'financial'],
+          legalBasis: 'consent',
+        }),
+      });
+      const answer = (await after.json()) as { decision: string };
+      expect(answer.decision).toBe('deny');
+
+      // Russian and Kazakh: the console follows the shell's language switcher at once.
+      await page.getByRole('button', { name: 'Русский' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
+      await page.getByRole('navigation', { name: 'Центр мониторинга' }).waitFor();
+      expect(await htmlLang(page)).toBe('ru');
+      await page.getByRole('button', { name: 'Қазақша' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
+      await page.getByRole('link', { name: 'Дабылдар легі' }).waitFor();
+      expect(await htmlLang(page)).toBe('kk');
+      await page.getByRole('button', { name: 'English' }).click();
+      expect(problems).toEqual([]);
+    });
+
+    it('shows the open incident with its notification clock, and the rules with their hits', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, '/soc/incidents');
+      await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
+      const incident = page.locator('[data-incident="open"]').first();
+      await incident.locator('[data-clock]').waitFor();
+      await incident.getByText(/left|Overdue/).waitFor();
+      await incident.getByRole('link').click();
+      await page.getByRole('heading', { level: 2, name: 'Notification clock' }).waitFor();
+
+      await page
+        .getByRole('navigation', { name: 'Monitoring centre' })
+        .getByRole('link', { name: 'Rules' })
+        .click();
+      const rule = page.locator('[data-rule="bulk-harvesting"]');
+      await rule.getByText(/^bulk-harvesting · [1-9]\d* hits?/).waitFor();
+      expect(await rule.getAttribute('data-mode')).toBe('active');
+
+      // Shadow mode and back: each switch asks a reason and is confirmed in a dialog.
+      const storm = page.locator('[data-rule="deny-storm"]');
+      await storm.getByRole('button', { name: 'Switch to shadow' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Switch to shadow' }).click();
+      await dialog.getByText('Give a reason.').waitFor();
+      await dialog.getByLabel('Reason for the switch').fill('Tuning the threshold for a week');
+      await dialog.getByRole('button', { name: 'Switch to shadow' }).click();
+      await page.locator('[data-rule="deny-storm"][data-mode="shadow"]').waitFor();
+      await page.getByRole('status').filter({ hasText: 'is now Shadow.' }).waitFor();
+      await storm.getByRole('button', { name: 'Switch to active' }).click();
+      await dialog.getByLabel('Reason for the switch').fill('Threshold confirmed');
+      await dialog.getByRole('button', { name: 'Switch to active' }).click();
+      await page.locator('[data-rule="deny-storm"][data-mode="active"]').waitFor();
+      expect(problems).toEqual([]);
+    });
+
+    it('fits a 360-px phone, and signing out ends the session', async () => {
+      const { page, problems } = await openPage({ width: 360 });
+      await signIn(page);
+      await page.locator('[data-alert="bulk-harvesting"]').waitFor();
+      expect(await horizontalOverflow(page)).toBe(0);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.locator('[data-state="signed-out"]').waitFor();
+      const after = await page.evaluate(async () => {
+        const response = await fetch('/v1/monitor/alerts');
+        return response.status;
+      });
+      expect(after).toBe(401);
+      expect(problems).toEqual([]);
+    });
+  },
+);
