@@ -6576,6 +6576,2569 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/monitor/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alerts, newest first, by state, rule, level, case or shadow
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'acknowledged' | 'closed';
+          ruleId?: string;
+          level?: 'low' | 'medium' | 'high' | 'critical';
+          caseId?: string;
+          shadow?: boolean;
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                ruleId: string;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                shadow: boolean;
+                state: 'open' | 'acknowledged' | 'closed';
+                outcome: ('true-positive' | 'false-positive') | null;
+                assignee: string | null;
+                caseId: string | null;
+                at: string;
+                createdAt: string;
+                updatedAt: string;
+                count: number;
+                suppressed: number;
+                groupKey: string;
+                group: {
+                  [key: string]: unknown;
+                };
+                events: string[];
+                responses: {
+                  action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                  mode: 'automatic' | 'needs-confirmation';
+                  forMs?: number;
+                }[];
+                context: {
+                  actorId?: string;
+                  actorPseudonym?: string;
+                  operator?: string;
+                  system?: string;
+                  subject?: string;
+                };
+              }[];
+              next: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/alerts/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live alerts as server-sent events: `alert` (new) and `alert-updated` (state change), data = the alert
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/alerts/{alertId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One alert with its history
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alert: {
+                id: string;
+                ruleId: string;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                shadow: boolean;
+                state: 'open' | 'acknowledged' | 'closed';
+                outcome: ('true-positive' | 'false-positive') | null;
+                assignee: string | null;
+                caseId: string | null;
+                at: string;
+                createdAt: string;
+                updatedAt: string;
+                count: number;
+                suppressed: number;
+                groupKey: string;
+                group: {
+                  [key: string]: unknown;
+                };
+                events: string[];
+                responses: {
+                  action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                  mode: 'automatic' | 'needs-confirmation';
+                  forMs?: number;
+                }[];
+                context: {
+                  actorId?: string;
+                  actorPseudonym?: string;
+                  operator?: string;
+                  system?: string;
+                  subject?: string;
+                };
+              };
+              history: {
+                action: string;
+                at: string;
+                by: string | null;
+                eventId: string | null;
+                detail: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/alerts/{alertId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Acknowledge an open alert
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              ruleId: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              shadow: boolean;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              caseId: string | null;
+              at: string;
+              createdAt: string;
+              updatedAt: string;
+              count: number;
+              suppressed: number;
+              groupKey: string;
+              group: {
+                [key: string]: unknown;
+              };
+              events: string[];
+              responses: {
+                action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                mode: 'automatic' | 'needs-confirmation';
+                forMs?: number;
+              }[];
+              context: {
+                actorId?: string;
+                actorPseudonym?: string;
+                operator?: string;
+                system?: string;
+                subject?: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/alerts/{alertId}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign an alert that is not closed
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Who works on it (a staff name) */
+            assignee: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              ruleId: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              shadow: boolean;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              caseId: string | null;
+              at: string;
+              createdAt: string;
+              updatedAt: string;
+              count: number;
+              suppressed: number;
+              groupKey: string;
+              group: {
+                [key: string]: unknown;
+              };
+              events: string[];
+              responses: {
+                action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                mode: 'automatic' | 'needs-confirmation';
+                forMs?: number;
+              }[];
+              context: {
+                actorId?: string;
+                actorPseudonym?: string;
+                operator?: string;
+                system?: string;
+                subject?: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/alerts/{alertId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close an alert as a true or a false positive
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          alertId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            outcome: 'true-positive' | 'false-positive';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              ruleId: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              shadow: boolean;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              caseId: string | null;
+              at: string;
+              createdAt: string;
+              updatedAt: string;
+              count: number;
+              suppressed: number;
+              groupKey: string;
+              group: {
+                [key: string]: unknown;
+              };
+              events: string[];
+              responses: {
+                action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                mode: 'automatic' | 'needs-confirmation';
+                forMs?: number;
+              }[];
+              context: {
+                actorId?: string;
+                actorPseudonym?: string;
+                operator?: string;
+                system?: string;
+                subject?: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Cases (an actor’s alerts grouped), most recently updated first
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'acknowledged' | 'closed';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                key: string;
+                state: 'open' | 'acknowledged' | 'closed';
+                outcome: ('true-positive' | 'false-positive') | null;
+                assignee: string | null;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                operator: string | null;
+                system: string | null;
+                actorId: string | null;
+                subject: string | null;
+                alertCount: number;
+                openedAt: string;
+                updatedAt: string;
+              }[];
+              next: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/cases/{caseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One case with its alerts and a timeline of the underlying events
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              case: {
+                id: string;
+                key: string;
+                state: 'open' | 'acknowledged' | 'closed';
+                outcome: ('true-positive' | 'false-positive') | null;
+                assignee: string | null;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                operator: string | null;
+                system: string | null;
+                actorId: string | null;
+                subject: string | null;
+                alertCount: number;
+                openedAt: string;
+                updatedAt: string;
+              };
+              alerts: {
+                id: string;
+                ruleId: string;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                shadow: boolean;
+                state: 'open' | 'acknowledged' | 'closed';
+                outcome: ('true-positive' | 'false-positive') | null;
+                assignee: string | null;
+                caseId: string | null;
+                at: string;
+                createdAt: string;
+                updatedAt: string;
+                count: number;
+                suppressed: number;
+                groupKey: string;
+                group: {
+                  [key: string]: unknown;
+                };
+                events: string[];
+                responses: {
+                  action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                  mode: 'automatic' | 'needs-confirmation';
+                  forMs?: number;
+                }[];
+                context: {
+                  actorId?: string;
+                  actorPseudonym?: string;
+                  operator?: string;
+                  system?: string;
+                  subject?: string;
+                };
+              }[];
+              timeline: {
+                at: string;
+                kind: 'alert' | 'event' | 'state';
+                alertId?: string;
+                ruleId?: string;
+                level?: 'low' | 'medium' | 'high' | 'critical';
+                eventId?: string;
+                eventType?: string;
+                detail?: {
+                  [key: string]: unknown;
+                };
+                action?: string;
+                by?: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/cases/{caseId}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Acknowledge an open case
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              key: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              operator: string | null;
+              system: string | null;
+              actorId: string | null;
+              subject: string | null;
+              alertCount: number;
+              openedAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/cases/{caseId}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign a case that is not closed
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Who works on it (a staff name) */
+            assignee: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              key: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              operator: string | null;
+              system: string | null;
+              actorId: string | null;
+              subject: string | null;
+              alertCount: number;
+              openedAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/cases/{caseId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close a case as a true or a false positive
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          caseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            outcome: 'true-positive' | 'false-positive';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              key: string;
+              state: 'open' | 'acknowledged' | 'closed';
+              outcome: ('true-positive' | 'false-positive') | null;
+              assignee: string | null;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              operator: string | null;
+              system: string | null;
+              actorId: string | null;
+              subject: string | null;
+              alertCount: number;
+              openedAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The loaded detection rules with their mode and hit counts
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                title: string;
+                level: 'low' | 'medium' | 'high' | 'critical';
+                kind: 'detection' | 'correlation';
+                mode: 'active' | 'shadow';
+                hits: number;
+                suppressed: number;
+                lastHitAt: string | null;
+                responses: {
+                  action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                  mode: 'automatic' | 'needs-confirmation';
+                  forMs?: number;
+                }[];
+                modeChange: {
+                  reason: string;
+                  changedBy: string;
+                  changedAt: string;
+                } | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}/mode': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Switch a rule between shadow (alerts marked, no response) and active
+     * @description Who may call: soc, regulator.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            mode: 'active' | 'shadow';
+            /** @description Why; recorded in the ledger */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              mode: 'active' | 'shadow';
+              hits: number;
+              suppressed: number;
+              lastHitAt: string | null;
+              responses: {
+                action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                mode: 'automatic' | 'needs-confirmation';
+                forMs?: number;
+              }[];
+              modeChange: {
+                reason: string;
+                changedBy: string;
+                changedAt: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/parked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Events the engine could not read (or that arrived too late), with the reason
+     * @description Who may call: soc.
+     */
+    get: {
+      parameters: {
+        query?: {
+          after?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                seq: number;
+                eventId: string | null;
+                reason: string;
+                input: unknown;
+                parkedAt: string;
+              }[];
+              total: number;
+              next: number | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/honeytokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Honeytoken subjects (any access to one is critical)
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                list: 'honeytoken' | 'protected-person';
+                /** @description The pseudonym */
+                subject: string;
+                label: string | null;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Register one of the honeytoken subjects (any access to one is critical) by IIN (kept as a pseudonym)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The subject's IIN: pseudonymised at once, never stored or echoed */
+            iin: string;
+            /** @description A short label for analysts; never an IIN */
+            label?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              list: 'honeytoken' | 'protected-person';
+              /** @description The pseudonym */
+              subject: string;
+              label: string | null;
+              addedAt: string;
+              addedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/honeytokens/{entryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove an entry (honeytokens)
+     * @description Who may call: soc.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/protected-persons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Protected persons (public figures, witnesses)
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                list: 'honeytoken' | 'protected-person';
+                /** @description The pseudonym */
+                subject: string;
+                label: string | null;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Register one of the protected persons (public figures, witnesses) by IIN (kept as a pseudonym)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The subject's IIN: pseudonymised at once, never stored or echoed */
+            iin: string;
+            /** @description A short label for analysts; never an IIN */
+            label?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              list: 'honeytoken' | 'protected-person';
+              /** @description The pseudonym */
+              subject: string;
+              label: string | null;
+              addedAt: string;
+              addedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/protected-persons/{entryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove an entry (protected-persons)
+     * @description Who may call: soc.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/operators/{operatorId}/working-hours': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An operator's working hours (checks outside them count as off-hours)
+     * @description Who may call: system, soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operatorId: string;
+              timeZone: string;
+              days: number[];
+              start: string;
+              end: string;
+              updatedAt: string;
+              updatedBy: string;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Set an operator's working hours (its own system's key, or the regulator)
+     * @description Who may call: system, regulator.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description IANA time zone, e.g. Asia/Almaty */
+            timeZone: string;
+            /** @description ISO weekdays worked, 1 = Monday */
+            days: number[];
+            /** @description HH:MM local */
+            start: string;
+            /** @description HH:MM local, after start */
+            end: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operatorId: string;
+              timeZone: string;
+              days: number[];
+              start: string;
+              end: string;
+              updatedAt: string;
+              updatedBy: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/operators/{operatorId}/terminated-actors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An operator's terminated actors
+     * @description Who may call: system, soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                operatorId: string;
+                actorId: string;
+                terminatedAt: string;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Report an actor as no longer employed (their checks then raise an alert)
+     * @description Who may call: system, regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The operator's opaque employee id; never an IIN */
+            actorId: string;
+            /** Format: date-time */
+            terminatedAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              operatorId: string;
+              actorId: string;
+              terminatedAt: string;
+              addedAt: string;
+              addedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/operators/{operatorId}/terminated-actors/{actorId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Withdraw a report of termination (reported by mistake)
+     * @description Who may call: system, regulator.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+          actorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Responses: proposed, in force, rejected, lifted, expired
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+          systemId?: string;
+          caseId?: string;
+          alertId?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+                state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+                mode: 'automatic' | 'needs-confirmation' | 'manual';
+                systemId: string;
+                operatorId: string;
+                actorId: string | null;
+                actorPseudonym: string | null;
+                country: string | null;
+                limit: number | null;
+                forMs: number | null;
+                inForceFrom: string | null;
+                inForceUntil: string | null;
+                alertId: string | null;
+                ruleId: string | null;
+                caseId: string | null;
+                note: string | null;
+                proposedAt: string;
+                proposedBy: string;
+                decidedAt: string | null;
+                decidedBy: string | null;
+                decisionReason: string | null;
+                liftedAt: string | null;
+                liftedBy: string | null;
+                liftReason: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * An analyst's response, in force at once (a system suspension goes through the registry)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+            systemId: string;
+            actorId?: string;
+            actorPseudonym?: string;
+            country?: string;
+            limit?: number;
+            forMs?: number;
+            note: string;
+            caseId?: string;
+            alertId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+              state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+              mode: 'automatic' | 'needs-confirmation' | 'manual';
+              systemId: string;
+              operatorId: string;
+              actorId: string | null;
+              actorPseudonym: string | null;
+              country: string | null;
+              limit: number | null;
+              forMs: number | null;
+              inForceFrom: string | null;
+              inForceUntil: string | null;
+              alertId: string | null;
+              ruleId: string | null;
+              caseId: string | null;
+              note: string | null;
+              proposedAt: string;
+              proposedBy: string;
+              decidedAt: string | null;
+              decidedBy: string | null;
+              decisionReason: string | null;
+              liftedAt: string | null;
+              liftedBy: string | null;
+              liftReason: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/responses/{responseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One response
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          responseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+              state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+              mode: 'automatic' | 'needs-confirmation' | 'manual';
+              systemId: string;
+              operatorId: string;
+              actorId: string | null;
+              actorPseudonym: string | null;
+              country: string | null;
+              limit: number | null;
+              forMs: number | null;
+              inForceFrom: string | null;
+              inForceUntil: string | null;
+              alertId: string | null;
+              ruleId: string | null;
+              caseId: string | null;
+              note: string | null;
+              proposedAt: string;
+              proposedBy: string;
+              decidedAt: string | null;
+              decidedBy: string | null;
+              decisionReason: string | null;
+              liftedAt: string | null;
+              liftedBy: string | null;
+              liftReason: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/responses/{responseId}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a proposed response: it is in force from now
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          responseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+              state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+              mode: 'automatic' | 'needs-confirmation' | 'manual';
+              systemId: string;
+              operatorId: string;
+              actorId: string | null;
+              actorPseudonym: string | null;
+              country: string | null;
+              limit: number | null;
+              forMs: number | null;
+              inForceFrom: string | null;
+              inForceUntil: string | null;
+              alertId: string | null;
+              ruleId: string | null;
+              caseId: string | null;
+              note: string | null;
+              proposedAt: string;
+              proposedBy: string;
+              decidedAt: string | null;
+              decidedBy: string | null;
+              decisionReason: string | null;
+              liftedAt: string | null;
+              liftedBy: string | null;
+              liftReason: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/responses/{responseId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reject a proposed response
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          responseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+              state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+              mode: 'automatic' | 'needs-confirmation' | 'manual';
+              systemId: string;
+              operatorId: string;
+              actorId: string | null;
+              actorPseudonym: string | null;
+              country: string | null;
+              limit: number | null;
+              forMs: number | null;
+              inForceFrom: string | null;
+              inForceUntil: string | null;
+              alertId: string | null;
+              ruleId: string | null;
+              caseId: string | null;
+              note: string | null;
+              proposedAt: string;
+              proposedBy: string;
+              decidedAt: string | null;
+              decidedBy: string | null;
+              decisionReason: string | null;
+              liftedAt: string | null;
+              liftedBy: string | null;
+              liftReason: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/responses/{responseId}/lift': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Lift a response in force (a suspended system is reinstated)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          responseId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              action: 'throttle-actor' | 'block-actor' | 'suspend-system' | 'block-country';
+              state: 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
+              mode: 'automatic' | 'needs-confirmation' | 'manual';
+              systemId: string;
+              operatorId: string;
+              actorId: string | null;
+              actorPseudonym: string | null;
+              country: string | null;
+              limit: number | null;
+              forMs: number | null;
+              inForceFrom: string | null;
+              inForceUntil: string | null;
+              alertId: string | null;
+              ruleId: string | null;
+              caseId: string | null;
+              note: string | null;
+              proposedAt: string;
+              proposedBy: string;
+              decidedAt: string | null;
+              decidedBy: string | null;
+              decisionReason: string | null;
+              liftedAt: string | null;
+              liftedBy: string | null;
+              liftReason: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Incidents with their notification clocks, newest first
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'closed';
+          caseId?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                title: string;
+                state: 'open' | 'closed';
+                caseId: string | null;
+                systemId: string;
+                operatorId: string;
+                windowFrom: string;
+                windowTo: string;
+                detectedAt: string;
+                jurisdiction: string;
+                notifyBy: string;
+                clock: {
+                  notifyBy: string;
+                  /** @description Negative once late */
+                  remainingMs: number;
+                  status: 'running' | 'overdue' | 'met' | 'missed';
+                };
+                affectedCount: number;
+                authorityNotifiedAt: string | null;
+                authorityNotifiedBy: string | null;
+                notice: {
+                  authority: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  jurisdiction: string;
+                  incidentId: string;
+                  operatorId: string;
+                  operatorName?: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  systemId: string;
+                  systemName?: string;
+                  detectedAt: string;
+                  windowFrom: string;
+                  windowTo: string;
+                  affectedCount: number;
+                  categories: string[];
+                  measures: {
+                    id: string;
+                    action: string;
+                    state: string;
+                  }[];
+                  note?: string;
+                  text: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                };
+                citizensNotified: number;
+                citizensNotifiedAt: string | null;
+                openedAt: string;
+                openedBy: string;
+                closedAt: string | null;
+                closedBy: string | null;
+                closeNote: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Open an incident from a case, or for a system and a window
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                title: string;
+                caseId: string;
+                jurisdiction?: string;
+                /** Format: date-time */
+                windowFrom?: string;
+                /** Format: date-time */
+                windowTo?: string;
+              }
+            | {
+                title: string;
+                systemId: string;
+                /** Format: date-time */
+                windowFrom: string;
+                /** Format: date-time */
+                windowTo: string;
+                /** Format: date-time */
+                detectedAt?: string;
+                jurisdiction?: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              state: 'open' | 'closed';
+              caseId: string | null;
+              systemId: string;
+              operatorId: string;
+              windowFrom: string;
+              windowTo: string;
+              detectedAt: string;
+              jurisdiction: string;
+              notifyBy: string;
+              clock: {
+                notifyBy: string;
+                /** @description Negative once late */
+                remainingMs: number;
+                status: 'running' | 'overdue' | 'met' | 'missed';
+              };
+              affectedCount: number;
+              authorityNotifiedAt: string | null;
+              authorityNotifiedBy: string | null;
+              notice: {
+                authority: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                jurisdiction: string;
+                incidentId: string;
+                operatorId: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                systemId: string;
+                systemName?: string;
+                detectedAt: string;
+                windowFrom: string;
+                windowTo: string;
+                affectedCount: number;
+                categories: string[];
+                measures: {
+                  id: string;
+                  action: string;
+                  state: string;
+                }[];
+                note?: string;
+                text: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              };
+              citizensNotified: number;
+              citizensNotifiedAt: string | null;
+              openedAt: string;
+              openedBy: string;
+              closedAt: string | null;
+              closedBy: string | null;
+              closeNote: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents/{incidentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One incident, its clock and its prefilled notice
+     * @description Who may call: soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              state: 'open' | 'closed';
+              caseId: string | null;
+              systemId: string;
+              operatorId: string;
+              windowFrom: string;
+              windowTo: string;
+              detectedAt: string;
+              jurisdiction: string;
+              notifyBy: string;
+              clock: {
+                notifyBy: string;
+                /** @description Negative once late */
+                remainingMs: number;
+                status: 'running' | 'overdue' | 'met' | 'missed';
+              };
+              affectedCount: number;
+              authorityNotifiedAt: string | null;
+              authorityNotifiedBy: string | null;
+              notice: {
+                authority: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                jurisdiction: string;
+                incidentId: string;
+                operatorId: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                systemId: string;
+                systemName?: string;
+                detectedAt: string;
+                windowFrom: string;
+                windowTo: string;
+                affectedCount: number;
+                categories: string[];
+                measures: {
+                  id: string;
+                  action: string;
+                  state: string;
+                }[];
+                note?: string;
+                text: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              };
+              citizensNotified: number;
+              citizensNotifiedAt: string | null;
+              openedAt: string;
+              openedBy: string;
+              closedAt: string | null;
+              closedBy: string | null;
+              closeNote: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents/{incidentId}/affected': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The affected citizens (pseudonyms), from the access records of the window
+     * @description Who may call: soc, regulator.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Pseudonyms */
+              subjects: string[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents/{incidentId}/notify-authority': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record the notice to the authorised body as sent (once)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              state: 'open' | 'closed';
+              caseId: string | null;
+              systemId: string;
+              operatorId: string;
+              windowFrom: string;
+              windowTo: string;
+              detectedAt: string;
+              jurisdiction: string;
+              notifyBy: string;
+              clock: {
+                notifyBy: string;
+                /** @description Negative once late */
+                remainingMs: number;
+                status: 'running' | 'overdue' | 'met' | 'missed';
+              };
+              affectedCount: number;
+              authorityNotifiedAt: string | null;
+              authorityNotifiedBy: string | null;
+              notice: {
+                authority: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                jurisdiction: string;
+                incidentId: string;
+                operatorId: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                systemId: string;
+                systemName?: string;
+                detectedAt: string;
+                windowFrom: string;
+                windowTo: string;
+                affectedCount: number;
+                categories: string[];
+                measures: {
+                  id: string;
+                  action: string;
+                  state: string;
+                }[];
+                note?: string;
+                text: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              };
+              citizensNotified: number;
+              citizensNotifiedAt: string | null;
+              openedAt: string;
+              openedBy: string;
+              closedAt: string | null;
+              closedBy: string | null;
+              closeNote: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents/{incidentId}/notify-citizens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Notify every affected citizen through their inbox (once; resumes if interrupted)
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              state: 'open' | 'closed';
+              caseId: string | null;
+              systemId: string;
+              operatorId: string;
+              windowFrom: string;
+              windowTo: string;
+              detectedAt: string;
+              jurisdiction: string;
+              notifyBy: string;
+              clock: {
+                notifyBy: string;
+                /** @description Negative once late */
+                remainingMs: number;
+                status: 'running' | 'overdue' | 'met' | 'missed';
+              };
+              affectedCount: number;
+              authorityNotifiedAt: string | null;
+              authorityNotifiedBy: string | null;
+              notice: {
+                authority: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                jurisdiction: string;
+                incidentId: string;
+                operatorId: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                systemId: string;
+                systemName?: string;
+                detectedAt: string;
+                windowFrom: string;
+                windowTo: string;
+                affectedCount: number;
+                categories: string[];
+                measures: {
+                  id: string;
+                  action: string;
+                  state: string;
+                }[];
+                note?: string;
+                text: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              };
+              citizensNotified: number;
+              citizensNotifiedAt: string | null;
+              openedAt: string;
+              openedBy: string;
+              closedAt: string | null;
+              closedBy: string | null;
+              closeNote: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/incidents/{incidentId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close an incident
+     * @description Who may call: soc.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          incidentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              state: 'open' | 'closed';
+              caseId: string | null;
+              systemId: string;
+              operatorId: string;
+              windowFrom: string;
+              windowTo: string;
+              detectedAt: string;
+              jurisdiction: string;
+              notifyBy: string;
+              clock: {
+                notifyBy: string;
+                /** @description Negative once late */
+                remainingMs: number;
+                status: 'running' | 'overdue' | 'met' | 'missed';
+              };
+              affectedCount: number;
+              authorityNotifiedAt: string | null;
+              authorityNotifiedBy: string | null;
+              notice: {
+                authority: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                jurisdiction: string;
+                incidentId: string;
+                operatorId: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                systemId: string;
+                systemName?: string;
+                detectedAt: string;
+                windowFrom: string;
+                windowTo: string;
+                affectedCount: number;
+                categories: string[];
+                measures: {
+                  id: string;
+                  action: string;
+                  state: string;
+                }[];
+                note?: string;
+                text: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              };
+              citizensNotified: number;
+              citizensNotifiedAt: string | null;
+              openedAt: string;
+              openedBy: string;
+              closedAt: string | null;
+              closedBy: string | null;
+              closeNote: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
