@@ -2,13 +2,21 @@
 import { Type } from 'typebox';
 import { literalUnion } from '../http/schemas.js';
 
+/** PostgreSQL text cannot hold U+0000: refused here (400), not by the database (500). */
+const NO_NUL = '^[^\\u0000]*$';
 const Text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+  Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: NO_NUL,
+    ...(description ? { description } : {}),
+  });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
 const Labels = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
-const Id = Type.String({ minLength: 1, maxLength: 200 });
+/** Ids are printable ASCII without spaces (`rsp_…`, `bulk-harvesting-critical:chk_…`). */
+const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
 
 // ---- reference data
@@ -232,7 +240,7 @@ export const IncidentCreate = Type.Union([
 ]);
 export const AffectedQuery = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   },
   { additionalProperties: false },
