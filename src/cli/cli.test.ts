@@ -113,8 +113,10 @@ describe('qalqan serve (child processes)', () => {
 
   it('two servers with two data dirs run side by side on random ports and stop cleanly', async () => {
     const [a, b] = await Promise.all([
-      startServer(['--data-dir', tempDir(), '--demo']),
-      startServer(['--data-dir', tempDir()]),
+      // The demo world (a month of accesses, the monitoring centre's harvest) loads before the
+      // server says it listens: up to a minute or two under load.
+      startServer(['--data-dir', tempDir(), '--demo'], {}, 150_000),
+      startServer(['--data-dir', tempDir()], {}, 150_000),
     ]);
     servers.push(a, b);
     expect(a.baseUrl).not.toBe(b.baseUrl);
@@ -133,5 +135,5 @@ describe('qalqan serve (child processes)', () => {
     expect(a.output()).toContain('Demo world loaded');
     expect(await a.stop('SIGTERM')).toBe(0);
     expect(a.output()).toContain('SIGTERM received, shutting down');
-  });
+  }, 180_000);
 });
