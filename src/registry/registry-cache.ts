@@ -6,16 +6,16 @@
  *   entry is stamped with the version read *before* it was loaded and is used only while the
  *   database still holds that version, so a change committed at any time, by this instance, another
  *   one or the CLI, is never hidden by an entry read before it.
- * - On SQLite the version is read on every lookup (a prepared one-row read, microseconds): exact
- *   for every process on the file. On PostgreSQL it is read at most every `probeMs` (default
- *   250 ms, concurrent lookups share one read), and at once after a change made through this
- *   instance (`changed()`, called when the change commits): the next check here sees it, and
- *   another instance sees it within `probeMs`.
+ * - The version is read at most every `probeMs` (default 250 ms; concurrent lookups share one
+ *   read), and at once after a change made through this instance (`changed()`, called when the
+ *   change commits): the next check here sees it, and another instance (or the CLI on the same
+ *   SQLite file) within `probeMs`. Not reading it on every lookup matters on SQLite too: each
+ *   read waits for the one connection, behind whatever transaction holds it.
  * - Time does not invalidate anything: what is cached are the rows (key expiry, suspension end,
  *   certificate validity, ground validity), and standing and key state are evaluated at each
  *   request's own instant, so an expired certificate or a lapsed rotation overlap counts at once.
  */
-import { type Kysely, SqliteAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 
 export interface RegistryVersion {
@@ -26,10 +26,7 @@ export interface RegistryVersion {
 }
 
 export interface RegistryVersionOptions {
-  /**
-   * Longest time a version read is trusted (ms). Default: 0 on SQLite (read on every lookup),
-   * 250 on PostgreSQL.
-   */
+  /** Longest time a version read is trusted (ms); 0 reads it on every lookup. Default 250. */
   readonly probeMs?: number;
   readonly now?: () => number;
 }
@@ -38,7 +35,7 @@ export function createRegistryVersion(
   db: Kysely<Database>,
   options: RegistryVersionOptions = {},
 ): RegistryVersion {
-  const probeMs = options.probeMs ?? (db.getExecutor().adapter instanceof SqliteAdapter ? 0 : 250);
+  const probeMs = options.probeMs ?? 250;
   const now = options.now ?? Date.now;
   let known = -1;
   let readAt = -Infinity;

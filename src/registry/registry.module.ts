@@ -48,8 +48,8 @@ export interface RegistryModuleDeps {
   readonly log?: Pick<FastifyBaseLogger, 'error' | 'info'>;
   /**
    * How long a read of the registry version is trusted, in ms, before cached credentials and
-   * profiles are checked against the database again. Default: every lookup on SQLite, 250 ms on
-   * PostgreSQL (changes through this instance are seen at once either way).
+   * profiles are checked against the database again. Default 250 (changes through this
+   * instance are seen at once).
    */
   readonly versionProbeMs?: number | undefined;
 }
