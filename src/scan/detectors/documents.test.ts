@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detect, valuesOf } from '../test-support/detect.js';
+import type { Candidate } from '../types.js';
+import { toByteString } from '../bytes.js';
+import { documentDetector } from './documents.js';
 import { mrzCheckDigit } from './mrz.js';
 
 describe('ID card and passport detector', () => {
@@ -16,6 +19,53 @@ describe('ID card and passport detector', () => {
       'Н87654321',
     ]);
     expect(valuesOf('артикул N12345678', 'passport')).toEqual([]);
+  });
+});
+
+describe('ID card and passport detector, called directly on a digit run', () => {
+  /** What atDigits proposes for the run of digits in `text` (a UTF-8 byte string). */
+  function candidates(text: string): Candidate[] {
+    const bytes = toByteString(text);
+    const start = bytes.search(/\d/);
+    let end = start;
+    while (end < bytes.length && /\d/.test(bytes[end]!)) end++;
+    const out: Candidate[] = [];
+    documentDetector.atDigits!(bytes, start, end, out);
+    return out;
+  }
+
+  it('proposes nine bounded digits as an ID card, nothing glued to a letter', () => {
+    expect(candidates(' 043218765 ')).toEqual([
+      { type: 'id-card', start: 1, end: 10, score: 0.2, validated: false },
+    ]);
+    expect(candidates('x043218765')).toEqual([]);
+    expect(candidates('043218765x')).toEqual([]);
+  });
+
+  it('proposes eight digits after a Latin N or a Cyrillic Н as a passport, from the letter', () => {
+    expect(candidates(' N12345678 ')).toEqual([
+      { type: 'passport', start: 1, end: 10, score: 0.3, validated: false },
+    ]);
+    // Н is two bytes in UTF-8 (D0 9D): the passport starts at the first.
+    expect(candidates(' Н12345678 ')).toEqual([
+      { type: 'passport', start: 1, end: 11, score: 0.3, validated: false },
+    ]);
+  });
+
+  it('proposes nothing for eight digits without N, glued on, or after another letter', () => {
+    expect(candidates(' 12345678 ')).toEqual([]);
+    expect(candidates(' N12345678x')).toEqual([]);
+    expect(candidates('xN12345678 ')).toEqual([]);
+    // Another Cyrillic letter ending in byte 9D (Э is D0 AD, Ѝ is D0 8D; ѝ is D1 9D): not Н.
+    expect(candidates(' ѝ12345678 ')).toEqual([]);
+    expect(candidates(' Э12345678 ')).toEqual([]);
+    expect(candidates(' M12345678 ')).toEqual([]);
+  });
+
+  it('proposes nothing for runs of other lengths, even after an N', () => {
+    expect(candidates(' N1234567 ')).toEqual([]);
+    expect(candidates(' N123456789 ')).toEqual([]);
+    expect(candidates(' 0432187650 ')).toEqual([]);
   });
 });
 
