@@ -1,11 +1,13 @@
 /**
- * The demo world's consents, made through the API as systems and citizens make them: systems ask
- * (`POST /v1/consent-requests`), citizens answer in a portal session opened for the purpose and
- * closed after. Active consents (the clinic, the bank's KYC, the car maker's telematics with an
+ * The demo world's consents, made through the API (the typed client, answered in process) as
+ * systems and citizens make them: systems ask (`POST /v1/consent-requests`), citizens answer in a
+ * portal session opened for the purpose and closed after. Active consents (the clinic, the bank's KYC, the car maker's telematics with an
  * insurer abroad for one driver and not the other), a parent's consent for the minor, a refused
  * marketing consent, a withdrawal refused on a ground declared in advance, and pending requests —
  * the school asking Айгерим for her documents through Qalqan instead of a messenger.
  */
+import { createQalqanClient, ok, type QalqanClient } from '@qalqan/client';
+import { injectFetch, IN_PROCESS_URL } from '../http/inject-fetch.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../portal/citizen-auth.js';
 import type { Qalqan } from '../server.js';
 import { DEMO_CITIZENS } from './demo-citizens.js';
@@ -34,44 +36,31 @@ function citizenIin(name: string): string {
 }
 
 export async function loadDemoConsents(qalqan: Host, demo: Credentials): Promise<void> {
-  const call = async <T>(
-    headers: Record<string, string>,
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: object,
-  ): Promise<T> => {
-    const response = await qalqan.app.inject({
-      method,
-      url,
-      headers,
-      ...(payload ? { payload } : {}),
-    });
-    if (response.statusCode >= 300)
-      throw new Error(
-        `demo world: ${method} ${url} answered ${response.statusCode}: ${response.body}`,
-      );
-    return response.json<T>();
-  };
-  const keyOf = (system: string) => {
+  const fetch = injectFetch(qalqan.app);
+  const clientWith = (headers: Record<string, string>) =>
+    createQalqanClient({ baseUrl: IN_PROCESS_URL, fetch, headers });
+  const systemClient = (system: string) => {
     const found = demo.systems.find((s) => s.system === system);
     if (!found) throw new Error(`demo world: no demo system ${system}`);
-    return { authorization: `Bearer ${found.apiKey}` };
+    return createQalqanClient({ baseUrl: IN_PROCESS_URL, fetch, apiKey: found.apiKey });
   };
   /** Acts as the citizen in a session of its own, ended afterwards. */
-  const asCitizen = async <T>(name: string, act: (h: Record<string, string>) => Promise<T>) => {
+  const asCitizen = async <T>(name: string, act: (citizen: QalqanClient) => Promise<T>) => {
     const { session, token } = await qalqan.portal.sessions.create(
       qalqan.secrets.pseudonymOf(citizenIin(name)),
     );
     try {
-      return await act({ cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: session.csrfToken });
+      return await act(
+        clientWith({ cookie: `${SESSION_COOKIE}=${token}`, [CSRF_HEADER]: session.csrfToken }),
+      );
     } finally {
       await qalqan.portal.sessions.revoke(session.id, 'sign-out');
     }
   };
 
   // Loaded once: a world rebuilt with new credentials keeps the consents it already has.
-  const aigerimAsked = await asCitizen('Айгерим Сапарова', (h) =>
-    call<{ requests: unknown[] }>(h, 'GET', '/v1/me/consent-requests'),
+  const aigerimAsked = await asCitizen('Айгерим Сапарова', async (citizen) =>
+    ok(await citizen.GET('/v1/me/consent-requests')),
   );
   if (aigerimAsked.requests.length > 0) return;
 
@@ -87,19 +76,28 @@ export async function loadDemoConsents(qalqan: Host, demo: Credentials): Promise
       validDays?: number;
     },
   ) =>
-    call<{ request: { id: string } }>(keyOf(system), 'POST', '/v1/consent-requests', {
-      iin: citizenIin(citizen),
-      purposes: body.purposes,
-      categories: body.categories,
-      ...(body.recipients ? { recipients: body.recipients } : {}),
-      retention: 'P3Y',
-      validUntil: new Date(now + (body.validDays ?? 365) * DAY).toISOString(),
-      requestExpiresAt: new Date(now + 14 * DAY).toISOString(),
-      message: body.message,
-      policyUrl: POLICIES[system] ?? 'https://qalqan.example/demo/privacy',
-    }).then((r) => r.request.id);
+    systemClient(system)
+      .POST('/v1/consent-requests', {
+        body: {
+          iin: citizenIin(citizen),
+          purposes: body.purposes,
+          categories: body.categories,
+          ...(body.recipients ? { recipients: body.recipients } : {}),
+          retention: 'P3Y',
+          validUntil: new Date(now + (body.validDays ?? 365) * DAY).toISOString(),
+          requestExpiresAt: new Date(now + 14 * DAY).toISOString(),
+          message: body.message,
+          policyUrl: POLICIES[system] ?? 'https://qalqan.example/demo/privacy',
+        },
+      })
+      .then((r) => ok(r).request.id);
   const answer = (citizen: string, id: string, verb: 'approve' | 'refuse') =>
-    asCitizen(citizen, (h) => call(h, 'POST', `/v1/me/consent-requests/${id}/${verb}`));
+    asCitizen(citizen, async (client) => {
+      const params = { path: { id } };
+      if (verb === 'approve')
+        ok(await client.POST('/v1/me/consent-requests/{id}/approve', { params }));
+      else ok(await client.POST('/v1/me/consent-requests/{id}/refuse', { params }));
+    });
 
   // The clinic treats Дана with her consent.
   await answer(
@@ -123,16 +121,22 @@ export async function loadDemoConsents(qalqan: Host, demo: Credentials): Promise
     },
   });
   await answer('Нұрлан Жақсылықов', kyc, 'approve');
-  await call(keyOf('Core banking'), 'POST', '/v1/withdrawal-grounds', {
-    purpose: 'finance.kyc',
-    reason: {
-      kk: 'Заң бойынша клиентті сәйкестендіру деректері іскерлік қатынас аяқталғаннан кейін бес жыл сақталады.',
-      ru: 'По закону данные идентификации клиента хранятся пять лет после окончания деловых отношений.',
-      en: 'By law, customer identification data are kept for five years after the business relationship ends.',
-    },
-    reference: 'AML/CFT Law 191-IV, Art. 5',
-  });
-  await asCitizen('Нұрлан Жақсылықов', (h) => call(h, 'POST', `/v1/me/consents/${kyc}/withdraw`));
+  ok(
+    await systemClient('Core banking').POST('/v1/withdrawal-grounds', {
+      body: {
+        purpose: 'finance.kyc',
+        reason: {
+          kk: 'Заң бойынша клиентті сәйкестендіру деректері іскерлік қатынас аяқталғаннан кейін бес жыл сақталады.',
+          ru: 'По закону данные идентификации клиента хранятся пять лет после окончания деловых отношений.',
+          en: 'By law, customer identification data are kept for five years after the business relationship ends.',
+        },
+        reference: 'AML/CFT Law 191-IV, Art. 5',
+      },
+    }),
+  );
+  await asCitizen('Нұрлан Жақсылықов', async (citizen) =>
+    ok(await citizen.POST('/v1/me/consents/{id}/withdraw', { params: { path: { id: kyc } } })),
+  );
 
   // Telematics: Ерлан also lets the maker share driving data with an insurer in Germany; Тимур not.
   const telematics = {
@@ -170,17 +174,20 @@ export async function loadDemoConsents(qalqan: Host, demo: Credentials): Promise
   );
 
   // Мадина is 15: her father, recorded as her guardian by the regulator, consents for her.
-  const regulator = { authorization: `Bearer ${demo.staff.regulator}` };
-  const { guardianship } = await call<{ guardianship: { childId: string } }>(
-    regulator,
-    'POST',
-    '/v1/guardianships',
-    {
-      guardianIin: citizenIin('Ерлан Омаров'),
-      childIin: citizenIin('Мадина Қасымова'),
-      relation: 'parent',
-      reference: 'Birth certificate I-АҚ No. 0451278',
-    },
+  const regulator = createQalqanClient({
+    baseUrl: IN_PROCESS_URL,
+    fetch,
+    apiKey: demo.staff.regulator,
+  });
+  const { guardianship } = ok(
+    await regulator.POST('/v1/guardianships', {
+      body: {
+        guardianIin: citizenIin('Ерлан Омаров'),
+        childIin: citizenIin('Мадина Қасымова'),
+        relation: 'parent',
+        reference: 'Birth certificate I-АҚ No. 0451278',
+      },
+    }),
   );
   const enrolment = await ask('School records and staff files', 'Мадина Қасымова', {
     purposes: ['education.enrolment'],
@@ -191,11 +198,11 @@ export async function loadDemoConsents(qalqan: Host, demo: Credentials): Promise
       en: 'For enrolment in year 10',
     },
   });
-  await asCitizen('Ерлан Омаров', (h) =>
-    call(
-      h,
-      'POST',
-      `/v1/me/children/${guardianship.childId}/consent-requests/${enrolment}/approve`,
+  await asCitizen('Ерлан Омаров', async (parent) =>
+    ok(
+      await parent.POST('/v1/me/children/{childId}/consent-requests/{id}/approve', {
+        params: { path: { childId: guardianship.childId, id: enrolment } },
+      }),
     ),
   );
 
