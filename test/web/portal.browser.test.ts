@@ -37,6 +37,7 @@ const WATCHED = 'Sergey Ivanov';
 const CUSTOMER = 'Арман Бекмұхамбетов';
 const DRIVER = 'Тимур Серікбаев';
 const TEACHER = 'Айгерим Сапарова';
+const BORROWER = 'Нұрлан Жақсылықов';
 
 /** The parts of a `/v1/me/accesses` item the tampering test alters. */
 interface AccessItem {
@@ -278,6 +279,31 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     // A browser that prefers none of the three languages gets Kazakh.
     await again.getByText('Бұл кіру пайдаланылған немесе осы браузерде басталмаған').waitFor();
     expect(await htmlLang(again)).toBe('kk');
+  });
+
+  it('refuses an answer without this session’s CSRF token, says so in Russian and changes nothing', async () => {
+    const id = await clinicAsks(BORROWER);
+    const { page } = await openPage({ locale: 'ru-RU' });
+    await page.goto(`${base}/me/requests`);
+    await page.getByRole('link', { name: 'Войти' }).click();
+    await page.getByRole('button', { name: new RegExp(BORROWER) }).click();
+    await page.waitForURL(`${base}/me/requests`);
+    // The answer leaves the page with a forged token, as a cross-site request would carry.
+    await page.route(`${base}/v1/me/consent-requests/${id}/approve`, (route) =>
+      route.continue({ headers: { ...route.request().headers(), 'x-csrf-token': 'forged' } }),
+    );
+    const card = page.locator(`[data-request="${id}"]`);
+    await card.getByRole('button', { name: 'Согласиться' }).click();
+    await card
+      .getByRole('alert')
+      .getByText('Не удалось подтвердить, что запрос отправлен с этой страницы')
+      .waitFor();
+    expect(await card.getByRole('alert').innerText()).toContain('portal.csrf_failed');
+    // Nothing changed: after a reload the request still waits for an answer.
+    await page.unrouteAll();
+    await page.reload();
+    await card.getByRole('button', { name: 'Согласиться' }).waitFor();
+    expect(await card.locator('[data-answer]').count()).toBe(0);
   });
 
   it('fits a 360-px phone without sideways scrolling', async () => {

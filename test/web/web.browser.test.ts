@@ -4,80 +4,25 @@
  * verification is also exercised on a log built in the test (support/tlog-fixture.ts), served
  * through Playwright routes, so it is covered whatever state the server's own log is in.
  */
-import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, type ServerProcess, startServer } from '../support/cli.js';
+import { type ServerProcess, startServer } from '../support/cli.js';
+import {
+  haveChromium,
+  horizontalOverflow,
+  htmlLang,
+  launchChromium,
+  noteMissingChromium,
+  saveScreenshot,
+  writeScreenshots,
+} from './support/chromium.js';
 import { buildTlogFixture, type TlogFixture } from './support/tlog-fixture.js';
+import { ensureWebBuilt } from './support/web-build.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps trying to reach Google's services,
-// which this project's machines (and many CI runners) cannot; each attempt is just noise.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.log(
-    `\nweb browser tests: SKIPPED (no Chromium at ${CHROMIUM}; run \`apt-get install chromium\` to run them)\n`,
-  );
-}
-
-const webDir = path.join(repoRoot, 'web');
-const screenshotDir = path.join(repoRoot, 'docs', 'screenshots');
-// The README images are rewritten only when asked (docs/TESTING.md): an ordinary run checks the
-// pages render and leaves the committed files alone.
-const writeScreenshots = process.env.QALQAN_SCREENSHOTS === '1';
-
-function newestChange(file: string): number {
-  const stat = statSync(file);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(
-    stat.mtimeMs,
-    ...readdirSync(file).map((name) => newestChange(path.join(file, name))),
-  );
-}
-
-/** Builds the app unless `web/dist` is newer than every source it is built from. */
-function ensureWebBuilt(): void {
-  const index = path.join(webDir, 'dist', 'index.html');
-  const sources = [
-    'src',
-    'public',
-    'index.html',
-    'vite.config.ts',
-    'package.json',
-    'tsconfig.app.json',
-  ]
-    .map((name) => path.join(webDir, name))
-    .filter((file) => existsSync(file));
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestChange))) {
-    return;
-  }
-  execFileSync('npm', ['run', 'build', '-w', 'web'], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-    timeout: 200_000,
-  });
-}
+noteMissingChromium('web browser tests');
 
 const FIXED_TIME = new Date('2026-11-25T09:30:00Z');
 
@@ -100,21 +45,11 @@ interface InPageElement {
   readonly innerText: string;
 }
 
-const htmlLang = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.lang);
-
 const rememberedLanguage = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as InPage).localStorage.getItem('qalqan.language'));
 
 const focusedId = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id);
-
-/** How far the page is wider than the viewport: anything above 0 means sideways scrolling. */
-const horizontalOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as InPage).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 /** The focused element's text and focus outline, or undefined once focus has left the page. */
 const focusedStop = (page: Page) =>
@@ -129,7 +64,8 @@ const focusedStop = (page: Page) =>
     };
   });
 
-describe.skipIf(!haveChromium)('web app in Chromium', () => {
+// Generous per-test time: the suite shares two cores with the rest of CI.
+describe.skipIf(!haveChromium)('web app in Chromium', { timeout: 120_000 }, () => {
   let server: ServerProcess;
   let browser: Browser;
   let dataDir: string;
@@ -139,16 +75,11 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   beforeAll(async () => {
     ensureWebBuilt();
     dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-web-browser-'));
-    server = await startServer(['--data-dir', dataDir, '--demo']);
+    // Loading the demo world takes a while on a busy machine before the server says it listens.
+    server = await startServer(['--data-dir', dataDir, '--demo'], {}, 240_000);
     base = server.baseUrl;
-    // Playwright gives every launch a fresh temporary --user-data-dir of its own (it refuses
-    // one in `args`), so no profile state leaks between runs.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-  }, 240_000);
+    browser = await launchChromium();
+  }, 400_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
@@ -553,10 +484,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       expect(image.subarray(1, 4).toString('latin1')).toBe('PNG');
       expect(image.readUInt32BE(16)).toBe(1200);
     }
-    if (writeScreenshots) {
-      mkdirSync(screenshotDir, { recursive: true });
-      writeFileSync(path.join(screenshotDir, 'home.png'), home);
-      writeFileSync(path.join(screenshotDir, 'transparency.png'), transparency);
-    }
+    saveScreenshot('home.png', home);
+    saveScreenshot('transparency.png', transparency);
   });
 });

@@ -1,10 +1,25 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/http';
 
+/** Refusals a citizen meets, worded in their language by code (the server's text is English). */
+const WORDED = {
+  'portal.csrf_failed': 'csrf',
+  'portal.session_expired': 'expired',
+  'consent.not_found': 'consentNotFound',
+  'consent.child_not_found': 'childNotFound',
+  'notify.not_found': 'notificationNotFound',
+  'auth.forbidden': 'forbidden',
+  'portal.sign_in_failed': 'signIn',
+} as const;
+const isWorded = (code: string | undefined): code is keyof typeof WORDED =>
+  code !== undefined && Object.hasOwn(WORDED, code);
+
 /**
  * Shows why something failed. A problem document from the server is shown as its own title and
  * detail (they name the exact cause, e.g. which parameter was wrong) with its code and request
- * id for a support ticket; failures without one are worded in the reader's language.
+ * id for a support ticket, except the refusals a citizen meets (CSRF, an ended session, a record
+ * that is not theirs), which are worded in the reader's language; failures without a problem
+ * document are worded in the reader's language too.
  */
 export function ErrorMessage({ error }: { readonly error: unknown }) {
   const { t } = useTranslation();
@@ -17,6 +32,11 @@ export function ErrorMessage({ error }: { readonly error: unknown }) {
     switch (failure.kind) {
       case 'problem':
         ({ title, detail, code, requestId } = failure.problem);
+        // A refusal the citizen meets is worded in their language; its code stays for support.
+        if (isWorded(code)) {
+          title = t(`errors.problem.${WORDED[code]}`);
+          detail = undefined;
+        }
         break;
       case 'http':
         title = t('errors.http', { status: failure.status });

@@ -287,6 +287,15 @@ export const en = {
     unexpected: 'Something went wrong in this page.',
     code: 'Error code',
     requestId: 'Request ID',
+    problem: {
+      csrf: 'Your request could not be confirmed as coming from this page, so nothing was changed. Reload the page and try again.',
+      expired: 'Your session has ended, so nothing was changed. Sign in again to continue.',
+      consentNotFound: 'There is no such consent or request among yours. Nothing was changed.',
+      childNotFound: 'There is no such child in your care. Nothing was changed.',
+      notificationNotFound: 'There is no such notification among yours.',
+      forbidden: 'This is not available to you. Nothing was changed.',
+      signIn: 'Sign-in could not be completed. Please start again.',
+    },
   },
 };
 
