@@ -6,7 +6,10 @@
  * end; a wrong token is a counted failure; citizen and staff cookies never cross over.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyPluginAsync, InjectOptions } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_CITIZENS } from '../demo/demo-citizens.js';
 import { principalOf } from '../http/access.js';
@@ -38,9 +41,40 @@ interface Harness {
   socTokenId: string;
 }
 
+/** A loopback identity provider: discovery document and JWKS, as Keycloak serves them. */
+async function identityProvider() {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const keys = [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }];
+  const server: Server = createServer((request, response) => {
+    const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/gov`;
+    response.setHeader('content-type', 'application/json');
+    if (request.url === '/realms/gov/.well-known/openid-configuration')
+      response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/certs` }));
+    else if (request.url === '/realms/gov/certs') response.end(JSON.stringify({ keys }));
+    else {
+      response.statusCode = 404;
+      response.end('{}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/gov`;
+  const sign = (roles: string[]) =>
+    new SignJWT({ name: 'Әсел, SOC lead', realm_access: { roles } })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(issuer)
+      .setAudience('qalqan-api')
+      .setSubject('staff-42')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  return { issuer, server, sign };
+}
+
 describeStorage('staff console sessions', (fx) => {
   let h: Harness;
+  let idp: Awaited<ReturnType<typeof identityProvider>>;
   beforeAll(async () => {
+    idp = await identityProvider();
     const clock = testClock();
     const lookupKey = randomBytes(32);
     const registry = createRegistryParts({
@@ -48,6 +82,12 @@ describeStorage('staff console sessions', (fx) => {
       secrets: { lookupKey, fields: createFieldCipher(randomBytes(32)) },
       ledger: { append: () => Promise.resolve({ index: 0 }) },
       clock,
+      oidc: {
+        issuer: idp.issuer,
+        audience: 'qalqan-api',
+        rolesClaim: 'realm_access.roles',
+        roleValues: { regulator: 'qalqan-regulator', soc: 'qalqan-soc', auditor: 'qalqan-auditor' },
+      },
     });
     const secrets = {
       pseudonymOf: createPseudonymizer(randomBytes(32)),
@@ -104,6 +144,7 @@ describeStorage('staff console sessions', (fx) => {
   });
   afterAll(async () => {
     await h.app.close();
+    idp.server.close();
   });
 
   /** A browser from its own address, so the failure limit of one test never touches another. */
@@ -163,6 +204,17 @@ describeStorage('staff console sessions', (fx) => {
       signedIn: true,
       session: { id: session.id, csrfToken: session.csrfToken, roles: ['soc'] },
     });
+  });
+
+  it('a staff OIDC access token begins a session too, with the roles and subject it carries', async () => {
+    const b = staffBrowser();
+    const token = await idp.sign(['qalqan-soc', 'qalqan-auditor', 'offline_access']);
+    const session = await signIn(b, token);
+    expect([...session.roles].sort()).toEqual(['auditor', 'soc']);
+    const mine = await b.send({ url: '/test/soc' });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({ kind: 'staff', subject: 'staff-42' });
+    expect(JSON.stringify(await rowOf(session.id))).not.toContain(token);
   });
 
   it('the cookie admits the staff routes of its roles, as the token does, and no others', async () => {
