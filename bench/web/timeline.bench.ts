@@ -64,7 +64,9 @@ async function buildAccesses(count: number): Promise<Item[]> {
     const [system, operator, purpose, categories] = SYSTEMS[i % SYSTEMS.length]!;
     const deny = i % 7 === 3;
     const at = new Date(start + i * 45 * 60_000).toISOString();
-    const basis = deny ? { kind: 'none' } : { kind: 'consent', consentId: `cns_${i % 40}` };
+    const basis: Record<string, string> = deny
+      ? { kind: 'none' }
+      : { kind: 'consent', consentId: `cns_${i % 40}` };
     const reasons = deny ? ['consent.missing'] : [];
     const record = {
       check: `chk_${String(i).padStart(6, '0')}`,
