@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { useNotificationStream } from '../../hooks/use-notification-stream';
+import { eventMessage } from './event-message';
 
 const CATEGORIES = ['access', 'consent-request', 'consent-change', 'breach'] as const;
 type Category = (typeof CATEGORIES)[number];
@@ -103,9 +104,8 @@ export function InboxPage() {
                 className={`panel card ${isRead ? 'read' : 'unread'}`}
                 data-notification={n.type}
               >
-                <p className="card-title">
-                  {t(`inbox.category.${n.category}`)}: <code>{n.type}</code>
-                </p>
+                <p className="card-title">{t(`inbox.event.${eventMessage(n)}`)}</p>
+                <p className="muted">{t(`inbox.category.${n.category}`)}</p>
                 <p className="muted">{new Date(n.at).toLocaleString(i18n.resolvedLanguage)}</p>
                 {!isRead && (
                   <button type="button" className="link-button" onClick={() => void markRead(n.id)}>

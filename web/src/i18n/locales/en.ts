@@ -199,6 +199,22 @@ export const en = {
       'consent-change': 'Consent changes',
       breach: 'Breaches',
     },
+    event: {
+      access_permit: 'A system was permitted to access your data',
+      access_deny: 'A system was refused access to your data',
+      consent_requested: 'A system asks for your consent',
+      consent_given: 'You gave consent',
+      consent_refused: 'A consent request was refused',
+      consent_withdrawn: 'A consent was withdrawn',
+      consent_withdrawal_refused: 'A withdrawal was refused, with a legal reason',
+      consent_expired: 'A consent expired',
+      consent_paused: 'A consent was paused',
+      consent_resumed: 'A consent was resumed',
+      consent_came_of_age:
+        'You are now 18: the consents a guardian gave for you stay in force until you change them',
+      breach_notified: 'A data breach may have affected your data',
+      other: 'A change that concerns you',
+    },
   },
   children: {
     documentTitle: 'Qalqan — my children',

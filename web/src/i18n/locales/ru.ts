@@ -211,6 +211,22 @@ export const ru = {
       'consent-change': 'Изменениях согласий',
       breach: 'Утечках',
     },
+    event: {
+      access_permit: 'Системе разрешён доступ к вашим данным',
+      access_deny: 'Системе отказано в доступе к вашим данным',
+      consent_requested: 'Система просит вашего согласия',
+      consent_given: 'Согласие дано',
+      consent_refused: 'В запросе согласия отказано',
+      consent_withdrawn: 'Согласие отозвано',
+      consent_withdrawal_refused: 'В отзыве согласия отказано по основанию закона',
+      consent_expired: 'Срок согласия истёк',
+      consent_paused: 'Согласие приостановлено',
+      consent_resumed: 'Согласие возобновлено',
+      consent_came_of_age:
+        'Вам исполнилось 18 лет: согласия, данные за вас опекуном, действуют, пока вы их не измените',
+      breach_notified: 'Утечка могла затронуть ваши данные',
+      other: 'Изменение, которое касается вас',
+    },
   },
   children: {
     documentTitle: 'Qalqan — мои дети',
