@@ -231,6 +231,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       log,
+      staffCredentialEnded: registry.staffTokenEnded,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const notify = createNotifyModule({

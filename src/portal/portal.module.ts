@@ -14,7 +14,7 @@ import type { PortalTables } from './portal.tables.js';
 import { portalRoutes } from './portal.routes.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
 import { createSignIn, type IdentityProvider, type PortalSubjects } from './sign-in.js';
-import { staffAuthenticator } from './staff-auth.js';
+import { type CredentialEnded, staffAuthenticator } from './staff-auth.js';
 import { staffRoutes } from './staff.routes.js';
 import { createStaffSessionStore, type StaffSessionStore } from './staff-sessions.js';
 
@@ -47,6 +47,8 @@ export interface PortalModuleDeps {
   readonly trustProxy: boolean;
   readonly clock?: () => Date;
   readonly log?: { warn(obj: object, msg: string): void };
+  /** The registry's port: a console session ends when the staff token that began it has. */
+  readonly staffCredentialEnded?: CredentialEnded;
   /** Tests: adjusts the provider the portal uses (e.g. a back channel that forges answers). */
   readonly wrapProvider?: (provider: IdentityProvider) => IdentityProvider;
 }
@@ -136,7 +138,7 @@ export function createPortalModule(deps: PortalModuleDeps): PortalModule {
     sessions,
     authenticator: citizenAuthenticator(sessions),
     staffSessions,
-    staffAuthenticator: staffAuthenticator(staffSessions),
+    staffAuthenticator: staffAuthenticator(staffSessions, deps.staffCredentialEnded),
     routes,
   };
 }

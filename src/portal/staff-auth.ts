@@ -38,10 +38,24 @@ export async function staffSessionOf(
   return resolved;
 }
 
-export function staffAuthenticator(sessions: StaffSessionStore): Authenticator {
+/**
+ * Whether the credential that began a session has since been revoked or has expired (the
+ * registry's port); a session never outlives the staff token it was begun with.
+ */
+export type CredentialEnded = (subject: string) => Promise<boolean>;
+
+export function staffAuthenticator(
+  sessions: StaffSessionStore,
+  credentialEnded?: CredentialEnded,
+): Authenticator {
   return async (request) => {
     const session = await staffSessionOf(request, sessions);
     if (!session) return null;
+    if (credentialEnded && (await credentialEnded(session.subject))) {
+      await sessions.revokeAllOf(session.subject);
+      request.log.warn({ reason: 'credential-ended' }, 'staff session refused');
+      throw new DomainError('portal.session_expired', ENDED.revoked, { reason: 'revoked' });
+    }
     requireCsrf(request, session, 'staff');
     admitted.set(request, session);
     return { kind: 'staff', roles: session.roles, subject: session.subject, name: session.name };

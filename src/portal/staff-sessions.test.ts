@@ -109,6 +109,7 @@ describeStorage('staff console sessions', (fx) => {
       publicUrl: undefined,
       trustProxy: false,
       clock,
+      staffCredentialEnded: registry.staffTokenEnded,
     });
     const app = await buildApp({
       config: {
@@ -281,6 +282,40 @@ describeStorage('staff console sessions', (fx) => {
       headers: { host: HOST, cookie: `qalqan_staff=${cookie}` },
     });
     expect(shown.json()).toEqual({ signedIn: false, ended: 'revoked' });
+  });
+
+  it('a session ends with the staff token that began it: revoked or expired, the cookie is refused and the session row revoked', async () => {
+    const actor = { kind: 'cli' as const, id: 'test-bootstrap' };
+    const soon = new Date(h.clock().getTime() + 60 * 60_000).toISOString();
+    const toRevoke = await h.registry.credentials.issueStaffToken('soc', 'Leaver', actor);
+    const toExpire = await h.registry.credentials.issueStaffToken('soc', 'Temp', actor, soon);
+    const revokedBrowser = staffBrowser();
+    const expiringBrowser = staffBrowser();
+    const revokedSession = await signIn(revokedBrowser, toRevoke.token);
+    await signIn(expiringBrowser, toExpire.token);
+    expect((await revokedBrowser.send({ url: '/test/soc' })).statusCode).toBe(200);
+    expect((await expiringBrowser.send({ url: '/test/soc' })).statusCode).toBe(200);
+
+    await h.registry.credentials.revokeStaffToken(toRevoke.id, actor);
+    const refused = await revokedBrowser.send({ url: '/test/soc' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'portal.session_expired', reason: 'revoked' });
+    expect((await rowOf(revokedSession.id))?.revoked_at).not.toBeNull();
+
+    // Kept active (each step within the 15-minute idle time) until past the token's own end.
+    for (let step = 0; step < 4; step++) {
+      h.clock.advance(14 * 60_000);
+      expect((await expiringBrowser.send({ url: '/test/soc' })).statusCode).toBe(200);
+    }
+    h.clock.advance(5 * 60_000);
+    const expired = await expiringBrowser.send({ url: '/test/soc' });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json()).toMatchObject({ code: 'portal.session_expired', reason: 'revoked' });
+
+    // Sessions of other tokens go on.
+    const other = staffBrowser();
+    await signIn(other);
+    expect((await other.send({ url: '/test/soc' })).statusCode).toBe(200);
   });
 
   it('a wrong or revoked token begins nothing: a 401 problem that counts toward the failure limit', async () => {

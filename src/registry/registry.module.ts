@@ -19,6 +19,7 @@ import {
   type CredentialService,
   type KeyPolicy,
 } from './credentials.service.js';
+import { findStaffToken } from './credentials.store.js';
 import { createHistorySequencer, type HistorySequencer, type LedgerAppender } from './history.js';
 import { createOidcAuthenticator, type OidcOptions } from './oidc.js';
 import { operatorRoutes } from './operators.routes.js';
@@ -73,6 +74,13 @@ export interface StaffTokenBootstrap {
 }
 
 /**
+ * For sessions begun with a staff token (the console's cookie): whether the token behind a staff
+ * principal's subject has since been revoked or has expired. A subject that is no staff token of
+ * this registry (an OIDC subject) is not ended here; its session keeps its own timeouts.
+ */
+export type StaffTokenEnded = (subject: string) => Promise<boolean>;
+
+/**
  * Suspending and reinstating a system for the monitoring centre's responses: through the registry's
  * own service, so the change has its history and ledger entry like any other (an unknown system is
  * `registry.system_not_found`, a revoked one `registry.invalid_transition`).
@@ -86,6 +94,7 @@ export interface RegistryModule extends RegistryReadPort {
   readonly authenticators: readonly Authenticator[];
   readonly routes: readonly RoutePlugin[];
   readonly bootstrap: StaffTokenBootstrap;
+  readonly staffTokenEnded: StaffTokenEnded;
   readonly systemStatus: SystemStatusPort;
   /** Sequences changes left in the outbox (by a crash, a standby instance or the CLI). */
   sequencePending(): Promise<void>;
@@ -193,6 +202,15 @@ export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
         },
       },
     ],
+    async staffTokenEnded(subject) {
+      const row = await findStaffToken(deps.db, subject);
+      if (!row) return false;
+      // ISO instants compare as text, as the token authenticator compares them.
+      return (
+        row.revoked_at !== null ||
+        (row.expires_at !== null && row.expires_at <= clock().toISOString())
+      );
+    },
     bootstrap: {
       issueStaffToken: (role, name, actor, expiresAt = null) =>
         credentials.issueStaffToken(role, name, actor, expiresAt),
