@@ -198,7 +198,7 @@ describe('OIDC algorithms and discovery', () => {
     const { issuer, ask } = await trusting([
       { ...(await exportJWK(rsa.publicKey)), kid: 'rsa', use: 'sig' },
     ]);
-    const publicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' });
+    const publicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const confused = await claims(issuer)
       .setProtectedHeader({ alg: 'HS256', kid: 'rsa' })
       .sign(new TextEncoder().encode(publicPem));

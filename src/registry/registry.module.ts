@@ -123,6 +123,7 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
     routes: parts.routes,
     bootstrap: parts.bootstrap,
     systemStatus: parts.systemStatus,
+    staffTokenEnded: (subject) => parts.staffTokenEnded(subject),
     sequencePending: () => parts.sequencePending(),
     startOutboxDrain: (intervalMs, active) => parts.startOutboxDrain(intervalMs, active),
   };
