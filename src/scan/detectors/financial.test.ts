@@ -74,3 +74,94 @@ describe('cards inside printed IBANs', () => {
     }
   });
 });
+
+describe('card brands at the edges of each issuer range', () => {
+  /** A digit string of `length` starting with `prefix` (cardBrand reads only prefix and length). */
+  const digits = (prefix: string, length: number) => prefix.padEnd(length, '0');
+
+  it('names the brand of each range’s first and last prefix, and nothing just outside', () => {
+    const cases: [string, number, string | null][] = [
+      ['2200', 16, 'mir'],
+      ['2204', 19, 'mir'],
+      ['2205', 16, null],
+      ['2200', 15, null],
+      ['51', 16, 'mastercard'],
+      ['55', 16, 'mastercard'],
+      ['51', 15, null],
+      ['2221', 16, 'mastercard'],
+      ['2220', 16, null],
+      ['4', 13, 'visa'],
+      ['4', 16, 'visa'],
+      ['4', 19, 'visa'],
+      ['4', 14, null],
+      ['34', 15, 'amex'],
+      ['37', 15, 'amex'],
+      ['35', 15, null],
+      ['3528', 16, 'jcb'],
+      ['3589', 19, 'jcb'],
+      ['3527', 16, null],
+      ['3590', 16, null],
+      ['300', 14, 'diners'],
+      ['305', 19, 'diners'],
+      ['306', 14, null],
+      ['36', 14, 'diners'],
+      ['38', 14, 'diners'],
+      ['39', 14, 'diners'],
+      ['37', 14, null],
+      ['6011', 16, 'discover'],
+      ['6012', 16, 'maestro'],
+      ['644', 16, 'discover'],
+      ['649', 19, 'discover'],
+      ['643', 16, 'maestro'],
+      ['65', 16, 'discover'],
+      ['62', 16, 'unionpay'],
+      ['62', 15, 'maestro'],
+      ['50', 13, 'maestro'],
+      ['56', 19, 'maestro'],
+      ['69', 16, 'maestro'],
+      ['70', 16, null],
+      ['49', 15, null],
+    ];
+    expect(cases.map(([p, n]) => cardBrand(digits(p, n)))).toEqual(cases.map(([, , b]) => b));
+  });
+});
+
+describe('IBAN edges', () => {
+  it('computes the ISO 7064 remainder of the standard’s examples, and not 1 for a changed one', () => {
+    expect(ibanRemainder('GB82WEST12345698765432')).toBe(1);
+    expect(ibanRemainder('DE89370400440532013000')).toBe(1);
+    // Digits and letters both count: GB82 WEST… with one letter or one digit changed fails.
+    expect(ibanRemainder('GB82WEST12345698765433')).not.toBe(1);
+    expect(ibanRemainder('GB82WESU12345698765432')).not.toBe(1);
+  });
+
+  it('takes an IBAN only at its registry length, bounded, with spaces only between groups of four', () => {
+    const kz = 'KZ86125KZT5004100100';
+    expect(valuesOf(`${kz}`, 'iban')).toEqual([kz]);
+    expect(valuesOf(`x${kz}`, 'iban')).toEqual([]);
+    expect(valuesOf(`${kz}5`, 'iban')).toEqual([]);
+    expect(valuesOf(`${kz}я`, 'iban')).toEqual([]);
+    expect(valuesOf(kz.slice(0, 19), 'iban')).toEqual([]);
+    expect(valuesOf('KZ86 125K ZT50 0410 010', 'iban')).toEqual([]);
+    expect(valuesOf('KZ 86125KZT5004100100', 'iban')).toEqual([]);
+    expect(valuesOf('KZ861 25KZT5004100100', 'iban')).toEqual([]);
+    expect(valuesOf('KZ86  125KZT5004100100', 'iban')).toEqual([]);
+    expect(valuesOf('KZ86125kzt5004100100', 'iban')).toEqual([]);
+    // An unknown country code, and lower-case or non-digit check characters, start nothing.
+    expect(valuesOf(`QQ${kz.slice(2)}`, 'iban')).toEqual([]);
+    expect(valuesOf(`kz${kz.slice(2)}`, 'iban')).toEqual([]);
+  });
+
+  it('finds the longest IBANs, printed, and two in a row', () => {
+    const lc = makeIban('LC', 'HEMM000100010012001200023015');
+    const mt = makeIban('MT', 'MALT011000012345MTLCAST001S');
+    expect(lc).toHaveLength(32);
+    const printed = lc.match(/.{1,4}/g)!.join(' ');
+    expect(valuesOf(`счёт ${printed}, ${mt}`, 'iban')).toEqual([printed, mt]);
+    const de = makeIban('DE', '370400440532013000');
+    expect(valuesOf(`${de} ${de}`, 'iban')).toEqual([de, de]);
+    expect(detect(`${de}`, { types: ['iban'] })).toEqual([
+      { type: 'iban', value: de, score: 1, subtype: 'DE' },
+    ]);
+  });
+});

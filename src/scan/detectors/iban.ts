@@ -182,11 +182,14 @@ export const ibanDetector: Detector = {
   atDigits(text: string, start: number, _end: number, out: Candidate[]): void {
     const before = text.charCodeAt(start - 1);
     if (!isIbanChar(before) && !(before === 32 && isIbanChar(text.charCodeAt(start - 2)))) return;
+    // An IBAN starts after the last one found («DE89… DE89…» on one line holds two).
+    let floor = Math.max(0, start - MAX_PREFIX);
     for (let k = out.length - 1; k >= 0 && k >= out.length - 4; k--) {
       const c = out[k]!;
-      if (c.type === 'iban' && c.end > start) return; // this run is inside an IBAN already found
+      if (c.type !== 'iban') continue;
+      if (c.end > start) return; // this run is inside an IBAN already found
+      floor = Math.max(floor, c.end);
     }
-    const floor = Math.max(0, start - MAX_PREFIX);
     let s = start;
     while (s > floor) {
       const c = text.charCodeAt(s - 1);
