@@ -91,6 +91,62 @@ describe('MRZ detector', () => {
     expect(valuesOf(td3.replace('7408122', '7408123'), 'mrz')).toEqual([]);
   });
 
+  it('finds a TD2 zone, zones with CRLF line ends, and a lone data line', () => {
+    // ICAO 9303 part 6 TD2 specimen.
+    const td2 = `${'I<UTOERIKSSON<<ANNA<MARIA'.padEnd(36, '<')}\nD231458907UTO7408122F1204159<<<<<<<6`;
+    expect(detect(td2, { types: ['mrz'] })).toEqual([
+      { type: 'mrz', value: td2, score: 1, subtype: 'td2' },
+    ]);
+    const crlf = td3.replace('\n', '\r\n');
+    expect(valuesOf(`скан\r\n${crlf}\r\nконец`, 'mrz')).toEqual([crlf]);
+    const line2 = td3.split('\n')[1]!;
+    expect(detect(`данные ${line2}.`, { types: ['mrz'] })).toEqual([
+      { type: 'mrz', value: line2, score: 1, subtype: 'td3' },
+    ]);
+  });
+
+  it('drops a data line when any check digit fails, or when it touches a letter or digit', () => {
+    const line2 = td3.split('\n')[1]!;
+    // Document number, birth date, expiry date and composite check digits in turn.
+    for (const [at, digit] of [
+      [9, '7'],
+      [19, '3'],
+      [27, '8'],
+      [43, '1'],
+    ] as const) {
+      const broken = line2.slice(0, at) + digit + line2.slice(at + 1);
+      expect(valuesOf(broken, 'mrz')).toEqual([]);
+    }
+    expect(valuesOf(`x${line2}`, 'mrz')).toEqual([]);
+    expect(valuesOf(`${line2}x`, 'mrz')).toEqual([]);
+    expect(valuesOf(`<${line2}`, 'mrz')).toEqual([]);
+    const td1Line2 = td1.split('\n')[1]!;
+    expect(valuesOf(td1Line2, 'mrz')).toEqual([td1Line2]);
+    expect(valuesOf(td1Line2.replace('7408122', '7408121'), 'mrz')).toEqual([]);
+    expect(valuesOf(td1Line2.replace('1204159', '1204158'), 'mrz')).toEqual([]);
+    expect(valuesOf(`9${td1Line2}`, 'mrz')).toEqual([]);
+  });
+
+  it('widens a zone only over neighbouring lines of the same width and alphabet', () => {
+    const [line1, line2] = td3.split('\n') as [string, string];
+    // A shorter line, a line with lower case, or a line not starting at a line start stays out.
+    expect(valuesOf(`${line1.slice(1)}\n${line2}`, 'mrz')).toEqual([line2]);
+    expect(valuesOf(`${line1.toLowerCase()}\n${line2}`, 'mrz')).toEqual([line2]);
+    expect(valuesOf(`a ${line1}\n${line2}`, 'mrz')).toEqual([line2]);
+    expect(valuesOf(`a\n${line1}\n${line2}`, 'mrz')).toEqual([td3]);
+    expect(valuesOf(`${line2}\n${line1.slice(1)}`, 'mrz')).toEqual([line2]);
+    expect(valuesOf(`${line2}\n${line1}x`, 'mrz')).toEqual([line2]);
+    expect(valuesOf(`${line2}\n${line1}\nnext`, 'mrz')).toEqual([`${line2}\n${line1}`]);
+    // TD1: at most two lines on each side of the data line.
+    const [a, b, c] = td1.split('\n') as [string, string, string];
+    expect(valuesOf(`${c}\n${a}\n${b}\n${c}\n${a}`, 'mrz')).toEqual([
+      `${c}\n${a}\n${b}\n${c}\n${a}`,
+    ]);
+    expect(valuesOf(`${a}\n${c}\n${a}\n${b}\n${c}\n${a}\n${c}`, 'mrz')).toEqual([
+      `${c}\n${a}\n${b}\n${c}\n${a}`,
+    ]);
+  });
+
   it('computes 7-3-1 check digits', () => {
     expect(mrzCheckDigit('L898902C3')).toBe(6);
     expect(mrzCheckDigit('740812')).toBe(2);
