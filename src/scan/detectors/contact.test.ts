@@ -41,3 +41,46 @@ describe('e-mail and IP detector', () => {
     expect(valuesOf('версия 1.2.3.4.5, 300.1.1.1, 12:30:45, std::vector', 'ip')).toEqual([]);
   });
 });
+
+describe('e-mail and IP edges', () => {
+  it('bounds an e-mail address’s local part and domain', () => {
+    const local64 = 'a'.repeat(64);
+    expect(valuesOf(`${local64}@mail.kz`, 'email')).toEqual([`${local64}@mail.kz`]);
+    expect(valuesOf(`a${local64}@mail.kz`, 'email')).toEqual([]);
+    expect(valuesOf('..user@mail.kz, ёuser@mail.kz', 'email')).toEqual(['user@mail.kz']);
+    expect(valuesOf('A_b%c+d-e.F@Mail-1.EDU.kz-.', 'email')).toEqual(['A_b%c+d-e.F@Mail-1.EDU.kz']);
+    expect(
+      valuesOf('u@mail.k u@mail.k2 u@mail..kz u@.kz u@mail.kzя u@mail.kz5 @mail.kz', 'email'),
+    ).toEqual([]);
+    expect(detect('user@mail.kz', { types: ['email'] })).toEqual([
+      { type: 'email', value: 'user@mail.kz', score: 0.9 },
+    ]);
+  });
+
+  it('takes IPv4 octets up to 255 without leading zeros, bounded, and not inside longer dotted runs', () => {
+    expect(valuesOf('255.255.255.255 10.0.0.1 1.2.3.4.', 'ip')).toEqual([
+      '255.255.255.255',
+      '10.0.0.1',
+      '1.2.3.4',
+    ]);
+    expect(
+      valuesOf('01.2.3.4 1.256.3.4 1.2.3.04 a1.2.3.4 1.2.3.4a .1.2.3.4 1234.1.1.1 1.2.3', 'ip'),
+    ).toEqual([]);
+    expect(detect('ip 8.8.4.4', { types: ['ip'] })[0]).toMatchObject({
+      value: '8.8.4.4',
+      subtype: 'v4',
+    });
+  });
+
+  it('takes IPv6 addresses with a group of three or more hex digits, bounded', () => {
+    expect(valuesOf('fe80::1ff:fe23:4567:890a, 2001:db8::1. ::ffff:192.0.2.1', 'ip')).toEqual([
+      'fe80::1ff:fe23:4567:890a',
+      '2001:db8::1',
+      '::ffff:192.0.2.1',
+    ]);
+    expect(valuesOf('::1 ab:cd:ef x2001:db8::1 2001:db8::1g ИИН: 12 a:bcdefgh:1', 'ip')).toEqual(
+      [],
+    );
+    expect(detect('2001:db8::1', { types: ['ip'] })[0]).toMatchObject({ subtype: 'v6' });
+  });
+});
