@@ -165,3 +165,71 @@ describe('IBAN edges', () => {
     ]);
   });
 });
+
+describe('bank card groups', () => {
+  const visa = '4400430123456789'; // Luhn-valid (makeCard('4400', 16, '43012345678'))
+  const grouped = '4400 4301 2345 6789';
+
+  it('skips the digit groups of a printed IBAN, walking back over digit-only groups', () => {
+    const kz = makeIban('KZ', visa);
+    const printed = kz.match(/.{1,4}/g)!.join(' ');
+    expect(printed.endsWith(grouped)).toBe(true);
+    expect(valuesOf(printed, 'card')).toEqual([]);
+    expect(valuesOf(printed.replace(/ /g, '-'), 'card')).toEqual([]);
+    // Two digit-only groups between the letters and the card-like digits.
+    expect(valuesOf(`A090 1234 5678 ${grouped}`, 'card')).toEqual([]);
+    expect(valuesOf(`ZZ12 ${grouped}`, 'card')).toEqual([]);
+  });
+
+  it('reads a card after groups with no capital letter, or not four characters long', () => {
+    for (const before of ['ab12', '@B12', '[Z12', 'A/12', 'A:12', 'AB1', 'AB12_', 'AB12 1234 5']) {
+      expect(valuesOf(`${before} ${grouped}`, 'card')).toEqual([grouped]);
+    }
+  });
+
+  it('finds 19-digit cards whole or grouped, and prefers a 16-digit reading of five groups', () => {
+    const visa19 = '4400111100000000002'; // Luhn-valid; its first 16 digits are not
+    expect(valuesOf(visa19, 'card')).toEqual([visa19]);
+    const grouped19 = '4400 1111 0000 0000 002';
+    expect(valuesOf(grouped19, 'card')).toEqual([grouped19]);
+    // Both readings pass Luhn: the 16-digit one wins.
+    expect(valuesOf(`${grouped} 005`, 'card')).toEqual([grouped]);
+    expect(valuesOf(`${grouped} 204`, 'card')).toEqual([grouped]);
+    expect(valuesOf(`x${visa19}`, 'card')).toEqual([]);
+    expect(valuesOf(`${visa.slice(0, 12)}`, 'card')).toEqual([]);
+  });
+
+  it('takes a second group starting with 0 or 9, and reports the card as validated', () => {
+    expect(valuesOf('4400 9301 2345 6788, 4400 0301 2345 6787', 'card')).toEqual([
+      '4400 9301 2345 6788',
+      '4400 0301 2345 6787',
+    ]);
+    expect(valuesOf('4400 4301-2345 6789', 'card')).toEqual([]);
+    expect(detect(grouped, { types: ['card'] })).toEqual([
+      { type: 'card', value: grouped, score: 1, subtype: 'visa' },
+    ]);
+  });
+});
+
+describe('IBANs found from their digit runs', () => {
+  const kz = 'KZ86125KZT5004100100';
+  const printed = 'KZ86 125K ZT50 0410 0100';
+
+  it('walks back over capitals and single spaces to the country code', () => {
+    expect(valuesOf(`IBAN ${kz}, IBAN ${printed}`, 'iban')).toEqual([kz, printed]);
+    expect(valuesOf(`счёт:${printed}; iban ${kz}`, 'iban')).toEqual([printed, kz]);
+    expect(valuesOf(`BA ${kz}`, 'iban')).toEqual([kz]);
+    const lc = makeIban('LC', 'HEMMABCDEFGHIJKLMNOPQRSTU123');
+    expect(lc).toHaveLength(32);
+    expect(valuesOf(lc, 'iban')).toEqual([lc]);
+    expect(valuesOf(lc.match(/.{1,4}/g)!.join(' '), 'iban')).toEqual([
+      lc.match(/.{1,4}/g)!.join(' '),
+    ]);
+  });
+
+  it('finds an IBAN after other numbers and one right after another', () => {
+    const de = makeIban('DE', '370400440532013000');
+    expect(valuesOf(`2024 123 456 789 ${printed} ${de}`, 'iban')).toEqual([printed, de]);
+    expect(valuesOf(`${printed} ${printed}`, 'iban')).toEqual([printed, printed]);
+  });
+});
