@@ -52,6 +52,8 @@ describe('e-mail and IP edges', () => {
     expect(
       valuesOf('u@mail.k u@mail.k2 u@mail..kz u@.kz u@mail.kzя u@mail.kz5 @mail.kz', 'email'),
     ).toEqual([]);
+    expect(valuesOf('0z9@a0-z9.kz Z@Z.KZ', 'email')).toEqual(['0z9@a0-z9.kz', 'Z@Z.KZ']);
+    expect(valuesOf(`u@${'a'.repeat(260)}.kz`, 'email')).toEqual([]);
     expect(detect('user@mail.kz', { types: ['email'] })).toEqual([
       { type: 'email', value: 'user@mail.kz', score: 0.9 },
     ]);
@@ -81,6 +83,12 @@ describe('e-mail and IP edges', () => {
     expect(valuesOf('::1 ab:cd:ef x2001:db8::1 2001:db8::1g ИИН: 12 a:bcdefgh:1', 'ip')).toEqual(
       [],
     );
+    expect(valuesOf('FE80::ABC:9, 2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'ip')).toEqual([
+      'FE80::ABC:9',
+      '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    ]);
+    // A colon whose next colon is more than five characters on, or at the very end.
+    expect(valuesOf('abcd:12345:1, abc:', 'ip')).toEqual([]);
     expect(detect('2001:db8::1', { types: ['ip'] })[0]).toMatchObject({ subtype: 'v6' });
   });
 });
