@@ -5,6 +5,7 @@
  * events (what the engine could not read) are for the SOC. The live feed is server-sent events.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
@@ -57,6 +58,12 @@ export function monitorRoutes(
           tags,
           summary:
             'Live alerts as server-sent events: `alert` (new) and `alert-updated` (state change), data = the alert',
+          response: {
+            200: {
+              description: 'A stream of server-sent events (text/event-stream) that stays open',
+              content: { 'text/event-stream': { schema: Type.String() } },
+            },
+          },
         },
       },
       async (request, reply) => {

@@ -158,6 +158,12 @@ export function notifyRoutes(
           tags,
           summary:
             'Live notifications as server-sent events (event: notification); Last-Event-ID resumes',
+          response: {
+            200: {
+              description: 'A stream of server-sent events (text/event-stream) that stays open',
+              content: { 'text/event-stream': { schema: Type.String() } },
+            },
+          },
         },
       },
       async (request, reply) => {

@@ -8,6 +8,7 @@
  * Routes added later are fuzzed without any change here. Used by `test/fuzz/api.fuzz.test.ts`
  * (a bounded pass in `npm test`) and `bench/fuzz/fuzz.ts` (`npm run fuzz`, longer).
  */
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import type { App } from '../../src/http/app.js';
@@ -21,6 +22,8 @@ interface Operation {
   readonly pathParams: readonly string[];
   readonly query: readonly { name: string; schema: JsonSchema }[];
   readonly body: JsonSchema | undefined;
+  /** Answers a success with server-sent events: the stream never ends by itself. */
+  readonly streams: boolean;
 }
 
 interface FuzzRequest {
@@ -427,6 +430,57 @@ export function judge(
 // ---------------------------------------------------------------------------------------------
 // Raw HTTP
 
+/**
+ * One request over loopback HTTP: the whole answer, except that an event stream's body is not
+ * waited for (its head and status are what the judge needs; a 2xx body is not judged).
+ */
+function streamExchange(
+  port: number,
+  request: FuzzRequest,
+): Promise<
+  | { statusCode: number; headers: Record<string, string | string[] | undefined>; body: string }
+  | undefined
+> {
+  return new Promise((resolve) => {
+    let outgoing: ReturnType<typeof httpRequest>;
+    try {
+      outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: request.method,
+          path: request.url,
+          headers: request.headers,
+        },
+        (incoming) => {
+          const answer = { statusCode: incoming.statusCode ?? 0, headers: incoming.headers };
+          if (String(incoming.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+            outgoing.destroy();
+            resolve({ ...answer, body: '' });
+            return;
+          }
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () => resolve({ ...answer, body: Buffer.concat(chunks).toString() }));
+          incoming.on('error', () =>
+            resolve({ ...answer, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+    } catch {
+      // A header Node itself refuses to send never reaches the server: nothing to judge.
+      resolve(undefined);
+      return;
+    }
+    // Sent, then the connection failed: judged as an answer that never came (status 0).
+    outgoing.on('error', (error) =>
+      resolve({ statusCode: 0, headers: {}, body: `connection error: ${error.message}` }),
+    );
+    if (request.payload !== undefined) outgoing.write(request.payload);
+    outgoing.end();
+  });
+}
+
 async function rawExchange(port: number, bytes: Buffer, waitMs = 3000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -547,6 +601,7 @@ export function operationsOf(spec: {
       {
         parameters?: { in: string; name: string; schema?: JsonSchema }[];
         requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+        responses?: Record<string, { content?: Record<string, unknown> }>;
       }
     >
   >;
@@ -564,6 +619,9 @@ export function operationsOf(spec: {
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         body: operation.requestBody?.content?.['application/json']?.schema,
+        streams: Object.values(operation.responses ?? {}).some(
+          (response) => response.content?.['text/event-stream'] !== undefined,
+        ),
       });
     }
   }
@@ -606,12 +664,22 @@ export async function fuzzApi(app: App, options: FuzzOptions): Promise<FuzzRepor
     });
     for (const request of generated) {
       requests++;
-      const response = await app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers,
-        ...(request.payload !== undefined ? { payload: request.payload } : {}),
-      });
+      // An accepted event stream stays open, so it is asked over a socket and cut off once its
+      // head has arrived; an in-process inject would wait for its end forever.
+      const response =
+        operation.streams && options.port !== undefined
+          ? await streamExchange(options.port, request)
+          : await app.inject({
+              method: request.method as 'GET',
+              url: request.url,
+              headers: request.headers,
+              ...(request.payload !== undefined ? { payload: request.payload } : {}),
+            });
+      if (response === undefined) continue;
+      if (response.statusCode === 0) {
+        record(request, 0, response.body, ['the connection closed without an answer']);
+        continue;
+      }
       record(
         request,
         response.statusCode,

@@ -3550,12 +3550,14 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
+        /** @description A stream of server-sent events (text/event-stream) that stays open */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'text/event-stream': string;
+          };
         };
       };
     };
@@ -6678,12 +6680,14 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
+        /** @description A stream of server-sent events (text/event-stream) that stays open */
         200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'text/event-stream': string;
+          };
         };
       };
     };
