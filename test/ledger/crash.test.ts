@@ -46,7 +46,7 @@ import {
 } from '../support/crash-harness.js';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
-const KILLS = 8;
+const KILLS = 5;
 const WORKERS = 24;
 
 interface Ack {
