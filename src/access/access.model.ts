@@ -115,13 +115,15 @@ export interface AccessProfile {
   readonly system: {
     readonly id: string;
     readonly operatorId: string;
+    /** The registry's name, shown to the citizen; not used by the decision. */
+    readonly name?: string;
     readonly kind: string;
     /** ISO 3166-1 alpha-2: a system hosted outside `HOME_COUNTRY` makes every read a transfer. */
     readonly hostingCountry: string;
     readonly purposes: readonly string[];
     readonly categories: readonly string[];
   };
-  readonly operator: { readonly id: string };
+  readonly operator: { readonly id: string; readonly name?: Labels };
   /** Rules 1–2: registered, active, operator active, a biometric system certified. */
   readonly standing: {
     readonly ok: boolean;

@@ -313,6 +313,14 @@ describeStorage('access routes', (fx) => {
     }
     const seen = pages.flatMap((p) => p.items.map((i) => i.checkId));
     expect(seen).toHaveLength(5);
+    // Names for the citizen (from the registry, as they are now) beside the ids the record keeps.
+    const clinicItems = pages.flatMap((p) => p.items).filter((i) => i.systemId === clinic);
+    expect(clinicItems).toHaveLength(3);
+    for (const one of clinicItems)
+      expect(one).toMatchObject({
+        systemName: `System ${clinic}`,
+        operatorName: { en: `Operator op_${clinic}`, ru: `Оператор op_${clinic}` },
+      });
     expect(new Set(seen)).toEqual(new Set(asked.map((a) => a.checkId)));
     const denies = await h.app.inject({
       url: '/v1/me/accesses?decision=deny',

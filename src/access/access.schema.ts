@@ -133,6 +133,9 @@ export const StoredCheck = Type.Object({
 
 export const CitizenAccess = Type.Object({
   ...CheckCommon,
+  /** Display names from the registry (not part of the committed record); absent for a removed system. */
+  systemName: Type.Optional(Type.String()),
+  operatorName: Type.Optional(Labels),
   actor: Type.Object({ code: Type.String({ description: 'Opaque per-operator code' }) }),
 });
 

@@ -671,11 +671,30 @@ export function createAccessService(deps: AccessServiceDeps) {
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
+      // A citizen reads names, not ids: the system's and operator's registry names as they are now
+      // (shown beside the committed record, which keeps the ids the log holds).
+      const now = clock();
+      const names = new Map(
+        await Promise.all(
+          [...new Set(page.map((row) => row.system_id))].map(
+            async (systemId) => [systemId, await deps.profiles.profileOf(systemId, now)] as const,
+          ),
+        ),
+      );
       const items = await Promise.all(
         page.map(async (row) => {
           const ledgerIndex = await ledgerIndexOf(row);
           const receipt = ledgerIndex === null ? null : await receiptOf(ledgerIndex);
-          return { ...citizenView(row), ledgerIndex, receipt };
+          const profile = names.get(row.system_id);
+          return {
+            ...citizenView(row),
+            ...(profile?.system.name !== undefined ? { systemName: profile.system.name } : {}),
+            ...(profile?.operator.name !== undefined
+              ? { operatorName: { ...profile.operator.name } }
+              : {}),
+            ledgerIndex,
+            receipt,
+          };
         }),
       );
       return {

@@ -3961,6 +3961,12 @@ export interface paths {
                   inclusionProof: string[];
                   checkpoint: string;
                 } | null;
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
                 actor: {
                   /** @description Opaque per-operator code */
                   code: string;

@@ -45,13 +45,21 @@ export function profile(
     system: {
       id,
       operatorId,
+      name: `System ${id}`,
       kind: 'ordinary',
       hostingCountry: 'KZ',
       purposes: ['health.treatment', 'finance.credit-scoring', 'transport.insurance'],
       categories: ['identity', 'contact', 'health', 'financial', 'location', 'telematics'],
       ...overrides,
     },
-    operator: { id: operatorId },
+    operator: {
+      id: operatorId,
+      name: {
+        kk: `Оператор ${operatorId}`,
+        ru: `Оператор ${operatorId}`,
+        en: `Operator ${operatorId}`,
+      },
+    },
     standing: { ok: true, reasons: [] },
     grounds,
   };

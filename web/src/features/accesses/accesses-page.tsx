@@ -22,6 +22,11 @@ import { type AccessCheck, verifyAccessOnce } from './verify-access';
 // page stays as quick with 10,000 records as with 100 (bench/web/timeline.bench.ts).
 const PAGE_SIZE = 25;
 
+/** A registry name in the reader's language (English when the language has none). */
+function nameIn(name: { kk: string; ru: string; en: string }, lang: string): string {
+  return lang === 'kk' || lang === 'ru' ? name[lang] : name.en;
+}
+
 function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
@@ -161,7 +166,20 @@ const AccessCard = memo(function AccessCard({
         <div>
           <dt>{t('accesses.operator')}</dt>
           <dd>
-            <code>{a.operatorId}</code> · <code>{a.systemId}</code>
+            {a.operatorName || a.systemName ? (
+              <>
+                {a.operatorName ? nameIn(a.operatorName, lang) : <code>{a.operatorId}</code>} ·{' '}
+                {a.systemName ?? <code>{a.systemId}</code>}
+                <br />
+                <small className="muted">
+                  <code>{a.operatorId}</code> · <code>{a.systemId}</code>
+                </small>
+              </>
+            ) : (
+              <>
+                <code>{a.operatorId}</code> · <code>{a.systemId}</code>
+              </>
+            )}
           </dd>
         </div>
         <div>
@@ -264,6 +282,8 @@ export function AccessesPage() {
       [
         a.operatorId,
         a.systemId,
+        a.systemName ?? '',
+        ...Object.values(a.operatorName ?? {}),
         a.purpose,
         a.basisReference ?? '',
         a.recipient?.name ?? '',
