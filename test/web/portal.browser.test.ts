@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoCredentials } from '../../src/demo/demo.js';
@@ -38,6 +39,7 @@ const CUSTOMER = 'Арман Бекмұхамбетов';
 const DRIVER = 'Тимур Серікбаев';
 const TEACHER = 'Айгерим Сапарова';
 const BORROWER = 'Нұрлан Жақсылықов';
+const OWNER = 'Ерлан Омаров';
 
 /** The parts of a `/v1/me/accesses` item the tampering test alters. */
 interface AccessItem {
@@ -304,6 +306,62 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await page.reload();
     await card.getByRole('button', { name: 'Согласиться' }).waitFor();
     expect(await card.locator('[data-answer]').count()).toBe(0);
+  });
+
+  it('refuses an answer after the session ended, says so in Russian, leads to sign-in and changes nothing', async () => {
+    const id = await clinicAsks(OWNER);
+    const { page } = await openPage({ locale: 'ru-RU' });
+    await page.goto(`${base}/me/requests`);
+    await page.getByRole('link', { name: 'Войти' }).click();
+    await page.getByRole('button', { name: new RegExp(OWNER) }).click();
+    await page.waitForURL(`${base}/me/requests`);
+    const card = page.locator(`[data-request="${id}"]`);
+    await card.getByRole('button', { name: 'Согласиться' }).waitFor();
+
+    // The citizen leaves the page open for two hours: the session's last use is moved back in the
+    // server's own store (the idle timeout is 30 minutes), as time passing would.
+    const { session } = await page.evaluate(async () => {
+      const response = await fetch('/v1/portal/session');
+      return (await response.json()) as { session: { id: string } };
+    });
+    const db = new Database(path.join(dataDir, 'qalqan.db'), { timeout: 10_000 });
+    try {
+      const moved = db
+        .prepare('update portal_sessions set last_seen_at = ? where id = ?')
+        .run(new Date(Date.now() - 2 * 3600_000).toISOString(), session.id);
+      expect(moved.changes).toBe(1);
+    } finally {
+      db.close();
+    }
+    const logBefore = server.output().length;
+
+    await card.getByRole('button', { name: 'Согласиться' }).click();
+    const alert = card.getByRole('alert');
+    await alert
+      .getByText('Ваш сеанс завершён, поэтому ничего не изменено. Войдите снова, чтобы продолжить.')
+      .waitFor();
+    expect(await alert.innerText()).toContain('portal.session_expired');
+    expect(await card.locator('[data-answer]').count()).toBe(0);
+    // Refused with the reason in the log, and without the citizen's IIN.
+    await expect.poll(() => server.output().slice(logBefore)).toMatch(/citizen session refused/);
+    const log = server.output().slice(logBefore);
+    expect(log).toMatch(/"reason":"idle"/);
+    expect(log).not.toContain(iinOf(OWNER));
+
+    // The message leads to sign-in, and back to this page; the request still waits for an answer.
+    // The identity provider still has its own session for the citizen, so it answers at once.
+    const callback = page.waitForResponse((r) => r.url().startsWith(`${base}/v1/portal/callback?`));
+    await alert.getByRole('link', { name: 'Войти' }).click();
+    expect((await callback).status()).toBe(303);
+    await page.waitForURL(`${base}/me/requests`);
+    await card.getByRole('button', { name: 'Согласиться' }).waitFor();
+    expect(await card.locator('[data-answer]').count()).toBe(0);
+    const state = await page.evaluate(async (requestId) => {
+      const response = await fetch('/v1/me/consent-requests');
+      const body = (await response.json()) as { requests: { id: string; state: string }[] };
+      return body.requests.find((r) => r.id === requestId)?.state;
+    }, id);
+    expect(state).toBe('requested');
   });
 
   it('fits a 360-px phone without sideways scrolling', async () => {

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { signInUrl } from '../api/citizen-api';
 import { ApiError } from '../api/http';
 
 /** Refusals a citizen meets, worded in their language by code (the server's text is English). */
@@ -57,6 +58,14 @@ export function ErrorMessage({ error }: { readonly error: unknown }) {
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{title}</p>
       {detail && <p>{detail}</p>}
+      {code === 'portal.session_expired' && (
+        // Nothing was done, so the way on is to sign in again, and come back to this page after.
+        <p>
+          <a className="button" href={signInUrl(window.location.pathname)} data-sign-in-again="">
+            {t('portal.signIn')}
+          </a>
+        </p>
+      )}
       {(code ?? requestId) && (
         <dl className="problem-ids">
           {code && (
