@@ -38,7 +38,6 @@ const ACTORS_PER_OPERATOR = 40;
 const reference: MonitorReferenceInput = {
   honeytokens: Array.from({ length: 100 }, (_, i) => `psn-honey-${i}`),
   protectedPersons: Array.from({ length: 1_000 }, (_, i) => `psn-vip-${i}`),
-  adequateCountries: DEFAULT_TAXONOMY.adequateCountries,
   staff: Object.fromEntries(
     Array.from({ length: OPERATORS }, (_, o) => [
       `op-${o}`,
@@ -85,7 +84,8 @@ function accessEvent(n: number, atMs: number, subject: string) {
       categories: purpose.categories,
       action: kind < 85 ? 'read' : kind < 95 ? 'search' : kind < 98 ? 'export' : 'transfer',
       ...(kind >= 95 && kind < 98 ? { recordCount: (h >>> 20) % 2_000 } : {}),
-      ...(kind >= 98 ? { country: kind === 98 ? 'DE' : 'CN' } : {}),
+      // As the access module reports it: DE is on the adequacy list, CN is not.
+      ...(kind >= 98 ? { country: kind === 98 ? 'DE' : 'CN', countryAdequate: kind === 98 } : {}),
       decision: kind % 20 === 0 ? 'deny' : 'permit',
     },
   };

@@ -393,6 +393,12 @@ export function createAccessService(deps: AccessServiceDeps) {
         recipient,
         country: decision.transfer?.country ?? input.country,
         crossBorder: decision.transfer?.crossBorder ?? false,
+        // Whether the destination was on the adequacy list at decision time: the monitor judges
+        // the transfer by this, never by the list as it is later (it does not read access tables).
+        countryAdequate:
+          decision.transfer?.crossBorder && decision.transfer.country !== null
+            ? shared.adequate.has(decision.transfer.country)
+            : undefined,
         signals: decision.raisesEvent ? [...decision.raisesEvent] : [],
       }),
     };

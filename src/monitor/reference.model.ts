@@ -1,6 +1,6 @@
 /**
  * The reference data rules refer to — who is a honeytoken, who is protected, an operator's staff,
- * working hours and terminated actors, the adequacy list — named in a rule as an `expand`
+ * working hours and terminated actors, a system's declared destinations — named in a rule as an `expand`
  * placeholder (`subject|expand: '%honeytokens%'`, `actor.id|expand: '%terminated-actors:operator%'`,
  * the part after `:` being the event field whose value picks the list), and the fields the engine
  * derives from it (`offHours`, `actorPerson`, `categoriesOutsidePurpose`, `crossBorder`).
@@ -10,7 +10,6 @@
 export const REFERENCE_SETS: Readonly<Record<string, 'operator' | 'system' | null>> = {
   honeytokens: null,
   'protected-persons': null,
-  'adequate-countries': null,
   'terminated-actors': 'operator',
   'suspended-actors': 'operator',
   staff: 'operator',
@@ -43,15 +42,17 @@ export interface MonitorReferenceInput {
   readonly honeytokens?: readonly string[];
   /** Subject pseudonyms of protected persons (public figures, witnesses). */
   readonly protectedPersons?: readonly string[];
-  /** ISO 3166-1 alpha-2 codes with adequate protection. */
-  readonly adequateCountries?: readonly string[];
   /** Operator id -> actor ids no longer employed. */
   readonly terminatedActors?: Readonly<Record<string, readonly string[]>>;
   /** Operator id -> actor ids whose access is suspended. */
   readonly suspendedActors?: Readonly<Record<string, readonly string[]>>;
   /** Operator id -> subject pseudonyms of its own employees (coworker snooping). */
   readonly staff?: Readonly<Record<string, readonly string[]>>;
-  /** System id -> destination countries its grounds or consents name (a new one is suspicious). */
+  /**
+   * System id -> destination countries it declares (a transfer elsewhere is new). Adequacy is not
+   * reference data: the access event says whether the country was adequate when it was decided
+   * (`countryAdequate`), since the access module owns the regulator's list.
+   */
   readonly knownDestinations?: Readonly<Record<string, readonly string[]>>;
   /** Operator id -> its working hours. */
   readonly workingHours?: Readonly<Record<string, WorkingHours>>;
@@ -65,7 +66,6 @@ export interface MonitorReferenceInput {
 export const REFERENCE_INPUT_KEYS: Readonly<Record<string, keyof MonitorReferenceInput>> = {
   honeytokens: 'honeytokens',
   'protected-persons': 'protectedPersons',
-  'adequate-countries': 'adequateCountries',
   'terminated-actors': 'terminatedActors',
   'suspended-actors': 'suspendedActors',
   staff: 'staff',

@@ -1,19 +1,37 @@
 /**
  * Reference-data routes. Honeytoken subjects and protected persons: the SOC registers and removes
  * them (by IIN, pseudonymised at once); the regulator and auditors read. An operator's working
- * hours and terminated actors: the operator through its system's key, or the regulator; the SOC
- * and auditors read. Every change is in the ledger.
+ * hours, terminated actors and staff register, and the destinations a system declares: the
+ * operator through its system's key, or the regulator; the SOC and auditors read. Every change is
+ * in the ledger.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.js';
 import { type ReferenceData, shown, type WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
+import type { FastifyRequest } from 'fastify';
+import type { SystemFacts } from './response.ports.js';
 import * as S from './response.schema.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'regulator', 'auditor'] as const;
 
-export function referenceRoutes(reference: ReferenceData): FastifyPluginAsyncTypebox {
+export function referenceRoutes(
+  reference: ReferenceData,
+  systemOf: (systemId: string) => Promise<Pick<SystemFacts, 'id' | 'operatorId'> | null>,
+): FastifyPluginAsyncTypebox {
+  /** The system named in the path, which a system's key may act on only for its own operator. */
+  async function systemFor(request: FastifyRequest, systemId: string) {
+    const found = await systemOf(systemId);
+    if (!found)
+      throw new DomainError(
+        'monitor.system_not_found',
+        `No information system ${shown(systemId)}.`,
+      );
+    requireOperator(request, found.operatorId);
+    return found;
+  }
+
   return async (app) => {
     const lists: readonly [string, WatchList, string][] = [
       ['honeytokens', 'honeytoken', 'Honeytoken subjects (any access to one is critical)'],
@@ -163,6 +181,135 @@ export function referenceRoutes(reference: ReferenceData): FastifyPluginAsyncTyp
         await reference.removeTerminated(
           request.params.operatorId,
           request.params.actorId,
+          byOf(request),
+        );
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/v1/monitor/operators/:operatorId/staff',
+      {
+        config: { allow: ['system', ...READERS] },
+        schema: {
+          tags,
+          summary: "An operator's staff register (its employees' pseudonyms)",
+          params: S.OperatorParams,
+          response: { 200: S.StaffList },
+        },
+      },
+      async (request) => {
+        requireOperator(request, request.params.operatorId);
+        return { items: [...(await reference.listStaff(request.params.operatorId))] };
+      },
+    );
+    app.post(
+      '/v1/monitor/operators/:operatorId/staff',
+      {
+        config: { allow: ['system', 'regulator'] },
+        schema: {
+          tags,
+          summary:
+            'Register an employee by IIN (kept as a pseudonym): their record looked up by a coworker raises an alert',
+          params: S.OperatorParams,
+          body: S.StaffCreate,
+          response: { 201: S.StaffEntry },
+        },
+      },
+      async (request, reply) => {
+        requireOperator(request, request.params.operatorId);
+        const entry = await reference.addStaff(
+          request.params.operatorId,
+          request.body.iin,
+          request.body.actorId ?? null,
+          request.body.label ?? null,
+          byOf(request),
+        );
+        reply
+          .status(201)
+          .header('location', `/v1/monitor/operators/${entry.operatorId}/staff/${entry.id}`);
+        return entry;
+      },
+    );
+    app.delete(
+      '/v1/monitor/operators/:operatorId/staff/:entryId',
+      {
+        config: { allow: ['system', 'regulator'] },
+        schema: {
+          tags,
+          summary: 'Remove an employee from the staff register (they left)',
+          params: S.StaffParams,
+        },
+      },
+      async (request, reply) => {
+        requireOperator(request, request.params.operatorId);
+        await reference.removeStaff(
+          request.params.operatorId,
+          request.params.entryId,
+          byOf(request),
+        );
+        return reply.status(204).send();
+      },
+    );
+
+    app.get(
+      '/v1/monitor/systems/:systemId/destinations',
+      {
+        config: { allow: ['system', ...READERS] },
+        schema: {
+          tags,
+          summary: 'The countries a system declares it transfers personal data to',
+          params: S.SystemParams,
+          response: { 200: S.DestinationList },
+        },
+      },
+      async (request) => {
+        await systemFor(request, request.params.systemId);
+        return { items: [...(await reference.listDestinations(request.params.systemId))] };
+      },
+    );
+    app.post(
+      '/v1/monitor/systems/:systemId/destinations',
+      {
+        config: { allow: ['system', 'regulator'] },
+        schema: {
+          tags,
+          summary:
+            'Declare a destination country (a transfer elsewhere, or to a non-adequate country, raises an alert)',
+          params: S.SystemParams,
+          body: S.DestinationCreate,
+          response: { 201: S.DestinationEntry },
+        },
+      },
+      async (request, reply) => {
+        const system = await systemFor(request, request.params.systemId);
+        const entry = await reference.addDestination(
+          system,
+          request.body.country,
+          request.body.note ?? null,
+          byOf(request),
+        );
+        reply
+          .status(201)
+          .header('location', `/v1/monitor/systems/${system.id}/destinations/${entry.country}`);
+        return entry;
+      },
+    );
+    app.delete(
+      '/v1/monitor/systems/:systemId/destinations/:country',
+      {
+        config: { allow: ['system', 'regulator'] },
+        schema: {
+          tags,
+          summary: 'Withdraw a declared destination',
+          params: S.DestinationParams,
+        },
+      },
+      async (request, reply) => {
+        await systemFor(request, request.params.systemId);
+        await reference.removeDestination(
+          request.params.systemId,
+          request.params.country,
           byOf(request),
         );
         return reply.status(204).send();

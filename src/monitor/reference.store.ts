@@ -1,8 +1,9 @@
 /**
  * The reference data the rules read, kept and ledger-recorded: honeytoken subjects and protected
  * persons (the SOC registers them by IIN, pseudonymised at once through the subjects port — the IIN
- * is never stored), an operator's working hours and its terminated actors (the operator through
- * its system's key, or the regulator). Every change commits with its outbox row; listeners get
+ * is never stored), an operator's working hours, its terminated actors and its staff register, and
+ * the destinations each system declares (the operator through its system's key, or the regulator;
+ * see `reference-lists.store.ts`). Every change commits with its outbox row; listeners get
  * the new `MonitorReferenceInput` after each change so the engine sees it at once.
  */
 import type { Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { MonitorReferenceInput, WorkingHours } from './reference.model.js';
 import { workingHoursProblem } from './reference.js';
+import { createReferenceLists, type ReferenceLists } from './reference-lists.store.js';
 import type {
   By,
   Clock,
@@ -47,7 +49,7 @@ export interface OperatorHours extends WorkingHours {
 
 export type ReferenceListener = (input: MonitorReferenceInput) => void | Promise<void>;
 
-export interface ReferenceData {
+export interface ReferenceData extends ReferenceLists {
   addWatched(list: WatchList, iin: string, label: string | null, by: By): Promise<WatchedSubject>;
   removeWatched(list: WatchList, id: string, by: By): Promise<void>;
   listWatched(list: WatchList): Promise<readonly WatchedSubject[]>;
@@ -61,7 +63,10 @@ export interface ReferenceData {
   ): Promise<TerminatedActor>;
   removeTerminated(operatorId: string, actorId: string, by: By): Promise<void>;
   listTerminated(operatorId: string): Promise<readonly TerminatedActor[]>;
-  /** The stored lists as the engine takes them (honeytokens, protected persons, terminated, hours). */
+  /**
+   * The stored lists as the engine takes them: honeytokens, protected persons, terminated actors,
+   * working hours, staff and actor persons, known destinations.
+   */
   input(): Promise<MonitorReferenceInput>;
   onChanged(listener: ReferenceListener): () => void;
   /**
@@ -146,7 +151,18 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     addedBy: row.added_by,
   });
 
+  const lists = createReferenceLists({
+    db,
+    subjects: deps.subjects,
+    commit,
+    refuseIdentifier,
+    shown,
+  });
+
   const api: ReferenceData = {
+    // The staff register and declared destinations (their methods use no `this`).
+    ...lists,
+
     async addWatched(list, iin, label, by) {
       refuseIdentifier('label', label);
       const { pseudonym } = await deps.subjects.subjectOf(iin);
@@ -400,7 +416,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     },
 
     async input() {
-      const [watched, terminated, hours] = await Promise.all([
+      const [watched, terminated, hours, kept] = await Promise.all([
         db
           .selectFrom('monitor_watchlist')
           .select(['list', 'subject'])
@@ -414,6 +430,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
           .orderBy('actor_id')
           .execute(),
         db.selectFrom('monitor_working_hours').selectAll().orderBy('operator_id').execute(),
+        lists.listsInput(),
       ]);
       const now = clock().toISOString();
       const terminatedActors: Record<string, string[]> = {};
@@ -435,6 +452,9 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
           .map((w) => w.subject),
         terminatedActors,
         workingHours,
+        staff: kept.staff,
+        actorPersons: kept.actorPersons,
+        knownDestinations: kept.knownDestinations,
       };
     },
 

@@ -9,6 +9,7 @@ import type { Responses } from '../access/access.ports.js';
 import type { RoutePlugin } from '../http/app.js';
 import { createIncidentService, type IncidentService } from './incidents.js';
 import { incidentRoutes } from './incidents.routes.js';
+import type { MonitorNames } from './names.js';
 import type { MonitorReferenceInput } from './reference.model.js';
 import { referenceRoutes } from './reference.routes.js';
 import {
@@ -42,6 +43,8 @@ export interface MonitorResponseDeps {
   /** How long another instance's response may take to be seen by this one. Default 1000 ms. */
   readonly cacheMs?: number;
   readonly log?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+  /** Registry names and actor codes shown beside the ids (none: the routes answer ids only). */
+  readonly names?: MonitorNames;
 }
 
 export interface MonitorResponseModule {
@@ -95,9 +98,11 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
       {
         name: 'monitor-response',
         plugin: async (app) => {
-          await app.register(referenceRoutes(reference));
-          await app.register(responseRoutes(service));
-          await app.register(incidentRoutes(incidents));
+          await app.register(
+            referenceRoutes(reference, (systemId) => deps.registry.systemOf(systemId)),
+          );
+          await app.register(responseRoutes(service, deps.names));
+          await app.register(incidentRoutes(incidents, deps.names));
         },
       },
     ],

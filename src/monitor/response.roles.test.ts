@@ -82,6 +82,38 @@ const ROUTES: readonly Route[] = [
     url: '/v1/monitor/operators/op_roles/terminated-actors/gone-2',
     allow: OPERATOR,
   },
+  {
+    method: 'GET',
+    url: '/v1/monitor/operators/op_roles/staff',
+    allow: ['system', ...READERS],
+  },
+  {
+    method: 'POST',
+    url: '/v1/monitor/operators/op_roles/staff',
+    payload: { iin: iinBornOn('1970-01-01', 23), actorId: 'staff-1' },
+    allow: OPERATOR,
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/monitor/operators/op_roles/staff/mst_none',
+    allow: OPERATOR,
+  },
+  {
+    method: 'GET',
+    url: '/v1/monitor/systems/sys_roles/destinations',
+    allow: ['system', ...READERS],
+  },
+  {
+    method: 'POST',
+    url: '/v1/monitor/systems/sys_roles/destinations',
+    payload: { country: 'DE' },
+    allow: OPERATOR,
+  },
+  {
+    method: 'DELETE',
+    url: '/v1/monitor/systems/sys_roles/destinations/FR',
+    allow: OPERATOR,
+  },
   { method: 'GET', url: '/v1/monitor/responses', allow: READERS },
   { method: 'GET', url: '/v1/monitor/responses/rsp_none', allow: READERS },
   {

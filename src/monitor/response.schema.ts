@@ -15,6 +15,11 @@ const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
 const Labels = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+/** Registry names now (looked up when answering; the stored record keeps the ids). */
+const SystemNames = {
+  systemName: Type.Optional(Type.String({ description: "The system's registry name now" })),
+  operatorName: Type.Optional(Labels),
+};
 /** Ids are printable ASCII without spaces (`rsp_…`, `bulk-harvesting-critical:chk_…`). */
 const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
@@ -83,6 +88,55 @@ export const TerminatedEntry = Type.Object({
 });
 export const TerminatedList = Type.Object({ items: Type.Array(TerminatedEntry) });
 
+export const StaffCreate = Type.Object(
+  {
+    iin: Type.String({
+      maxLength: 32,
+      description: "The employee's IIN: pseudonymised at once, never stored or echoed",
+    }),
+    actorId: Type.Optional(
+      Text(128, "The operator's opaque id for this employee in its access checks; never an IIN"),
+    ),
+    label: Type.Optional(Text(200, 'A short label (department, role); never an IIN')),
+  },
+  { additionalProperties: false },
+);
+export const StaffEntry = Type.Object({
+  id: Type.String(),
+  operatorId: Type.String(),
+  subject: Type.String({ description: "The employee's pseudonym" }),
+  actorId: NullableString,
+  label: NullableString,
+  addedAt: Type.String(),
+  addedBy: Type.String(),
+});
+export const StaffList = Type.Object({ items: Type.Array(StaffEntry) });
+export const StaffParams = Type.Object({ operatorId: Id, entryId: Id });
+
+const Country = Type.String({
+  pattern: '^[A-Z]{2}$',
+  description: 'ISO 3166-1 alpha-2 country code, upper case',
+});
+export const SystemParams = Type.Object({ systemId: Id });
+export const DestinationParams = Type.Object({ systemId: Id, country: Country });
+export const DestinationCreate = Type.Object(
+  {
+    country: Country,
+    note: Type.Optional(Text(500, 'What goes there and to whom; never an IIN')),
+  },
+  { additionalProperties: false },
+);
+export const DestinationEntry = Type.Object({
+  id: Type.String(),
+  systemId: Type.String(),
+  operatorId: Type.String(),
+  country: Type.String(),
+  note: NullableString,
+  addedAt: Type.String(),
+  addedBy: Type.String(),
+});
+export const DestinationList = Type.Object({ items: Type.Array(DestinationEntry) });
+
 // ---- responses
 
 const ACTIONS = ['throttle-actor', 'block-actor', 'suspend-system', 'block-country'] as const;
@@ -95,7 +149,11 @@ export const ResponseView = Type.Object({
   mode: literalUnion(['automatic', 'needs-confirmation', 'manual'] as const),
   systemId: Type.String(),
   operatorId: Type.String(),
+  ...SystemNames,
   actorId: NullableString,
+  actorCode: Type.Optional(
+    Type.String({ description: "The actor's opaque per-operator code (A-…), as citizens see it" }),
+  ),
   actorPseudonym: NullableString,
   country: NullableString,
   limit: NullableNumber,
@@ -179,6 +237,7 @@ export const IncidentView = Type.Object({
   caseId: NullableString,
   systemId: Type.String(),
   operatorId: Type.String(),
+  ...SystemNames,
   windowFrom: Type.String(),
   windowTo: Type.String(),
   detectedAt: Type.String(),

@@ -44,6 +44,39 @@ export interface MonitorTerminatedActorsTable {
   removed_by: string | null;
 }
 
+/**
+ * An operator's staff register: its employees as subject pseudonyms (registered by IIN, which is
+ * never stored), with the operator's actor id for the employee when given.
+ */
+export interface MonitorStaffTable {
+  /** `mst_<ulid>`. */
+  id: string;
+  operator_id: string;
+  subject: string;
+  actor_id: string | null;
+  /** A short label for the operator's HR (never an IIN). */
+  label: string | null;
+  added_at: string;
+  added_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
+/** A destination country a system declares it transfers personal data to. */
+export interface MonitorDestinationsTable {
+  /** `mds_<ulid>`. */
+  id: string;
+  system_id: string;
+  operator_id: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  note: string | null;
+  added_at: string;
+  added_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export type ResponseState = 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
 
 /** A response: proposed by a rule or an analyst, confirmed, in force until it expires or is lifted. */
@@ -114,6 +147,8 @@ export interface MonitorResponseTables {
   monitor_watchlist: MonitorWatchlistTable;
   monitor_working_hours: MonitorWorkingHoursTable;
   monitor_terminated_actors: MonitorTerminatedActorsTable;
+  monitor_staff: MonitorStaffTable;
+  monitor_destinations: MonitorDestinationsTable;
   monitor_responses: MonitorResponsesTable;
   monitor_incidents: MonitorIncidentsTable;
 }

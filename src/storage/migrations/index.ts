@@ -19,6 +19,7 @@ import * as monitor from './20261204_1515_monitor.js';
 import * as staffSessions from './20261204_1520_staff_sessions.js';
 import * as monitorResponse from './20261204_1525_monitor_response.js';
 import * as registryVersion from './20261204_1550_registry_version.js';
+import * as monitorReference from './20261204_1830_monitor_reference.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -36,4 +37,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1520_staff_sessions': staffSessions,
   '20261204_1525_monitor_response': monitorResponse,
   '20261204_1550_registry_version': registryVersion,
+  '20261204_1830_monitor_reference': monitorReference,
 };

@@ -1,0 +1,325 @@
+/**
+ * Two operator-kept reference lists, part of `createReferenceData`:
+ *
+ * - **Staff register** (coworker snooping, self-access): an operator (its system's key) or the
+ *   regulator registers each employee by IIN, pseudonymised at once through the subjects port —
+ *   the IIN is never stored, logged or answered — with the operator's actor id for the employee
+ *   when given, so a check by that actor on their own record is self-access even when the check
+ *   does not carry the actor's pseudonym.
+ * - **Declared destinations** (destination-country): the countries a system says it transfers
+ *   personal data to, per system. Declared, not learned from the transfers seen: a list learned
+ *   from the stream would make the first exfiltration to a new country teach the centre that
+ *   the country is normal, and would change with every replay; a declaration is a statement the
+ *   operator is accountable for, recorded in the ledger with who made it.
+ */
+import type { Kysely } from 'kysely';
+import { DomainError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { ISO_COUNTRIES } from '../core/taxonomy.js';
+import type { By, ResponseOutboxItem, ResponseSubjects } from './response.ports.js';
+import type {
+  MonitorDestinationsTable,
+  MonitorResponseTables,
+  MonitorStaffTable,
+} from './response.tables.js';
+
+export interface StaffMember {
+  readonly id: string;
+  readonly operatorId: string;
+  /** The employee's subject pseudonym. */
+  readonly subject: string;
+  readonly actorId: string | null;
+  readonly label: string | null;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+export interface Destination {
+  readonly id: string;
+  readonly systemId: string;
+  readonly operatorId: string;
+  readonly country: string;
+  readonly note: string | null;
+  readonly addedAt: string;
+  readonly addedBy: string;
+}
+
+/** Runs `work` in a transaction with its outbox item, sequences it and tells the listeners. */
+export type ReferenceCommit = <T>(
+  work: (
+    trx: Kysely<MonitorResponseTables>,
+    at: string,
+  ) => Promise<{ result: T; item: ResponseOutboxItem }>,
+) => Promise<T>;
+
+export interface ReferenceLists {
+  addStaff(
+    operatorId: string,
+    iin: string,
+    actorId: string | null,
+    label: string | null,
+    by: By,
+  ): Promise<StaffMember>;
+  removeStaff(operatorId: string, id: string, by: By): Promise<void>;
+  listStaff(operatorId: string): Promise<readonly StaffMember[]>;
+  addDestination(
+    system: { readonly id: string; readonly operatorId: string },
+    country: string,
+    note: string | null,
+    by: By,
+  ): Promise<Destination>;
+  removeDestination(systemId: string, country: string, by: By): Promise<void>;
+  listDestinations(systemId: string): Promise<readonly Destination[]>;
+  /** The engine's `staff`, `actorPersons` and `knownDestinations`. */
+  listsInput(): Promise<{
+    staff: Record<string, string[]>;
+    actorPersons: Record<string, Record<string, string>>;
+    knownDestinations: Record<string, string[]>;
+  }>;
+}
+
+const staffView = (row: MonitorStaffTable): StaffMember => ({
+  id: row.id,
+  operatorId: row.operator_id,
+  subject: row.subject,
+  actorId: row.actor_id,
+  label: row.label,
+  addedAt: row.added_at,
+  addedBy: row.added_by,
+});
+
+const destinationView = (row: MonitorDestinationsTable): Destination => ({
+  id: row.id,
+  systemId: row.system_id,
+  operatorId: row.operator_id,
+  country: row.country,
+  note: row.note,
+  addedAt: row.added_at,
+  addedBy: row.added_by,
+});
+
+export function createReferenceLists(deps: {
+  readonly db: Kysely<MonitorResponseTables>;
+  readonly subjects: ResponseSubjects;
+  readonly commit: ReferenceCommit;
+  readonly refuseIdentifier: (field: string, value: string | null | undefined) => void;
+  readonly shown: (value: string) => string;
+}): ReferenceLists {
+  const { db, commit, refuseIdentifier, shown } = deps;
+  return {
+    async addStaff(operatorId, iin, actorId, label, by) {
+      refuseIdentifier('actorId', actorId);
+      refuseIdentifier('label', label);
+      const { pseudonym } = await deps.subjects.subjectOf(iin);
+      return commit(async (trx, at) => {
+        let taken = trx
+          .selectFrom('monitor_staff')
+          .select(['id', 'subject'])
+          .where('operator_id', '=', operatorId)
+          .where('removed_at', 'is', null);
+        taken =
+          actorId === null
+            ? taken.where('subject', '=', pseudonym)
+            : taken.where((eb) =>
+                eb.or([eb('subject', '=', pseudonym), eb('actor_id', '=', actorId)]),
+              );
+        const found = await taken.executeTakeFirst();
+        if (found)
+          throw new DomainError(
+            'monitor.reference_exists',
+            found.subject === pseudonym
+              ? `That person is already on the operator's staff register (${found.id}).`
+              : `That actor id is already on the operator's staff register (${found.id}).`,
+            { id: found.id },
+          );
+        const row: MonitorStaffTable = {
+          id: newId('mst', Date.parse(at)),
+          operator_id: operatorId,
+          subject: pseudonym,
+          actor_id: actorId,
+          label,
+          added_at: at,
+          added_by: by,
+          removed_at: null,
+          removed_by: null,
+        };
+        await trx.insertInto('monitor_staff').values(row).execute();
+        return {
+          result: staffView(row),
+          item: {
+            id: row.id,
+            type: 'monitor.staff.added',
+            record: {
+              id: row.id,
+              operator: operatorId,
+              subject: pseudonym,
+              actor: actorId,
+              by,
+              at,
+            },
+          },
+        };
+      });
+    },
+
+    async removeStaff(operatorId, id, by) {
+      await commit(async (trx, at) => {
+        const updated = await trx
+          .updateTable('monitor_staff')
+          .set({ removed_at: at, removed_by: by })
+          .where('id', '=', id)
+          .where('operator_id', '=', operatorId)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0)
+          throw new DomainError(
+            'monitor.reference_not_found',
+            `No entry ${shown(id)} on the operator's staff register.`,
+          );
+        return {
+          result: undefined,
+          item: {
+            id: newId('msr', Date.parse(at)),
+            type: 'monitor.staff.removed',
+            record: { entry: id, operator: operatorId, by, at },
+          },
+        };
+      });
+    },
+
+    async listStaff(operatorId) {
+      const rows = await db
+        .selectFrom('monitor_staff')
+        .selectAll()
+        .where('operator_id', '=', operatorId)
+        .where('removed_at', 'is', null)
+        .orderBy('id')
+        .execute();
+      return rows.map(staffView);
+    },
+
+    async addDestination(system, country, note, by) {
+      if (!ISO_COUNTRIES.has(country))
+        throw new DomainError(
+          'core.unknown_country',
+          `country: '${shown(country)}' is not an ISO 3166-1 alpha-2 country code`,
+          { field: 'country' },
+        );
+      refuseIdentifier('note', note);
+      return commit(async (trx, at) => {
+        const taken = await trx
+          .selectFrom('monitor_destinations')
+          .select('id')
+          .where('system_id', '=', system.id)
+          .where('country', '=', country)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (taken)
+          throw new DomainError(
+            'monitor.reference_exists',
+            `The system already declares ${country} as a destination (${taken.id}).`,
+            { id: taken.id },
+          );
+        const row: MonitorDestinationsTable = {
+          id: newId('mds', Date.parse(at)),
+          system_id: system.id,
+          operator_id: system.operatorId,
+          country,
+          note,
+          added_at: at,
+          added_by: by,
+          removed_at: null,
+          removed_by: null,
+        };
+        await trx.insertInto('monitor_destinations').values(row).execute();
+        return {
+          result: destinationView(row),
+          item: {
+            id: row.id,
+            type: 'monitor.destination.added',
+            record: {
+              id: row.id,
+              system: system.id,
+              operator: system.operatorId,
+              country,
+              by,
+              at,
+            },
+          },
+        };
+      });
+    },
+
+    async removeDestination(systemId, country, by) {
+      await commit(async (trx, at) => {
+        const found = await trx
+          .selectFrom('monitor_destinations')
+          .select('id')
+          .where('system_id', '=', systemId)
+          .where('country', '=', country)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (!found)
+          throw new DomainError(
+            'monitor.reference_not_found',
+            `The system declares no destination ${shown(country)}.`,
+          );
+        await trx
+          .updateTable('monitor_destinations')
+          .set({ removed_at: at, removed_by: by })
+          .where('id', '=', found.id)
+          .execute();
+        return {
+          result: undefined,
+          item: {
+            id: newId('mdr', Date.parse(at)),
+            type: 'monitor.destination.removed',
+            record: { entry: found.id, system: systemId, country, by, at },
+          },
+        };
+      });
+    },
+
+    async listDestinations(systemId) {
+      const rows = await db
+        .selectFrom('monitor_destinations')
+        .selectAll()
+        .where('system_id', '=', systemId)
+        .where('removed_at', 'is', null)
+        .orderBy('country')
+        .execute();
+      return rows.map(destinationView);
+    },
+
+    async listsInput() {
+      const [staffRows, destinationRows] = await Promise.all([
+        db
+          .selectFrom('monitor_staff')
+          .select(['operator_id', 'subject', 'actor_id'])
+          .where('removed_at', 'is', null)
+          .orderBy('subject')
+          .execute(),
+        db
+          .selectFrom('monitor_destinations')
+          .select(['system_id', 'country'])
+          .where('removed_at', 'is', null)
+          .orderBy('country')
+          .execute(),
+      ]);
+      const staff: Record<string, string[]> = {};
+      const actorPersons: Record<string, Record<string, string>> = {};
+      for (const row of staffRows) {
+        (staff[row.operator_id] ??= []).push(row.subject);
+        // Actor ids are the operator's free text: a null-prototype map keeps `__proto__` an id.
+        if (row.actor_id !== null)
+          (actorPersons[row.operator_id] ??= Object.create(null) as Record<string, string>)[
+            row.actor_id
+          ] = row.subject;
+      }
+      const knownDestinations: Record<string, string[]> = {};
+      for (const row of destinationRows)
+        (knownDestinations[row.system_id] ??= []).push(row.country);
+      return { staff, actorPersons, knownDestinations };
+    },
+  };
+}
