@@ -3,12 +3,15 @@
  * session names the citizen by pseudonym only, and a sign-in in progress holds only what the
  * OIDC code flow needs to finish (state, PKCE verifier, nonce).
  */
-export interface PortalSessionsTable {
+/**
+ * The columns of every server-side session, citizen or staff: its lifecycle, not who holds it
+ * (`sessions.ts` runs both on them).
+ */
+export interface SessionColumns {
   /** Public id of the session (the principal's `sessionId`); not the cookie value. */
   id: string;
   /** SHA-256 of the cookie value (hex): a copy of this table signs no one in. */
   token_hash: string;
-  pseudonym: string;
   /** The synchronizer token every state-changing request must echo in `X-CSRF-Token`. */
   csrf_token: string;
   created_at: string;
@@ -18,6 +21,10 @@ export interface PortalSessionsTable {
   revoked_at: string | null;
   /** Why it ended early: `sign-out`, `revoked`. */
   revoked_reason: string | null;
+}
+
+export interface PortalSessionsTable extends SessionColumns {
+  pseudonym: string;
 }
 
 export interface PortalLoginsTable {
@@ -37,20 +44,12 @@ export interface PortalLoginsTable {
  * begun by presenting a staff credential once. The row holds the staff principal the credential
  * yielded (the token id or OIDC subject, its roles and display name), never the credential.
  */
-export interface StaffSessionsTable {
-  id: string;
-  token_hash: string;
+export interface StaffSessionsTable extends SessionColumns {
   /** The staff token id (`st_…`) or the OIDC subject the session was begun with. */
   subject: string;
   /** The principal's roles, comma-separated (`soc`, `regulator,auditor`). */
   roles: string;
   name: string;
-  csrf_token: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  revoked_reason: string | null;
 }
 
 export interface PortalTables {
