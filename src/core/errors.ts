@@ -135,6 +135,19 @@ export const ERROR_CATALOGUE = {
   'monitor.case_not_found': { status: 404, title: 'No such case' },
   'monitor.alert_not_found': { status: 404, title: 'No such alert' },
   'monitor.rule_not_found': { status: 404, title: 'No such detection rule' },
+  'monitor.rule_version_not_found': { status: 404, title: 'The rule has no such version' },
+  'monitor.rule_invalid': { status: 422, title: 'The detection rule is not valid' },
+  'monitor.rule_tests_failed': {
+    status: 422,
+    title: 'The detection rule fails its own test events',
+  },
+  'monitor.rule_exists': { status: 409, title: 'A detection rule already has that id' },
+  'monitor.rule_version_conflict': {
+    status: 409,
+    title: 'The rule was changed by someone else meanwhile',
+  },
+  'monitor.rule_unchanged': { status: 409, title: 'That is already the rule in force' },
+  'monitor.rule_in_use': { status: 409, title: 'Another rule depends on this rule' },
   'monitor.invalid_transition': {
     status: 409,
     title: 'That state change is not possible for the alert or case',

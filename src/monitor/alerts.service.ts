@@ -21,7 +21,8 @@ import type {
   TimelineEntry,
 } from './alerts.store.js';
 import type { EnqueueOutbox, MonitorStore, ParkedRecord, RuleMode } from './monitor.store.js';
-import type { Level, Rule, RuleResponse } from './rule.model.js';
+import type { Level, RuleResponse } from './rule.model.js';
+import type { RuleCatalog, RuleOrigin } from './rule-versions.js';
 
 export interface RuleInfo {
   readonly id: string;
@@ -34,6 +35,21 @@ export interface RuleInfo {
   readonly lastHitAt: string | null;
   readonly responses: RuleResponse[];
   readonly modeChange: { reason: string; changedBy: string; changedAt: string } | null;
+  /** 0: the shipped file; 1, 2, 3…: the regulator's stored versions. */
+  readonly version: number;
+  readonly source: RuleOrigin;
+  readonly contentHash: string | null;
+  readonly enabled: boolean;
+  /** In the engine now: enabled and accepted (else `problems` say why). */
+  readonly loaded: boolean;
+  readonly problems: string[];
+  readonly versionChange: { by: string; at: string; reason: string } | null;
+  readonly stateChange: {
+    enabled: boolean;
+    changedBy: string;
+    changedAt: string;
+    reason: string;
+  } | null;
 }
 
 export type LiveEvent = { readonly kind: 'alert' | 'alert-updated'; readonly alert: AlertRecord };
@@ -41,7 +57,8 @@ export type LiveEvent = { readonly kind: 'alert' | 'alert-updated'; readonly ale
 export interface AlertsServiceDeps {
   readonly alerts: AlertsStore;
   readonly store: MonitorStore;
-  readonly rules: readonly Rule[];
+  /** The rules in force: shipped files and the regulator's stored versions. */
+  readonly catalog: Pick<RuleCatalog, 'current'>;
   readonly enqueue: EnqueueOutbox;
   /** After commit: appends the rule switch to the ledger (the drain finishes it otherwise). */
   readonly sequence: (ids: readonly string[]) => Promise<unknown>;
@@ -86,7 +103,7 @@ export interface AlertsService {
 const iinEngine = createEngine({ types: ['iin'] });
 
 /** Free text goes to the history and (for a rule switch) the ledger: never with an IIN. */
-function refuseIin(field: string, text: string | undefined): void {
+export function refuseIin(field: string, text: string | undefined): void {
   if (
     text &&
     /\d/.test(text) &&
@@ -144,7 +161,6 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   let poller: NodeJS.Timeout | null = null;
   let polling = false;
   const livePollMs = deps.livePollMs ?? 500;
-  const ruleById = new Map(deps.rules.map((rule) => [rule.id, rule]));
 
   function emit(alert: AlertRecord): void {
     if (sent.get(alert.id) === alert.updatedAt) return;
@@ -176,9 +192,9 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   }
 
   async function modes(): Promise<ReadonlyMap<string, RuleMode>> {
-    const stored = await deps.store.ruleModes();
+    const [stored, set] = await Promise.all([deps.store.ruleModes(), deps.catalog.current()]);
     const result = new Map<string, RuleMode>();
-    for (const rule of deps.rules) {
+    for (const { rule } of set.entries) {
       const switched = stored.get(rule.id);
       result.set(rule.id, switched?.mode ?? (rule.shadow ? 'shadow' : 'active'));
     }
@@ -186,8 +202,13 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   }
 
   async function listRules(): Promise<RuleInfo[]> {
-    const [stored, hits] = await Promise.all([deps.store.ruleModes(), deps.alerts.hits()]);
-    return deps.rules.map((rule) => {
+    const [stored, hits, set] = await Promise.all([
+      deps.store.ruleModes(),
+      deps.alerts.hits(),
+      deps.catalog.current(),
+    ]);
+    return set.entries.map((entry) => {
+      const { rule } = entry;
       const switched = stored.get(rule.id);
       const hit = hits.get(rule.id);
       return {
@@ -207,6 +228,14 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
               changedAt: switched.changedAt,
             }
           : null,
+        version: entry.version,
+        source: entry.source,
+        contentHash: entry.contentHash,
+        enabled: entry.enabled,
+        loaded: entry.loaded,
+        problems: [...entry.problems],
+        versionChange: entry.versionChange,
+        stateChange: entry.stateChange,
       };
     });
   }
@@ -270,7 +299,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     listRules,
 
     async setRuleMode(ruleId, mode, reason, by) {
-      const rule = ruleById.get(ruleId);
+      const rule = (await deps.catalog.current()).entries.find((e) => e.id === ruleId);
       if (!rule) throw new DomainError('monitor.rule_not_found', 'No loaded rule has that id.');
       refuseIin('reason', reason);
       const now = deps.clock();

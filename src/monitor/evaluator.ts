@@ -56,7 +56,15 @@ export interface EvaluatorObserver {
 }
 
 export interface EvaluatorDeps {
-  readonly rules: readonly Rule[];
+  /** The rules in force, read at every (re)build: shipped files and stored versions. */
+  readonly rules: () => Promise<readonly Rule[]>;
+  /**
+   * The rule-change counter, bumped in the transaction of every rule change on any instance;
+   * the leader polls it and rebuilds when it moves.
+   */
+  readonly rulesVersion: () => Promise<number>;
+  /** How often the leader polls `rulesVersion`. Default 500 ms (a change on another instance is in force within about a second). */
+  readonly rulesPollMs?: number;
   /** Current per-rule modes (a rule without an entry keeps its file's `shadow`). */
   readonly modes: () => Promise<ReadonlyMap<string, RuleMode>>;
   readonly reference: () => MonitorReferenceInput;
@@ -78,7 +86,7 @@ export type EvaluatorRole = 'leader' | 'standby' | 'stopped';
 
 export interface Evaluator {
   start(): void;
-  /** Rebuilds the engine (after a rule switch) and replays; a standby does nothing. */
+  /** Rebuilds the engine (after a rule change) and replays; a standby does nothing. */
   rebuild(): void;
   stop(): Promise<void>;
   readonly role: EvaluatorRole;
@@ -122,7 +130,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   const retryMs = deps.standbyRetryMs ?? 500;
-  const replayMs = longestWindowMs(deps.rules);
+  const rulesPollMs = deps.rulesPollMs ?? 500;
   const stopping = new AbortController();
   let role: EvaluatorRole = 'stopped';
   let engine: MonitorEngine | null = null;
@@ -139,9 +147,16 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     return { promise, resolve };
   }
 
-  async function buildEngine(): Promise<MonitorEngine> {
-    const modes = await deps.modes();
-    const rules = deps.rules.map((rule) => {
+  /** The engine for the rules in force, the replay they need, and the counter it was read at. */
+  async function buildEngine(): Promise<{
+    engine: MonitorEngine;
+    replayMs: number;
+    counter: number;
+  }> {
+    // The counter before the rules: a change committed in between is seen by the next poll.
+    const counter = await deps.rulesVersion();
+    const [inForce, modes] = await Promise.all([deps.rules(), deps.modes()]);
+    const rules = inForce.map((rule) => {
       const mode = modes.get(rule.id);
       return mode === undefined ? rule : { ...rule, shadow: mode === 'shadow' };
     });
@@ -150,7 +165,26 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       reference: deps.reference(),
       ...(deps.limits ? { limits: deps.limits } : {}),
     });
-    return built;
+    return { engine: built, replayMs: longestWindowMs(rules), counter };
+  }
+
+  /** While leading: rebuilds when another instance (or this one) changed a rule. */
+  function watchRules(since: number, signal: AbortSignal): void {
+    const timer = setInterval(() => {
+      deps.rulesVersion().then(
+        (now) => {
+          if (now !== since && !signal.aborted) {
+            deps.log.info({ from: since, to: now }, 'monitor rules changed; rebuilding');
+            rebuildWanted = true;
+            run?.abort();
+          }
+        },
+        (error: unknown) =>
+          deps.log.warn({ err: error }, 'monitor evaluator could not read the rule version'),
+      );
+    }, rulesPollMs);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
   async function deliver(current: MonitorEngine, batch: readonly unknown[]): Promise<void> {
@@ -195,12 +229,13 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     });
     while (!stopping.signal.aborted && !lost) {
       rebuildWanted = false;
-      const current = await buildEngine();
+      const { engine: current, replayMs, counter } = await buildEngine();
       engine = current;
       run = new AbortController();
       const signal = run.signal;
       const onStop = () => run?.abort();
       stopping.signal.addEventListener('abort', onStop, { once: true });
+      watchRules(counter, signal);
       try {
         await deps.feed.run({
           replayMs,
@@ -212,7 +247,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
         stopping.signal.removeEventListener('abort', onStop);
       }
       if (!rebuildWanted) break;
-      deps.log.info({}, 'monitor evaluator rebuilding its engine (rule modes changed)');
+      deps.log.info({}, 'monitor evaluator rebuilding its engine (the rules changed)');
     }
   }
 

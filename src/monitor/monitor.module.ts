@@ -27,6 +27,10 @@ import type { MonitorReferenceInput } from './reference.model.js';
 import { readRuleSources } from './rule-files.js';
 import { applyOverrides, loadRules, type RuleOverride } from './rule-loader.js';
 import type { Rule } from './rule.model.js';
+import { ruleVersionRoutes } from './rule-versions.routes.js';
+import { type BaselineRule, createRuleCatalog, type RuleCatalog } from './rule-versions.js';
+import { createRuleVersionsStore } from './rule-versions.store.js';
+import { refuseIin } from './alerts.service.js';
 
 export interface MonitorModuleDeps {
   readonly db: Kysely<MonitorTables & OutboxTables>;
@@ -54,6 +58,8 @@ export interface MonitorModuleDeps {
   readonly durable?: string;
   readonly ackWaitMs?: number;
   readonly standbyRetryMs?: number;
+  /** How often the elected evaluator looks whether a rule changed (default 500 ms). */
+  readonly rulesPollMs?: number;
   /** How often the embedded feed looks for rows other instances wrote. */
   readonly pollMs?: number;
   readonly livePollMs?: number;
@@ -73,7 +79,10 @@ export interface CaseFacts {
 
 export interface MonitorModule {
   readonly routes: readonly RoutePlugin[];
+  /** The shipped rules (the baseline); the set in force is `catalog.current()`. */
   readonly rules: readonly Rule[];
+  /** Shipped rules overridden by the regulator's stored versions, less the disabled ones. */
+  readonly catalog: RuleCatalog;
   readonly service: AlertsService;
   readonly evaluator: Evaluator;
   readonly metrics: readonly Metric[];
@@ -88,23 +97,29 @@ export interface MonitorModule {
   close(): Promise<void>;
 }
 
+/** The shipped pack (or a deployment's folder) with each rule's file text: version 0 of every rule. */
 export async function loadPack(
   dir: string | undefined,
   overrides: Readonly<Record<string, RuleOverride>>,
   log: EvaluatorLog,
-): Promise<Rule[]> {
-  const { rules, problems } = loadRules(await readRuleSources(dir));
+): Promise<BaselineRule[]> {
+  const sources = await readRuleSources(dir);
+  const { rules, problems } = loadRules(sources);
   for (const problem of problems)
     log.error({ ...problem }, 'monitoring rule refused; the other rules run');
   const overridden = applyOverrides(rules, overrides);
   for (const problem of overridden.problems)
     log.error({ problem }, 'monitoring rule override refused');
-  return overridden.rules;
+  const textOf = new Map(sources.map((source) => [source.file, source.text]));
+  return overridden.rules.map((rule) => ({ rule, text: textOf.get(rule.file) ?? null }));
 }
 
 export async function createMonitorModule(deps: MonitorModuleDeps): Promise<MonitorModule> {
   const clock = deps.clock ?? (() => new Date());
-  const rules = deps.rules ?? (await loadPack(deps.rulesDir, deps.overrides ?? {}, deps.log));
+  const baseline: BaselineRule[] = deps.rules
+    ? deps.rules.map((rule) => ({ rule, text: null }))
+    : await loadPack(deps.rulesDir, deps.overrides ?? {}, deps.log);
+  const rules = baseline.map((b) => b.rule);
   const store = createMonitorStore(deps.db);
   const alertsStore = createAlertsStore(deps.db);
   const listeners = new Set<AlertListener>();
@@ -116,10 +131,23 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     engine: () => evaluator?.engine ?? null,
   });
 
+  const enqueue = (trx: Transaction<MonitorTables & OutboxTables>, item: OutboxItem) =>
+    deps.outbox.enqueue<MonitorTables & OutboxTables>(trx, item);
+  const catalog = createRuleCatalog({
+    baseline,
+    store: createRuleVersionsStore(deps.db),
+    counter: () => store.rulesVersion(),
+    enqueue,
+    sequence: (ids) => deps.outbox.sequence(ids),
+    changed: () => evaluator?.rebuild(),
+    refuseIin,
+    clock,
+    log: deps.log,
+  });
   const service = createAlertsService({
     alerts: alertsStore,
     store,
-    rules,
+    catalog,
     enqueue: (trx, item) => deps.outbox.enqueue<MonitorTables & OutboxTables>(trx, item),
     sequence: (ids) => deps.outbox.sequence(ids),
     modesChanged: () => evaluator?.rebuild(),
@@ -141,7 +169,9 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     : logFeed!;
 
   evaluator = createEvaluator({
-    rules,
+    rules: async () => (await catalog.current()).rules,
+    rulesVersion: () => store.rulesVersion(),
+    ...(deps.rulesPollMs !== undefined ? { rulesPollMs: deps.rulesPollMs } : {}),
     modes: () => service.modes(),
     reference: () => reference,
     ...(deps.limits ? { limits: deps.limits } : {}),
@@ -175,8 +205,10 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
           deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {},
         ),
       },
+      { name: 'monitor-rule-versions', plugin: ruleVersionRoutes(catalog) },
     ],
     rules,
+    catalog,
     service,
     evaluator,
     metrics: metrics.all,

@@ -1,7 +1,8 @@
 /**
  * Who may call each alert, case and rule route of the monitoring centre, generated from one route
  * table that must cover every route the module serves (read from `/openapi.json`): the SOC acts,
- * the auditor reads, the regulator reads and switches rules; systems and citizens get 403,
+ * the auditor reads, the regulator reads, switches rules and alone changes them (versions,
+ * rollback, enable/disable); systems and citizens get 403,
  * callers without credentials 401 — on SQLite and PostgreSQL.
  */
 import type { AddressInfo } from 'node:net';
@@ -40,11 +41,30 @@ interface RouteCase {
   readonly url: (w: World) => string;
   readonly body?: () => Record<string, unknown>;
   readonly allowed: readonly Caller[];
+  /** The status an allowed caller gets (default 200). */
+  readonly ok?: number;
   /** Server-sent events: asked over a real socket, the stream closed after the status line. */
   readonly stream?: boolean;
 }
 
 const enc = encodeURIComponent;
+let edits = 0;
+
+/** A valid rule with its tests; `variant` changes its title so each save is a new content. */
+function watchRule(id: string, variant: number = 0): string {
+  return [
+    `id: ${id}`,
+    `title: Exports watched (${variant})`,
+    'level: medium',
+    'detection:',
+    '  check: { type: access.checked, action: export, actor.id: clerk-watched }',
+    '  condition: check',
+    'tests:',
+    '  match: [{ action: export, actor: { id: clerk-watched } }]',
+    '  nomatch: [{ action: read, actor: { id: clerk-watched } }]',
+    '',
+  ].join('\n');
+}
 const ROUTES: readonly RouteCase[] = [
   { path: '/v1/monitor/alerts', method: 'GET', url: () => '/v1/monitor/alerts', allowed: READERS },
   {
@@ -117,6 +137,56 @@ const ROUTES: readonly RouteCase[] = [
     body: () => ({ mode: 'active', reason: 'roles test' }),
     allowed: ['soc', 'regulator'],
   },
+  {
+    path: '/v1/monitor/rules',
+    method: 'POST',
+    url: () => '/v1/monitor/rules',
+    body: () => ({ content: watchRule(`roles-new-${++edits}`), reason: 'roles test' }),
+    allowed: ['regulator'],
+    ok: 201,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}',
+    method: 'GET',
+    url: () => '/v1/monitor/rules/self-access',
+    allowed: READERS,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}/versions',
+    method: 'POST',
+    url: () => '/v1/monitor/rules/roles-edited/versions',
+    // A different level or title each time: the same content again would be a 409.
+    body: () => ({ content: watchRule('roles-edited', ++edits), reason: 'roles test' }),
+    allowed: ['regulator'],
+    ok: 201,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}/versions',
+    method: 'GET',
+    url: () => '/v1/monitor/rules/self-access/versions',
+    allowed: READERS,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}/versions/{version}',
+    method: 'GET',
+    url: () => '/v1/monitor/rules/self-access/versions/0',
+    allowed: READERS,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}/rollback',
+    method: 'POST',
+    url: () => '/v1/monitor/rules/roles-edited/rollback',
+    body: () => ({ version: 1, reason: 'roles test' }),
+    allowed: ['regulator'],
+    ok: 201,
+  },
+  {
+    path: '/v1/monitor/rules/{ruleId}/enabled',
+    method: 'PUT',
+    url: () => '/v1/monitor/rules/roles-edited/enabled',
+    body: () => ({ enabled: true, reason: 'roles test' }),
+    allowed: ['regulator'],
+  },
   { path: '/v1/monitor/parked', method: 'GET', url: () => '/v1/monitor/parked', allowed: ['soc'] },
 ];
 
@@ -141,6 +211,22 @@ describeStorage('monitor routes by caller', (fx) => {
   let actors = 0;
   beforeAll(async () => {
     h = await monitorHarness(fx.storage);
+    // The rule the version, rollback and enable rows change (version 1 is what a rollback restores).
+    const made = await h.app.inject({
+      method: 'POST',
+      url: '/v1/monitor/rules',
+      headers: asStaff('regulator'),
+      payload: { content: watchRule('roles-edited'), reason: 'roles test' },
+    });
+    expect(made.statusCode).toBe(201);
+    // …and version 2, so a rollback to 1 is a change whatever order the rows run in.
+    const second = await h.app.inject({
+      method: 'POST',
+      url: '/v1/monitor/rules/roles-edited/versions',
+      headers: asStaff('regulator'),
+      payload: { content: watchRule('roles-edited', -1), reason: 'roles test' },
+    });
+    expect(second.statusCode).toBe(201);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
@@ -197,7 +283,11 @@ describeStorage('monitor routes by caller', (fx) => {
 
   for (const route of ROUTES)
     for (const caller of CALLERS) {
-      const expected = route.allowed.includes(caller) ? 200 : caller === 'anonymous' ? 401 : 403;
+      const expected = route.allowed.includes(caller)
+        ? (route.ok ?? 200)
+        : caller === 'anonymous'
+          ? 401
+          : 403;
       it(`${route.method} ${route.path} as ${caller}: ${expected}`, async () => {
         const world = await freshWorld();
         expect(await call(route, caller, world)).toBe(expected);

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { literalUnion } from '../http/schemas.js';
 import { LEVELS, RESPONSE_ACTIONS, RESPONSE_MODES } from './rule.model.js';
 import { ALERT_STATES, OUTCOMES } from './alerts.store.js';
+import { VersionFields } from './rule-versions.schema.js';
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
@@ -123,6 +124,7 @@ export const RuleInfo = Type.Object({
   modeChange: Nullable(
     Type.Object({ reason: Type.String(), changedBy: Type.String(), changedAt: Type.String() }),
   ),
+  ...VersionFields,
 });
 
 export const RuleList = Type.Object({ items: Type.Array(RuleInfo) });

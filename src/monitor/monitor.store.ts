@@ -65,6 +65,17 @@ export interface MonitorStore {
   parkedCount(): Promise<number>;
   ruleModes(): Promise<ReadonlyMap<string, RuleModeRecord>>;
   setRuleMode(record: RuleModeRecord, item: OutboxItem, enqueue: EnqueueOutbox): Promise<void>;
+  /** The rule-change counter (versions, enable/disable, modes): the evaluator polls it. */
+  rulesVersion(): Promise<number>;
+}
+
+/** Bumps the rule-change counter in the change's own transaction (see `rulesVersion`). */
+export async function bumpRulesVersion(trx: Transaction<MonitorTables>): Promise<void> {
+  await trx
+    .updateTable('monitor_rules_version')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', 1)
+    .execute();
 }
 
 /** The most of an unreadable input kept for inspection (characters of its JSON). */
@@ -218,8 +229,19 @@ export function createMonitorStore(db: Kysely<MonitorTables & OutboxTables>): Mo
           .values({ rule_id: record.ruleId, ...row })
           .onConflict((oc) => oc.column('rule_id').doUpdateSet(row))
           .execute();
+        // Other instances' evaluators see the switch through the counter.
+        await bumpRulesVersion(trx);
         await enqueue(trx, item);
       });
+    },
+
+    async rulesVersion() {
+      const row = await db
+        .selectFrom('monitor_rules_version')
+        .select('version')
+        .where('id', '=', 1)
+        .executeTakeFirst();
+      return Number(row?.version ?? 0);
     },
   };
 }

@@ -83,6 +83,38 @@ export interface MonitorRuleModesTable {
   ledger_id: string;
 }
 
+/** A regulator's version of a rule (migration 20261204_1835_monitor_rule_versions). */
+export interface MonitorRuleVersionsTable {
+  rule_id: string;
+  version: number;
+  content: string;
+  /** SHA-256 of the content (UTF-8), hex: what the ledger records instead of the text. */
+  content_hash: string;
+  /** `create` (a new rule), `update` or `rollback`. */
+  action: string;
+  /** For a rollback: the version whose content this one restores (0: the shipped file). */
+  restored_from: number | null;
+  reason: string;
+  created_by: string;
+  created_at: string;
+  ledger_id: string;
+}
+
+export interface MonitorRuleStatesTable {
+  rule_id: string;
+  enabled: number;
+  reason: string;
+  changed_by: string;
+  changed_at: string;
+  ledger_id: string;
+}
+
+/** One row: bumped by every rule change, polled by the elected evaluator. */
+export interface MonitorRulesVersionTable {
+  id: number;
+  version: number | string | bigint;
+}
+
 export interface MonitorTables {
   monitor_events: MonitorEventsTable;
   monitor_parked: MonitorParkedTable;
@@ -90,4 +122,7 @@ export interface MonitorTables {
   monitor_cases: MonitorCasesTable;
   monitor_history: MonitorHistoryTable;
   monitor_rule_modes: MonitorRuleModesTable;
+  monitor_rule_versions: MonitorRuleVersionsTable;
+  monitor_rule_states: MonitorRuleStatesTable;
+  monitor_rules_version: MonitorRulesVersionTable;
 }

@@ -44,9 +44,22 @@ export function loadRules(sources: readonly RuleSource[]): LoadedRules {
     parsed.push({ rule: result.rule, idLine: result.lines.id, rulesLine: result.lines.rules });
   }
 
-  // A correlation counts the matches of detection rules; refusing one may leave another's
-  // reference dangling, so this repeats until nothing more is refused.
-  const accepted = new Map(parsed.map((entry) => [entry.rule.id, entry]));
+  const checked = checkReferences(parsed);
+  problems.push(...checked.problems);
+  return { rules: checked.rules, problems };
+}
+
+/**
+ * A correlation counts the matches of detection rules: one naming a rule that is missing, or a
+ * correlation, is refused (naming its `correlation.rules` line); refusing one may leave another's
+ * reference dangling, so this repeats until nothing more is refused. Detection rules come first,
+ * then correlations, each group in the given order.
+ */
+export function checkReferences(
+  entries: readonly { readonly rule: Rule; readonly rulesLine: number }[],
+): LoadedRules {
+  const problems: RuleProblem[] = [];
+  const accepted = new Map(entries.map((entry) => [entry.rule.id, entry]));
   let changed = true;
   while (changed) {
     changed = false;

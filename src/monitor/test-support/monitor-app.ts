@@ -69,7 +69,15 @@ export interface MonitorHarness {
 export interface HarnessOptions extends Partial<
   Pick<
     MonitorModuleDeps,
-    'rules' | 'clock' | 'standbyRetryMs' | 'pollMs' | 'livePollMs' | 'durable' | 'ackWaitMs'
+    | 'rules'
+    | 'clock'
+    | 'standbyRetryMs'
+    | 'pollMs'
+    | 'livePollMs'
+    | 'durable'
+    | 'ackWaitMs'
+    | 'rulesPollMs'
+    | 'overrides'
   >
 > {
   readonly jetstream?: JetStreamBus;

@@ -20,6 +20,7 @@ import * as staffSessions from './20261204_1520_staff_sessions.js';
 import * as monitorResponse from './20261204_1525_monitor_response.js';
 import * as registryVersion from './20261204_1550_registry_version.js';
 import * as monitorReference from './20261204_1830_monitor_reference.js';
+import * as monitorRuleVersions from './20261204_1835_monitor_rule_versions.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -38,4 +39,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1525_monitor_response': monitorResponse,
   '20261204_1550_registry_version': registryVersion,
   '20261204_1830_monitor_reference': monitorReference,
+  '20261204_1835_monitor_rule_versions': monitorRuleVersions,
 };
