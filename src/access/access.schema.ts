@@ -147,6 +147,15 @@ export const CitizenQuery = Type.Object(
     systemId: Type.Optional(Type.String({ maxLength: 40 })),
     purpose: Type.Optional(Type.String({ maxLength: 128 })),
     decision: Type.Optional(literalUnion(['permit', 'deny'] as const)),
+    search: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          'Words every record shown must hold (case-insensitive, in any order): in the system or ' +
+          'operator name (kk / ru / en) or id, the purpose or a category (code or name), the ' +
+          'country (code or name), the basis reference or the recipient name. Up to 8 words.',
+      }),
+    ),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   },

@@ -37,6 +37,8 @@ import type {
 } from './access.ports.js';
 import type { AccessStore, CheckCursor, CitizenFilter } from './access.store.js';
 import type { AccessChecksTable, AccessRegimesTable, AccessTables } from './access.tables.js';
+import { matchesNothing, matchWord, searchWords, type WordMatch } from './citizen-search.js';
+import { citizenFacets } from './citizen-search.store.js';
 import { coverageQueryOf, decide } from './decide.js';
 
 /** A check as the API takes it (schema-validated): the subject and the actor's IIN still raw. */
@@ -669,11 +671,32 @@ export function createAccessService(deps: AccessServiceDeps) {
       cursor: string | undefined,
       limit: number,
     ) {
+      const words = searchWords(filter.search);
+      let matched: WordMatch[] = [];
+      if (words.length > 0) {
+        // Names as the registry has them now, for the systems this citizen's records name.
+        const facets = await citizenFacets(store.db, subject);
+        const now = clock();
+        const systems = await Promise.all(
+          facets.systems.map(async (s) => {
+            const profile = await deps.profiles.profileOf(s.systemId, now);
+            return {
+              ...s,
+              systemName: profile?.system.name,
+              operatorName: profile?.operator.name,
+            };
+          }),
+        );
+        matched = words.map((word) => matchWord(word, { ...facets, systems }, taxonomy));
+        // A word found nowhere: no record can hold every word, and no query is needed.
+        if (matched.some(matchesNothing)) return { items: [], next: null };
+      }
       const rows = await store.citizenPage(
         subject,
         filter,
         cursor === undefined ? undefined : decodeCursor(cursor),
         limit,
+        matched,
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);

@@ -3,6 +3,8 @@
  * the model at this boundary (JSON columns parsed, flags turned into booleans).
  */
 import { type Kysely, sql } from 'kysely';
+import { searchCondition } from './citizen-search.store.js';
+import type { WordMatch } from './citizen-search.js';
 import type {
   AccessAdequacyTable,
   AccessChecksTable,
@@ -21,6 +23,8 @@ export interface CitizenFilter {
   readonly systemId?: string | undefined;
   readonly purpose?: string | undefined;
   readonly decision?: 'permit' | 'deny' | undefined;
+  /** Words the record must hold somewhere (`citizen-search.ts`), resolved by the service. */
+  readonly search?: string | undefined;
 }
 
 /** A keyset position in the citizen's view: newest first by (at, id). */
@@ -73,12 +77,16 @@ export function createAccessStore(db: Kysely<AccessTables>) {
       return rows;
     },
 
-    /** The subject's checks, newest first, after the cursor; `limit + 1` rows tell if there is more. */
+    /**
+     * The subject's checks, newest first, after the cursor; `limit + 1` rows tell if there is more.
+     * `words`: the search, each word resolved to the values it matches (`citizen-search.ts`).
+     */
     citizenPage(
       subject: string,
       filter: CitizenFilter,
       cursor: CheckCursor | undefined,
       limit: number,
+      words: readonly WordMatch[] = [],
     ) {
       let query = db
         .selectFrom('access_checks')
@@ -94,6 +102,7 @@ export function createAccessStore(db: Kysely<AccessTables>) {
       if (filter.systemId !== undefined) query = query.where('system_id', '=', filter.systemId);
       if (filter.purpose !== undefined) query = query.where('purpose', '=', filter.purpose);
       if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision);
+      if (words.length > 0) query = query.where((eb) => searchCondition(eb, words));
       if (cursor)
         query = query.where((eb) =>
           eb.or([

@@ -3890,6 +3890,8 @@ export interface paths {
           systemId?: string;
           purpose?: string;
           decision?: 'permit' | 'deny';
+          /** @description Words every record shown must hold (case-insensitive, in any order): in the system or operator name (kk / ru / en) or id, the purpose or a category (code or name), the country (code or name), the basis reference or the recipient name. Up to 8 words. */
+          search?: string;
           cursor?: string;
           limit: number;
         };

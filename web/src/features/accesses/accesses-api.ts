@@ -9,6 +9,8 @@ export interface AccessFilter {
   readonly purpose?: string;
   readonly from?: string;
   readonly to?: string;
+  /** Words every record must hold, searched by the API over all the citizen's records. */
+  readonly search?: string;
 }
 
 export async function fetchAccesses(
