@@ -3890,8 +3890,6 @@ export interface paths {
           systemId?: string;
           purpose?: string;
           decision?: 'permit' | 'deny';
-          /** @description Words every record shown must hold (case-insensitive, in any order): in the system or operator name (kk / ru / en) or id, the purpose or a category (code or name), the country (code or name), the basis reference or the recipient name. Up to 8 words. */
-          search?: string;
           cursor?: string;
           limit: number;
         };
@@ -7426,6 +7424,26 @@ export interface paths {
                   changedBy: string;
                   changedAt: string;
                 } | null;
+                /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+                version: number;
+                source: 'shipped' | 'stored';
+                contentHash: string | null;
+                enabled: boolean;
+                /** @description In the engine now: enabled and accepted */
+                loaded: boolean;
+                /** @description Why a rule is not loaded */
+                problems: string[];
+                versionChange: {
+                  by: string;
+                  at: string;
+                  reason: string;
+                } | null;
+                stateChange: {
+                  enabled: boolean;
+                  changedBy: string;
+                  changedAt: string;
+                  reason: string;
+                } | null;
               }[];
             };
           };
@@ -7433,7 +7451,65 @@ export interface paths {
       };
     };
     put?: never;
-    post?: never;
+    /**
+     * Add a rule (YAML): parsed, checked against the others and run on its own test events before it is stored as version 1
+     * @description Who may call: regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The rule file (YAML), as a file in src/monitor/rules/ */
+            content: string;
+            /** @description Why; recorded in the ledger */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
+              content: string | null;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -7496,6 +7572,26 @@ export interface paths {
                 changedBy: string;
                 changedAt: string;
               } | null;
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
             };
           };
         };
@@ -7553,6 +7649,394 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One rule: its version in force, where it comes from, and its YAML
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
+              content: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A rule's versions, oldest first: who, when, why and the content hash
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                version: number;
+                source: 'shipped' | 'stored';
+                action: 'shipped' | 'create' | 'update' | 'rollback';
+                restoredFrom: number | null;
+                contentHash: string | null;
+                reason: string | null;
+                createdBy: string | null;
+                createdAt: string | null;
+                current: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Store a new version of a rule (YAML): in force on every instance within a second, once it passes its own test events
+     * @description Who may call: regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The rule file (YAML), as a file in src/monitor/rules/ */
+            content: string;
+            /** @description Why; recorded in the ledger */
+            reason: string;
+            /** @description The version the change was made from; another version in force is a 409 */
+            baseVersion?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
+              content: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}/versions/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One version of a rule with its YAML (0: the shipped file)
+     * @description Who may call: soc, auditor, regulator.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+          version: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: number;
+              source: 'shipped' | 'stored';
+              action: 'shipped' | 'create' | 'update' | 'rollback';
+              restoredFrom: number | null;
+              contentHash: string | null;
+              reason: string | null;
+              createdBy: string | null;
+              createdAt: string | null;
+              current: boolean;
+              content: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Roll a rule back: a new version with the content of an earlier one (0: the shipped file), vetted again
+     * @description Who may call: regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The version whose content comes back */
+            version: number;
+            /** @description Why; recorded in the ledger */
+            reason: string;
+            /** @description The version the change was made from; another version in force is a 409 */
+            baseVersion?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
+              content: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/rules/{ruleId}/enabled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Disable or enable a rule (a rule another rule counts cannot be disabled first); the same state again records nothing
+     * @description Who may call: regulator.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          ruleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled: boolean;
+            /** @description Why; recorded in the ledger */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              title: string;
+              level: 'low' | 'medium' | 'high' | 'critical';
+              kind: 'detection' | 'correlation';
+              /** @description 0: the shipped file; 1, 2, 3…: the regulator's stored versions */
+              version: number;
+              source: 'shipped' | 'stored';
+              contentHash: string | null;
+              enabled: boolean;
+              /** @description In the engine now: enabled and accepted */
+              loaded: boolean;
+              /** @description Why a rule is not loaded */
+              problems: string[];
+              versionChange: {
+                by: string;
+                at: string;
+                reason: string;
+              } | null;
+              stateChange: {
+                enabled: boolean;
+                changedBy: string;
+                changedAt: string;
+                reason: string;
+              } | null;
+              content: string | null;
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;
@@ -8042,6 +8526,277 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/monitor/operators/{operatorId}/staff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An operator's staff register (its employees' pseudonyms)
+     * @description Who may call: system, soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                operatorId: string;
+                /** @description The employee's pseudonym */
+                subject: string;
+                actorId: string | null;
+                label: string | null;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Register an employee by IIN (kept as a pseudonym): their record looked up by a coworker raises an alert
+     * @description Who may call: system, regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The employee's IIN: pseudonymised at once, never stored or echoed */
+            iin: string;
+            /** @description The operator's opaque id for this employee in its access checks; never an IIN */
+            actorId?: string;
+            /** @description A short label (department, role); never an IIN */
+            label?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              operatorId: string;
+              /** @description The employee's pseudonym */
+              subject: string;
+              actorId: string | null;
+              label: string | null;
+              addedAt: string;
+              addedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/operators/{operatorId}/staff/{entryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove an employee from the staff register (they left)
+     * @description Who may call: system, regulator.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/systems/{systemId}/destinations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The countries a system declares it transfers personal data to
+     * @description Who may call: system, soc, regulator, auditor.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          systemId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                systemId: string;
+                operatorId: string;
+                country: string;
+                note: string | null;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Declare a destination country (a transfer elsewhere, or to a non-adequate country, raises an alert)
+     * @description Who may call: system, regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          systemId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description ISO 3166-1 alpha-2 country code, upper case */
+            country: string;
+            /** @description What goes there and to whom; never an IIN */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              systemId: string;
+              operatorId: string;
+              country: string;
+              note: string | null;
+              addedAt: string;
+              addedBy: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitor/systems/{systemId}/destinations/{country}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Withdraw a declared destination
+     * @description Who may call: system, regulator.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          systemId: string;
+          /** @description ISO 3166-1 alpha-2 country code, upper case */
+          country: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/monitor/responses': {
     parameters: {
       query?: never;
@@ -8083,7 +8838,16 @@ export interface paths {
                 mode: 'automatic' | 'needs-confirmation' | 'manual';
                 systemId: string;
                 operatorId: string;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
                 actorId: string | null;
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
                 actorPseudonym: string | null;
                 country: string | null;
                 limit: number | null;
@@ -8151,7 +8915,16 @@ export interface paths {
               mode: 'automatic' | 'needs-confirmation' | 'manual';
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               actorId: string | null;
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               actorPseudonym: string | null;
               country: string | null;
               limit: number | null;
@@ -8216,7 +8989,16 @@ export interface paths {
               mode: 'automatic' | 'needs-confirmation' | 'manual';
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               actorId: string | null;
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               actorPseudonym: string | null;
               country: string | null;
               limit: number | null;
@@ -8291,7 +9073,16 @@ export interface paths {
               mode: 'automatic' | 'needs-confirmation' | 'manual';
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               actorId: string | null;
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               actorPseudonym: string | null;
               country: string | null;
               limit: number | null;
@@ -8364,7 +9155,16 @@ export interface paths {
               mode: 'automatic' | 'needs-confirmation' | 'manual';
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               actorId: string | null;
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               actorPseudonym: string | null;
               country: string | null;
               limit: number | null;
@@ -8437,7 +9237,16 @@ export interface paths {
               mode: 'automatic' | 'needs-confirmation' | 'manual';
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               actorId: string | null;
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               actorPseudonym: string | null;
               country: string | null;
               limit: number | null;
@@ -8506,6 +9315,13 @@ export interface paths {
                 caseId: string | null;
                 systemId: string;
                 operatorId: string;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
                 windowFrom: string;
                 windowTo: string;
                 detectedAt: string;
@@ -8618,6 +9434,13 @@ export interface paths {
               caseId: string | null;
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               windowFrom: string;
               windowTo: string;
               detectedAt: string;
@@ -8718,6 +9541,13 @@ export interface paths {
               caseId: string | null;
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               windowFrom: string;
               windowTo: string;
               detectedAt: string;
@@ -8876,6 +9706,13 @@ export interface paths {
               caseId: string | null;
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               windowFrom: string;
               windowTo: string;
               detectedAt: string;
@@ -8978,6 +9815,13 @@ export interface paths {
               caseId: string | null;
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               windowFrom: string;
               windowTo: string;
               detectedAt: string;
@@ -9086,6 +9930,13 @@ export interface paths {
               caseId: string | null;
               systemId: string;
               operatorId: string;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
               windowFrom: string;
               windowTo: string;
               detectedAt: string;
