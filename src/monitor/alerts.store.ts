@@ -7,7 +7,7 @@
  * folded into an alert is a history row; a folded match is recorded once however often the
  * stream is replayed.
  */
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import { ulid } from '../core/ids.js';
 import type { MonitorAlert, SuppressedMatch } from './engine.js';
 import type { Level, RuleResponse } from './rule.model.js';
@@ -353,6 +353,42 @@ export function createAlertsStore(db: Kysely<MonitorTables>): AlertsStore {
 
   const pastTense = { acknowledge: 'acknowledged', assign: 'assigned', close: 'closed' } as const;
 
+  /**
+   * One state change of an alert or a case, in one transaction with its history entry: both
+   * follow the same lifecycle (`applyChange`); only the table and the record shown differ.
+   */
+  async function changeState<K extends 'monitor_alerts' | 'monitor_cases', T>(
+    table: K,
+    id: string,
+    change: StateChange,
+    now: string,
+    recordOf: (row: Selectable<MonitorTables[K]>) => T,
+  ): Promise<ChangeResult<T>> {
+    // Both tables share the columns changed here; Kysely is shown one of them.
+    const rows = table as 'monitor_cases';
+    const show = recordOf as unknown as (row: Selectable<MonitorTables['monitor_cases']>) => T;
+    return db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom(rows).selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return { ok: false, reason: 'not_found' } as const;
+      const next = applyChange(row, change);
+      if (!next)
+        return { ok: false, reason: 'invalid_transition', state: row.state as AlertState } as const;
+      await trx
+        .updateTable(rows)
+        .set({ state: next.state, updated_at: now, ...next.patch })
+        .where('id', '=', id)
+        .execute();
+      const kind = table === 'monitor_alerts' ? 'alert' : 'case';
+      await history(trx, kind, id, pastTense[change.action], now, change.by, detailOf(change));
+      const updated = await trx
+        .selectFrom(rows)
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      return { ok: true, record: show(updated) } as const;
+    });
+  }
+
   return {
     async record(alert, now) {
       return db.transaction().execute(async (trx) => {
@@ -478,33 +514,7 @@ export function createAlertsStore(db: Kysely<MonitorTables>): AlertsStore {
     history: readHistory,
 
     async change(id, change, now) {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('monitor_alerts')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!row) return { ok: false, reason: 'not_found' } as const;
-        const next = applyChange(row, change);
-        if (!next)
-          return {
-            ok: false,
-            reason: 'invalid_transition',
-            state: row.state as AlertState,
-          } as const;
-        await trx
-          .updateTable('monitor_alerts')
-          .set({ state: next.state, updated_at: now, ...next.patch })
-          .where('id', '=', id)
-          .execute();
-        await history(trx, 'alert', id, pastTense[change.action], now, change.by, detailOf(change));
-        const updated = await trx
-          .selectFrom('monitor_alerts')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        return { ok: true, record: alertOf(updated) } as const;
-      });
+      return changeState('monitor_alerts', id, change, now, alertOf);
     },
 
     async getCase(id) {
@@ -535,33 +545,7 @@ export function createAlertsStore(db: Kysely<MonitorTables>): AlertsStore {
     },
 
     async changeCase(id, change, now) {
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('monitor_cases')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!row) return { ok: false, reason: 'not_found' } as const;
-        const next = applyChange(row, change);
-        if (!next)
-          return {
-            ok: false,
-            reason: 'invalid_transition',
-            state: row.state as AlertState,
-          } as const;
-        await trx
-          .updateTable('monitor_cases')
-          .set({ state: next.state, updated_at: now, ...next.patch })
-          .where('id', '=', id)
-          .execute();
-        await history(trx, 'case', id, pastTense[change.action], now, change.by, detailOf(change));
-        const updated = await trx
-          .selectFrom('monitor_cases')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow();
-        return { ok: true, record: caseOf(updated) } as const;
-      });
+      return changeState('monitor_cases', id, change, now, caseOf);
     },
 
     async timeline(caseId) {
