@@ -232,6 +232,18 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       trustProxy: config.trustProxy,
       log,
       staffCredentialEnded: registry.staffTokenEnded,
+      systemNames: {
+        async namesOf(systemId) {
+          const found = await registry.profileOf(systemId);
+          return found
+            ? {
+                name: found.system.name,
+                operatorId: found.system.operatorId,
+                operatorName: found.operator.name,
+              }
+            : null;
+        },
+      },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const notify = createNotifyModule({

@@ -12,6 +12,7 @@ import { citizenAuthenticator } from './citizen-auth.js';
 import { absentDemoProvider, createDemoIdentityProvider, type DemoIdentity } from './demo-idp.js';
 import type { PortalTables } from './portal.tables.js';
 import { portalRoutes } from './portal.routes.js';
+import { type SystemNames, systemNamesRoutes } from './names.routes.js';
 import { createSessionStore, type SessionStore } from './sessions.js';
 import { createSignIn, type IdentityProvider, type PortalSubjects } from './sign-in.js';
 import { type CredentialEnded, staffAuthenticator } from './staff-auth.js';
@@ -20,6 +21,7 @@ import { createStaffSessionStore, type StaffSessionStore } from './staff-session
 
 export type { DemoIdentity } from './demo-idp.js';
 export type { IdentityProvider, PortalSubjects } from './sign-in.js';
+export type { SystemNames } from './names.routes.js';
 
 export interface PortalSettings {
   readonly issuer: string | undefined;
@@ -32,6 +34,8 @@ export interface PortalSettings {
   readonly staffIdleTimeoutSeconds?: number;
   readonly staffAbsoluteTimeoutSeconds?: number;
 }
+
+const NO_NAMES: SystemNames = { namesOf: () => Promise.resolve(null) };
 
 export const STAFF_IDLE_TIMEOUT_SECONDS = 15 * 60;
 export const STAFF_ABSOLUTE_TIMEOUT_SECONDS = 8 * 60 * 60;
@@ -49,6 +53,11 @@ export interface PortalModuleDeps {
   readonly log?: { warn(obj: object, msg: string): void };
   /** The registry's port: a console session ends when the staff token that began it has. */
   readonly staffCredentialEnded?: CredentialEnded;
+  /**
+   * The registry's names of a system and its operator, for pages that hold only ids; `server.ts`
+   * adapts the registry's `profileOf`. Without it (tests of sessions alone) no system is named.
+   */
+  readonly systemNames?: SystemNames;
   /** Tests: adjusts the provider the portal uses (e.g. a back channel that forges answers). */
   readonly wrapProvider?: (provider: IdentityProvider) => IdentityProvider;
 }
@@ -131,6 +140,7 @@ export function createPortalModule(deps: PortalModuleDeps): PortalModule {
         publicUrl: deps.publicUrl,
       }),
     },
+    { name: 'system-names', plugin: systemNamesRoutes(deps.systemNames ?? NO_NAMES) },
   ];
   if (demo) routes.push({ name: 'demo-idp', plugin: demo.routes });
   else routes.push({ name: 'demo-idp-absent', plugin: absentDemoProvider });

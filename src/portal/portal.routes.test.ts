@@ -288,6 +288,37 @@ describeStorage('portal sign-in', (fx) => {
     expect((await n.send({ url: '/v1/portal/session' })).json()).toMatchObject({ signedIn: true });
   });
 
+  it('names systems and their operators from the registry for a signed-in citizen; unknown ids are left out', async () => {
+    const anonymous = await h.app.inject({ url: `/v1/me/system-names?ids=${SYSTEM_ID}` });
+    expect(anonymous.statusCode).toBe(401);
+    const b = browser(h.app);
+    await signInAs(b, 2);
+    const named = await b.send({
+      url: `/v1/me/system-names?ids=${SYSTEM_ID},sys_unknown,${SYSTEM_ID}`,
+      headers: { accept: 'application/json' },
+    });
+    expect(named.statusCode, named.body).toBe(200);
+    expect(named.json()).toEqual({
+      systems: [
+        {
+          id: SYSTEM_ID,
+          name: 'Senim Bank KYC',
+          operatorId: 'op_01JD0000000000000000000000',
+          operatorName: { kk: 'Сенім Банк', ru: 'Сеним Банк', en: 'Senim Bank' },
+        },
+      ],
+    });
+    // More than 50 ids, an empty list or a character no id has: a problem document, nothing read.
+    for (const ids of [Array.from({ length: 51 }, (_, i) => `sys_${i}`).join(','), '', 'sys a']) {
+      const bad = await b.send({
+        url: `/v1/me/system-names?ids=${encodeURIComponent(ids)}`,
+        headers: { accept: 'application/json' },
+      });
+      expect(bad.statusCode, ids).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('answers 404 for another citizen’s consent and forbids staff and systems from /v1/me', async () => {
     const asked = await h.app.inject({
       method: 'POST',
@@ -333,7 +364,12 @@ describeStorage('portal sign-in', (fx) => {
     expect(approved.statusCode, approved.body).toBe(200);
 
     for (const token of ['staff.regulator', 'staff.auditor', `system.${SYSTEM_ID}`]) {
-      for (const url of ['/v1/me/consents', '/v1/me/inbox', '/v1/me/sessions']) {
+      for (const url of [
+        '/v1/me/consents',
+        '/v1/me/inbox',
+        '/v1/me/sessions',
+        `/v1/me/system-names?ids=${SYSTEM_ID}`,
+      ]) {
         const r = await h.app.inject({ url, headers: bearer(token) });
         expect(r.statusCode, `${url} ${r.body}`).toBe(403);
       }

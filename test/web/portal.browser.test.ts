@@ -156,6 +156,11 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await signIn(page, PATIENT);
     const card = page.locator(`[data-request="${id}"]`);
     await card.getByText('For your treatment').waitFor();
+    // Who asks, by the registry's names in the reader's language; the ids only in small print.
+    await card.getByRole('heading', { name: 'Request from City polyclinic No. 5' }).waitFor();
+    await expect
+      .poll(() => card.locator('[data-who]').innerText())
+      .toMatch(/^City polyclinic No\. 5 · Electronic health record\nop_\w+ · sys_\w+$/);
     saveScreenshot('portal-requests.png', await page.screenshot({ fullPage: true }));
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.locator('[data-answer="approve"]').waitFor();
@@ -175,6 +180,9 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await nav(page, 'My consents');
     const consent = page.locator(`[data-consent="${id}"]`);
     await consent.locator('[data-state="active"]').waitFor();
+    await expect
+      .poll(() => consent.locator('[data-who]').innerText())
+      .toContain('City polyclinic No. 5 · Electronic health record');
     saveScreenshot('portal-consents.png', await page.screenshot({ fullPage: true }));
     await consent.getByRole('button', { name: 'Withdraw consent' }).click();
     await consent.locator('[data-outcome="accepted"]').waitFor();
@@ -251,6 +259,12 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await expect
       .poll(() => page.locator('[data-notification="consent.requested"]').count())
       .toBe(before + 1);
+    // Each notification names who it is about (the operator and system), not their ids.
+    await expect
+      .poll(() =>
+        page.locator('[data-notification="consent.requested"] [data-who]').first().innerText(),
+      )
+      .toContain('City polyclinic No. 5 · Electronic health record');
     saveScreenshot('portal-inbox.png', await page.screenshot({ fullPage: true }));
   });
 

@@ -3305,6 +3305,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/system-names': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Registry names of systems and their operators (kk / ru / en), by system id
+     * @description Who may call: citizen.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description System ids, comma-separated (at most 50) */
+          ids: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              systems: {
+                id: string;
+                name: string;
+                operatorId: string;
+                operatorName: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/inbox': {
     parameters: {
       query?: never;
@@ -3890,6 +3943,8 @@ export interface paths {
           systemId?: string;
           purpose?: string;
           decision?: 'permit' | 'deny';
+          /** @description Words every record shown must hold (case-insensitive, in any order): in the system or operator name (kk / ru / en) or id, the purpose or a category (code or name), the country (code or name), the basis reference or the recipient name. Up to 8 words. */
+          search?: string;
           cursor?: string;
           limit: number;
         };

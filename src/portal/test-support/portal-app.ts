@@ -142,6 +142,18 @@ export async function portalHarness(
     production: false,
     publicUrl: undefined,
     trustProxy: false,
+    systemNames: {
+      namesOf: (systemId) =>
+        Promise.resolve(
+          systemId === SYSTEM_ID
+            ? {
+                name: 'Senim Bank KYC',
+                operatorId: 'op_01JD0000000000000000000000',
+                operatorName: { kk: 'Сенім Банк', ru: 'Сеним Банк', en: 'Senim Bank' },
+              }
+            : null,
+        ),
+    },
     clock,
     log,
   });

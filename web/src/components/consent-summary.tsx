@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Consent } from '../api/citizen-api';
 import type { Language } from '../i18n/languages';
+import { Who } from './who';
 
 /** What a consent (or a request for one) covers: shared by consents, requests and children. */
 export function ConsentSummary({ consent }: { readonly consent: Consent }) {
@@ -17,7 +18,7 @@ export function ConsentSummary({ consent }: { readonly consent: Consent }) {
       <div>
         <dt>{t('consent.controller')}</dt>
         <dd>
-          <code>{consent.controller}</code>
+          <Who operatorId={consent.controller} systemIds={consent.systems} />
         </dd>
       </div>
       <div>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../i18n/locales/en';
 import { kk } from '../../i18n/locales/kk';
 import { ru } from '../../i18n/locales/ru';
-import { EVENT_MESSAGES, eventMessage } from './event-message';
+import { EVENT_MESSAGES, eventMessage, whoOf } from './event-message';
 
 describe('inbox event sentences', () => {
   it('names an access by its decision', () => {
@@ -40,5 +40,18 @@ describe('inbox event sentences', () => {
   it('has each sentence in kk, ru and en', () => {
     for (const messages of [en, ru, kk])
       for (const key of EVENT_MESSAGES) expect(messages.inbox.event[key].trim()).not.toBe('');
+  });
+
+  it('finds whom an access or consent event is about, for the page to name', () => {
+    expect(whoOf({ data: { operator: 'op_1', system: 'sys_1', decision: 'permit' } })).toEqual({
+      operatorId: 'op_1',
+      systemIds: ['sys_1'],
+    });
+    expect(whoOf({ data: { controller: 'op_2', systems: ['sys_2', 'sys_3', 7] } })).toEqual({
+      operatorId: 'op_2',
+      systemIds: ['sys_2', 'sys_3'],
+    });
+    expect(whoOf({ data: { subject: 'psn_1' } })).toBeUndefined();
+    expect(whoOf({})).toBeUndefined();
   });
 });

@@ -41,3 +41,21 @@ export function eventMessage(notification: {
     return notification.data?.['decision'] === 'permit' ? 'access_permit' : 'access_deny';
   return Object.hasOwn(BY_TYPE, notification.type) ? BY_TYPE[notification.type]! : 'other';
 }
+
+/**
+ * Whom a notification is about, as ids the page names from the registry: an access names its
+ * system and operator, a consent event its controller and systems; other events name nobody.
+ */
+export function whoOf(notification: {
+  readonly data?: Readonly<Record<string, unknown>>;
+}): { readonly operatorId: string; readonly systemIds: readonly string[] } | undefined {
+  const data = notification.data ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const operatorId = text(data['operator']) ?? text(data['controller']);
+  if (!operatorId) return undefined;
+  const system = text(data['system']);
+  const systems = Array.isArray(data['systems'])
+    ? data['systems'].filter((s): s is string => typeof s === 'string' && s !== '')
+    : [];
+  return { operatorId, systemIds: system ? [system] : systems };
+}

@@ -5,7 +5,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { useNotificationStream } from '../../hooks/use-notification-stream';
-import { eventMessage } from './event-message';
+import { Who } from '../../components/who';
+import { eventMessage, whoOf } from './event-message';
 
 const CATEGORIES = ['access', 'consent-request', 'consent-change', 'breach'] as const;
 type Category = (typeof CATEGORIES)[number];
@@ -98,6 +99,7 @@ export function InboxPage() {
         <ul className="cards" aria-live="polite">
           {all.map((n) => {
             const isRead = n.read || read.has(n.id);
+            const who = whoOf(n);
             return (
               <li
                 key={n.id}
@@ -105,6 +107,11 @@ export function InboxPage() {
                 data-notification={n.type}
               >
                 <p className="card-title">{t(`inbox.event.${eventMessage(n)}`)}</p>
+                {who && (
+                  <p>
+                    <Who operatorId={who.operatorId} systemIds={who.systemIds} />
+                  </p>
+                )}
                 <p className="muted">{t(`inbox.category.${n.category}`)}</p>
                 <p className="muted">{new Date(n.at).toLocaleString(i18n.resolvedLanguage)}</p>
                 {!isRead && (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { act, type Consent, fetchRequests } from '../../api/citizen-api';
 import { ConsentSummary } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
+import { useWhoNames } from '../../components/who';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 
@@ -30,10 +31,11 @@ function RequestCard({
     }
   };
   const headingId = `request-${request.id}`;
+  const who = useWhoNames(request.controller, request.systems);
   return (
     <li className="panel card" aria-labelledby={headingId} data-request={request.id}>
       <h2 id={headingId} className="card-title">
-        {t('requests.from', { controller: request.controller })}
+        {t('requests.from', { controller: who.operator ?? request.controller })}
       </h2>
       <ConsentSummary consent={request} />
       {answer ? (
