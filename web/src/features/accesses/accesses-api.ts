@@ -41,7 +41,9 @@ export async function fetchAllAccesses(filter: AccessFilter, max = 10_000): Prom
 
 const CSV_COLUMNS = [
   'at',
+  'operator',
   'operatorId',
+  'system',
   'systemId',
   'purpose',
   'categories',
@@ -56,12 +58,17 @@ const CSV_COLUMNS = [
 const csvCell = (value: string) =>
   /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 
-/** RFC 4180 CSV of the accesses, one row each. */
-export function accessesCsv(items: readonly Access[]): string {
+/**
+ * RFC 4180 CSV of the accesses, one row each: who by name (the operator's in `lang`, as the
+ * registry has it now; empty for a system no longer registered) beside the ids the log keeps.
+ */
+export function accessesCsv(items: readonly Access[], lang: 'kk' | 'ru' | 'en'): string {
   const rows = items.map((a) =>
     [
       a.at,
+      a.operatorName?.[lang] ?? '',
       a.operatorId,
+      a.systemName ?? '',
       a.systemId,
       a.purpose,
       a.categories.join(' '),

@@ -8,6 +8,7 @@ import {
   type StreamedNotification,
   useNotificationStream,
 } from '../../hooks/use-notification-stream';
+import { isLanguage } from '../../i18n/languages';
 import { parseVerifierKey, type VerifierKey } from '../../ledger/checkpoint';
 import {
   type Access,
@@ -303,17 +304,22 @@ export function AccessesPage() {
     setFilter(next);
     setCursors([undefined]);
   };
+  const lang = i18n.resolvedLanguage ?? 'kk';
   const exportAs = async (format: 'csv' | 'json') => {
     setExportError(undefined);
     try {
       const all = await fetchAllAccesses(query);
-      if (format === 'csv') download('qalqan-accesses.csv', accessesCsv(all), 'text/csv');
+      if (format === 'csv')
+        download(
+          'qalqan-accesses.csv',
+          accessesCsv(all, isLanguage(lang) ? lang : 'kk'),
+          'text/csv',
+        );
       else download('qalqan-accesses.json', JSON.stringify(all, null, 2), 'application/json');
     } catch (e) {
       setExportError(e);
     }
   };
-  const lang = i18n.resolvedLanguage ?? 'kk';
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
