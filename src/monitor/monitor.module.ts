@@ -15,7 +15,13 @@ import type { NativeHandle } from '../storage/storage.js';
 import { type AlertsService, createAlertsService } from './alerts.service.js';
 import { type AlertRecord, createAlertsStore } from './alerts.store.js';
 import type { EngineLimits } from './engine.js';
-import { createEvaluator, type Evaluator, type EvaluatorLog } from './evaluator.js';
+import { createEventRetention } from './event-retention.js';
+import {
+  createEvaluator,
+  type Evaluator,
+  type EvaluatorLog,
+  longestWindowMs,
+} from './evaluator.js';
 import { createJetStreamFeed } from './jetstream-feed.js';
 import { createLeaderLock } from './leader-lock.js';
 import { createLogFeed, startLogWriter } from './log-feed.js';
@@ -58,6 +64,8 @@ export interface MonitorModuleDeps {
   readonly durable?: string;
   readonly ackWaitMs?: number;
   readonly standbyRetryMs?: number;
+  /** How often the elected evaluator prunes `monitor_events` (event-retention.ts). Default 10 min. */
+  readonly pruneEveryMs?: number;
   /** How often the elected evaluator looks whether a rule changed (default 500 ms). */
   readonly rulesPollMs?: number;
   /** How often the embedded feed looks for rows other instances wrote. */
@@ -195,7 +203,16 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     },
   });
 
+  // monitor_events keeps what a replay and the case timelines need; the evaluator prunes the rest.
+  const retention = createEventRetention({
+    db: deps.db,
+    windowMs: async () => longestWindowMs((await catalog.current()).rules),
+    clock,
+    log: deps.log,
+  });
+
   let stopWriter: (() => void) | null = null;
+  let stopPruning: (() => void) | null = null;
   const self: MonitorModule = {
     routes: [
       {
@@ -211,7 +228,7 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     catalog,
     service,
     evaluator,
-    metrics: metrics.all,
+    metrics: [...metrics.all, retention.metric],
     cases: {
       async get(caseId) {
         const found = await alertsStore.getCase(caseId);
@@ -248,8 +265,13 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
             deps.log.error({ err: error, pending }, 'monitor could not log events; will retry'),
         });
       evaluator?.start();
+      stopPruning ??= retention.start(
+        deps.pruneEveryMs ?? 600_000,
+        () => evaluator?.role === 'leader',
+      );
     },
     async close() {
+      stopPruning?.();
       stopWriter?.();
       service.stop();
       await evaluator?.stop();
