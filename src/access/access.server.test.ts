@@ -3,32 +3,27 @@
  * profile port: a check under a registered legal ground is permitted and in the signed log
  * before the answer; a suspension takes effect on the very next check (a recorded deny).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { loadDemoWorld, type DemoCredentials } from '../demo/demo.js';
+import type { DemoCredentials } from '../demo/demo.js';
 import { verifyReceipt } from '../ledger/receipt.js';
 import { createQalqan, type Qalqan } from '../server.js';
 import { iinBornOn } from './test-support/access-app.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../../test/support/demo-world.js';
 
 describe('access checks in the composed server', () => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(
-      loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-access-')),
-        QALQAN_LOG_LEVEL: 'silent',
-      }),
-      { logger: false },
-    );
-    demo = await loadDemoWorld(qalqan);
-    // The demo world now holds a month of access checks: tens of seconds under load.
-  }, 180_000);
+    // A copy of the run's demo world (built by the first suite to ask: tens of seconds under load).
+    world = await copyDemoWorld();
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   it('decides under the registry ground, logs before answering, and a suspension denies the next check', async () => {

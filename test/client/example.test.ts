@@ -4,32 +4,25 @@
  * Тимур's (no consent for the clinic) and reads nothing, and a malformed IIN is a problem with
  * its stable code that never repeats the number.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createQalqanClient, QalqanProblemError } from '@qalqan/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessDenied, patientRecords } from '../../examples/ask-before-read.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-citizens.js';
-import { loadDemoWorld } from '../../src/demo/demo.js';
 import { injectFetch, IN_PROCESS_URL } from '../../src/http/inject-fetch.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 const iinOf = (name: string) => DEMO_CITIZENS.find((c) => c.name === name)!.iin;
 
 describe('the operator example: a service that asks before it reads', () => {
   let qalqan: Qalqan;
   let service: ReturnType<typeof patientRecords>;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(
-      loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-example-')),
-        QALQAN_LOG_LEVEL: 'silent',
-      }),
-      { logger: false },
-    );
-    const demo = await loadDemoWorld(qalqan);
+    world = await copyDemoWorld();
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    const { demo } = world;
     const clinic = demo.systems.find((s) => s.system === 'Electronic health record')!;
     const client = createQalqanClient({
       baseUrl: IN_PROCESS_URL,
@@ -43,9 +36,10 @@ describe('the operator example: a service that asks before it reads', () => {
         [iinOf('Тимур Серікбаев'), { name: 'Тимур', diagnoses: ['S93.4'] }],
       ]),
     );
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   it('reads a record the patient consented to, after a permit that is in the log', async () => {

@@ -9,24 +9,28 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { verifyReceipt as verifyConsentReceipt } from '../../src/consent/receipts.js';
 import { iinBornOn } from '../../src/consent/test-support/consent-app.js';
-import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
+import type { DemoCredentials } from '../../src/demo/demo.js';
 import { verifyReceipt as verifyLedgerReceipt } from '../../src/ledger/receipt.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
 import { describeComposed } from '../support/composed-engines.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 const PATIENT = iinBornOn('1979-04-23', 71);
 
 describeComposed('consent in the composed server', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(loadConfig(env()), { logger: false });
-    demo = await loadDemoWorld(qalqan);
-    // Loading the demo world on PostgreSQL takes a minute on a loaded two-core machine.
-  }, 180_000);
+    world = await copyDemoWorld(env());
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
+    // The first suite to ask builds the run's world: a minute on PostgreSQL on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   it('asked, approved, logged, receipted; the access check is permitted, then denied after withdrawal', async () => {

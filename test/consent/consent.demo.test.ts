@@ -11,6 +11,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
 import { describeComposed } from '../support/composed-engines.js';
 import { ageOn } from '../../src/subjects/subjects.module.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 interface View {
   id: string;
@@ -22,13 +23,16 @@ interface View {
 describeComposed('the demo world’s consents', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(loadConfig(env()), { logger: false });
-    demo = await loadDemoWorld(qalqan);
-    // Loading the demo world on PostgreSQL takes a minute on a loaded two-core machine.
-  }, 180_000);
+    world = await copyDemoWorld(env());
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
+    // The first suite to ask builds the run's world: a minute on PostgreSQL on a loaded machine.
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   const pseudonymOf = (name: string) =>

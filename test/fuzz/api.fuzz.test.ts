@@ -4,29 +4,27 @@
  * every error a problem document with a known code and the request id, no 12-digit run from the
  * request quoted back. `npm run fuzz` runs the same engine longer (bench/fuzz/fuzz.ts).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 import { fuzzApi, judge } from './api-fuzz.js';
 
 let qalqan: Qalqan;
 let credentials: string[];
 let port: number;
+let world: DemoWorldCopy;
 
 beforeAll(async () => {
-  const config = loadConfig({
-    QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-fuzz-')),
-    QALQAN_LOG_LEVEL: 'silent',
+  // A copy of the run's demo world (built by the first suite to ask: tens of seconds under load).
+  world = await copyDemoWorld({
     // The fuzzer fails authentication thousands of times from one address on purpose.
     QALQAN_AUTH_FAILURE_LIMIT: '1000000000',
   });
+  const config = loadConfig(world.env);
   // Demo mode, as `qalqan serve --demo`: the demo identity provider's routes are fuzzed too.
   qalqan = await createQalqan({ ...config, demo: true }, { logger: false });
-  const demo = await loadDemoWorld(qalqan);
+  const { demo } = world;
   credentials = [
     demo.staff.regulator,
     demo.staff.soc,
@@ -35,11 +33,11 @@ beforeAll(async () => {
   ];
   await qalqan.app.listen({ host: '127.0.0.1', port: 0 });
   port = (qalqan.app.server.address() as { port: number }).port;
-  // The demo world holds a month of access checks: its load takes tens of seconds under load.
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await qalqan?.close();
+  await world?.remove();
 });
 
 describe('the judge', () => {

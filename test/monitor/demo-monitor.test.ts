@@ -7,9 +7,6 @@
  * a case of their own; the incident opened from the harvest's case runs its notification clock;
  * loading again adds nothing.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-citizens.js';
@@ -23,6 +20,7 @@ import {
 } from '../../src/demo/demo-monitor.js';
 import { type DemoCredentials, loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 interface Alert {
   readonly id: string;
@@ -35,18 +33,16 @@ interface Alert {
 describe('the demo world’s monitoring centre', () => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(
-      loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-monitor-demo-')),
-        QALQAN_LOG_LEVEL: 'silent',
-      }),
-      { logger: false },
-    );
-    demo = await loadDemoWorld(qalqan);
-  }, 180_000);
+    // A copy of the run's demo world, built by the real loader; the last test loads it again.
+    world = await copyDemoWorld();
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
+  }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   const soc = async <T>(url: string): Promise<T> => {

@@ -9,9 +9,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
+import type { DemoCredentials } from '../../src/demo/demo.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
 import { describeComposed } from '../support/composed-engines.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 interface Answer {
   decision: string;
@@ -41,12 +42,15 @@ async function eventually<T>(probe: () => Promise<T | undefined>, ms = 30_000): 
 describeComposed('monitoring responses in the composed server', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   beforeAll(async () => {
-    qalqan = await createQalqan(loadConfig({ ...env(), QALQAN_PORT: '0' }), { logger: false });
-    demo = await loadDemoWorld(qalqan);
-  }, 180_000);
+    world = await copyDemoWorld({ ...env(), QALQAN_PORT: '0' });
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
+  }, 300_000);
   afterAll(async () => {
     await qalqan?.close();
+    await world?.remove();
   });
 
   it('a harvesting burst blocks the actor within seconds; suspension is proposed, confirmed through the registry and lifted; an incident counts the harvested citizens', async () => {

@@ -8,21 +8,25 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld, type DemoCredentials } from '../../src/demo/demo.js';
+import type { DemoCredentials } from '../../src/demo/demo.js';
 import { createQalqan, listen, type Qalqan } from '../../src/server.js';
 import { describeComposed } from '../support/composed-engines.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 describeComposed('monitoring centre in the composed server', (env) => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
+  let world: DemoWorldCopy;
   let baseUrl: string;
   beforeAll(async () => {
-    qalqan = await createQalqan(loadConfig({ ...env(), QALQAN_PORT: '0' }), { logger: false });
-    demo = await loadDemoWorld(qalqan);
+    world = await copyDemoWorld({ ...env(), QALQAN_PORT: '0' });
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
     baseUrl = await listen(qalqan);
   }, 300_000);
   afterAll(async () => {
     await qalqan.close();
+    await world?.remove();
   });
 
   it('an employee looking themselves up is an alert on the live feed, in the list and in a case', async () => {

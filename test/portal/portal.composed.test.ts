@@ -5,15 +5,13 @@
  * request), answers 404 and changes nothing; staff and system credentials are refused on every one.
  * The routes come from the document, so a route added later is covered without editing this test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-citizens.js';
-import { type DemoCredentials, loadDemoWorld } from '../../src/demo/demo.js';
+import type { DemoCredentials } from '../../src/demo/demo.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/portal/citizen-auth.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
+import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 const DAY = 86_400_000;
 const iinOf = (name: string) => DEMO_CITIZENS.find((c) => c.name === name)!.iin;
@@ -27,7 +25,7 @@ type Headers = Record<string, string>;
 describe('only my own data, on every /v1/me route', { timeout: 300_000 }, () => {
   let qalqan: Qalqan;
   let demo: DemoCredentials;
-  let dataDir: string;
+  let world: DemoWorldCopy;
   let owner: Headers;
   let other: Headers;
   const ids: Record<string, string> = {};
@@ -75,12 +73,9 @@ describe('only my own data, on every /v1/me route', { timeout: 300_000 }, () => 
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-portal-own-'));
-    qalqan = await createQalqan(
-      loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'silent' }),
-      { logger: false },
-    );
-    demo = await loadDemoWorld(qalqan);
+    world = await copyDemoWorld();
+    qalqan = await createQalqan(loadConfig(world.env), { logger: false });
+    demo = world.demo;
     const signedOwner = await signedIn(OWNER);
     owner = signedOwner.headers;
     other = (await signedIn(OTHER)).headers;
@@ -115,7 +110,7 @@ describe('only my own data, on every /v1/me route', { timeout: 300_000 }, () => 
 
   afterAll(async () => {
     await qalqan?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await world?.remove();
   });
 
   /** Every /v1/me operation in the OpenAPI document, its path filled with the owner's ids. */

@@ -12,20 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { withPg } from './pg.js';
 
 export type ComposedEnv = () => Record<string, string>;
-
-async function withClient(url: string, run: (client: pg.Client) => Promise<unknown>) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Declares `<name> [sqlite]` and `<name> [postgres]`; `env()` (valid inside hooks and tests) is the
@@ -44,14 +34,14 @@ export function describeComposed(name: string, suite: (env: ComposedEnv) => void
         env = { QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'silent' };
         if (dialect === 'postgres' && databaseUrl) {
           schema = `t_${randomBytes(6).toString('hex')}`;
-          await withClient(databaseUrl, (client) => client.query(`create schema ${schema}`));
+          await withPg(databaseUrl, (client) => client.query(`create schema ${schema}`));
           const options = encodeURIComponent(`-c search_path=${schema}`);
           env.DATABASE_URL = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}options=${options}`;
         }
       });
       afterAll(async () => {
         if (schema && databaseUrl)
-          await withClient(databaseUrl, (client) =>
+          await withPg(databaseUrl, (client) =>
             client.query(`drop schema if exists ${schema} cascade`),
           );
         if (dataDir) rmSync(dataDir, { recursive: true, force: true });
