@@ -6,7 +6,8 @@
  * session cookie from then on), sees the harvesting alert in the feed, a new alert arrive live
  * over server-sent events, opens the case, confirms the proposed suspension through the
  * confirmation dialog, and reads the console in Russian and Kazakh; the incident's clock runs;
- * a phone-width screen does not scroll sideways.
+ * the regulator edits a rule (a problem shown with its line, a new version, the history, a
+ * rollback); a phone-width screen does not scroll sideways.
  * The screenshot goes to docs/screenshots/soc-console.png only with QALQAN_SCREENSHOTS=1.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -77,11 +78,11 @@ describe.skipIf(!haveChromium)(
       return { page, problems };
     }
 
-    /** Signs in on the console's own form with the demo SOC analyst's staff token. */
-    async function signIn(page: Page, at = '/soc') {
+    /** Signs in on the console's own form with the demo SOC analyst's (or another) staff token. */
+    async function signIn(page: Page, at = '/soc', token = demo.staff.soc) {
       await page.goto(`${base}${at}`);
       await page.locator('[data-state="signed-out"]').waitFor();
-      await page.getByLabel('Staff token').fill(demo.staff.soc);
+      await page.getByLabel('Staff token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('navigation', { name: 'Monitoring centre' }).waitFor();
     }
@@ -224,6 +225,60 @@ describe.skipIf(!haveChromium)(
       await dialog.getByLabel('Reason for the switch').fill('Threshold confirmed');
       await dialog.getByRole('button', { name: 'Switch to active' }).click();
       await page.locator('[data-rule="deny-storm"][data-mode="active"]').waitFor();
+      expect(problems).toEqual([]);
+    });
+
+    it('lets the regulator edit a rule: a problem shown with its line, a new version, the history and a rollback', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, '/soc/rules', demo.staff.regulator);
+      await page.getByRole('heading', { level: 1, name: 'Rules' }).waitFor();
+      const rule = page.locator('[data-rule="self-access"]');
+      await rule.getByText('Version 0 · shipped file').waitFor();
+      await rule.getByRole('button', { name: 'Edit rule' }).click();
+      const yaml = rule.getByLabel('Rule (YAML)');
+      await expect.poll(() => yaml.inputValue()).toContain('id: self-access');
+      const shipped = await yaml.inputValue();
+
+      // A level the parser does not know: refused, the problem listed with its line.
+      await yaml.fill(shipped.replace('level: high', 'level: severe'));
+      await rule.getByLabel('Reason (recorded in the transparency log)').fill('Raise the level');
+      await rule.getByRole('button', { name: 'Save new version' }).click();
+      const issues = rule.getByRole('alert');
+      await issues.getByText('The rule was not saved. Problems:').waitFor();
+      const line = shipped.split('\n').findIndex((l) => l.startsWith('level:')) + 1;
+      const at = issues.getByRole('button', { name: new RegExp(`^Line ${line}, column \\d+$`) });
+      await at.click();
+      // Choosing the problem puts the caret in the text area.
+      expect(
+        await page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: { activeElement: { tagName: string } | null };
+              }
+            ).document.activeElement?.tagName,
+        ),
+      ).toBe('TEXTAREA');
+      expect(await yaml.getAttribute('aria-invalid')).toBe('true');
+
+      // Corrected: saved as version 1, in the list and the history.
+      await yaml.fill(shipped.replace('level: high', 'level: critical'));
+      await rule.getByRole('button', { name: 'Save new version' }).click();
+      await page.getByRole('status').filter({ hasText: 'is now at version 1.' }).waitFor();
+      await page.locator('[data-rule="self-access"][data-version="1"]').waitFor();
+      await rule.getByText('Version 1 · stored by the regulator').waitFor();
+      // The editor stays open on the new version.
+      await expect.poll(() => yaml.inputValue()).toContain('level: critical');
+      const history = rule.getByRole('table', { name: /Versions of/ });
+      await history.locator('tr[data-version="1"]').getByText('New version').waitFor();
+      await history.locator('tr[data-version="0"]').getByText('Shipped file').waitFor();
+
+      // Rollback to the shipped file: version 2, through the confirmation dialog.
+      await history.getByRole('button', { name: 'Roll back to version 0' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Reason (recorded in the transparency log)').fill('Back to the file');
+      await dialog.getByRole('button', { name: 'Roll back to version 0' }).click();
+      await page.locator('[data-rule="self-access"][data-version="2"]').waitFor();
       expect(problems).toEqual([]);
     });
 

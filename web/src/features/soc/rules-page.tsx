@@ -1,15 +1,20 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
+import { RuleEditor } from './rule-editor';
 import { fetchRules, type Rule, setRuleMode } from './soc-api';
 import { useStaff } from './soc-session';
 import { useSticky } from './use-sticky';
 
-/** The rule list with each rule's hits and its shadow / active switch (analysts and the regulator). */
+/**
+ * The rule list with each rule's hits, its version and where it comes from (the shipped file or
+ * the regulator's stored version), and its shadow / active switch (analysts and the regulator);
+ * the regulator opens an editor per rule (new version, history with rollback, enable/disable).
+ */
 export function RulesPage() {
   const { t } = useTranslation('soc');
   useDocumentTitle(t('documentTitle'));
@@ -22,8 +27,15 @@ export function RulesPage() {
   const [round, setRound] = useState(0);
   const result = useLoad(fetchRules, round);
   const rules = useSticky(result);
+  const regulator =
+    view.status === 'ready' && view.signedIn && view.session.roles.includes('regulator');
   const [switching, setSwitching] = useState<Rule>();
+  const [editing, setEditing] = useState<string>();
   const [done, setDone] = useState('');
+  const edited = useCallback((message: string) => {
+    setDone(message);
+    setRound((n) => n + 1);
+  }, []);
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -39,7 +51,13 @@ export function RulesPage() {
       {rules && rules.length > 0 && (
         <ul className="cards soc-rules">
           {rules.map((rule) => (
-            <li key={rule.id} className="panel card" data-rule={rule.id} data-mode={rule.mode}>
+            <li
+              key={rule.id}
+              className="panel card"
+              data-rule={rule.id}
+              data-mode={rule.mode}
+              data-version={rule.version}
+            >
               <div className="card-head">
                 <h2 className="card-title">{rule.title}</h2>
                 <span className="soc-badges">
@@ -47,6 +65,7 @@ export function RulesPage() {
                   <span className={`badge ${rule.mode === 'shadow' ? 'soc-shadow' : 'badge-done'}`}>
                     {t(`rules.mode.${rule.mode}`)}
                   </span>
+                  {!rule.enabled && <span className="badge soc-shadow">{t('rules.disabled')}</span>}
                 </span>
               </div>
               <p className="muted small">
@@ -55,6 +74,16 @@ export function RulesPage() {
                   ? t('rules.lastHit', { time: when(rule.lastHitAt) })
                   : t('rules.never')}
               </p>
+              <p className="muted small">
+                {rule.source === 'shipped'
+                  ? t('rules.shipped', { version: rule.version })
+                  : t('rules.stored', { version: rule.version })}
+              </p>
+              {rule.problems.length > 0 && (
+                <p className="field-error">
+                  {t('rules.notLoaded')} <span lang="en">{rule.problems.join('; ')}</span>
+                </p>
+              )}
               {mayswitch && (
                 <button
                   type="button"
@@ -63,6 +92,23 @@ export function RulesPage() {
                 >
                   {rule.mode === 'active' ? t('rules.toShadow') : t('rules.toActive')}
                 </button>
+              )}{' '}
+              {regulator && (
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  aria-expanded={editing === rule.id}
+                  onClick={() => setEditing(editing === rule.id ? undefined : rule.id)}
+                >
+                  {editing === rule.id ? t('rules.closeEditor') : t('rules.edit')}
+                </button>
+              )}
+              {regulator && editing === rule.id && (
+                <RuleEditor
+                  key={`${rule.id}@${rule.version}`}
+                  ruleId={rule.id}
+                  onChanged={edited}
+                />
               )}
             </li>
           ))}

@@ -5,7 +5,7 @@
  * change carries the session's CSRF token. Route paths and shapes are those of
  * `src/monitor/*.routes.ts` (docs/MONITOR.md).
  */
-import { ApiError, getJson, isRecord, problemOf } from '../../api/http';
+import { ApiError, getJson, isRecord, type Problem, problemOf } from '../../api/http';
 
 export interface StaffSession {
   readonly id: string;
@@ -38,6 +38,15 @@ export async function fetchStaffSession(signal?: AbortSignal): Promise<StaffStat
   });
 }
 
+/** A refused change with the problem document's own members (e.g. a rule's `problems` by line). */
+export class StaffProblem extends ApiError {
+  readonly body: Readonly<Record<string, unknown>>;
+  constructor(status: number, problem: Problem, body: unknown) {
+    super({ kind: 'problem', status, problem });
+    this.body = isRecord(body) ? body : {};
+  }
+}
+
 async function call(
   method: 'POST' | 'PUT' | 'DELETE',
   url: string,
@@ -68,7 +77,7 @@ async function call(
   }
   if (!response.ok) {
     const problem = problemOf(json);
-    if (problem) throw new ApiError({ kind: 'problem', status: response.status, problem });
+    if (problem) throw new StaffProblem(response.status, problem, json);
     throw new ApiError({ kind: 'http', status: response.status });
   }
   return json;
@@ -167,6 +176,12 @@ export interface Rule {
   readonly mode: 'active' | 'shadow';
   readonly hits: number;
   readonly lastHitAt: string | null;
+  /** 0: the shipped file; 1, 2, 3…: the regulator's stored versions. */
+  readonly version: number;
+  readonly source: 'shipped' | 'stored';
+  readonly enabled: boolean;
+  readonly loaded: boolean;
+  readonly problems: readonly string[];
 }
 
 export type ResponseState = 'proposed' | 'in-force' | 'rejected' | 'lifted' | 'expired';
