@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect, valuesOf } from '../test-support/detect.js';
+import type { Candidate } from '../types.js';
+import { ipv4At, ipv6At } from './network.js';
 
 describe('phone detector', () => {
   it('finds Kazakh mobile numbers in the usual spellings', () => {
@@ -90,5 +92,86 @@ describe('e-mail and IP edges', () => {
     // A colon whose next colon is more than five characters on, or at the very end.
     expect(valuesOf('abcd:12345:1, abc:', 'ip')).toEqual([]);
     expect(detect('2001:db8::1', { types: ['ip'] })[0]).toMatchObject({ subtype: 'v6' });
+  });
+});
+
+describe('where the IP search goes on', () => {
+  /** `ipv6At` at the `nth` colon of `text`: its return value and the addresses it found. */
+  const v6 = (text: string, nth = 0) => {
+    let colon = -1;
+    for (let k = 0; k <= nth; k++) colon = text.indexOf(':', colon + 1);
+    const out: Candidate[] = [];
+    const next = ipv6At(text, colon, out);
+    return { next, found: out.map((c) => text.slice(c.start, c.end)) };
+  };
+
+  it('rejects at a glance exactly the colons the byte kernel drops, finding nothing there', () => {
+    // The kernel (kernel/ip-anchors.ts) hands on only colons with another colon one to five
+    // bytes on; ipv6At must reject the others itself (-1, nothing read) so that the plain
+    // search and the kernel resume at the same places.
+    for (const [text, nth] of [
+      ['ИИН: 12', 0],
+      ['12:30', 0],
+      ['abcd:12345:1', 0],
+      ['abcd:12345:1', 1],
+      ['a:bcdef:1', 0],
+      ['abc:', 0],
+      ['a:g:', 0],
+      ['a:G:1', 0],
+      ['a:/:', 0],
+    ] as const) {
+      expect(v6(text, nth), `${text} @${nth}`).toEqual({ next: -1, found: [] });
+    }
+  });
+
+  it('reads a colon with another colon one to five bytes on, and goes on after what it read', () => {
+    expect(v6('12:30:45')).toEqual({ next: 8, found: [] });
+    expect(v6('a:bcde:1')).toEqual({ next: 8, found: [] });
+    expect(v6('::1')).toEqual({ next: 3, found: [] });
+    expect(v6('x 0:f::abc y')).toEqual({ next: 10, found: ['0:f::abc'] });
+    expect(v6('x 9:F::ABC y')).toEqual({ next: 10, found: ['9:F::ABC'] });
+    expect(v6('x a:A::9f0 y')).toEqual({ next: 10, found: ['a:A::9f0'] });
+  });
+
+  it('reads the longest IPv6 form (45 characters) whole, and no further', () => {
+    const longest = '0000:0000:0000:0000:0000:ffff:192.168.100.200';
+    expect(longest).toHaveLength(45);
+    expect(v6(`host ${longest}: refused`)).toEqual({ next: 50, found: [longest] });
+    expect(valuesOf(`host ${longest}: refused`, 'ip')).toEqual([longest]);
+  });
+
+  it('goes on after an IPv4 tail whether or not the address is taken', () => {
+    const v4 = (text: string) => {
+      const out: Candidate[] = [];
+      const next = ipv4At(text, text.indexOf('.'), out);
+      return { next, found: out.map((c) => text.slice(c.start, c.end)) };
+    };
+    expect(v4('ip 10.0.0.1 ok')).toEqual({ next: 11, found: ['10.0.0.1'] });
+    expect(v4('v 1.2.3.4.5')).toEqual({ next: 9, found: [] });
+    expect(v4('1.2.3')).toEqual({ next: -1, found: [] });
+    expect(v4('x.1.2.3')).toEqual({ next: 7, found: [] });
+  });
+
+  it('does not take an IPv4 address followed by a dot and any digit 0 to 9', () => {
+    expect(valuesOf('1.2.3.4.0 1.2.3.4.9', 'ip')).toEqual([]);
+    expect(valuesOf('1.2.3.4./ 1.2.3.4.: 1.2.3.4.a', 'ip')).toEqual([
+      '1.2.3.4',
+      '1.2.3.4',
+      '1.2.3.4',
+    ]);
+  });
+
+  it('takes a domain of up to 253 characters and a top-level domain of 2 to 24 letters', () => {
+    // RFC 1035: a name is at most 253 characters written out.
+    const domain = (length: number) => `${'a'.repeat(length - 3)}.kz`;
+    expect(valuesOf(`u@${domain(253)} ok`, 'email')).toEqual([`u@${domain(253)}`]);
+    expect(valuesOf(`u@${domain(254)} ok`, 'email')).toEqual([]);
+    const tld24 = 'q'.repeat(24);
+    expect(valuesOf(`u@mail.${tld24} u@mail.${tld24}q`, 'email')).toEqual([`u@mail.${tld24}`]);
+  });
+
+  it('takes IPv6 addresses of two groups, not of one, and not a dotted tail alone', () => {
+    expect(valuesOf('fe80::abc, ::abcd, ::ffff', 'ip')).toEqual(['fe80::abc']);
+    expect(valuesOf('версия .1.2.3 и .10.20.30', 'ip')).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fromByteString, toByteString } from '../bytes.js';
+import { createEngine } from '../engine.js';
 import { detect, valuesOf } from '../test-support/detect.js';
 import {
   breakCard,
@@ -7,8 +9,9 @@ import {
   makeCard,
   makeIban,
 } from '../test-support/identifiers.js';
+import type { Candidate } from '../types.js';
 import { cardBrand } from './card.js';
-import { ibanRemainder } from './iban.js';
+import { ibanDetector, ibanRemainder } from './iban.js';
 
 describe('IBAN detector', () => {
   it('finds Kazakh IBANs, compact or grouped by four', () => {
@@ -231,5 +234,113 @@ describe('IBANs found from their digit runs', () => {
     const de = makeIban('DE', '370400440532013000');
     expect(valuesOf(`2024 123 456 789 ${printed} ${de}`, 'iban')).toEqual([printed, de]);
     expect(valuesOf(`${printed} ${printed}`, 'iban')).toEqual([printed, printed]);
+  });
+});
+
+describe('IBAN rules (ISO 13616)', () => {
+  it('finds the standard’s examples of countries whose codes begin or end with A or Z', () => {
+    // ISO 13616 / SWIFT registry examples: the first and last capitals A and Z in either place.
+    const examples = [
+      'AT611904300234573201',
+      'SA0380000000608010167519',
+      'AZ21NABZ00000000137010001944',
+      'QA58DOHB00001234567890ABCDEFG',
+    ];
+    for (const iban of examples) expect(valuesOf(`IBAN ${iban}`, 'iban')).toEqual([iban]);
+  });
+
+  it('takes check digits 0 and 9 in either place', () => {
+    for (const iban of [
+      'DE02370400440532016700',
+      'DE90370400440532014340',
+      'DE09370400440532022200',
+      'DE89370400440532013000',
+    ]) {
+      expect(valuesOf(iban, 'iban')).toEqual([iban]);
+      expect(valuesOf(iban.match(/.{1,4}/g)!.join(' '), 'iban')).toHaveLength(1);
+    }
+  });
+
+  it('rejects letters in place of the check digits even when mod 97 gives 1', () => {
+    // Each of these leaves remainder 1, but an IBAN's third and fourth characters are digits.
+    for (const fake of [
+      'DECZ370400440532013000',
+      'DEA5370400440532013000',
+      'DE6B370400440532013001',
+    ]) {
+      expect(ibanRemainder(fake)).toBe(1);
+      expect(valuesOf(`IBAN ${fake}`, 'iban')).toEqual([]);
+    }
+  });
+
+  it('reads letters A to Z and digits 0 to 9 inside the account part', () => {
+    const iban = makeIban('LC', 'AZAZ09090909ZAZA0909AZAZ0909');
+    expect(valuesOf(`счёт ${iban}`, 'iban')).toEqual([iban]);
+    const printed = iban.match(/.{1,4}/g)!.join(' ');
+    expect(valuesOf(`счёт ${printed}`, 'iban')).toEqual([printed]);
+  });
+
+  it('reports a found IBAN as validated by its checksum, with its offsets', () => {
+    const text = toByteString('счёт: KZ86 125K ZT50 0410 0100.');
+    const [found] = createEngine({ types: ['iban'] }).detect(text);
+    expect(found).toMatchObject({ type: 'iban', score: 1, validated: true, subtype: 'KZ' });
+    expect(fromByteString(text.slice(found!.start, found!.end))).toBe('KZ86 125K ZT50 0410 0100');
+  });
+
+  it('finds each of several IBANs in a row at its own place', () => {
+    const de = 'DE89370400440532013000';
+    const kz = 'KZ86 125K ZT50 0410 0100';
+    const text = toByteString(`${de} ${kz} ${de}`);
+    const found = createEngine({ types: ['iban'] }).detect(text);
+    expect(found.map((c) => [c.start, c.end])).toEqual([
+      [0, 22],
+      [23, 47],
+      [48, 70],
+    ]);
+  });
+
+  it('takes only capitals and digits, even where another character happens to give mod 97 = 1', () => {
+    // ibanRemainder reads any character as a letter value; the detector must not rely on that.
+    for (const fake of ['KZ96125kzt5004100100', 'DE5137040044-532013000']) {
+      expect(ibanRemainder(fake)).toBe(1);
+      expect(valuesOf(`IBAN ${fake}`, 'iban')).toEqual([]);
+    }
+  });
+
+  it('is not hidden by a failing reading just before it', () => {
+    const kz = 'KZ86125KZT5004100100';
+    const de = 'DE89370400440532013000';
+    // A capital pair and two digits that name no country, and a country code whose reading runs
+    // into the IBAN and ends inside a word.
+    expect(valuesOf(`REF QQ12 ${kz}`, 'iban')).toEqual([kz]);
+    expect(valuesOf(`GB82 ${kz}`, 'iban')).toEqual([kz]);
+    // An IBAN with a typo (mod 97 fails) in a list, then a good one.
+    expect(valuesOf(`${breakIban(de)} ${kz}`, 'iban')).toEqual([kz]);
+  });
+
+  it('reads an IBAN whose account part holds another valid IBAN once, whole', () => {
+    // What the detector reports from the digit runs (as the plain reference search calls it),
+    // before the engine settles overlaps.
+    const readings = (text: string) => {
+      const out: Candidate[] = [];
+      for (const m of text.matchAll(/\d{3,}/g)) {
+        ibanDetector.atDigits!(text, m.index, m.index + m[0].length, out);
+      }
+      return out.map((c) => text.slice(c.start, c.end));
+    };
+    const lc = makeIban('LC', 'ABCDEFGHKZ86125KZT5004100100');
+    const printed = lc.match(/.{1,4}/g)!.join(' ');
+    expect(printed.endsWith('KZ86 125K ZT50 0410 0100')).toBe(true);
+    expect(readings(`счёт ${printed}`)).toEqual([printed]);
+    expect(valuesOf(`счёт ${printed}`, 'iban')).toEqual([printed]);
+  });
+
+  it('finds an IBAN after a run of other numbers that follow an earlier IBAN', () => {
+    const de = 'DE89370400440532013000';
+    // The standard's British example holds a single run of three or more digits.
+    const gb = 'GB82WEST12345698765432';
+    const phones = '87011234567 87011234568 87011234569 87011234560';
+    const found = detect(`${de} ${phones} ${gb}`, { types: ['iban', 'phone'] });
+    expect(found.map((d) => d.value)).toEqual([de, ...phones.split(' '), gb]);
   });
 });

@@ -51,4 +51,22 @@ describe('term lists compiled to byte regexes', () => {
     );
     expect(prefixes).toEqual(['hiv', 'Hiv', 'HIV', 'sick', 'Sick', 'диагноз', 'Диагноз']);
   });
+
+  it('matches a term without `~` only as a whole word when searched for inside text', () => {
+    const find = (terms: readonly string[], text: string) => {
+      const m = new RegExp(termsSource(terms)).exec(toByteString(text));
+      return m === null ? null : fromByteString(m[0]);
+    };
+    expect(find(['вич'], 'вичуга, вич-инфекция')).toBe('вич');
+    expect(find(['вич'], 'вичуга')).toBeNull();
+    expect(find(['hiv'], 'hive HIV2')).toBeNull();
+    expect(find(['больничн~'], 'взял больничный лист')).toBe('больничный');
+  });
+
+  it('reads only real white space and word endings for its markers, not the bytes 0x01 and 0x02', () => {
+    // The compiler marks a space and an open ending with these two bytes internally.
+    expect(matchesAll(['sick leave'], 'sick\u0001leave')).toBe(false);
+    expect(matchesAll(['диагноз~'], 'диагноз\u0002')).toBe(false);
+    expect(matchesAll(['sick leave', 'диагноз~'], 'sick leave')).toBe(true);
+  });
 });

@@ -11,8 +11,9 @@ const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
 const LATIN1_WORD_SIGNS = new Set([0xaa, 0xb2, 0xb3, 0xb5, 0xb9, 0xba, 0xbc, 0xbd, 0xbe]);
 
 function isWordCodePoint(cp: number): boolean {
-  if (cp < 0) return false;
-  if (cp < 0x80) return (cp >= 48 && cp <= 57) || ((cp | 32) >= 97 && (cp | 32) <= 122);
+  // Both callers answer an ASCII byte themselves; what reaches here below U+0080 is -1 (no whole
+  // character at that byte) or an overlong encoding, judged as the code point it spells.
+  if (cp < 0x80) return isAsciiWord(cp);
   // Cyrillic and Cyrillic Supplement (Kazakh letters live in both): letters except a few signs.
   if (cp >= 0x400 && cp <= 0x52f) return cp < 0x482 || cp > 0x489;
   // General Punctuation (dashes, quotes, U+202F, …) holds no letter or digit: the scanner meets
