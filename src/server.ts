@@ -24,6 +24,7 @@ import {
   createMonitorResponseModule,
   type MonitorResponseModule,
 } from './monitor/response.module.js';
+import type { MonitorNames } from './monitor/names.js';
 import type { MonitorReferenceInput } from './monitor/reference.model.js';
 import { createNotifyModule, type NotifyModule } from './notify/notify.module.js';
 import { createPortalModule, type PortalModule } from './portal/portal.module.js';
@@ -139,6 +140,32 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     // module, which asks its responses on every check; access and monitor are bound late (their
     // ports are only called at run time, after both exist).
     const late: { access?: AccessModule; monitor?: MonitorModule } = {};
+    // A system's registry profile as the access module reads it (names included: the citizen's
+    // timeline and the SOC console show them beside the ids the records keep).
+    const profileOf = async (systemId: string, at?: Date) => {
+      const found = await registry.profileOf(systemId, at);
+      if (!found) return null;
+      // A ground without a start has been in force since before any check.
+      const grounds = found.grounds.map(({ validFrom, ...ground }) => ({
+        ...ground,
+        validFrom: validFrom ?? '',
+      }));
+      return { ...found, grounds };
+    };
+    // The monitoring centre's names port: registry names through the same profile read, and the
+    // actor codes the access module commits (the monitor itself never reads registry tables).
+    const monitorNames: MonitorNames = {
+      async systemNames(systemId) {
+        const found = await profileOf(systemId);
+        if (!found) return null;
+        return {
+          systemName: found.system.name,
+          operatorId: found.system.operatorId,
+          operatorName: found.operator.name,
+        };
+      },
+      actorCode: (operatorId, actorId) => late.access!.actorCode(operatorId, actorId),
+    };
     const monitorResponse = createMonitorResponseModule({
       db: storage.db,
       outbox: {
@@ -167,23 +194,13 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       accessedBy: (systemId, from, to, page) =>
         late.access!.subjectsAccessedBy(systemId, from, to, page),
       cases: { get: (caseId) => late.monitor!.cases.get(caseId) },
+      names: monitorNames,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const access = createAccessModule({
       db: storage.db,
-      profiles: {
-        async profileOf(systemId, at) {
-          const found = await registry.profileOf(systemId, at);
-          if (!found) return null;
-          // A ground without a start has been in force since before any check.
-          const grounds = found.grounds.map(({ validFrom, ...ground }) => ({
-            ...ground,
-            validFrom: validFrom ?? '',
-          }));
-          return { ...found, grounds };
-        },
-      },
+      profiles: { profileOf },
       consents: {
         async coveringConsent(query) {
           const found = await consent.coveringConsent(query);
@@ -261,6 +278,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       events,
       ...(jetstream ? { jetstream } : {}),
       outbox,
+      names: monitorNames,
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });

@@ -17,6 +17,7 @@ import type {
   Subjects,
 } from './access.ports.js';
 import { accessRoutes } from './access.routes.js';
+import { actorCodeOf } from './actor-code.js';
 import { type AccessService, createAccessService } from './access.service.js';
 import { createAccessStore } from './access.store.js';
 import type { AccessTables } from './access.tables.js';
@@ -47,6 +48,8 @@ export interface AccessModule {
   readonly subjectsAccessedBy: SubjectsAccessedBy;
   /** Register on the outbox's write-back: copies each check's ledger index in its transaction. */
   readonly onSequenced: AccessService['onSequenced'];
+  /** An actor's opaque per-operator code, as the checks commit it (the monitoring centre shows it). */
+  actorCode(operatorId: string, actorId: string): string;
 }
 
 export const noResponses: Responses = { inForce: () => Promise.resolve([]) };
@@ -73,5 +76,6 @@ export function createAccessModule(deps: AccessModuleDeps): AccessModule {
     subjectsAccessedBy: (systemId, from, to, page) =>
       service.subjectsAccessedBy(systemId, from, to, page),
     onSequenced: (trx, items) => service.onSequenced(trx, items),
+    actorCode: (operatorId, actorId) => actorCodeOf(deps.actorKey, operatorId, actorId),
   };
 }

@@ -6,11 +6,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { IncidentService } from './incidents.js';
 import { byOf } from './response-routes.helpers.js';
 import * as S from './response.schema.js';
+import { createNamer, type MonitorNames, nameRecord } from './names.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'regulator', 'auditor'] as const;
 
-export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTypebox {
+export function incidentRoutes(
+  incidents: IncidentService,
+  names?: MonitorNames,
+): FastifyPluginAsyncTypebox {
+  // Registry names (and actor codes) beside the ids, looked up per answer.
+  const named = async <T extends Parameters<typeof nameRecord>[0]>(record: T) =>
+    nameRecord(record, createNamer(names));
+  const namedPage = async <T extends Parameters<typeof nameRecord>[0], P extends { items: T[] }>(
+    page: P,
+  ) => {
+    const namesOf = createNamer(names);
+    return { ...page, items: await Promise.all(page.items.map((r) => nameRecord(r, namesOf))) };
+  };
   return async (app) => {
     app.get(
       '/v1/monitor/incidents',
@@ -25,11 +38,13 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
       },
       async (request) => {
         const { cursor, limit, ...filter } = request.query;
-        return incidents.list({
-          ...filter,
-          ...(cursor ? { after: cursor } : {}),
-          limit: limit ?? 50,
-        });
+        return namedPage(
+          await incidents.list({
+            ...filter,
+            ...(cursor ? { after: cursor } : {}),
+            limit: limit ?? 50,
+          }),
+        );
       },
     );
 
@@ -47,7 +62,7 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
       async (request, reply) => {
         const made = await incidents.open(request.body, byOf(request));
         reply.status(201).header('location', `/v1/monitor/incidents/${made.id}`);
-        return made;
+        return named(made);
       },
     );
 
@@ -62,7 +77,7 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
           response: { 200: S.IncidentView },
         },
       },
-      async (request) => incidents.get(request.params.incidentId),
+      async (request) => named(await incidents.get(request.params.incidentId)),
     );
 
     app.get(
@@ -97,7 +112,13 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
         },
       },
       async (request) =>
-        incidents.notifyAuthority(request.params.incidentId, byOf(request), request.body.note),
+        named(
+          await incidents.notifyAuthority(
+            request.params.incidentId,
+            byOf(request),
+            request.body.note,
+          ),
+        ),
     );
 
     app.post(
@@ -112,7 +133,8 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
           response: { 200: S.IncidentView },
         },
       },
-      async (request) => incidents.notifyCitizens(request.params.incidentId, byOf(request)),
+      async (request) =>
+        named(await incidents.notifyCitizens(request.params.incidentId, byOf(request))),
     );
 
     app.post(
@@ -128,7 +150,7 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
         },
       },
       async (request) =>
-        incidents.close(request.params.incidentId, byOf(request), request.body.note),
+        named(await incidents.close(request.params.incidentId, byOf(request), request.body.note)),
     );
   };
 }

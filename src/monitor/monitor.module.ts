@@ -29,6 +29,7 @@ import { createMonitorMetrics } from './monitor.metrics.js';
 import { monitorRoutes } from './monitor.routes.js';
 import { createMonitorStore } from './monitor.store.js';
 import type { MonitorTables } from './monitor.tables.js';
+import type { MonitorNames } from './names.js';
 import type { MonitorReferenceInput } from './reference.model.js';
 import { readRuleSources } from './rule-files.js';
 import { applyOverrides, loadRules, type RuleOverride } from './rule-loader.js';
@@ -72,6 +73,8 @@ export interface MonitorModuleDeps {
   readonly pollMs?: number;
   readonly livePollMs?: number;
   readonly heartbeatMs?: number;
+  /** Registry names and actor codes shown beside the ids (none: the routes answer ids only). */
+  readonly names?: MonitorNames;
 }
 
 export type AlertListener = (alert: AlertRecord) => void | Promise<void>;
@@ -217,10 +220,10 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     routes: [
       {
         name: 'monitor',
-        plugin: monitorRoutes(
-          service,
-          deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {},
-        ),
+        plugin: monitorRoutes(service, {
+          ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
+          ...(deps.names ? { names: deps.names } : {}),
+        }),
       },
       { name: 'monitor-rule-versions', plugin: ruleVersionRoutes(catalog) },
     ],

@@ -11,6 +11,7 @@ import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
 import type { AlertsService, LiveEvent } from './alerts.service.js';
 import * as S from './monitor.schema.js';
+import { createNamer, type MonitorNames, nameAlert, nameCase } from './names.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'auditor', 'regulator'] as const;
@@ -25,6 +26,8 @@ function staffOf(request: FastifyRequest): string {
 export interface MonitorRoutesOptions {
   /** Comment line sent this often so proxies keep the live feed open. */
   readonly heartbeatMs?: number;
+  /** Registry names and actor codes put beside the ids in alerts and cases (none: ids only). */
+  readonly names?: MonitorNames;
 }
 
 export function monitorRoutes(
@@ -32,6 +35,12 @@ export function monitorRoutes(
   options: MonitorRoutesOptions = {},
 ): FastifyPluginAsyncTypebox {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  // Each answer looks every system up once (a fresh namer per answer: names as they are now).
+  const namer = () => createNamer(options.names);
+  const namedAlert = <T extends Parameters<typeof nameAlert>[0]>(alert: T) =>
+    nameAlert(alert, namer());
+  const namedCase = <T extends Parameters<typeof nameCase>[0]>(record: T) =>
+    nameCase(record, namer());
   return async (app) => {
     app.get(
       '/v1/monitor/alerts',
@@ -46,7 +55,9 @@ export function monitorRoutes(
       },
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
-        return service.listAlerts(filter, cursor, limit ?? 50);
+        const page = await service.listAlerts(filter, cursor, limit ?? 50);
+        const namesOf = namer();
+        return { ...page, items: await Promise.all(page.items.map((a) => nameAlert(a, namesOf))) };
       },
     );
 
@@ -77,10 +88,20 @@ export function monitorRoutes(
           'x-request-id': request.id,
         });
         res.write('retry: 5000\n\n');
+        // Names are looked up per alert; the chain keeps the events in the order they came.
+        let sending: Promise<void> = Promise.resolve();
         const stop = service.listen((event: LiveEvent) => {
-          res.write(
-            `id: ${event.alert.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event.alert)}\n\n`,
-          );
+          sending = sending
+            .then(() => namedAlert(event.alert))
+            // A failed look-up still sends the alert, with its ids only.
+            .catch(() => event.alert)
+            .then((alert) => {
+              // The look-up may end after the listener left: nothing is written to a closed stream.
+              if (res.destroyed || res.writableEnded) return;
+              res.write(
+                `id: ${alert.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(alert)}\n\n`,
+              );
+            });
         });
         const beat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
         beat.unref();
@@ -102,7 +123,10 @@ export function monitorRoutes(
           response: { 200: S.AlertWithHistory },
         },
       },
-      async (request) => service.getAlert(request.params.alertId),
+      async (request) => {
+        const found = await service.getAlert(request.params.alertId);
+        return { ...found, alert: await namedAlert(found.alert) };
+      },
     );
 
     app.post(
@@ -118,10 +142,12 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeAlert(request.params.alertId, {
-          action: 'acknowledge',
-          by: staffOf(request),
-        }),
+        namedAlert(
+          await service.changeAlert(request.params.alertId, {
+            action: 'acknowledge',
+            by: staffOf(request),
+          }),
+        ),
     );
 
     app.post(
@@ -137,11 +163,13 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeAlert(request.params.alertId, {
-          action: 'assign',
-          by: staffOf(request),
-          assignee: request.body.assignee,
-        }),
+        namedAlert(
+          await service.changeAlert(request.params.alertId, {
+            action: 'assign',
+            by: staffOf(request),
+            assignee: request.body.assignee,
+          }),
+        ),
     );
 
     app.post(
@@ -157,12 +185,14 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeAlert(request.params.alertId, {
-          action: 'close',
-          by: staffOf(request),
-          outcome: request.body.outcome,
-          note: request.body.note,
-        }),
+        namedAlert(
+          await service.changeAlert(request.params.alertId, {
+            action: 'close',
+            by: staffOf(request),
+            outcome: request.body.outcome,
+            note: request.body.note,
+          }),
+        ),
     );
 
     app.get(
@@ -176,8 +206,15 @@ export function monitorRoutes(
           response: { 200: S.CasePage },
         },
       },
-      async (request) =>
-        service.listCases(request.query.state, request.query.cursor, request.query.limit ?? 50),
+      async (request) => {
+        const page = await service.listCases(
+          request.query.state,
+          request.query.cursor,
+          request.query.limit ?? 50,
+        );
+        const namesOf = namer();
+        return { ...page, items: await Promise.all(page.items.map((c) => nameCase(c, namesOf))) };
+      },
     );
 
     app.get(
@@ -191,7 +228,15 @@ export function monitorRoutes(
           response: { 200: S.CaseWithTimeline },
         },
       },
-      async (request) => service.getCase(request.params.caseId),
+      async (request) => {
+        const found = await service.getCase(request.params.caseId);
+        const namesOf = namer();
+        return {
+          ...found,
+          case: await nameCase(found.case, namesOf),
+          alerts: await Promise.all(found.alerts.map((a) => nameAlert(a, namesOf))),
+        };
+      },
     );
 
     app.post(
@@ -207,7 +252,12 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeCase(request.params.caseId, { action: 'acknowledge', by: staffOf(request) }),
+        namedCase(
+          await service.changeCase(request.params.caseId, {
+            action: 'acknowledge',
+            by: staffOf(request),
+          }),
+        ),
     );
 
     app.post(
@@ -223,11 +273,13 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeCase(request.params.caseId, {
-          action: 'assign',
-          by: staffOf(request),
-          assignee: request.body.assignee,
-        }),
+        namedCase(
+          await service.changeCase(request.params.caseId, {
+            action: 'assign',
+            by: staffOf(request),
+            assignee: request.body.assignee,
+          }),
+        ),
     );
 
     app.post(
@@ -243,12 +295,14 @@ export function monitorRoutes(
         },
       },
       async (request) =>
-        service.changeCase(request.params.caseId, {
-          action: 'close',
-          by: staffOf(request),
-          outcome: request.body.outcome,
-          note: request.body.note,
-        }),
+        namedCase(
+          await service.changeCase(request.params.caseId, {
+            action: 'close',
+            by: staffOf(request),
+            outcome: request.body.outcome,
+            note: request.body.note,
+          }),
+        ),
     );
 
     app.get(

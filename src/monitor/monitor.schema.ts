@@ -15,12 +15,23 @@ export const Outcome = literalUnion(OUTCOMES);
 export const Level = literalUnion(LEVELS);
 export const Mode = literalUnion(['active', 'shadow'] as const);
 
+const Labels = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });
+/** Registry names and the actor's code, looked up when answering; never part of the record. */
+const Names = {
+  systemName: Type.Optional(Type.String({ description: "The system's registry name now" })),
+  operatorName: Type.Optional(Labels),
+  actorCode: Type.Optional(
+    Type.String({ description: "The actor's opaque per-operator code (A-…), as citizens see it" }),
+  ),
+};
+
 const Context = Type.Object({
   actorId: Type.Optional(Type.String()),
   actorPseudonym: Type.Optional(Type.String()),
   operator: Type.Optional(Type.String()),
   system: Type.Optional(Type.String()),
   subject: Type.Optional(Type.String()),
+  ...Names,
 });
 
 const RuleResponse = Type.Object({
@@ -81,6 +92,7 @@ export const Case = Type.Object({
   system: Nullable(Type.String()),
   actorId: Nullable(Type.String()),
   subject: Nullable(Type.String()),
+  ...Names,
   alertCount: Type.Integer(),
   openedAt: Type.String(),
   updatedAt: Type.String(),

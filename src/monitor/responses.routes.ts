@@ -7,12 +7,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { byOf } from './response-routes.helpers.js';
 import * as S from './response.schema.js';
+import { createNamer, type MonitorNames, nameRecord } from './names.js';
 import type { ResponseService } from './responses.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'regulator', 'auditor'] as const;
 
-export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTypebox {
+export function responseRoutes(
+  responses: ResponseService,
+  names?: MonitorNames,
+): FastifyPluginAsyncTypebox {
+  // Registry names (and actor codes) beside the ids, looked up per answer.
+  const named = async <T extends Parameters<typeof nameRecord>[0]>(record: T) =>
+    nameRecord(record, createNamer(names));
+  const namedPage = async <T extends Parameters<typeof nameRecord>[0], P extends { items: T[] }>(
+    page: P,
+  ) => {
+    const namesOf = createNamer(names);
+    return { ...page, items: await Promise.all(page.items.map((r) => nameRecord(r, namesOf))) };
+  };
   return async (app) => {
     app.get(
       '/v1/monitor/responses',
@@ -27,11 +40,13 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
       },
       async (request) => {
         const { cursor, limit, ...filter } = request.query;
-        return responses.list({
-          ...filter,
-          ...(cursor ? { after: cursor } : {}),
-          limit: limit ?? 100,
-        });
+        return namedPage(
+          await responses.list({
+            ...filter,
+            ...(cursor ? { after: cursor } : {}),
+            limit: limit ?? 100,
+          }),
+        );
       },
     );
 
@@ -46,7 +61,7 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
           response: { 200: S.ResponseView },
         },
       },
-      async (request) => responses.get(request.params.responseId),
+      async (request) => named(await responses.get(request.params.responseId)),
     );
 
     app.post(
@@ -64,7 +79,7 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
       async (request, reply) => {
         const made = await responses.create(request.body, byOf(request));
         reply.status(201).header('location', `/v1/monitor/responses/${made.id}`);
-        return made;
+        return named(made);
       },
     );
 
@@ -81,7 +96,9 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
         },
       },
       async (request) =>
-        responses.confirm(request.params.responseId, byOf(request), request.body.reason),
+        named(
+          await responses.confirm(request.params.responseId, byOf(request), request.body.reason),
+        ),
     );
 
     app.post(
@@ -97,7 +114,9 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
         },
       },
       async (request) =>
-        responses.reject(request.params.responseId, byOf(request), request.body.reason),
+        named(
+          await responses.reject(request.params.responseId, byOf(request), request.body.reason),
+        ),
     );
 
     app.post(
@@ -113,7 +132,7 @@ export function responseRoutes(responses: ResponseService): FastifyPluginAsyncTy
         },
       },
       async (request) =>
-        responses.lift(request.params.responseId, byOf(request), request.body.reason),
+        named(await responses.lift(request.params.responseId, byOf(request), request.body.reason)),
     );
   };
 }

@@ -6705,6 +6705,15 @@ export interface paths {
                   operator?: string;
                   system?: string;
                   subject?: string;
+                  /** @description The system's registry name now */
+                  systemName?: string;
+                  operatorName?: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                  actorCode?: string;
                 };
               }[];
               next: string | null;
@@ -6820,6 +6829,15 @@ export interface paths {
                   operator?: string;
                   system?: string;
                   subject?: string;
+                  /** @description The system's registry name now */
+                  systemName?: string;
+                  operatorName?: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                  actorCode?: string;
                 };
               };
               history: {
@@ -6909,6 +6927,15 @@ export interface paths {
                 operator?: string;
                 system?: string;
                 subject?: string;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
               };
             };
           };
@@ -6989,6 +7016,15 @@ export interface paths {
                 operator?: string;
                 system?: string;
                 subject?: string;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
               };
             };
           };
@@ -7069,6 +7105,15 @@ export interface paths {
                 operator?: string;
                 system?: string;
                 subject?: string;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
               };
             };
           };
@@ -7124,6 +7169,15 @@ export interface paths {
                 system: string | null;
                 actorId: string | null;
                 subject: string | null;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
                 alertCount: number;
                 openedAt: string;
                 updatedAt: string;
@@ -7183,6 +7237,15 @@ export interface paths {
                 system: string | null;
                 actorId: string | null;
                 subject: string | null;
+                /** @description The system's registry name now */
+                systemName?: string;
+                operatorName?: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                actorCode?: string;
                 alertCount: number;
                 openedAt: string;
                 updatedAt: string;
@@ -7218,6 +7281,15 @@ export interface paths {
                   operator?: string;
                   system?: string;
                   subject?: string;
+                  /** @description The system's registry name now */
+                  systemName?: string;
+                  operatorName?: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+                  actorCode?: string;
                 };
               }[];
               timeline: {
@@ -7293,6 +7365,15 @@ export interface paths {
               system: string | null;
               actorId: string | null;
               subject: string | null;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               alertCount: number;
               openedAt: string;
               updatedAt: string;
@@ -7356,6 +7437,15 @@ export interface paths {
               system: string | null;
               actorId: string | null;
               subject: string | null;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               alertCount: number;
               openedAt: string;
               updatedAt: string;
@@ -7419,6 +7509,15 @@ export interface paths {
               system: string | null;
               actorId: string | null;
               subject: string | null;
+              /** @description The system's registry name now */
+              systemName?: string;
+              operatorName?: {
+                kk: string;
+                ru: string;
+                en: string;
+              };
+              /** @description The actor's opaque per-operator code (A-…), as citizens see it */
+              actorCode?: string;
               alertCount: number;
               openedAt: string;
               updatedAt: string;
