@@ -30,6 +30,7 @@ noteMissingChromium('portal browser tests');
 
 const DAY = 86_400_000;
 const CLINIC = 'Electronic health record';
+const LENDER = 'Online loan scoring';
 
 /** The demo citizens each test signs in as (src/demo/demo-citizens.ts). */
 const PATIENT = 'Гүлнар Тұрсынбекова';
@@ -376,6 +377,52 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       return body.requests.find((r) => r.id === requestId)?.state;
     }, id);
     expect(state).toBe('requested');
+  });
+
+  it('searches every record of the timeline, not only the page shown, in any language of a name', async () => {
+    const lenderRead = (subject: string) => ({
+      subject,
+      categories: ['identity', 'financial'],
+      purpose: 'finance.credit-scoring',
+      legalBasis: 'consent',
+      actor: { id: 'scorer-3' },
+      action: 'read',
+    });
+    const oldest = await asSystem<CheckAnswer>(
+      LENDER,
+      '/v1/access-checks',
+      lenderRead(iinOf(TEACHER)),
+    );
+    // Then more clinic records than a page holds (25), so the lender's is not on the first page.
+    await asSystem<{ results: CheckAnswer[] }>(CLINIC, '/v1/access-checks/batch', {
+      checks: Array.from({ length: 30 }, () => ({
+        subject: iinOf(TEACHER),
+        categories: ['identity', 'health'],
+        purpose: 'health.treatment',
+        legalBasis: 'consent',
+        actor: { id: 'doctor-12' },
+        action: 'read',
+      })),
+    });
+    const { page, problems } = await openPage();
+    await signIn(page, TEACHER, '/me/accesses');
+    const rows = page.locator('ol.timeline > li');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(25);
+    expect(await page.locator(`[data-check="${oldest.checkId}"]`).count()).toBe(0);
+
+    // The operator's Russian name, in lower case, on an English page: the API searches all records.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('карыз');
+    await page.locator(`[data-check="${oldest.checkId}"]`).waitFor();
+    await expect.poll(() => page.locator('ol.timeline').getAttribute('aria-busy')).toBe('false');
+    const shown = await rows.allInnerTexts();
+    expect(shown.length).toBeGreaterThan(0);
+    for (const text of shown) expect(text).toContain('Zhyldam Karyz MFO LLP · Online loan scoring');
+    // Cleared: the whole timeline again, newest first.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await page.locator(`[data-check="${oldest.checkId}"]`).count()).toBe(0);
+    expect(problems).toEqual([]);
   });
 
   it('fits a 360-px phone without sideways scrolling', async () => {
