@@ -157,7 +157,7 @@ export const ParkedPage = Type.Object({
 export const AlertParams = Type.Object({ alertId: Text(300) });
 export const CaseParams = Type.Object({ caseId: Type.String({ pattern: '^case_[0-9A-Z]{26}$' }) });
 export const RuleParams = Type.Object({
-  ruleId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,99}$' }),
+  ruleId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' }),
 });
 
 export const AlertQuery = Type.Object(

@@ -399,6 +399,18 @@ describeStorage('monitor rule versions', (fx) => {
       expect(saved.statusCode).toBe(201);
       expect(saved.json()).toMatchObject({ version: 1, level: 'high' });
 
+      // Any id the parser accepts (dots, underscores) can be switched like a shipped rule.
+      const dotted = await send(h, 'POST', '/v1/monitor/rules', {
+        content: watchRule('watch_dotted.v2', 'clerk-dotted'),
+        reason: 'an id with a dot',
+      });
+      expect(dotted.statusCode).toBe(201);
+      const shadowed = await send(h, 'PUT', '/v1/monitor/rules/watch_dotted.v2/mode', {
+        mode: 'shadow',
+        reason: 'watch first',
+      });
+      expect(shadowed.json()).toMatchObject({ id: 'watch_dotted.v2', mode: 'shadow', version: 1 });
+
       // A taken id is a 409, not a new version.
       const taken = await send(h, 'POST', '/v1/monitor/rules', { content: shipped, reason: 'x' });
       expect(taken.statusCode).toBe(409);
