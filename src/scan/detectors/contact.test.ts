@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { toByteString } from '../bytes.js';
+import { createEngine } from '../engine.js';
 import { detect, valuesOf } from '../test-support/detect.js';
 import type { Candidate } from '../types.js';
 import { ipv4At, ipv6At } from './network.js';
@@ -173,5 +175,32 @@ describe('where the IP search goes on', () => {
   it('takes IPv6 addresses of two groups, not of one, and not a dotted tail alone', () => {
     expect(valuesOf('fe80::abc, ::abcd, ::ffff', 'ip')).toEqual(['fe80::abc']);
     expect(valuesOf('версия .1.2.3 и .10.20.30', 'ip')).toEqual([]);
+  });
+
+  it('ends an e-mail address at the brackets and quotes people put around it', () => {
+    expect(
+      valuesOf(
+        'Айгерим <aigerim@mail.kz>, «info@edu.gov.kz»; (hr@kaspi.kz) {ops@host.kz}',
+        'email',
+      ),
+    ).toEqual(['aigerim@mail.kz', 'info@edu.gov.kz', 'hr@kaspi.kz', 'ops@host.kz']);
+    // A top-level domain is letters only.
+    expect(valuesOf('u@mail.2kz u@mail.k2z', 'email')).toEqual([]);
+  });
+
+  it('takes no address out of a longer dotted run, and no IPv6 of short groups only', () => {
+    expect(valuesOf('версия 1.2.3.4.5.6.7, пункт 10.0.0.1.2.3.4', 'ip')).toEqual([]);
+    expect(valuesOf('счёт 1:2:3:4:5:6:7:8, fe::1', 'ip')).toEqual([]);
+  });
+
+  it('reports e-mail and IP addresses as not validated: no checksum proves them', () => {
+    const found = createEngine({ types: ['email', 'ip'] }).detect(
+      toByteString('email user@mail.kz, ip 10.0.0.1, 2001:db8::1'),
+    );
+    expect(found.map((c) => [c.type, c.validated])).toEqual([
+      ['email', false],
+      ['ip', false],
+      ['ip', false],
+    ]);
   });
 });
