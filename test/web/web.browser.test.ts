@@ -4,23 +4,18 @@
  * verification is also exercised on a log built in the test (support/tlog-fixture.ts), served
  * through Playwright routes, so it is covered whatever state the server's own log is in.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../support/cli.js';
 import {
   haveChromium,
   horizontalOverflow,
   htmlLang,
-  launchChromium,
   noteMissingChromium,
   saveScreenshot,
   writeScreenshots,
 } from './support/chromium.js';
 import { buildTlogFixture, type TlogFixture } from './support/tlog-fixture.js';
-import { ensureWebBuilt } from './support/web-build.js';
+import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
 
 noteMissingChromium('web browser tests');
 
@@ -66,52 +61,20 @@ const focusedStop = (page: Page) =>
 
 // Generous per-test time: the suite shares two cores with the rest of CI.
 describe.skipIf(!haveChromium)('web app in Chromium', { timeout: 120_000 }, () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
+  let demoServer: DemoInBrowser;
   let base: string;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-web-browser-'));
-    // Loading the demo world takes a while on a busy machine before the server says it listens.
-    server = await startServer(['--data-dir', dataDir, '--demo'], {}, 240_000);
-    base = server.baseUrl;
-    browser = await launchChromium();
+    // A copy of the run's demo world, served; the first suite to ask builds it (a while under load).
+    demoServer = await startDemoInBrowser();
+    base = demoServer.base;
   }, 400_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demoServer?.close();
   });
 
-  interface Opened {
-    readonly page: Page;
-    /** Uncaught exceptions and CSP violations seen by the page. */
-    readonly problems: string[];
-  }
-
-  async function openPage(
-    options: { locale?: string; width?: number; height?: number } = {},
-  ): Promise<Opened> {
-    const context = await browser.newContext({
-      locale: options.locale ?? 'en-US',
-      viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-      deviceScaleFactor: 1,
-      timezoneId: 'Asia/Almaty',
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
-    });
-    return { page, problems };
-  }
+  const openPage = (options?: PageOptions) => demoServer.openPage(options);
 
   /** Serves the fixture log at the ledger's URLs, as the ledger module will. */
   async function serveLog(
