@@ -12,6 +12,8 @@ const WORDED = {
   'auth.forbidden': 'forbidden',
   'portal.sign_in_failed': 'signIn',
 } as const;
+const isCitizenPath = (path: string) => path === '/me' || path.startsWith('/me/');
+
 const isWorded = (code: string | undefined): code is keyof typeof WORDED =>
   code !== undefined && Object.hasOwn(WORDED, code);
 
@@ -58,8 +60,10 @@ export function ErrorMessage({ error }: { readonly error: unknown }) {
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{title}</p>
       {detail && <p>{detail}</p>}
-      {code === 'portal.session_expired' && (
+      {code === 'portal.session_expired' && isCitizenPath(window.location.pathname) && (
         // Nothing was done, so the way on is to sign in again, and come back to this page after.
+        // Only on the citizen's pages: the console's staff sessions end with the same code, and
+        // staff sign in again with the console's own form, never through the citizen's provider.
         <p>
           <a className="button" href={signInUrl(window.location.pathname)} data-sign-in-again="">
             {t('portal.signIn')}
