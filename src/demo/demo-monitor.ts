@@ -11,6 +11,11 @@
  *   record planted among the borrowers, so the officer is blocked automatically (the next check
  *   is denied saying so) and suspending the whole system is proposed to an analyst, who confirms
  *   it in the console. Both alerts are in one case, the officer's;
+ * - the city polyclinic registers two of its employees on its staff register (by IIN, through
+ *   its system's key) and its receptionist opens the therapist's own medical record: a
+ *   coworker-snooping alert;
+ * - the car maker's telematics system declares Germany as its destination, so its weekly
+ *   transfers to the insurer there (adequate, declared) raise nothing;
  * - an incident is opened from the harvest's case, so its notification clock runs.
  *
  * Loaded once: each step looks for what it would create first.
@@ -37,6 +42,23 @@ export const HARVEST_RULE = 'bulk-harvesting';
 export const BLOCK_RULE = 'honeytoken-touched';
 export const PUBLIC_FIGURE = 'Sergey Ivanov';
 export const INCIDENT_TITLE = 'Borrower records harvested at Zhyldam Karyz MFO';
+/** The polyclinic's system, the colleague whose record is opened and who opens it. */
+export const CLINIC_SYSTEM = 'Electronic health record';
+export const SNOOPED_EMPLOYEE_ACTOR = 'dr-therapist-07';
+export const SNOOPING_ACTOR = 'reception-02';
+export const SNOOPING_RULE = 'coworker-snooping';
+/** The car maker's system and where it sends telematics. */
+export const TRANSFER_SYSTEM = 'Connected car telematics';
+export const TRANSFER_COUNTRY = 'DE';
+/** The polyclinic's employees on its staff register: the therapist and the receptionist. */
+export const CLINIC_STAFF: readonly { iin: string; actorId: string; label: string }[] = [
+  {
+    iin: withCheckDigit('79031540021') ?? '',
+    actorId: SNOOPED_EMPLOYEE_ACTOR,
+    label: 'Therapist',
+  },
+  { iin: withCheckDigit('96110840022') ?? '', actorId: SNOOPING_ACTOR, label: 'Reception' },
+];
 const HARVEST_SIZE = 240;
 /** Where in the sweep the decoy record lies. */
 const DECOY_AT = 160;
@@ -98,6 +120,46 @@ export async function prepareDemoMonitor(qalqan: Host, credentials: Credentials)
     if (existing.items.some((item) => item.label === label)) continue;
     await call(qalqan, soc, 'POST', `/v1/monitor/${list}`, { iin, label });
   }
+
+  // The polyclinic's staff register, through its own system's key.
+  const clinic = systemNamed(credentials, CLINIC_SYSTEM);
+  const { operatorId } = await call<{ operatorId: string }>(
+    qalqan,
+    soc,
+    'GET',
+    `/v1/registry/systems/${clinic.systemId}`,
+  );
+  const staffUrl = `/v1/monitor/operators/${operatorId}/staff`;
+  const staff = await call<{ items: { actorId: string | null }[] }>(
+    qalqan,
+    clinic.apiKey,
+    'GET',
+    staffUrl,
+  );
+  for (const member of CLINIC_STAFF)
+    if (!staff.items.some((item) => item.actorId === member.actorId))
+      await call(qalqan, clinic.apiKey, 'POST', staffUrl, member);
+
+  // The car maker declares where its telematics go, so its transfers there are expected.
+  const telematics = systemNamed(credentials, TRANSFER_SYSTEM);
+  const destinationsUrl = `/v1/monitor/systems/${telematics.systemId}/destinations`;
+  const declared = await call<{ items: { country: string }[] }>(
+    qalqan,
+    telematics.apiKey,
+    'GET',
+    destinationsUrl,
+  );
+  if (!declared.items.some((item) => item.country === TRANSFER_COUNTRY))
+    await call(qalqan, telematics.apiKey, 'POST', destinationsUrl, {
+      country: TRANSFER_COUNTRY,
+      note: 'Allianz Versicherungs-AG: telematics for usage-based insurance',
+    });
+}
+
+function systemNamed(credentials: Credentials, name: string): Credentials['systems'][number] {
+  const found = credentials.systems.find((s) => s.system === name);
+  if (!found) throw new DemoMonitorError(`demo world: no system ${name}`);
+  return found;
 }
 
 interface AlertSummary {
@@ -133,6 +195,7 @@ async function eventually<T>(
 }
 
 export interface DemoMonitorWorld {
+  readonly snoopingAlertId: string;
   readonly harvestAlertId: string;
   readonly harvestCaseId: string;
   readonly incidentId: string;
@@ -146,6 +209,8 @@ export async function loadDemoMonitor(
   const soc = credentials.staff.soc;
   const lender = credentials.systems.find((s) => s.system === HARVEST_SYSTEM);
   if (!lender) throw new DemoMonitorError(`demo world: no system ${HARVEST_SYSTEM}`);
+
+  const snoopingAlertId = await loadSnooping(qalqan, credentials);
 
   let alert = await harvestAlert(qalqan, soc);
   if (!alert) {
@@ -196,5 +261,31 @@ export async function loadDemoMonitor(
         caseId,
       })
     ).id;
-  return { harvestAlertId: raised.id, harvestCaseId: caseId, incidentId };
+  return { snoopingAlertId, harvestAlertId: raised.id, harvestCaseId: caseId, incidentId };
+}
+
+/** The receptionist opens the therapist's medical record: a colleague's, for no treatment of theirs. */
+async function loadSnooping(qalqan: Host, credentials: Credentials): Promise<string> {
+  const soc = credentials.staff.soc;
+  const find = async () =>
+    (
+      await call<{ items: AlertSummary[] }>(
+        qalqan,
+        soc,
+        'GET',
+        `/v1/monitor/alerts?ruleId=${SNOOPING_RULE}&limit=50`,
+      )
+    ).items.find((a) => a.context.actorId === SNOOPING_ACTOR)?.id;
+  const found = await find();
+  if (found) return found;
+  const clinic = systemNamed(credentials, CLINIC_SYSTEM);
+  await call(qalqan, clinic.apiKey, 'POST', '/v1/access-checks', {
+    subject: CLINIC_STAFF[0]!.iin,
+    actor: { id: SNOOPING_ACTOR },
+    action: 'read',
+    purpose: 'health.treatment',
+    categories: ['identity', 'health'],
+    legalBasis: 'consent',
+  });
+  return eventually('raise the coworker-snooping alert', find);
 }
