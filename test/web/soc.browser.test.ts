@@ -132,6 +132,14 @@ describe.skipIf(!haveChromium)(
         .filter({ hasText: 'curious-clerk' })
         .getByRole('link', { name: 'Honeytoken record touched' })
         .waitFor();
+      // The live alert names the system as the registry does, the id in small print beside it,
+      // and the actor by its opaque code.
+      const live = page
+        .locator('[data-alert="honeytoken-touched"]')
+        .filter({ hasText: 'curious-clerk' });
+      await live.locator('.soc-name', { hasText: 'Electronic health record' }).waitFor();
+      await live.locator('small code', { hasText: clinic.systemId }).waitFor();
+      await live.locator('code.soc-name', { hasText: /^A-/ }).waitFor();
       await page
         .getByRole('status')
         .filter({ hasText: 'New alert: Honeytoken record touched' })
@@ -142,6 +150,9 @@ describe.skipIf(!haveChromium)(
       await harvest.getByRole('link', { name: 'Open case' }).click();
       await page.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
       await page.locator('.soc-timeline li').first().waitFor();
+      // The case names the lender's system and the lender (in the console's language).
+      await page.locator('.facts .soc-name', { hasText: 'Online loan scoring' }).waitFor();
+      await page.locator('.facts .soc-name', { hasText: 'Zhyldam Karyz MFO LLP' }).waitFor();
       const block = page.locator('[data-response="block-actor"]');
       expect(await block.getAttribute('data-state')).toBe('in-force');
       const suspend = page.locator('[data-response="suspend-system"][data-state="proposed"]');
@@ -184,6 +195,7 @@ describe.skipIf(!haveChromium)(
       await page.getByRole('button', { name: 'Русский' }).click();
       await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
       await page.getByRole('navigation', { name: 'Центр мониторинга' }).waitFor();
+      await page.locator('.facts .soc-name', { hasText: 'ТОО МФО «Жылдам Карыз»' }).waitFor();
       expect(await htmlLang(page)).toBe('ru');
       await page.getByRole('button', { name: 'Қазақша' }).click();
       await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { LevelBadge, useWhen } from './format';
+import { Actor, Named } from './names';
 import { fetchAlert } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
 
@@ -50,18 +51,28 @@ export function AlertPage({ id }: { readonly id: string }) {
             </div>
             {(
               [
-                ['actor', result.value.context.actorId],
-                ['system', result.value.context.system],
-                ['operator', result.value.context.operator],
-                ['subject', result.value.context.subject],
+                [
+                  'actor',
+                  result.value.context.actorId,
+                  (id: string) => <Actor code={result.value.context.actorCode} id={id} />,
+                ],
+                [
+                  'system',
+                  result.value.context.system,
+                  (id: string) => <Named name={result.value.context.systemName} id={id} />,
+                ],
+                [
+                  'operator',
+                  result.value.context.operator,
+                  (id: string) => <Named name={result.value.context.operatorName} id={id} />,
+                ],
+                ['subject', result.value.context.subject, (id: string) => <code>{id}</code>],
               ] as const
-            ).map(([key, value]) =>
+            ).map(([key, value, show]) =>
               value ? (
                 <div key={key}>
                   <dt>{t(`alert.${key}`)}</dt>
-                  <dd>
-                    <code>{value}</code>
-                  </dd>
+                  <dd>{show(value)}</dd>
                 </div>
               ) : null,
             )}

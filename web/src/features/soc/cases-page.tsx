@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
+import { Actor, Named } from './names';
 import { ResponseList } from './responses';
 import {
   actOnCase,
@@ -48,6 +49,17 @@ export function CasesPage() {
                     <span className="badge">{t(`state.${c.state}`)}</span>
                   </span>
                 </div>
+                {(c.system || c.actorId) && (
+                  <p className="small">
+                    {c.system && <Named name={c.systemName} id={c.system} />}
+                    {c.system && c.actorId && ' · '}
+                    {c.actorId && (
+                      <>
+                        {t('alert.actor')}: <Actor code={c.actorCode} id={c.actorId} />
+                      </>
+                    )}
+                  </p>
+                )}
                 <p className="muted small">
                   {t('case.updated')} {when(c.updatedAt)} ·{' '}
                   {t('case.alerts', { count: c.alertCount })} · {t('case.assignee')}:{' '}
@@ -245,17 +257,27 @@ export function CasePage({ id }: { readonly id: string }) {
             <dl className="facts">
               {(
                 [
-                  ['actor', value.actorId],
-                  ['system', value.system],
-                  ['operator', value.operator],
+                  [
+                    'actor',
+                    value.actorId,
+                    (id: string) => <Actor code={value.actorCode} id={id} />,
+                  ],
+                  [
+                    'system',
+                    value.system,
+                    (id: string) => <Named name={value.systemName} id={id} />,
+                  ],
+                  [
+                    'operator',
+                    value.operator,
+                    (id: string) => <Named name={value.operatorName} id={id} />,
+                  ],
                 ] as const
-              ).map(([key, shown]) =>
+              ).map(([key, shown, show]) =>
                 shown ? (
                   <div key={key}>
                     <dt>{t(`alert.${key}`)}</dt>
-                    <dd>
-                      <code>{shown}</code>
-                    </dd>
+                    <dd>{show(shown)}</dd>
                   </div>
                 ) : null,
               )}

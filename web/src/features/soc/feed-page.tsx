@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { LevelBadge, useWhen } from './format';
+import { Actor, Named } from './names';
 import { type Alert, fetchAlerts } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
 
@@ -54,13 +55,13 @@ export function AlertCard({ alert }: { readonly alert: Alert }) {
         {alert.context.actorId && (
           <>
             {' · '}
-            {t('alert.actor')}: <code>{alert.context.actorId}</code>
+            {t('alert.actor')}: <Actor code={alert.context.actorCode} id={alert.context.actorId} />
           </>
         )}
         {alert.context.system && (
           <>
             {' · '}
-            {t('alert.system')}: <code>{alert.context.system}</code>
+            {t('alert.system')}: <Named name={alert.context.systemName} id={alert.context.system} />
           </>
         )}
       </p>

@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useDuration, useNow, useWhen } from './format';
+import { Named } from './names';
 import { fetchIncident, fetchIncidents, type Incident, notifyAuthority } from './soc-api';
 import { useStaff } from './soc-session';
 import { useSticky } from './use-sticky';
@@ -66,7 +67,10 @@ export function IncidentsPage() {
                   </h2>
                   <span className="badge">{t(`incident.state.${incident.state}`)}</span>
                 </div>
-                <p className="small">{t('incident.affected', { count: incident.affectedCount })}</p>
+                <p className="small">
+                  <Named name={incident.systemName} id={incident.systemId} /> ·{' '}
+                  {t('incident.affected', { count: incident.affectedCount })}
+                </p>
                 {incident.state === 'open' && <BreachClock incident={incident} />}
               </li>
             ))}
@@ -172,9 +176,17 @@ export function IncidentPage({ id }: { readonly id: string }) {
             <div>
               <dt>{t('alert.system')}</dt>
               <dd>
-                <code>{value.systemId}</code>
+                <Named name={value.systemName} id={value.systemId} />
               </dd>
             </div>
+            {value.operatorId && (
+              <div>
+                <dt>{t('alert.operator')}</dt>
+                <dd>
+                  <Named name={value.operatorName} id={value.operatorId} />
+                </dd>
+              </div>
+            )}
             <div>
               <dt>{t('incident.citizensNotified')}</dt>
               <dd>

@@ -15,16 +15,44 @@ import {
 
 const DANGEROUS = new Set(['block-actor', 'suspend-system', 'block-country']);
 
+/** Whom a response acts on, in words: the actor's code, the system's and operator's names. */
 function useTarget() {
-  const { t } = useTranslation('soc');
-  return (response: MonitorResponse) =>
-    [
-      response.actorId ? `${t('alert.actor')} ${response.actorId}` : undefined,
-      `${t('alert.system')} ${response.systemId}`,
+  const { t, i18n } = useTranslation('soc');
+  const lang = i18n.resolvedLanguage;
+  return (response: MonitorResponse) => {
+    const operator = response.operatorName
+      ? lang === 'kk' || lang === 'ru'
+        ? response.operatorName[lang]
+        : response.operatorName.en
+      : undefined;
+    const system = response.systemName
+      ? `${response.systemName}${operator ? ` (${operator})` : ''}`
+      : response.systemId;
+    return [
+      response.actorId
+        ? `${t('alert.actor')} ${response.actorCode ?? response.actorId}`
+        : undefined,
+      `${t('alert.system')} ${system}`,
       response.country ? response.country : undefined,
     ]
       .filter(Boolean)
       .join(', ');
+  };
+}
+
+/** The ids behind a response's target, in small print. */
+function TargetIds({ response }: { readonly response: MonitorResponse }) {
+  const ids = [response.actorId, response.operatorId, response.systemId].filter(Boolean);
+  return (
+    <small className="muted">
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && ' · '}
+          <code>{id}</code>
+        </span>
+      ))}
+    </small>
+  );
 }
 
 /**
@@ -89,7 +117,9 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
               <dl className="facts">
                 <div>
                   <dt>{t('response.target')}</dt>
-                  <dd>{target(response)}</dd>
+                  <dd>
+                    {target(response)} <TargetIds response={response} />
+                  </dd>
                 </div>
                 <div>
                   <dt>{t('response.proposedAt')}</dt>

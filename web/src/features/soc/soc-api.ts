@@ -114,6 +114,10 @@ export interface AlertContext {
   readonly operator?: string;
   readonly system?: string;
   readonly subject?: string;
+  /** Registry names now and the actor's opaque code, beside the ids (absent when unknown). */
+  readonly systemName?: string;
+  readonly operatorName?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
+  readonly actorCode?: string;
 }
 
 export interface Alert {
@@ -157,6 +161,10 @@ export interface Case {
   readonly operator: string | null;
   readonly system: string | null;
   readonly actorId: string | null;
+  /** Registry names now and the actor's opaque code, beside the ids (absent when unknown). */
+  readonly systemName?: string;
+  readonly operatorName?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
+  readonly actorCode?: string;
   readonly alertCount: number;
   readonly openedAt: string;
   readonly updatedAt: string;
@@ -192,7 +200,12 @@ export interface MonitorResponse {
   readonly state: ResponseState;
   readonly mode: 'automatic' | 'needs-confirmation' | 'manual';
   readonly systemId: string;
+  readonly operatorId?: string;
   readonly actorId?: string | null;
+  /** Registry names now and the actor's opaque code, beside the ids (absent when unknown). */
+  readonly systemName?: string;
+  readonly operatorName?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
+  readonly actorCode?: string;
   readonly country?: string | null;
   readonly forMs?: number | null;
   readonly inForceFrom?: string | null;
@@ -211,6 +224,9 @@ export interface Incident {
   readonly state: 'open' | 'closed';
   readonly caseId?: string | null;
   readonly systemId: string;
+  readonly operatorId?: string;
+  readonly systemName?: string;
+  readonly operatorName?: Readonly<Record<'kk' | 'ru' | 'en', string>>;
   readonly windowFrom: string;
   readonly windowTo: string;
   readonly detectedAt: string;
