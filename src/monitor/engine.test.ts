@@ -281,6 +281,90 @@ detection: { c: { type: access.checked, offHours: true }, condition: c }
   });
 });
 
+describe('deny-then-permit prefilter', () => {
+  // The engine looks a later step's group up only when its last group-by value (here the subject,
+  // or the operator) has a group open; the plain model: every (operator, actor, subject) keeps the
+  // time of its latest deny, and a permit within the hour of it raises and starts over.
+  const sequence = (groupBy: string) =>
+    ruleFrom(`id: dtp
+title: Denied then permitted
+level: medium
+correlation: { type: temporal_ordered, rules: [denied, permitted], group-by: ${groupBy}, timespan: 1h }
+`);
+  const step = (decision: string) =>
+    ruleFrom(`id: ${decision === 'deny' ? 'denied' : 'permitted'}
+title: Step
+level: low
+generate: false
+detection: { c: { type: access.checked, decision: ${decision} }, condition: c }
+`);
+  const rulesBy = (groupBy: string) => [step('deny'), step('permit'), sequence(groupBy)];
+
+  it('raises exactly when the plain model does, whichever field filters, as groups expire', () => {
+    const event = fc.record({
+      subject: fc.constantFrom('s-1', 's-2'),
+      actor: fc.constantFrom('a-1', 'a-2', 'a-3'),
+      operator: fc.constantFrom('op-1', 'op-2'),
+      decision: fc.constantFrom('permit', 'deny'),
+      // Seconds apart, or long enough for other groups to pass their hour.
+      gap: fc.oneof(
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 600_000, max: 2_400_000 }),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 150 }), (events) => {
+        const bySubject = createMonitorEngine({ rules: rulesBy('[operator, actor.id, subject]') });
+        const byOperator = createMonitorEngine({ rules: rulesBy('[subject, actor.id, operator]') });
+        const lastDeny = new Map<string, number>();
+        let at = BASE;
+        events.forEach((e, i) => {
+          at += e.gap;
+          const data = {
+            subject: e.subject,
+            actor: { id: e.actor },
+            operator: e.operator,
+            decision: e.decision,
+          };
+          const key = `${e.operator}/${e.actor}/${e.subject}`;
+          let expected = 0;
+          if (e.decision === 'deny') lastDeny.set(key, at);
+          else if ((lastDeny.get(key) ?? -Infinity) > at - 3_600_000) {
+            expected = 1;
+            lastDeny.delete(key);
+          }
+          // Raised or folded into an earlier alert by the dedup window: either way it fired.
+          const fired = (result: ProcessResult) =>
+            result.status === 'processed'
+              ? [...result.alerts.map((a) => a.events), ...result.suppressed.map((m) => m.eventId)]
+              : [];
+          const one = fired(bySubject.process(check(data, at, `q-${i}`)));
+          const other = fired(byOperator.process(check(data, at, `q-${i}`)));
+          expect(one).toEqual(other);
+          expect(one).toHaveLength(expected);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('forgets a group pushed out by the cap: a permit after it raises nothing', () => {
+    const engine = createMonitorEngine({
+      rules: rulesBy('[operator, actor.id, subject]'),
+      limits: { maxGroups: 2 },
+    });
+    engine.process(check({ subject: 's-1', decision: 'deny' }, BASE));
+    engine.process(check({ subject: 's-2', decision: 'deny' }, BASE + 1));
+    engine.process(check({ subject: 's-3', decision: 'deny' }, BASE + 2));
+    expect(engine.stats()).toMatchObject({ groups: 2, evictedGroups: 1 });
+    expect(alertsOf(engine.process(check({ subject: 's-1' }, BASE + 3)))).toEqual([]);
+    expect(alertsOf(engine.process(check({ subject: 's-3' }, BASE + 4)))).toHaveLength(1);
+    // s-1 can open a group again.
+    engine.process(check({ subject: 's-1', decision: 'deny' }, BASE + 5));
+    expect(alertsOf(engine.process(check({ subject: 's-1' }, BASE + 6)))).toHaveLength(1);
+  });
+});
+
 describe('detection semantics', () => {
   const matches = (selection: string, data: Record<string, unknown>, reference = {}): boolean => {
     const rule = ruleFrom(

@@ -170,8 +170,28 @@ interface CompiledRule {
    */
   readonly groups: GroupTable<GroupWindow>;
   readonly newWindow: (rule: CompiledRule) => GroupWindow;
+  /** Live dedup entries of this rule, by dedup key (see `Suppression`). */
+  readonly suppressions: Map<string, Suppression>;
+  /**
+   * For `temporal_ordered`: open groups per value of the last group-by field (e.g. the subject),
+   * so a later step looks its group up — and builds the full key — only when one may exist.
+   */
+  readonly openBy: Map<string, number> | null;
+  readonly openField: Accessor | null;
   alerts: number;
   suppressed: number;
+}
+
+/**
+ * A dedup entry: alerts of `rule` about `key` fold into `alertId` until `until`. Entries are also
+ * queued in creation order across rules, so expiry and the global cap take the oldest first; an
+ * entry replaced by a newer one for the same key stays in the queue, dead, until it reaches the front.
+ */
+interface Suppression {
+  readonly rule: CompiledRule;
+  readonly key: string;
+  readonly until: number;
+  readonly alertId: string;
 }
 
 /** Alerts raise alerts at most this deep (an alert about alerts about events). */
@@ -266,6 +286,15 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
         : null,
     groups: tableFor(rule),
     newWindow: windowFactory(rule),
+    suppressions: new Map(),
+    openBy:
+      rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
+        ? new Map()
+        : null,
+    openField:
+      rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
+        ? accessorOf(rule.correlation.groupBy.at(-1)!)
+        : null,
     alerts: 0,
     suppressed: 0,
   }));
@@ -305,7 +334,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
   let seenOrder: string[] = [];
   let seenTimes: number[] = [];
   let seenHead = 0;
-  const suppressions = new Map<string, { until: number; alertId: string }>();
+  // Dedup entries in creation order (live and replaced ones; see `Suppression`).
+  let suppressionQueue: Suppression[] = [];
+  let suppressionHead = 0;
+  let liveSuppressions = 0;
   const parkedInputs: ParkedEvent[] = [];
   let watermark = Number.NEGATIVE_INFINITY;
   let expiryCursor = 0;
@@ -357,12 +389,39 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     counters.groups -= 1;
     counters.windowEntries -= window.size();
   };
+  // A temporal_ordered rule's groups also leave its prefilter count.
+  const droppers = new Map<CompiledRule, (window: GroupWindow) => void>();
+  for (const rule of compiled) {
+    const openBy = rule.openBy;
+    if (openBy === null) continue;
+    droppers.set(rule, (window) => {
+      dropped(window);
+      const value = (window as TemporalWindow).openValue;
+      const open = openBy.get(value)! - 1;
+      if (open === 0) openBy.delete(value);
+      else openBy.set(value, open);
+    });
+  }
+  const dropperOf = (rule: CompiledRule): ((window: GroupWindow) => void) =>
+    droppers.get(rule) ?? dropped;
 
   /** Drops a rule's groups whose whole window has passed, oldest first, within a budget. */
   function expireGroups(rule: CompiledRule, budget: number): void {
     if (rule.rule.kind !== 'correlation') return;
-    rule.groups.expire(watermark - rule.rule.correlation.timespanMs, budget, dropped);
+    rule.groups.expire(
+      watermark - rule.rule.correlation.timespanMs,
+      budget,
+      rule.openBy === null ? dropped : dropperOf(rule),
+    );
   }
+
+  /** The prefilter's text for a value (as `buildKey` writes it). */
+  const keyText = (value: FieldValue | undefined): string | null =>
+    value === undefined || value === null || (Array.isArray(value) && value.length === 0)
+      ? null
+      : Array.isArray(value)
+        ? value.join(',')
+        : String(value);
 
   function evictOverCap(): void {
     while (counters.groups > limits.maxGroups) {
@@ -375,7 +434,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
           victim = rule;
         }
       }
-      if (victim === null || !victim.groups.evictOldest(dropped)) return;
+      if (victim === null || !victim.groups.evictOldest(dropperOf(victim))) return;
       counters.evictedGroups += 1;
     }
   }
@@ -386,22 +445,42 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return window as W;
   }
 
-  /** Updates a correlation's window with the event; returns what the alert needs when it fires. */
+  // What a correlation that fired leaves for `raise` (fields, not a returned object: the
+  // bulk-harvesting rules fire — and are suppressed — on every check of a harvester).
+  let firedCount = 0;
+  let firedKey = '';
+  let firedIds: readonly string[] | null = null;
+
+  /**
+   * Updates a correlation's window with the event; returns the window when the rule fires (its
+   * count and key in `firedCount` / `firedKey`; for a temporal rule the ids in `firedIds`).
+   */
   function correlate(
     rule: CompiledRule,
     event: MonitorEvent,
     matched: Uint8Array,
-  ): { ids: () => readonly string[]; count: number; key: string } | null {
+  ): GroupWindow | null {
     const spec = rule.rule.kind === 'correlation' ? rule.rule.correlation : null;
     if (spec === null) return null;
-    const feeds =
-      rule.detect !== null ? matched[rule.index] === 1 : rule.steps.some((s) => matched[s] === 1);
+    let feeds = rule.detect !== null ? matched[rule.index] === 1 : false;
+    if (rule.detect === null)
+      for (let i = 0; i < rule.steps.length; i += 1)
+        if (matched[rule.steps[i]!] === 1) feeds = true;
     if (!feeds) return null;
+    let openValue: string | null = null;
+    if (rule.openBy !== null) {
+      // An ordered sequence starts only with its first step: a later step alone opens no group
+      // (otherwise every permitted check would hold a deny-then-permit group for an hour), and
+      // looks its group up only when its last group-by value has one open.
+      openValue = keyText(rule.openField!(event, context));
+      if (openValue === null) return null;
+      if (matched[rule.steps[0]!] !== 1 && !rule.openBy.has(openValue)) return null;
+    }
     const key = keyOf(rule.groupBy, event);
     if (key === null) return null;
     const span = spec.timespanMs;
     const cutoff = watermark - span;
-    let fired: { ids: () => readonly string[]; count: number; key: string } | null = null;
+    let fired: GroupWindow | null = null;
     switch (spec.type) {
       case 'event_count': {
         const window = windowFor<CountWindow>(rule, key, event.atMs);
@@ -413,8 +492,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
           window.add(event.atMs, event.id);
           counters.windowEntries += window.size() - before;
         }
-        if (window.count() >= spec.threshold)
-          fired = { ids: () => window.eventIds(), count: window.count(), key };
+        if (window.count() >= spec.threshold) {
+          fired = window;
+          firedCount = window.count();
+        }
         break;
       }
       case 'value_count': {
@@ -435,32 +516,37 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
               );
           } else
             counters.windowOverflow += window.add(
-              String(value),
+              typeof value === 'string' ? value : String(value),
               event.atMs,
               event.id,
               limits.maxWindowEntries,
             );
           counters.windowEntries += window.size() - before;
         }
-        if (window.count() >= spec.threshold)
-          fired = { ids: () => window.eventIds(), count: window.count(), key };
+        if (window.count() >= spec.threshold) {
+          fired = window;
+          firedCount = window.count();
+        }
         break;
       }
       case 'temporal':
       case 'temporal_ordered': {
         const ordered = spec.type === 'temporal_ordered';
-        // An ordered sequence starts only with its first step: a later step alone opens no group
-        // (otherwise every permitted check would hold a deny-then-permit group for an hour).
         if (ordered && matched[rule.steps[0]!] !== 1 && rule.groups.get(key) === undefined) {
           return null;
         }
         const window = windowFor<TemporalWindow>(rule, key, event.atMs);
+        if (rule.openBy !== null && rule.groups.created) {
+          window.openValue = openValue!;
+          rule.openBy.set(openValue!, (rule.openBy.get(openValue!) ?? 0) + 1);
+        }
         const before = window.size();
         window.expire(cutoff);
         const complete = window.add(rule.steps, matched, event.atMs, event.id, span);
         if (complete) {
-          const ids = window.eventIds();
-          fired = { ids: () => ids, count: rule.steps.length, key };
+          firedIds = window.eventIds();
+          fired = window;
+          firedCount = rule.steps.length;
           // A completed sequence starts over: the next alert needs a new one.
           window.reset();
         }
@@ -468,44 +554,66 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
         break;
       }
     }
+    if (fired !== null) firedKey = key;
     expireGroups(rule, EXPIRY_BUDGET);
     return fired;
+  }
+
+  /** Holds later alerts of `rule` about `key` until `until`; expires and caps the entries. */
+  function suppress(rule: CompiledRule, key: string, until: number, alertId: string): void {
+    const entry: Suppression = { rule, key, until, alertId };
+    if (rule.suppressions.get(key) === undefined) liveSuppressions += 1;
+    rule.suppressions.set(key, entry);
+    suppressionQueue.push(entry);
+    // The oldest live entries first: those past their time (a few per alert), then any over the cap.
+    let budget = EXPIRY_BUDGET;
+    while (suppressionHead < suppressionQueue.length) {
+      const oldest = suppressionQueue[suppressionHead]!;
+      const live = oldest.rule.suppressions.get(oldest.key) === oldest;
+      if (live) {
+        if (
+          liveSuppressions <= limits.maxSuppressions &&
+          (budget-- <= 0 || oldest.until > watermark)
+        )
+          break;
+        oldest.rule.suppressions.delete(oldest.key);
+        liveSuppressions -= 1;
+      }
+      suppressionHead += 1;
+    }
+    if (suppressionHead > 1_024 && suppressionHead * 2 > suppressionQueue.length) {
+      suppressionQueue = suppressionQueue.slice(suppressionHead);
+      suppressionHead = 0;
+    }
   }
 
   function raise(
     rule: CompiledRule,
     event: MonitorEvent,
     key: string,
-    /** Called only when the alert is raised: listing a large window's ids is not free. */
-    ids: () => readonly string[],
+    /**
+     * Where the ids come from, read only when the alert is raised (listing a large window's ids
+     * is not free): the window, the temporal rule's ids, or null for the event alone.
+     */
+    window: GroupWindow | null,
+    ids: readonly string[] | null,
     count: number,
     alerts: MonitorAlert[],
     suppressed: SuppressedMatch[],
   ): void {
     const spec = rule.rule;
     const dedupKey = spec.dedup.windowMs > 0 ? keyOf(rule.dedupBy, event) : null;
-    const alertId = `${spec.id}:${event.id}`;
     if (dedupKey !== null) {
-      const slot = `${rule.index}${KEY_SEPARATOR}${dedupKey}`;
-      const held = suppressions.get(slot);
+      const held = rule.suppressions.get(dedupKey);
       if (held !== undefined && held.until > event.atMs) {
         rule.suppressed += 1;
         counters.suppressed += 1;
         suppressed.push({ ruleId: spec.id, alertId: held.alertId, eventId: event.id });
         return;
       }
-      suppressions.delete(slot);
-      suppressions.set(slot, { until: event.atMs + spec.dedup.windowMs, alertId });
-      let budget = EXPIRY_BUDGET;
-      for (const [oldSlot, entry] of suppressions) {
-        if (budget-- <= 0 || entry.until > watermark) break;
-        suppressions.delete(oldSlot);
-      }
-      if (suppressions.size > limits.maxSuppressions) {
-        const oldest = suppressions.keys().next();
-        if (!oldest.done) suppressions.delete(oldest.value);
-      }
     }
+    const alertId = `${spec.id}:${event.id}`;
+    if (dedupKey !== null) suppress(rule, dedupKey, event.atMs + spec.dedup.windowMs, alertId);
     const group: Record<string, FieldValue> = {};
     const groupFields = spec.kind === 'correlation' ? spec.correlation.groupBy : spec.dedup.groupBy;
     for (const field of groupFields) group[field] = accessorOf(field)(event, context) ?? null;
@@ -526,7 +634,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       level: spec.level,
       groupKey: key,
       group,
-      events: ids(),
+      events: ids ?? window?.eventIds() ?? [event.id],
       count,
       at: event.at,
       shadow: spec.shadow,
@@ -559,11 +667,13 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       if (rule.detect !== null && rule.detect(event, context)) {
         matched[rule.index] = 1;
         if (rule.rule.kind === 'detection' && rule.rule.generate)
-          raise(rule, event, '', () => [event.id], 1, alerts, suppressed);
+          raise(rule, event, '', null, null, 1, alerts, suppressed);
       }
       if (rule.rule.kind === 'correlation') {
+        firedIds = null;
         const fired = correlate(rule, event, matched);
-        if (fired) raise(rule, event, fired.key, fired.ids, fired.count, alerts, suppressed);
+        if (fired !== null)
+          raise(rule, event, firedKey, fired, firedIds, firedCount, alerts, suppressed);
       }
     }
     if (event.depth >= MAX_FEEDBACK_DEPTH) return;
@@ -677,7 +787,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       return {
         ...counters,
         seenIds: seen.size,
-        suppressions: suppressions.size,
+        suppressions: liveSuppressions,
         parkedHeld: parkedInputs.length,
         watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : null,
         rules,

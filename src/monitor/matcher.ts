@@ -54,6 +54,9 @@ function wildcardRegExp(value: string, cased: boolean): RegExp | null {
   return new RegExp(`^${source}$`, cased ? 'su' : 'siu');
 }
 
+/** The string from V8's table of internalised strings (property names): same text, compared by pointer. */
+const internalised = (text: string): string => Object.keys({ [text]: true })[0] ?? text;
+
 function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate {
   const mods = new Set(matcher.modifiers);
   const cased = mods.has('cased');
@@ -76,21 +79,41 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
   }
   if (mods.has('expand')) {
     const placeholder = parsePlaceholder(value as string)!;
+    const name = placeholder.name;
     const key = placeholder.keyField === null ? null : accessorOf(placeholder.keyField);
+    // The list is resolved once per reference (and, for a keyed list, per key), not per event.
+    let resolvedFor: CompiledReference | null = null;
+    let global: ReadonlySet<string> = EMPTY_LIST;
+    const byKey = new Map<string, ReadonlySet<string>>();
+    const member = (x: string | number | boolean): string =>
+      typeof x === 'string' ? x : String(x);
     return (x, event, context) => {
-      let keyValue: string | null = null;
-      if (key !== null) {
-        const k = key(event, context);
-        if (typeof k !== 'string' && typeof k !== 'number') return false;
-        keyValue = String(k);
+      const reference = context.reference;
+      if (reference !== resolvedFor) {
+        resolvedFor = reference;
+        byKey.clear();
+        if (key === null) global = reference.lookup(name, null);
       }
-      return context.reference.lookup(placeholder.name, keyValue).has(String(x));
+      if (key === null) return global.has(member(x));
+      const k = key(event, context);
+      if (typeof k !== 'string' && typeof k !== 'number') return false;
+      const keyValue = typeof k === 'string' ? k : String(k);
+      let list = byKey.get(keyValue);
+      if (list === undefined) {
+        list = reference.lookup(name, keyValue);
+        // Keys come from events: past the bound, start over rather than grow without limit.
+        if (byKey.size >= KEYED_LIST_LIMIT) byKey.clear();
+        byKey.set(keyValue, list);
+      }
+      return list.has(member(x));
     };
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
     const text = String(value);
     return (x) => x === value || (typeof x === 'string' && x === text);
   }
+  // The same text as the events' own (internalised) strings: a hit is then one pointer compare.
+  value = internalised(value);
   const want = cased ? value : value.toLowerCase();
   const norm = (x: string | number | boolean): string =>
     cased ? String(x) : String(x).toLowerCase();
@@ -117,6 +140,9 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
 
 /** Distinct texts remembered per compared value; past it, a miss is lower-cased each time. */
 const MEMO_LIMIT = 1_024;
+/** Keys (operators, systems) whose reference list an `expand` matcher remembers. */
+const KEYED_LIST_LIMIT = 65_536;
+const EMPTY_LIST: ReadonlySet<string> = new Set();
 
 /** Whether `predicate` holds for the value, or for any element of a list (no closure per call). */
 function holds(

@@ -57,8 +57,95 @@ const MAX_FIELDS = 200;
 const MAX_DEPTH = 4;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The reference reading of an instant: the pattern, then `Date.parse`. */
+export function parseInstantSlowly(at: string): number {
+  return ISO_INSTANT.test(at) ? Date.parse(at) : NaN;
+}
+
+const digit = (text: string, i: number): number => {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+};
+const twoDigits = (text: string, i: number): number => {
+  const a = digit(text, i);
+  const b = digit(text, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+};
+
+/**
+ * Milliseconds of an ISO-8601 instant, NaN when `at` is not one — as `parseInstantSlowly`, which
+ * the tests hold it to. The form every producer here writes (`toISOString`:
+ * `2026-03-02T04:00:00.000Z`) is read digit by digit; anything else (offsets, no milliseconds,
+ * years before 100, hour 24, fields out of range) takes the reference path.
+ */
+export function instantMs(at: string): number {
+  if (at.length === 24 && at.charCodeAt(23) === 90 /* Z */) {
+    const ms = twoDigits(at, 20) * 10 + digit(at, 22);
+    const year = twoDigits(at, 0) * 100 + twoDigits(at, 2);
+    const month = twoDigits(at, 5);
+    const day = twoDigits(at, 8);
+    const hour = twoDigits(at, 11);
+    const minute = twoDigits(at, 14);
+    const second = twoDigits(at, 17);
+    if (
+      at.charCodeAt(4) === 45 &&
+      at.charCodeAt(7) === 45 &&
+      at.charCodeAt(10) === 84 &&
+      at.charCodeAt(13) === 58 &&
+      at.charCodeAt(16) === 58 &&
+      at.charCodeAt(19) === 46 &&
+      twoDigits(at, 0) >= 1 &&
+      twoDigits(at, 2) >= 0 &&
+      twoDigits(at, 20) >= 0 &&
+      digit(at, 22) >= 0 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= 31 &&
+      hour >= 0 &&
+      hour <= 23 &&
+      minute >= 0 &&
+      minute <= 59 &&
+      second >= 0 &&
+      second <= 59 &&
+      ms >= 0
+    ) {
+      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    }
+  }
+  return parseInstantSlowly(at);
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Dotted names (`actor.id`) built once and reused: a name built afresh for every event is a new
+ * string each time, which the field store must look up in V8's string table before it can use
+ * it as a key. Bounded (names come from the events): past the bound the cache starts over.
+ */
+const dottedNames = new Map<string, Map<string, string>>();
+let dottedCount = 0;
+const MAX_DOTTED_NAMES = 4_096;
+
+function dottedName(prefix: string, key: string): string {
+  let byKey = dottedNames.get(prefix);
+  if (byKey === undefined) {
+    byKey = new Map();
+    dottedNames.set(prefix, byKey);
+  }
+  let name = byKey.get(key);
+  if (name === undefined) {
+    name = `${prefix}.${key}`;
+    if (dottedCount >= MAX_DOTTED_NAMES) {
+      dottedNames.clear();
+      dottedCount = 0;
+    }
+    dottedCount += 1;
+    (dottedNames.get(prefix) ?? dottedNames.set(prefix, new Map()).get(prefix)!).set(key, name);
+  }
+  return name;
+}
 
 /**
  * Copies `value`'s scalars and lists into `fields` by dotted path (a function of the module, not
@@ -75,7 +162,7 @@ function flatten(
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const item = value[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
+    const name = prefix === '' ? key : dottedName(prefix, key);
     if (++count > MAX_FIELDS) return -1;
     if (item === null || typeof item === 'string' || typeof item === 'boolean') fields[name] = item;
     else if (typeof item === 'number') {
@@ -102,7 +189,7 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_ID) {
     return { ok: false, reason: 'type must be a non-empty string', id };
   }
-  const atMs = typeof at === 'string' && ISO_INSTANT.test(at) ? Date.parse(at) : NaN;
+  const atMs = typeof at === 'string' ? instantMs(at) : NaN;
   if (!Number.isFinite(atMs)) return { ok: false, reason: 'at must be an ISO-8601 instant', id };
   if (!isRecord(data)) return { ok: false, reason: 'data must be an object', id };
   const fields: Record<string, FieldValue> = { id, type, at: at as string };

@@ -84,103 +84,46 @@ export class CountWindow implements GroupWindow {
 }
 
 /**
- * `value_count`: distinct values with the time each was last seen. Most groups hold a value or
- * two (one subject, the operators that checked it), so up to `SMALL` values live in two short
- * arrays; a larger group moves to a Map, which iterates in insertion order — a value seen again
- * is re-inserted, so the oldest sighting is first and expiry walks from the front.
+ * `value_count`: distinct values with the time each was last seen. Most groups hold one value (a
+ * subject checked by one operator), kept in fields; a second value moves the group to a
+ * `ManyValues` (below). `DistinctReference` in the tests is the plain model this is checked against.
  */
-const SMALL = 8;
-
 export class DistinctWindow implements GroupWindow {
   last = 0;
   queued = 0;
   stamp = '';
-  // Most groups (a subject checked by one operator) hold one value: kept in fields, no arrays.
   #one: string | null = null;
   #oneT = 0;
   #oneId = '';
-  #values: string[] | null = null;
-  #times: number[] | null = null;
-  #ids: string[] | null = null;
-  #seen: Map<string, { t: number; id: string }> | null = null;
+  #many: ManyValues | null = null;
 
   /** Adds a sighting; returns how many values the cap pushed out (0 or 1). */
   add(value: string, t: number, id: string, cap: number): number {
     if (t > this.last) this.last = t;
-    if (this.#values === null && this.#seen === null) {
-      if (this.#one === null) {
-        this.#one = value;
-        this.#oneT = t;
-        this.#oneId = id;
-        return 0;
-      }
-      if (this.#one === value) {
-        if (this.#oneT <= t) {
-          this.#oneT = t;
-          this.#oneId = id;
-        }
-        return 0;
-      }
-      this.#values = [this.#one];
-      this.#times = [this.#oneT];
-      this.#ids = [this.#oneId];
-      this.#one = null;
-    }
-    if (this.#seen === null) {
-      const values = this.#values!;
-      const index = values.indexOf(value);
-      if (index >= 0) {
-        if (this.#times![index]! <= t) {
-          this.#times![index] = t;
-          this.#ids![index] = id;
-        }
-        return 0;
-      }
-      if (values.length < SMALL) {
-        values.push(value);
-        this.#times!.push(t);
-        this.#ids!.push(id);
-        return this.#trimSmall(cap);
-      }
-      this.#seen = new Map(
-        values
-          .map((v, i) => [v, { t: this.#times![i]!, id: this.#ids![i]! }] as const)
-          .sort((a, b) => a[1].t - b[1].t),
-      );
-      this.#values = this.#times = this.#ids = null;
-    }
-    const seen = this.#seen;
-    const existing = seen.get(value);
-    if (existing !== undefined) {
-      if (existing.t > t) return 0;
-      // Re-inserted (to the back of the expiry order), the same record updated: no allocation.
-      seen.delete(value);
-      existing.t = t;
-      existing.id = id;
-      seen.set(value, existing);
+    const many = this.#many;
+    if (many !== null) return many.add(value, t, id, cap);
+    if (this.#one === null) {
+      this.#one = value;
+      this.#oneT = t;
+      this.#oneId = id;
       return 0;
     }
-    seen.set(value, { t, id });
-    if (seen.size > cap) {
-      const oldest = seen.keys().next();
-      if (!oldest.done) seen.delete(oldest.value);
-      return 1;
+    if (this.#one === value) {
+      if (this.#oneT <= t) {
+        this.#oneT = t;
+        this.#oneId = id;
+      }
+      return 0;
     }
-    return 0;
-  }
-
-  #trimSmall(cap: number): number {
-    if (this.#values!.length <= cap) return 0;
-    const oldest = this.#times!.indexOf(Math.min(...this.#times!));
-    this.#values!.splice(oldest, 1);
-    this.#times!.splice(oldest, 1);
-    this.#ids!.splice(oldest, 1);
-    return 1;
+    const moved = new ManyValues();
+    moved.add(this.#one, this.#oneT, this.#oneId, cap);
+    this.#many = moved;
+    this.#one = null;
+    return moved.add(value, t, id, cap);
   }
 
   count(): number {
-    if (this.#seen !== null) return this.#seen.size;
-    if (this.#values !== null) return this.#values.length;
+    if (this.#many !== null) return this.#many.count();
     return this.#one === null ? 0 : 1;
   }
 
@@ -189,36 +132,118 @@ export class DistinctWindow implements GroupWindow {
   }
 
   expire(cutoff: number): void {
-    if (this.#values === null && this.#seen === null) {
-      if (this.#one !== null && this.#oneT <= cutoff) this.#one = null;
-      return;
-    }
-    if (this.#seen === null) {
-      for (let i = this.#times!.length - 1; i >= 0; i -= 1) {
-        if (this.#times![i]! <= cutoff) {
-          this.#values!.splice(i, 1);
-          this.#times!.splice(i, 1);
-          this.#ids!.splice(i, 1);
-        }
-      }
-      return;
-    }
-    for (const [value, sighting] of this.#seen) {
-      if (sighting.t > cutoff) break;
-      this.#seen.delete(value);
-    }
+    if (this.#many !== null) this.#many.expire(cutoff);
+    else if (this.#one !== null && this.#oneT <= cutoff) this.#one = null;
   }
 
   eventIds(): string[] {
-    if (this.#values === null && this.#seen === null)
-      return this.#one === null ? [] : [this.#oneId];
-    if (this.#seen === null) {
-      return this.#ids!.map((id, i) => [id, this.#times![i]!] as const)
-        .sort((a, b) => a[1] - b[1])
-        .map(([id]) => id);
+    if (this.#many !== null) return this.#many.eventIds();
+    return this.#one === null ? [] : [this.#oneId];
+  }
+}
+
+/**
+ * Values in time order of their latest sighting: a queue of sightings (value, time, event id)
+ * with an index from value to its live sighting. A value seen again leaves a dead entry behind
+ * and goes to the back, so the front is the oldest sighting and expiry (or the cap) pops from it. Unlike a
+ * Map of records re-inserted on every sighting, nothing is allocated per sighting: the index
+ * maps to a small integer, times sit unboxed in a number array.
+ */
+class ManyValues {
+  /** Value -> its live entry's position (absolute: `#base` is the position of array slot 0). */
+  readonly #index = new Map<string, number>();
+  #values: (string | null)[] = [];
+  #times: number[] = [];
+  #ids: string[] = [];
+  #head = 0;
+  #base = 0;
+
+  add(value: string, t: number, id: string, cap: number): number {
+    const position = this.#index.get(value);
+    if (position !== undefined) {
+      const slot = position - this.#base;
+      // An older sighting delivered late changes nothing.
+      if (this.#times[slot]! > t) return 0;
+      this.#values[slot] = null;
     }
-    const ids = [...this.#seen.values()].map((sighting) => sighting.id);
-    return ids.slice(Math.max(0, ids.length - ALERT_EVENT_IDS));
+    const end = this.#values.length;
+    if (end > this.#head && this.#times[end - 1]! > t) this.#insertLate(value, t, id);
+    else {
+      this.#index.set(value, this.#base + end);
+      this.#values.push(value);
+      this.#times.push(t);
+      this.#ids.push(id);
+    }
+    if (this.#index.size > cap) {
+      this.#dropFront();
+      return 1;
+    }
+    return 0;
+  }
+
+  count(): number {
+    return this.#index.size;
+  }
+
+  expire(cutoff: number): void {
+    const values = this.#values;
+    while (this.#head < values.length) {
+      const value = values[this.#head];
+      if (value !== null) {
+        if (this.#times[this.#head]! > cutoff) break;
+        this.#index.delete(value!);
+      }
+      this.#head += 1;
+    }
+    this.#compact();
+  }
+
+  /** Ids of the newest sightings, oldest first, at most `ALERT_EVENT_IDS`. */
+  eventIds(): string[] {
+    const ids: string[] = [];
+    for (let i = this.#values.length - 1; i >= this.#head && ids.length < ALERT_EVENT_IDS; i -= 1)
+      if (this.#values[i] !== null) ids.push(this.#ids[i]!);
+    return ids.reverse();
+  }
+
+  /**
+   * A sighting older than the newest (events delivered out of order) goes to its place in time,
+   * so the queue stays in time order and expiry stays exact; the entries after it move one on.
+   */
+  #insertLate(value: string, t: number, id: string): void {
+    let slot = this.#values.length;
+    while (slot > this.#head && this.#times[slot - 1]! > t) slot -= 1;
+    this.#values.splice(slot, 0, value);
+    this.#times.splice(slot, 0, t);
+    this.#ids.splice(slot, 0, id);
+    this.#index.set(value, this.#base + slot);
+    for (let i = slot + 1; i < this.#values.length; i += 1) {
+      const moved = this.#values[i];
+      if (moved !== null) this.#index.set(moved!, this.#base + i);
+    }
+  }
+
+  /** Drops the oldest live sighting. */
+  #dropFront(): void {
+    const values = this.#values;
+    while (values[this.#head] === null) this.#head += 1;
+    this.#index.delete(values[this.#head]!);
+    this.#head += 1;
+    this.#compact();
+  }
+
+  #compact(): void {
+    if (this.#head < 64 || this.#head * 2 < this.#values.length) return;
+    this.#values = this.#values.slice(this.#head);
+    this.#times = this.#times.slice(this.#head);
+    this.#ids = this.#ids.slice(this.#head);
+    this.#base += this.#head;
+    this.#head = 0;
+    // Positions stay small integers (unboxed in the index).
+    if (this.#base > 2 ** 29) {
+      for (const [value, position] of this.#index) this.#index.set(value, position - this.#base);
+      this.#base = 0;
+    }
   }
 }
 
@@ -231,6 +256,8 @@ export class TemporalWindow implements GroupWindow {
   last = 0;
   queued = 0;
   stamp = '';
+  /** The group's value of the engine's prefilter field (see the engine's `openBy`). */
+  openValue = '';
   readonly #times: number[];
   readonly #ids: (string | null)[];
   readonly #chainIds: string[][];
