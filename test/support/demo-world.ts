@@ -66,20 +66,48 @@ let fallbackDir: string | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the process that holds `lock` (its pid written inside) has died. */
+function holderDied(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false; // just taken, the pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** The built world's data dir for `engine`, building it first if no process has. */
 async function builtWorld(engine: Engine): Promise<string> {
   const root = fixturesDir();
   const ready = path.join(root, `demo-${engine}`);
   const failed = path.join(root, `demo-${engine}.failed`);
   const lock = path.join(root, `demo-${engine}.lock`);
-  let mine = false;
-  try {
-    mkdirSync(lock);
-    mine = true;
-  } catch {
-    // Another process builds it (or has built it).
-  }
-  if (mine) {
+  // The build takes about a minute on PostgreSQL under load; wait well beyond that.
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(250)) {
+    if (existsSync(path.join(ready, 'demo-credentials.json'))) return ready;
+    if (existsSync(failed))
+      throw new Error(`building the demo world failed:\n${readFileSync(failed, 'utf8')}`);
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another process builds it. If that process was stopped mid-build (a test process ended
+      // by a timeout), one waiter moves its lock aside and builds in its place.
+      if (holderDied(lock)) {
+        try {
+          renameSync(lock, `${lock}.died-${process.pid}`);
+        } catch {
+          // Another waiter moved it first.
+        }
+      }
+      continue;
+    }
+    writeFileSync(path.join(lock, 'pid'), String(process.pid));
     try {
       await build(engine, root, ready);
     } catch (error) {
@@ -87,12 +115,6 @@ async function builtWorld(engine: Engine): Promise<string> {
       throw error;
     }
     return ready;
-  }
-  // The build takes about a minute on PostgreSQL under load; wait well beyond that.
-  for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(250)) {
-    if (existsSync(path.join(ready, 'demo-credentials.json'))) return ready;
-    if (existsSync(failed))
-      throw new Error(`building the demo world failed:\n${readFileSync(failed, 'utf8')}`);
   }
   throw new Error(`the demo world was not built within 10 minutes (${ready})`);
 }
@@ -103,7 +125,11 @@ async function build(engine: Engine, root: string, ready: string): Promise<void>
   if (engine === 'postgres') {
     const url = requiredDatabaseUrl();
     const template = templateDatabase(root);
-    await withPg(url, (client) => client.query(`create database ${template}`));
+    await withPg(url, async (client) => {
+      // Left half-built by a process stopped mid-build, if any.
+      await client.query(`drop database if exists ${template} with (force)`);
+      await client.query(`create database ${template}`);
+    });
     env.DATABASE_URL = databaseUrl(url, template);
   }
   const qalqan = await createQalqan(loadConfig(env), { logger: false });
