@@ -98,6 +98,31 @@ const destinationView = (row: MonitorDestinationsTable): Destination => ({
   addedBy: row.added_by,
 });
 
+/** A unique-index violation on either engine (better-sqlite3 or pg). */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return (
+    e.code === '23505' ||
+    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (typeof e.message === 'string' && /UNIQUE constraint failed/.test(e.message))
+  );
+}
+
+/**
+ * Two registrations of the same entry at once both pass the check before either commits (on
+ * PostgreSQL); the live-entry unique index refuses the second, which is the same 409 as a
+ * registration that came later, not a 500.
+ */
+async function refusingDuplicates<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new DomainError('monitor.reference_exists', `${what} is already registered.`);
+    throw error;
+  }
+}
+
 export function createReferenceLists(deps: {
   readonly db: Kysely<MonitorResponseTables>;
   readonly subjects: ResponseSubjects;
@@ -111,55 +136,57 @@ export function createReferenceLists(deps: {
       refuseIdentifier('actorId', actorId);
       refuseIdentifier('label', label);
       const { pseudonym } = await deps.subjects.subjectOf(iin);
-      return commit(async (trx, at) => {
-        let taken = trx
-          .selectFrom('monitor_staff')
-          .select(['id', 'subject'])
-          .where('operator_id', '=', operatorId)
-          .where('removed_at', 'is', null);
-        taken =
-          actorId === null
-            ? taken.where('subject', '=', pseudonym)
-            : taken.where((eb) =>
-                eb.or([eb('subject', '=', pseudonym), eb('actor_id', '=', actorId)]),
-              );
-        const found = await taken.executeTakeFirst();
-        if (found)
-          throw new DomainError(
-            'monitor.reference_exists',
-            found.subject === pseudonym
-              ? `That person is already on the operator's staff register (${found.id}).`
-              : `That actor id is already on the operator's staff register (${found.id}).`,
-            { id: found.id },
-          );
-        const row: MonitorStaffTable = {
-          id: newId('mst', Date.parse(at)),
-          operator_id: operatorId,
-          subject: pseudonym,
-          actor_id: actorId,
-          label,
-          added_at: at,
-          added_by: by,
-          removed_at: null,
-          removed_by: null,
-        };
-        await trx.insertInto('monitor_staff').values(row).execute();
-        return {
-          result: staffView(row),
-          item: {
-            id: row.id,
-            type: 'monitor.staff.added',
-            record: {
+      return refusingDuplicates("That person or actor id on the operator's staff register", () =>
+        commit(async (trx, at) => {
+          let taken = trx
+            .selectFrom('monitor_staff')
+            .select(['id', 'subject'])
+            .where('operator_id', '=', operatorId)
+            .where('removed_at', 'is', null);
+          taken =
+            actorId === null
+              ? taken.where('subject', '=', pseudonym)
+              : taken.where((eb) =>
+                  eb.or([eb('subject', '=', pseudonym), eb('actor_id', '=', actorId)]),
+                );
+          const found = await taken.executeTakeFirst();
+          if (found)
+            throw new DomainError(
+              'monitor.reference_exists',
+              found.subject === pseudonym
+                ? `That person is already on the operator's staff register (${found.id}).`
+                : `That actor id is already on the operator's staff register (${found.id}).`,
+              { id: found.id },
+            );
+          const row: MonitorStaffTable = {
+            id: newId('mst', Date.parse(at)),
+            operator_id: operatorId,
+            subject: pseudonym,
+            actor_id: actorId,
+            label,
+            added_at: at,
+            added_by: by,
+            removed_at: null,
+            removed_by: null,
+          };
+          await trx.insertInto('monitor_staff').values(row).execute();
+          return {
+            result: staffView(row),
+            item: {
               id: row.id,
-              operator: operatorId,
-              subject: pseudonym,
-              actor: actorId,
-              by,
-              at,
+              type: 'monitor.staff.added',
+              record: {
+                id: row.id,
+                operator: operatorId,
+                subject: pseudonym,
+                actor: actorId,
+                by,
+                at,
+              },
             },
-          },
-        };
-      });
+          };
+        }),
+      );
     },
 
     async removeStaff(operatorId, id, by) {
@@ -206,48 +233,50 @@ export function createReferenceLists(deps: {
           { field: 'country' },
         );
       refuseIdentifier('note', note);
-      return commit(async (trx, at) => {
-        const taken = await trx
-          .selectFrom('monitor_destinations')
-          .select('id')
-          .where('system_id', '=', system.id)
-          .where('country', '=', country)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (taken)
-          throw new DomainError(
-            'monitor.reference_exists',
-            `The system already declares ${country} as a destination (${taken.id}).`,
-            { id: taken.id },
-          );
-        const row: MonitorDestinationsTable = {
-          id: newId('mds', Date.parse(at)),
-          system_id: system.id,
-          operator_id: system.operatorId,
-          country,
-          note,
-          added_at: at,
-          added_by: by,
-          removed_at: null,
-          removed_by: null,
-        };
-        await trx.insertInto('monitor_destinations').values(row).execute();
-        return {
-          result: destinationView(row),
-          item: {
-            id: row.id,
-            type: 'monitor.destination.added',
-            record: {
+      return refusingDuplicates(`The destination ${country} of that system`, () =>
+        commit(async (trx, at) => {
+          const taken = await trx
+            .selectFrom('monitor_destinations')
+            .select('id')
+            .where('system_id', '=', system.id)
+            .where('country', '=', country)
+            .where('removed_at', 'is', null)
+            .executeTakeFirst();
+          if (taken)
+            throw new DomainError(
+              'monitor.reference_exists',
+              `The system already declares ${country} as a destination (${taken.id}).`,
+              { id: taken.id },
+            );
+          const row: MonitorDestinationsTable = {
+            id: newId('mds', Date.parse(at)),
+            system_id: system.id,
+            operator_id: system.operatorId,
+            country,
+            note,
+            added_at: at,
+            added_by: by,
+            removed_at: null,
+            removed_by: null,
+          };
+          await trx.insertInto('monitor_destinations').values(row).execute();
+          return {
+            result: destinationView(row),
+            item: {
               id: row.id,
-              system: system.id,
-              operator: system.operatorId,
-              country,
-              by,
-              at,
+              type: 'monitor.destination.added',
+              record: {
+                id: row.id,
+                system: system.id,
+                operator: system.operatorId,
+                country,
+                by,
+                at,
+              },
             },
-          },
-        };
-      });
+          };
+        }),
+      );
     },
 
     async removeDestination(systemId, country, by) {

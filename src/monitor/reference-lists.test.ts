@@ -59,6 +59,7 @@ describeStorage('monitoring reference data: staff register and declared destinat
     await h.settle();
     return res.json<{ checkId: string }>();
   };
+  /** Ledgered records of a type about the polyclinic (tests run in a random order). */
   const ledgered = async (type: string) =>
     (
       await fx.storage.db
@@ -67,7 +68,9 @@ describeStorage('monitoring reference data: staff register and declared destinat
         .where('type', '=', type)
         .where('ledger_index', 'is not', null)
         .execute()
-    ).map((row) => row.record_json);
+    )
+      .map((row) => row.record_json)
+      .filter((record) => /"(op|sys)_clinic"/.test(record));
   const alertsOf = (ruleId: string) => h.alerts.filter((a) => a.ruleId === ruleId);
 
   it("an operator's system registers its employees by IIN, kept only as pseudonyms; a coworker's lookup raises coworker-snooping, HR's and one's own do not", async () => {
@@ -342,5 +345,29 @@ describeStorage('monitoring reference data: staff register and declared destinat
     expect(list.items.map((i) => i.country)).toEqual(['CN']);
     await ask('sys_clinic', check(subject, 'courier-1', { action: 'transfer', country: 'DE' }));
     expect(alertsOf('destination-country').filter((a) => a.group.country === 'DE')).toHaveLength(2);
+  });
+
+  it('the same employee or destination registered twice at once: one entry, the other a 409, never a 500', async () => {
+    h.systems.set('sys_race', fakeSystem('sys_race', 'op_race'));
+    const iin = iinBornOn('1983-04-04', 601);
+    const twice = async (url: string, payload: Record<string, unknown>) =>
+      (await Promise.all([0, 1, 2].map(() => as(asSystem('sys_race'), 'POST', url, payload))))
+        .map((res) => res.statusCode)
+        .sort();
+    expect(await twice('/v1/monitor/operators/op_race/staff', { iin, actorId: 'racer' })).toEqual([
+      201, 409, 409,
+    ]);
+    expect(await twice('/v1/monitor/systems/sys_race/destinations', { country: 'TR' })).toEqual([
+      201, 409, 409,
+    ]);
+    expect(
+      (
+        await fx.storage.db
+          .selectFrom('monitor_staff')
+          .select('id')
+          .where('operator_id', '=', 'op_race')
+          .execute()
+      ).length,
+    ).toBe(1);
   });
 });
