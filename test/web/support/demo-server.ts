@@ -28,6 +28,8 @@ export interface DemoInBrowser {
   readonly demo: DemoCredentials;
   readonly browser: Browser;
   readonly server: ServerProcess;
+  /** The served copy's data dir (its SQLite database, credentials and keys). */
+  readonly dataDir: string;
   /** A page in a context of its own (locale, viewport, Asia/Almaty time zone). */
   openPage(options?: PageOptions): Promise<OpenedPage>;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startDemoInBrowser(
     demo: world.demo,
     browser: opened,
     server,
+    dataDir: world.dataDir,
     async openPage(options = {}) {
       const context = await opened.newContext({
         locale: options.locale ?? 'en-US',
