@@ -10,24 +10,19 @@
  * rollback); a phone-width screen does not scroll sideways.
  * The screenshot goes to docs/screenshots/soc-console.png only with QALQAN_SCREENSHOTS=1.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoCredentials } from '../../src/demo/demo.js';
 import { HONEYTOKEN_IIN } from '../../src/demo/demo-monitor.js';
-import { type ServerProcess, startServer } from '../support/cli.js';
 import {
   focusedText,
   haveChromium,
   horizontalOverflow,
   htmlLang,
-  launchChromium,
   noteMissingChromium,
   saveScreenshot,
 } from './support/chromium.js';
-import { ensureWebBuilt } from './support/web-build.js';
+import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
 
 noteMissingChromium('SOC console browser tests');
 
@@ -37,46 +32,21 @@ describe.skipIf(!haveChromium)(
   'monitoring centre console in Chromium',
   { timeout: 240_000 },
   () => {
-    let server: ServerProcess;
-    let browser: Browser;
-    let dataDir: string;
     let base: string;
     let demo: Omit<DemoCredentials, 'file'>;
-    const contexts: BrowserContext[] = [];
+    let demoServer: DemoInBrowser;
 
     beforeAll(async () => {
-      ensureWebBuilt();
-      dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-soc-browser-'));
-      server = await startServer(['--data-dir', dataDir, '--demo'], {}, 180_000);
-      base = server.baseUrl;
-      demo = JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8'));
-      browser = await launchChromium();
+      // A copy of the run's demo world, served; the first suite to ask builds it (a while under load).
+      demoServer = await startDemoInBrowser({ width: 1200 });
+      ({ base, demo } = demoServer);
     }, 300_000);
 
     afterAll(async () => {
-      for (const context of contexts) await context.close();
-      await browser?.close();
-      await server?.stop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await demoServer?.close();
     });
 
-    async function openPage(options: { locale?: string; width?: number } = {}) {
-      const context = await browser.newContext({
-        locale: options.locale ?? 'en-US',
-        viewport: { width: options.width ?? 1200, height: 900 },
-        deviceScaleFactor: 1,
-        timezoneId: 'Asia/Almaty',
-      });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
-      });
-      return { page, problems };
-    }
+    const openPage = (options?: PageOptions) => demoServer.openPage(options);
 
     /** Signs in on the console's own form with the demo SOC analyst's (or another) staff token. */
     async function signIn(page: Page, at = '/soc', token = demo.staff.soc) {
