@@ -222,6 +222,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         enqueue: (trx, items) => outbox.enqueue(trx as never, items),
         sequence: (ids) => outbox.sequence(ids),
         ledgerIndexOf: (id) => outbox.ledgerIndexOf(id),
+        appendWith: (item, rows) => outbox.appendWith(item, rows),
       },
       receipts: ledger.ledger,
       actorKey: createHmac('sha256', secrets.lookupKey)

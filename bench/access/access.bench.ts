@@ -1,26 +1,34 @@
 /**
  * Access checks under load (`npm run bench:access`): the composed server (demo world, SQLite,
  * durable ledger append before every answer) beside a bare Fastify hello-world and a Fastify POST
- * echo with the same body schema, in the same process and run, same load generator (autocannon on
- * loopback) and connections. Then the echo and the check at half the check's own maximum rate
- * (p99 ratio), and 1,000-check batches (decisions per second). Before the load, the typed client
- * (`@qalqan/client`) asks one check and one batch over HTTP: the load is made of permits.
+ * echo with the same body schema, in the same run, same load generator (autocannon, in a child
+ * process so the servers have this process's event loop to themselves) and connections. Then the
+ * echo and the check at half the check's own maximum rate (p99 ratio), and 1,000-check batches
+ * (decisions per second). Before the load, the typed client (`@qalqan/client`) asks one check and
+ * one batch over HTTP: the load is made of permits.
  *
  *   npm run bench:access                          # c=50, 5 s per run, 2 rounds
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
+ *   npm run bench:access -- --before /tmp/before  # also another checkout's server, same run
+ *
+ * `--before DIR` starts a second Qalqan from another source tree (e.g. `git archive` of an older
+ * commit, with `node_modules` linked) and loads it in the same rounds, for before/after ratios
+ * measured side by side.
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createQalqanClient, ok, type paths } from '@qalqan/client';
-import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckRequest } from '../../src/access/access.schema.js';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
+import type { LoadJob, LoadResult } from './load.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -30,6 +38,8 @@ const option = (name: string, fallback: number): number => {
 const duration = option('duration', 5);
 const connections = option('connections', 50);
 const rounds = option('rounds', 2);
+const beforeAt = args.indexOf('--before');
+const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
 
 interface Result {
   readonly rps: number;
@@ -57,27 +67,40 @@ const checkRequest = (): CheckBody => ({
 });
 const checkBody = () => JSON.stringify(checkRequest());
 
+// The load generator: one child process, one job at a time.
+const generator = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
+  execArgv: ['--import', 'tsx'],
+});
+function generate(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    generator.once('message', (message: { result?: LoadResult; error?: string }) => {
+      if (message.result) resolve(message.result);
+      else reject(new Error(message.error ?? 'the load generator failed'));
+    });
+    generator.send(job);
+  });
+}
+
+/** Bodies in rotation: every subject and actor pairing of the benchmark's checks. */
+const checkBodies = Array.from({ length: 1000 }, checkBody);
+
 async function load(
   url: string,
   options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; rate?: number } = {},
 ): Promise<Result> {
   const post = options.method === 'POST';
-  const result = await autocannon({
+  const result = await generate({
     url,
     connections,
     duration,
-    pipelining: 1,
     method: options.method ?? 'GET',
     headers: { ...(post ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    ...(post ? { setupClient: (client) => client.setBody(checkBody()) } : {}),
-    ...(post
-      ? { requests: [{ setupRequest: (request) => ({ ...request, body: checkBody() }) }] }
-      : {}),
-    ...(options.rate ? { overallRate: options.rate } : {}),
+    ...(post ? { bodies: checkBodies } : {}),
+    ...(options.rate ? { rate: options.rate } : {}),
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.rps, p99: result.p99 };
 }
 
 const hello = Fastify({ logger: false });
@@ -85,41 +108,80 @@ hello.get('/', async () => ({ status: 'ok' }));
 const echo = Fastify({ logger: false }).withTypeProvider<TypeBoxTypeProvider>();
 echo.post('/', { schema: { body: CheckRequest } }, async (request) => request.body);
 
-const qalqan = await createQalqan(
-  loadConfig({
-    QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-')),
-    QALQAN_LOG_LEVEL: 'warn',
-  }),
-  { logger: false },
-);
-const demo = await loadDemoWorld(qalqan);
-const bank = demo.systems.find((s) => s.system === 'Core banking');
-if (!bank) throw new Error('the demo world has no Core banking system');
-const auth = { authorization: `Bearer ${bank.apiKey}` };
-const base = await listen(qalqan.app);
+interface Server {
+  readonly name: string;
+  readonly base: string;
+  readonly auth: Record<string, string>;
+  close(): Promise<void>;
+}
 
-// The typed client over HTTP: the check the load repeats is a permit, one by one and in a batch.
-const client = createQalqanClient({ baseUrl: base, apiKey: bank.apiKey });
-const single = ok(await client.POST('/v1/access-checks', { body: checkRequest() }));
-const batched = ok(
-  await client.POST('/v1/access-checks/batch', {
-    body: { checks: [checkRequest(), checkRequest()] },
-  }),
-);
-for (const answer of [single, ...batched.results])
-  if (answer.decision !== 'permit')
-    throw new Error(
-      `the benchmark's check is denied: ${answer.reasons.map((r) => r.code).join(', ')}`,
-    );
-
-const targets: Record<string, () => Promise<Result>> = {
-  hello: async () => load(`${await helloUrl}/`),
-  'POST echo (same schema)': async () => load(`${await echoUrl}/`, { method: 'POST' }),
-  'POST /v1/access-checks': () =>
-    load(`${base}/v1/access-checks`, { method: 'POST', headers: auth }),
+type Modules = {
+  createQalqan: typeof createQalqan;
+  loadConfig: typeof loadConfig;
+  loadDemoWorld: typeof loadDemoWorld;
 };
-const helloUrl = listen(hello);
-const echoUrl = listen(echo);
+
+/** A Qalqan with the demo world, built by these modules (this tree's, or `--before`'s). */
+async function startQalqan(name: string, modules: Modules): Promise<Server> {
+  const qalqan = await modules.createQalqan(
+    modules.loadConfig({
+      QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-')),
+      QALQAN_LOG_LEVEL: 'warn',
+    }),
+    { logger: false },
+  );
+  const demo = await modules.loadDemoWorld(qalqan);
+  const bank = demo.systems.find((s) => s.system === 'Core banking');
+  if (!bank) throw new Error('the demo world has no Core banking system');
+  const base = await listen(qalqan.app);
+  // The typed client over HTTP: the check the load repeats is a permit, one by one and in a batch.
+  const client = createQalqanClient({ baseUrl: base, apiKey: bank.apiKey });
+  const single = ok(await client.POST('/v1/access-checks', { body: checkRequest() }));
+  const batched = ok(
+    await client.POST('/v1/access-checks/batch', {
+      body: { checks: [checkRequest(), checkRequest()] },
+    }),
+  );
+  for (const answer of [single, ...batched.results])
+    if (answer.decision !== 'permit')
+      throw new Error(
+        `the benchmark's check is denied: ${answer.reasons.map((r) => r.code).join(', ')}`,
+      );
+  return {
+    name,
+    base,
+    auth: { authorization: `Bearer ${bank.apiKey}` },
+    close: () => qalqan.close(),
+  };
+}
+
+const servers: Server[] = [
+  await startQalqan('POST /v1/access-checks', { createQalqan, loadConfig, loadDemoWorld }),
+];
+if (beforeDir) {
+  const from = (file: string) => import(path.join(beforeDir, file));
+  servers.push(
+    await startQalqan('POST /v1/access-checks (before)', {
+      createQalqan: ((await from('src/server.ts')) as Modules).createQalqan,
+      loadConfig: ((await from('src/config/config.ts')) as Modules).loadConfig,
+      loadDemoWorld: ((await from('src/demo/demo.ts')) as Modules).loadDemoWorld,
+    }),
+  );
+}
+
+const helloUrl = await listen(hello);
+const echoUrl = await listen(echo);
+const checkLoad = (server: Server, rate?: number) =>
+  load(`${server.base}/v1/access-checks`, {
+    method: 'POST',
+    headers: server.auth,
+    ...(rate ? { rate } : {}),
+  });
+const targets: Record<string, () => Promise<Result>> = {
+  hello: () => load(`${helloUrl}/`),
+  'POST echo (same schema)': () => load(`${echoUrl}/`, { method: 'POST' }),
+  ...Object.fromEntries(servers.map((server) => [server.name, () => checkLoad(server)])),
+};
 const best: Record<string, Result> = {};
 for (let round = 0; round < rounds; round++)
   for (const [name, run] of Object.entries(targets)) {
@@ -128,41 +190,43 @@ for (let round = 0; round < rounds; round++)
     if (!previous || result.rps > previous.rps) best[name] = result;
   }
 
-const check = best['POST /v1/access-checks']!;
-const half = Math.max(1, Math.round(check.rps / 2));
-const echoAtHalf = await load(`${await echoUrl}/`, { method: 'POST', rate: half });
-const checkAtHalf = await load(`${base}/v1/access-checks`, {
-  method: 'POST',
-  headers: auth,
-  rate: half,
-});
-
-// Batches: 1,000 checks per request, a few clients, decisions per second.
-const batchBody = () =>
-  JSON.stringify({
-    checks: Array.from({ length: 1000 }, checkRequest),
+// Batches: 1,000 checks per request, two clients, decisions per second.
+const batchBodies = Array.from({ length: 2 }, () =>
+  JSON.stringify({ checks: Array.from({ length: 1000 }, checkRequest) }),
+);
+const lines: string[] = [];
+for (const server of servers) {
+  const check = best[server.name]!;
+  const half = Math.max(1, Math.round(check.rps / 2));
+  const echoAtHalf = await load(`${echoUrl}/`, { method: 'POST', rate: half });
+  const checkAtHalf = await checkLoad(server, half);
+  const batch = await generate({
+    url: `${server.base}/v1/access-checks/batch`,
+    connections: 2,
+    duration: Math.max(duration, 10),
+    timeout: 60,
+    method: 'POST',
+    headers: { ...server.auth, 'content-type': 'application/json' },
+    bodies: batchBodies,
   });
-const batch = await autocannon({
-  url: `${base}/v1/access-checks/batch`,
-  connections: 2,
-  duration: Math.max(duration, 10),
-  timeout: 60,
-  method: 'POST',
-  headers: { ...auth, 'content-type': 'application/json' },
-  requests: [{ setupRequest: (request) => ({ ...request, body: batchBody() }) }],
-});
-if (batch.non2xx > 0 || batch.errors > 0)
-  throw new Error(
-    `batch: ${batch.non2xx} non-2xx, ${batch.errors} errors, ${batch.timeouts} timeouts`,
+  if (batch.non2xx > 0 || batch.errors > 0)
+    throw new Error(
+      `batch: ${batch.non2xx} non-2xx, ${batch.errors} errors, ${batch.timeouts} timeouts`,
+    );
+  const batchDecisions = (batch.ok * 1000) / Math.max(duration, 10);
+  lines.push(
+    `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)}; ` +
+      `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
-const batchDecisions = (batch['2xx'] * 1000) / Math.max(duration, 10);
+}
 
-await Promise.all([hello.close(), echo.close(), qalqan.close()]);
+generator.kill();
+await Promise.all([hello.close(), echo.close(), ...servers.map((server) => server.close())]);
 
 const helloRps = best.hello?.rps ?? 1;
 const echoRps = best['POST echo (same schema)']?.rps ?? 1;
 console.log(
-  `autocannon c=${connections}, ${duration} s per run, best of ${rounds}; Node ${process.version}; SQLite`,
+  `autocannon c=${connections} (child process), ${duration} s per run, best of ${rounds}; Node ${process.version}; SQLite`,
 );
 console.log('| target | req/s | ÷ hello | ÷ echo | p99 ms |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
@@ -170,9 +234,5 @@ for (const [name, result] of Object.entries(best))
   console.log(
     `| ${name} | ${Math.round(result.rps)} | ${(result.rps / helloRps).toFixed(2)} | ${(result.rps / echoRps).toFixed(2)} | ${result.p99} |`,
   );
-console.log(
-  `\nAt ${half} req/s (half the check's maximum): p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)}`,
-);
-console.log(
-  `1,000-check batches: ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
-);
+console.log('');
+for (const line of lines) console.log(line);

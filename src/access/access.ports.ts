@@ -4,7 +4,7 @@
  * ledger's receipts, monitoring responses, rights-request restrictions); tests pass in-memory
  * fakes. The module never reads another module's tables.
  */
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import type {
   AccessProfile,
@@ -75,6 +75,16 @@ export interface AccessOutbox {
   /** After commit: id -> ledger index, durably appended (null on a standby instance). */
   sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
   ledgerIndexOf(id: string): Promise<number | null>;
+  /**
+   * One commit for a single check where the ledger sequences into this database: the check's
+   * row (given its ledger index), its outbox row and its ledger entry in the ledger's
+   * transaction. The index, or undefined when not possible (nothing written: use the two steps
+   * above). Absent: always the two steps.
+   */
+  appendWith?(
+    item: AccessOutboxItem,
+    rows: (index: number) => readonly CompiledQuery[],
+  ): Promise<number | undefined>;
 }
 
 /** The ledger's receipt of one entry: the record, its salt and the proof to a signed checkpoint. */

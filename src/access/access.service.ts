@@ -548,6 +548,15 @@ export function createAccessService(deps: AccessServiceDeps) {
       validate(input, kind === 'batch' ? `checks[${i}].` : ''),
     );
     const decided = await decideAll(caller, prepared);
+    const [only] = decided;
+    if (!idempotency && decided.length === 1 && only && deps.outbox.appendWith) {
+      // A single check on the sequencing instance: its row, its outbox row and its ledger entry
+      // in one commit (the ledger's group commit shares it with the checks queued meanwhile).
+      const index = await deps.outbox.appendWith(only.item, (ledgerIndex) => [
+        store.insertCheckQuery({ ...only.row, ledger_index: ledgerIndex }),
+      ]);
+      if (index !== undefined) return [answerOf(only, index)];
+    }
     if (!idempotency) {
       await commit(decided);
       return sequenceAnswers(decided);

@@ -47,6 +47,11 @@ export function createAccessStore(db: Kysely<AccessTables>) {
           .execute();
     },
 
+    /** The insert of one check as a compiled statement, for a transaction another module runs. */
+    insertCheckQuery(row: AccessChecksTable) {
+      return db.insertInto('access_checks').values(row).compile();
+    },
+
     async insertIdempotency(trx: Kysely<AccessTables>, row: AccessIdempotencyTable) {
       await trx.insertInto('access_idempotency').values(row).execute();
     },

@@ -351,4 +351,42 @@ describe('group commit', () => {
     expect(store.rows.checkpoints.length - before).toBe(4);
     await ledger.close();
   });
+
+  it('with a writer that blocks the thread, takes its batch after the pending I/O ran', async () => {
+    const store = createMemoryLedgerStore();
+    // better-sqlite3's writer blocks through its fsync: nothing queues during its commit.
+    const blocking: LedgerStore = {
+      ...store,
+      openWriter: async () => {
+        const writer = await store.openWriter();
+        return writer && { ...writer, blocking: true };
+      },
+    };
+    const ledger = await createLedger({ store: blocking, signer: testSigner() });
+    const before = store.rows.checkpoints.length;
+    const first = ledger.append({ type: 'test.event', record: { n: 1 } });
+    // A request read in the same turn of the event loop reaches the queue from an I/O callback.
+    const second = new Promise<number>((resolve, reject) => {
+      setImmediate(() => {
+        ledger
+          .append({ type: 'test.event', record: { n: 2 } })
+          .then((r) => resolve(r.index), reject);
+      });
+    });
+    expect([(await first).index, await second]).toEqual([0, 1]);
+    expect(store.rows.checkpoints.length - before).toBe(1);
+    await ledger.close();
+  });
+
+  it('refuses rows alongside where the writer cannot commit them, and appends the rest', async () => {
+    const ledger = await createLedger({ store: createMemoryLedgerStore(), signer: testSigner() });
+    expect(ledger.canCommitAlongside).toBe(false);
+    const [refused, plain] = await Promise.allSettled([
+      ledger.append({ type: 'test.event', record: { n: 1 }, alongside: () => [] }),
+      ledger.append({ type: 'test.event', record: { n: 2 } }),
+    ]);
+    expect(refused.status === 'rejected' && code(refused.reason)).toBe('ledger.unavailable');
+    expect(plain.status === 'fulfilled' && plain.value.index).toBe(0);
+    await ledger.close();
+  });
 });

@@ -11,6 +11,7 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
+import type { CompiledQuery } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, openCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import { type NoteSigner, parseVerifierKey } from './checkpoint/note.js';
@@ -64,6 +65,13 @@ export interface AppendInput {
    * another, so a retry after a crash never logs the record twice.
    */
   readonly key?: string | undefined;
+  /**
+   * The appender's own rows, given the new entry's index, committed in the entry's transaction
+   * (an access check and its outbox row with its entry: one commit, not three). Only where the
+   * ledger writes into the server's database (`canCommitAlongside`); elsewhere the append is
+   * refused with `ledger.unavailable` and nothing is written.
+   */
+  readonly alongside?: ((index: number) => readonly CompiledQuery[]) | undefined;
 }
 
 export interface AppendResult {
@@ -80,6 +88,8 @@ export interface Ledger {
   readonly verifierKey: string;
   /** 'sequencer' when this instance appends, 'standby' while another instance holds the log. */
   readonly role: 'sequencer' | 'standby';
+  /** True while this instance sequences into the server's database: `append` takes `alongside` rows. */
+  readonly canCommitAlongside: boolean;
   /** Appends a record; resolves after the durable commit with its index (the first one, for a known key). */
   append(input: AppendInput): Promise<AppendResult>;
   checkpoint(): Promise<SignedCheckpoint>;
@@ -276,8 +286,11 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     get role() {
       return sequencer ? 'sequencer' : 'standby';
     },
+    get canCommitAlongside() {
+      return !closed && sequencer?.canCommitAlongside === true;
+    },
 
-    append({ type, record, key }) {
+    append({ type, record, key, alongside }) {
       // Not async: the hot path returns the sequencer's promise without wrapping it in another.
       let canonical: string;
       try {
@@ -307,7 +320,16 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       const salt = nextSalt();
       const commitment = commitRecordText(salt, canonical);
       const { entry, leaf } = encodeLeaf(type, commitment);
-      return current.enqueue({ entry, leaf, commitment, type, salt, record: canonical, key });
+      return current.enqueue({
+        entry,
+        leaf,
+        commitment,
+        type,
+        salt,
+        record: canonical,
+        key,
+        alongside,
+      });
     },
 
     checkpoint: () => reader.checkpoint(),

@@ -17,6 +17,7 @@
  * acknowledgement was lost, not the write) and the callers get their indexes, otherwise they get
  * an error and the in-memory tree stays at the stored size.
  */
+import type { CompiledQuery } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { type SignedCheckpoint, signCheckpoint } from './checkpoint/checkpoint.js';
 import type { NoteSigner } from './checkpoint/note.js';
@@ -65,6 +66,13 @@ export interface SequencedEntry {
   readonly record: string;
   /** Idempotency key: an entry with this key already in the log is not appended again. */
   readonly key?: string | undefined;
+  /**
+   * The appender's own rows, committed in the batch's transaction (the writer must take them:
+   * `LedgerWriter.alongside`), given the entry's new index. Not run for a key already in the log:
+   * its rows went in with its first entry. A failing row fails the whole batch (its callers get
+   * `ledger.unavailable`), so they must be rows that cannot fail but for a fault.
+   */
+  readonly alongside?: ((index: number) => readonly CompiledQuery[]) | undefined;
 }
 
 /** What an append resolves to. Hash bytes are made only if asked for (most callers want the index). */
@@ -130,6 +138,8 @@ export interface SequencerDeps {
 
 export interface Sequencer {
   enqueue(item: SequencedEntry): Promise<Sequenced>;
+  /** Whether the writer takes other modules' rows with a batch (`SequencedEntry.alongside`). */
+  readonly canCommitAlongside: boolean;
   /** Commits what is queued, releases the writer, then stops; later appends are refused. */
   close(): Promise<void>;
 }
@@ -209,12 +219,26 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   }
 
   async function flush(): Promise<void> {
-    const { items, resolves, rejects } = takeBatch();
+    // A synchronous commit (better-sqlite3) blocks the event loop through its fsync, so no request
+    // can reach the queue while it runs and group commit alone would commit one entry at a time.
+    // Before taking the batch, let this turn's pending I/O run (requests read from their sockets,
+    // each up to its append): a turn of the loop, not a timer, so an idle append still goes at once.
+    if (writer.blocking) await new Promise<void>((resolve) => setImmediate(resolve));
+    let { items, resolves, rejects } = takeBatch();
     firstQueuedAt = Date.now();
     if (broken) await recover();
     if (broken) {
       for (const reject of rejects) reject(broken);
       return;
+    }
+    if (!writer.alongside && items.some((item) => item.alongside)) {
+      const reason = unavailable('This ledger cannot commit other rows with its entries.');
+      for (let i = 0; i < items.length; i++) if (items[i]!.alongside) rejects[i]!(reason);
+      const keep = items.flatMap((item, i) => (item.alongside ? [] : [i]));
+      if (keep.length === 0) return;
+      items = keep.map((i) => items[i]!);
+      resolves = keep.map((i) => resolves[i]!);
+      rejects = keep.map((i) => rejects[i]!);
     }
     // Keyed entries: one query for the keys already committed (none on the unkeyed hot path).
     let stored: Map<string, PrivateRecord> | undefined;
@@ -268,6 +292,21 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       tree.appendText(item.leaf);
       entries.push(item.entry);
     }
+    // The appenders' own rows, for the entries this batch adds (a key already logged had its rows
+    // committed with its first entry).
+    let alongside: CompiledQuery[] | undefined;
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const rows = items[i]!.alongside;
+        if (rows && placed[i]! >= 0) (alongside ??= []).push(...rows(placed[i]!));
+      }
+    } catch (error) {
+      // Nothing written yet and the view untouched: the batch's callers are told, none hangs.
+      deps.onError(error, 'rows to commit alongside ledger entries could not be built');
+      const reason = unavailable('The ledger could not store the entry; it was not appended.');
+      for (const reject of rejects) reject(reason);
+      return;
+    }
     if (entries.length === 0) {
       // Every entry was already in the log: nothing to write.
       for (let i = 0; i < items.length; i++) resolves[i]!(repeats!.get(i)!);
@@ -291,6 +330,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
           note: checkpoint.note,
           createdAt: deps.clock().toISOString(),
         },
+        alongside,
       });
     } catch (error) {
       deps.onError(
@@ -388,6 +428,9 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
   }
 
   return {
+    get canCommitAlongside() {
+      return writer.alongside === true && !broken;
+    },
     enqueue(item) {
       if (closed) return Promise.reject(unavailable('The ledger is shutting down.'));
       if (queue.items.length >= batch.maxQueue) {

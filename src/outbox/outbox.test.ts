@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Counter } from 'prom-client';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../events/events.js';
 import { createInProcessBus } from '../events/bus.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -200,7 +200,7 @@ describeStorage('outbox', (fx) => {
       }
       expect(await standby.ledgerIndexOf('from-standby')).toBe(0);
     } finally {
-      stop();
+      await stop();
     }
   });
 
@@ -259,5 +259,99 @@ describeStorage('outbox', (fx) => {
       { id: 'h1', ledgerIndex: expect.any(Number) },
       { id: 'h2', ledgerIndex: expect.any(Number) },
     ]);
+  });
+
+  it("appendWith: the caller's rows, the outbox row and the entry in one commit; the event after", async () => {
+    const bus = createInProcessBus();
+    const seen: DomainEvent[] = [];
+    bus.subscribe((event) => {
+      seen.push(event);
+    });
+    const outbox = createOutbox({ db: db(), ledger, events: bus });
+    const before = (await db().selectFrom('ledger_checkpoints').select('size').execute()).length;
+    // The caller's own row: here a second outbox row, standing for an access check.
+    const indexes = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        outbox.appendWith(item(id), (index) => [
+          db()
+            .insertInto('outbox')
+            .values({
+              id: `${id}-caller`,
+              type: 'test.caller',
+              record_json: JSON.stringify({ index }),
+              event_json: null,
+              state: 'done',
+              attempts: 0,
+              last_error: null,
+              ledger_index: index,
+              created_at: '2026-12-04T12:00:00.000Z',
+            })
+            .compile(),
+        ]),
+      ),
+    );
+    expect(indexes).toEqual([0, 1, 2]);
+    // Concurrent callers share one ledger transaction: one new checkpoint for the three.
+    const after = (await db().selectFrom('ledger_checkpoints').select('size').execute()).length;
+    expect(after - before).toBe(1);
+    for (const [i, id] of ['a', 'b', 'c'].entries()) {
+      expect(JSON.parse((await rowOf(`${id}-caller`)).record_json)).toEqual({ index: i });
+      const row = await rowOf(id);
+      expect(row.ledger_index).toBe(i);
+    }
+    // Published after the answer; with no later ledger transaction to ride in, the 'done' marks
+    // are committed by their timer.
+    await vi.waitFor(
+      async () => {
+        for (const id of ['a', 'b', 'c']) expect((await rowOf(id)).state).toBe('done');
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    expect(seen.map((event) => event.id).sort()).toEqual(['a', 'b', 'c']);
+    // Sequenced once: the drain finds nothing left to append or publish.
+    await outbox.drain();
+    expect(seen).toHaveLength(3);
+    expect(await ledgerSize()).toBe(3);
+  });
+
+  it('appendWith: a failing row leaves nothing written and says so; a standby declines', async () => {
+    const outbox = createOutbox({ db: db(), ledger });
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, item('taken')));
+    // The caller's row collides with an existing id: the whole transaction rolls back.
+    const failing = await outbox.appendWith(item('fresh'), () => [
+      db()
+        .insertInto('outbox')
+        .values({
+          id: 'taken',
+          type: 'test.caller',
+          record_json: '{}',
+          event_json: null,
+          state: 'done',
+          attempts: 0,
+          last_error: null,
+          ledger_index: null,
+          created_at: '2026-12-04T12:00:00.000Z',
+        })
+        .compile(),
+    ]);
+    expect(failing).toBeUndefined();
+    expect(
+      await db().selectFrom('outbox').select('id').where('id', '=', 'fresh').execute(),
+    ).toEqual([]);
+    expect(await ledgerSize()).toBe(0);
+    // The ledger goes on: the next append is the first entry.
+    expect(await outbox.appendWith(item('next'), () => [])).toBe(0);
+
+    const standby = createOutbox({
+      db: db(),
+      ledger: {
+        role: 'standby',
+        canCommitAlongside: true,
+        append: () => Promise.reject(new Error('no')),
+      },
+    });
+    expect(await standby.appendWith(item('elsewhere'), () => [])).toBeUndefined();
   });
 });

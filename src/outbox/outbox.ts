@@ -22,7 +22,7 @@
  * go on, and a parked row is never read again by the drain. Transient failures (ledger
  * unavailable or overloaded) leave the row pending with its error and attempt count.
  */
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
 import { Counter, type Metric } from 'prom-client';
 import { DomainError } from '../core/errors.js';
 import type { DomainEvent, EventPublisher } from '../events/events.js';
@@ -53,6 +53,21 @@ export interface Outbox {
    */
   sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
   ledgerIndexOf(id: string): Promise<number | null>;
+  /**
+   * The one-commit path, on the instance that sequences into this database: the caller's rows
+   * (given the entry's index), the item's outbox row and its ledger entry in the ledger's own
+   * transaction, so the answer waits for one commit instead of three; the event is published
+   * after, in the background (rounds of everything published meanwhile), and the row marked
+   * done then. Resolves the index once all of it is durable, or undefined — this instance cannot
+   * (standby, a ledger elsewhere) or the commit failed, and nothing was written — and the caller
+   * takes the ordinary path (`enqueue` in its transaction, then `sequence`). Should a failed
+   * commit have reached storage after all, that path's insert fails on the item's id: the fact
+   * stays logged once.
+   */
+  appendWith(
+    item: OutboxItem,
+    rows: (index: number) => readonly CompiledQuery[],
+  ): Promise<number | undefined>;
 }
 
 /** What the outbox needs from the ledger. */
@@ -61,9 +76,13 @@ export interface OutboxLedger {
     readonly type: string;
     readonly record: JsonObject;
     readonly key: string;
+    /** Rows committed in the entry's transaction (only when `canCommitAlongside`). */
+    readonly alongside?: (index: number) => readonly CompiledQuery[];
   }): Promise<{ readonly index: number }>;
   /** Absent: always try to append. 'standby': leave the rows to the sequencing instance. */
   readonly role?: 'sequencer' | 'standby';
+  /** True when an append can carry `alongside` rows (the ledger writes into this database). */
+  readonly canCommitAlongside?: boolean;
 }
 
 /** One sequenced item, as handed to write-back hooks. */
@@ -101,12 +120,15 @@ export interface OutboxService extends Outbox {
   onSequenced(hook: WriteBack): () => void;
   /** Sequences (and publishes) everything pending now; resolves when those rows were tried. */
   drain(): Promise<void>;
+  /** Resolves once the background publishes of `appendWith` items so far are done. */
+  published(): Promise<void>;
   /**
    * Starts the background drain on this instance while `isSequencer()` holds: a poll every
    * `pollMs` (default 250) for unsequenced rows and a full pass every `intervalMs` (failed
-   * publishes too). Runs a full pass at once. Returns the function that stops it.
+   * publishes too). Runs a full pass at once. Returns the function that stops it (resolving once
+   * the background publishes have finished).
    */
-  start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => void;
+  start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => Promise<void>;
   /** Asks this instance to look for pending rows now (e.g. after the CLI wrote some). */
   notify(): void;
   /** prom-client metrics to register on the app's registry (`qalqan_outbox_parked_total`). */
@@ -386,6 +408,138 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     return { done: [...without, ...ids], failed: [] };
   }
 
+  // ---- the one-commit path: entry, outbox row and the caller's rows together; events after
+  /** Events of `appendWith` items waiting for the next background publish. */
+  const toPublish: { id: string; event: DomainEvent }[] = [];
+  /** Ids published (or being published) whose 'done' mark is not committed yet: the drain skips them. */
+  const publishingIds = new Set<string>();
+  let publishing: Promise<void> | undefined;
+  /** Published ids waiting for their 'done' mark: it rides in the next ledger transaction. */
+  const toMarkDone: string[] = [];
+  let markTimer: NodeJS.Timeout | undefined;
+  /** How long a 'done' mark waits for a ledger transaction to ride in before its own commit. */
+  const MARK_DONE_MS = 200;
+
+  const doneQuery = (ids: readonly string[]) =>
+    db.updateTable('outbox').set({ state: 'done' }).where('id', 'in', ids).compile();
+
+  async function appendWith(
+    item: OutboxItem,
+    rows: (index: number) => readonly CompiledQuery[],
+  ): Promise<number | undefined> {
+    if (ledger.role === 'standby' || ledger.canCommitAlongside !== true) return undefined;
+    const now = new Date().toISOString();
+    const event = item.event;
+    // The 'done' marks this append carries (taken when its transaction is built): back to the
+    // list if that transaction does not commit.
+    let marks: string[] = [];
+    let index: number;
+    try {
+      ({ index } = await ledger.append({
+        type: item.type,
+        record: item.record,
+        key: item.id,
+        alongside: (at) => {
+          const queries = [
+            ...rows(at),
+            db
+              .insertInto('outbox')
+              .values({
+                id: item.id,
+                type: item.type,
+                record_json: JSON.stringify(item.record),
+                event_json: event ? JSON.stringify(event) : null,
+                // Done at once when there is nothing to publish; else when the event is out.
+                state: event ? 'pending' : 'done',
+                attempts: 0,
+                last_error: null,
+                ledger_index: at,
+                created_at: now,
+              })
+              .compile(),
+          ];
+          marks = toMarkDone.splice(0, maxBatch);
+          if (marks.length > 0) queries.push(doneQuery(marks));
+          return queries;
+        },
+      }));
+    } catch (error) {
+      if (marks.length > 0) markDoneLater(marks);
+      // Refused (a record the ledger will not take) or not committed: the ordinary path parks
+      // or retries it with its usual bookkeeping.
+      log?.info({ err: error, outboxId: item.id }, 'one-commit append failed; ordinary path');
+      return undefined;
+    }
+    for (const id of marks) publishingIds.delete(id);
+    if (event) {
+      toPublish.push({ id: item.id, event });
+      publishingIds.add(item.id);
+      publishing ??= publishRounds().finally(() => {
+        publishing = undefined;
+      });
+    }
+    return index;
+  }
+
+  /** Queues 'done' marks; a timer commits them alone if no ledger transaction takes them first. */
+  function markDoneLater(ids: readonly string[]): void {
+    toMarkDone.push(...ids);
+    markTimer ??= setTimeout(() => {
+      markTimer = undefined;
+      void markDoneNow();
+    }, MARK_DONE_MS);
+    markTimer.unref();
+  }
+
+  async function markDoneNow(): Promise<void> {
+    while (toMarkDone.length > 0) {
+      const ids = toMarkDone.splice(0, maxBatch);
+      try {
+        await db.executeQuery(doneQuery(ids));
+      } catch (error) {
+        // Left pending: the drain's full pass publishes them again (at least once).
+        log?.error({ err: error, count: ids.length }, 'outbox could not mark events published');
+      }
+      for (const id of ids) publishingIds.delete(id);
+    }
+  }
+
+  /**
+   * Publishes what `appendWith` committed, a round at a time (each round everything that queued
+   * during the last). A published row is marked done in the next ledger transaction (or by a
+   * timer when none comes), not in a commit of its own. A failed publish is recorded and the row
+   * left pending; a crash before the mark leaves it pending too: the drain's full pass publishes
+   * those again (at least once; consumers are idempotent by id).
+   */
+  async function publishRounds(): Promise<void> {
+    // After this turn's other answers: they join the round instead of waiting for the next.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (toPublish.length > 0) {
+      const taken = toPublish.splice(0, maxBatch);
+      const ids = taken.map((t) => t.id);
+      try {
+        if (events) await events.publish(taken.map((t) => t.event));
+      } catch (error) {
+        log?.error(
+          { err: error, count: ids.length },
+          'outbox events not published; the drain retries the publish (the ledger entries stand)',
+        );
+        try {
+          await db
+            .updateTable('outbox')
+            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: messageOf(error) }))
+            .where('id', 'in', ids)
+            .execute();
+        } catch (writeError) {
+          log?.error({ err: writeError, count: ids.length }, 'outbox could not record the failure');
+        }
+        for (const id of ids) publishingIds.delete(id);
+        continue;
+      }
+      markDoneLater(ids);
+    }
+  }
+
   function sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>> {
     if (ids.length === 0) return Promise.resolve(new Map());
     if (ledger.role === 'standby') {
@@ -424,7 +578,9 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     for (;;) {
       const ids = await pendingIds(onlyUnsequenced, after);
       if (ids.length === 0) return;
-      const fresh = ids.filter((id) => !running.has(id) && !queued.has(id));
+      const fresh = ids.filter(
+        (id) => !running.has(id) && !queued.has(id) && !publishingIds.has(id),
+      );
       if (fresh.length > 0) await sequence(fresh);
       if (ids.length < maxBatch) return;
       after = ids.at(-1);
@@ -446,6 +602,13 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     metrics: [parked],
     enqueue: (trx, items) => enqueueOutbox(trx, items),
     sequence,
+    appendWith,
+    published: async () => {
+      while (publishing) await publishing;
+      clearTimeout(markTimer);
+      markTimer = undefined;
+      await markDoneNow();
+    },
     async ledgerIndexOf(id) {
       const row = await db
         .selectFrom('outbox')
@@ -475,10 +638,14 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       const poll = setInterval(() => run(true), pollMs);
       full.unref();
       poll.unref();
-      return () => {
+      return async () => {
         wanted = undefined;
         clearInterval(full);
         clearInterval(poll);
+        while (publishing) await publishing;
+        clearTimeout(markTimer);
+        markTimer = undefined;
+        await markDoneNow();
       };
     },
   };

@@ -150,6 +150,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
       .insertInto('ledger_checkpoints')
       .values({ size: cp.size, root: toBuffer(cp.root), note: cp.note, created_at: cp.createdAt })
       .execute();
+    for (const query of batch.alongside ?? []) await trx.executeQuery(query);
   }
 
   function openPostgresWriter(): Promise<LedgerWriter | undefined> {
@@ -175,6 +176,7 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
         held = true;
         resolve({
           commit: (batch) => conn.transaction().execute((trx) => writeBatch(trx, batch)),
+          alongside: true,
           async release() {
             release();
             await session;

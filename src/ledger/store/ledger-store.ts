@@ -3,6 +3,7 @@
  * `createMemoryLedgerStore` (tests, benchmarks, embedding) and `createKyselyLedgerStore`
  * (SQLite / PostgreSQL through the server's storage).
  */
+import type { CompiledQuery } from 'kysely';
 import type { TileData } from '../tree/tile-data.js';
 
 export interface StoredCheckpoint {
@@ -35,6 +36,11 @@ export interface CommitBatch {
   /** Tiles completed or extended by the batch (upserted by level and index). */
   readonly tiles: readonly TileData[];
   readonly checkpoint: StoredCheckpoint;
+  /**
+   * Other modules' rows to commit in the same transaction as the batch (an access check and its
+   * outbox row beside its entry), in order. Only a writer with `alongside: true` takes them.
+   */
+  readonly alongside?: readonly CompiledQuery[] | undefined;
 }
 
 export interface LedgerWriter {
@@ -42,6 +48,16 @@ export interface LedgerWriter {
   commit(batch: CommitBatch): Promise<void>;
   /** Gives up the right to sequence. */
   release(): Promise<void>;
+  /**
+   * True when the writer commits into the server's own database, so a batch can carry other
+   * modules' rows (`CommitBatch.alongside`) in its transaction.
+   */
+  readonly alongside?: boolean;
+  /**
+   * True when `commit` blocks the thread until durable (better-sqlite3): nothing can queue during
+   * such a commit, so the sequencer lets the pending I/O run before it takes a batch.
+   */
+  readonly blocking?: boolean;
 }
 
 export interface LedgerStore {

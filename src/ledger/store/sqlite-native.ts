@@ -11,6 +11,9 @@
  * rows — even a read that lands inside another module's open transaction reads committed
  * ledger data, and it does not wait behind that transaction.
  *
+ * A batch may carry other modules' rows (`CommitBatch.alongside`, compiled by Kysely): they run
+ * in the same synchronous transaction, after the ledger's rows, so both commit or neither.
+ *
  * Durability: `commit` runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
  * returns); if the connection was opened with less, it is raised for the commit and restored.
  */
@@ -61,6 +64,19 @@ export function createSqliteWriter(
     'insert into ledger_checkpoints (size, root, note, created_at) values (?, ?, ?, ?)',
   );
 
+  // Other modules' statements committed with a batch: few distinct texts (an insert per table),
+  // prepared once each.
+  const alongside = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (text: string) => {
+    let statement = alongside.get(text);
+    if (!statement) {
+      statement = sqlite.prepare(text);
+      if (alongside.size >= 100) alongside.clear();
+      alongside.set(text, statement);
+    }
+    return statement;
+  };
+
   const write = sqlite.transaction((batch: CommitBatch) => {
     const row = latest.get() as { max: number | null };
     const stored = row.max ?? 0;
@@ -95,6 +111,7 @@ export function createSqliteWriter(
       upsertTile.run(t.level, t.index, t.width, toBuffer(t.hashes), toBuffer(t.nodes));
     const cp = batch.checkpoint;
     insertCheckpoint.run(cp.size, toBuffer(cp.root), cp.note, cp.createdAt);
+    for (const query of batch.alongside ?? []) prepared(query.sql).run(query.parameters);
   });
 
   /**
@@ -123,6 +140,8 @@ export function createSqliteWriter(
         return Promise.resolve();
       }),
     release: () => Promise.resolve(),
+    alongside: true,
+    blocking: true,
   };
 }
 
