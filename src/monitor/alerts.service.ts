@@ -192,7 +192,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   }
 
   async function modes(): Promise<ReadonlyMap<string, RuleMode>> {
-    const [stored, set] = await Promise.all([deps.store.ruleModes(), deps.catalog.current()]);
+    const stored = await deps.store.ruleModes();
+    const set = await deps.catalog.current();
     const result = new Map<string, RuleMode>();
     for (const { rule } of set.entries) {
       const switched = stored.get(rule.id);

@@ -155,7 +155,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   }> {
     // The counter before the rules: a change committed in between is seen by the next poll.
     const counter = await deps.rulesVersion();
-    const [inForce, modes] = await Promise.all([deps.rules(), deps.modes()]);
+    const inForce = await deps.rules();
+    const modes = await deps.modes();
     const rules = inForce.map((rule) => {
       const mode = modes.get(rule.id);
       return mode === undefined ? rule : { ...rule, shadow: mode === 'shadow' };
@@ -230,6 +231,9 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     while (!stopping.signal.aborted && !lost) {
       rebuildWanted = false;
       const { engine: current, replayMs, counter } = await buildEngine();
+      // A stop (or a lost lease) while the engine was being built: its abort found no run to end,
+      // and an 'abort' listener added now would never fire, so the new run would never stop.
+      if (stopping.signal.aborted || lost) break;
       engine = current;
       run = new AbortController();
       const signal = run.signal;

@@ -103,6 +103,24 @@ describeStorage('monitor rule versions', (fx) => {
       expect(renamed.json<{ detail: string }>().detail).toMatch(
         /^line 1, column 1: id: this is a version of 'self-access'/,
       );
+      // Nothing that could be an IIN is answered back, and no id that could be one is stored.
+      const iin = makeIin(1990, 1, 1, 3, 12)!;
+      const quoted = await send(h, 'POST', '/v1/monitor/rules', {
+        content: `${watchRule('quoted', 'clerk-x')}x${iin}: 1\n`,
+        reason: 'x',
+      });
+      expect(quoted.statusCode).toBe(422);
+      expect(quoted.body).not.toContain(iin);
+      expect(quoted.json<{ detail: string }>().detail).toContain('[12 digits]');
+      const iinId = await send(h, 'POST', '/v1/monitor/rules', {
+        content: watchRule(`r${iin}`, 'clerk-x'),
+        reason: 'x',
+      });
+      expect(iinId.statusCode).toBe(422);
+      expect(iinId.json<{ detail: string }>().detail).toMatch(
+        /^line 1, column 1: id: an id must not/,
+      );
+      expect(iinId.body).not.toContain(iin);
       // No tests: refused (a stored rule carries what must match and what must not).
       const untested = watchRule('no-tests', 'clerk-x').split('tests:')[0]!;
       const noTests = await send(h, 'POST', '/v1/monitor/rules', {
@@ -158,7 +176,7 @@ describeStorage('monitor rule versions', (fx) => {
   });
 
   it('a new rule, a new version, a rollback and a disable are in force without a restart and in the ledger', async () => {
-    const h = await monitorHarness(fx.storage, { rulesPollMs: 50 });
+    const h = await monitorHarness(fx.storage, { rulesPollMs: 200 });
     try {
       await h.monitor.evaluator.whenLeading();
       // An export before the rule exists: the rebuild replays it, so the new rule sees it.
@@ -281,7 +299,9 @@ describeStorage('monitor rule versions', (fx) => {
           .items.find((r) => r.id === 'watch-exports'),
       ).toMatchObject({ version: 3, source: 'stored', enabled: false, loaded: false, hits: 2 });
       expect(
-        list.json<{ items: Record<string, unknown>[] }>().items.find((r) => r.id === 'self-access'),
+        list
+          .json<{ items: Record<string, unknown>[] }>()
+          .items.find((r) => r.id === 'honeytoken-touched'),
       ).toMatchObject({ version: 0, source: 'shipped', enabled: true, loaded: true });
 
       // Every change is a ledger record, appended through the outbox.
@@ -305,7 +325,7 @@ describeStorage('monitor rule versions', (fx) => {
   });
 
   it('rolls a shipped rule back to its file, keeps a shadow switch across versions, and will not disable a counted rule', async () => {
-    const h = await monitorHarness(fx.storage, { rulesPollMs: 50 });
+    const h = await monitorHarness(fx.storage, { rulesPollMs: 200 });
     try {
       await h.monitor.evaluator.whenLeading();
       const shipped = await readFile(join(DEFAULT_RULES_DIR, 'self-access.yaml'), 'utf8');

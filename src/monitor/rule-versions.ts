@@ -132,9 +132,17 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * A problem quotes what was sent (a key, a value, an id); a run of 12 digits there could be an
+ * IIN, and nothing from a request that could be one is answered back or stored in the ledger.
+ */
+export function masked(text: string): string {
+  return text.replace(/\d{12,}/g, (run) => `[${run.length} digits]`);
+}
+
 /** `line 12, column 3: level must be one of …` — how a problem reads in a detail. */
 function located(problem: { line: number; column: number; problem: string }): string {
-  return `line ${problem.line}, column ${problem.column}: ${problem.problem}`;
+  return `line ${problem.line}, column ${problem.column}: ${masked(problem.problem)}`;
 }
 
 function invalid(problems: readonly Omit<RuleProblem, 'file'>[]): DomainError {
@@ -144,7 +152,11 @@ function invalid(problems: readonly Omit<RuleProblem, 'file'>[]): DomainError {
     'monitor.rule_invalid',
     first ? `${located(first)}${more}` : 'The rule is not valid.',
     {
-      problems: problems.map((p) => ({ line: p.line, column: p.column, problem: p.problem })),
+      problems: problems.map((p) => ({
+        line: p.line,
+        column: p.column,
+        problem: masked(p.problem),
+      })),
     },
   );
 }
@@ -156,7 +168,9 @@ function lineOfKey(text: string, key: string): number {
 }
 
 function notFound(ruleId: string): DomainError {
-  return new DomainError('monitor.rule_not_found', `No rule has the id '${ruleId}'.`, { ruleId });
+  return new DomainError('monitor.rule_not_found', `No rule has the id '${masked(ruleId)}'.`, {
+    ruleId: masked(ruleId),
+  });
 }
 
 interface Candidate {
@@ -175,7 +189,10 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
     // The counter first: a change committed while the rest is read is seen on the next call.
     const counter = await deps.counter();
     if (cache && cache.counter === counter) return cache;
-    const [latest, states] = await Promise.all([deps.store.latest(), deps.store.states()]);
+    // One query at a time: the evaluator's rebuild reads this beside the feed, and a small pool
+    // (PostgreSQL) is shared with the leader lock and the ledger's sequencer.
+    const latest = await deps.store.latest();
+    const states = await deps.store.states();
     const candidates = new Map<string, Candidate>();
     const refused = new Map<string, string[]>();
     for (const base of deps.baseline)
@@ -289,6 +306,15 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
     const parsed = parseRuleFile(file, text);
     if (!parsed.ok) throw invalid(parsed.problems);
     const { rule } = parsed;
+    // The id goes to the ledger with every change.
+    if (/\d{12}/.test(rule.id))
+      throw invalid([
+        {
+          line: parsed.lines.id,
+          column: 1,
+          problem: 'id: an id must not hold a run of 12 digits (it could be an IIN)',
+        },
+      ]);
     if (expectId !== null && rule.id !== expectId)
       throw invalid([
         {
@@ -342,13 +368,15 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
       const [first] = failures;
       throw new DomainError(
         'monitor.rule_tests_failed',
-        `${first!.ruleId}: ${first!.problem}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}`,
+        masked(
+          `${first!.ruleId}: ${first!.problem}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}`,
+        ),
         {
           failures: failures.map((f) => ({
-            ruleId: f.ruleId,
+            ruleId: masked(f.ruleId),
             kind: f.kind,
             index: f.index,
-            problem: f.problem,
+            problem: masked(f.problem),
           })),
         },
       );
