@@ -213,13 +213,26 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       const stored = await deps.alerts.record(alert, now);
       if (!stored.created) continue;
       deps.observer?.alert(stored.alert);
-      try {
-        await deps.onAlert(stored.alert);
-      } catch (error) {
-        deps.log.error({ err: error, alertId: alert.id }, 'monitor alert listener failed');
-      }
+      respond(stored.alert);
     }
     deps.observer?.batch({ events: batch.length, parked: parked.length, newestAt });
+  }
+
+  /**
+   * Responses run behind the feed, one alert after another in the order they were raised. A
+   * response writes its own rows and waits for the ledger, which can take far longer than
+   * recording the alert; awaiting it inside `deliver` held every later event (and so every later
+   * alert on the live feed) behind it — at four automatic responses a second the feed fell
+   * seconds behind. The queue is drained before the lead is released and on stop, so no response
+   * outlives the instance that raised its alert.
+   */
+  let responding: Promise<void> = Promise.resolve();
+  function respond(alert: AlertRecord): void {
+    responding = responding
+      .then(() => deps.onAlert(alert))
+      .catch((error: unknown) => {
+        deps.log.error({ err: error, alertId: alert.id }, 'monitor alert listener failed');
+      });
   }
 
   async function lead(lease: Lease): Promise<void> {
@@ -277,6 +290,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       } finally {
         engine = null;
         run = null;
+        await responding;
         await lease.release().catch(() => undefined);
         if (!stopping.signal.aborted) role = 'standby';
         leading = deferred();
@@ -301,6 +315,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       stopping.abort();
       run?.abort();
       await loop;
+      await responding;
       role = 'stopped';
     },
     get role() {

@@ -56,6 +56,44 @@ describeStorage('monitor module, embedded bus', (fx) => {
     }
   });
 
+  it("puts a new alert on the live feed while an earlier alert's responses still run", async () => {
+    const h = await monitorHarness(fx.storage);
+    try {
+      const live: string[] = [];
+      const unlisten = h.monitor.service.listen((event) => {
+        if (event.kind === 'alert') live.push(event.alert.context.actorId as string);
+      });
+      // The first alert's responses hang until released, as a slow ledger append would.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const responded: string[] = [];
+      h.monitor.onAlert(async (alert) => {
+        if (responded.length === 0) await held;
+        responded.push(alert.context.actorId as string);
+      });
+      const selfAccess = (seconds: number, actor: string) =>
+        checked(at(seconds), {
+          subject: `psn-${actor}`,
+          actor: { id: actor, pseudonym: `psn-${actor}` },
+        });
+      await h.bus.publish([selfAccess(0, 'clerk-slow-1')]);
+      await eventually(() => live.length === 1);
+      await h.bus.publish([selfAccess(1, 'clerk-slow-2')]);
+      await eventually(() => live.length === 2);
+      expect(live).toEqual(['clerk-slow-1', 'clerk-slow-2']);
+      expect(responded).toEqual([]);
+      release();
+      // Responses keep the order the alerts were raised in.
+      await eventually(() => responded.length === 2);
+      expect(responded).toEqual(['clerk-slow-1', 'clerk-slow-2']);
+      unlisten();
+    } finally {
+      await h.close();
+    }
+  });
+
   it('rebuilds its windows after a restart by replaying its own event log', async () => {
     const denies = (from: number, n: number, offset: number) =>
       Array.from({ length: n }, (_, i) =>

@@ -192,10 +192,16 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     alerts: alertsStore,
     clock,
     log: deps.log,
-    observer: metrics.observer,
+    // The live feed hears of an alert as soon as it is stored, before its responses run.
+    observer: {
+      ...metrics.observer,
+      alert(alert) {
+        metrics.observer.alert(alert);
+        service.published(alert);
+      },
+    },
     ...(deps.standbyRetryMs !== undefined ? { standbyRetryMs: deps.standbyRetryMs } : {}),
     async onAlert(alert) {
-      service.published(alert);
       for (const listener of [...listeners]) {
         try {
           await listener(alert);
