@@ -378,6 +378,57 @@ describe('group commit', () => {
     await ledger.close();
   });
 
+  it('commits a group in one batch, never cut at maxEntries, in order among single appends', async () => {
+    const store = createMemoryLedgerStore();
+    const ledger = await createLedger({ store, signer: testSigner(), batch: { maxEntries: 10 } });
+    const before = store.rows.checkpoints.length;
+    const record = (n: number) => ({ type: 'test.event', record: { n } });
+    const singles = Array.from({ length: 5 }, (_, n) => ledger.append(record(n)));
+    const group = ledger.appendGroup(Array.from({ length: 25 }, (_, n) => record(100 + n)));
+    const after = Array.from({ length: 7 }, (_, n) => ledger.append(record(200 + n)));
+    const indexes = async (all: Promise<{ index: number }>[]) =>
+      (await Promise.all(all)).map((r) => r.index);
+    expect(await indexes(singles)).toEqual([0, 1, 2, 3, 4]);
+    expect((await group).map((r) => r.index)).toEqual(Array.from({ length: 25 }, (_, i) => 5 + i));
+    expect(await indexes(after)).toEqual(Array.from({ length: 7 }, (_, i) => 30 + i));
+    // The first batch took 10 entries' worth and could not stop inside the group: 5 + 25 together.
+    const sizes = store.rows.checkpoints.slice(before).map((cp) => cp.size);
+    expect(sizes).toEqual([30, 37]);
+    await ledger.close();
+  });
+
+  it('fails a group whole when its commit fails: none of its entries is stored', async () => {
+    const store = createMemoryLedgerStore();
+    let failNext = false;
+    const failing: LedgerStore = {
+      ...store,
+      openWriter: async () => {
+        const writer = await store.openWriter();
+        return (
+          writer && {
+            ...writer,
+            commit: (batch) => {
+              if (!failNext) return writer.commit(batch);
+              failNext = false;
+              return Promise.reject(new Error('disk full'));
+            },
+          }
+        );
+      },
+    };
+    const ledger = await createLedger({ store: failing, signer: testSigner() });
+    failNext = true;
+    const outcome = ledger.appendGroup([
+      { type: 'test.event', record: { n: 1 } },
+      { type: 'test.event', record: { n: 2 } },
+    ]);
+    await expect(outcome).rejects.toMatchObject({ code: 'ledger.unavailable' });
+    expect(store.rows.entries).toHaveLength(0);
+    const retried = await ledger.appendGroup([{ type: 'test.event', record: { n: 1 } }]);
+    expect(retried.map((r) => r.index)).toEqual([0]);
+    await ledger.close();
+  });
+
   it('refuses rows alongside where the writer cannot commit them, and appends the rest', async () => {
     const ledger = await createLedger({ store: createMemoryLedgerStore(), signer: testSigner() });
     expect(ledger.canCommitAlongside).toBe(false);

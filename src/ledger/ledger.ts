@@ -24,6 +24,7 @@ import {
   type BatchOptions,
   type CommittedView,
   DEFAULT_BATCH,
+  type SequencedEntry,
   type Sequencer,
   createSequencer,
 } from './sequencer.js';
@@ -92,6 +93,11 @@ export interface Ledger {
   readonly canCommitAlongside: boolean;
   /** Appends a record; resolves after the durable commit with its index (the first one, for a known key). */
   append(input: AppendInput): Promise<AppendResult>;
+  /**
+   * Appends the records in one batch, so in one transaction with all their `alongside` rows (an
+   * access-check batch: every check with its entry, or none). Results in the inputs' order.
+   */
+  appendGroup(inputs: readonly AppendInput[]): Promise<AppendResult[]>;
   checkpoint(): Promise<SignedCheckpoint>;
   tile(level: number, index: number, width: number): Promise<Uint8Array | undefined>;
   entryBundle(index: number, width: number): Promise<Uint8Array | undefined>;
@@ -280,6 +286,32 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     standby();
   }
 
+  /** The sequencer to append to; throws `ledger.unavailable` when closed or on a standby. */
+  function appender(): Sequencer {
+    if (closed) throw new DomainError('ledger.unavailable', 'The ledger is shutting down.');
+    if (!sequencer)
+      throw new DomainError(
+        'ledger.unavailable',
+        'This instance is not the ledger sequencer (another instance is); retry later.',
+      );
+    return sequencer;
+  }
+
+  /** A validated input as the sequencer queues it: salted, committed and encoded. */
+  function sequencedEntry({ type, record, key, alongside }: AppendInput): SequencedEntry {
+    const canonical = validRecord(type, record);
+    if (key !== undefined && !KEY_PATTERN.test(key)) {
+      throw new DomainError(
+        'ledger.invalid_entry',
+        'the idempotency key must be 1 to 128 printable ASCII characters',
+      );
+    }
+    const salt = nextSalt();
+    const commitment = commitRecordText(salt, canonical);
+    const { entry, leaf } = encodeLeaf(type, commitment);
+    return { entry, leaf, commitment, type, salt, record: canonical, key, alongside };
+  }
+
   return {
     origin: signer.name,
     verifierKey: signer.verifierKey,
@@ -290,46 +322,29 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       return !closed && sequencer?.canCommitAlongside === true;
     },
 
-    append({ type, record, key, alongside }) {
+    append(input) {
       // Not async: the hot path returns the sequencer's promise without wrapping it in another.
-      let canonical: string;
+      let entry: SequencedEntry;
+      let current: Sequencer;
       try {
-        canonical = validRecord(type, record);
-        if (key !== undefined && !KEY_PATTERN.test(key)) {
-          throw new DomainError(
-            'ledger.invalid_entry',
-            'the idempotency key must be 1 to 128 printable ASCII characters',
-          );
-        }
+        entry = sequencedEntry(input);
+        current = appender();
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      const current = sequencer;
-      if (closed)
-        return Promise.reject(
-          new DomainError('ledger.unavailable', 'The ledger is shutting down.'),
-        );
-      if (!current) {
-        return Promise.reject(
-          new DomainError(
-            'ledger.unavailable',
-            'This instance is not the ledger sequencer (another instance is); retry later.',
-          ),
-        );
+      return current.enqueue(entry);
+    },
+
+    appendGroup(inputs) {
+      let entries: SequencedEntry[];
+      let current: Sequencer;
+      try {
+        entries = inputs.map(sequencedEntry);
+        current = appender();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      const salt = nextSalt();
-      const commitment = commitRecordText(salt, canonical);
-      const { entry, leaf } = encodeLeaf(type, commitment);
-      return current.enqueue({
-        entry,
-        leaf,
-        commitment,
-        type,
-        salt,
-        record: canonical,
-        key,
-        alongside,
-      });
+      return current.enqueueGroup(entries);
     },
 
     checkpoint: () => reader.checkpoint(),

@@ -26,6 +26,7 @@ import {
   type LedgerStore,
   type LedgerWriter,
   LedgerConflictError,
+  LedgerDurabilityError,
   type PrivateRecord,
 } from './store/ledger-store.js';
 import { type Hash, type HashText, hashesEqual, textToHash } from './tree/hash.js';
@@ -108,15 +109,18 @@ function parkResolvers(resolve: (result: Sequenced) => void, reject: (error: Err
 
 /**
  * Queued appends as parallel columns rather than one waiter object each (fewer allocations);
- * `items[i]`, `resolves[i]` and `rejects[i]` belong to the same caller.
+ * `items[i]`, `resolves[i]` and `rejects[i]` belong to the same caller. `rest[i]` is how many
+ * entries after `items[i]` belong to the same group (`enqueueGroup`): 0 for a lone append, and a
+ * batch is never cut inside a group.
  */
 interface Pending {
   readonly items: SequencedEntry[];
   readonly resolves: ((result: Sequenced) => void)[];
   readonly rejects: ((error: Error) => void)[];
+  readonly rest: number[];
 }
 
-const nothingPending = (): Pending => ({ items: [], resolves: [], rejects: [] });
+const nothingPending = (): Pending => ({ items: [], resolves: [], rejects: [], rest: [] });
 
 export interface SequencerDeps {
   readonly store: LedgerStore;
@@ -138,6 +142,12 @@ export interface SequencerDeps {
 
 export interface Sequencer {
   enqueue(item: SequencedEntry): Promise<Sequenced>;
+  /**
+   * Appends these entries in one batch, so in one transaction: all of them (with their
+   * `alongside` rows) commit or none does. The batch may exceed `maxEntries` by the group's size.
+   * Resolves in the items' order.
+   */
+  enqueueGroup(items: readonly SequencedEntry[]): Promise<Sequenced[]>;
   /** Whether the writer takes other modules' rows with a batch (`SequencedEntry.alongside`). */
   readonly canCommitAlongside: boolean;
   /** Commits what is queued, releases the writer, then stops; later appends are refused. */
@@ -203,18 +213,22 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     }, batch.maxDelayMs - waited);
   }
 
-  /** Takes the next batch off the queue: the whole queue when it fits (no copying), else its head. */
+  /**
+   * Takes the next batch off the queue: the whole queue when it fits (no copying), else its head,
+   * extended to the end of a group the head would cut.
+   */
   function takeBatch(): Pending {
     const taken = queue;
-    if (taken.items.length <= batch.maxEntries) {
+    const count = batch.maxEntries + (taken.rest[batch.maxEntries - 1] ?? 0);
+    if (taken.items.length <= count) {
       queue = nothingPending();
       return taken;
     }
-    const count = batch.maxEntries;
     return {
       items: taken.items.splice(0, count),
       resolves: taken.resolves.splice(0, count),
       rejects: taken.rejects.splice(0, count),
+      rest: taken.rest.splice(0, count),
     };
   }
 
@@ -383,6 +397,10 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       stop('Another process is writing to this ledger; this instance stopped appending.');
       return false;
     }
+    if (error instanceof LedgerDurabilityError) {
+      stop('The ledger storage could not make a commit durable; this instance stopped appending.');
+      return false;
+    }
     try {
       const latest = await deps.store.latestCheckpoint();
       if (latest?.size === expected.size && hashesEqual(latest.root, expected.root)) return true;
@@ -446,8 +464,32 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       queue.items.push(item);
       queue.resolves.push(resolveSlot!);
       queue.rejects.push(rejectSlot!);
+      queue.rest.push(0);
       schedule();
       return promise;
+    },
+    enqueueGroup(items) {
+      if (closed) return Promise.reject(unavailable('The ledger is shutting down.'));
+      if (items.length === 0) return Promise.resolve([]);
+      if (queue.items.length + items.length > batch.maxQueue) {
+        return Promise.reject(
+          new DomainError(
+            'ledger.overloaded',
+            `The ledger has ${queue.items.length} entries waiting; retry shortly.`,
+          ),
+        );
+      }
+      if (queue.items.length === 0) firstQueuedAt = Date.now();
+      const promises: Promise<Sequenced>[] = [];
+      for (let i = 0; i < items.length; i++) {
+        promises.push(new Promise<Sequenced>(parkResolvers));
+        queue.items.push(items[i]!);
+        queue.resolves.push(resolveSlot!);
+        queue.rejects.push(rejectSlot!);
+        queue.rest.push(items.length - 1 - i);
+      }
+      schedule();
+      return Promise.all(promises);
     },
     async close() {
       closed = true;
