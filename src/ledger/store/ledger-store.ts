@@ -96,3 +96,18 @@ export class LedgerConflictError extends Error {
     this.name = 'LedgerConflictError';
   }
 }
+
+/**
+ * The batch reached the database but making it durable failed (an fsync error): whether it
+ * survives a power loss is unknown — after a failed fsync the kernel may have dropped the pages —
+ * so the batch is not confirmed and the sequencer stops appending until restarted.
+ */
+export class LedgerDurabilityError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the ledger batch was written but could not be made durable: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'LedgerDurabilityError';
+  }
+}

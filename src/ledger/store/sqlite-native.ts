@@ -14,9 +14,23 @@
  * A batch may carry other modules' rows (`CommitBatch.alongside`, compiled by Kysely): they run
  * in the same synchronous transaction, after the ledger's rows, so both commit or neither.
  *
- * Durability: `commit` runs with `synchronous = FULL` (an fsync of the WAL before COMMIT
- * returns); if the connection was opened with less, it is raised for the commit and restored.
+ * Durability: `commit` resolves only once the batch is on disk. With the database in WAL mode
+ * (every file database Qalqan opens), the transaction runs at `synchronous = NORMAL` — SQLite
+ * appends the batch's frames to the WAL with plain writes and returns — and the WAL file is then
+ * fdatasync'ed on libuv's thread pool (`walSync` below) before `commit` resolves. The event loop
+ * keeps reading and deciding requests during the fsync instead of blocking in it, and the next
+ * batch gathers meanwhile. Why this is as durable as `synchronous = FULL`: the WAL is a
+ * sequential log whose frames SQLite writes with pwrite (never through a memory map), fsync makes
+ * every byte written to the file before it durable whichever descriptor wrote it, and recovery
+ * replays the WAL's checksummed frames up to the last complete commit — so a commit whose fsync
+ * returned survives a power loss along with everything before it. Checkpoints keep their own
+ * syncs (at NORMAL SQLite syncs the WAL before a checkpoint and the database file after one).
+ * An in-memory database, or one not in WAL mode, commits at `synchronous = FULL` as before.
+ * A failed fsync leaves durability unknown (the kernel may have dropped the pages): the commit
+ * rejects with `LedgerDurabilityError` and the sequencer stops appending.
  */
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { LedgerTables } from '../ledger.tables.js';
@@ -24,11 +38,72 @@ import type { TileData } from '../tree/tile-data.js';
 import {
   type CommitBatch,
   LedgerConflictError,
+  LedgerDurabilityError,
   type LedgerWriter,
   type PrivateRecord,
 } from './ledger-store.js';
 
+const SQLITE_NORMAL = 1;
 const SQLITE_FULL = 2;
+
+/** `fs.fdatasync`'s shape, injectable so tests can hold or fail the sync. */
+export type FdatasyncFn = (
+  fd: number,
+  callback: (error: NodeJS.ErrnoException | null) => void,
+) => void;
+
+export interface SqliteWriterOptions {
+  readonly fdatasync?: FdatasyncFn;
+}
+
+interface WalSync {
+  /** Makes everything written to the WAL so far durable; rejects if the fsync failed. */
+  sync(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The WAL file's fsync on the thread pool, for a file database in WAL mode; undefined otherwise.
+ * The descriptor is opened lazily (the WAL exists once a write happened) and reopened if the file
+ * at the path is no longer the one held (a WAL deleted and recreated, say on a journal-mode
+ * switch), so the sync always reaches the file SQLite writes to.
+ */
+function walSyncOf(sqlite: BetterSqlite3.Database, sync: FdatasyncFn): WalSync | undefined {
+  if (sqlite.memory) return undefined;
+  const mode = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase();
+  if (mode !== 'wal') return undefined;
+  const walPath = `${path.resolve(sqlite.name)}-wal`;
+  let fd: number | undefined;
+  let inode = 0;
+  const descriptor = (): number => {
+    const onDisk = statSync(walPath).ino;
+    if (fd === undefined || onDisk !== inode) {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      const opened = openSync(walPath, 'r');
+      inode = fstatSync(opened).ino;
+      fd = opened;
+    }
+    return fd;
+  };
+  return {
+    sync: () =>
+      new Promise<void>((resolve, reject) => {
+        let target: number;
+        try {
+          target = descriptor();
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        sync(target, (error) => (error ? reject(error) : resolve()));
+      }),
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
 
 const toBuffer = (value: Uint8Array): Buffer =>
   Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -36,7 +111,9 @@ const toBuffer = (value: Uint8Array): Buffer =>
 export function createSqliteWriter(
   db: Kysely<LedgerTables>,
   sqlite: BetterSqlite3.Database,
+  options: SqliteWriterOptions = {},
 ): LedgerWriter {
+  const wal = walSyncOf(sqlite, options.fdatasync ?? fdatasync);
   const latest = sqlite.prepare('select max(size) as max from ledger_checkpoints');
   // Rows go in CHUNK at a time through multi-row inserts, the rest one by one: each statement
   // run costs a call into the native module, a bind and a reset, which for these small rows was
@@ -115,17 +192,18 @@ export function createSqliteWriter(
   });
 
   /**
-   * Runs the batch's transaction with `synchronous` at least FULL. Through `sqlite.pragma()`,
-   * which prepares each time: SQLite applies a `synchronous` pragma when it is prepared, so a
-   * statement prepared once would not switch the level when run again.
+   * Runs the batch's transaction at the given `synchronous` level, restoring the connection's
+   * own afterwards. Through `sqlite.pragma()`, which prepares each time: SQLite applies a
+   * `synchronous` pragma when it is prepared, so a statement prepared once would not switch the
+   * level when run again.
    */
-  function writeDurably(batch: CommitBatch): void {
+  function writeAt(level: number, batch: CommitBatch): void {
     const current = Number(sqlite.pragma('synchronous', { simple: true }));
-    if (current >= SQLITE_FULL) {
+    if (current === level) {
       write(batch);
       return;
     }
-    sqlite.pragma(`synchronous = ${SQLITE_FULL}`);
+    sqlite.pragma(`synchronous = ${level}`);
     try {
       write(batch);
     } finally {
@@ -133,13 +211,29 @@ export function createSqliteWriter(
     }
   }
 
+  const inLock = (level: number, batch: CommitBatch) =>
+    db.connection().execute(() => {
+      writeAt(level, batch);
+      return Promise.resolve();
+    });
+
   return {
-    commit: (batch) =>
-      db.connection().execute(() => {
-        writeDurably(batch);
-        return Promise.resolve();
-      }),
-    release: () => Promise.resolve(),
+    commit: async (batch) => {
+      if (!wal) {
+        await inLock(SQLITE_FULL, batch);
+        return;
+      }
+      await inLock(SQLITE_NORMAL, batch);
+      try {
+        await wal.sync();
+      } catch (error) {
+        throw new LedgerDurabilityError(error);
+      }
+    },
+    release: () => {
+      wal?.close();
+      return Promise.resolve();
+    },
     alongside: true,
     blocking: true,
   };
