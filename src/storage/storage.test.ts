@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './database.js';
 import { describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../secrets/field-cipher.js';
 import { createPseudonymizer } from '../secrets/pseudonym.js';
 import { ensureSubject, revealIin } from '../subjects/subjects.store.js';
 import { migrateToLatest } from './migrate.js';
-import { openStorage, redactUrl, StorageError } from './storage.js';
+import { derivedTransactions, openStorage, redactUrl, StorageError } from './storage.js';
 import { describeStorage } from './test-support/storages.js';
 
 const secrets = {
@@ -88,6 +89,77 @@ describeStorage('storage', (fx) => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.pseudonym)).size).toBe(1);
     expect(await countSubjects()).toBe(before + 1);
+  });
+});
+
+describeStorage('derived transactions', (fx) => {
+  /** The commit level in force: SQLite's `synchronous` (2 FULL, 1 NORMAL), PostgreSQL's setting. */
+  async function level(db: Kysely<Database> | Transaction<Database>): Promise<string> {
+    if (fx.storage.native.dialect === 'sqlite')
+      return String(fx.storage.native.sqlite.pragma('synchronous', { simple: true }));
+    const { rows } = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db);
+    return rows[0]!.synchronous_commit;
+  }
+  const relaxed = () => (fx.dialect === 'sqlite' ? '1' : 'off');
+  const durable = () => (fx.dialect === 'sqlite' ? '2' : 'on');
+
+  it('commit without waiting for the disk inside their transaction only, and commit their rows', async () => {
+    const db = fx.storage.db;
+    const derived = derivedTransactions(db, fx.storage.native);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inside = '';
+    const write = derived(async (trx) => {
+      inside = await level(trx);
+      await gate;
+      await trx
+        .insertInto('notification_preferences')
+        .values({ subject: 'psn-derived-0000001', category: 'access', notify: 0, updated_at: 'x' })
+        .execute();
+    });
+    // An ordinary transaction asked for meanwhile runs at the durable level, never the relaxed one.
+    let ordinary = '';
+    const other = db.transaction().execute(async (trx) => {
+      ordinary = await level(trx);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.all([write, other]);
+    expect(inside).toBe(relaxed());
+    expect(ordinary).toBe(durable());
+    expect(await level(db)).toBe(durable());
+    const row = await db
+      .selectFrom('notification_preferences')
+      .select('notify')
+      .where('subject', '=', 'psn-derived-0000001')
+      .executeTakeFirst();
+    expect(row).toEqual({ notify: 0 });
+  });
+
+  it('restore the durable level when the work fails, and roll it back', async () => {
+    const db = fx.storage.db;
+    const derived = derivedTransactions(db, fx.storage.native);
+    await expect(
+      derived(async (trx) => {
+        await trx
+          .insertInto('notification_preferences')
+          .values({
+            subject: 'psn-derived-0000002',
+            category: 'access',
+            notify: 0,
+            updated_at: 'x',
+          })
+          .execute();
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await level(db)).toBe(durable());
+    const rows = await db
+      .selectFrom('notification_preferences')
+      .select('notify')
+      .where('subject', '=', 'psn-derived-0000002')
+      .execute();
+    expect(rows).toEqual([]);
   });
 });
 
