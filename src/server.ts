@@ -266,6 +266,9 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     });
     const notify = createNotifyModule({
       db: storage.db,
+      // Every event the inbox receives comes through this database's outbox (JetStream too hands
+      // them to in-process subscribers from the publishing instance): its rows are derived data.
+      native: storage.native,
       events,
       log,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -11,7 +11,7 @@ import type { JetStreamBus } from '../events/jetstream.js';
 import type { RoutePlugin } from '../http/app.js';
 import type { OutboxItem } from '../outbox/index.js';
 import type { OutboxTables } from '../outbox/index.js';
-import type { NativeHandle } from '../storage/storage.js';
+import { derivedTransactions, type NativeHandle } from '../storage/storage.js';
 import { type AlertsService, createAlertsService } from './alerts.service.js';
 import { type AlertRecord, createAlertsStore } from './alerts.store.js';
 import type { EngineLimits } from './engine.js';
@@ -131,8 +131,11 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
     ? deps.rules.map((rule) => ({ rule, text: null }))
     : await loadPack(deps.rulesDir, deps.overrides ?? {}, deps.log);
   const rules = baseline.map((b) => b.rule);
-  const store = createMonitorStore(deps.db);
-  const alertsStore = createAlertsStore(deps.db);
+  // Fed by this database's outbox (no JetStream), the feed's and the folded matches' rows are
+  // derived data: their commits need not each wait for the disk (storage.derivedTransactions).
+  const derived = deps.jetstream ? undefined : derivedTransactions(deps.db, deps.native);
+  const store = createMonitorStore(deps.db, derived ? { derived } : {});
+  const alertsStore = createAlertsStore(deps.db, derived ? { derived } : {});
   const listeners = new Set<AlertListener>();
   let reference: MonitorReferenceInput = {};
   let evaluator: Evaluator | null = null;

@@ -10,6 +10,7 @@ import type { DomainEvent } from '../events/events.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import type { OutboxItem } from '../outbox/index.js';
 import type { OutboxTables } from '../outbox/index.js';
+import type { DerivedTransaction } from '../storage/storage.js';
 import type { MonitorTables } from './monitor.tables.js';
 
 export interface LoggedEvent {
@@ -97,29 +98,49 @@ function jsonOfInput(input: unknown): string {
     : text;
 }
 
-export function createMonitorStore(db: Kysely<MonitorTables & OutboxTables>): MonitorStore {
+export interface MonitorStoreOptions {
+  /**
+   * Runs the feed's writes (the logged events, the parked ones) in transactions of derived data
+   * (`storage.derivedTransactions`): only where the events come from this database's outbox,
+   * which delivers them again until a later durable commit marks them done. Absent: ordinary
+   * transactions (a JetStream consumer acknowledges what it wrote, so it must be durable).
+   */
+  readonly derived?: DerivedTransaction<MonitorTables & OutboxTables>;
+}
+
+export function createMonitorStore(
+  db: Kysely<MonitorTables & OutboxTables>,
+  options: MonitorStoreOptions = {},
+): MonitorStore {
+  const transaction =
+    options.derived ??
+    (<T>(work: (trx: Transaction<MonitorTables & OutboxTables>) => Promise<T>) =>
+      db.transaction().execute(work));
   return {
     async appendEvents(events, now) {
       if (events.length === 0) return 0;
-      let added = 0;
-      // 200 rows per statement keeps PostgreSQL's parameter count (65,535) far away.
-      for (let i = 0; i < events.length; i += 200) {
-        const result = await db
-          .insertInto('monitor_events')
-          .values(
-            events.slice(i, i + 200).map((event) => ({
-              id: event.id,
-              type: event.type,
-              at: event.at,
-              data_json: JSON.stringify(event.data),
-              received_at: now,
-            })),
-          )
-          .onConflict((oc) => oc.column('id').doNothing())
-          .executeTakeFirst();
-        added += Number(result.numInsertedOrUpdatedRows ?? 0);
-      }
-      return added;
+      // One transaction (one commit) for the batch, however many statements it takes.
+      return transaction(async (trx) => {
+        let added = 0;
+        // 200 rows per statement keeps PostgreSQL's parameter count (65,535) far away.
+        for (let i = 0; i < events.length; i += 200) {
+          const result = await trx
+            .insertInto('monitor_events')
+            .values(
+              events.slice(i, i + 200).map((event) => ({
+                id: event.id,
+                type: event.type,
+                at: event.at,
+                data_json: JSON.stringify(event.data),
+                received_at: now,
+              })),
+            )
+            .onConflict((oc) => oc.column('id').doNothing())
+            .executeTakeFirst();
+          added += Number(result.numInsertedOrUpdatedRows ?? 0);
+        }
+        return added;
+      });
     },
 
     async eventsAfter(seq, limit, range = {}) {
@@ -159,18 +180,20 @@ export function createMonitorStore(db: Kysely<MonitorTables & OutboxTables>): Mo
 
     async park(items, now) {
       if (items.length === 0) return;
-      await db
-        .insertInto('monitor_parked')
-        .values(
-          items.map((item) => ({
-            event_id: item.eventId === null ? null : item.eventId.slice(0, 128),
-            reason: item.reason,
-            input_json: jsonOfInput(item.input),
-            parked_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['event_id', 'reason']).doNothing())
-        .execute();
+      await transaction((trx) =>
+        trx
+          .insertInto('monitor_parked')
+          .values(
+            items.map((item) => ({
+              event_id: item.eventId === null ? null : item.eventId.slice(0, 128),
+              reason: item.reason,
+              input_json: jsonOfInput(item.input),
+              parked_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['event_id', 'reason']).doNothing())
+          .execute(),
+      );
     },
 
     async parked(afterSeq, limit) {

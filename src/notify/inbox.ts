@@ -4,10 +4,11 @@
  * least once — is stored and pushed once. A category the citizen muted is still stored (the
  * inbox is their record) but arrives already read and is not pushed live.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { DomainEvent } from '../events/index.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
+import type { DerivedTransaction } from '../storage/storage.js';
 import { CATEGORIES, type Category, categoryOf, subjectsOf } from './categories.js';
 import type { NotificationsTable, NotifyTables } from './notify.tables.js';
 
@@ -64,7 +65,19 @@ const view = (row: NotificationsTable): Notification => ({
   data: JSON.parse(row.data_json) as JsonObject,
 });
 
-export function createInbox(db: Kysely<NotifyTables>, clock: () => Date = () => new Date()): Inbox {
+/**
+ * `derived`: the transaction the batch writes run in — `storage.derivedTransactions`, as the
+ * composed server passes it (the rows are re-derived from the outbox, which delivers the events
+ * again until a later durable commit marks them done), or an ordinary transaction.
+ */
+export function createInbox(
+  db: Kysely<NotifyTables>,
+  clock: () => Date = () => new Date(),
+  derived?: DerivedTransaction<NotifyTables>,
+): Inbox {
+  const transaction =
+    derived ??
+    (<T>(work: (trx: Transaction<NotifyTables>) => Promise<T>) => db.transaction().execute(work));
   const listeners = new Map<string, Set<Listener>>();
 
   async function preferences(subject: string): Promise<Preferences> {
@@ -134,7 +147,7 @@ export function createInbox(db: Kysely<NotifyTables>, clock: () => Date = () => 
       };
     });
     const inserted = new Set<string>();
-    await db.transaction().execute(async (trx) => {
+    await transaction(async (trx) => {
       for (let i = 0; i < rows.length; i += CHUNK)
         for (const row of await trx
           .insertInto('notifications')

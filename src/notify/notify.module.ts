@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { EventSource } from '../events/index.js';
 import type { RoutePlugin } from '../http/app.js';
+import { derivedTransactions, type NativeHandle } from '../storage/storage.js';
 import { createInbox, type Inbox } from './inbox.js';
 import type { NotifyTables } from './notify.tables.js';
 import { notifyRoutes, type NotifyRouteOptions } from './notify.routes.js';
@@ -14,6 +15,11 @@ export interface NotifyModuleDeps {
   readonly db: Kysely<NotifyTables>;
   readonly events: EventSource;
   readonly clock?: () => Date;
+  /**
+   * The engine's handle: the inbox's batches then commit as derived data
+   * (`storage.derivedTransactions`). Only when `events` is fed by this database's outbox.
+   */
+  readonly native?: NativeHandle;
   readonly log?: { error(obj: object, msg: string): void };
   readonly stream?: NotifyRouteOptions;
 }
@@ -26,7 +32,11 @@ export interface NotifyModule {
 }
 
 export function createNotifyModule(deps: NotifyModuleDeps): NotifyModule {
-  const inbox = createInbox(deps.db, deps.clock);
+  const inbox = createInbox(
+    deps.db,
+    deps.clock,
+    deps.native ? derivedTransactions(deps.db, deps.native) : undefined,
+  );
   // Each published batch in one transaction: an access check's events arrive by the hundred.
   const stop = deps.events.subscribeBatch(async (events) => {
     try {

@@ -1,0 +1,88 @@
+/**
+ * Derived data survives a crash between its commit and the outbox's done mark: the citizen inbox
+ * and the monitoring feed commit a published batch as derived data (on SQLite at
+ * `synchronous = NORMAL`, without an fsync; on PostgreSQL with `synchronous_commit = off`), and
+ * the outbox marks the rows done only in a later durable commit. A child is killed with SIGKILL
+ * after both consumers committed a batch and before the mark; after the restart the rows are
+ * still pending, the drain delivers the events again, and each is stored once — in the inbox and
+ * in the feed — and then marked done. On SQLite, and on PostgreSQL with DATABASE_URL.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect } from 'vitest';
+import {
+  type CrashChild,
+  type CrashEngine,
+  itOnEachEngine,
+  killNow,
+  queryStored,
+  startCrashChild,
+} from '../support/crash-harness.js';
+
+const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'harness.ts');
+const COUNT = 5;
+const ids = Array.from({ length: COUNT }, (_, i) => `chk_crash_${i}`);
+
+/** Resolves with the ids of the child's first `<label> id,id,…` line. */
+function lineOf(child: CrashChild, label: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ${label} line: ${out}`)), 60_000);
+    child.process.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = new RegExp(`^${label} (\\S*)$`, 'm').exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.split(',').filter((id) => id !== ''));
+      }
+    });
+  });
+}
+
+const stored = (engine: CrashEngine) =>
+  queryStored(engine, {
+    notifications: 'select event_id from notifications order by event_id',
+    feed: 'select id from monitor_events order by id',
+    outbox: 'select id, state, ledger_index from outbox order by id',
+  });
+
+describe('derived data across a crash before the done mark', () => {
+  itOnEachEngine(
+    'delivers the events again and stores each once',
+    async (engine) => {
+      const first = await startCrashChild(HARNESS, engine, ['publish', String(COUNT)]);
+      const consumed = await lineOf(first, 'CONSUMED');
+      await killNow(first);
+      expect(consumed.length).toBeGreaterThan(0);
+
+      // The consumers' commits survived the kill; the done mark never happened.
+      const before = await stored(engine);
+      const notified = before.notifications.map((row) => row.event_id);
+      const logged = before.feed.map((row) => row.id);
+      for (const id of consumed) {
+        expect(notified).toContain(id);
+        expect(logged).toContain(id);
+      }
+      expect(before.outbox.map((row) => row.id)).toEqual(ids);
+      for (const row of before.outbox) {
+        expect(row.state).toBe('pending');
+        expect(row.ledger_index).not.toBeNull();
+      }
+
+      const second = await startCrashChild(HARNESS, engine, ['drain']);
+      try {
+        const redelivered = await lineOf(second, 'REDELIVERED');
+        // Published again: the consumed ones too (at least once).
+        expect([...redelivered].sort()).toEqual(ids);
+      } finally {
+        await killNow(second);
+      }
+      const after = await stored(engine);
+      // Stored once each, however often delivered.
+      expect(after.notifications.map((row) => row.event_id)).toEqual(ids);
+      expect(after.feed.map((row) => row.id)).toEqual(ids);
+      expect(after.outbox.map((row) => row.state)).toEqual(ids.map(() => 'done'));
+    },
+    180_000,
+  );
+});
