@@ -22,9 +22,13 @@ export interface LogFeed extends EventFeed {
   wake(): void;
 }
 
+/** Most events per live batch (a replay at the start reads `batchSize`). */
+const LIVE_BATCH = 100;
+
 export function createLogFeed(options: LogFeedOptions): LogFeed {
   const pollMs = options.pollMs ?? 250;
   const batchSize = options.batchSize ?? 500;
+  const liveBatchSize = Math.min(batchSize, LIVE_BATCH);
   const store = options.store;
   let waiter: (() => void) | null = null;
 
@@ -62,7 +66,11 @@ export function createLogFeed(options: LogFeedOptions): LogFeed {
       if (signal.aborted) return;
       caughtUp();
       while (!signal.aborted) {
-        const rows = await store.eventsAfter(cursor, batchSize);
+        // The evaluator's work on a batch (the engine, then its stores) is synchronous on SQLite:
+        // the loop's pending I/O runs before each batch, and a live batch is small, so requests
+        // arriving meanwhile wait for one short turn, not for the backlog.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const rows = await store.eventsAfter(cursor, liveBatchSize);
         if (rows.length === 0) {
           await wait(signal);
           continue;
