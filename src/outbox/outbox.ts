@@ -419,6 +419,8 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   let markTimer: NodeJS.Timeout | undefined;
   /** How long a 'done' mark waits for a ledger transaction to ride in before its own commit. */
   const MARK_DONE_MS = 200;
+  /** Most events per background publish (one turn of the consumers' synchronous work). */
+  const PUBLISH_SLICE = 100;
 
   const doneQuery = (ids: readonly string[]) =>
     db.updateTable('outbox').set({ state: 'done' }).where('id', 'in', ids).compile();
@@ -512,10 +514,14 @@ export function createOutbox(options: OutboxOptions): OutboxService {
    * those again (at least once; consumers are idempotent by id).
    */
   async function publishRounds(): Promise<void> {
-    // After this turn's other answers: they join the round instead of waiting for the next.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     while (toPublish.length > 0) {
-      const taken = toPublish.splice(0, maxBatch);
+      // Before each slice, the loop's pending I/O runs: answers of this turn join the round
+      // instead of waiting for the next, and requests that arrived meanwhile are read and
+      // decided first. A slice's consumers (the inbox's and the monitoring feed's transactions)
+      // run synchronously on SQLite; a small slice keeps that turn short, so a check arriving
+      // behind it waits milliseconds, not the whole backlog.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const taken = toPublish.splice(0, Math.min(maxBatch, PUBLISH_SLICE));
       const ids = taken.map((t) => t.id);
       try {
         if (events) await events.publish(taken.map((t) => t.event));
