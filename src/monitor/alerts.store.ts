@@ -232,9 +232,11 @@ export interface AlertsStore {
 
 export interface AlertsStoreOptions {
   /**
-   * Runs the folded matches' writes in transactions of derived data
-   * (`storage.derivedTransactions`): every start replays the feed through a fresh engine and
-   * records them again (once each), so a commit lost to a power failure is re-derived.
+   * Runs what the evaluator stores — raised alerts (with their case) and folded matches — in
+   * transactions of derived data (`storage.derivedTransactions`): every start replays the feed
+   * through a fresh engine and stores them again by their stable ids, so a commit lost to a
+   * power failure is re-derived (and a response to an alert, committed durably after it, makes
+   * the alert durable with it). Staff changes stay ordinary transactions.
    */
   readonly derived?: DerivedTransaction<MonitorTables>;
 }
@@ -409,7 +411,7 @@ export function createAlertsStore(
 
   return {
     async record(alert, now) {
-      return db.transaction().execute(async (trx) => {
+      return derived(async (trx) => {
         const inserted = await trx
           .insertInto('monitor_alerts')
           .values({
