@@ -76,15 +76,15 @@ export interface AccessOutbox {
   sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
   ledgerIndexOf(id: string): Promise<number | null>;
   /**
-   * One commit for a single check where the ledger sequences into this database: the check's
-   * row (given its ledger index), its outbox row and its ledger entry in the ledger's
-   * transaction. The index, or undefined when not possible (nothing written: use the two steps
-   * above). Absent: always the two steps.
+   * One commit for checks where the ledger sequences into this database: the checks' rows (given
+   * their ledger indexes, in order), their outbox rows and their ledger entries in one ledger
+   * transaction, all or none. The indexes, or undefined when not possible (nothing written: use
+   * the two steps above). Absent: always the two steps.
    */
   appendWith?(
-    item: AccessOutboxItem,
-    rows: (index: number) => readonly CompiledQuery[],
-  ): Promise<number | undefined>;
+    items: readonly AccessOutboxItem[],
+    rows: (indexes: readonly number[]) => readonly CompiledQuery[],
+  ): Promise<readonly number[] | undefined>;
 }
 
 /** The ledger's receipt of one entry: the record, its salt and the proof to a signed checkpoint. */

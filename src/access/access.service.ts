@@ -548,14 +548,18 @@ export function createAccessService(deps: AccessServiceDeps) {
       validate(input, kind === 'batch' ? `checks[${i}].` : ''),
     );
     const decided = await decideAll(caller, prepared);
-    const [only] = decided;
-    if (!idempotency && decided.length === 1 && only && deps.outbox.appendWith) {
-      // A single check on the sequencing instance: its row, its outbox row and its ledger entry
-      // in one commit (the ledger's group commit shares it with the checks queued meanwhile).
-      const index = await deps.outbox.appendWith(only.item, (ledgerIndex) => [
-        store.insertCheckQuery({ ...only.row, ledger_index: ledgerIndex }),
-      ]);
-      if (index !== undefined) return [answerOf(only, index)];
+    if (!idempotency && deps.outbox.appendWith) {
+      // On the sequencing instance: the checks' rows (a batch's all together), their outbox rows
+      // and their ledger entries in one commit, which the ledger's group commit shares with the
+      // checks queued meanwhile.
+      const indexes = await deps.outbox.appendWith(
+        decided.map((d) => d.item),
+        (ledgerIndexes) =>
+          store.insertCheckQueries(
+            decided.map((d, i) => ({ ...d.row, ledger_index: ledgerIndexes[i]! })),
+          ),
+      );
+      if (indexes) return decided.map((d, i) => answerOf(d, indexes[i] ?? null));
     }
     if (!idempotency) {
       await commit(decided);

@@ -3,6 +3,7 @@
  * the model at this boundary (JSON columns parsed, flags turned into booleans).
  */
 import { type Kysely, sql } from 'kysely';
+import { compiledInsert } from '../storage/compiled-insert.js';
 import { searchCondition } from './citizen-search.store.js';
 import type { WordMatch } from './citizen-search.js';
 import type {
@@ -35,22 +36,44 @@ export interface CheckCursor {
 
 export type AccessStore = ReturnType<typeof createAccessStore>;
 
+/** Every column of a check, in the order its insert binds them (a missing one fails to compile). */
+const CHECK_COLUMNS = Object.keys({
+  id: true,
+  system_id: true,
+  operator_id: true,
+  subject: true,
+  actor_id: true,
+  actor_pseudonym: true,
+  actor_code: true,
+  purpose: true,
+  legal_basis: true,
+  basis_reference: true,
+  categories_json: true,
+  action: true,
+  record_count: true,
+  recipient_json: true,
+  country: true,
+  decision: true,
+  reasons_json: true,
+  basis_json: true,
+  transfer_json: true,
+  signals_json: true,
+  at: true,
+  ledger_index: true,
+} satisfies Record<keyof AccessChecksTable, true>) as (keyof AccessChecksTable)[];
+
 export function createAccessStore(db: Kysely<AccessTables>) {
+  // A check's insert is compiled once per row count, not per check (`storage/compiled-insert.ts`).
+  const insertCheckRows = compiledInsert<AccessChecksTable>(db, 'access_checks', CHECK_COLUMNS);
   return {
     db,
 
     async insertChecks(trx: Kysely<AccessTables>, rows: readonly AccessChecksTable[]) {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-        await trx
-          .insertInto('access_checks')
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .execute();
+      for (const query of insertCheckRows(rows)) await trx.executeQuery(query);
     },
 
-    /** The insert of one check as a compiled statement, for a transaction another module runs. */
-    insertCheckQuery(row: AccessChecksTable) {
-      return db.insertInto('access_checks').values(row).compile();
-    },
+    /** The inserts of these checks as compiled statements, for a transaction another module runs. */
+    insertCheckQueries: insertCheckRows,
 
     async insertIdempotency(trx: Kysely<AccessTables>, row: AccessIdempotencyTable) {
       await trx.insertInto('access_idempotency').values(row).execute();

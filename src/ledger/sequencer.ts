@@ -69,11 +69,13 @@ export interface SequencedEntry {
   readonly key?: string | undefined;
   /**
    * The appender's own rows, committed in the batch's transaction (the writer must take them:
-   * `LedgerWriter.alongside`), given the entry's new index. Not run for a key already in the log:
+   * `LedgerWriter.alongside`), given the entry's new index and its record's canonical JSON (so
+   * the appender need not serialise the record again). Called in queue order — a group's entries
+   * one after the other, in one batch. Not run for a key already in the log:
    * its rows went in with its first entry. A failing row fails the whole batch (its callers get
    * `ledger.unavailable`), so they must be rows that cannot fail but for a fault.
    */
-  readonly alongside?: ((index: number) => readonly CompiledQuery[]) | undefined;
+  readonly alongside?: ((index: number, record: string) => readonly CompiledQuery[]) | undefined;
 }
 
 /** What an append resolves to. Hash bytes are made only if asked for (most callers want the index). */
@@ -312,7 +314,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
     try {
       for (let i = 0; i < items.length; i++) {
         const rows = items[i]!.alongside;
-        if (rows && placed[i]! >= 0) (alongside ??= []).push(...rows(placed[i]!));
+        if (rows && placed[i]! >= 0) (alongside ??= []).push(...rows(placed[i]!, items[i]!.record));
       }
     } catch (error) {
       // Nothing written yet and the view untouched: the batch's callers are told, none hangs.

@@ -314,6 +314,81 @@ describeStorage('outbox', (fx) => {
     expect(await ledgerSize()).toBe(3);
   });
 
+  it("appendWith of a group: every entry, outbox row and the caller's rows in one commit, or none", async () => {
+    const bus = createInProcessBus();
+    const seen: DomainEvent[] = [];
+    bus.subscribe((event) => {
+      seen.push(event);
+    });
+    const outbox = createOutbox({ db: db(), ledger, events: bus });
+    const checkpoints = async () =>
+      (await db().selectFrom('ledger_checkpoints').select('size').execute()).length;
+    const before = await checkpoints();
+    const ids = Array.from({ length: 300 }, (_, i) => `g${String(i).padStart(3, '0')}`);
+    // One item without an event: its row is done at once.
+    const items = ids.map((id, i) => (i === 7 ? item(id, { event: undefined }) : item(id)));
+    let given: readonly number[] = [];
+    const indexes = await outbox.appendWith(items, (ledgerIndexes) => {
+      given = [...ledgerIndexes];
+      return [
+        db()
+          .insertInto('outbox')
+          .values({
+            id: 'group-caller',
+            type: 'test.caller',
+            record_json: JSON.stringify(ledgerIndexes),
+            event_json: null,
+            state: 'done',
+            attempts: 0,
+            last_error: null,
+            ledger_index: null,
+            created_at: '2026-12-04T12:00:00.000Z',
+          })
+          .compile(),
+      ];
+    });
+    expect(indexes).toEqual(ids.map((_, i) => i));
+    expect(given).toEqual(indexes);
+    expect((await checkpoints()) - before).toBe(1);
+    expect(JSON.parse((await rowOf('group-caller')).record_json)).toEqual(indexes);
+    for (const [i, id] of ids.entries()) {
+      const row = await rowOf(id);
+      expect(row.ledger_index).toBe(i);
+      // The stored record is the ledger's canonical JSON of the item's record.
+      expect(JSON.parse(row.record_json)).toEqual(items[i]!.record);
+      expect((await ledger.receipt(i)).record).toEqual(items[i]!.record);
+    }
+    expect((await rowOf(ids[7]!)).state).toBe('done');
+    await outbox.published();
+    for (const id of ids) expect((await rowOf(id)).state).toBe('done');
+    expect(seen.map((event) => event.id).sort()).toEqual(ids.filter((_, i) => i !== 7));
+
+    // A failing caller row: none of the group is written, and the ledger goes on.
+    const size = await ledgerSize();
+    const failed = await outbox.appendWith([item('h1'), item('h2')], () => [
+      db()
+        .insertInto('outbox')
+        .values({
+          id: 'group-caller',
+          type: 'test.caller',
+          record_json: '{}',
+          event_json: null,
+          state: 'done',
+          attempts: 0,
+          last_error: null,
+          ledger_index: null,
+          created_at: '2026-12-04T12:00:00.000Z',
+        })
+        .compile(),
+    ]);
+    expect(failed).toBeUndefined();
+    expect(
+      await db().selectFrom('outbox').select('id').where('id', 'in', ['h1', 'h2']).execute(),
+    ).toEqual([]);
+    expect(await ledgerSize()).toBe(size);
+    expect(await outbox.appendWith([item('h1'), item('h2')], () => [])).toEqual([size, size + 1]);
+  });
+
   it('appendWith: a failing row leaves nothing written and says so; a standby declines', async () => {
     const outbox = createOutbox({ db: db(), ledger });
     await db()

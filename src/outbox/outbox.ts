@@ -27,6 +27,7 @@ import { Counter, type Metric } from 'prom-client';
 import { DomainError } from '../core/errors.js';
 import type { DomainEvent, EventPublisher } from '../events/events.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
+import { compiledInsert } from '../storage/compiled-insert.js';
 import type { OutboxTable, OutboxTables } from './outbox.tables.js';
 
 export interface OutboxItem {
@@ -68,6 +69,16 @@ export interface Outbox {
     item: OutboxItem,
     rows: (index: number) => readonly CompiledQuery[],
   ): Promise<number | undefined>;
+  /**
+   * The same for a group of items (an access-check batch): every item's entry, its outbox row and
+   * the caller's rows — given the entries' indexes, in the items' order — in one ledger
+   * transaction, all or none. The indexes, or undefined as above (nothing written). The items
+   * must be new to the ledger (fresh ids): rows are written only for a group appended whole.
+   */
+  appendWith(
+    items: readonly OutboxItem[],
+    rows: (indexes: readonly number[]) => readonly CompiledQuery[],
+  ): Promise<number[] | undefined>;
 }
 
 /** What the outbox needs from the ledger. */
@@ -76,9 +87,16 @@ export interface OutboxLedger {
     readonly type: string;
     readonly record: JsonObject;
     readonly key: string;
-    /** Rows committed in the entry's transaction (only when `canCommitAlongside`). */
-    readonly alongside?: (index: number) => readonly CompiledQuery[];
+    /**
+     * Rows committed in the entry's transaction (only when `canCommitAlongside`), given its index
+     * and the record's canonical JSON.
+     */
+    readonly alongside?: (index: number, record: string) => readonly CompiledQuery[];
   }): Promise<{ readonly index: number }>;
+  /** Appends in one transaction, all or none (`appendWith` of a group needs it). */
+  appendGroup?(
+    inputs: readonly Parameters<OutboxLedger['append']>[0][],
+  ): Promise<readonly { readonly index: number }[]>;
   /** Absent: always try to append. 'standby': leave the rows to the sequencing instance. */
   readonly role?: 'sequencer' | 'standby';
   /** True when an append can carry `alongside` rows (the ledger writes into this database). */
@@ -425,62 +443,113 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   const doneQuery = (ids: readonly string[]) =>
     db.updateTable('outbox').set({ state: 'done' }).where('id', 'in', ids).compile();
 
-  async function appendWith(
+  /** The outbox's own insert, compiled once per row count (`storage/compiled-insert.ts`). */
+  const insertRows = compiledInsert<OutboxTable>(db, 'outbox', [
+    'id',
+    'type',
+    'record_json',
+    'event_json',
+    'state',
+    'attempts',
+    'last_error',
+    'ledger_index',
+    'created_at',
+  ]);
+
+  /** An item's outbox row as the one-commit path writes it: sequenced, `record` canonical JSON. */
+  const sequencedRow = (item: OutboxItem, index: number, record: string, now: string) => ({
+    id: item.id,
+    type: item.type,
+    record_json: record,
+    event_json: item.event ? JSON.stringify(item.event) : null,
+    // Done at once when there is nothing to publish; else when the event is out.
+    state: item.event ? ('pending' as const) : ('done' as const),
+    attempts: 0,
+    last_error: null,
+    ledger_index: index,
+    created_at: now,
+  });
+
+  function appendWith(
     item: OutboxItem,
     rows: (index: number) => readonly CompiledQuery[],
-  ): Promise<number | undefined> {
+  ): Promise<number | undefined>;
+  function appendWith(
+    items: readonly OutboxItem[],
+    rows: (indexes: readonly number[]) => readonly CompiledQuery[],
+  ): Promise<number[] | undefined>;
+  async function appendWith(
+    what: OutboxItem | readonly OutboxItem[],
+    rows:
+      | ((index: number) => readonly CompiledQuery[])
+      | ((indexes: readonly number[]) => readonly CompiledQuery[]),
+  ): Promise<number | number[] | undefined> {
     if (ledger.role === 'standby' || ledger.canCommitAlongside !== true) return undefined;
+    const group = Array.isArray(what);
+    const items: readonly OutboxItem[] = group ? what : [what as OutboxItem];
+    if (items.length === 0) return [];
+    if (items.length > 1 && !ledger.appendGroup) return undefined;
     const now = new Date().toISOString();
-    const event = item.event;
+    const last = items.length - 1;
+    // Filled as the ledger builds the transaction, entry by entry in the items' order (one batch
+    // for a group); the last entry's rows carry everything.
+    const indexes = new Array<number>(items.length);
+    const records = new Array<string>(items.length);
     // The 'done' marks this append carries (taken when its transaction is built): back to the
     // list if that transaction does not commit.
     let marks: string[] = [];
-    let index: number;
+    const inputs = items.map((item, position) => ({
+      type: item.type,
+      record: item.record,
+      key: item.id,
+      alongside: (index: number, record: string): readonly CompiledQuery[] => {
+        indexes[position] = index;
+        records[position] = record;
+        if (position !== last) return [];
+        for (let i = 0; i < last; i++)
+          if (indexes[i] === undefined)
+            throw new Error('a group of outbox items was only partly new to the ledger');
+        const queries = [
+          ...(group
+            ? (rows as (indexes: readonly number[]) => readonly CompiledQuery[])(indexes)
+            : (rows as (index: number) => readonly CompiledQuery[])(index)),
+          ...insertRows(items.map((one, i) => sequencedRow(one, indexes[i]!, records[i]!, now))),
+        ];
+        marks = toMarkDone.splice(0, maxBatch);
+        if (marks.length > 0) queries.push(doneQuery(marks));
+        return queries;
+      },
+    }));
+    let result: number[];
     try {
-      ({ index } = await ledger.append({
-        type: item.type,
-        record: item.record,
-        key: item.id,
-        alongside: (at) => {
-          const queries = [
-            ...rows(at),
-            db
-              .insertInto('outbox')
-              .values({
-                id: item.id,
-                type: item.type,
-                record_json: JSON.stringify(item.record),
-                event_json: event ? JSON.stringify(event) : null,
-                // Done at once when there is nothing to publish; else when the event is out.
-                state: event ? 'pending' : 'done',
-                attempts: 0,
-                last_error: null,
-                ledger_index: at,
-                created_at: now,
-              })
-              .compile(),
-          ];
-          marks = toMarkDone.splice(0, maxBatch);
-          if (marks.length > 0) queries.push(doneQuery(marks));
-          return queries;
-        },
-      }));
+      // One item: the ledger's plain append (its hot path), whichever form the caller used.
+      result =
+        items.length > 1
+          ? (await ledger.appendGroup!(inputs)).map((r) => r.index)
+          : [(await ledger.append(inputs[0]!)).index];
     } catch (error) {
       if (marks.length > 0) markDoneLater(marks);
       // Refused (a record the ledger will not take) or not committed: the ordinary path parks
       // or retries it with its usual bookkeeping.
-      log?.info({ err: error, outboxId: item.id }, 'one-commit append failed; ordinary path');
+      log?.info(
+        { err: error, outboxId: items[0]!.id, count: items.length },
+        'one-commit append failed; ordinary path',
+      );
       return undefined;
     }
     for (const id of marks) publishingIds.delete(id);
-    if (event) {
-      toPublish.push({ id: item.id, event });
-      publishingIds.add(item.id);
+    let queued = false;
+    for (const item of items)
+      if (item.event) {
+        toPublish.push({ id: item.id, event: item.event });
+        publishingIds.add(item.id);
+        queued = true;
+      }
+    if (queued)
       publishing ??= publishRounds().finally(() => {
         publishing = undefined;
       });
-    }
-    return index;
+    return group ? result : result[0];
   }
 
   /** Queues 'done' marks; a timer commits them alone if no ledger transaction takes them first. */

@@ -149,6 +149,8 @@ export async function accessHarness(storage: Storage): Promise<AccessHarness> {
       enqueue: (trx, items) => outbox.enqueue(trx as unknown as Kysely<OutboxTables>, items),
       sequence: (ids) => outbox.sequence(ids),
       ledgerIndexOf: (id) => outbox.ledgerIndexOf(id),
+      // As the server wires it: checks without an Idempotency-Key take the one-commit path.
+      appendWith: (items, rows) => outbox.appendWith(items, rows),
     },
     receipts: ledger,
     responses: responsePort,
