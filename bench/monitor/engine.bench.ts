@@ -275,7 +275,8 @@ console.log(
   `engine, in-process: ${Math.round(throughput.rate).toLocaleString('en')} events/s wall clock, ` +
     `${Math.round(throughput.cpuRate).toLocaleString('en')} events per CPU second, over ${THROUGHPUT_N.toLocaleString('en')} events ` +
     `(target ≥ 100,000), ${throughput.alerts.toLocaleString('en')} alerts, ${stats.suppressed.toLocaleString('en')} suppressed, ` +
-    `groups ${stats.groups.toLocaleString('en')}, window entries ${stats.windowEntries.toLocaleString('en')}`,
+    `groups ${stats.groups.toLocaleString('en')}, window entries ${stats.windowEntries.toLocaleString('en')}, ` +
+    `evicted groups ${stats.evictedGroups.toLocaleString('en')}`,
 );
 runMemory();
 if (!args.includes('--no-jetstream')) await runJetStream();

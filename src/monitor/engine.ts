@@ -23,6 +23,7 @@ import { compileReference, deriveField, LocalClock, type CompiledReference } fro
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
 import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
 import { GroupTable } from './group-table.js';
+import { SeenIds } from './seen-ids.js';
 import { CountWindow, DistinctWindow, TemporalWindow, type GroupWindow } from './windows.js';
 
 export interface MonitorAlert {
@@ -309,6 +310,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     alerts: Object.freeze([]),
     suppressed: Object.freeze([]),
   });
+  const DUPLICATE: ProcessResult = Object.freeze({ status: 'duplicate' });
   const scratchAlerts: MonitorAlert[] = [];
   const scratchSuppressed: SuppressedMatch[] = [];
 
@@ -328,12 +330,8 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     },
   };
 
-  // Ids remembered for redeliveries: a Set, and the same ids with their times in arrival order
-  // (numbers in a plain array stay unboxed), so forgetting is a walk from the front.
-  const seen = new Set<string>();
-  let seenOrder: string[] = [];
-  let seenTimes: number[] = [];
-  let seenHead = 0;
+  // Ids remembered for redeliveries, by slice of event time (see `seen-ids.ts`).
+  const seen = new SeenIds(limits.dedupHorizonMs, limits.maxSeenIds);
   // Dedup entries in creation order (live and replaced ones; see `Suppression`).
   let suppressionQueue: Suppression[] = [];
   let suppressionHead = 0;
@@ -711,22 +709,9 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     };
   }
 
-  function remember(id: string, atMs: number): void {
-    seen.add(id);
-    seenOrder.push(id);
-    seenTimes.push(atMs);
-    const cutoff = watermark - limits.dedupHorizonMs;
-    let budget = EXPIRY_BUDGET;
-    while (seenHead < seenOrder.length) {
-      if (seen.size <= limits.maxSeenIds && (budget-- <= 0 || seenTimes[seenHead]! > cutoff)) break;
-      seen.delete(seenOrder[seenHead]!);
-      seenHead += 1;
-    }
-    if (seenHead > 4_096 && seenHead * 2 > seenOrder.length) {
-      seenOrder = seenOrder.slice(seenHead);
-      seenTimes = seenTimes.slice(seenHead);
-      seenHead = 0;
-    }
+  function duplicate(): ProcessResult {
+    counters.duplicates += 1;
+    return DUPLICATE;
   }
 
   return {
@@ -735,19 +720,18 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       const parsed = parseMonitorEvent(input);
       if (!parsed.ok) return park(parsed.reason, input, parsed.id);
       const event = parsed.event;
-      if (seen.has(event.id)) {
-        counters.duplicates += 1;
-        return { status: 'duplicate' };
-      }
       if (event.atMs <= watermark - limits.dedupHorizonMs) {
+        // A redelivery is recognised first, while its id is still remembered.
+        if (seen.has(event.id, event.atMs)) return duplicate();
         return park(
           `late: more than ${limits.dedupHorizonMs / 60_000} min behind the newest event`,
           input,
           event.id,
         );
       }
+      if (!seen.add(event.id, event.atMs)) return duplicate();
       if (event.atMs > watermark) watermark = event.atMs;
-      remember(event.id, event.atMs);
+      seen.forget(watermark - limits.dedupHorizonMs);
       counters.processed += 1;
       scratchAlerts.length = 0;
       scratchSuppressed.length = 0;

@@ -20,6 +20,12 @@ export class GroupTable<W extends GroupWindow> {
   /** The last group obtained (cleared whenever a group leaves the table). */
   #lastKey: string | null = null;
   #lastWindow: W | undefined = undefined;
+  /**
+   * Whether the queue's front record is known to be live (checked since the front last moved and
+   * since any group was re-queued or dropped): at the group cap the engine asks every rule's
+   * `oldest()` once per eviction, and most fronts have not changed since the last time.
+   */
+  #frontLive = false;
 
   constructor(timespanMs: number) {
     this.#requeueAfter = Math.max(1, Math.floor(timespanMs / 8));
@@ -96,20 +102,28 @@ export class GroupTable<W extends GroupWindow> {
   }
 
   #skipStale(): void {
+    if (this.#frontLive) return;
     while (this.#head < this.#keys.length) {
       const window = this.#groups.get(this.#keys[this.#head]!);
-      if (window !== undefined && window.queued === this.#times[this.#head]) return;
+      if (window !== undefined && window.queued === this.#times[this.#head]) {
+        this.#frontLive = true;
+        return;
+      }
       this.#pop();
     }
   }
 
   #enqueue(key: string, window: W, atMs: number): void {
+    // Re-queueing the front's group leaves the front record stale; into an empty queue, the new
+    // record becomes the front. Records added behind a live front leave it live.
+    if (this.#head >= this.#keys.length || this.#keys[this.#head] === key) this.#frontLive = false;
     window.queued = atMs;
     this.#keys.push(key);
     this.#times.push(atMs);
   }
 
   #pop(): void {
+    this.#frontLive = false;
     this.#head += 1;
     if (this.#head > 1_024 && this.#head * 2 > this.#keys.length) {
       this.#keys = this.#keys.slice(this.#head);

@@ -85,6 +85,9 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
     let resolvedFor: CompiledReference | null = null;
     let global: ReadonlySet<string> = EMPTY_LIST;
     const byKey = new Map<string, ReadonlySet<string>>();
+    // The last key's list, answered without hashing (consecutive events often share an operator).
+    let lastKey: string | null = null;
+    let lastList: ReadonlySet<string> = EMPTY_LIST;
     const member = (x: string | number | boolean): string =>
       typeof x === 'string' ? x : String(x);
     return (x, event, context) => {
@@ -92,12 +95,14 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
       if (reference !== resolvedFor) {
         resolvedFor = reference;
         byKey.clear();
+        lastKey = null;
         if (key === null) global = reference.lookup(name, null);
       }
       if (key === null) return global.has(member(x));
       const k = key(event, context);
       if (typeof k !== 'string' && typeof k !== 'number') return false;
       const keyValue = typeof k === 'string' ? k : String(k);
+      if (keyValue === lastKey) return lastList.has(member(x));
       let list = byKey.get(keyValue);
       if (list === undefined) {
         list = reference.lookup(name, keyValue);
@@ -105,6 +110,8 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
         if (byKey.size >= KEYED_LIST_LIMIT) byKey.clear();
         byKey.set(keyValue, list);
       }
+      lastKey = keyValue;
+      lastList = list;
       return list.has(member(x));
     };
   }
@@ -125,15 +132,19 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
   if (cased) return (x) => x === value;
   // The exact hit is the common case; a miss is lower-cased once per distinct text and the answer
   // remembered (the compared fields — type, action, decision, purpose — take few values).
+  // The last miss is answered before the memo (a rule for another event type, the other decision).
   const memo = new Map<string, boolean>();
+  let lastMiss: string | null = null;
   return (x) => {
     if (x === value) return true;
     if (typeof x !== 'string') return false;
+    if (x === lastMiss) return false;
     let hit = memo.get(x);
     if (hit === undefined) {
       hit = x.toLowerCase() === want;
       if (memo.size < MEMO_LIMIT) memo.set(x, hit);
     }
+    if (!hit) lastMiss = x;
     return hit;
   };
 }
