@@ -23,6 +23,7 @@ import { compileReference, deriveField, LocalClock, type CompiledReference } fro
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
 import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
 import { GroupTable } from './group-table.js';
+import { OpenFilter } from './open-filter.js';
 import { SeenIds } from './seen-ids.js';
 import { CountWindow, DistinctWindow, TemporalWindow, type GroupWindow } from './windows.js';
 
@@ -174,10 +175,11 @@ interface CompiledRule {
   /** Live dedup entries of this rule, by dedup key (see `Suppression`). */
   readonly suppressions: Map<string, Suppression>;
   /**
-   * For `temporal_ordered`: open groups per value of the last group-by field (e.g. the subject),
-   * so a later step looks its group up — and builds the full key — only when one may exist.
+   * For `temporal_ordered`: open groups counted per value of the last group-by field (e.g. the
+   * subject) in a counting filter, so a later step looks its group up — and builds the full key —
+   * only when one may exist (a collision costs only that lookup, which then finds no group).
    */
-  readonly openBy: Map<string, number> | null;
+  readonly openBy: OpenFilter | null;
   readonly openField: Accessor | null;
   alerts: number;
   suppressed: number;
@@ -290,7 +292,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     suppressions: new Map(),
     openBy:
       rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
-        ? new Map()
+        ? new OpenFilter()
         : null,
     openField:
       rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
@@ -394,10 +396,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     if (openBy === null) continue;
     droppers.set(rule, (window) => {
       dropped(window);
-      const value = (window as TemporalWindow).openValue;
-      const open = openBy.get(value)! - 1;
-      if (open === 0) openBy.delete(value);
-      else openBy.set(value, open);
+      openBy.remove((window as TemporalWindow).openValue);
     });
   }
   const dropperOf = (rule: CompiledRule): ((window: GroupWindow) => void) =>
@@ -472,7 +471,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       // looks its group up only when its last group-by value has one open.
       openValue = keyText(rule.openField!(event, context));
       if (openValue === null) return null;
-      if (matched[rule.steps[0]!] !== 1 && !rule.openBy.has(openValue)) return null;
+      if (matched[rule.steps[0]!] !== 1 && !rule.openBy.mayHold(openValue)) return null;
     }
     const key = keyOf(rule.groupBy, event);
     if (key === null) return null;
@@ -536,7 +535,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
         const window = windowFor<TemporalWindow>(rule, key, event.atMs);
         if (rule.openBy !== null && rule.groups.created) {
           window.openValue = openValue!;
-          rule.openBy.set(openValue!, (rule.openBy.get(openValue!) ?? 0) + 1);
+          rule.openBy.add(openValue!);
         }
         const before = window.size();
         window.expire(cutoff);
