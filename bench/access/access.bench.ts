@@ -10,6 +10,7 @@
  *   npm run bench:access                          # c=50, 5 s per run, 2 rounds
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
  *   npm run bench:access -- --before /tmp/before  # also another checkout's server, same run
+ *   npm run bench:access -- --only check          # that load alone (check or batch), to profile
  *
  * `--before DIR` starts a second Qalqan from another source tree (e.g. `git archive` of an older
  * commit, with `node_modules` linked) and loads it in the same rounds, for before/after ratios
@@ -38,6 +39,11 @@ const option = (name: string, fallback: number): number => {
 const duration = option('duration', 5);
 const connections = option('connections', 50);
 const rounds = option('rounds', 2);
+/** `--only check` or `--only batch`: that load alone (for a CPU profile of one path). */
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'check' && only !== 'batch')
+  throw new Error(`--only takes 'check' or 'batch', not ${only}`);
 const beforeAt = args.indexOf('--before');
 const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
 
@@ -178,9 +184,15 @@ const checkLoad = (server: Server, rate?: number) =>
     ...(rate ? { rate } : {}),
   });
 const targets: Record<string, () => Promise<Result>> = {
-  hello: () => load(`${helloUrl}/`),
-  'POST echo (same schema)': () => load(`${echoUrl}/`, { method: 'POST' }),
-  ...Object.fromEntries(servers.map((server) => [server.name, () => checkLoad(server)])),
+  ...(only === undefined
+    ? {
+        hello: () => load(`${helloUrl}/`),
+        'POST echo (same schema)': () => load(`${echoUrl}/`, { method: 'POST' }),
+      }
+    : {}),
+  ...(only !== 'batch'
+    ? Object.fromEntries(servers.map((server) => [server.name, () => checkLoad(server)]))
+    : {}),
 };
 const best: Record<string, Result> = {};
 for (let round = 0; round < rounds; round++)
@@ -196,10 +208,12 @@ const batchBodies = Array.from({ length: 2 }, () =>
 );
 const lines: string[] = [];
 for (const server of servers) {
-  const check = best[server.name]!;
+  if (only === 'check') break;
+  const check = best[server.name] ?? { rps: 1, p99: 0 };
   const half = Math.max(1, Math.round(check.rps / 2));
-  const echoAtHalf = await load(`${echoUrl}/`, { method: 'POST', rate: half });
-  const checkAtHalf = await checkLoad(server, half);
+  const echoAtHalf =
+    only === undefined ? await load(`${echoUrl}/`, { method: 'POST', rate: half }) : check;
+  const checkAtHalf = only === undefined ? await checkLoad(server, half) : check;
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
     connections: 2,

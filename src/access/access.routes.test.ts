@@ -296,6 +296,23 @@ describeStorage('access routes', (fx) => {
     expect(receipt.record).toMatchObject({ check: results[599]!.checkId, decision: 'deny' });
   });
 
+  it("an actor's code is the module's actorCode for its operator, the same on every check", async () => {
+    const codeOf = async (system: string) => {
+      const { checkId } = (await post(system, check())).json();
+      const res = await h.app.inject({
+        url: `/v1/access-checks/${checkId}`,
+        headers: asSystem(system),
+      });
+      return res.json().actor.code as string;
+    };
+    const first = await codeOf(clinic);
+    expect(await codeOf(clinic)).toBe(first);
+    expect(first).toBe(h.access.actorCode(`op_${clinic}`, 'doctor-17'));
+    // Another operator: another, unrelated code for the same actor id.
+    expect(await codeOf(lender)).toBe(h.access.actorCode(`op_${lender}`, 'doctor-17'));
+    expect(await codeOf(lender)).not.toBe(first);
+  });
+
   it('GET a check: its own system and staff see it with a verifiable proof; another system gets 404', async () => {
     const { checkId } = (await post(clinic, check())).json();
     const own = await h.app.inject({

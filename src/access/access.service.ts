@@ -5,7 +5,7 @@
  * reads (a check with its proof, the citizen's own view, subjects a system accessed) and the
  * regulator's regimes and adequacy list.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
@@ -37,6 +37,7 @@ import type {
 } from './access.ports.js';
 import type { AccessStore, CheckCursor, CitizenFilter } from './access.store.js';
 import type { AccessChecksTable, AccessRegimesTable, AccessTables } from './access.tables.js';
+import { actorCodeOf } from './actor-code.js';
 import { matchesNothing, matchWord, searchWords, type WordMatch } from './citizen-search.js';
 import { citizenFacets } from './citizen-search.store.js';
 import { coverageQueryOf, decide } from './decide.js';
@@ -208,10 +209,19 @@ export function createAccessService(deps: AccessServiceDeps) {
     return subject;
   }
 
-  // base64url rather than hex: a hex code holds a run of 12 digits in about 2 % of cases, which
-  // would read as an IIN to every scrubber and scanner downstream (≈ 1e-9 in base64url).
-  const actorCode = (operatorId: string, actorId: string) =>
-    `A-${createHmac('sha256', deps.actorKey).update(`${operatorId}\n${actorId}`).digest('base64url').slice(0, 16)}`;
+  // Actors repeat (an operator's staff and jobs): each code is an HMAC, kept once computed.
+  // Bounded like `registered`; the codes are the same whether computed again or not.
+  const actorCodes = new Map<string, string>();
+  const actorCode = (operatorId: string, actorId: string) => {
+    const key = `${operatorId}\n${actorId}`;
+    let code = actorCodes.get(key);
+    if (code === undefined) {
+      code = actorCodeOf(deps.actorKey, operatorId, actorId);
+      if (actorCodes.size >= 100_000) actorCodes.clear();
+      actorCodes.set(key, code);
+    }
+    return code;
+  };
 
   /** Every bad input a 4xx naming the field; the IINs are checked but never echoed. */
   function validate(input: CheckInput, field = ''): Prepared {
