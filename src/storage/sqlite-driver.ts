@@ -14,16 +14,21 @@ const require = createRequire(import.meta.url);
 export type SqliteDriver = typeof BetterSqlite3;
 
 export function loadSqliteDriver(nodeVersion: string = process.versions.node): SqliteDriver {
+  return require(sqliteDriverPath(nodeVersion)) as SqliteDriver;
+}
+
+/** The resolved path of the driver `loadSqliteDriver` loads (a worker thread loads the same). */
+export function sqliteDriverPath(nodeVersion: string = process.versions.node): string {
   const major = Number(nodeVersion.split('.')[0]);
   if (major >= 22) {
     try {
-      return require('better-sqlite3-node22') as SqliteDriver;
+      return require.resolve('better-sqlite3-node22');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
       // Installed on an older Node and copied over: version 12 still works on 22, not on 24.
     }
   }
-  return require('better-sqlite3') as SqliteDriver;
+  return require.resolve('better-sqlite3');
 }
 
 /** What Kysely's SQLite dialect asks of a database: `prepare` and `close`. */

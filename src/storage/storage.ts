@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction, sql } from 'k
 import pg from 'pg';
 import type { Database } from './database.js';
 import { loadSqliteDriver, withStatementCache } from './sqlite-driver.js';
+import { type WalCheckpointer, startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -88,6 +89,9 @@ function openSqlite(options: StorageOptions): Storage {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
+  // Checkpoints on a worker thread, so no commit stalls the event loop copying the WAL.
+  const checkpointer: WalCheckpointer | undefined =
+    file === ':memory:' ? undefined : startWalCheckpointer({ file, sqlite });
   return {
     db,
     dialect: 'sqlite',
@@ -97,7 +101,10 @@ function openSqlite(options: StorageOptions): Storage {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await checkpointer?.close();
       await db.destroy();
+      // Kysely opens its connection on first use; one never used is closed here.
+      if (sqlite.open) sqlite.close();
     },
   };
 }
