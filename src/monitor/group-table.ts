@@ -9,11 +9,10 @@
  * skipped, a group touched since its record is re-queued, a group whose window has passed is
  * dropped. Eviction at the global cap drops the group at the front.
  */
-import { StringMap } from './string-map.js';
 import type { GroupWindow } from './windows.js';
 
 export class GroupTable<W extends GroupWindow> {
-  readonly #groups = new StringMap<W>();
+  readonly #groups = new Map<string, W>();
   #keys: string[] = [];
   #times: number[] = [];
   #head = 0;

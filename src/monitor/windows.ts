@@ -4,8 +4,6 @@
  * cap pushes out is counted by the engine, never silently lost from the figures.
  */
 
-import { StringMap } from './string-map.js';
-
 /** How many event ids an alert lists (the newest in the window); the count is always exact. */
 export const ALERT_EVENT_IDS = 100;
 
@@ -153,7 +151,7 @@ export class DistinctWindow implements GroupWindow {
  */
 class ManyValues {
   /** Value -> its live entry's position (absolute: `#base` is the position of array slot 0). */
-  readonly #index = new StringMap<number>();
+  readonly #index = new Map<string, number>();
   #values: (string | null)[] = [];
   #times: number[] = [];
   #ids: string[] = [];
@@ -243,9 +241,7 @@ class ManyValues {
     this.#head = 0;
     // Positions stay small integers (unboxed in the index).
     if (this.#base > 2 ** 29) {
-      const index = this.#index;
-      const base = this.#base;
-      index.forEach((position, value) => index.set(value, position - base));
+      for (const [value, position] of this.#index) this.#index.set(value, position - this.#base);
       this.#base = 0;
     }
   }
