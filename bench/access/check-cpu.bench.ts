@@ -53,7 +53,8 @@ async function start(tree: Tree) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-cpu-'));
   const storage = await openStorage({ dataDir });
   await migrateToLatest(storage.db);
-  const h = await support.accessHarness(storage);
+  // Regimes and the adequacy list cached for a second, as the server does.
+  const h = await support.accessHarness(storage, { cacheMs: 1000 });
   const system = 'sys_clinic';
   h.profiles.set(system, support.profile(system));
   const subjects: string[] = Array.from({ length: 500 }, (_, i) =>

@@ -92,7 +92,14 @@ export const asSystem = (id: string) => ({ authorization: `Bearer system.${id}` 
 export const asStaff = (role: StaffRole) => ({ authorization: `Bearer staff.${role}` });
 export const asCitizen = (pseudonym: string) => ({ authorization: `Bearer citizen.${pseudonym}` });
 
-export async function accessHarness(storage: Storage): Promise<AccessHarness> {
+/**
+ * `cacheMs`: how long regimes and the adequacy list are cached (default 0: a test sees its own
+ * changes at once; the server caches them for a second, as `bench/access/check-cpu.bench.ts` does).
+ */
+export async function accessHarness(
+  storage: Storage,
+  options: { readonly cacheMs?: number } = {},
+): Promise<AccessHarness> {
   const pseudonymOf = createPseudonymizer(randomBytes(32));
   const secrets = { pseudonymOf, fields: createFieldCipher(randomBytes(32)) };
   const now = { value: new Date('2026-12-01T10:00:00.000Z') };
@@ -157,7 +164,7 @@ export async function accessHarness(storage: Storage): Promise<AccessHarness> {
     actorKey: randomBytes(32),
     taxonomy: indexTaxonomy(),
     clock,
-    cacheMs: 0,
+    cacheMs: options.cacheMs ?? 0,
   });
   outbox.onSequenced((trx, items) => access.onSequenced(trx as unknown as Kysely<never>, items));
 
