@@ -86,7 +86,7 @@ export interface EngineLimits {
   readonly maxWindowEntries: number;
   /** Groups across all correlation rules; beyond it the least recently touched go first. */
   readonly maxGroups: number;
-  /** Event ids remembered to recognise redeliveries. */
+  /** Event ids remembered to recognise redeliveries (past it, the oldest time slice goes whole). */
   readonly maxSeenIds: number;
   /** How far behind the newest event a redelivery is still recognised; older events are parked as late. */
   readonly dedupHorizonMs: number;
