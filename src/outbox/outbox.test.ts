@@ -314,6 +314,37 @@ describeStorage('outbox', (fx) => {
     expect(await ledgerSize()).toBe(3);
   });
 
+  it('appendWith: publishes in slices (at most 100 events, or maxBatch) and commits piled-up done marks', async () => {
+    for (const [prefix, maxBatch, cap] of [
+      ['s', undefined, 100],
+      ['t', 40, 40],
+    ] as const) {
+      const bus = createInProcessBus();
+      const batches: number[] = [];
+      bus.subscribeBatch((events) => {
+        batches.push(events.length);
+      });
+      const outbox = createOutbox({
+        db: db(),
+        ledger,
+        events: bus,
+        ...(maxBatch ? { maxBatch } : {}),
+      });
+      const ids = Array.from({ length: 250 }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+      await Promise.all(ids.map((id) => outbox.appendWith(item(id), () => [])));
+      // Every event out, and every 'done' mark committed (more marks than one statement takes).
+      await outbox.published();
+      expect(batches.reduce((sum, n) => sum + n, 0)).toBe(250);
+      expect(Math.max(...batches)).toBeLessThanOrEqual(cap);
+      const states = await db()
+        .selectFrom('outbox')
+        .select('state')
+        .where('id', 'in', ids)
+        .execute();
+      expect(states.map((row) => row.state)).toEqual(ids.map(() => 'done'));
+    }
+  });
+
   it("appendWith of a group: every entry, outbox row and the caller's rows in one commit, or none", async () => {
     const bus = createInProcessBus();
     const seen: DomainEvent[] = [];

@@ -564,9 +564,15 @@ export function createOutbox(options: OutboxOptions): OutboxService {
 
   async function markDoneNow(): Promise<void> {
     while (toMarkDone.length > 0) {
-      const ids = toMarkDone.splice(0, maxBatch);
+      // Everything queued, in one transaction: one commit (one fsync on SQLite, which blocks the
+      // event loop) however many marks piled up — batches of checks queue more marks than their
+      // own transactions take — not one per statement in the same turn.
+      const ids = toMarkDone.splice(0);
       try {
-        await db.executeQuery(doneQuery(ids));
+        await db.transaction().execute(async (trx) => {
+          for (let i = 0; i < ids.length; i += maxBatch)
+            await trx.executeQuery(doneQuery(ids.slice(i, i + maxBatch)));
+        });
       } catch (error) {
         // Left pending: the drain's full pass publishes them again (at least once).
         log?.error({ err: error, count: ids.length }, 'outbox could not mark events published');
