@@ -674,7 +674,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       }
     }
     if (event.depth >= MAX_FEEDBACK_DEPTH) return;
-    for (const alert of alerts.slice(raisedHere)) {
+    // The alerts raised at this level (deeper ones are appended behind them); no copy per event.
+    const raisedEnd = alerts.length;
+    for (let i = raisedHere; i < raisedEnd; i += 1) {
+      const alert = alerts[i]!;
       if (alert.shadow) continue;
       evaluate(alertEvent(alert, event.depth + 1), alerts, suppressed);
     }
