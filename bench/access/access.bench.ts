@@ -5,7 +5,9 @@
  * process so the servers have this process's event loop to themselves) and connections. Then the
  * echo and the check at half the check's own maximum rate (p99 ratio), and 1,000-check batches
  * (decisions per second). Before the load, the typed client (`@qalqan/client`) asks one check and
- * one batch over HTTP: the load is made of permits.
+ * one batch over HTTP: the load is made of permits. Before each run the bench waits until the
+ * servers' process is idle again (`settle`), so one run's background work (events a check
+ * published after its answer) is not measured in the next.
  *
  *   npm run bench:access                          # c=50, 5 s per run, 2 rounds
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
@@ -175,6 +177,26 @@ if (beforeDir) {
   );
 }
 
+/**
+ * Waits until the servers' process is idle again: a check's answer does not wait for its event,
+ * so the citizen inbox and the monitoring feed may still be catching up after a load, on the same
+ * event loop, and would slow whatever is measured next. Idle: five health probes in a row each
+ * answered within 5 ms (at most 30 s).
+ */
+async function settle(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    let slowest = 0;
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      await fetch(`${servers[0]!.base}/healthz`).then((res) => res.arrayBuffer());
+      slowest = Math.max(slowest, performance.now() - start);
+    }
+    if (slowest < 5) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 const helloUrl = await listen(hello);
 const echoUrl = await listen(echo);
 const checkLoad = (server: Server, rate?: number) =>
@@ -197,6 +219,7 @@ const targets: Record<string, () => Promise<Result>> = {
 const best: Record<string, Result> = {};
 for (let round = 0; round < rounds; round++)
   for (const [name, run] of Object.entries(targets)) {
+    await settle();
     const result = await run();
     const previous = best[name];
     if (!previous || result.rps > previous.rps) best[name] = result;
@@ -211,9 +234,12 @@ for (const server of servers) {
   if (only === 'check') break;
   const check = best[server.name] ?? { rps: 1, p99: 0 };
   const half = Math.max(1, Math.round(check.rps / 2));
+  await settle();
   const echoAtHalf =
     only === undefined ? await load(`${echoUrl}/`, { method: 'POST', rate: half }) : check;
+  await settle();
   const checkAtHalf = only === undefined ? await checkLoad(server, half) : check;
+  await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
     connections: 2,
