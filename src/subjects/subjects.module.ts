@@ -32,11 +32,35 @@ export interface Subjects {
   revealIin(pseudonym: string): Promise<string | undefined>;
 }
 
+/** How many registered subjects an instance remembers (a pseudonym each, about 100 bytes). */
+export const REMEMBERED_SUBJECTS = 200_000;
+
 export function createSubjects<DB extends SubjectTables>(
   db: Kysely<DB>,
   secrets: Pick<Secrets, 'pseudonymOf' | 'fields'>,
   clock: () => Date = () => new Date(),
+  remember = REMEMBERED_SUBJECTS,
 ): Subjects {
+  // Subjects registered (with their birth date) that this instance has seen, by pseudonym: a row
+  // is never deleted nor changed once its birth date is filled, so a remembered subject needs no
+  // transaction, no sealing of the IIN and no statement — an access check asks for its subject
+  // every time. Least recently used forgotten first; never a raw IIN kept.
+  const registered = new Set<string>();
+  const remembered = (pseudonym: string): boolean => {
+    if (!registered.has(pseudonym)) return false;
+    registered.delete(pseudonym);
+    registered.add(pseudonym);
+    return true;
+  };
+  const rememberSubject = (pseudonym: string): void => {
+    if (remember <= 0) return;
+    registered.add(pseudonym);
+    if (registered.size > remember) {
+      const oldest = registered.values().next().value;
+      if (oldest !== undefined) registered.delete(oldest);
+    }
+  };
+
   // Registrations group-committed: what is asked while one transaction runs goes into the next,
   // so a burst of new subjects (access checks, an import) costs one commit, not one each.
   type Pending = {
@@ -61,7 +85,10 @@ export function createSubjects<DB extends SubjectTables>(
           }
           return out;
         });
-        taken.forEach((pending, i) => pending.resolve(found[i]!));
+        taken.forEach((pending, i) => {
+          rememberSubject(found[i]!.pseudonym);
+          pending.resolve(found[i]!);
+        });
       } catch (error) {
         for (const pending of taken) pending.reject(error);
       }
@@ -72,7 +99,9 @@ export function createSubjects<DB extends SubjectTables>(
   return {
     async subjectOf(iin, field = 'iin') {
       // Refused before it joins a batch: one bad IIN never fails the others' transaction.
-      validBirthDate(iin, field);
+      const birthDate = validBirthDate(iin, field);
+      const pseudonym = secrets.pseudonymOf(iin);
+      if (remembered(pseudonym)) return { pseudonym, birthDate };
       return new Promise<SubjectRef>((resolve, reject) => {
         queue.push({ iin, resolve, reject });
         if (!writing) void writeRounds();

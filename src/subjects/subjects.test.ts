@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import type { Kysely } from 'kysely';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors.js';
 import { withCheckDigit } from '../core/identifiers.js';
@@ -73,6 +73,37 @@ describeStorage('subjects', (fx) => {
     expect(rows[0]!.iin_sealed).not.toContain(iin);
     expect(await subjects().revealIin(first.pseudonym)).toBe(iin);
     expect(await subjects().revealIin('psn_unknown')).toBeUndefined();
+  });
+
+  it('answers a subject it registered from memory: no statement, no transaction; forgets the least recently used', async () => {
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const remembering = createSubjects(fx.storage.db.withPlugin(counting), secrets, undefined, 2);
+    const [a, b, c] = ['850101', '850102', '850103'].map((day) => iinBorn(day, '3', 301));
+    const first = await remembering.subjectOf(a!);
+    expect(statements).toBeGreaterThan(0);
+    statements = 0;
+    expect(await remembering.subjectOf(a!)).toEqual(first);
+    expect(statements).toBe(0);
+    // Still validated first: a wrong IIN is refused even among remembered ones.
+    await expect(remembering.subjectOf(`${a!.slice(0, 11)}x`)).rejects.toMatchObject({
+      code: 'core.invalid_iin',
+    });
+    await remembering.subjectOf(b!);
+    await remembering.subjectOf(a!); // a is now the most recently used
+    await remembering.subjectOf(c!); // over the bound of two: b is forgotten
+    statements = 0;
+    await remembering.subjectOf(a!);
+    await remembering.subjectOf(c!);
+    expect(statements).toBe(0);
+    expect((await remembering.subjectOf(b!)).birthDate).toBe('1985-01-02');
+    expect(statements).toBeGreaterThan(0);
   });
 
   it('refuses an invalid IIN naming the field, without quoting it, and stores nothing', async () => {
