@@ -3,7 +3,10 @@
  * durable ledger append before every answer) beside a bare Fastify hello-world and a Fastify POST
  * echo with the same body schema, in the same run, same load generator (autocannon, in a child
  * process so the servers have this process's event loop to themselves) and connections. Then the
- * echo and the check at half the check's own maximum rate (p99 ratio), and 1,000-check batches
+ * echo and the check at half the check's own maximum rate (p99 ratio) — once with autocannon's
+ * rate limit (a budget per second, spent in a burst at the start of each second) and once sent
+ * evenly by the child's open-loop generator (`LoadJob.paced`, latency from when each request was
+ * due, as wrk2 measures) — and 1,000-check batches
  * (decisions per second). Before the load, the typed client (`@qalqan/client`) asks one check and
  * one batch over HTTP: the load is made of permits. Before each run the bench waits until the
  * servers' process is idle again (`settle`), so one run's background work (events a check
@@ -94,7 +97,12 @@ const checkBodies = Array.from({ length: 1000 }, checkBody);
 
 async function load(
   url: string,
-  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; rate?: number } = {},
+  options: {
+    method?: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    rate?: number;
+    paced?: boolean;
+  } = {},
 ): Promise<Result> {
   const post = options.method === 'POST';
   const result = await generate({
@@ -105,6 +113,7 @@ async function load(
     headers: { ...(post ? { 'content-type': 'application/json' } : {}), ...options.headers },
     ...(post ? { bodies: checkBodies } : {}),
     ...(options.rate ? { rate: options.rate } : {}),
+    ...(options.paced ? { paced: true } : {}),
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -199,11 +208,12 @@ async function settle(): Promise<void> {
 
 const helloUrl = await listen(hello);
 const echoUrl = await listen(echo);
-const checkLoad = (server: Server, rate?: number) =>
+const checkLoad = (server: Server, rate?: number, paced = false) =>
   load(`${server.base}/v1/access-checks`, {
     method: 'POST',
     headers: server.auth,
     ...(rate ? { rate } : {}),
+    paced,
   });
 const targets: Record<string, () => Promise<Result>> = {
   ...(only === undefined
@@ -240,6 +250,14 @@ for (const server of servers) {
   await settle();
   const checkAtHalf = only === undefined ? await checkLoad(server, half) : check;
   await settle();
+  // The same rate sent evenly (one request every 1/rate s, timed from when it was due).
+  const echoPaced =
+    only === undefined
+      ? await load(`${echoUrl}/`, { method: 'POST', rate: half, paced: true })
+      : check;
+  await settle();
+  const checkPaced = only === undefined ? await checkLoad(server, half, true) : check;
+  await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
     connections: 2,
@@ -255,7 +273,8 @@ for (const server of servers) {
     );
   const batchDecisions = (batch.ok * 1000) / Math.max(duration, 10);
   lines.push(
-    `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)}; ` +
+    `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)} (autocannon, bursts each second); ` +
+      `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}; ` +
       `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
 }
