@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
 import type { Counter } from 'prom-client';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../events/events.js';
@@ -201,6 +201,42 @@ describeStorage('outbox', (fx) => {
       expect(await standby.ledgerIndexOf('from-standby')).toBe(0);
     } finally {
       await stop();
+    }
+  });
+
+  it("the sequencer's poll reads the partial index of unsequenced rows, not every pending row", async () => {
+    // The poll's own SQL, compiled as it runs, then planned by the engine.
+    const polls: CompiledQuery[] = [];
+    const capturing: KyselyPlugin = {
+      transformQuery: (args) => {
+        const compiled = db().getExecutor().compileQuery(args.node, args.queryId);
+        if (/"ledger_index" is null/.test(compiled.sql)) polls.push(compiled);
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const outbox = createOutbox({ db: db().withPlugin(capturing), ledger });
+    const stop = outbox.start(60_000, () => true, 20);
+    try {
+      await expect.poll(() => polls.length).toBeGreaterThan(0);
+    } finally {
+      await stop();
+    }
+    const poll = polls[0]!;
+    expect(poll.sql).toContain(`"state" = 'pending'`);
+    if (fx.dialect === 'sqlite') {
+      const native = fx.storage.native;
+      if (native.dialect !== 'sqlite') throw new Error('expected SQLite');
+      const plan = native.sqlite
+        .prepare(`explain query plan ${poll.sql}`)
+        .all(...poll.parameters) as { detail: string }[];
+      expect(plan.map((step) => step.detail).join('; ')).toContain('outbox_unsequenced');
+    } else {
+      // PostgreSQL picks by table statistics; the index exists and is partial on both conditions.
+      const { rows } = await sql<{ indexdef: string }>`
+        select indexdef from pg_indexes where indexname = 'outbox_unsequenced'
+          and schemaname = current_schema()`.execute(db());
+      expect(rows[0]?.indexdef).toMatch(/WHERE.*state.*'pending'.*ledger_index IS NULL/s);
     }
   });
 

@@ -640,12 +640,16 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     return Promise.all(waits).then((pairs) => new Map(pairs));
   }
 
-  /** Pending ids not already queued or running here, oldest first. */
+  /**
+   * Pending ids not already queued or running here, oldest first. The unsequenced poll writes its
+   * conditions as literals so the planner can use the partial index `outbox_unsequenced` (a bound
+   * parameter cannot show it implies the index's condition).
+   */
   async function pendingIds(onlyUnsequenced: boolean, after: string | undefined) {
     let query = db
       .selectFrom('outbox')
       .select('id')
-      .where('state', '=', 'pending')
+      .where(sql.ref('state'), '=', onlyUnsequenced ? sql.lit('pending') : 'pending')
       .orderBy('id')
       .limit(maxBatch);
     if (onlyUnsequenced) query = query.where('ledger_index', 'is', null);

@@ -21,6 +21,7 @@ import * as monitorResponse from './20261204_1525_monitor_response.js';
 import * as registryVersion from './20261204_1550_registry_version.js';
 import * as monitorReference from './20261204_1830_monitor_reference.js';
 import * as monitorRuleVersions from './20261204_1835_monitor_rule_versions.js';
+import * as outboxUnsequenced from './20261204_2245_outbox_unsequenced.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -40,4 +41,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1550_registry_version': registryVersion,
   '20261204_1830_monitor_reference': monitorReference,
   '20261204_1835_monitor_rule_versions': monitorRuleVersions,
+  '20261204_2245_outbox_unsequenced': outboxUnsequenced,
 };
