@@ -53,6 +53,22 @@ describeStorage('outbox', (fx) => {
   const ledgerSize = async () => (await ledger.checkpoint()).size;
   const rowOf = (id: string) =>
     db().selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  /** A caller's own row committed with an append: here an outbox row standing for an access check. */
+  const callerRow = (id: string, recordJson: string, ledgerIndex: number | null = null) =>
+    db()
+      .insertInto('outbox')
+      .values({
+        id,
+        type: 'test.caller',
+        record_json: recordJson,
+        event_json: null,
+        state: 'done',
+        attempts: 0,
+        last_error: null,
+        ledger_index: ledgerIndex,
+        created_at: '2026-12-04T12:00:00.000Z',
+      })
+      .compile();
 
   it('writes in the caller transaction: a rolled-back change leaves no item', async () => {
     const outbox = createOutbox({ db: db(), ledger });
@@ -309,20 +325,7 @@ describeStorage('outbox', (fx) => {
     const indexes = await Promise.all(
       ['a', 'b', 'c'].map((id) =>
         outbox.appendWith(item(id), (index) => [
-          db()
-            .insertInto('outbox')
-            .values({
-              id: `${id}-caller`,
-              type: 'test.caller',
-              record_json: JSON.stringify({ index }),
-              event_json: null,
-              state: 'done',
-              attempts: 0,
-              last_error: null,
-              ledger_index: index,
-              created_at: '2026-12-04T12:00:00.000Z',
-            })
-            .compile(),
+          callerRow(`${id}-caller`, JSON.stringify({ index }), index),
         ]),
       ),
     );
@@ -397,22 +400,7 @@ describeStorage('outbox', (fx) => {
     let given: readonly number[] = [];
     const indexes = await outbox.appendWith(items, (ledgerIndexes) => {
       given = [...ledgerIndexes];
-      return [
-        db()
-          .insertInto('outbox')
-          .values({
-            id: 'group-caller',
-            type: 'test.caller',
-            record_json: JSON.stringify(ledgerIndexes),
-            event_json: null,
-            state: 'done',
-            attempts: 0,
-            last_error: null,
-            ledger_index: null,
-            created_at: '2026-12-04T12:00:00.000Z',
-          })
-          .compile(),
-      ];
+      return [callerRow('group-caller', JSON.stringify(ledgerIndexes))];
     });
     expect(indexes).toEqual(ids.map((_, i) => i));
     expect(given).toEqual(indexes);
@@ -433,20 +421,7 @@ describeStorage('outbox', (fx) => {
     // A failing caller row: none of the group is written, and the ledger goes on.
     const size = await ledgerSize();
     const failed = await outbox.appendWith([item('h1'), item('h2')], () => [
-      db()
-        .insertInto('outbox')
-        .values({
-          id: 'group-caller',
-          type: 'test.caller',
-          record_json: '{}',
-          event_json: null,
-          state: 'done',
-          attempts: 0,
-          last_error: null,
-          ledger_index: null,
-          created_at: '2026-12-04T12:00:00.000Z',
-        })
-        .compile(),
+      callerRow('group-caller', '{}'),
     ]);
     expect(failed).toBeUndefined();
     expect(
@@ -462,22 +437,7 @@ describeStorage('outbox', (fx) => {
       .transaction()
       .execute((trx) => outbox.enqueue(trx, item('taken')));
     // The caller's row collides with an existing id: the whole transaction rolls back.
-    const failing = await outbox.appendWith(item('fresh'), () => [
-      db()
-        .insertInto('outbox')
-        .values({
-          id: 'taken',
-          type: 'test.caller',
-          record_json: '{}',
-          event_json: null,
-          state: 'done',
-          attempts: 0,
-          last_error: null,
-          ledger_index: null,
-          created_at: '2026-12-04T12:00:00.000Z',
-        })
-        .compile(),
-    ]);
+    const failing = await outbox.appendWith(item('fresh'), () => [callerRow('taken', '{}')]);
     expect(failing).toBeUndefined();
     expect(
       await db().selectFrom('outbox').select('id').where('id', '=', 'fresh').execute(),
