@@ -228,6 +228,16 @@ describeStorage('access routes', (fx) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('checks[1].purpose');
     expect(await count()).toBe(before);
+    // An empty batch is answered with no results and records nothing.
+    const empty = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: [] },
+    });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json().results).toEqual([]);
+    expect(await count()).toBe(before);
   });
 
   it('a 1,000-check batch is answered in order and stored once', async () => {
