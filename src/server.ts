@@ -68,7 +68,12 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     loggerOptions(options.logger === false ? 'silent' : config.logLevel),
   );
   const secrets = loadSecrets(config);
-  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const storage = await openStorage({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    // Problems storage works around (a failed checkpoint worker): degraded, not broken.
+    onProblem: (message, err) => log.warn({ err }, message),
+  });
   const closers: (() => Promise<void> | void)[] = [() => storage.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();

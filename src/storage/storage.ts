@@ -38,6 +38,12 @@ export interface StorageOptions {
   /** SQLite file name inside `dataDir`, or ':memory:'. */
   readonly sqliteFile?: string | undefined;
   readonly poolSize?: number | undefined;
+  /**
+   * Told of a problem storage works around by itself, which an operator should still see: the
+   * WAL checkpoint worker failed (SQLite then checkpoints inside commits again). Storage has no
+   * logger of its own; the server passes one that logs it.
+   */
+  readonly onProblem?: ((message: string, error: Error) => void) | undefined;
 }
 
 export class StorageError extends Error {
@@ -91,7 +97,19 @@ function openSqlite(options: StorageOptions): Storage {
   });
   // Checkpoints on a worker thread, so no commit stalls the event loop copying the WAL.
   const checkpointer: WalCheckpointer | undefined =
-    file === ':memory:' ? undefined : startWalCheckpointer({ file, sqlite });
+    file === ':memory:'
+      ? undefined
+      : startWalCheckpointer({
+          file,
+          sqlite,
+          // Nothing is lost, but commits stall on checkpoints again: the p99 an operator would
+          // otherwise see worsen without a word in the log.
+          onError: (error) =>
+            options.onProblem?.(
+              "the WAL checkpoint worker failed; SQLite's own checkpoints inside commits take over (slower commits, durability unchanged)",
+              error,
+            ),
+        });
   return {
     db,
     dialect: 'sqlite',

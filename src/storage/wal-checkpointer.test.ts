@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,9 +98,45 @@ describe('WAL checkpoints on a worker thread', () => {
     await expect.poll(() => errors.length).toBeGreaterThan(0);
     expect(db.autocheckpoint()).toBe(SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES);
     expect(checkpointer.running).toBe(false);
+    // Told once, though the worker both failed and exited.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toHaveLength(1);
     await checkpointer.close();
     db.write(5);
     db.sqlite.close();
+  });
+
+  it("tells the storage's owner, once and with the reason, when the storage's worker fails", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-wal-problem-'));
+    dirs.push(dataDir);
+    const problems: { message: string; error: Error }[] = [];
+    const storage = await openStorage({
+      dataDir,
+      onProblem: (message, error) => problems.push({ message, error }),
+    });
+    if (storage.native.dialect !== 'sqlite') throw new Error('expected SQLite');
+    const sqlite = storage.native.sqlite;
+    // The worker opens the file by name when it starts; moved away, the open fails (the main
+    // connection keeps its descriptor and goes on writing).
+    renameSync(path.join(dataDir, 'qalqan.db'), path.join(dataDir, 'moved.db'));
+    sqlite.exec('create table t (id integer primary key, body blob not null)');
+    const insert = sqlite.prepare('insert into t (body) values (?)');
+    sqlite.transaction(() => {
+      for (let i = 0; i < 1500; i++) insert.run(Buffer.alloc(2000, i));
+    })();
+    await expect.poll(() => problems.length, { timeout: 3000 }).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(/WAL checkpoint worker failed/);
+    // The reason crosses the thread boundary readable (a SqliteError alone arrives as { code }).
+    expect(problems[0]!.error).toBeInstanceOf(Error);
+    expect(problems[0]!.error.message).toMatch(
+      /cannot open .*qalqan\.db: unable to open database file/,
+    );
+    expect(Number(sqlite.pragma('wal_autocheckpoint', { simple: true }))).toBe(
+      SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES,
+    );
+    await storage.close();
   });
 
   it('is started by the storage on a file database and closed with it: the WAL is gone after close', async () => {

@@ -55,13 +55,20 @@ export interface WalCheckpointerOptions {
   readonly startAtBytes?: number;
   /** The better-sqlite3 module the worker loads; the main thread's own by default. */
   readonly driverPath?: string;
+  /** Told once, with the reason, when the worker fails and SQLite's own checkpoints take over. */
   readonly onError?: (error: Error) => void;
 }
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
-const db = new Database(workerData.file, { fileMustExist: true });
+let db;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+} catch (error) {
+  // A SqliteError reaches the main thread as { code } alone; a plain Error keeps its message.
+  throw new Error('cannot open ' + workerData.file + ': ' + String((error && error.message) || error));
+}
 // A passive checkpoint never waits; a busy database is simply tried again next time.
 db.pragma('busy_timeout = 0');
 parentPort.on('message', (message) => {
@@ -94,9 +101,14 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
   const waiting: Pending[] = [];
   let inFlight: Promise<CheckpointResult> | undefined;
 
-  const fail = (error: Error) => {
+  const fail = (thrown: unknown) => {
     if (failed) return;
     failed = true;
+    // What a worker throws is copied across the thread boundary, not always as an Error.
+    const error =
+      thrown instanceof Error
+        ? thrown
+        : new Error(`the WAL checkpoint worker failed: ${JSON.stringify(thrown)}`);
     // Back to SQLite's own checkpoints on the main connection: slower, never unbounded.
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
     for (const pending of waiting.splice(0)) pending.reject(error);
