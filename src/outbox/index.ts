@@ -11,4 +11,9 @@ export {
   createOutbox,
   enqueueOutbox,
 } from './outbox.js';
+export {
+  type OutboxRetention,
+  type OutboxRetentionOptions,
+  createOutboxRetention,
+} from './outbox-retention.js';
 export type { OutboxState, OutboxTable, OutboxTables } from './outbox.tables.js';

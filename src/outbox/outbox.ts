@@ -53,6 +53,11 @@ export interface Outbox {
    * for a parked item, or while the ledger is unavailable — the drain finishes those).
    */
   sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
+  /**
+   * The item's index while its row exists: null too once retention deleted it
+   * (`outbox-retention.ts`), so a module that needs the index later copies it in a write-back
+   * hook (`onSequenced`) and asks here only while its own copy is still null.
+   */
   ledgerIndexOf(id: string): Promise<number | null>;
   /**
    * The one-commit path, on the instance that sequences into this database: the caller's rows

@@ -22,6 +22,7 @@ import * as registryVersion from './20261204_1550_registry_version.js';
 import * as monitorReference from './20261204_1830_monitor_reference.js';
 import * as monitorRuleVersions from './20261204_1835_monitor_rule_versions.js';
 import * as outboxUnsequenced from './20261204_2245_outbox_unsequenced.js';
+import * as outboxFinished from './20261204_2350_outbox_finished.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -42,4 +43,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1830_monitor_reference': monitorReference,
   '20261204_1835_monitor_rule_versions': monitorRuleVersions,
   '20261204_2245_outbox_unsequenced': outboxUnsequenced,
+  '20261204_2350_outbox_finished': outboxFinished,
 };
