@@ -29,6 +29,7 @@ import type { MonitorReferenceInput } from './monitor/reference.model.js';
 import { createNotifyModule, type NotifyModule } from './notify/notify.module.js';
 import { createPortalModule, type PortalModule } from './portal/portal.module.js';
 import { createOutbox } from './outbox/outbox.js';
+import { createOutboxRetention } from './outbox/outbox-retention.js';
 import { createRegistryModule, type RegistryModule } from './registry/registry.module.js';
 import type { Actor } from './registry/registry.model.js';
 import { scanRoutes } from './scan/scan.routes.js';
@@ -243,6 +244,14 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     // left, at start, then a 250 ms poll and a full pass every 5 s (appends are idempotent anyway).
     if (ledger.ledger.role === 'sequencer') await outbox.drain();
     closers.push(outbox.start(5000, () => ledger.ledger.role === 'sequencer'));
+    // Finished rows (in the ledger, delivered) are deleted after the retention, every minute, by
+    // the same instance; every module that needs an index later keeps its own copy.
+    const outboxRetention = createOutboxRetention({
+      db: storage.db,
+      retentionMs: config.outbox.retentionHours * 3_600_000,
+      log,
+    });
+    closers.push(outboxRetention.start(60_000, () => ledger.ledger.role === 'sequencer'));
 
     const demo = config.demo;
     const portal = createPortalModule({
@@ -331,7 +340,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ],
     });
     closers.push(() => app.close());
-    for (const metric of [...outbox.metrics, ...monitor.metrics])
+    for (const metric of [...outbox.metrics, ...outboxRetention.metrics, ...monitor.metrics])
       app.metrics.registerMetric(metric);
     await app.ready();
     monitor.start();

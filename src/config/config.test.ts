@@ -66,6 +66,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps finished outbox rows a week unless told otherwise, at least an hour', () => {
+    expect(loadConfig({}).outbox).toEqual({ retentionHours: 168 });
+    expect(loadConfig({ QALQAN_OUTBOX_RETENTION_HOURS: '24' }).outbox.retentionHours).toBe(24);
+    expect(() => loadConfig({ QALQAN_OUTBOX_RETENTION_HOURS: '0' })).toThrow(
+      "QALQAN_OUTBOX_RETENTION_HOURS must be an integer from 1 to 87600, got '0'",
+    );
+  });
+
   it('rejects ports out of range and hosts with spaces', () => {
     expect(() => loadConfig({ QALQAN_PORT: '65536' })).toThrow(
       'QALQAN_PORT must be an integer from 0 to 65535',

@@ -81,6 +81,13 @@ export interface Config {
     /** A session ends this long (seconds) after sign-in, however active. */
     readonly absoluteTimeoutSeconds: number;
   };
+  readonly outbox: {
+    /**
+     * Finished outbox rows (in the ledger, event delivered) are deleted this many hours after
+     * they were written (`QALQAN_OUTBOX_RETENTION_HOURS`, default a week).
+     */
+    readonly retentionHours: number;
+  };
   readonly ledger: {
     /** Checkpoint origin line and signer name; defaults to `<hostname>/qalqan`. */
     readonly origin: string | undefined;
@@ -387,6 +394,14 @@ export function loadConfig(
       }
       return source?.value.toLowerCase();
     })(),
+    outbox: {
+      retentionHours: integer(
+        pick(undefined, undefined, 'QALQAN_OUTBOX_RETENTION_HOURS'),
+        7 * 24,
+        1,
+        10 * 365 * 24,
+      ),
+    },
     ledger: {
       origin: ledgerOrigin,
       batchSize: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_SIZE'), 256, 1, 65536),

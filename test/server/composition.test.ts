@@ -1,7 +1,8 @@
 /**
  * The whole server composed as `qalqan serve` composes it: registry changes land in the real
  * transparency log, each with a receipt that verifies offline; changes the CLI left in the outbox
- * are sequenced when the server starts.
+ * are sequenced when the server starts; the outbox's counters, retention's among them, are served
+ * on /metrics.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,5 +120,13 @@ describe('the composed server', () => {
     expect(pending).toHaveLength(1);
     expect(pending[0]?.ledger_index).toBe(0);
     expect((await qalqan.ledger.ledger.checkpoint()).size).toBe(1);
+  });
+
+  it("serves the outbox's counters on /metrics, the rows retention deleted among them", async () => {
+    const qalqan = await start(mkdtempSync(path.join(tmpdir(), 'qalqan-metrics-')));
+    const metrics = await qalqan.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/^qalqan_outbox_pruned_total 0$/m);
+    expect(metrics.body).toContain('# TYPE qalqan_outbox_parked_total counter');
   });
 });
