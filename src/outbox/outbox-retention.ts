@@ -42,7 +42,8 @@ export interface OutboxRetention {
   prune(): Promise<number>;
   /**
    * Prunes every `intervalMs` (default a minute) while `isSequencer()` holds. Returns the
-   * function that stops it, resolving once a run in progress has stopped after its batch.
+   * function that stops it for good, resolving once a run in progress has stopped after its
+   * batch.
    */
   start(intervalMs?: number, isSequencer?: () => boolean): () => Promise<void>;
   /** prom-client metrics to register on the app's registry (`qalqan_outbox_pruned_total`). */

@@ -55,7 +55,7 @@ export interface WalCheckpointerOptions {
   readonly startAtBytes?: number;
   /** The better-sqlite3 module the worker loads; the main thread's own by default. */
   readonly driverPath?: string;
-  /** Told once, with the reason, when the worker fails and SQLite's own checkpoints take over. */
+  /** Told once, with the reason, when the worker fails and SQLite's checkpoints take over. */
   readonly onError?: (error: Error) => void;
 }
 
@@ -67,7 +67,8 @@ try {
   db = new Database(workerData.file, { fileMustExist: true });
 } catch (error) {
   // A SqliteError reaches the main thread as { code } alone; a plain Error keeps its message.
-  throw new Error('cannot open ' + workerData.file + ': ' + String((error && error.message) || error));
+  const reason = String((error && error.message) || error);
+  throw new Error('cannot open ' + workerData.file + ': ' + reason);
 }
 // A passive checkpoint never waits; a busy database is simply tried again next time.
 db.pragma('busy_timeout = 0');
