@@ -281,6 +281,62 @@ detection: { c: { type: access.checked, offHours: true }, condition: c }
   });
 });
 
+describe('dedup entries remembered on the group', () => {
+  // A rule deduplicating by its own group-by finds its entry on the group's window. The reference
+  // names the field twice in its dedup group-by: the same partition of events, so the same alerts,
+  // but a key of its own, found in the rule's table every time.
+  const counting = (id: string, threshold: number, dedupBy: string, window: string) =>
+    ruleFrom(`id: ${id}
+title: Counting
+level: medium
+detection: { c: { type: access.checked }, condition: c }
+correlation: { type: event_count, group-by: [actor.id], timespan: 1m, condition: { gte: ${threshold} } }
+dedup: { group-by: ${dedupBy}, window: ${window} }
+`);
+  const distinct = (dedupBy: string) =>
+    ruleFrom(`id: distinct
+title: Distinct
+level: medium
+detection: { c: { type: access.checked }, condition: c }
+correlation: { type: value_count, group-by: [actor.id], timespan: 2m, condition: { field: subject, gte: 2 } }
+dedup: { group-by: ${dedupBy}, window: 3m }
+`);
+  const rulesWith = (dedupBy: string) => [
+    counting('one', 1, dedupBy, '5m'),
+    counting('two', 2, dedupBy, '2m'),
+    distinct(dedupBy),
+  ];
+
+  it('answers as the rule’s own table does, as entries expire, are capped and groups leave', () => {
+    const event = fc.record({
+      subject: fc.constantFrom('s-1', 's-2', 's-3'),
+      actor: fc.constantFrom('a-1', 'a-2', 'a-3', 'a-4'),
+      gap: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 60_000, max: 400_000 })),
+    });
+    const limits = fc.record({
+      maxSuppressions: fc.integer({ min: 1, max: 6 }),
+      maxGroups: fc.integer({ min: 1, max: 8 }),
+    });
+    fc.assert(
+      fc.property(limits, fc.array(event, { maxLength: 120 }), (caps, events) => {
+        const remembered = createMonitorEngine({ rules: rulesWith('[actor.id]'), limits: caps });
+        const looked = createMonitorEngine({
+          rules: rulesWith('[actor.id, actor.id]'),
+          limits: caps,
+        });
+        let at = BASE;
+        events.forEach((e, i) => {
+          at += e.gap;
+          const input = check({ subject: e.subject, actor: { id: e.actor } }, at, `d-${i}`);
+          expect(remembered.process(input)).toEqual(looked.process(input));
+        });
+        expect(remembered.stats().suppressions).toBe(looked.stats().suppressions);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('deny-then-permit prefilter', () => {
   // The engine looks a later step's group up only when its last group-by value (here the subject,
   // or the operator) has a group open; the plain model: every (operator, actor, subject) keeps the

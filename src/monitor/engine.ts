@@ -25,7 +25,13 @@ import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
 import { GroupTable } from './group-table.js';
 import { OpenFilter } from './open-filter.js';
 import { SeenIds } from './seen-ids.js';
-import { CountWindow, DistinctWindow, TemporalWindow, type GroupWindow } from './windows.js';
+import {
+  CountWindow,
+  DistinctWindow,
+  TemporalWindow,
+  type DedupMemo,
+  type GroupWindow,
+} from './windows.js';
 
 export interface MonitorAlert {
   /** `<ruleId>:<id of the event that raised it>`: stable across replays. */
@@ -175,6 +181,11 @@ interface CompiledRule {
   /** Live dedup entries of this rule, by dedup key (see `Suppression`). */
   readonly suppressions: Map<string, Suppression>;
   /**
+   * Whether the rule's dedup key is its group's key (dedup by the correlation's own group-by):
+   * its entry is then also remembered on the group's window, found there without hashing.
+   */
+  readonly dedupOnWindow: boolean;
+  /**
    * For `temporal_ordered`: open groups counted per value of the last group-by field (e.g. the
    * subject) in a counting filter, so a later step looks its group up — and builds the full key —
    * only when one may exist (a collision costs only that lookup, which then finds no group).
@@ -188,9 +199,11 @@ interface CompiledRule {
 /**
  * A dedup entry: alerts of `rule` about `key` fold into `alertId` until `until`. Entries are also
  * queued in creation order across rules, so expiry and the global cap take the oldest first; an
- * entry replaced by a newer one for the same key stays in the queue, dead, until it reaches the front.
+ * entry replaced by a newer one for the same key stays in the queue, `dead`, until it reaches the
+ * front. `dead` is set as an entry leaves `rule.suppressions`, which also tells a window that
+ * remembers the entry (`DedupMemo`) to forget it.
  */
-interface Suppression {
+interface Suppression extends DedupMemo {
   readonly rule: CompiledRule;
   readonly key: string;
   readonly until: number;
@@ -290,6 +303,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     groups: tableFor(rule),
     newWindow: windowFactory(rule),
     suppressions: new Map(),
+    dedupOnWindow:
+      rule.kind === 'correlation' &&
+      rule.dedup.windowMs > 0 &&
+      rule.dedup.groupBy.join('\n') === rule.correlation.groupBy.join('\n'),
     openBy:
       rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
         ? new OpenFilter()
@@ -557,23 +574,25 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
   }
 
   /** Holds later alerts of `rule` about `key` until `until`; expires and caps the entries. */
-  function suppress(rule: CompiledRule, key: string, until: number, alertId: string): void {
-    const entry: Suppression = { rule, key, until, alertId };
-    if (rule.suppressions.get(key) === undefined) liveSuppressions += 1;
+  function suppress(rule: CompiledRule, key: string, until: number, alertId: string): Suppression {
+    const entry: Suppression = { rule, key, until, alertId, dead: false, next: null };
+    const replaced = rule.suppressions.get(key);
+    if (replaced === undefined) liveSuppressions += 1;
+    else replaced.dead = true;
     rule.suppressions.set(key, entry);
     suppressionQueue.push(entry);
     // The oldest live entries first: those past their time (a few per alert), then any over the cap.
     let budget = EXPIRY_BUDGET;
     while (suppressionHead < suppressionQueue.length) {
       const oldest = suppressionQueue[suppressionHead]!;
-      const live = oldest.rule.suppressions.get(oldest.key) === oldest;
-      if (live) {
+      if (!oldest.dead) {
         if (
           liveSuppressions <= limits.maxSuppressions &&
           (budget-- <= 0 || oldest.until > watermark)
         )
           break;
         oldest.rule.suppressions.delete(oldest.key);
+        oldest.dead = true;
         liveSuppressions -= 1;
       }
       suppressionHead += 1;
@@ -582,6 +601,38 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       suppressionQueue = suppressionQueue.slice(suppressionHead);
       suppressionHead = 0;
     }
+    return entry;
+  }
+
+  /**
+   * The live dedup entry of `rule` about its group's key, as remembered on the window (dead
+   * entries unlinked on the way), else from the rule's table, then remembered.
+   */
+  function heldOnWindow(
+    rule: CompiledRule,
+    window: GroupWindow,
+    key: string,
+  ): Suppression | undefined {
+    let previous: DedupMemo | null = null;
+    for (let memo = window.held; memo !== null; memo = memo.next) {
+      const entry = memo as Suppression;
+      if (entry.rule !== rule) {
+        previous = memo;
+        continue;
+      }
+      if (!entry.dead) return entry;
+      if (previous === null) window.held = memo.next;
+      else previous.next = memo.next;
+      break;
+    }
+    const held = rule.suppressions.get(key);
+    if (held !== undefined) remember(window, held);
+    return held;
+  }
+
+  function remember(window: GroupWindow, entry: Suppression): void {
+    entry.next = window.held;
+    window.held = entry;
   }
 
   function raise(
@@ -599,9 +650,15 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     suppressed: SuppressedMatch[],
   ): void {
     const spec = rule.rule;
-    const dedupKey = spec.dedup.windowMs > 0 ? keyOf(rule.dedupBy, event) : null;
+    // The group's own key when the rule dedups by its group-by (the key the window was found by).
+    const onWindow = rule.dedupOnWindow && window !== null ? window : null;
+    const dedupKey =
+      onWindow !== null ? key : spec.dedup.windowMs > 0 ? keyOf(rule.dedupBy, event) : null;
     if (dedupKey !== null) {
-      const held = rule.suppressions.get(dedupKey);
+      const held =
+        onWindow !== null
+          ? heldOnWindow(rule, onWindow, dedupKey)
+          : rule.suppressions.get(dedupKey);
       if (held !== undefined && held.until > event.atMs) {
         rule.suppressed += 1;
         counters.suppressed += 1;
@@ -610,7 +667,10 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       }
     }
     const alertId = `${spec.id}:${event.id}`;
-    if (dedupKey !== null) suppress(rule, dedupKey, event.atMs + spec.dedup.windowMs, alertId);
+    if (dedupKey !== null) {
+      const entry = suppress(rule, dedupKey, event.atMs + spec.dedup.windowMs, alertId);
+      if (onWindow !== null) remember(onWindow, entry);
+    }
     const group: Record<string, FieldValue> = {};
     const groupFields = spec.kind === 'correlation' ? spec.correlation.groupBy : spec.dedup.groupBy;
     for (const field of groupFields) group[field] = accessorOf(field)(event, context) ?? null;

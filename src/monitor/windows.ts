@@ -14,12 +14,27 @@ export interface GroupWindow {
   queued: number;
   /** Id of the last event counted (a window shared by rules counts each event once). */
   stamp: string;
+  /**
+   * The engine's dedup entries about this group, one per rule whose dedup key is the group's own
+   * key (see `DedupMemo`); null until one of them fires.
+   */
+  held: DedupMemo | null;
   /** Entries held (for the memory figures). */
   size(): number;
   /** Drops entries at or before `cutoff`. */
   expire(cutoff: number): void;
   /** Ids of the events behind the current state, newest last, at most `ALERT_EVENT_IDS`. */
   eventIds(): string[];
+}
+
+/**
+ * A dedup entry remembered on the group it is about, so a rule that keeps firing for the group (a
+ * harvester's every further check) finds its entry without hashing. Owned by the engine, which
+ * marks an entry `dead` when it leaves its dedup table; a window lists one entry per rule sharing it.
+ */
+export interface DedupMemo {
+  dead: boolean;
+  next: DedupMemo | null;
 }
 
 /**
@@ -31,6 +46,7 @@ export class CountWindow implements GroupWindow {
   last = 0;
   queued = 0;
   stamp = '';
+  held: DedupMemo | null = null;
   readonly #times: number[] = [];
   readonly #ids: string[] = [];
   #start = 0;
@@ -92,6 +108,7 @@ export class DistinctWindow implements GroupWindow {
   last = 0;
   queued = 0;
   stamp = '';
+  held: DedupMemo | null = null;
   #one: string | null = null;
   #oneT = 0;
   #oneId = '';
@@ -256,6 +273,7 @@ export class TemporalWindow implements GroupWindow {
   last = 0;
   queued = 0;
   stamp = '';
+  held: DedupMemo | null = null;
   /** The group's value of the engine's prefilter field (see the engine's `openBy`). */
   openValue = '';
   readonly #times: number[];
