@@ -4,7 +4,7 @@
  * with `*` and `?` wildcards; a list of values matches if any does (`all`: every one); a field
  * holding a list matches if any element does; `null` matches a missing field.
  */
-import { internalised, type MonitorEvent } from './monitor-event.js';
+import type { MonitorEvent } from './monitor-event.js';
 import { DERIVED_FIELDS, parsePlaceholder } from './reference.model.js';
 import type {
   ConditionNode,
@@ -53,6 +53,9 @@ function wildcardRegExp(value: string, cased: boolean): RegExp | null {
   }
   return new RegExp(`^${source}$`, cased ? 'su' : 'siu');
 }
+
+/** The string from V8's table of internalised strings (property names): same text, compared by pointer. */
+const internalised = (text: string): string => Object.keys({ [text]: true })[0] ?? text;
 
 function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate {
   const mods = new Set(matcher.modifiers);

@@ -148,44 +148,6 @@ function dottedName(prefix: string, key: string): string {
 }
 
 /**
- * The string from V8's table of internalised strings (property names are internalised: the
- * cheapest way JavaScript has to make one): the same text, compared by pointer.
- */
-export const internalised = (text: string): string => Object.keys({ [text]: true })[0] ?? text;
-
-/**
- * Fields of `access.checked` with few distinct values (an operator, a purpose, a decision), which
- * the rules compare with their own values and use as keys into reference lists and group tables,
- * several times per event. Each event brings its own copy of these strings; V8 compares two
- * copies of a text character by character, and two internalised strings (as the rules' values are)
- * by pointer. So these values are internalised once, at parse, through a bounded table.
- */
-const INTERNED_FIELDS: ReadonlySet<string> = new Set([
-  'action',
-  'decision',
-  'purpose',
-  'operator',
-  'system',
-  'country',
-]);
-/** Distinct values kept; past it, values are used as they come (correct, only slower to compare). */
-export const MAX_INTERNED = 8_192;
-const internTable = new Map<string, string>();
-
-/** The one internalised copy of `text` (or `text` itself once the table is full). */
-function interned(text: string): string {
-  const known = internTable.get(text);
-  if (known !== undefined) return known;
-  if (internTable.size >= MAX_INTERNED || text.length > 128) return text;
-  const canonical = internalised(text);
-  internTable.set(canonical, canonical);
-  return canonical;
-}
-
-/** How many values are internalised (for tests). */
-export const internedValues = (): number => internTable.size;
-
-/**
  * Copies `value`'s scalars and lists into `fields` by dotted path (a function of the module, not
  * a closure per event); returns the running field count, or -1 past `MAX_FIELDS`.
  */
@@ -202,8 +164,7 @@ function flatten(
     const item = value[key];
     const name = prefix === '' ? key : dottedName(prefix, key);
     if (++count > MAX_FIELDS) return -1;
-    if (typeof item === 'string') fields[name] = INTERNED_FIELDS.has(name) ? interned(item) : item;
-    else if (item === null || typeof item === 'boolean') fields[name] = item;
+    if (item === null || typeof item === 'string' || typeof item === 'boolean') fields[name] = item;
     else if (typeof item === 'number') {
       if (Number.isFinite(item)) fields[name] = item;
     } else if (Array.isArray(item)) {
@@ -231,7 +192,7 @@ export function parseMonitorEvent(input: unknown, depth = 0): ParseEventResult {
   const atMs = typeof at === 'string' ? instantMs(at) : NaN;
   if (!Number.isFinite(atMs)) return { ok: false, reason: 'at must be an ISO-8601 instant', id };
   if (!isRecord(data)) return { ok: false, reason: 'data must be an object', id };
-  const fields: Record<string, FieldValue> = { id, type: interned(type), at: at as string };
+  const fields: Record<string, FieldValue> = { id, type, at: at as string };
   if (flatten(fields, '', data, 0, 0) < 0)
     return { ok: false, reason: `data has more than ${MAX_FIELDS} fields`, id };
   if (type === ACCESS_CHECKED) {
