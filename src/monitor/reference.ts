@@ -129,10 +129,35 @@ const WEEKDAYS: Readonly<Record<string, number>> = {
 export class LocalClock {
   readonly #formatters = new Map<string, Intl.DateTimeFormat>();
   readonly #cache = new Map<string, { weekday: number; minute: number }>();
+  /**
+   * Each zone's last quarter hour, answered without building the cache's key: events come in
+   * time order, so nearly every one falls in its zone's last quarter hour.
+   */
+  readonly #last = new Map<
+    string,
+    { bucket: number; start: { weekday: number; minute: number } }
+  >();
   constructor(private readonly capacity = 4_096) {}
 
   localTime(timeZone: string, atMs: number): { weekday: number; minute: number } {
     const bucket = Math.floor(atMs / QUARTER_HOUR);
+    const last = this.#last.get(timeZone);
+    let start: { weekday: number; minute: number } | undefined;
+    if (last !== undefined && last.bucket === bucket) start = last.start;
+    else {
+      start = this.#quarterStart(timeZone, bucket);
+      if (last !== undefined) {
+        last.bucket = bucket;
+        last.start = start;
+      } else if (this.#last.size < this.capacity) this.#last.set(timeZone, { bucket, start });
+    }
+    return {
+      weekday: start.weekday,
+      minute: start.minute + Math.floor((atMs - bucket * QUARTER_HOUR) / 60_000),
+    };
+  }
+
+  #quarterStart(timeZone: string, bucket: number): { weekday: number; minute: number } {
     const key = `${timeZone}|${bucket}`;
     let start = this.#cache.get(key);
     if (start === undefined) {
@@ -156,10 +181,7 @@ export class LocalClock {
       if (this.#cache.size >= this.capacity) this.#cache.clear();
       this.#cache.set(key, start);
     }
-    return {
-      weekday: start.weekday,
-      minute: start.minute + Math.floor((atMs - bucket * QUARTER_HOUR) / 60_000),
-    };
+    return start;
   }
 }
 
