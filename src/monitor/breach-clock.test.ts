@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isBusinessDay,
   JURISDICTIONS,
   notificationDeadline,
   publicHolidays,
+  withTransfers,
   type BreachClockRule,
+  type DayTransfers,
 } from './breach-clock.js';
 
 const KZ = JURISDICTIONS.KZ!.clock;
@@ -91,5 +94,199 @@ describe('breach notification clock, GDPR (72 hours)', () => {
     ['2026-12-16T00:00:00.000Z', '2026-12-19T00:00:00.000Z'],
   ])('%s -> %s, weekends and holidays count', (detected, deadline) => {
     expect(notificationDeadline(new Date(detected), GDPR).toISOString()).toBe(deadline);
+  });
+});
+
+// Days moved by decree. These dates are ILLUSTRATIONS built around the 2026 calendar, not the
+// decree's: Friday 8 May (between Defender's Day, Thursday 7, and the weekend with Victory Day,
+// Saturday 9, substituted on Monday 11) made a day off, Saturday 16 May made a working day.
+const MOVED: DayTransfers = { daysOff: ['2026-05-08'], workingDays: ['2026-05-16'] };
+const KZ_MOVED = { ...KZ, transfers: MOVED } as BreachClockRule;
+
+describe('breach notification clock, Kazakhstan, with days moved by decree', () => {
+  it.each([
+    // [detected (UTC), with the transfers (UTC), without them (UTC), why] — local = UTC+5
+    [
+      '2026-05-16T05:00:00.000Z',
+      '2026-05-18T05:00:00.000Z',
+      '2026-05-18T19:00:00.000Z',
+      'on the working Saturday 10:00: it counts -> Monday 10:00 (else end of Monday)',
+    ],
+    [
+      '2026-05-15T10:30:00.000Z',
+      '2026-05-16T10:30:00.000Z',
+      '2026-05-18T10:30:00.000Z',
+      'Friday 15:30 -> the working Saturday 15:30 (else Monday)',
+    ],
+    [
+      '2026-05-15T18:59:00.000Z',
+      '2026-05-16T18:59:00.000Z',
+      '2026-05-18T18:59:00.000Z',
+      'Friday 23:59 local (Friday in UTC too) -> the working Saturday 23:59',
+    ],
+    [
+      '2026-05-15T19:00:00.000Z',
+      '2026-05-17T19:00:00.000Z',
+      '2026-05-18T19:00:00.000Z',
+      'Saturday 00:00 local, still Friday in UTC: a working day -> Monday 00:00',
+    ],
+    [
+      '2026-05-16T18:59:59.000Z',
+      '2026-05-18T18:59:59.000Z',
+      '2026-05-18T19:00:00.000Z',
+      'the working Saturday 23:59:59 -> Monday 23:59:59',
+    ],
+    [
+      '2026-05-16T19:00:00.000Z',
+      '2026-05-18T19:00:00.000Z',
+      '2026-05-18T19:00:00.000Z',
+      'Sunday 00:00 local, Saturday in UTC: not a working day -> end of Monday either way',
+    ],
+    [
+      '2026-05-06T05:00:00.000Z',
+      '2026-05-12T05:00:00.000Z',
+      '2026-05-08T05:00:00.000Z',
+      'Wednesday 10:00 -> over the holiday, the day off, the weekend holiday and its substitute: Tuesday 12 (else Friday 8)',
+    ],
+    [
+      '2026-05-06T18:59:00.000Z',
+      '2026-05-12T18:59:00.000Z',
+      '2026-05-08T18:59:00.000Z',
+      'Wednesday 23:59 local stays on Wednesday',
+    ],
+    [
+      '2026-05-06T19:00:00.000Z',
+      '2026-05-12T19:00:00.000Z',
+      '2026-05-11T19:00:00.000Z',
+      'Thursday 00:00 local (Wednesday in UTC), the holiday -> end of Tuesday 12 (else end of Friday 8: Tuesday 00:00)',
+    ],
+    [
+      '2026-05-07T19:00:00.000Z',
+      '2026-05-12T19:00:00.000Z',
+      '2026-05-11T19:00:00.000Z',
+      'Friday 00:00 local (Thursday in UTC), the day off itself -> end of Tuesday 12 (else Tuesday 00:00)',
+    ],
+    [
+      '2026-05-08T07:00:00.000Z',
+      '2026-05-12T19:00:00.000Z',
+      '2026-05-12T07:00:00.000Z',
+      'the day off, 12:00 -> end of Tuesday 12 (else Tuesday 12:00)',
+    ],
+  ])('%s -> %s (without transfers %s): %s', (detected, moved, plain) => {
+    expect(notificationDeadline(new Date(detected), KZ_MOVED).toISOString()).toBe(moved);
+    expect(notificationDeadline(new Date(detected), KZ).toISOString()).toBe(plain);
+  });
+
+  it('counts the working Saturday among several business days', () => {
+    const three = { ...KZ_MOVED, days: 3 } as BreachClockRule;
+    // Thursday 14 May -> Fri 15, Sat 16 (working), Mon 18; without: Fri 15, Mon 18, Tue 19.
+    const at = new Date('2026-05-14T05:00:00.000Z');
+    expect(notificationDeadline(at, three).toISOString()).toBe('2026-05-18T05:00:00.000Z');
+    expect(notificationDeadline(at, { ...three, transfers: undefined } as BreachClockRule)).toEqual(
+      new Date('2026-05-19T05:00:00.000Z'),
+    );
+  });
+
+  it('a listed day decides over the weekday and the holiday calendar', () => {
+    expect(isBusinessDay('2026-05-16', 'KZ')).toBe(false);
+    expect(isBusinessDay('2026-05-16', 'KZ', MOVED)).toBe(true);
+    expect(isBusinessDay('2026-05-08', 'KZ')).toBe(true);
+    expect(isBusinessDay('2026-05-08', 'KZ', MOVED)).toBe(false);
+    // A holiday listed as a working day counts (the decree has the last word).
+    expect(isBusinessDay('2026-05-09', 'KZ', { daysOff: [], workingDays: ['2026-05-09'] })).toBe(
+      true,
+    );
+    expect(isBusinessDay('2026-05-12', 'KZ', MOVED)).toBe(true);
+  });
+
+  it('applies a profile’s transfers to its business-day clock only', () => {
+    const kz = JURISDICTIONS.KZ!;
+    const gdpr = JURISDICTIONS.GDPR!;
+    expect(withTransfers(kz, undefined)).toBe(kz);
+    expect(withTransfers(kz, { GDPR: MOVED })).toBe(kz);
+    expect(withTransfers(kz, { KZ: MOVED }).clock).toEqual({ ...kz.clock, transfers: MOVED });
+    expect(withTransfers(gdpr, { GDPR: MOVED })).toBe(gdpr);
+    expect(JURISDICTIONS.KZ!.clock).not.toHaveProperty('transfers');
+  });
+});
+
+describe('breach notification clock, properties of the transfers', () => {
+  const DAY = 86_400_000;
+  const OFFSET = 5 * 3_600_000; // Asia/Almaty, UTC+5 throughout the range drawn
+  const FROM = Date.parse('2024-03-02T00:00:00.000Z');
+  const TO = Date.parse('2027-12-20T00:00:00.000Z');
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+  /** The clock as it was before transfers, written out afresh at a fixed UTC+5 offset. */
+  function reference(detectedAt: number, days: number): number {
+    const business = (d: string) => {
+      const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6 && !publicHolidays('KZ', Number(d.slice(0, 4))).has(d);
+    };
+    const local = detectedAt + OFFSET;
+    let midnight = Math.floor(local / DAY) * DAY;
+    let sinceMidnight = local - midnight;
+    if (!business(day(midnight))) {
+      do midnight += DAY;
+      while (!business(day(midnight)));
+      sinceMidnight = 0;
+    }
+    for (let left = days; left > 0; left--) {
+      do midnight += DAY;
+      while (!business(day(midnight)));
+    }
+    return midnight + sinceMidnight - OFFSET;
+  }
+
+  const detection = fc.integer({ min: FROM, max: TO });
+  const days = fc.integer({ min: 1, max: 3 });
+  /** Dates near the detection (from 3 days before to 20 after), where they can matter. */
+  const near = fc.array(fc.integer({ min: -3, max: 20 }), { maxLength: 4 });
+  const datesNear = (at: number, offsets: readonly number[]) =>
+    offsets.map((o) => day(at + OFFSET + o * DAY));
+  const deadline = (at: number, n: number, transfers?: DayTransfers) =>
+    notificationDeadline(new Date(at), {
+      ...KZ,
+      days: n,
+      ...(transfers ? { transfers } : {}),
+    } as BreachClockRule).getTime();
+
+  it('with no transfers, or empty lists, the deadline is the clock’s as it was', () => {
+    fc.assert(
+      fc.property(detection, days, (at, n) => {
+        const expected = reference(at, n);
+        expect(deadline(at, n)).toBe(expected);
+        expect(deadline(at, n, { daysOff: [], workingDays: [] })).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an extra working day never makes a deadline later, an extra day off never earlier', () => {
+    fc.assert(
+      fc.property(
+        detection,
+        days,
+        near,
+        near,
+        fc.integer({ min: -3, max: 20 }),
+        (at, n, off, working, extra) => {
+          // Any transfers (the two lists disjoint, as the configuration requires) not naming
+          // the added date; then the date added to one list or the other.
+          const added = datesNear(at, [extra])[0]!;
+          const daysOff = datesNear(at, off).filter((d) => d !== added);
+          const base: DayTransfers = {
+            daysOff,
+            workingDays: datesNear(at, working).filter((d) => d !== added && !daysOff.includes(d)),
+          };
+          const was = deadline(at, n, base);
+          const moreWorking = { ...base, workingDays: [...base.workingDays, added] };
+          const moreOff = { ...base, daysOff: [...base.daysOff, added] };
+          expect(deadline(at, n, moreWorking)).toBeLessThanOrEqual(was);
+          expect(deadline(at, n, moreOff)).toBeGreaterThanOrEqual(was);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

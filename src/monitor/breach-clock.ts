@@ -7,8 +7,12 @@
  *   public holidays `date-holidays` lists for the country (substitute days included). The
  *   deadline is the detection's local time of day, that many business days on; a detection on a
  *   weekend or holiday starts the clock at the next business day's midnight, so it runs out at
- *   the end of that day. Saturdays the government makes working days (transfers) are not
- *   modelled: a Saturday never counts, which errs towards an earlier deadline.
+ *   the end of that day. The government moves days off each year by decree (a weekday
+ *   between a holiday and a weekend becomes a day off, a Saturday a working day in exchange);
+ *   `date-holidays` does not know these transfers, so the operator lists them per jurisdiction
+ *   (`transfers`, from `QALQAN_BREACH_DAYS_OFF_<CODE>` / `QALQAN_BREACH_WORKING_DAYS_<CODE>`):
+ *   a listed working day counts whatever its weekday or the holiday calendar say, a listed day
+ *   off never counts. None are listed by default.
  * - `hours` (GDPR: 72 hours): calendar hours from detection.
  */
 import Holidays from 'date-holidays';
@@ -20,8 +24,18 @@ export type BreachClockRule =
       readonly timeZone: string;
       /** Country code `date-holidays` knows (e.g. `KZ`). */
       readonly holidays: string;
+      /** Days moved by decree, on top of the weekends and the holiday calendar. */
+      readonly transfers?: DayTransfers;
     }
   | { readonly kind: 'hours'; readonly hours: number };
+
+/** Days the government moved: `YYYY-MM-DD` dates in the jurisdiction's time zone. */
+export interface DayTransfers {
+  /** Weekdays made days off: never business days. */
+  readonly daysOff: readonly string[];
+  /** Days (Saturdays) made working days: always business days. */
+  readonly workingDays: readonly string[];
+}
 
 export interface Jurisdiction {
   readonly code: string;
@@ -127,8 +141,25 @@ function instantOf(wall: Wall, timeZone: string): Date {
 const nextDate = (date: string): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** Monday to Friday and not a public holiday of the country. */
-export function isBusinessDay(date: string, country: string): boolean {
+interface Moved {
+  readonly off: ReadonlySet<string>;
+  readonly working: ReadonlySet<string>;
+}
+const NONE: Moved = { off: new Set(), working: new Set() };
+const moved = (transfers: DayTransfers | undefined): Moved =>
+  transfers ? { off: new Set(transfers.daysOff), working: new Set(transfers.workingDays) } : NONE;
+
+/**
+ * Monday to Friday and not a public holiday of the country — unless the transfers make it a
+ * working day (it counts) or a day off (it does not).
+ */
+export function isBusinessDay(date: string, country: string, transfers?: DayTransfers): boolean {
+  return isBusiness(date, country, moved(transfers));
+}
+
+function isBusiness(date: string, country: string, transfers: Moved): boolean {
+  if (transfers.off.has(date)) return false;
+  if (transfers.working.has(date)) return true;
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
   return !publicHolidays(country, Number(date.slice(0, 4))).has(date);
@@ -138,18 +169,36 @@ export function isBusinessDay(date: string, country: string): boolean {
 export function notificationDeadline(detectedAt: Date, rule: BreachClockRule): Date {
   if (Number.isNaN(detectedAt.getTime())) throw new RangeError('detectedAt is not a valid date');
   if (rule.kind === 'hours') return new Date(detectedAt.getTime() + rule.hours * 3_600_000);
+  const transfers = moved(rule.transfers);
+  const business = (day: string) => isBusiness(day, rule.holidays, transfers);
   let { date, minutes } = wallOf(detectedAt, rule.timeZone);
-  if (!isBusinessDay(date, rule.holidays)) {
+  if (!business(date)) {
     // The clock starts at the next business day's midnight.
     do date = nextDate(date);
-    while (!isBusinessDay(date, rule.holidays));
+    while (!business(date));
     minutes = 0;
   }
   for (let left = rule.days; left > 0; left--) {
     do date = nextDate(date);
-    while (!isBusinessDay(date, rule.holidays));
+    while (!business(date));
   }
   return instantOf({ date, minutes }, rule.timeZone);
+}
+
+/**
+ * The profile with the operator's transfers for its code applied (a business-day clock only; the
+ * rest are returned as they are).
+ */
+export function withTransfers(
+  jurisdiction: Jurisdiction,
+  transfers: Readonly<Record<string, DayTransfers>> | undefined,
+): Jurisdiction {
+  const found =
+    transfers && Object.hasOwn(transfers, jurisdiction.code)
+      ? transfers[jurisdiction.code]
+      : undefined;
+  if (!found || jurisdiction.clock.kind !== 'business-days') return jurisdiction;
+  return { ...jurisdiction, clock: { ...jurisdiction.clock, transfers: found } };
 }
 
 /** The jurisdiction profile for a code; unknown codes are refused by the caller. */
