@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseUrlOf, ConfigError, loadConfig } from './config.js';
+import { JURISDICTIONS } from '../monitor/breach-clock.js';
+import { baseUrlOf, BUSINESS_DAY_JURISDICTIONS, ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has safe defaults: loopback, 8080, ./data, SQLite', () => {
@@ -190,5 +191,65 @@ describe('demo mode and key limits are settings', () => {
     expect(() => loadConfig({ NATS_URL: 'nats://x', QALQAN_NATS_STREAM: 'a.b' }, {}, '/')).toThrow(
       /QALQAN_NATS_STREAM/,
     );
+  });
+});
+
+describe('days moved by decree for the breach clock', () => {
+  const problemsOf = (env: Record<string, string>): readonly string[] => {
+    try {
+      loadConfig(env, {}, '/');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message.split('\n')).toHaveLength(1);
+      return (error as ConfigError).problems;
+    }
+    return [];
+  };
+
+  it('are empty by default, one pair of lists per business-day jurisdiction', () => {
+    const config = loadConfig({}, {}, '/');
+    expect(config.breachTransfers).toEqual({ KZ: { daysOff: [], workingDays: [] } });
+    expect(Object.isFrozen(config.breachTransfers.KZ!.daysOff)).toBe(true);
+  });
+
+  it('reads comma-separated dates, trimmed, sorted, once each', () => {
+    const config = loadConfig(
+      {
+        QALQAN_BREACH_DAYS_OFF_KZ: ' 2026-05-08, 2026-01-05 ,2026-05-08,',
+        QALQAN_BREACH_WORKING_DAYS_KZ: '2026-05-16',
+      },
+      {},
+      '/',
+    );
+    expect(config.breachTransfers.KZ).toEqual({
+      daysOff: ['2026-01-05', '2026-05-08'],
+      workingDays: ['2026-05-16'],
+    });
+  });
+
+  it('names the setting of a bad date, of a date in both lists, of a code with no such clock', () => {
+    expect(
+      problemsOf({
+        QALQAN_BREACH_DAYS_OFF_KZ: '2026-02-30,2026-05-08',
+        QALQAN_BREACH_WORKING_DAYS_KZ: '16.05.2026, 2026-05-08',
+        QALQAN_BREACH_DAYS_OFF_GDPR: '2026-05-08',
+      }),
+    ).toEqual([
+      'QALQAN_BREACH_DAYS_OFF_GDPR: GDPR has no business-day breach clock (only KZ)',
+      "QALQAN_BREACH_DAYS_OFF_KZ must list dates as YYYY-MM-DD, comma-separated, got '2026-02-30'",
+      "QALQAN_BREACH_WORKING_DAYS_KZ must list dates as YYYY-MM-DD, comma-separated, got '16.05.2026'",
+      'QALQAN_BREACH_WORKING_DAYS_KZ lists 2026-05-08, which QALQAN_BREACH_DAYS_OFF_KZ lists as a day off: a day is either off or working',
+    ]);
+    expect(problemsOf({ QALQAN_BREACH_WORKING_DAYS_KZ: '2026-5-16' })).toEqual([
+      "QALQAN_BREACH_WORKING_DAYS_KZ must list dates as YYYY-MM-DD, comma-separated, got '2026-5-16'",
+    ]);
+  });
+
+  it('lists exactly the jurisdictions whose breach clock counts business days', () => {
+    expect(
+      Object.values(JURISDICTIONS)
+        .filter((j) => j.clock.kind === 'business-days')
+        .map((j) => j.code),
+    ).toEqual([...BUSINESS_DAY_JURISDICTIONS]);
   });
 });

@@ -5,6 +5,7 @@
  * setting, and every bad setting is listed at once.
  */
 import path from 'node:path';
+import type { DayTransfers } from '../monitor/breach-clock.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type Environment = 'development' | 'production';
@@ -88,6 +89,11 @@ export interface Config {
      */
     readonly retentionHours: number;
   };
+  /**
+   * Days the government moved by decree, per jurisdiction with a business-day breach clock
+   * (`QALQAN_BREACH_DAYS_OFF_<CODE>`, `QALQAN_BREACH_WORKING_DAYS_<CODE>`); empty by default.
+   */
+  readonly breachTransfers: Readonly<Record<string, DayTransfers>>;
   readonly ledger: {
     /** Checkpoint origin line and signer name; defaults to `<hostname>/qalqan`. */
     readonly origin: string | undefined;
@@ -148,6 +154,60 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'silent',
 ];
 const ENVIRONMENTS: readonly Environment[] = ['development', 'production'];
+
+/**
+ * The jurisdictions whose breach clock counts business days (`breach-clock.ts`; a test keeps the
+ * two in step). Listed here so that reading the configuration does not load the holiday calendar.
+ */
+export const BUSINESS_DAY_JURISDICTIONS: readonly string[] = ['KZ'];
+const TRANSFER_VARIABLE = /^QALQAN_BREACH_(DAYS_OFF|WORKING_DAYS)_(.*)$/;
+
+/**
+ * The moved days of every business-day jurisdiction: comma-separated `YYYY-MM-DD` calendar dates,
+ * none in both lists. Any weekday is accepted: the decree, not a rule here, says which days move.
+ */
+function breachTransfers(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): Record<string, DayTransfers> {
+  for (const name of Object.keys(env).sort()) {
+    const code = TRANSFER_VARIABLE.exec(name)?.[2];
+    if (code !== undefined && !BUSINESS_DAY_JURISDICTIONS.includes(code))
+      problems.push(
+        `${name}: ${clip(code)} has no business-day breach clock (only ${BUSINESS_DAY_JURISDICTIONS.join(', ')})`,
+      );
+  }
+  const dates = (name: string): string[] => {
+    const found = new Set<string>();
+    for (const piece of (env[name] ?? '').split(',')) {
+      const date = piece.trim();
+      if (date === '') continue;
+      const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+      if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
+        problems.push(
+          `${name} must list dates as YYYY-MM-DD, comma-separated, got '${clip(date)}'`,
+        );
+        continue;
+      }
+      found.add(date);
+    }
+    return [...found].sort();
+  };
+  const transfers: Record<string, DayTransfers> = {};
+  for (const code of BUSINESS_DAY_JURISDICTIONS) {
+    const offName = `QALQAN_BREACH_DAYS_OFF_${code}`;
+    const workingName = `QALQAN_BREACH_WORKING_DAYS_${code}`;
+    const daysOff = dates(offName);
+    const workingDays = dates(workingName);
+    for (const date of daysOff)
+      if (workingDays.includes(date))
+        problems.push(
+          `${workingName} lists ${date}, which ${offName} lists as a day off: a day is either off or working`,
+        );
+    transfers[code] = { daysOff, workingDays };
+  }
+  return transfers;
+}
 
 /**
  * Reads the configuration from flags and environment.
@@ -402,6 +462,7 @@ export function loadConfig(
         10 * 365 * 24,
       ),
     },
+    breachTransfers: breachTransfers(env, problems),
     ledger: {
       origin: ledgerOrigin,
       batchSize: integer(pick(undefined, undefined, 'QALQAN_LEDGER_BATCH_SIZE'), 256, 1, 65536),
