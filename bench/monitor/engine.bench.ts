@@ -8,7 +8,8 @@
  *  3. JetStream: durable pull consumer, explicit acks — consume-and-ack rate alone, and with
  *     the engine between the two (nats://127.0.0.1:4222, or NATS_URL; skipped if unreachable)
  *
- * Options: --quick (smaller runs), --no-jetstream. Run with --expose-gc for the memory figure.
+ * Options: --quick (smaller runs), --no-jetstream, --no-memory, --only id,id (load only those rules
+ * of the pack: what each rule costs on its own). Run with --expose-gc for the memory figure.
  */
 import { cpus } from 'node:os';
 
@@ -30,8 +31,26 @@ const JETSTREAM_N = quick ? 20_000 : 200_000;
 const CHUNK = 100_000;
 const START = Date.parse('2026-03-02T04:00:00Z');
 
-const { rules, problems } = loadRules(await readRuleSources());
-if (problems.length > 0) throw new Error(`rule pack: ${JSON.stringify(problems)}`);
+const loaded = loadRules(await readRuleSources());
+if (loaded.problems.length > 0) throw new Error(`rule pack: ${JSON.stringify(loaded.problems)}`);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter((id) => id !== '') : null;
+if (only !== null) {
+  const unknown = only.filter((id) => !loaded.rules.some((rule) => rule.id === id));
+  if (unknown.length > 0) {
+    console.error(`--only: no rule ${unknown.join(', ')} in the pack`);
+    process.exit(2);
+  }
+}
+const rules = only === null ? loaded.rules : loaded.rules.filter((rule) => only.includes(rule.id));
+for (const rule of rules) {
+  const missing =
+    rule.kind === 'correlation' ? rule.correlation.rules.filter((id) => !only?.includes(id)) : [];
+  if (only !== null && missing.length > 0) {
+    console.error(`--only: ${rule.id} counts ${missing.join(', ')}: list them too`);
+    process.exit(2);
+  }
+}
 
 const OPERATORS = 50;
 const ACTORS_PER_OPERATOR = 40;
@@ -278,5 +297,5 @@ console.log(
     `groups ${stats.groups.toLocaleString('en')}, window entries ${stats.windowEntries.toLocaleString('en')}, ` +
     `evicted groups ${stats.evictedGroups.toLocaleString('en')}`,
 );
-runMemory();
+if (!args.includes('--no-memory')) runMemory();
 if (!args.includes('--no-jetstream')) await runJetStream();
