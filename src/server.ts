@@ -200,6 +200,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       accessedBy: (systemId, from, to, page) =>
         late.access!.subjectsAccessedBy(systemId, from, to, page),
       cases: { get: (caseId) => late.monitor!.cases.get(caseId) },
+      breachTransfers: config.breachTransfers,
       names: monitorNames,
       log,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -36,7 +36,12 @@ describeStorage('incidents and breach notification', (fx) => {
   let h: ResponseHarness;
 
   beforeAll(async () => {
-    h = await responseHarness(fx.storage, { pageSize: 2 });
+    h = await responseHarness(fx.storage, {
+      pageSize: 2,
+      // Illustrative days moved by decree (not the decree's): Friday 8 May 2026 off, Saturday
+      // 16 May working. Far from the other tests' December.
+      breachTransfers: { KZ: { daysOff: ['2026-05-08'], workingDays: ['2026-05-16'] } },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -126,6 +131,27 @@ describeStorage('incidents and breach notification', (fx) => {
       .execute();
     expect(steps.length).toBeGreaterThanOrEqual(2);
     expect(steps.every((s) => s.ledger_index !== null)).toBe(true);
+  });
+
+  it('the KZ clock takes the configured days moved by decree; GDPR ignores them', async () => {
+    await systemWithChecks('sys_moved', 1, 311);
+    const open = async (detectedAt: string, jurisdiction?: string) =>
+      (
+        await soc('POST', '/v1/monitor/incidents', {
+          title: 'Moved days',
+          systemId: 'sys_moved',
+          windowFrom: '2026-05-01T00:00:00.000Z',
+          windowTo: '2026-05-20T00:00:00.000Z',
+          detectedAt,
+          ...(jurisdiction ? { jurisdiction } : {}),
+        })
+      ).json<Incident>().notifyBy;
+    // Wednesday 6 May 10:00 Almaty: Thursday 7 (holiday), Friday 8 (moved off), the weekend
+    // (Victory Day) and Monday 11 (its substitute) do not count -> Tuesday 12 May 10:00.
+    expect(await open('2026-05-06T05:00:00.000Z')).toBe('2026-05-12T05:00:00.000Z');
+    // Friday 15 May 15:30 -> the working Saturday 16 May 15:30.
+    expect(await open('2026-05-15T10:30:00.000Z')).toBe('2026-05-16T10:30:00.000Z');
+    expect(await open('2026-05-15T10:30:00.000Z', 'GDPR')).toBe('2026-05-18T10:30:00.000Z');
   });
 
   it('the clock follows the jurisdiction: one KZ business day over the 16 Dec holiday, 72 hours for GDPR', async () => {

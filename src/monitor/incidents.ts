@@ -14,10 +14,12 @@ import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import {
+  type DayTransfers,
   DEFAULT_JURISDICTION,
   type Jurisdiction,
   jurisdictionOf,
   notificationDeadline,
+  withTransfers,
 } from './breach-clock.js';
 import { refuseIdentifier, shown } from './reference.store.js';
 import type {
@@ -134,6 +136,11 @@ export interface IncidentServiceDeps {
   readonly cases?: ResponseCases;
   readonly measures?: MeasuresOf;
   readonly clock?: Clock;
+  /**
+   * Days moved by decree per jurisdiction code (the configuration's `breachTransfers`), applied to
+   * the business-day clock when an incident is opened. Default none.
+   */
+  readonly breachTransfers?: Readonly<Record<string, DayTransfers>>;
   /** Citizens notified per transaction. Default 500. */
   readonly pageSize?: number;
   readonly log?: { error(obj: object, msg: string): void };
@@ -198,7 +205,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       throw new DomainError('monitor.invalid_incident', `Unknown jurisdiction ${code ?? ''}.`, {
         field: 'jurisdiction',
       });
-    return found;
+    return withTransfers(found, deps.breachTransfers);
   }
 
   async function countAffected(systemId: string, from: string, to: string): Promise<number> {

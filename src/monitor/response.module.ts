@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Responses } from '../access/access.ports.js';
 import type { RoutePlugin } from '../http/app.js';
+import type { DayTransfers } from './breach-clock.js';
 import { createIncidentService, type IncidentService } from './incidents.js';
 import { incidentRoutes } from './incidents.routes.js';
 import type { MonitorNames } from './names.js';
@@ -40,6 +41,8 @@ export interface MonitorResponseDeps {
   /** monitor-core's cases, to open an incident from one. */
   readonly cases?: ResponseCases;
   readonly clock?: Clock;
+  /** Days moved by decree per jurisdiction, for the breach clock (`Config.breachTransfers`). */
+  readonly breachTransfers?: Readonly<Record<string, DayTransfers>>;
   /** How long another instance's response may take to be seen by this one. Default 1000 ms. */
   readonly cacheMs?: number;
   readonly log?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
@@ -85,6 +88,7 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
     registry: deps.registry,
     accessedBy: deps.accessedBy,
     ...(deps.cases ? { cases: deps.cases } : {}),
+    ...(deps.breachTransfers ? { breachTransfers: deps.breachTransfers } : {}),
     measures: async (systemId) => {
       const { items } = await service.list({ systemId, limit: 100 });
       return items

@@ -28,6 +28,7 @@ import { createFieldCipher } from '../../secrets/field-cipher.js';
 import { createPseudonymizer } from '../../secrets/pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
 import { ensureSubject } from '../../subjects/subjects.store.js';
+import type { DayTransfers } from '../breach-clock.js';
 import { createMonitorEngine, type MonitorAlert, type MonitorEngine } from '../engine.js';
 import { readRuleSources } from '../rule-files.js';
 import { loadRules } from '../rule-loader.js';
@@ -121,7 +122,11 @@ function profileOf(system: FakeSystem): AccessProfile {
 
 export async function responseHarness(
   storage: Storage,
-  options: { cacheMs?: number; pageSize?: number } = {},
+  options: {
+    cacheMs?: number;
+    pageSize?: number;
+    breachTransfers?: Readonly<Record<string, DayTransfers>>;
+  } = {},
 ): Promise<ResponseHarness> {
   const pseudonymOf = createPseudonymizer(randomBytes(32));
   const secrets = { pseudonymOf, fields: createFieldCipher(randomBytes(32)) };
@@ -178,6 +183,7 @@ export async function responseHarness(
     cases: { get: (id) => Promise.resolve(cases.get(id) ?? null) },
     clock,
     cacheMs: options.cacheMs ?? 0,
+    ...(options.breachTransfers ? { breachTransfers: options.breachTransfers } : {}),
   });
   const profiles: Profiles = {
     profileOf: (systemId) => {
