@@ -1,17 +1,18 @@
-import { type Kysely, type KyselyPlugin, type QueryId, sql } from 'kysely';
+import { type KyselyPlugin, type QueryId, sql } from 'kysely';
 import type { Counter } from 'prom-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { DomainEvent, EventPublisher } from '../events/events.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { LedgerTables } from '../ledger/ledger.tables.js';
-import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
-import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { type OutboxItem, createOutbox, enqueueOutbox } from './outbox.js';
-import { createOutboxRetention, retentionCutoff } from './outbox-retention.js';
-import type { OutboxTables } from './outbox.tables.js';
+import {
+  createOutboxRetention,
+  finishedRows as finishedRowsQuery,
+  retentionCutoff,
+} from './outbox-retention.js';
+import { freshOutboxLedger, outboxItem, type OutboxTestDb } from './test-support/fixtures.js';
 
-type Db = Kysely<OutboxTables & LedgerTables>;
+type Db = OutboxTestDb;
 
 const NOW = new Date('2026-12-04T12:00:00.000Z');
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -20,13 +21,8 @@ const OLD = '2026-11-01T00:00:00.000Z';
 /** Written within the retention. */
 const YOUNG = '2026-12-04T11:00:00.000Z';
 
-const item = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem => ({
-  id,
-  type: 'test.fact',
-  record: { id, subject: 'pseudonym-1' },
-  event: { id, type: 'test.fact', at: OLD, data: { id } },
-  ...extra,
-});
+const item = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem =>
+  outboxItem(id, OLD, extra);
 
 it('cuts off at the retention before now, as ISO text like created_at', () => {
   expect(retentionCutoff(NOW, WEEK_MS)).toBe('2026-11-27T12:00:00.000Z');
@@ -39,16 +35,7 @@ describeStorage('outbox retention', (fx) => {
   let ledger: Ledger;
 
   beforeEach(async () => {
-    for (const table of [
-      'outbox',
-      'ledger_entries',
-      'ledger_records',
-      'ledger_tiles',
-      'ledger_checkpoints',
-    ] as const) {
-      await db().deleteFrom(table).execute();
-    }
-    ledger = await openTestLedger(createKyselyLedgerStore(fx.storage), testSigner());
+    ledger = await freshOutboxLedger(fx.storage);
   });
   afterEach(async () => {
     await ledger.close();
@@ -211,15 +198,7 @@ describeStorage('outbox retention', (fx) => {
   });
 
   it('chooses the rows to delete through the partial index of finished rows', async () => {
-    const compiled = db()
-      .selectFrom('outbox')
-      .select('id')
-      .where(sql.ref('state'), '=', sql.lit('done'))
-      .where('ledger_index', 'is not', null)
-      .where('created_at', '<', OLD)
-      .orderBy('created_at')
-      .limit(1000)
-      .compile();
+    const compiled = finishedRowsQuery(db(), OLD, 1000).compile();
     // The retention's own statement, captured as it runs.
     const statements: string[] = [];
     const capturing: KyselyPlugin = {

@@ -55,6 +55,22 @@ export function retentionCutoff(now: Date, retentionMs: number): string {
   return new Date(now.getTime() - retentionMs).toISOString();
 }
 
+/**
+ * The ids of the oldest finished rows written before `before`, at most `limit`. Both conditions
+ * are literals, so the planner can use the partial index `outbox_finished` (a bound parameter
+ * cannot show it implies the index's condition).
+ */
+export function finishedRows(db: Kysely<OutboxTables>, before: string, limit: number) {
+  return db
+    .selectFrom('outbox')
+    .select('id')
+    .where(sql.ref('state'), '=', sql.lit('done'))
+    .where('ledger_index', 'is not', null)
+    .where('created_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit);
+}
+
 export function createOutboxRetention(options: OutboxRetentionOptions): OutboxRetention {
   const { db, retentionMs, log } = options;
   const batchSize = options.batchSize ?? 1000;
@@ -68,25 +84,13 @@ export function createOutboxRetention(options: OutboxRetentionOptions): OutboxRe
   let stopping = false;
 
   /**
-   * One batch. Both conditions are literals, so the planner can use the partial index
-   * `outbox_finished` (a bound parameter cannot show it implies the index's condition); the rows
-   * are chosen in a subquery because neither engine takes `delete … limit` as such.
+   * One batch (see `finishedRows`); the rows are chosen in a subquery because neither engine takes
+   * `delete … limit` as such.
    */
   async function deleteBatch(before: string): Promise<number> {
     const result = await db
       .deleteFrom('outbox')
-      .where(
-        'id',
-        'in',
-        db
-          .selectFrom('outbox')
-          .select('id')
-          .where(sql.ref('state'), '=', sql.lit('done'))
-          .where('ledger_index', 'is not', null)
-          .where('created_at', '<', before)
-          .orderBy('created_at')
-          .limit(batchSize),
-      )
+      .where('id', 'in', finishedRows(db, before, batchSize))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -1,25 +1,17 @@
-import { type CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely';
 import type { Counter } from 'prom-client';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../events/events.js';
 import { createInProcessBus } from '../events/bus.js';
 import type { Ledger } from '../ledger/ledger.js';
-import type { LedgerTables } from '../ledger/ledger.tables.js';
-import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
-import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { type OutboxItem, type OutboxLedger, createOutbox } from './outbox.js';
-import type { OutboxTables } from './outbox.tables.js';
+import { freshOutboxLedger, outboxItem, type OutboxTestDb } from './test-support/fixtures.js';
 
-type Db = Kysely<OutboxTables & LedgerTables>;
+type Db = OutboxTestDb;
 
-const item = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem => ({
-  id,
-  type: 'test.fact',
-  record: { id, subject: 'pseudonym-1' },
-  event: { id, type: 'test.fact', at: '2026-12-04T12:00:00.000Z', data: { id } },
-  ...extra,
-});
+const item = (id: string, extra: Partial<OutboxItem> = {}): OutboxItem =>
+  outboxItem(id, '2026-12-04T12:00:00.000Z', extra);
 
 function recordingLog() {
   const errors: { object: unknown; message: string }[] = [];
@@ -35,16 +27,7 @@ describeStorage('outbox', (fx) => {
   let ledger: Ledger;
 
   beforeEach(async () => {
-    for (const table of [
-      'outbox',
-      'ledger_entries',
-      'ledger_records',
-      'ledger_tiles',
-      'ledger_checkpoints',
-    ] as const) {
-      await db().deleteFrom(table).execute();
-    }
-    ledger = await openTestLedger(createKyselyLedgerStore(fx.storage), testSigner());
+    ledger = await freshOutboxLedger(fx.storage);
   });
   afterEach(async () => {
     await ledger.close();
