@@ -252,6 +252,37 @@ describeStorage('incidents and breach notification', (fx) => {
     expect(late.statusCode).toBe(409);
   });
 
+  it('resumes an interrupted notification where it stopped: no citizen notified twice or missed', async () => {
+    // Pages of two (the harness's page size): the second page's read fails.
+    const affected = await systemWithChecks('sys_flaky', 5, 301);
+    const incident = (
+      await soc('POST', '/v1/monitor/incidents', {
+        title: 'Leak',
+        systemId: 'sys_flaky',
+        ...window(),
+      })
+    ).json<Incident>();
+    h.accessedByCalls.failAt = h.accessedByCalls.count + 2;
+    const failed = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-citizens`);
+    expect(failed.statusCode).toBe(500);
+    const halfway = (await soc('GET', `/v1/monitor/incidents/${incident.id}`)).json<Incident>();
+    expect(halfway).toMatchObject({ citizensNotified: 2, citizensNotifiedAt: null });
+
+    h.accessedByCalls.failAt = null;
+    const resumed = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-citizens`);
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    expect(resumed.json<Incident>()).toMatchObject({ citizensNotified: 5 });
+    const notices = await fx.storage.db
+      .selectFrom('outbox')
+      .select('record_json')
+      .where('type', '=', 'breach.notified')
+      .execute();
+    const ours = notices
+      .map((n) => JSON.parse(n.record_json) as { incidentId: string; subject: string })
+      .filter((n) => n.incidentId === incident.id);
+    expect(ours.map((n) => n.subject).sort()).toEqual([...affected].sort());
+  });
+
   it('opens an incident from a case: its system, and a window from a day before its earliest alert', async () => {
     const affected = await systemWithChecks('sys_cased', 3, 401);
     const earliest = new Date(h.now.value.getTime() - 1800_000).toISOString();

@@ -45,6 +45,8 @@ export interface MonitorResponseDeps {
   readonly breachTransfers?: Readonly<Record<string, DayTransfers>>;
   /** How long another instance's response may take to be seen by this one. Default 1000 ms. */
   readonly cacheMs?: number;
+  /** Affected citizens read and notified per page of a breach notification (default 500). */
+  readonly notifyPageSize?: number;
   readonly log?: { error(obj: object, msg: string): void; info?(obj: object, msg: string): void };
   /** Registry names and actor codes shown beside the ids (none: the routes answer ids only). */
   readonly names?: MonitorNames;
@@ -89,6 +91,7 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
     accessedBy: deps.accessedBy,
     ...(deps.cases ? { cases: deps.cases } : {}),
     ...(deps.breachTransfers ? { breachTransfers: deps.breachTransfers } : {}),
+    ...(deps.notifyPageSize !== undefined ? { pageSize: deps.notifyPageSize } : {}),
     measures: async (systemId) => {
       const { items } = await service.list({ systemId, limit: 100 });
       return items

@@ -61,6 +61,8 @@ export interface ResponseHarness {
   readonly responded: ResponseView[][];
   readonly pseudonymOf: (iin: string) => string;
   readonly now: { value: Date };
+  /** Calls of the `subjectsAccessedBy` port; the call numbered `failAt` fails (a fault to inject). */
+  readonly accessedByCalls: { count: number; failAt: number | null };
   /** Waits until every alert raised so far has been acted on. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -151,6 +153,7 @@ export async function responseHarness(
   };
 
   const late: { access?: AccessModule } = {};
+  const accessedByCalls: ResponseHarness['accessedByCalls'] = { count: 0, failAt: null };
   const module = createMonitorResponseModule({
     db: storage.db,
     outbox: {
@@ -178,12 +181,17 @@ export async function responseHarness(
       },
     },
     // Bound late: the access module is made after this one, as in server.ts.
-    accessedBy: (systemId, from, to, page) =>
-      late.access!.subjectsAccessedBy(systemId, from, to, page),
+    accessedBy: (systemId, from, to, page) => {
+      accessedByCalls.count += 1;
+      if (accessedByCalls.count === accessedByCalls.failAt)
+        return Promise.reject(new Error('injected: the access records are unreachable'));
+      return late.access!.subjectsAccessedBy(systemId, from, to, page);
+    },
     cases: { get: (id) => Promise.resolve(cases.get(id) ?? null) },
     clock,
     cacheMs: options.cacheMs ?? 0,
     ...(options.breachTransfers ? { breachTransfers: options.breachTransfers } : {}),
+    ...(options.pageSize !== undefined ? { notifyPageSize: options.pageSize } : {}),
   });
   const profiles: Profiles = {
     profileOf: (systemId) => {
@@ -294,6 +302,7 @@ export async function responseHarness(
     responded,
     pseudonymOf,
     now,
+    accessedByCalls,
     async settle() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
