@@ -126,9 +126,9 @@ describe('breach notification clock, Kazakhstan, with days moved by decree', () 
     ],
     [
       '2026-05-15T19:00:00.000Z',
-      '2026-05-17T19:00:00.000Z',
+      '2026-05-16T19:00:00.000Z',
       '2026-05-18T19:00:00.000Z',
-      'Saturday 00:00 local, still Friday in UTC: a working day -> Monday 00:00',
+      'Saturday 00:00 local, still Friday in UTC: a working day -> the end of Saturday (else the end of Monday)',
     ],
     [
       '2026-05-16T18:59:59.000Z',
@@ -157,14 +157,14 @@ describe('breach notification clock, Kazakhstan, with days moved by decree', () 
     [
       '2026-05-06T19:00:00.000Z',
       '2026-05-12T19:00:00.000Z',
-      '2026-05-11T19:00:00.000Z',
-      'Thursday 00:00 local (Wednesday in UTC), the holiday -> end of Tuesday 12 (else end of Friday 8: Tuesday 00:00)',
+      '2026-05-08T19:00:00.000Z',
+      'Thursday 00:00 local (Wednesday in UTC), the holiday -> end of Tuesday 12 (else the end of Friday 8)',
     ],
     [
       '2026-05-07T19:00:00.000Z',
       '2026-05-12T19:00:00.000Z',
-      '2026-05-11T19:00:00.000Z',
-      'Friday 00:00 local (Thursday in UTC), the day off itself -> end of Tuesday 12 (else Tuesday 00:00)',
+      '2026-05-08T19:00:00.000Z',
+      'Friday 00:00 local (Thursday in UTC), the day off itself -> end of Tuesday 12 (else the end of Friday 8)',
     ],
     [
       '2026-05-08T07:00:00.000Z',
@@ -217,7 +217,7 @@ describe('breach notification clock, properties of the transfers', () => {
   const TO = Date.parse('2027-12-20T00:00:00.000Z');
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-  /** The clock as it was before transfers, written out afresh at a fixed UTC+5 offset. */
+  /** The clock without transfers, written out afresh at a fixed UTC+5 offset. */
   function reference(detectedAt: number, days: number): number {
     const business = (d: string) => {
       const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
@@ -230,6 +230,15 @@ describe('breach notification clock, properties of the transfers', () => {
       do midnight += DAY;
       while (!business(day(midnight)));
       sinceMidnight = 0;
+    }
+    if (sinceMidnight === 0) {
+      // From a business day's midnight: `days` whole business days, that day the first; the clock
+      // runs out at the end of the last of them.
+      for (let counted = 1; counted < days; ) {
+        midnight += DAY;
+        if (business(day(midnight))) counted += 1;
+      }
+      return midnight + DAY - OFFSET;
     }
     for (let left = days; left > 0; left--) {
       do midnight += DAY;

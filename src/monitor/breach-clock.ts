@@ -138,8 +138,9 @@ function instantOf(wall: Wall, timeZone: string): Date {
   return new Date(guess);
 }
 
-const nextDate = (date: string): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const dateAfter = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const nextDate = (date: string): string => dateAfter(date, 1);
 
 interface Moved {
   readonly off: ReadonlySet<string>;
@@ -181,6 +182,14 @@ export function notificationDeadline(detectedAt: Date, rule: BreachClockRule): D
   for (let left = rule.days; left > 0; left--) {
     do date = nextDate(date);
     while (!business(date));
+  }
+  if (minutes === 0) {
+    // Midnight at the start of a business day is, on a clock that runs only on business days, the
+    // same moment as the end of the business day before it; the deadline is the earlier of the
+    // two (a Friday's clock runs out at the end of Friday, not at Monday's first minute).
+    let last = dateAfter(date, -1);
+    while (!business(last)) last = dateAfter(last, -1);
+    date = nextDate(last);
   }
   return instantOf({ date, minutes }, rule.timeZone);
 }
