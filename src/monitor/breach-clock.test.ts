@@ -234,7 +234,7 @@ describe('breach notification clock, properties of the transfers', () => {
     if (sinceMidnight === 0) {
       // From a business day's midnight: `days` whole business days, that day the first; the clock
       // runs out at the end of the last of them.
-      for (let counted = 1; counted < days; ) {
+      for (let counted = 1; counted < days;) {
         midnight += DAY;
         if (business(day(midnight))) counted += 1;
       }
