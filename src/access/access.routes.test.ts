@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyReceipt } from '../ledger/receipt.js';
+import { createOutboxRetention } from '../outbox/outbox-retention.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import {
   type AccessHarness,
@@ -343,6 +344,55 @@ describeStorage('access routes', (fx) => {
     });
     expect(other.statusCode).toBe(404);
     expect(other.json().code).toBe('access.check_not_found');
+  });
+
+  it('a check keeps its ledger index and proof, for its system and its citizen, once the outbox has pruned its row', async () => {
+    const citizen = iinBornOn('1968-04-04', 61);
+    const me = h.pseudonymOf(citizen);
+    const answer = (await post(lender, check({ subject: citizen }))).json<{
+      checkId: string;
+      ledgerIndex: number;
+    }>();
+    expect(answer.ledgerIndex).toEqual(expect.any(Number));
+    // The row is finished once its event is published and marked done (the mark rides in a
+    // later commit).
+    const stateOf = async () =>
+      (
+        await fx.storage.db
+          .selectFrom('outbox')
+          .select('state')
+          .where('id', '=', answer.checkId)
+          .executeTakeFirst()
+      )?.state;
+    await h.outbox.published();
+    for (let tries = 0; (await stateOf()) !== 'done'; tries += 1) {
+      if (tries > 100) throw new Error("the check's outbox row was never marked done");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // A retention of an hour, read a year later: every finished row goes.
+    const retention = createOutboxRetention({
+      db: fx.storage.db,
+      retentionMs: 3_600_000,
+      clock: () => new Date(h.now.value.getTime() + 365 * 86_400_000),
+    });
+    expect(await retention.prune()).toBeGreaterThan(0);
+    expect(await stateOf()).toBeUndefined();
+
+    const own = await h.app.inject({
+      url: `/v1/access-checks/${answer.checkId}`,
+      headers: asSystem(lender),
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toMatchObject({ ledgerIndex: answer.ledgerIndex });
+    expect(verifyReceipt(own.json().receipt, h.ledger.verifierKey)).toEqual({ ok: true });
+    const mine = await h.app.inject({ url: '/v1/me/accesses', headers: asCitizen(me) });
+    const item = mine
+      .json<{ items: { checkId: string; ledgerIndex: number; receipt: unknown }[] }>()
+      .items.find((i) => i.checkId === answer.checkId);
+    expect(item).toMatchObject({ ledgerIndex: answer.ledgerIndex });
+    expect(
+      verifyReceipt(item!.receipt as Parameters<typeof verifyReceipt>[0], h.ledger.verifierKey),
+    ).toEqual({ ok: true });
   });
 
   it('the citizen sees their own accesses with the record, salt and proof; the actor only as a code', async () => {
