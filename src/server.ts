@@ -106,7 +106,13 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     }
     const events = jetstream ?? createInProcessBus({ onHandlerError });
     // One outbox for every module: ledger appends keyed by item id, then the events.
-    const outbox = createOutbox({ db: storage.db, ledger: ledger.ledger, events, log });
+    const outbox = createOutbox({
+      db: storage.db,
+      ledger: ledger.ledger,
+      events,
+      log,
+      native: storage.native,
+    });
     const registry = createRegistryModule({
       db: storage.db,
       secrets,

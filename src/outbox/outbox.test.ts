@@ -203,6 +203,36 @@ describeStorage('outbox', (fx) => {
     }
   });
 
+  it("'done' marks committed by their timer do not wait for the disk (derived data: a lost mark is published again)", async () => {
+    // The level in force as the timer's own update runs (SQLite's `synchronous`: 1 NORMAL, 2 FULL).
+    const levels: string[] = [];
+    const native = fx.storage.native;
+    const capturing: KyselyPlugin = {
+      transformQuery: (args) => {
+        const compiled = db().getExecutor().compileQuery(args.node, args.queryId);
+        if (/^update "outbox" set "state" = /.test(compiled.sql) && native.dialect === 'sqlite')
+          levels.push(String(native.sqlite.pragma('synchronous', { simple: true })));
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const bus = createInProcessBus();
+    const outbox = createOutbox({ db: db().withPlugin(capturing), ledger, events: bus, native });
+    expect(await outbox.appendWith(item('timer-1'), () => [])).toEqual(expect.any(Number));
+    // No later ledger transaction to ride in: the timer commits the mark alone.
+    await vi.waitFor(
+      async () => {
+        expect((await rowOf('timer-1')).state).toBe('done');
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    if (native.dialect === 'sqlite') {
+      expect(levels).toEqual(['1']);
+      // The level comes back for everything else.
+      expect(String(native.sqlite.pragma('synchronous', { simple: true }))).toBe('2');
+    }
+  });
+
   it("the sequencer's poll reads the partial index of unsequenced rows, not every pending row", async () => {
     // The poll's own SQL, compiled as it runs, then planned by the engine.
     const polls: CompiledQuery[] = [];

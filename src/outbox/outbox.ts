@@ -28,6 +28,7 @@ import { DomainError } from '../core/errors.js';
 import type { DomainEvent, EventPublisher } from '../events/events.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import { compiledInsert } from '../storage/compiled-insert.js';
+import { derivedTransactions, type NativeHandle } from '../storage/storage.js';
 import type { OutboxTable, OutboxTables } from './outbox.tables.js';
 
 export interface OutboxItem {
@@ -136,6 +137,12 @@ export interface OutboxOptions {
   readonly log?: OutboxLog | undefined;
   /** Most rows per sequencing round and per drain read. Default 500. */
   readonly maxBatch?: number;
+  /**
+   * The database's native handle: 'done' marks committed on their own (by their timer, when no
+   * ledger transaction took them) then do not wait for the disk (`derivedTransactions`). A lost
+   * mark only leaves its row pending, and the drain publishes it again.
+   */
+  readonly native?: NativeHandle | undefined;
 }
 
 export interface OutboxService extends Outbox {
@@ -445,6 +452,10 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   /** Most events per background publish (one turn of the consumers' synchronous work). */
   const PUBLISH_SLICE = 100;
 
+  const markTransaction =
+    options.native !== undefined
+      ? derivedTransactions(db, options.native)
+      : <T>(work: (trx: Transaction<OutboxTables>) => Promise<T>) => db.transaction().execute(work);
   const doneQuery = (ids: readonly string[]) =>
     db.updateTable('outbox').set({ state: 'done' }).where('id', 'in', ids).compile();
 
@@ -569,12 +580,12 @@ export function createOutbox(options: OutboxOptions): OutboxService {
 
   async function markDoneNow(): Promise<void> {
     while (toMarkDone.length > 0) {
-      // Everything queued, in one transaction: one commit (one fsync on SQLite, which blocks the
-      // event loop) however many marks piled up — batches of checks queue more marks than their
-      // own transactions take — not one per statement in the same turn.
+      // Everything queued, in one transaction: one commit however many marks piled up — batches
+      // of checks queue more marks than their own transactions take — not one per statement in
+      // the same turn; and a commit that does not wait for the disk (see `native`).
       const ids = toMarkDone.splice(0);
       try {
-        await db.transaction().execute(async (trx) => {
+        await markTransaction(async (trx) => {
           for (let i = 0; i < ids.length; i += maxBatch)
             await trx.executeQuery(doneQuery(ids.slice(i, i + maxBatch)));
         });

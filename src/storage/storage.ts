@@ -143,7 +143,8 @@ export type DerivedTransaction<DB> = <T>(work: (trx: Transaction<DB>) => Promise
  * cache); a power loss can lose the commit, but only together with every later commit, because
  * the WAL is sequential and recovery replays it up to the last complete commit — so a NORMAL
  * commit becomes durable with the next durable commit's fsync, whichever connection level made
- * it. The outbox's done mark, the ledger batch and every ordinary write are such commits.
+ * it. The ledger batch and every ordinary write are such commits. (The outbox's done mark, when
+ * it commits on its own, is derived too: a lost mark only publishes its event again.)
  * Runs inside Kysely's connection lock, so no other module's transaction runs at the lowered
  * level; the level is restored before the lock is released.
  *
