@@ -281,43 +281,46 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       }
     }
   };
-  const compiled: CompiledRule[] = options.rules.map((rule, index) => ({
-    rule,
-    index,
-    detect: rule.detection ? compileDetection(rule.detection) : null,
-    steps:
-      rule.kind === 'correlation'
-        ? rule.correlation.rules.map((id) => {
-            const step = ruleIndex.get(id);
-            if (step === undefined)
-              throw new RangeError(`rule '${rule.id}' names the missing rule '${id}'`);
-            return step;
-          })
-        : [],
-    groupBy: keySpec(rule.kind === 'correlation' ? rule.correlation.groupBy : []),
-    dedupBy: keySpec(rule.dedup.groupBy),
-    valueOf:
-      rule.kind === 'correlation' && rule.correlation.field
-        ? accessorOf(rule.correlation.field)
-        : null,
-    groups: tableFor(rule),
-    newWindow: windowFactory(rule),
-    suppressions: new Map(),
-    dedupOnWindow:
-      rule.kind === 'correlation' &&
-      rule.dedup.windowMs > 0 &&
-      rule.dedup.groupBy.join('\n') === rule.correlation.groupBy.join('\n'),
-    openBy:
-      rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
-        ? new OpenFilter()
-        : null,
-    openField:
-      rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
-        ? accessorOf(rule.correlation.groupBy.at(-1)!)
-        : null,
-    alerts: 0,
-    suppressed: 0,
-  }));
+  const compiled: CompiledRule[] = options.rules.map((rule, index) => {
+    const groupBy = keySpec(rule.kind === 'correlation' ? rule.correlation.groupBy : []);
+    const dedupBy = keySpec(rule.dedup.groupBy);
+    return {
+      rule,
+      index,
+      detect: rule.detection ? compileDetection(rule.detection) : null,
+      steps:
+        rule.kind === 'correlation'
+          ? rule.correlation.rules.map((id) => {
+              const step = ruleIndex.get(id);
+              if (step === undefined)
+                throw new RangeError(`rule '${rule.id}' names the missing rule '${id}'`);
+              return step;
+            })
+          : [],
+      groupBy,
+      dedupBy,
+      valueOf:
+        rule.kind === 'correlation' && rule.correlation.field
+          ? accessorOf(rule.correlation.field)
+          : null,
+      groups: tableFor(rule),
+      newWindow: windowFactory(rule),
+      suppressions: new Map(),
+      // The same fields share a key slot: the dedup key is then the group's own key.
+      dedupOnWindow:
+        rule.kind === 'correlation' && rule.dedup.windowMs > 0 && dedupBy.slot === groupBy.slot,
+      openBy:
+        rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
+          ? new OpenFilter()
+          : null,
+      openField:
+        rule.kind === 'correlation' && rule.correlation.type === 'temporal_ordered'
+          ? accessorOf(rule.correlation.groupBy.at(-1)!)
+          : null,
+      alerts: 0,
+      suppressed: 0,
+    };
+  });
   const correlations = compiled.filter((c) => c.rule.kind === 'correlation');
   const matchedAt = Array.from(
     { length: MAX_FEEDBACK_DEPTH + 1 },
