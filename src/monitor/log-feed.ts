@@ -31,6 +31,8 @@ export function createLogFeed(options: LogFeedOptions): LogFeed {
   const liveBatchSize = Math.min(batchSize, LIVE_BATCH);
   const store = options.store;
   let waiter: (() => void) | null = null;
+  /** A local write since the live loop last read: rows may be waiting. */
+  let woken = false;
 
   function wait(signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
@@ -48,6 +50,7 @@ export function createLogFeed(options: LogFeedOptions): LogFeed {
 
   return {
     wake() {
+      woken = true;
       waiter?.();
     },
     async run({ replayMs, deliver, signal, caughtUp }) {
@@ -70,13 +73,15 @@ export function createLogFeed(options: LogFeedOptions): LogFeed {
         // the loop's pending I/O runs before each batch, and a live batch is small, so requests
         // arriving meanwhile wait for one short turn, not for the backlog.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        woken = false;
         const rows = await store.eventsAfter(cursor, liveBatchSize);
-        if (rows.length === 0) {
-          await wait(signal);
-          continue;
+        if (rows.length > 0) {
+          await deliver(rows.map((row) => row.event));
+          cursor = rows[rows.length - 1]!.seq;
         }
-        await deliver(rows.map((row) => row.event));
-        cursor = rows[rows.length - 1]!.seq;
+        // A short batch read everything written here by then: unless a write came since, wait
+        // (for a wake, or the poll for other instances' rows) instead of reading nothing at once.
+        if (rows.length < liveBatchSize && !woken) await wait(signal);
       }
     },
   };
