@@ -112,6 +112,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       events,
       log,
       native: storage.native,
+      publishLingerMs: config.outbox.publishLingerMs,
     });
     const registry = createRegistryModule({
       db: storage.db,

@@ -68,10 +68,17 @@ describe('loadConfig', () => {
   });
 
   it('keeps finished outbox rows a week unless told otherwise, at least an hour', () => {
-    expect(loadConfig({}).outbox).toEqual({ retentionHours: 168 });
+    expect(loadConfig({}).outbox).toEqual({ retentionHours: 168, publishLingerMs: 20 });
     expect(loadConfig({ QALQAN_OUTBOX_RETENTION_HOURS: '24' }).outbox.retentionHours).toBe(24);
     expect(() => loadConfig({ QALQAN_OUTBOX_RETENTION_HOURS: '0' })).toThrow(
       "QALQAN_OUTBOX_RETENTION_HOURS must be an integer from 1 to 87600, got '0'",
+    );
+  });
+
+  it('lets event publishing linger 20 ms unless told otherwise, at most a second', () => {
+    expect(loadConfig({ QALQAN_OUTBOX_PUBLISH_LINGER_MS: '0' }).outbox.publishLingerMs).toBe(0);
+    expect(() => loadConfig({ QALQAN_OUTBOX_PUBLISH_LINGER_MS: '1001' })).toThrow(
+      "QALQAN_OUTBOX_PUBLISH_LINGER_MS must be an integer from 0 to 1000, got '1001'",
     );
   });
 

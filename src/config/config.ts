@@ -88,6 +88,12 @@ export interface Config {
      * they were written (`QALQAN_OUTBOX_RETENTION_HOURS`, default a week).
      */
     readonly retentionHours: number;
+    /**
+     * How long a round of event publishing waits to gather more events before the consumers run
+     * (`QALQAN_OUTBOX_PUBLISH_LINGER_MS`, default 20; 0: at once). A check's answer never waits
+     * for it; its event reaches the inbox and the monitoring centre at most this much later.
+     */
+    readonly publishLingerMs: number;
   };
   /**
    * Days the government moved by decree, per jurisdiction with a business-day breach clock
@@ -460,6 +466,12 @@ export function loadConfig(
         7 * 24,
         1,
         10 * 365 * 24,
+      ),
+      publishLingerMs: integer(
+        pick(undefined, undefined, 'QALQAN_OUTBOX_PUBLISH_LINGER_MS'),
+        20,
+        0,
+        1000,
       ),
     },
     breachTransfers: breachTransfers(env, problems),

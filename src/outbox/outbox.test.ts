@@ -397,6 +397,34 @@ describeStorage('outbox', (fx) => {
     }
   });
 
+  it('appendWith: a round lingers to gather events (publishLingerMs), but a backlog goes at once', async () => {
+    const bus = createInProcessBus();
+    const batches: { size: number; at: number }[] = [];
+    bus.subscribeBatch((events) => {
+      batches.push({ size: events.length, at: performance.now() });
+    });
+    // Without a linger, two appends committed one after the other are two publishes.
+    const eager = createOutbox({ db: db(), ledger, events: bus });
+    await eager.appendWith(item('e1'), () => []);
+    await eager.appendWith(item('e2'), () => []);
+    await eager.published();
+    expect(batches.map((b) => b.size)).toEqual([1, 1]);
+    batches.length = 0;
+
+    const lingerMs = 600;
+    const outbox = createOutbox({ db: db(), ledger, events: bus, publishLingerMs: lingerMs });
+    const started = performance.now();
+    await outbox.appendWith(item('l000'), () => []);
+    // Committed in later ledger transactions, during the first one's linger: the same round.
+    const later = Array.from({ length: 250 }, (_, i) => `l${String(i + 1).padStart(3, '0')}`);
+    await Promise.all(later.map((id) => outbox.appendWith(item(id), () => [])));
+    await outbox.published();
+    expect(batches.map((b) => b.size)).toEqual([100, 100, 51]);
+    // The round waited for its linger once; the backlog's further slices did not wait again.
+    expect(batches[0]!.at - started).toBeGreaterThanOrEqual(lingerMs - 5);
+    expect(batches[2]!.at - batches[0]!.at).toBeLessThan(lingerMs);
+  });
+
   it("appendWith of a group: every entry, outbox row and the caller's rows in one commit, or none", async () => {
     const bus = createInProcessBus();
     const seen: DomainEvent[] = [];

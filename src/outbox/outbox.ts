@@ -143,6 +143,16 @@ export interface OutboxOptions {
    * mark only leaves its row pending, and the drain publishes it again.
    */
   readonly native?: NativeHandle | undefined;
+  /**
+   * How long a background publish waits for more events before it starts, in milliseconds.
+   * Default 0: the next turn of the loop. Every publish runs each consumer's own transaction (the
+   * citizen inbox's, the monitoring feed's, then the rule evaluator's), whatever its size: at a
+   * moderate rate of checks a round holds one or two events, and those per-round costs are most
+   * of the answering thread's work. Waiting a few milliseconds lets a round gather the events of
+   * that time (group commit for derived data). Only the first slice of a round waits: a backlog
+   * is published at once. A check's answer never waits for its event.
+   */
+  readonly publishLingerMs?: number;
 }
 
 export interface OutboxService extends Outbox {
@@ -451,6 +461,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   const MARK_DONE_MS = 200;
   /** Most events per background publish (one turn of the consumers' synchronous work). */
   const PUBLISH_SLICE = 100;
+  const publishLingerMs = options.publishLingerMs ?? 0;
 
   const markTransaction =
     options.native !== undefined
@@ -605,13 +616,19 @@ export function createOutbox(options: OutboxOptions): OutboxService {
    * those again (at least once; consumers are idempotent by id).
    */
   async function publishRounds(): Promise<void> {
+    let first = true;
     while (toPublish.length > 0) {
       // Before each slice, the loop's pending I/O runs: answers of this turn join the round
       // instead of waiting for the next, and requests that arrived meanwhile are read and
       // decided first. A slice's consumers (the inbox's and the monitoring feed's transactions)
       // run synchronously on SQLite; a small slice keeps that turn short, so a check arriving
-      // behind it waits milliseconds, not the whole backlog.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // behind it waits milliseconds, not the whole backlog. The round's first slice, when it is
+      // not full yet, lingers to gather more (`publishLingerMs`).
+      const linger = first && publishLingerMs > 0 && toPublish.length < PUBLISH_SLICE;
+      first = false;
+      await new Promise<void>((resolve) =>
+        linger ? setTimeout(resolve, publishLingerMs) : setImmediate(resolve),
+      );
       const taken = toPublish.splice(0, Math.min(maxBatch, PUBLISH_SLICE));
       const ids = taken.map((t) => t.id);
       try {
