@@ -11,13 +11,8 @@
  * Alerts of non-shadow rules are fed back as `monitor.alert` events (up to two levels deep), so a
  * correlation can count alerts (multi-incident, repeat offender); a rule never counts its own.
  */
-import {
-  compileDetection,
-  accessorOf,
-  type Accessor,
-  type EventPredicate,
-  type MatchContext,
-} from './matcher.js';
+import { generateDetection } from './detection-codegen.js';
+import { accessorOf, type Accessor, type EventPredicate, type MatchContext } from './matcher.js';
 import { MONITOR_ALERT, parseMonitorEvent, type MonitorEvent } from './monitor-event.js';
 import { compileReference, deriveField, LocalClock, type CompiledReference } from './reference.js';
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
@@ -287,7 +282,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return {
       rule,
       index,
-      detect: rule.detection ? compileDetection(rule.detection) : null,
+      detect: rule.detection ? generateDetection(rule.detection) : null,
       steps:
         rule.kind === 'correlation'
           ? rule.correlation.rules.map((id) => {

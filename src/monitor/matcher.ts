@@ -24,13 +24,13 @@ export interface MatchContext {
 
 export type Accessor = (event: MonitorEvent, context: MatchContext) => FieldValue | undefined;
 export type EventPredicate = (event: MonitorEvent, context: MatchContext) => boolean;
-type ElementPredicate = (
+export type ElementPredicate = (
   value: string | number | boolean,
   event: MonitorEvent,
   context: MatchContext,
 ) => boolean;
 
-const DERIVED = new Set<string>(DERIVED_FIELDS);
+export const DERIVED = new Set<string>(DERIVED_FIELDS);
 const isList = (value: FieldValue): value is readonly (string | number)[] => Array.isArray(value);
 
 export function accessorOf(field: string): Accessor {
@@ -57,7 +57,8 @@ function wildcardRegExp(value: string, cased: boolean): RegExp | null {
 /** The string from V8's table of internalised strings (property names): same text, compared by pointer. */
 const internalised = (text: string): string => Object.keys({ [text]: true })[0] ?? text;
 
-function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate {
+/** One value of a matcher as a test of one element (also the generated detections' building block). */
+export function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate {
   const mods = new Set(matcher.modifiers);
   const cased = mods.has('cased');
   if (value === null) return () => false;
@@ -147,6 +148,18 @@ function valuePredicate(matcher: FieldMatcher, value: Scalar): ElementPredicate 
     if (!hit) lastMiss = x;
     return hit;
   };
+}
+
+/**
+ * The text `valuePredicate` first compares an element with by `===` when that compare alone is a
+ * hit (a plain string value: no modifier but `cased`, no wildcard), else null. With `cased` the
+ * compare is the whole test; without it, a miss goes on to the predicate (case-insensitively).
+ */
+export function exactText(matcher: FieldMatcher, value: Scalar): string | null {
+  if (typeof value !== 'string') return null;
+  if (matcher.modifiers.some((modifier) => modifier !== 'cased')) return null;
+  if (wildcardRegExp(value, true) !== null) return null;
+  return internalised(value);
 }
 
 /** Distinct texts remembered per compared value; past it, a miss is lower-cased each time. */
