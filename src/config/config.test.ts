@@ -246,9 +246,23 @@ describe('days moved by decree for the breach clock', () => {
       "QALQAN_BREACH_DAYS_OFF_KZ must list dates as YYYY-MM-DD, comma-separated, got '2026-02-30'",
       "QALQAN_BREACH_WORKING_DAYS_KZ must list dates as YYYY-MM-DD, comma-separated, got '16.05.2026'",
       'QALQAN_BREACH_WORKING_DAYS_KZ lists 2026-05-08, which QALQAN_BREACH_DAYS_OFF_KZ lists as a day off: a day is either off or working',
+      'QALQAN_BREACH_WORKING_DAYS_KZ lists 2026-05-08, a weekday: working days by decree are Saturdays or Sundays',
     ]);
     expect(problemsOf({ QALQAN_BREACH_WORKING_DAYS_KZ: '2026-5-16' })).toEqual([
       "QALQAN_BREACH_WORKING_DAYS_KZ must list dates as YYYY-MM-DD, comma-separated, got '2026-5-16'",
+    ]);
+  });
+
+  it('takes days off only on weekdays and working days only on weekends (a typo would move a deadline)', () => {
+    expect(
+      problemsOf({
+        // Saturday 16 May as a day off; Monday 4 May as a working day.
+        QALQAN_BREACH_DAYS_OFF_KZ: '2026-05-08,2026-05-16',
+        QALQAN_BREACH_WORKING_DAYS_KZ: '2026-05-04,2026-05-17',
+      }),
+    ).toEqual([
+      'QALQAN_BREACH_DAYS_OFF_KZ lists 2026-05-16, a Saturday or Sunday: days off by decree are weekdays',
+      'QALQAN_BREACH_WORKING_DAYS_KZ lists 2026-05-04, a weekday: working days by decree are Saturdays or Sundays',
     ]);
   });
 

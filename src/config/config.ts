@@ -210,6 +210,19 @@ function breachTransfers(
         problems.push(
           `${workingName} lists ${date}, which ${offName} lists as a day off: a day is either off or working`,
         );
+    // A decree moves a weekday off and makes a weekend day a working day in its place; a date on
+    // the wrong side is most likely a typo, which would silently shift a breach deadline.
+    const weekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    for (const date of daysOff)
+      if (weekend(date))
+        problems.push(
+          `${offName} lists ${date}, a Saturday or Sunday: days off by decree are weekdays`,
+        );
+    for (const date of workingDays)
+      if (!weekend(date))
+        problems.push(
+          `${workingName} lists ${date}, a weekday: working days by decree are Saturdays or Sundays`,
+        );
     transfers[code] = { daysOff, workingDays };
   }
   return transfers;
