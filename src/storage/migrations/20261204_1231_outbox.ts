@@ -14,7 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ledger_index', 'bigint')
     .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
     .execute();
-  // The drain and the sequencer's poll look for `pending` rows only; done rows accumulate.
+  // The drain and the sequencer's poll look for `pending` rows only; finished rows are deleted
+  // by the outbox retention (20261204_2350_outbox_finished adds its index).
   await db.schema.createIndex('outbox_state').on('outbox').columns(['state', 'id']).execute();
 }
 
