@@ -12,6 +12,12 @@ export {
   enqueueOutbox,
 } from './outbox.js';
 export {
+  type ParkedOutbox,
+  type ParkedRow,
+  type RequeueOutcome,
+  createParkedOutbox,
+} from './outbox-parked.js';
+export {
   type OutboxRetention,
   type OutboxRetentionOptions,
   createOutboxRetention,
