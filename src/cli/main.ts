@@ -12,6 +12,7 @@ import { version } from '../version.js';
 import { registerConsentCommands } from '../consent/consent.command.js';
 import { registerDemoCommand } from '../demo/demo.command.js';
 import { registerLedgerCommands } from '../ledger/ledger.command.js';
+import { registerOutboxCommands } from '../outbox/outbox.command.js';
 import { registerRegistryCommands } from '../registry/registry.command.js';
 import { registerScanCommand } from '../scan/scan.command.js';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_OK, processIo } from './io.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerMigrateCommand(program, io);
   registerDemoCommand(program, io);
   registerLedgerCommands(program, io);
+  registerOutboxCommands(program, io);
   registerRegistryCommands(program, io);
   registerScanCommand(program, io);
   registerConsentCommands(program, io);

@@ -1,0 +1,201 @@
+/**
+ * `qalqan outbox …`: the operator's hands on parked outbox rows (records the ledger refused).
+ *   parked [--limit N] [--json]
+ *       the oldest parked rows: id, type, created at, attempts, last error — never the record or
+ *       the event (they hold pseudonyms and personal data)
+ *   requeue <id...> | requeue --all
+ *       back to `pending` once the cause is fixed; the server that sequences the ledger appends
+ *       them with its outbox poll (within a second), or the next to start does
+ * Exit codes as everywhere: 0 done; 1 some ids were not requeued (unknown, not parked); 2 could
+ * not run (usage, configuration, storage).
+ */
+import type { Command } from 'commander';
+import { CliError, type CliIo, EXIT_FOUND } from '../cli/io.js';
+import { configFrom, withStorageOptions } from '../cli/server-options.js';
+import type { ConfigFlags } from '../config/config.js';
+import { openStorage } from '../storage/storage.js';
+import {
+  createParkedOutbox,
+  type ParkedOutbox,
+  type ParkedRow,
+  type RequeueOutcome,
+} from './outbox-parked.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 10_000;
+
+/** Said after every requeue, so the operator knows what happens next and what it needs. */
+export const PICKED_UP =
+  'the server that sequences the ledger appends requeued rows with its outbox poll, within a second; with none running, the next one to start does';
+
+/** `--limit`: a whole number of rows, 1 to MAX_LIMIT. */
+export function parseLimit(value: string): number {
+  const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new CliError(
+      `--limit must be an integer from 1 to ${MAX_LIMIT}, got '${oneLine(value, 40)}'`,
+    );
+  return limit;
+}
+
+/**
+ * Text from the table or the command line as one printable line: control characters (a newline
+ * in an error message, a terminal escape in an id) become spaces; cut at `max`.
+ */
+export function oneLine(text: string, max = 500): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The rows as a table with a header, columns padded to their widest cell; the error last. */
+export function parkedTable(rows: readonly ParkedRow[]): string {
+  const header = ['id', 'type', 'created at', 'attempts', 'last error'];
+  const cells = rows.map((row) => [
+    oneLine(row.id),
+    oneLine(row.type),
+    oneLine(row.createdAt),
+    String(row.attempts),
+    oneLine(row.lastError ?? ''),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((line) => line[column]!.length)),
+  );
+  return [header, ...cells]
+    .map((line) =>
+      line
+        .map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** One JSON object per row and line: the table's columns, nothing else of the row. */
+export function parkedJsonLines(rows: readonly ParkedRow[]): string {
+  return rows
+    .map((row) =>
+      JSON.stringify({
+        id: row.id,
+        type: row.type,
+        createdAt: row.createdAt,
+        attempts: row.attempts,
+        lastError: row.lastError,
+      }),
+    )
+    .join('\n');
+}
+
+/** One line per outcome: what was requeued, and why each other id was not. */
+export function outcomeLine(outcome: RequeueOutcome): string {
+  const id = oneLine(outcome.id, 128);
+  switch (outcome.result) {
+    case 'requeued':
+      return `requeued ${id} (${oneLine(outcome.type)})`;
+    case 'unknown':
+      return `not requeued ${id}: unknown id`;
+    case 'not parked':
+      return `not requeued ${id}: not parked (${outcome.state})`;
+  }
+}
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+  `${count} ${count === 1 ? one : many}`;
+
+interface ParkedFlags extends ConfigFlags {
+  limit: string;
+  json?: boolean;
+}
+
+interface RequeueFlags extends ConfigFlags {
+  all?: boolean;
+}
+
+export function registerOutboxCommands(program: Command, io: CliIo): void {
+  const outbox = program
+    .command('outbox')
+    .description('parked outbox rows (records the ledger refused): list them, requeue them');
+
+  /** Opens storage (no migration: an operator's look must not change the schema), runs, closes. */
+  async function withParked<T>(
+    flags: ConfigFlags,
+    work: (parked: ParkedOutbox) => Promise<T>,
+  ): Promise<T> {
+    const config = configFrom(flags, io);
+    const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      const parked = createParkedOutbox(storage.db);
+      return await work(parked).catch((error: unknown) => {
+        if (error instanceof CliError) throw error;
+        throw new CliError(
+          `cannot use the outbox in ${storage.location}: ${oneLine((error as Error).message, 200)} (run qalqan migrate?)`,
+        );
+      });
+    } finally {
+      await storage.close();
+    }
+  }
+
+  withStorageOptions(
+    outbox
+      .command('parked')
+      .description(
+        'list parked rows, oldest first: id, type, created at, attempts, last error (never the record)',
+      )
+      .option('--limit <n>', `most rows to list (1-${MAX_LIMIT})`, String(DEFAULT_LIMIT))
+      .option('--json', 'one JSON object per line instead of a table'),
+  ).action(async (flags: ParkedFlags) => {
+    const limit = parseLimit(flags.limit);
+    await withParked(flags, async (parked) => {
+      const rows = await parked.list(limit);
+      if (rows.length === 0) {
+        // On stderr with --json, so a pipe reading JSON lines reads none.
+        (flags.json ? io.stderr : io.stdout).write('no parked rows\n');
+        return;
+      }
+      io.stdout.write(`${flags.json ? parkedJsonLines(rows) : parkedTable(rows)}\n`);
+      const total = rows.length < limit ? rows.length : await parked.count();
+      if (total > rows.length)
+        io.stderr.write(
+          `${plural(total, 'parked row')}; the oldest ${rows.length} shown (--limit)\n`,
+        );
+    });
+  });
+
+  withStorageOptions(
+    outbox
+      .command('requeue')
+      .description(
+        'put parked rows back to pending once the cause is fixed; the sequencing server appends them',
+      )
+      .argument('[ids...]', 'ids of parked rows (from qalqan outbox parked)')
+      .option('--all', 'every parked row'),
+  ).action(async (ids: string[], flags: RequeueFlags) => {
+    if (ids.length === 0 && flags.all !== true)
+      throw new CliError('give the ids of the rows to requeue, or --all');
+    if (ids.length > 0 && flags.all === true)
+      throw new CliError('give the ids of the rows to requeue or --all, not both');
+    await withParked(flags, async (parked) => {
+      if (flags.all === true) {
+        const requeued = await parked.requeueAll();
+        if (requeued.length === 0) {
+          io.stdout.write('no parked rows\n');
+          return;
+        }
+        for (const row of requeued)
+          io.stdout.write(`${outcomeLine({ ...row, result: 'requeued' })}\n`);
+        io.stdout.write(`requeued ${plural(requeued.length, 'row')}; ${PICKED_UP}\n`);
+        return;
+      }
+      const outcomes = await parked.requeue(ids);
+      for (const outcome of outcomes) io.stdout.write(`${outcomeLine(outcome)}\n`);
+      const requeued = outcomes.filter((outcome) => outcome.result === 'requeued').length;
+      io.stdout.write(
+        requeued === 0
+          ? 'nothing requeued\n'
+          : `requeued ${requeued} of ${plural(outcomes.length, 'row')}; ${PICKED_UP}\n`,
+      );
+      if (requeued < outcomes.length) io.setExitCode(EXIT_FOUND);
+    });
+  });
+}
