@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { generateDetection } from './detection-codegen.js';
 import { compileDetection, type MatchContext } from './matcher.js';
@@ -207,5 +207,33 @@ describe('generated detections', () => {
     expect(fast(item({ '\\u0000': '*/' }), context)).toBe(true);
     expect(fast(item({ '\\u0000': '*/x' }), context)).toBe(false);
     expect(fast(item({}), context)).toBe(false);
+  });
+
+  it('falls back to the closures where strings cannot be compiled', () => {
+    const rule: Detection = {
+      selections: new Map([['sel', [[{ field: 'type', modifiers: [], values: ['abc'] }]]]]),
+      condition: { kind: 'ref', name: 'sel' },
+    };
+    // As under --disallow-code-generation-from-strings.
+    vi.stubGlobal('Function', function refused() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      const fallback = generateDetection(rule);
+      const item = (type: string): MonitorEvent => ({
+        id: 'e',
+        type,
+        at: '',
+        atMs: 0,
+        fields: { type },
+        depth: 0,
+        derived: {},
+        keys: [],
+      });
+      expect(fallback(item('ABC'), context)).toBe(true);
+      expect(fallback(item('abd'), context)).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
