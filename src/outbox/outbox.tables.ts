@@ -4,8 +4,9 @@
  *
  * States: `pending` until its ledger entry exists and its event is published (a row with
  * `ledger_index` set is waiting only for the publish); `done`; `parked` when the ledger refused the
- * record (not well-formed, too large) — kept with its error for an operator, never retried, never
- * in anyone's way.
+ * record (not well-formed, too large) — kept with its error for an operator, never retried by
+ * itself, never in anyone's way; the operator lists parked rows and puts them back to `pending`
+ * once the cause is fixed (`qalqan outbox parked|requeue`, `outbox-parked.ts`).
  */
 export type OutboxState = 'pending' | 'done' | 'parked';
 

@@ -19,8 +19,10 @@
  * Poison isolation: a record the ledger refuses (`ledger.invalid_entry`: not well-formed Unicode,
  * too large, a bad type) is parked with its error, counted in `qalqan_outbox_parked_total` and
  * logged at error level; each item is appended on its own promise, so the others of the same round
- * go on, and a parked row is never read again by the drain. Transient failures (ledger
- * unavailable or overloaded) leave the row pending with its error and attempt count.
+ * go on, and a parked row is never read again by the drain — until an operator, the cause fixed,
+ * puts it back to pending (`qalqan outbox requeue`, `outbox-parked.ts`); the unsequenced poll
+ * then appends it like any row the CLI wrote. Transient failures (ledger unavailable or
+ * overloaded) leave the row pending with its error and attempt count.
  */
 import { type CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
 import { Counter, type Metric } from 'prom-client';
