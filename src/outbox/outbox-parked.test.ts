@@ -204,4 +204,26 @@ describeStorage('parked outbox rows', (fx) => {
     await outbox.drain();
     expect(await rowsById()).toMatchObject({ r1: { state: 'parked', attempts: 1 } });
   });
+
+  it('a stored record that is not JSON is parked with an error that quotes none of it', async () => {
+    // V8's own message quotes a piece of the text ("…subject":pseudonym-…").
+    await db()
+      .insertInto('outbox')
+      .values(
+        row('broken', {
+          state: 'pending',
+          attempts: 0,
+          last_error: null,
+          record_json: '{"subject":pseudonym-secret}',
+        }),
+      )
+      .execute();
+    await createOutbox({ db: db(), ledger }).drain();
+    const [parked] = await createParkedOutbox(db()).list(10);
+    expect(parked).toMatchObject({
+      id: 'broken',
+      lastError: 'the stored record is not valid JSON',
+    });
+    expect((await ledger.checkpoint()).size).toBe(0);
+  });
 });

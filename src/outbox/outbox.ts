@@ -341,8 +341,12 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     let record: JsonObject;
     try {
       record = JSON.parse(row.record_json) as JsonObject;
-    } catch (error) {
-      return Promise.reject(new DomainError('ledger.invalid_entry', messageOf(error)));
+    } catch {
+      // Not the parser's message: V8 quotes a piece of the text, and the record holds pseudonyms;
+      // `last_error` is logged and shown to operators (`qalqan outbox parked`).
+      return Promise.reject(
+        new DomainError('ledger.invalid_entry', 'the stored record is not valid JSON'),
+      );
     }
     return ledger.append({ type: row.type, record, key: row.id }).then((r) => r.index);
   }
