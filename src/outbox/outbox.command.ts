@@ -127,9 +127,11 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
       const parked = createParkedOutbox(storage.db);
       return await work(parked).catch((error: unknown) => {
         if (error instanceof CliError) throw error;
-        throw new CliError(
-          `cannot use the outbox in ${storage.location}: ${oneLine((error as Error).message, 200)} (run qalqan migrate?)`,
-        );
+        const message = oneLine((error as Error).message, 200);
+        // A missing table is a schema never migrated; anything else (a lock, a lost connection)
+        // is said as it is.
+        const hint = /no such table|does not exist/i.test(message) ? ' (run qalqan migrate?)' : '';
+        throw new CliError(`cannot use the outbox in ${storage.location}: ${message}${hint}`);
       });
     } finally {
       await storage.close();
