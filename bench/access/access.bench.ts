@@ -256,7 +256,15 @@ for (const server of servers) {
       ? await load(`${echoUrl}/`, { method: 'POST', rate: half, paced: true })
       : check;
   await settle();
+  // The servers' own thread while the checks are sent evenly: how busy it is (event-loop
+  // utilisation) and the process's CPU per check (all its threads: the WAL checkpoint worker and
+  // the fsyncs on libuv's pool too); the load generator is another process.
+  const eluBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
   const checkPaced = only === undefined ? await checkLoad(server, half, true) : check;
+  const pacedCpu = process.cpuUsage(cpuBefore);
+  const pacedElu = performance.eventLoopUtilization(eluBefore).utilization;
+  const pacedCpuPerCheck = (pacedCpu.user + pacedCpu.system) / Math.max(1, half * duration);
   await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
@@ -274,7 +282,8 @@ for (const server of servers) {
   const batchDecisions = (batch.ok * 1000) / Math.max(duration, 10);
   lines.push(
     `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)} (autocannon, bursts each second); ` +
-      `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}; ` +
+      `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}, ` +
+      `the servers' thread ${Math.round(pacedElu * 100)}% busy, ${Math.round(pacedCpuPerCheck)} µs CPU per check; ` +
       `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
 }
