@@ -16,6 +16,10 @@
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
  *   npm run bench:access -- --before /tmp/before  # also another checkout's server, same run
  *   npm run bench:access -- --only check          # that load alone (check or batch), to profile
+ *   npm run bench:access -- --before /tmp/before --paced-rate 575 --rounds 5
+ *       # only checks sent evenly at that rate, each tree in turn (the order alternating by
+ *       # round, so neither is always measured first, on a colder process): p99, how busy the
+ *       # servers' thread is and the CPU per check
  *
  * `--before DIR` starts a second Qalqan from another source tree (e.g. `git archive` of an older
  * commit, with `node_modules` linked) and loads it in the same rounds, for before/after ratios
@@ -49,6 +53,10 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 if (only !== undefined && only !== 'check' && only !== 'batch')
   throw new Error(`--only takes 'check' or 'batch', not ${only}`);
+/** `--paced-rate N`: only checks sent evenly at N per second, each tree in turn, `rounds` times. */
+const pacedRate = option('paced-rate', 0);
+if (!Number.isInteger(pacedRate) || pacedRate < 0)
+  throw new Error(`--paced-rate takes a whole number of checks per second`);
 const beforeAt = args.indexOf('--before');
 const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
 
@@ -206,6 +214,22 @@ async function settle(): Promise<void> {
   }
 }
 
+/** How a load of checks sent evenly went, with the servers' thread and CPU over it. */
+async function pacedRun(server: Server, rate: number) {
+  // The servers' own thread while the checks are sent evenly: how busy it is (event-loop
+  // utilisation) and the process's CPU per check (all its threads: the WAL checkpoint worker and
+  // the fsyncs on libuv's pool too); the load generator is another process.
+  const eluBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
+  const result = await checkLoad(server, rate, true);
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ...result,
+    busy: performance.eventLoopUtilization(eluBefore).utilization,
+    cpuPerCheck: (cpu.user + cpu.system) / Math.max(1, rate * duration),
+  };
+}
+
 const helloUrl = await listen(hello);
 const echoUrl = await listen(echo);
 const checkLoad = (server: Server, rate?: number, paced = false) =>
@@ -215,6 +239,25 @@ const checkLoad = (server: Server, rate?: number, paced = false) =>
     ...(rate ? { rate } : {}),
     paced,
   });
+if (pacedRate > 0) {
+  console.log(
+    `checks sent evenly at ${pacedRate}/s, ${duration} s per run, ${rounds} rounds; Node ${process.version}; SQLite`,
+  );
+  console.log(`| round | server | p99 ms | servers' thread busy | CPU µs per check |`);
+  console.log(`| ---: | --- | ---: | ---: | ---: |`);
+  for (let round = 0; round < rounds; round++)
+    for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+      await settle();
+      const run = await pacedRun(server, pacedRate);
+      console.log(
+        `| ${round + 1} | ${server.name} | ${run.p99} | ${Math.round(run.busy * 100)}% | ${Math.round(run.cpuPerCheck)} |`,
+      );
+    }
+  generator.kill();
+  await Promise.all([hello.close(), echo.close(), ...servers.map((server) => server.close())]);
+  process.exit(0);
+}
+
 const targets: Record<string, () => Promise<Result>> = {
   ...(only === undefined
     ? {
@@ -256,15 +299,8 @@ for (const server of servers) {
       ? await load(`${echoUrl}/`, { method: 'POST', rate: half, paced: true })
       : check;
   await settle();
-  // The servers' own thread while the checks are sent evenly: how busy it is (event-loop
-  // utilisation) and the process's CPU per check (all its threads: the WAL checkpoint worker and
-  // the fsyncs on libuv's pool too); the load generator is another process.
-  const eluBefore = performance.eventLoopUtilization();
-  const cpuBefore = process.cpuUsage();
-  const checkPaced = only === undefined ? await checkLoad(server, half, true) : check;
-  const pacedCpu = process.cpuUsage(cpuBefore);
-  const pacedElu = performance.eventLoopUtilization(eluBefore).utilization;
-  const pacedCpuPerCheck = (pacedCpu.user + pacedCpu.system) / Math.max(1, half * duration);
+  const checkPaced =
+    only === undefined ? await pacedRun(server, half) : { ...check, busy: 0, cpuPerCheck: 0 };
   await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
@@ -283,7 +319,7 @@ for (const server of servers) {
   lines.push(
     `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)} (autocannon, bursts each second); ` +
       `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}, ` +
-      `the servers' thread ${Math.round(pacedElu * 100)}% busy, ${Math.round(pacedCpuPerCheck)} µs CPU per check; ` +
+      `the servers' thread ${Math.round(checkPaced.busy * 100)}% busy, ${Math.round(checkPaced.cpuPerCheck)} µs CPU per check; ` +
       `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
 }
