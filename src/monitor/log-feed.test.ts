@@ -8,7 +8,7 @@ function memoryLog() {
   const rows: LoggedEvent[] = [];
   const reads: number[] = [];
   const store = {
-    async eventsAfter(seq: number, limit: number, range = {} as { untilSeq?: number }) {
+    async eventsAfter(seq: number, limit: number, range: { untilSeq?: number } = {}) {
       const found = rows.filter(
         (row) => row.seq > seq && (range.untilSeq === undefined || row.seq <= range.untilSeq),
       );
