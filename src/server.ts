@@ -9,7 +9,7 @@ import { type AccessModule, createAccessModule } from './access/access.module.js
 import { type ConsentModule, createConsentModule } from './consent/consent.module.js';
 import { declaredFromProfiles } from './consent/consent.ports.js';
 import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
-import { pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
 import { baseUrlOf, type Config } from './config/config.js';
 import { DEFAULT_TAXONOMY } from './core/taxonomy.js';
 import { DEMO_CITIZENS } from './demo/demo-citizens.js';
@@ -61,13 +61,16 @@ export interface Qalqan {
 export interface CreateOptions {
   /** `false` silences logging (commands that print their own output). */
   readonly logger?: false;
+  /** Where the log lines go; standard output by default (tests read them here). */
+  readonly logStream?: DestinationStream;
   readonly clock?: () => Date;
 }
 
 export async function createQalqan(config: Config, options: CreateOptions = {}): Promise<Qalqan> {
-  const log: FastifyBaseLogger = pino(
-    loggerOptions(options.logger === false ? 'silent' : config.logLevel),
-  );
+  const level = options.logger === false ? 'silent' : config.logLevel;
+  const log: FastifyBaseLogger = options.logStream
+    ? pino(loggerOptions(level), options.logStream)
+    : pino(loggerOptions(level));
   const secrets = loadSecrets(config);
   const storage = await openStorage({
     dataDir: config.dataDir,
