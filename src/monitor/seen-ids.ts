@@ -3,13 +3,18 @@
  *
  * One set of every id in the hour costs a hash operation to add each id and another to forget
  * it, on a table of a million entries whose deletions keep it rehashing. Here an id goes into the
- * set of its event's time slice (a sixty-fourth of the horizon): a redelivery is the same event,
+ * set of its event's time slice (a 1,024th of the horizon): a redelivery is the same event,
  * with the same time, so it is looked for in that one slice. Forgetting drops whole slices — a
  * slice once its newest possible time is past the horizon, and the oldest slices while more ids
  * than the cap are held — so nothing is deleted id by id. `SeenIdsReference` in the tests is the
  * plain model this is checked against.
  */
-export const SLICES_PER_HORIZON = 64;
+/**
+ * Small slices keep each set small enough to stay in the CPU's caches (3.5 s of a one-hour horizon:
+ * 7,000 ids at 2,000 events/s); with 64 slices each held 110,000 and adding an id cost a cache
+ * miss or two more (BENCHMARKS.md, monitoring, seventh round).
+ */
+export const SLICES_PER_HORIZON = 1024;
 
 export class SeenIds {
   readonly #sliceMs: number;
