@@ -48,6 +48,37 @@ describe('instantMs', () => {
   });
 });
 
+describe('instantMs in sequence', () => {
+  it('reads instants of one second, and their near misses, as the reference does after each other', () => {
+    // The second last read is remembered: a sequence within and around one second exercises it.
+    const base = fc.constantFrom(
+      '2026-03-02T04:00:00.000Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-02-31T10:00:00.000Z',
+      '0100-01-01T00:00:00.000Z',
+    );
+    const variant = (text: string) =>
+      fc.oneof(
+        fc.nat({ max: 999 }).map((ms) => `${text.slice(0, 20)}${pad(ms, 3)}Z`),
+        fc
+          .tuple(fc.nat({ max: 23 }), fc.constantFrom('x', '0', '9', '.', 'Z', ':'))
+          .map(([at, char]) => text.slice(0, at) + char + text.slice(at + 1)),
+        fc.constant(`${text.slice(0, 19)}Z`),
+        fc.constant(`${text.slice(0, 19)}.0000Z`),
+      );
+    fc.assert(
+      fc.property(
+        base.chain((text) => fc.array(variant(text), { minLength: 1, maxLength: 30 })),
+        (texts) => {
+          for (const text of texts)
+            expect(Object.is(instantMs(text), parseInstantSlowly(text))).toBe(true);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
 describe('parseMonitorEvent', () => {
   it('names nested fields by dotted path, past the bound on remembered names too', () => {
     for (let i = 0; i < 5_000; i += 1) {

@@ -80,7 +80,13 @@ const twoDigits = (text: string, i: number): number => {
  */
 export function instantMs(at: string): number {
   if (at.length === 24 && at.charCodeAt(23) === 90 /* Z */) {
-    const ms = twoDigits(at, 20) * 10 + digit(at, 22);
+    const msHigh = twoDigits(at, 20);
+    const msLow = digit(at, 22);
+    const ms = msHigh * 10 + msLow;
+    // Events come in bursts within one second: its first 19 characters, once read and checked
+    // below, are remembered, and an instant in the same second needs only its milliseconds.
+    if (msHigh >= 0 && msLow >= 0 && at.charCodeAt(19) === 46 /* . */ && at.startsWith(lastSecond))
+      return lastSecondMs + ms;
     const year = twoDigits(at, 0) * 100 + twoDigits(at, 2);
     const month = twoDigits(at, 5);
     const day = twoDigits(at, 8);
@@ -96,8 +102,8 @@ export function instantMs(at: string): number {
       at.charCodeAt(19) === 46 &&
       twoDigits(at, 0) >= 1 &&
       twoDigits(at, 2) >= 0 &&
-      twoDigits(at, 20) >= 0 &&
-      digit(at, 22) >= 0 &&
+      msHigh >= 0 &&
+      msLow >= 0 &&
       month >= 1 &&
       month <= 12 &&
       day >= 1 &&
@@ -110,11 +116,17 @@ export function instantMs(at: string): number {
       second <= 59 &&
       ms >= 0
     ) {
-      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+      lastSecondMs = Date.UTC(year, month - 1, day, hour, minute, second);
+      lastSecond = at.slice(0, 19);
+      return lastSecondMs + ms;
     }
   }
   return parseInstantSlowly(at);
 }
+
+/** The second last read in full (`2026-03-02T04:00:00`) and its milliseconds; none at first. */
+let lastSecond = '\u0000'.repeat(19);
+let lastSecondMs = 0;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -147,6 +159,17 @@ function dottedName(prefix: string, key: string): string {
   return name;
 }
 
+/** A list's strings and finite numbers, copied by a loop (no predicate closure per list). */
+function scalarsOf(list: readonly unknown[]): (string | number)[] {
+  const kept: (string | number)[] = [];
+  for (let i = 0; i < list.length; i += 1) {
+    const element = list[i];
+    if (typeof element === 'string' || (typeof element === 'number' && Number.isFinite(element)))
+      kept.push(element);
+  }
+  return kept;
+}
+
 /**
  * Copies `value`'s scalars and lists into `fields` by dotted path (a function of the module, not
  * a closure per event); returns the running field count, or -1 past `MAX_FIELDS`.
@@ -168,10 +191,7 @@ function flatten(
     else if (typeof item === 'number') {
       if (Number.isFinite(item)) fields[name] = item;
     } else if (Array.isArray(item)) {
-      fields[name] = item.filter(
-        (element): element is string | number =>
-          typeof element === 'string' || (typeof element === 'number' && Number.isFinite(element)),
-      );
+      fields[name] = scalarsOf(item);
     } else if (isRecord(item) && level < MAX_DEPTH) {
       count = flatten(fields, name, item, level + 1, count);
       if (count < 0) return -1;
