@@ -1,6 +1,6 @@
 /**
- * A `value_count` rule's groups as a slab: the Map holds key -> slot number (a small integer,
- * stored unboxed in the Map), and a group's state sits in per-slot arrays. A group that holds a
+ * A `value_count` rule's groups as a slab: an index (`key-index.ts`) maps a group's key to its
+ * slot number, and a group's state sits in per-slot arrays. A group that holds a
  * single value needs no object of its own: its times sit in `Float64Array`s (so a millisecond time,
  * too large for a small integer, allocates no heap number), its value and event id in arrays.
  * Only a group that gets a second value, or one an alert is raised about (the engine's dedup
@@ -17,6 +17,7 @@
  * hashing (and a slot reused by a newer group never takes over an older group's record).
  * `DistinctTableReference` in the tests is the plain model this is checked against.
  */
+import { KeyIndex } from './key-index.js';
 import { DistinctWindow, type GroupWindow } from './windows.js';
 
 /** What `dropped` gets for a group that never needed a window object: only its size is read. */
@@ -36,14 +37,15 @@ const DROPPED_ONE = droppedWith(1);
 const FREE = -1;
 
 export class DistinctTable {
-  readonly #slots = new Map<string, number>();
   readonly #requeueAfter: number;
 
   // Per slot. `#slotCount` slots have been used; freed ones are listed in `#free`.
   #capacity = 0;
   #slotCount = 0;
   readonly #free: number[] = [];
-  #keys: (string | null)[] = [];
+  readonly #keys: (string | null)[] = [];
+  /** Key -> slot (see `key-index.ts`). */
+  readonly #slots = new KeyIndex(this.#keys);
   /** Event time of the last event that touched the group (0 until a value is added). */
   #last: Float64Array = new Float64Array(0);
   /** Time of the group's live queue record. */
@@ -83,16 +85,16 @@ export class DistinctTable {
   /** The slot of the group for `key`, created if new (`created` then says so). */
   obtain(key: string, atMs: number): number {
     // Rules sharing this table ask for the same key for the same event: answered without hashing.
-    const existing = key === this.#lastKey ? this.#lastSlot : this.#slots.get(key);
+    const existing = key === this.#lastKey ? this.#lastSlot : this.#slots.find(key);
     this.#lastKey = key;
-    if (existing !== undefined) {
+    if (existing !== FREE) {
       this.created = false;
       if (atMs - this.#queuedAt[existing]! >= this.#requeueAfter) this.#enqueue(existing, atMs);
       this.#lastSlot = existing;
       return existing;
     }
     const slot = this.#allocate(key);
-    this.#slots.set(key, slot);
+    this.#slots.insert(slot);
     this.#lastSlot = slot;
     this.#enqueue(slot, atMs);
     this.created = true;
@@ -197,7 +199,7 @@ export class DistinctTable {
   #drop(slot: number, dropped: (window: GroupWindow) => void): void {
     const window = this.#windows[slot] as DistinctWindow | null;
     const size = window !== null ? window : this.#ones[slot] === null ? DROPPED_EMPTY : DROPPED_ONE;
-    this.#slots.delete(this.#keys[slot]!);
+    this.#slots.delete(this.#keys[slot]!, slot);
     this.#lastKey = null;
     // Let go of the strings and the window, so a free slot holds nothing alive.
     this.#keys[slot] = null;
