@@ -17,6 +17,7 @@ import { MONITOR_ALERT, parseMonitorEvent, type MonitorEvent } from './monitor-e
 import { compileReference, deriveField, LocalClock, type CompiledReference } from './reference.js';
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
 import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
+import { DistinctTable } from './distinct-table.js';
 import { GroupTable } from './group-table.js';
 import { OpenFilter } from './open-filter.js';
 import { SeenIds } from './seen-ids.js';
@@ -171,7 +172,7 @@ interface CompiledRule {
    * timespan; e.g. the 200- and the 1,000-subject harvesting rules): one window per group serves
    * them all, each comparing it with its own threshold.
    */
-  readonly groups: GroupTable<GroupWindow>;
+  readonly groups: Groups;
   readonly newWindow: (rule: CompiledRule) => GroupWindow;
   /** Live dedup entries of this rule, by dedup key (see `Suppression`). */
   readonly suppressions: Map<string, Suppression>;
@@ -205,6 +206,9 @@ interface Suppression extends DedupMemo {
   readonly alertId: string;
 }
 
+/** A value_count rule's groups are a `DistinctTable` (a slab), the other kinds' a `GroupTable`. */
+type Groups = GroupTable<GroupWindow> | DistinctTable;
+
 /** Alerts raise alerts at most this deep (an alert about alerts about events). */
 const MAX_FEEDBACK_DEPTH = 2;
 const KEY_SEPARATOR = '\u001f';
@@ -232,7 +236,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return { slot, accessors: fields.map(accessorOf) };
   };
   // Correlations counting the same thing share their group table (see CompiledRule.groups).
-  const sharedTables = new Map<string, GroupTable<GroupWindow>>();
+  const sharedTables = new Map<string, Groups>();
   const capacities = new Map<string, number>();
   const shareKeyOf = (rule: Rule): string | null => {
     if (rule.kind !== 'correlation') return null;
@@ -248,13 +252,17 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     if (share !== null && rule.kind === 'correlation')
       capacities.set(share, Math.max(capacities.get(share) ?? 0, rule.correlation.threshold));
   }
-  const tableFor = (rule: Rule): GroupTable<GroupWindow> => {
+  const tableFor = (rule: Rule): Groups => {
     const timespan = rule.kind === 'correlation' ? rule.correlation.timespanMs : 1;
+    const newTable = (): Groups =>
+      rule.kind === 'correlation' && rule.correlation.type === 'value_count'
+        ? new DistinctTable(timespan)
+        : new GroupTable(timespan);
     const share = shareKeyOf(rule);
-    if (share === null) return new GroupTable(timespan);
+    if (share === null) return newTable();
     let table = sharedTables.get(share);
     if (table === undefined) {
-      table = new GroupTable(timespan);
+      table = newTable();
       sharedTables.set(share, table);
     }
     return table;
@@ -268,6 +276,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
         return () => new CountWindow(capacity);
       }
       case 'value_count':
+        // Not called: a value_count group's window is made by its `DistinctTable` when needed.
         return () => new DistinctWindow();
       case 'temporal':
       case 'temporal_ordered': {
@@ -452,8 +461,9 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
   }
 
   function windowFor<W extends GroupWindow>(rule: CompiledRule, key: string, atMs: number): W {
-    const window = rule.groups.obtain(key, atMs, rule.newWindow, rule);
-    if (rule.groups.created) counters.groups += 1;
+    const groups = rule.groups as GroupTable<GroupWindow>;
+    const window = groups.obtain(key, atMs, rule.newWindow, rule);
+    if (groups.created) counters.groups += 1;
     return window as W;
   }
 
@@ -513,42 +523,48 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       case 'value_count': {
         const value = rule.valueOf!(event, context);
         if (value === undefined || value === null) return null;
-        const window = windowFor<DistinctWindow>(rule, key, event.atMs);
-        if (window.stamp !== event.id) {
-          window.stamp = event.id;
-          const before = window.size();
-          window.expire(cutoff);
+        // A group is a slot of the rule's slab; it gets a window object only when it needs one.
+        const groups = rule.groups as DistinctTable;
+        const slot = groups.obtain(key, event.atMs);
+        if (groups.created) counters.groups += 1;
+        if (groups.stamp(slot, event.id)) {
+          const before = groups.count(slot);
+          groups.expireValues(slot, cutoff);
           if (Array.isArray(value)) {
             for (const v of value)
-              counters.windowOverflow += window.add(
+              counters.windowOverflow += groups.add(
+                slot,
                 String(v),
                 event.atMs,
                 event.id,
                 limits.maxWindowEntries,
               );
           } else
-            counters.windowOverflow += window.add(
+            counters.windowOverflow += groups.add(
+              slot,
               typeof value === 'string' ? value : String(value),
               event.atMs,
               event.id,
               limits.maxWindowEntries,
             );
-          counters.windowEntries += window.size() - before;
+          counters.windowEntries += groups.count(slot) - before;
         }
-        if (window.count() >= spec.threshold) {
-          fired = window;
-          firedCount = window.count();
+        const count = groups.count(slot);
+        if (count >= spec.threshold) {
+          fired = groups.window(slot);
+          firedCount = count;
         }
         break;
       }
       case 'temporal':
       case 'temporal_ordered': {
         const ordered = spec.type === 'temporal_ordered';
-        if (ordered && matched[rule.steps[0]!] !== 1 && rule.groups.get(key) === undefined) {
+        const groups = rule.groups as GroupTable<GroupWindow>;
+        if (ordered && matched[rule.steps[0]!] !== 1 && groups.get(key) === undefined) {
           return null;
         }
         const window = windowFor<TemporalWindow>(rule, key, event.atMs);
-        if (rule.openBy !== null && rule.groups.created) {
+        if (rule.openBy !== null && groups.created) {
           window.openValue = openValue!;
           rule.openBy.add(openValue!);
         }
