@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateDetection } from './detection-codegen.js';
 import { compileDetection, type MatchContext } from './matcher.js';
 import type { MonitorEvent } from './monitor-event.js';
+import { mayMatchType } from './rule-plan.js';
 import type { CompiledReference } from './reference.js';
 import type {
   ConditionNode,
@@ -235,5 +236,37 @@ describe('generated detections', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('the event types a detection can match (rule-plan.ts)', () => {
+  it('never leaves out a detection that holds for an event of that type', () => {
+    fc.assert(
+      fc.property(detection, fc.array(event, { minLength: 1, maxLength: 12 }), (rule, events) => {
+        const plain = compileDetection(rule);
+        for (const item of events) {
+          const type = item.fields.type;
+          if (typeof type === 'string' && plain(item, context))
+            expect(mayMatchType(rule, type)).toBe(true);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves out a detection whose every way to hold names another type', () => {
+    const typed = (values: Scalar[], modifiers: Modifier[] = []): Detection => ({
+      selections: new Map([
+        ['sel', [[{ field: 'type', modifiers, values }], [{ field: 'type', modifiers, values }]]],
+      ]),
+      condition: { kind: 'ref', name: 'sel' },
+    });
+    expect(mayMatchType(typed(['access.checked']), 'monitor.alert')).toBe(false);
+    expect(mayMatchType(typed(['ACCESS.checked']), 'access.CHECKED')).toBe(true);
+    expect(mayMatchType(typed(['Access.Checked'], ['cased']), 'access.checked')).toBe(false);
+    expect(mayMatchType(typed(['a', 'access.checked']), 'access.checked')).toBe(true);
+    expect(mayMatchType(typed(['access.*']), 'access.checked')).toBe(true);
+    expect(mayMatchType(typed(['x'], ['contains']), 'access.checked')).toBe(true);
+    expect(mayMatchType(typed([null, 'x']), 'access.checked')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { createMonitorEngine, type MonitorAlert, type ProcessResult } from './engine.js';
 import { readRuleSources } from './rule-files.js';
@@ -466,5 +466,150 @@ describe('detection semantics', () => {
     expect(
       matches("    subject|expand: '%staff:operator%'", {}, { staff: { 'op-2': ['s-1'] } }),
     ).toBe(false);
+  });
+});
+
+describe('rules planned per event type (rule-plan.ts)', () => {
+  // Besides the pack: type matchers in other cases, `cased`, lists, wildcards and `not`; a rule
+  // without one; correlations fed by rules of several types, and by a rule listed after them.
+  const extra = [
+    `id: upper
+title: Upper
+level: low
+detection: { c: { type: ACCESS.CHECKED, decision: deny }, condition: c }
+`,
+    `id: cased
+title: Cased
+level: low
+detection: { c: { type|cased: Access.Checked }, condition: c }
+`,
+    `id: listed
+title: Listed
+level: low
+generate: false
+detection: { c: { type: [other.kind, monitor.alert] }, condition: c }
+`,
+    `id: wild
+title: Wild
+level: low
+generate: false
+detection: { c: { type: 'acc*' }, condition: c }
+`,
+    `id: negated
+title: Negated
+level: low
+detection: { c: { type: access.checked }, condition: not c }
+`,
+    `id: untyped
+title: Untyped
+level: medium
+detection: { c: { action: export }, condition: c }
+`,
+    `id: across
+title: Across
+level: high
+correlation:
+  type: temporal
+  rules: [listed, wild, later]
+  group-by: [operator]
+  timespan: 10m
+`,
+    `id: counted
+title: Counted
+level: medium
+correlation: { type: event_count, rules: [listed, untyped], group-by: [operator], timespan: 5m, condition: { gte: 2 } }
+`,
+    `id: later
+title: Later
+level: low
+generate: false
+detection: { c: { type: other.kind }, condition: c }
+`,
+  ].map(ruleFrom);
+  const rules = [...pack, ...extra];
+  const TYPES = [
+    'access.checked',
+    'ACCESS.checked',
+    'Access.Checked',
+    'monitor.alert',
+    'other.kind',
+  ];
+
+  it('answers exactly as the plain loop over every rule, generated or as loops', () => {
+    const item = fc.record({
+      type: fc.constantFrom(...TYPES),
+      // A `type` in the data replaces the event's in the fields the rules read.
+      dataType: fc.constantFrom(
+        undefined,
+        'monitor.alert',
+        'other.kind',
+        ['x', 'access.checked'],
+        3,
+      ),
+      subject: fc.constantFrom('s-1', 's-2', 's-honey'),
+      actor: fc.constantFrom('a-1', 'a-2'),
+      operator: fc.constantFrom('op-1', 'op-2'),
+      action: fc.constantFrom('read', 'export'),
+      decision: fc.constantFrom('permit', 'deny'),
+      level: fc.constantFrom('medium', 'high'),
+      gap: fc.integer({ min: 0, max: 90_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 150 }), (events) => {
+        const reference = { honeytokens: ['s-honey'] };
+        const engines = (['reference', 'generated', 'loop'] as const).map((evaluator) =>
+          createMonitorEngine({ rules, reference, evaluator }),
+        );
+        let at = BASE;
+        events.forEach((e, i) => {
+          at += e.gap;
+          const base = check(
+            {
+              subject: e.subject,
+              actor: { id: e.actor },
+              operator: e.operator,
+              action: e.action,
+              decision: e.decision,
+              level: e.level,
+              ruleId: 'honeytoken-touched',
+              ...(e.dataType !== undefined ? { type: e.dataType } : {}),
+            },
+            at,
+            `t-${i}`,
+          );
+          const input = { ...base, type: e.type };
+          const [expected, ...others] = engines.map((engine) =>
+            JSON.stringify(engine.process(structuredClone(input))),
+          );
+          for (const answer of others) expect(answer).toBe(expected);
+        });
+        const [expected, ...others] = engines.map((engine) => JSON.stringify(engine.stats()));
+        for (const answer of others) expect(answer).toBe(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('runs the plans as loops where code cannot be generated from strings', () => {
+    const stream = Array.from({ length: 400 }, (_, i) =>
+      check(
+        { subject: `s-${i}`, decision: i % 3 === 0 ? 'deny' : 'permit' },
+        BASE + i * 1_000,
+        `f-${i}`,
+      ),
+    );
+    const expected = createMonitorEngine({ rules, evaluator: 'reference' });
+    // As under --disallow-code-generation-from-strings.
+    vi.stubGlobal('Function', function refused() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      const engine = createMonitorEngine({ rules });
+      for (const input of stream)
+        expect(JSON.stringify(engine.process(input))).toBe(JSON.stringify(expected.process(input)));
+      expect(engine.stats().alerts).toBeGreaterThan(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

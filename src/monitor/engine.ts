@@ -16,7 +16,22 @@ import { accessorOf, type Accessor, type EventPredicate, type MatchContext } fro
 import { MONITOR_ALERT, parseMonitorEvent, type MonitorEvent } from './monitor-event.js';
 import { compileReference, deriveField, LocalClock, type CompiledReference } from './reference.js';
 import type { DerivedField, MonitorReferenceInput } from './reference.model.js';
-import type { FieldValue, Level, Rule, RuleResponse } from './rule.model.js';
+import type {
+  CorrelationRule,
+  CorrelationSpec,
+  FieldValue,
+  Level,
+  Rule,
+  RuleResponse,
+} from './rule.model.js';
+import {
+  generatePlan,
+  interpretPlan,
+  planRules,
+  type PlanHelpers,
+  type PlannedEvaluator,
+  type PlanRule,
+} from './rule-plan.js';
 import { DistinctTable } from './distinct-table.js';
 import { GroupTable } from './group-table.js';
 import { OpenFilter } from './open-filter.js';
@@ -149,6 +164,12 @@ export interface MonitorEngineOptions {
   readonly rules: readonly Rule[];
   readonly reference?: MonitorReferenceInput;
   readonly limits?: Partial<EngineLimits>;
+  /**
+   * For tests: how rules are run over an event. `generated` (the default): a generated function
+   * per event type (`rule-plan.ts`); `loop`: the same plans as loops (the fallback where code
+   * cannot be generated); `reference`: the plain loop over every rule, which the others match.
+   */
+  readonly evaluator?: 'generated' | 'loop' | 'reference';
 }
 
 /** Group-by fields compiled; rules grouping by the same fields share a slot, so one event's key is built once. */
@@ -214,6 +235,8 @@ const MAX_FEEDBACK_DEPTH = 2;
 const KEY_SEPARATOR = '\u001f';
 /** Expiry steps per event: keeps the cost per event flat while stale groups drain away. */
 const EXPIRY_BUDGET = 8;
+/** Event types planned (see `rule-plan.ts`); past it, the plans are made again as types come. */
+const MAX_PLANS = 64;
 
 export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngine {
   const limits: EngineLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -467,124 +490,145 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     return window as W;
   }
 
-  // What a correlation that fired leaves for `raise` (fields, not a returned object: the
-  // bulk-harvesting rules fire — and are suppressed — on every check of a harvester).
-  let firedCount = 0;
-  let firedKey = '';
-  let firedIds: readonly string[] | null = null;
-
   /**
-   * Updates a correlation's window with the event; returns the window when the rule fires (its
-   * count and key in `firedCount` / `firedKey`; for a temporal rule the ids in `firedIds`).
+   * A correlation's window updated with an event that feeds it, one function per kind (so each
+   * call site in a generated evaluator calls one of them, and V8 can inline it); raises the alert
+   * when the rule fires. The caller has decided that the event feeds the rule (see `feeds`).
    */
-  function correlate(
+  function correlateCount(
     rule: CompiledRule,
+    spec: CorrelationSpec,
+    event: MonitorEvent,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    const key = keyOf(rule.groupBy, event);
+    if (key === null) return;
+    const window = windowFor<CountWindow>(rule, key, event.atMs);
+    // A window shared with another rule counts each event once.
+    if (window.stamp !== event.id) {
+      window.stamp = event.id;
+      const before = window.size();
+      window.expire(watermark - spec.timespanMs);
+      window.add(event.atMs, event.id);
+      counters.windowEntries += window.size() - before;
+    }
+    const count = window.count();
+    expireGroups(rule, EXPIRY_BUDGET);
+    if (count >= spec.threshold) raise(rule, event, key, window, null, count, alerts, suppressed);
+  }
+
+  function correlateDistinct(
+    rule: CompiledRule,
+    spec: CorrelationSpec,
+    event: MonitorEvent,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    const key = keyOf(rule.groupBy, event);
+    if (key === null) return;
+    const value = rule.valueOf!(event, context);
+    if (value === undefined || value === null) return;
+    // A group is a slot of the rule's slab; it gets a window object only when it needs one.
+    const groups = rule.groups as DistinctTable;
+    const slot = groups.obtain(key, event.atMs);
+    if (groups.created) counters.groups += 1;
+    if (groups.stamp(slot, event.id)) {
+      const before = groups.count(slot);
+      groups.expireValues(slot, watermark - spec.timespanMs);
+      if (Array.isArray(value)) {
+        for (const v of value)
+          counters.windowOverflow += groups.add(
+            slot,
+            String(v),
+            event.atMs,
+            event.id,
+            limits.maxWindowEntries,
+          );
+      } else
+        counters.windowOverflow += groups.add(
+          slot,
+          typeof value === 'string' ? value : String(value),
+          event.atMs,
+          event.id,
+          limits.maxWindowEntries,
+        );
+      counters.windowEntries += groups.count(slot) - before;
+    }
+    const count = groups.count(slot);
+    // The window (made now if the group has none) is taken before expiry may free other slots.
+    const fired = count >= spec.threshold ? groups.window(slot) : null;
+    expireGroups(rule, EXPIRY_BUDGET);
+    if (fired !== null) raise(rule, event, key, fired, null, count, alerts, suppressed);
+  }
+
+  function correlateTemporal(
+    rule: CompiledRule,
+    spec: CorrelationSpec,
     event: MonitorEvent,
     matched: Uint8Array,
-  ): GroupWindow | null {
-    const spec = rule.rule.kind === 'correlation' ? rule.rule.correlation : null;
-    if (spec === null) return null;
-    let feeds = rule.detect !== null ? matched[rule.index] === 1 : false;
-    if (rule.detect === null)
-      for (let i = 0; i < rule.steps.length; i += 1)
-        if (matched[rule.steps[i]!] === 1) feeds = true;
-    if (!feeds) return null;
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
     let openValue: string | null = null;
     if (rule.openBy !== null) {
       // An ordered sequence starts only with its first step: a later step alone opens no group
       // (otherwise every permitted check would hold a deny-then-permit group for an hour), and
       // looks its group up only when its last group-by value has one open.
       openValue = keyText(rule.openField!(event, context));
-      if (openValue === null) return null;
-      if (matched[rule.steps[0]!] !== 1 && !rule.openBy.mayHold(openValue)) return null;
+      if (openValue === null) return;
+      if (matched[rule.steps[0]!] !== 1 && !rule.openBy.mayHold(openValue)) return;
     }
     const key = keyOf(rule.groupBy, event);
-    if (key === null) return null;
+    if (key === null) return;
     const span = spec.timespanMs;
-    const cutoff = watermark - span;
-    let fired: GroupWindow | null = null;
-    switch (spec.type) {
-      case 'event_count': {
-        const window = windowFor<CountWindow>(rule, key, event.atMs);
-        // A window shared with another rule counts each event once.
-        if (window.stamp !== event.id) {
-          window.stamp = event.id;
-          const before = window.size();
-          window.expire(cutoff);
-          window.add(event.atMs, event.id);
-          counters.windowEntries += window.size() - before;
-        }
-        if (window.count() >= spec.threshold) {
-          fired = window;
-          firedCount = window.count();
-        }
-        break;
-      }
-      case 'value_count': {
-        const value = rule.valueOf!(event, context);
-        if (value === undefined || value === null) return null;
-        // A group is a slot of the rule's slab; it gets a window object only when it needs one.
-        const groups = rule.groups as DistinctTable;
-        const slot = groups.obtain(key, event.atMs);
-        if (groups.created) counters.groups += 1;
-        if (groups.stamp(slot, event.id)) {
-          const before = groups.count(slot);
-          groups.expireValues(slot, cutoff);
-          if (Array.isArray(value)) {
-            for (const v of value)
-              counters.windowOverflow += groups.add(
-                slot,
-                String(v),
-                event.atMs,
-                event.id,
-                limits.maxWindowEntries,
-              );
-          } else
-            counters.windowOverflow += groups.add(
-              slot,
-              typeof value === 'string' ? value : String(value),
-              event.atMs,
-              event.id,
-              limits.maxWindowEntries,
-            );
-          counters.windowEntries += groups.count(slot) - before;
-        }
-        const count = groups.count(slot);
-        if (count >= spec.threshold) {
-          fired = groups.window(slot);
-          firedCount = count;
-        }
-        break;
-      }
-      case 'temporal':
-      case 'temporal_ordered': {
-        const ordered = spec.type === 'temporal_ordered';
-        const groups = rule.groups as GroupTable<GroupWindow>;
-        if (ordered && matched[rule.steps[0]!] !== 1 && groups.get(key) === undefined) {
-          return null;
-        }
-        const window = windowFor<TemporalWindow>(rule, key, event.atMs);
-        if (rule.openBy !== null && groups.created) {
-          window.openValue = openValue!;
-          rule.openBy.add(openValue!);
-        }
-        const before = window.size();
-        window.expire(cutoff);
-        const complete = window.add(rule.steps, matched, event.atMs, event.id, span);
-        if (complete) {
-          firedIds = window.eventIds();
-          fired = window;
-          firedCount = rule.steps.length;
-          // A completed sequence starts over: the next alert needs a new one.
-          window.reset();
-        }
-        counters.windowEntries += window.size() - before;
-        break;
-      }
+    const ordered = spec.type === 'temporal_ordered';
+    const groups = rule.groups as GroupTable<GroupWindow>;
+    if (ordered && matched[rule.steps[0]!] !== 1 && groups.get(key) === undefined) return;
+    const window = windowFor<TemporalWindow>(rule, key, event.atMs);
+    if (rule.openBy !== null && groups.created) {
+      window.openValue = openValue!;
+      rule.openBy.add(openValue!);
     }
-    if (fired !== null) firedKey = key;
+    const before = window.size();
+    window.expire(watermark - span);
+    const complete = window.add(rule.steps, matched, event.atMs, event.id, span);
+    let ids: readonly string[] | null = null;
+    if (complete) {
+      ids = window.eventIds();
+      // A completed sequence starts over: the next alert needs a new one.
+      window.reset();
+    }
+    counters.windowEntries += window.size() - before;
     expireGroups(rule, EXPIRY_BUDGET);
-    return fired;
+    if (ids !== null) raise(rule, event, key, window, ids, rule.steps.length, alerts, suppressed);
+  }
+
+  /** Whether the event feeds the correlation: its own detection matched, else one of its steps. */
+  function feeds(rule: CompiledRule, matched: Uint8Array): boolean {
+    if (rule.detect !== null) return matched[rule.index] === 1;
+    for (let i = 0; i < rule.steps.length; i += 1) if (matched[rule.steps[i]!] === 1) return true;
+    return false;
+  }
+
+  /** Updates a correlation fed by the event (any kind); raises what fires. */
+  function correlate(
+    rule: CompiledRule,
+    event: MonitorEvent,
+    matched: Uint8Array,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    const spec = (rule.rule as CorrelationRule).correlation;
+    switch (spec.type) {
+      case 'event_count':
+        return correlateCount(rule, spec, event, alerts, suppressed);
+      case 'value_count':
+        return correlateDistinct(rule, spec, event, alerts, suppressed);
+      case 'temporal':
+      case 'temporal_ordered':
+        return correlateTemporal(rule, spec, event, matched, alerts, suppressed);
+    }
   }
 
   /** Holds later alerts of `rule` about `key` until `until`; expires and caps the entries. */
@@ -720,7 +764,79 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     });
   }
 
-  /** Runs every rule over one event; appends alerts (and, recursively, alerts about alerts). */
+  // The rules as plans see them (see `rule-plan.ts`), and the helpers a plan calls.
+  const planRulesAll: PlanRule<CompiledRule, CorrelationSpec>[] = compiled.map((rule) => ({
+    index: rule.index,
+    detect: rule.detect,
+    raises: rule.rule.kind === 'detection' && rule.rule.generate,
+    correlation:
+      rule.rule.kind !== 'correlation'
+        ? null
+        : rule.rule.correlation.type === 'event_count'
+          ? 'count'
+          : rule.rule.correlation.type === 'value_count'
+            ? 'distinct'
+            : 'temporal',
+    spec: rule.rule.kind === 'correlation' ? rule.rule.correlation : null,
+    steps: rule.steps,
+    rule,
+    detection: rule.rule.detection ?? null,
+  }));
+  const planHelpers: PlanHelpers<CompiledRule, CorrelationSpec, MonitorAlert[], SuppressedMatch[]> =
+    {
+      context,
+      raise: (rule, event, alerts, suppressed) =>
+        raise(rule, event, '', null, null, 1, alerts, suppressed),
+      count: correlateCount,
+      distinct: correlateDistinct,
+      temporal: correlateTemporal,
+    };
+  type Evaluator = PlannedEvaluator<MonitorAlert[], SuppressedMatch[]>;
+  const buildPlan = (type: string | null): Evaluator => {
+    const planned = planRules(planRulesAll, type);
+    return options.evaluator === 'loop'
+      ? interpretPlan(planned, planHelpers)
+      : generatePlan(planned, planHelpers);
+  };
+  /** Plans by the event's `type` field (bounded: types come from the events; past it, start over). */
+  const plans = new Map<string, Evaluator>();
+  /** For a `type` field that is not a string (a list or a number from `data`): every rule. */
+  let everyRule: Evaluator | null = null;
+  const planFor = (type: FieldValue | undefined): Evaluator => {
+    if (typeof type !== 'string') return (everyRule ??= buildPlan(null));
+    let plan = plans.get(type);
+    if (plan === undefined) {
+      if (plans.size >= MAX_PLANS) plans.clear();
+      plan = buildPlan(type);
+      plans.set(type, plan);
+    }
+    return plan;
+  };
+  // The last plan used, answered without hashing (events of one type come in runs).
+  let lastType: string | null = null;
+  let lastPlan: Evaluator | null = null;
+
+  /** The plain loop over every rule: the reference the plans are held to (tests only). */
+  function evaluateEveryRule(
+    event: MonitorEvent,
+    matched: Uint8Array,
+    source: number,
+    alerts: MonitorAlert[],
+    suppressed: SuppressedMatch[],
+  ): void {
+    for (const rule of compiled) {
+      if (rule.index === source) continue;
+      if (rule.detect !== null && rule.detect(event, context)) {
+        matched[rule.index] = 1;
+        if (rule.rule.kind === 'detection' && rule.rule.generate)
+          raise(rule, event, '', null, null, 1, alerts, suppressed);
+      }
+      if (rule.rule.kind === 'correlation' && feeds(rule, matched))
+        correlate(rule, event, matched, alerts, suppressed);
+    }
+  }
+
+  /** Runs the rules over one event; appends alerts (and, recursively, alerts about alerts). */
   function evaluate(
     event: MonitorEvent,
     alerts: MonitorAlert[],
@@ -731,21 +847,22 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
     matched.fill(0);
     // A rule never counts its own alerts, or one alert would feed the next.
     const source =
-      event.type === MONITOR_ALERT ? ruleIndex.get(String(event.fields.ruleId)) : undefined;
+      event.type === MONITOR_ALERT ? (ruleIndex.get(String(event.fields.ruleId)) ?? -1) : -1;
     const raisedHere = alerts.length;
-    for (const rule of compiled) {
-      if (rule.index === source) continue;
-      if (rule.detect !== null && rule.detect(event, context)) {
-        matched[rule.index] = 1;
-        if (rule.rule.kind === 'detection' && rule.rule.generate)
-          raise(rule, event, '', null, null, 1, alerts, suppressed);
+    if (options.evaluator === 'reference')
+      evaluateEveryRule(event, matched, source, alerts, suppressed);
+    else {
+      const type = event.fields.type;
+      let plan: Evaluator;
+      if (type === lastType && lastPlan !== null) plan = lastPlan;
+      else {
+        plan = planFor(type);
+        if (typeof type === 'string') {
+          lastType = type;
+          lastPlan = plan;
+        }
       }
-      if (rule.rule.kind === 'correlation') {
-        firedIds = null;
-        const fired = correlate(rule, event, matched);
-        if (fired !== null)
-          raise(rule, event, firedKey, fired, firedIds, firedCount, alerts, suppressed);
-      }
+      plan(event, matched, source, alerts, suppressed);
     }
     if (event.depth >= MAX_FEEDBACK_DEPTH) return;
     // The alerts raised at this level (deeper ones are appended behind them); no copy per event.

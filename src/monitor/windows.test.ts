@@ -110,3 +110,54 @@ describe('DistinctWindow', () => {
     expect(window.eventIds()).toEqual([]);
   });
 });
+
+describe('DistinctWindow, large groups', () => {
+  it('agrees with the plain model over many values, as its index fills, rebuilds and compacts', () => {
+    const large = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.record({
+          kind: fc.constant('add' as const),
+          value: fc.integer({ min: 0, max: 400 }).map((i) => `s-${i}`),
+          t: fc.integer({ min: 0, max: 3_000 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('expire' as const),
+          cutoff: fc.integer({ min: -1, max: 3_000 }),
+        }),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(large, { minLength: 200, maxLength: 1_500 }),
+        fc.integer({ min: 1, max: 500 }),
+        fc.boolean(),
+        (steps, cap, sorted) => {
+          // Mostly in time order (as events come), or in any order.
+          let clock = 0;
+          const ordered = sorted
+            ? steps.map((s) => (s.kind === 'add' ? { ...s, t: (clock += s.t % 3) } : s))
+            : steps;
+          const window = new DistinctWindow();
+          const model = new DistinctReference();
+          ordered.forEach((s, n) => {
+            if (s.kind === 'add')
+              expect(window.add(s.value, s.t, `e-${n}`, cap)).toBe(
+                model.add(s.value, s.t, `e-${n}`, cap),
+              );
+            else {
+              window.expire(s.cutoff);
+              model.expire(s.cutoff);
+            }
+            expect(window.count()).toBe(model.count());
+          });
+          expect(window.eventIds()).toEqual(model.eventIds());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -162,36 +162,51 @@ export class DistinctWindow implements GroupWindow {
 /**
  * Values in time order of their latest sighting: a queue of sightings (value, time, event id)
  * with an index from value to its live sighting. A value seen again leaves a dead entry behind
- * and goes to the back, so the front is the oldest sighting and expiry (or the cap) pops from it. Unlike a
- * Map of records re-inserted on every sighting, nothing is allocated per sighting: the index
- * maps to a small integer, times sit unboxed in a number array.
+ * and goes to the back, so the front is the oldest sighting and expiry (or the cap) pops from it.
+ *
+ * The index is a hash table of its own (open addressing, linear probing, in an `Int32Array` of
+ * queue positions), not a `Map`: a harvester's window adds a new value and drops its oldest on
+ * every check, and a `Map` of thousands of strings with a deletion per insertion rehashes its
+ * whole table — a new backing store in the old generation — every few hundred checks. Here a
+ * deletion leaves a tombstone, and the table is rebuilt from the queue (at four times the live
+ * count) only when tombstones and live entries fill half of it. Each value's hash is kept beside
+ * it in the queue, so a value is hashed once per sighting. Equality is the strings' own.
  */
 class ManyValues {
-  /** Value -> its live entry's position (absolute: `#base` is the position of array slot 0). */
-  readonly #index = new Map<string, number>();
+  /** Slots: a live entry's queue position (absolute: `#base` is the position of array slot 0). */
+  #table = new Int32Array(16).fill(EMPTY);
+  /** Live entries plus tombstones in `#table`. */
+  #used = 0;
+  #live = 0;
   #values: (string | null)[] = [];
+  #hashes: number[] = [];
   #times: number[] = [];
   #ids: string[] = [];
   #head = 0;
   #base = 0;
 
   add(value: string, t: number, id: string, cap: number): number {
-    const position = this.#index.get(value);
-    if (position !== undefined) {
-      const slot = position - this.#base;
+    const hash = hashText(value);
+    const found = this.#find(value, hash);
+    if (found >= 0) {
+      const slot = this.#table[found]! - this.#base;
       // An older sighting delivered late changes nothing.
       if (this.#times[slot]! > t) return 0;
       this.#values[slot] = null;
+      this.#table[found] = TOMBSTONE;
+      this.#live -= 1;
     }
     const end = this.#values.length;
-    if (end > this.#head && this.#times[end - 1]! > t) this.#insertLate(value, t, id);
+    if (end > this.#head && this.#times[end - 1]! > t) this.#insertLate(value, hash, t, id);
     else {
-      this.#index.set(value, this.#base + end);
+      // Indexed first: a rebuild on the way fills the table from the queue, without this entry.
+      this.#place(hash, this.#base + end);
       this.#values.push(value);
+      this.#hashes.push(hash);
       this.#times.push(t);
       this.#ids.push(id);
     }
-    if (this.#index.size > cap) {
+    if (this.#live > cap) {
       this.#dropFront();
       return 1;
     }
@@ -199,7 +214,7 @@ class ManyValues {
   }
 
   count(): number {
-    return this.#index.size;
+    return this.#live;
   }
 
   expire(cutoff: number): void {
@@ -208,7 +223,7 @@ class ManyValues {
       const value = values[this.#head];
       if (value !== null) {
         if (this.#times[this.#head]! > cutoff) break;
-        this.#index.delete(value!);
+        this.#remove(value!, this.#hashes[this.#head]!);
       }
       this.#head += 1;
     }
@@ -223,28 +238,75 @@ class ManyValues {
     return ids.reverse();
   }
 
+  /** The table slot holding `value`'s live entry, or -1. */
+  #find(value: string, hash: number): number {
+    const table = this.#table;
+    const mask = table.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const position = table[i]!;
+      if (position === EMPTY) return -1;
+      if (position !== TOMBSTONE) {
+        const slot = position - this.#base;
+        if (this.#hashes[slot] === hash && this.#values[slot] === value) return i;
+      }
+    }
+  }
+
+  /** Indexes a new live entry (its value not in the table). */
+  #place(hash: number, position: number): void {
+    if ((this.#used + 1) * 2 > this.#table.length) this.#rebuild(this.#live + 1);
+    const table = this.#table;
+    const mask = table.length - 1;
+    let i = hash & mask;
+    while (table[i] !== EMPTY && table[i] !== TOMBSTONE) i = (i + 1) & mask;
+    if (table[i] === EMPTY) this.#used += 1;
+    table[i] = position;
+    this.#live += 1;
+  }
+
+  #remove(value: string, hash: number): void {
+    const found = this.#find(value, hash);
+    this.#table[found] = TOMBSTONE;
+    this.#live -= 1;
+  }
+
+  /** A table four times the live count (room for `live`), filled from the queue's live entries. */
+  #rebuild(live: number): void {
+    let size = 16;
+    while (size < live * 4) size *= 2;
+    const table = new Int32Array(size).fill(EMPTY);
+    const mask = size - 1;
+    for (let slot = this.#head; slot < this.#values.length; slot += 1) {
+      if (this.#values[slot] === null) continue;
+      let i = this.#hashes[slot]! & mask;
+      while (table[i] !== EMPTY) i = (i + 1) & mask;
+      table[i] = this.#base + slot;
+    }
+    this.#table = table;
+    this.#used = this.#live;
+  }
+
   /**
    * A sighting older than the newest (events delivered out of order) goes to its place in time,
    * so the queue stays in time order and expiry stays exact; the entries after it move one on.
    */
-  #insertLate(value: string, t: number, id: string): void {
+  #insertLate(value: string, hash: number, t: number, id: string): void {
     let slot = this.#values.length;
     while (slot > this.#head && this.#times[slot - 1]! > t) slot -= 1;
     this.#values.splice(slot, 0, value);
+    this.#hashes.splice(slot, 0, hash);
     this.#times.splice(slot, 0, t);
     this.#ids.splice(slot, 0, id);
-    this.#index.set(value, this.#base + slot);
-    for (let i = slot + 1; i < this.#values.length; i += 1) {
-      const moved = this.#values[i];
-      if (moved !== null) this.#index.set(moved!, this.#base + i);
-    }
+    // Positions have moved: the table is made again from the queue (a rare path).
+    this.#live += 1;
+    this.#rebuild(this.#live);
   }
 
   /** Drops the oldest live sighting. */
   #dropFront(): void {
     const values = this.#values;
     while (values[this.#head] === null) this.#head += 1;
-    this.#index.delete(values[this.#head]!);
+    this.#remove(values[this.#head]!, this.#hashes[this.#head]!);
     this.#head += 1;
     this.#compact();
   }
@@ -252,16 +314,27 @@ class ManyValues {
   #compact(): void {
     if (this.#head < 64 || this.#head * 2 < this.#values.length) return;
     this.#values = this.#values.slice(this.#head);
+    this.#hashes = this.#hashes.slice(this.#head);
     this.#times = this.#times.slice(this.#head);
     this.#ids = this.#ids.slice(this.#head);
     this.#base += this.#head;
     this.#head = 0;
-    // Positions stay small integers (unboxed in the index).
+    // Positions stay within an Int32Array slot: past 2^29, counted from the queue's start again.
     if (this.#base > 2 ** 29) {
-      for (const [value, position] of this.#index) this.#index.set(value, position - this.#base);
       this.#base = 0;
+      this.#rebuild(this.#live);
     }
   }
+}
+
+const EMPTY = -1;
+const TOMBSTONE = -2;
+
+/** FNV-1a over the UTF-16 code units: spreads the table's slots (equality is checked on the text). */
+function hashText(text: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
 }
 
 /**
