@@ -8,16 +8,12 @@
  *   npx tsx bench/access/pages-per-check.bench.ts               # 100 checks, 60 ms apart
  *   npx tsx bench/access/pages-per-check.bench.ts --checks 200 --gap 100
  */
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld } from '../../src/demo/demo.js';
-import { createQalqan } from '../../src/server.js';
+import { startDemoChecks } from './demo-checks.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -29,41 +25,15 @@ const option = (name: string, fallback: number): number => {
 const checks = option('--checks', 100);
 const gapMs = option('--gap', 60);
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-pages-'));
-const qalqan = await createQalqan(
-  loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'warn' }),
-  { logger: false },
-);
-const demo = await loadDemoWorld(qalqan);
-const bank = demo.systems.find((s) => s.system === 'Core banking');
-if (!bank) throw new Error('the demo world has no Core banking system');
-const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
-let next = 0;
-async function check(): Promise<void> {
-  const n = next++;
-  const answer = await qalqan.app.inject({
-    method: 'POST',
-    url: '/v1/access-checks',
-    headers: { authorization: `Bearer ${bank!.apiKey}` },
-    payload: {
-      subject: subjects[n % subjects.length],
-      categories: ['identity', 'document'],
-      purpose: 'finance.kyc',
-      legalBasis: 'law',
-      basisReference: 'AML/CFT Law 191-IV, Art. 5',
-      actor: { id: `officer-${n % 40}` },
-      action: 'read',
-    },
-  });
-  if (answer.statusCode !== 200) throw new Error(`check answered ${answer.statusCode}`);
-}
+const demo = await startDemoChecks('pages');
+const check = demo.check;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Every subject registered once first, then the consumers caught up.
-for (let i = 0; i < subjects.length; i++) await check();
+for (let i = 0; i < 500; i++) await check();
 await pause(500);
 
-const databaseFile = path.join(dataDir, 'qalqan.db');
+const databaseFile = path.join(demo.dataDir, 'qalqan.db');
 const walFile = `${databaseFile}-wal`;
 /** Where the frames read so far end, and the WAL's salt then (a checkpoint that restarts the WAL changes it). */
 let walOffset = 32;
@@ -105,7 +75,7 @@ for (let i = 0; i < checks; i++) {
   await pause(gapMs);
   for (const page of newFrames()) written.set(page, (written.get(page) ?? 0) + 1);
 }
-await qalqan.close();
+await demo.stop();
 
 const db = new Database(databaseFile, { readonly: true });
 const owner = new Map(
@@ -131,4 +101,4 @@ console.log('| --- | ---: |');
 for (const [name, count] of [...byTree].sort((a, b) => b[1] - a[1]))
   console.log(`| \`${name}\` | ${(count / checks).toFixed(2)} |`);
 console.log(`| **all** | **${(total / checks).toFixed(1)}** |`);
-rmSync(dataDir, { recursive: true, force: true });
+await demo.close();

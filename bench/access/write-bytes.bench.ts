@@ -9,13 +9,9 @@
  *   npx tsx bench/access/write-bytes.bench.ts             # 400 checks each way
  *   npx tsx bench/access/write-bytes.bench.ts --checks 2000
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld } from '../../src/demo/demo.js';
-import { createQalqan } from '../../src/server.js';
+import { readFileSync } from 'node:fs';
+
+import { startDemoChecks } from './demo-checks.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--checks');
@@ -38,40 +34,13 @@ function io(): Io {
   return { wchar: fields.wchar ?? 0, syscw: fields.syscw ?? 0 };
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-write-bytes-'));
-const qalqan = await createQalqan(
-  loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'warn' }),
-  { logger: false },
-);
-const demo = await loadDemoWorld(qalqan);
-const bank = demo.systems.find((s) => s.system === 'Core banking');
-if (!bank) throw new Error('the demo world has no Core banking system');
-// The access bench's check: a `law` basis, 500 rotating subjects, 40 actors.
-const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
-let next = 0;
-async function check(): Promise<void> {
-  const n = next++;
-  const answer = await qalqan.app.inject({
-    method: 'POST',
-    url: '/v1/access-checks',
-    headers: { authorization: `Bearer ${bank!.apiKey}` },
-    payload: {
-      subject: subjects[n % subjects.length],
-      categories: ['identity', 'document'],
-      purpose: 'finance.kyc',
-      legalBasis: 'law',
-      basisReference: 'AML/CFT Law 191-IV, Art. 5',
-      actor: { id: `officer-${n % 40}` },
-      action: 'read',
-    },
-  });
-  if (answer.statusCode !== 200) throw new Error(`check answered ${answer.statusCode}`);
-}
+const demo = await startDemoChecks('write-bytes');
+const check = demo.check;
 /** Past the publish linger and the feed's rounds: the consumers' writes of the checks so far. */
 const caughtUp = () => new Promise((resolve) => setTimeout(resolve, 500));
 
 // Every subject registered once first (a subject's registration is a one-off).
-for (let i = 0; i < subjects.length; i++) await check();
+for (let i = 0; i < 500; i++) await check();
 await caughtUp();
 
 async function measure(name: string, run: () => Promise<void>): Promise<void> {
@@ -94,5 +63,4 @@ await measure(`${CONCURRENCY} at a time`, async () => {
   for (let i = 0; i < checks; i += CONCURRENCY)
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, checks - i) }, check));
 });
-await qalqan.close();
-rmSync(dataDir, { recursive: true, force: true });
+await demo.close();

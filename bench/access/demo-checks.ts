@@ -1,0 +1,69 @@
+/**
+ * The composed server on SQLite with the demo world in a temporary directory, and the access
+ * bench's check (a `law` basis, 500 rotating subjects, 40 actors) sent through `app.inject` as
+ * the demo bank's core-banking system: shared by the benches that count what a check writes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { iinBornOn } from '../../src/access/test-support/access-app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadDemoWorld } from '../../src/demo/demo.js';
+import { createQalqan } from '../../src/server.js';
+
+export interface DemoChecks {
+  /** The data directory (the SQLite database is `qalqan.db` in it). */
+  readonly dataDir: string;
+  /** Sends one check; throws unless it is answered 200. */
+  readonly check: () => Promise<void>;
+  /** Closes the server and removes the data directory. */
+  readonly close: () => Promise<void>;
+  /** Closes the server, keeping the data directory (to read the database afterwards). */
+  readonly stop: () => Promise<void>;
+}
+
+export async function startDemoChecks(name: string): Promise<DemoChecks> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `qalqan-bench-${name}-`));
+  const qalqan = await createQalqan(
+    loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'warn' }),
+    { logger: false },
+  );
+  const demo = await loadDemoWorld(qalqan);
+  const bank = demo.systems.find((s) => s.system === 'Core banking');
+  if (!bank) throw new Error('the demo world has no Core banking system');
+  const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
+  let next = 0;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await qalqan.close();
+  };
+  return {
+    dataDir,
+    check: async () => {
+      const n = next++;
+      const answer = await qalqan.app.inject({
+        method: 'POST',
+        url: '/v1/access-checks',
+        headers: { authorization: `Bearer ${bank.apiKey}` },
+        payload: {
+          subject: subjects[n % subjects.length],
+          categories: ['identity', 'document'],
+          purpose: 'finance.kyc',
+          legalBasis: 'law',
+          basisReference: 'AML/CFT Law 191-IV, Art. 5',
+          actor: { id: `officer-${n % 40}` },
+          action: 'read',
+        },
+      });
+      if (answer.statusCode !== 200) throw new Error(`check answered ${answer.statusCode}`);
+    },
+    stop,
+    close: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
