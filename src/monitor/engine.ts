@@ -142,6 +142,8 @@ export interface EngineStats {
   readonly groups: number;
   readonly windowEntries: number;
   readonly seenIds: number;
+  /** Rule plans compiled (one per set of rules some event type runs; see `rule-plan.ts`). */
+  readonly plans: number;
   readonly suppressions: number;
   readonly parkedHeld: number;
   /** Newest event time seen (ISO), null before the first. */
@@ -792,11 +794,27 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       temporal: correlateTemporal,
     };
   type Evaluator = PlannedEvaluator<MonitorAlert[], SuppressedMatch[]>;
+  /**
+   * Evaluators by the rules they run: types whose plans list the same rules (every type no rule
+   * names, say) share one, so a stream of many types compiles a plan per set of rules, not per type.
+   */
+  const evaluators = new Map<string, Evaluator>();
+  /** Evaluators made (for `stats()`: a stream of many types must not make one per type). */
+  let plansBuilt = 0;
   const buildPlan = (type: string | null): Evaluator => {
     const planned = planRules(planRulesAll, type);
-    return options.evaluator === 'loop'
-      ? interpretPlan(planned, planHelpers)
-      : generatePlan(planned, planHelpers);
+    const signature = planned.map((rule) => rule.index).join(',');
+    let evaluator = evaluators.get(signature);
+    if (evaluator === undefined) {
+      if (evaluators.size >= MAX_PLANS) evaluators.clear();
+      evaluator =
+        options.evaluator === 'loop'
+          ? interpretPlan(planned, planHelpers)
+          : generatePlan(planned, planHelpers);
+      evaluators.set(signature, evaluator);
+      plansBuilt += 1;
+    }
+    return evaluator;
   };
   /** Plans by the event's `type` field (bounded: types come from the events; past it, start over). */
   const plans = new Map<string, Evaluator>();
@@ -964,6 +982,7 @@ export function createMonitorEngine(options: MonitorEngineOptions): MonitorEngin
       return {
         ...counters,
         seenIds: seen.size,
+        plans: plansBuilt,
         suppressions: liveSuppressions,
         parkedHeld: parkedInputs.length,
         watermark: Number.isFinite(watermark) ? new Date(watermark).toISOString() : null,
