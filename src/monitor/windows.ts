@@ -331,8 +331,15 @@ const EMPTY = -1;
 const TOMBSTONE = -2;
 
 /** FNV-1a over the UTF-16 code units: spreads the table's slots (equality is checked on the text). */
+/**
+ * A random start for the values' hash, drawn once per process: where a value sits never changes a
+ * result, and values chosen to collide under one start do not under another (the values a rule
+ * counts may come from operators' own fields, such as an actor id).
+ */
+const HASH_START = (0x811c9dc5 ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
+
 function hashText(text: string): number {
-  let hash = 0x811c9dc5 | 0;
+  let hash = HASH_START;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash;
 }
