@@ -306,6 +306,33 @@ describe('idempotent appends', () => {
     await ledger.close();
   });
 
+  it('does not look up a key its appender minted for the entry, and never logs it twice', async () => {
+    const store = createMemoryLedgerStore();
+    const lookups = vi.spyOn(store, 'recordsByKey');
+    const ledger = await openTestLedger(store, testSigner());
+    const fresh = await ledger.append({
+      type: 'test.event',
+      record: { n: 1 },
+      key: 'obx_1',
+      keyIsNew: true,
+    });
+    expect(fresh.index).toBe(0);
+    expect(lookups).not.toHaveBeenCalled();
+    // A key that is not new after all: the store's unique key refuses the batch (nothing
+    // written), where a looked-up key would have resolved to its first entry.
+    await expect(
+      ledger.append({ type: 'test.event', record: { n: 1 }, key: 'obx_1', keyIsNew: true }),
+    ).rejects.toSatisfy((error) => error instanceof DomainError);
+    expect(store.rows.entries).toHaveLength(1);
+    expect(store.rows.records.map((r) => r?.key)).toEqual(['obx_1']);
+    // Without the claim, the same key is looked up and answered from the log.
+    expect(
+      (await ledger.append({ type: 'test.event', record: { n: 1 }, key: 'obx_1' })).index,
+    ).toBe(0);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    await ledger.close();
+  });
+
   it('writes nothing when every entry of a batch is already in the log', async () => {
     const store = createMemoryLedgerStore();
     const ledger = await openTestLedger(store, testSigner());

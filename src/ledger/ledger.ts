@@ -67,6 +67,13 @@ export interface AppendInput {
    */
   readonly key?: string | undefined;
   /**
+   * The caller minted `key` for this append and commits it `alongside` under a unique constraint
+   * of its own (an outbox row's id): it cannot be in the log yet, so the ledger does not look it
+   * up before the batch — a query per commit that found nothing. Were it in the log after all,
+   * the unique index on the records' keys fails the batch: the key is never logged twice.
+   */
+  readonly keyIsNew?: boolean | undefined;
+  /**
    * The appender's own rows, given the new entry's index and the record's canonical JSON (what
    * the ledger stores privately; JSON that parses back to `record`), committed in the entry's
    * transaction (an access check and its outbox row with its entry: one commit, not three). Only
@@ -299,7 +306,13 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   }
 
   /** A validated input as the sequencer queues it: salted, committed and encoded. */
-  function sequencedEntry({ type, record, key, alongside }: AppendInput): SequencedEntry {
+  function sequencedEntry({
+    type,
+    record,
+    key,
+    keyIsNew,
+    alongside,
+  }: AppendInput): SequencedEntry {
     const canonical = validRecord(type, record);
     if (key !== undefined && !KEY_PATTERN.test(key)) {
       throw new DomainError(
@@ -310,7 +323,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     const salt = nextSalt();
     const commitment = commitRecordText(salt, canonical);
     const { entry, leaf } = encodeLeaf(type, commitment);
-    return { entry, leaf, commitment, type, salt, record: canonical, key, alongside };
+    return { entry, leaf, commitment, type, salt, record: canonical, key, keyIsNew, alongside };
   }
 
   return {

@@ -67,6 +67,8 @@ export interface SequencedEntry {
   readonly record: string;
   /** Idempotency key: an entry with this key already in the log is not appended again. */
   readonly key?: string | undefined;
+  /** `key` was minted for this entry (`AppendInput.keyIsNew`): not looked up before the batch. */
+  readonly keyIsNew?: boolean | undefined;
   /**
    * The appender's own rows, committed in the batch's transaction (the writer must take them:
    * `LedgerWriter.alongside`), given the entry's new index and its record's canonical JSON (so
@@ -256,10 +258,11 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       resolves = keep.map((i) => resolves[i]!);
       rejects = keep.map((i) => rejects[i]!);
     }
-    // Keyed entries: one query for the keys already committed (none on the unkeyed hot path).
+    // Keyed entries: one query for the keys already committed (none on the unkeyed hot path, nor
+    // for keys minted with their entry — a check's outbox id).
     let stored: Map<string, PrivateRecord> | undefined;
     const keys: string[] = [];
-    for (const item of items) if (item.key !== undefined) keys.push(item.key);
+    for (const item of items) if (item.key !== undefined && !item.keyIsNew) keys.push(item.key);
     if (keys.length > 0) {
       try {
         stored = await deps.store.recordsByKey(keys);

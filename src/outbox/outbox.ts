@@ -535,6 +535,8 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       type: item.type,
       record: item.record,
       key: item.id,
+      // The outbox row with this id is inserted alongside (its primary key unique): a new id.
+      keyIsNew: true,
       alongside: (index: number, record: string): readonly CompiledQuery[] => {
         indexes[position] = index;
         records[position] = record;
