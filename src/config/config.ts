@@ -89,7 +89,7 @@ export interface Config {
      */
     readonly retentionHours: number;
     /**
-     * How long a round of event publishing waits to gather more events before the consumers run
+     * How long a slice of event publishing waits to gather more events before the consumers run
      * (`QALQAN_OUTBOX_PUBLISH_LINGER_MS`, default 20; 0: at once). A check's answer never waits
      * for it; its event reaches the inbox and the monitoring centre at most this much later.
      */

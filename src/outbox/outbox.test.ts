@@ -397,11 +397,13 @@ describeStorage('outbox', (fx) => {
     }
   });
 
-  it('appendWith: a round lingers to gather events (publishLingerMs), but a backlog goes at once', async () => {
+  it('appendWith: a slice lingers to gather events (publishLingerMs) until it is full or its oldest event waited', async () => {
     const bus = createInProcessBus();
     const batches: { size: number; at: number }[] = [];
-    bus.subscribeBatch((events) => {
+    let consumerMs = 0;
+    bus.subscribeBatch(async (events) => {
       batches.push({ size: events.length, at: performance.now() });
+      if (consumerMs > 0) await new Promise((resolve) => setTimeout(resolve, consumerMs));
     });
     // Without a linger, two appends committed one after the other are two publishes.
     const eager = createOutbox({ db: db(), ledger, events: bus });
@@ -415,14 +417,33 @@ describeStorage('outbox', (fx) => {
     const outbox = createOutbox({ db: db(), ledger, events: bus, publishLingerMs: lingerMs });
     const started = performance.now();
     await outbox.appendWith(item('l000'), () => []);
-    // Committed in later ledger transactions, during the first one's linger: the same round.
+    // Committed in later ledger transactions, during the first one's linger: the same slices.
     const later = Array.from({ length: 250 }, (_, i) => `l${String(i + 1).padStart(3, '0')}`);
     await Promise.all(later.map((id) => outbox.appendWith(item(id), () => [])));
+    const filled = performance.now();
     await outbox.published();
     expect(batches.map((b) => b.size)).toEqual([100, 100, 51]);
-    // The round waited for its linger once; the backlog's further slices did not wait again.
-    expect(batches[0]!.at - started).toBeGreaterThanOrEqual(lingerMs - 5);
-    expect(batches[2]!.at - batches[0]!.at).toBeLessThan(lingerMs);
+    // Full slices go at once, without waiting out the linger; the rest waits until its oldest
+    // event (queued by the time the appends returned) has waited the linger, and no longer.
+    expect(batches[0]!.at - started).toBeLessThan(lingerMs);
+    expect(batches[1]!.at - started).toBeLessThan(lingerMs);
+    expect(batches[2]!.at - started).toBeGreaterThanOrEqual(lingerMs - 5);
+    expect(batches[2]!.at - filled).toBeLessThan(lingerMs + 100);
+
+    // Under a steady stream every slice lingers, not only a round's first: with consumers that
+    // take 100 ms a slice, 12 appends 50 ms apart and a 200 ms linger go in a few slices of
+    // several events each — not in the one or two that queue while the previous slice runs.
+    batches.length = 0;
+    consumerMs = 100;
+    const steady = createOutbox({ db: db(), ledger, events: bus, publishLingerMs: 200 });
+    for (let i = 0; i < 12; i++) {
+      await steady.appendWith(item(`s${String(i).padStart(2, '0')}`), () => []);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await steady.published();
+    expect(batches.reduce((sum, b) => sum + b.size, 0)).toBe(12);
+    expect(batches.length).toBeLessThanOrEqual(4);
+    for (const b of batches.slice(0, -1)) expect(b.size).toBeGreaterThanOrEqual(3);
   });
 
   it("appendWith of a group: every entry, outbox row and the caller's rows in one commit, or none", async () => {

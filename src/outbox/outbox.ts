@@ -151,8 +151,9 @@ export interface OutboxOptions {
    * citizen inbox's, the monitoring feed's, then the rule evaluator's), whatever its size: at a
    * moderate rate of checks a round holds one or two events, and those per-round costs are most
    * of the answering thread's work. Waiting a few milliseconds lets a round gather the events of
-   * that time (group commit for derived data). Only the first slice of a round waits: a backlog
-   * is published at once. A check's answer never waits for its event.
+   * that time (group commit for derived data). A slice goes once it is full (`PUBLISH_SLICE`
+   * events) or once its oldest event has waited this long, so a backlog is published at once and
+   * no event waits longer than this for its slice. A check's answer never waits for its event.
    */
   readonly publishLingerMs?: number;
 }
@@ -456,7 +457,9 @@ export function createOutbox(options: OutboxOptions): OutboxService {
 
   // ---- the one-commit path: entry, outbox row and the caller's rows together; events after
   /** Events of `appendWith` items waiting for the next background publish. */
-  const toPublish: { id: string; event: DomainEvent }[] = [];
+  const toPublish: { id: string; event: DomainEvent; queuedAt: number }[] = [];
+  /** Wakes a lingering slice early, once a full slice has queued. */
+  let sliceFull: (() => void) | undefined;
   /** Ids published (or being published) whose 'done' mark is not committed yet: the drain skips them. */
   const publishingIds = new Set<string>();
   let publishing: Promise<void> | undefined;
@@ -576,10 +579,11 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     let queued = false;
     for (const item of items)
       if (item.event) {
-        toPublish.push({ id: item.id, event: item.event });
+        toPublish.push({ id: item.id, event: item.event, queuedAt: performance.now() });
         publishingIds.add(item.id);
         queued = true;
       }
+    if (queued && sliceFull && toPublish.length >= PUBLISH_SLICE) sliceFull();
     if (queued)
       publishing ??= publishRounds().finally(() => {
         publishing = undefined;
@@ -624,19 +628,32 @@ export function createOutbox(options: OutboxOptions): OutboxService {
    * those again (at least once; consumers are idempotent by id).
    */
   async function publishRounds(): Promise<void> {
-    let first = true;
     while (toPublish.length > 0) {
-      // Before each slice, the loop's pending I/O runs: answers of this turn join the round
+      // Before each slice, the loop's pending I/O runs: answers of this turn join the slice
       // instead of waiting for the next, and requests that arrived meanwhile are read and
       // decided first. A slice's consumers (the inbox's and the monitoring feed's transactions)
-      // run synchronously on SQLite; a small slice keeps that turn short, so a check arriving
-      // behind it waits milliseconds, not the whole backlog. The round's first slice, when it is
-      // not full yet, lingers to gather more (`publishLingerMs`).
-      const linger = first && publishLingerMs > 0 && toPublish.length < PUBLISH_SLICE;
-      first = false;
-      await new Promise<void>((resolve) =>
-        linger ? setTimeout(resolve, publishLingerMs) : setImmediate(resolve),
-      );
+      // run synchronously on SQLite; a bounded slice keeps that turn short, so a check arriving
+      // behind it waits milliseconds, not the whole backlog. A slice that is not full waits until
+      // its oldest event has waited `publishLingerMs` or a full slice has queued: every slice,
+      // not only a round's first, so under a steady load the consumers' per-slice transactions
+      // are shared by a linger's worth of events instead of by what queued during the last slice.
+      const wait =
+        toPublish.length < PUBLISH_SLICE
+          ? publishLingerMs - (performance.now() - toPublish[0]!.queuedAt)
+          : 0;
+      await new Promise<void>((resolve) => {
+        if (wait < 1) {
+          setImmediate(resolve);
+          return;
+        }
+        const timer = setTimeout(woken, wait);
+        function woken() {
+          clearTimeout(timer);
+          sliceFull = undefined;
+          resolve();
+        }
+        sliceFull = woken;
+      });
       const taken = toPublish.splice(0, Math.min(maxBatch, PUBLISH_SLICE));
       const ids = taken.map((t) => t.id);
       try {
