@@ -351,7 +351,12 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ],
     });
     closers.push(() => app.close());
-    for (const metric of [...outbox.metrics, ...outboxRetention.metrics, ...monitor.metrics])
+    for (const metric of [
+      ...ledger.metrics,
+      ...outbox.metrics,
+      ...outboxRetention.metrics,
+      ...monitor.metrics,
+    ])
       app.metrics.registerMetric(metric);
     await app.ready();
     monitor.start();

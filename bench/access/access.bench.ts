@@ -214,17 +214,47 @@ async function settle(): Promise<void> {
   }
 }
 
+/** The server's `qalqan_ledger_commit_seconds` buckets: cumulative counts by upper bound (s). */
+async function commitBuckets(server: Server): Promise<Map<number, number>> {
+  const body = await (await fetch(`${server.base}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const [, le, count] of body.matchAll(
+    /^qalqan_ledger_commit_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm,
+  ))
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(count));
+  return buckets;
+}
+
+/**
+ * The bucket bound under which quantile `q` of the commits between two readings fell, in ms
+ * (`≤ 5` means the commit took at most 5 ms): how long a check waited for its durable commit.
+ */
+function commitQuantile(before: Map<number, number>, after: Map<number, number>, q: number) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (total === 0) return '–';
+  for (const bound of bounds)
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * total)
+      return bound === Infinity ? '> 1000' : `≤ ${bound * 1000}`;
+  return '–';
+}
+
 /** How a load of checks sent evenly went, with the servers' thread and CPU over it. */
 async function pacedRun(server: Server, rate: number) {
   // The servers' own thread while the checks are sent evenly: how busy it is (event-loop
   // utilisation) and the process's CPU per check (all its threads: the WAL checkpoint worker and
   // the fsyncs on libuv's pool too); the load generator is another process.
+  const commitsBefore = await commitBuckets(server);
   const eluBefore = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
   const result = await checkLoad(server, rate, true);
   const cpu = process.cpuUsage(cpuBefore);
+  const commitsAfter = await commitBuckets(server);
   return {
     ...result,
+    // The ledger's durable commits (transaction and fsync) a check waits for: the disk's share.
+    commitP50: commitQuantile(commitsBefore, commitsAfter, 0.5),
+    commitP99: commitQuantile(commitsBefore, commitsAfter, 0.99),
     busy: performance.eventLoopUtilization(eluBefore).utilization,
     cpuPerCheck: (cpu.user + cpu.system) / Math.max(1, rate * duration),
   };
@@ -243,14 +273,16 @@ if (pacedRate > 0) {
   console.log(
     `checks sent evenly at ${pacedRate}/s, ${duration} s per run, ${rounds} rounds; Node ${process.version}; SQLite`,
   );
-  console.log(`| round | server | p99 ms | servers' thread busy | CPU µs per check |`);
-  console.log(`| ---: | --- | ---: | ---: | ---: |`);
+  console.log(
+    `| round | server | p99 ms | servers' thread busy | CPU µs per check | ledger commit p50 / p99 ms |`,
+  );
+  console.log(`| ---: | --- | ---: | ---: | ---: | ---: |`);
   for (let round = 0; round < rounds; round++)
     for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
       await settle();
       const run = await pacedRun(server, pacedRate);
       console.log(
-        `| ${round + 1} | ${server.name} | ${run.p99} | ${Math.round(run.busy * 100)}% | ${Math.round(run.cpuPerCheck)} |`,
+        `| ${round + 1} | ${server.name} | ${run.p99} | ${Math.round(run.busy * 100)}% | ${Math.round(run.cpuPerCheck)} | ${run.commitP50} / ${run.commitP99} |`,
       );
     }
   generator.kill();
@@ -300,7 +332,9 @@ for (const server of servers) {
       : check;
   await settle();
   const checkPaced =
-    only === undefined ? await pacedRun(server, half) : { ...check, busy: 0, cpuPerCheck: 0 };
+    only === undefined
+      ? await pacedRun(server, half)
+      : { ...check, busy: 0, cpuPerCheck: 0, commitP50: '–', commitP99: '–' };
   await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
@@ -319,7 +353,8 @@ for (const server of servers) {
   lines.push(
     `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)} (autocannon, bursts each second); ` +
       `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}, ` +
-      `the servers' thread ${Math.round(checkPaced.busy * 100)}% busy, ${Math.round(checkPaced.cpuPerCheck)} µs CPU per check; ` +
+      `the servers' thread ${Math.round(checkPaced.busy * 100)}% busy, ${Math.round(checkPaced.cpuPerCheck)} µs CPU per check, ` +
+      `ledger commits (fsync included) p50 ${checkPaced.commitP50} ms, p99 ${checkPaced.commitP99} ms; ` +
       `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
 }

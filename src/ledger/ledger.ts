@@ -53,6 +53,12 @@ export interface LedgerOptions {
   readonly cacheBundles?: number;
   /** Receives failures worth a log line; callers only see a DomainError. */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Told of every batch this instance commits: its new entries and how long its commit took
+   * until durable (the transaction and the WAL's fsync) — what an answer that waits for the
+   * ledger waits for, on top of its batch's turn.
+   */
+  readonly onCommitTimed?: (entries: number, seconds: number) => void;
 }
 
 export interface AppendInput {
@@ -245,6 +251,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       onCommit: (next) => {
         view = next;
       },
+      onCommitTimed: options.onCommitTimed,
       onError,
       onStopped: (reason) => {
         onError(reason, 'ledger sequencer stopped; this instance is now read-only');
@@ -306,13 +313,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   }
 
   /** A validated input as the sequencer queues it: salted, committed and encoded. */
-  function sequencedEntry({
-    type,
-    record,
-    key,
-    keyIsNew,
-    alongside,
-  }: AppendInput): SequencedEntry {
+  function sequencedEntry({ type, record, key, keyIsNew, alongside }: AppendInput): SequencedEntry {
     const canonical = validRecord(type, record);
     if (key !== undefined && !KEY_PATTERN.test(key)) {
       throw new DomainError(

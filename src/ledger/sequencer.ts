@@ -135,6 +135,8 @@ export interface SequencerDeps {
   readonly initial: CommittedView;
   /** Receives every committed view (the ledger's readers switch to it). */
   readonly onCommit: (view: CommittedView) => void;
+  /** Told of every batch committed: its new entries and how long its durable commit took. */
+  readonly onCommitTimed?: ((entries: number, seconds: number) => void) | undefined;
   /** Receives failures worth a log line (the callers get a DomainError without internals). */
   readonly onError: (error: unknown, context: string) => void;
   /**
@@ -337,6 +339,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       signer,
     );
     const next: CommittedView = { tree, checkpoint, tail: tailAfter(view, previousSize, entries) };
+    const commitStarted = performance.now();
     try {
       await writer.commit({
         previousSize,
@@ -366,6 +369,7 @@ export function createSequencer(deps: SequencerDeps): Sequencer {
       }
     }
     view = next;
+    deps.onCommitTimed?.(entries.length, (performance.now() - commitStarted) / 1000);
     deps.onCommit(next);
     if (entries.length === items.length) {
       for (let i = 0; i < items.length; i++) {

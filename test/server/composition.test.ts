@@ -129,4 +129,40 @@ describe('the composed server', () => {
     expect(metrics.body).toMatch(/^qalqan_outbox_pruned_total 0$/m);
     expect(metrics.body).toContain('# TYPE qalqan_outbox_parked_total counter');
   });
+
+  it("serves the ledger's commit times and batch sizes on /metrics, one observation per commit", async () => {
+    const world = await copyDemoWorld();
+    copies.push(world);
+    const qalqan = await start(world.dataDir);
+    const counts = async () => {
+      const body = (await qalqan.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1]);
+      return {
+        commits: value('qalqan_ledger_commit_seconds_count'),
+        seconds: value('qalqan_ledger_commit_seconds_sum'),
+        batches: value('qalqan_ledger_commit_entries_count'),
+        entries: value('qalqan_ledger_commit_entries_sum'),
+      };
+    };
+    const before = await counts();
+    // Three registry changes, one after the other: three commits of one entry each.
+    const regulator = { authorization: `Bearer ${world.demo.staff.regulator}` };
+    const system = world.demo.systems.find((s) => s.system === 'Online loan scoring')!;
+    for (const action of ['suspend', 'reinstate', 'suspend'])
+      expect(
+        (
+          await qalqan.app.inject({
+            method: 'POST',
+            url: `/v1/registry/systems/${system.systemId}/${action}`,
+            headers: regulator,
+            payload: { reason: 'metrics test' },
+          })
+        ).statusCode,
+      ).toBe(200);
+    const after = await counts();
+    expect(after.commits - before.commits).toBe(3);
+    expect(after.batches - before.batches).toBe(3);
+    expect(after.entries - before.entries).toBe(3);
+    expect(after.seconds).toBeGreaterThan(before.seconds);
+  });
 });
