@@ -1,5 +1,5 @@
 /** Reading and writing consent rows; the mapping between rows and the model lives here only. */
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Labels } from '../core/taxonomy.js';
 import type {
   CollectionMethod,
@@ -100,18 +100,41 @@ export async function findConsent(db: ConsentDb, id: string): Promise<StoredCons
   return row ? consentFromRow(row) : undefined;
 }
 
+/** The SQL of `consentsOfSubjectWith` per database handle, as Kysely compiles it for its engine. */
+const subjectWithSql = new WeakMap<ConsentDb, string>();
+
+/**
+ * The statement `consentsOfSubjectWith` runs: Kysely's own `select * from consents where subject
+ * = ? and controller_id = ?`, compiled once per database handle and bound per call. Every access
+ * check asks it, and building and compiling the query cost Kysely about as much CPU as SQLite
+ * spends answering it; its text never changes, only the two values (`consent.store.test.ts`
+ * holds it to what Kysely compiles for the same values, on both engines).
+ */
+export function consentsOfSubjectWithQuery(
+  db: ConsentDb,
+  subject: string,
+  controller: string,
+): CompiledQuery<Selectable<ConsentsTable>> {
+  let text = subjectWithSql.get(db);
+  if (text === undefined) {
+    text = db
+      .selectFrom('consents')
+      .selectAll()
+      .where('subject', '=', subject)
+      .where('controller_id', '=', controller)
+      .compile().sql;
+    subjectWithSql.set(db, text);
+  }
+  return CompiledQuery.raw(text, [subject, controller]);
+}
+
 /** One subject's consents with one operator: the index `consents_subject_controller` answers it. */
 export async function consentsOfSubjectWith(
   db: ConsentDb,
   subject: string,
   controller: string,
 ): Promise<StoredConsent[]> {
-  const rows = await db
-    .selectFrom('consents')
-    .selectAll()
-    .where('subject', '=', subject)
-    .where('controller_id', '=', controller)
-    .execute();
+  const { rows } = await db.executeQuery(consentsOfSubjectWithQuery(db, subject, controller));
   return rows.map(consentFromRow);
 }
 
