@@ -1,18 +1,9 @@
 import fc from 'fast-check';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { CHUNK, chunkSizes, compiledInsert } from './compiled-insert.js';
 import { loadSqliteDriver } from './sqlite-driver.js';
+import { compilerOnly as compilerOnlyOf } from './test-support/compiler-only.js';
 
 interface Row {
   id: string;
@@ -24,18 +15,7 @@ interface Tables {
   t: Row;
 }
 
-/** Kysely that only compiles, per engine (the documented "DummyDriver" set-up). */
-const compilerOnly = (engine: 'sqlite' | 'postgres') =>
-  new Kysely<Tables>({
-    dialect: {
-      createAdapter: () => (engine === 'sqlite' ? new SqliteAdapter() : new PostgresAdapter()),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) =>
-        engine === 'sqlite' ? new SqliteIntrospector(db) : new PostgresIntrospector(db),
-      createQueryCompiler: () =>
-        engine === 'sqlite' ? new SqliteQueryCompiler() : new PostgresQueryCompiler(),
-    },
-  });
+const compilerOnly = (engine: 'sqlite' | 'postgres') => compilerOnlyOf<Tables>(engine);
 
 const rowArb = fc.record({
   id: fc.string({ minLength: 1, maxLength: 8 }),
