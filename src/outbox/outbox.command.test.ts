@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
+import { withPg } from '../../test/support/pg.js';
 import { DomainError } from '../core/errors.js';
 import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
 import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
@@ -43,7 +45,33 @@ describe('outbox command helpers', () => {
   });
 });
 
-describe('qalqan outbox parked / requeue', () => {
+/**
+ * The commands against each engine: SQLite in a data dir; PostgreSQL (when DATABASE_URL is set) in
+ * a fresh schema the CLI is pointed at through its connection URL (`options=-c search_path=…`),
+ * as an operator could.
+ */
+const databaseUrl = process.env.DATABASE_URL;
+for (const dialect of ['sqlite', 'postgres'] as const)
+  describe.skipIf(dialect === 'postgres' && databaseUrl === undefined)(
+    `qalqan outbox parked / requeue [${dialect}]`,
+    () => parkedCommands(dialect),
+  );
+
+/** A fresh schema and the DATABASE_URL that names it, or nothing on SQLite. */
+async function freshPostgres(dialect: 'sqlite' | 'postgres') {
+  if (dialect === 'sqlite' || databaseUrl === undefined) return undefined;
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await withPg(databaseUrl, (client) => client.query(`create schema ${schema}`));
+  const options = encodeURIComponent(`-c search_path=${schema}`);
+  return {
+    schema,
+    url: `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}options=${options}`,
+    drop: () =>
+      withPg(databaseUrl, (client) => client.query(`drop schema if exists ${schema} cascade`)),
+  };
+}
+
+function parkedCommands(dialect: 'sqlite' | 'postgres') {
   /** Every output of every command; none may show a record or an event. */
   const outputs: string[] = [];
   const worlds: { close: () => Promise<void> }[] = [];
@@ -58,7 +86,11 @@ describe('qalqan outbox parked / requeue', () => {
    */
   async function parkedWorld() {
     const dataDir = tempDir();
-    const storage = await openStorage({ dataDir });
+    const postgres = await freshPostgres(dialect);
+    const storage = await openStorage(
+      postgres ? { dataDir, databaseUrl: databaseUrl!, schema: postgres.schema } : { dataDir },
+    );
+    const env: Record<string, string> = postgres ? { DATABASE_URL: postgres.url } : {};
     await migrateToLatest(storage.db);
     const ledger = await openTestLedger(createKyselyLedgerStore(storage), testSigner());
     let refusing = true;
@@ -87,6 +119,7 @@ describe('qalqan outbox parked / requeue', () => {
         await stop?.();
         await ledger.close();
         await storage.close();
+        await postgres?.drop();
       },
     });
     const item = (id: string, at: string) =>
@@ -124,7 +157,7 @@ describe('qalqan outbox parked / requeue', () => {
       stateOf,
       /** Runs `qalqan outbox …` on this data dir. */
       run: async (...args: string[]) => {
-        const result = await runCli(['outbox', ...args, '--data-dir', dataDir]);
+        const result = await runCli(['outbox', ...args, '--data-dir', dataDir], env);
         outputs.push(result.stdout, result.stderr);
         return result;
       },
@@ -243,7 +276,11 @@ describe('qalqan outbox parked / requeue', () => {
   });
 
   it('storage without the schema is one line, exit 2', async () => {
-    const result = await runCli(['outbox', 'parked', '--data-dir', tempDir()]);
+    const postgres = await freshPostgres(dialect);
+    const env: Record<string, string> = postgres ? { DATABASE_URL: postgres.url } : {};
+    const result = await runCli(['outbox', 'parked', '--data-dir', tempDir()], env).finally(() =>
+      postgres?.drop(),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^qalqan: cannot use the outbox in .*\(run qalqan migrate\?\)\n$/,
@@ -255,4 +292,4 @@ describe('qalqan outbox parked / requeue', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/parked.*\n.*requeue/s);
   });
-});
+}
