@@ -23,11 +23,20 @@ const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash',
 const COUNT = 5;
 const ids = Array.from({ length: COUNT }, (_, i) => `chk_crash_${i}`);
 
-/** Resolves with the ids of the child's first `<label> id,id,…` line. */
+/**
+ * Resolves with the ids of the child's first `<label> id,id,…` line; rejects at once, with what
+ * the child wrote to its standard error, if it exits first, or after 90 s (a loaded machine is
+ * slow, and a child that never prints must not hide why).
+ */
 function lineOf(child: CrashChild, label: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${label} line: ${out}`)), 60_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`no ${label} line (${why}); stdout: ${out}; stderr: ${child.stderr()}`));
+    };
+    const timer = setTimeout(() => fail('timed out'), 90_000);
+    child.process.once('exit', (code, signal) => fail(`the child exited: ${code ?? signal}`));
     child.process.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = new RegExp(`^${label} (\\S*)$`, 'm').exec(out);

@@ -26,6 +26,8 @@ export interface CrashChild {
   readonly url: string;
   /** The ledger's verifier key the child printed. */
   readonly vkey: string;
+  /** What the child wrote to its standard error so far (for a failing test's message). */
+  readonly stderr: () => string;
 }
 
 /**
@@ -62,7 +64,12 @@ export function startCrashChild(
       const match = /^READY (\d+) (\S+)\n/.exec(stdout);
       if (match) {
         clearTimeout(timer);
-        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, vkey: match[2]! });
+        resolve({
+          process: child,
+          url: `http://127.0.0.1:${match[1]}`,
+          vkey: match[2]!,
+          stderr: () => stderr,
+        });
       }
     });
     child.on('exit', (code) => {
