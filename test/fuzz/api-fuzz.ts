@@ -666,9 +666,16 @@ export async function fuzzApi(app: App, options: FuzzOptions): Promise<FuzzRepor
       requests++;
       // An accepted event stream stays open, so it is asked over a socket and cut off once its
       // head has arrived; an in-process inject would wait for its end forever.
+      // A stream asked over a real socket on a loaded machine can lose its answer to a reset
+      // (the server answered and closed while the request was still being sent): asked once more,
+      // and judged as an answer that never came only when it fails again.
+      const overSocket = async (port: number) => {
+        const first = await streamExchange(port, request);
+        return first?.statusCode === 0 ? streamExchange(port, request) : first;
+      };
       const response =
         operation.streams && options.port !== undefined
-          ? await streamExchange(options.port, request)
+          ? await overSocket(options.port)
           : await app.inject({
               method: request.method as 'GET',
               url: request.url,
