@@ -9,11 +9,13 @@
  * 0.35-0.38 µs), and its backing store is a large array of pointers the garbage collector walks
  * on every full collection; this table's array holds no pointers.
  *
- * The hash is computed here over the key's characters, mixed with a random seed per table: what
- * the engine computes never depends on it (only where a key sits), and the seed keeps chosen keys
- * from piling onto one probe sequence. Deletion shifts the following entries back (no
- * tombstones), so probe sequences stay as short as the load allows.
+ * The hash (`text-hash.ts`) is over the key's characters, from a random seed per table: what the
+ * engine computes never depends on it (only where a key sits), and chosen keys do not pile onto
+ * one probe sequence. Deletion shifts the following entries back (no tombstones), so probe
+ * sequences stay as short as the load allows.
  */
+import { randomHashSeed, seededTextHash } from './text-hash.js';
+
 const EMPTY = -1;
 
 export class KeyIndex {
@@ -32,7 +34,7 @@ export class KeyIndex {
   constructor(
     private readonly keys: readonly (string | null)[],
     capacity = 1_024,
-    seed = (Math.random() * 0x7fffffff) | 0,
+    seed = randomHashSeed(),
   ) {
     this.#table = new Int32Array(capacity * 2).fill(EMPTY);
     this.#mask = capacity - 1;
@@ -110,12 +112,6 @@ export class KeyIndex {
   }
 
   #hashOf(key: string): number {
-    let hash = this.#seed ^ key.length;
-    for (let i = 0; i < key.length; i += 1) {
-      hash = Math.imul(hash ^ key.charCodeAt(i), 0x9e3779b1);
-      hash ^= hash >>> 15;
-    }
-    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-    return hash ^ (hash >>> 13);
+    return seededTextHash(this.#seed, key);
   }
 }

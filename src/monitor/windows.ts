@@ -3,6 +3,7 @@
  * `t > now - timespan`, `now` being the newest event time seen. Each window is capped; what a
  * cap pushes out is counted by the engine, never silently lost from the figures.
  */
+import { randomHashSeed, seededTextHash } from './text-hash.js';
 
 /** How many event ids an alert lists (the newest in the window); the count is always exact. */
 export const ALERT_EVENT_IDS = 100;
@@ -330,19 +331,13 @@ class ManyValues {
 const EMPTY = -1;
 const TOMBSTONE = -2;
 
-/** FNV-1a over the UTF-16 code units: spreads the table's slots (equality is checked on the text). */
 /**
- * A random start for the values' hash, drawn once per process: where a value sits never changes a
- * result, and values chosen to collide under one start do not under another (the values a rule
- * counts may come from operators' own fields, such as an actor id).
+ * A random seed for the values' hash, drawn once per process: where a value sits never changes a
+ * result, and the values a rule counts may come from operators' own fields, such as an actor id,
+ * so they must not be able to choose values that share a slot (see `text-hash.ts`).
  */
-const HASH_START = (0x811c9dc5 ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
-
-function hashText(text: string): number {
-  let hash = HASH_START;
-  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
-}
+const VALUE_HASH_SEED = randomHashSeed();
+const hashText = (text: string): number => seededTextHash(VALUE_HASH_SEED, text);
 
 /**
  * `temporal` (every rule seen within the timespan, any order) and `temporal_ordered` (in the
