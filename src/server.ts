@@ -146,7 +146,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       fields: secrets.fields,
       receipts: await loadReceiptSigner(receiptKeysDir(config.dataDir)),
       // http and private addresses only for a local receiver in demo mode (never in production).
-      webhooks: { allowInsecure: config.demo },
+      webhooks: { allowInsecure: config.demo, retryBaseMs: config.webhooks.retryBaseMs },
       log,
       ...(options.clock ? { clock: options.clock } : {}),
     });

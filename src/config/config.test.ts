@@ -82,6 +82,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('retries consent webhooks from 10 s unless told otherwise, in whole ms from 100 ms to an hour', () => {
+    expect(loadConfig({}).webhooks).toEqual({ retryBaseMs: 10_000 });
+    expect(loadConfig({ QALQAN_WEBHOOK_RETRY_BASE_MS: '500' }).webhooks.retryBaseMs).toBe(500);
+    expect(loadConfig({ QALQAN_WEBHOOK_RETRY_BASE_MS: '100' }).webhooks.retryBaseMs).toBe(100);
+    expect(loadConfig({ QALQAN_WEBHOOK_RETRY_BASE_MS: '3600000' }).webhooks.retryBaseMs).toBe(
+      3_600_000,
+    );
+    for (const bad of ['99', '3600001', '1.5', '10s', '-1'])
+      expect(() => loadConfig({ QALQAN_WEBHOOK_RETRY_BASE_MS: bad })).toThrow(
+        `QALQAN_WEBHOOK_RETRY_BASE_MS must be an integer from 100 to 3600000, got '${bad}'`,
+      );
+  });
+
   it('rejects ports out of range and hosts with spaces', () => {
     expect(() => loadConfig({ QALQAN_PORT: '65536' })).toThrow(
       'QALQAN_PORT must be an integer from 0 to 65535',

@@ -95,6 +95,13 @@ export interface Config {
      */
     readonly publishLingerMs: number;
   };
+  readonly webhooks: {
+    /**
+     * The wait after a consent webhook's first failed attempt, doubled after each further one up
+     * to 6 h (`QALQAN_WEBHOOK_RETRY_BASE_MS`, default 10 000: 10 s, 20 s, 40 s …).
+     */
+    readonly retryBaseMs: number;
+  };
   /**
    * Days the government moved by decree, per jurisdiction with a business-day breach clock
    * (`QALQAN_BREACH_DAYS_OFF_<CODE>`, `QALQAN_BREACH_WORKING_DAYS_<CODE>`); empty by default.
@@ -485,6 +492,14 @@ export function loadConfig(
         20,
         0,
         1000,
+      ),
+    },
+    webhooks: {
+      retryBaseMs: integer(
+        pick(undefined, undefined, 'QALQAN_WEBHOOK_RETRY_BASE_MS'),
+        10_000,
+        100,
+        3_600_000,
       ),
     },
     breachTransfers: breachTransfers(env, problems),

@@ -48,6 +48,24 @@ describeStorage('consent routes', (fx) => {
       headers: bearer(key),
       payload: requestBody(iin, overrides),
     });
+  /** The one webhook delivery of a consent request, as the asking system sees it when it polls. */
+  const deliveryOf = async (key: string, requestId: string, app = h.app) => {
+    const response = await app.inject({
+      url: `/v1/consent-requests/${requestId}`,
+      headers: bearer(key),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const { deliveries } = response.json<{
+      deliveries: {
+        status: string;
+        attempts: number;
+        lastAttemptAt: string | null;
+        nextAttemptAt: string | null;
+      }[];
+    }>();
+    expect(deliveries).toHaveLength(1);
+    return deliveries[0]!;
+  };
   const counts = async () => ({
     consents: (await fx.storage.db.selectFrom('consents').select('id').execute()).length,
     events: (await fx.storage.db.selectFrom('consent_events').select('id').execute()).length,
@@ -347,6 +365,13 @@ describeStorage('consent routes', (fx) => {
         headers: citizen(h.pseudonymOf(ADULT)),
       });
       await h.consent.runDueWork();
+      // Refused once: retried after the default base, 10 s.
+      expect(await deliveryOf(sys.key, request.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastAttemptAt: h.registry.clock().toISOString(),
+        nextAttemptAt: new Date(h.registry.clock().getTime() + 10_000).toISOString(),
+      });
       h.registry.clock.advance(60_000);
       up = true;
       await h.consent.runDueWork();
@@ -373,6 +398,73 @@ describeStorage('consent routes', (fx) => {
         deliveries.json<{ deliveries: { status: string; attempts: number }[] }>().deliveries[0],
       ).toMatchObject({ status: 'delivered', attempts: 2 });
     } finally {
+      server.close();
+    }
+  });
+
+  it('webhooks: a module given a shorter retry base (QALQAN_WEBHOOK_RETRY_BASE_MS) retries after it, doubling', async () => {
+    let posts = 0;
+    let up = false;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        posts++;
+        res.statusCode = up ? 204 : 503;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const quick = await consentHarness(fx.storage, {
+      allowInsecureWebhooks: true,
+      webhookRetryBaseMs: 500,
+    });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const system = await quick.newSystem();
+      await quick.app.inject({
+        method: 'POST',
+        url: '/v1/consent-webhooks/secret',
+        headers: bearer(system.key),
+      });
+      const asked = await quick.app.inject({
+        method: 'POST',
+        url: '/v1/consent-requests',
+        headers: bearer(system.key),
+        payload: requestBody(OTHER_ADULT, { callbackUrl: `http://127.0.0.1:${port}/hook` }),
+      });
+      expect(asked.statusCode, asked.body).toBe(201);
+      const { request } = asked.json<{ request: { id: string } }>();
+      await quick.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${request.id}/refuse`,
+        headers: citizen(quick.pseudonymOf(OTHER_ADULT)),
+      });
+      const clock = quick.registry.clock;
+      const scheduled = async (attempts: number, waitMs: number) =>
+        expect(await deliveryOf(system.key, request.id, quick.app)).toMatchObject({
+          status: 'pending',
+          attempts,
+          lastAttemptAt: clock().toISOString(),
+          nextAttemptAt: new Date(clock().getTime() + waitMs).toISOString(),
+        });
+      await quick.consent.runDueWork();
+      await scheduled(1, 500);
+      clock.advance(499);
+      await quick.consent.runDueWork();
+      expect(posts).toBe(1); // not due yet
+      clock.advance(1);
+      await quick.consent.runDueWork();
+      await scheduled(2, 1000);
+      clock.advance(1000);
+      up = true;
+      await quick.consent.runDueWork();
+      expect(posts).toBe(3);
+      expect(await deliveryOf(system.key, request.id, quick.app)).toMatchObject({
+        status: 'delivered',
+        attempts: 3,
+      });
+    } finally {
+      await quick.close();
       server.close();
     }
   });

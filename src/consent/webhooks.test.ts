@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors.js';
-import { checkWebhookUrl, isNonPublicAddress } from './webhooks.js';
+import { backoffMs, checkWebhookUrl, isNonPublicAddress, MAX_ATTEMPTS } from './webhooks.js';
 
 const production = { allowInsecure: false } as const;
 const demo = { allowInsecure: true } as const;
@@ -54,5 +54,39 @@ describe('webhook targets outside demo mode (SSRF)', () => {
   it('accepts an https URL to a public address, and local http only in demo mode', async () => {
     await expect(checkWebhookUrl('https://8.8.8.8/hook', production)).resolves.toBeInstanceOf(URL);
     await expect(checkWebhookUrl('http://127.0.0.1:9/hook', demo)).resolves.toBeInstanceOf(URL);
+  });
+});
+
+describe('webhook retry backoff', () => {
+  const HOUR = 3600 * 1000;
+  /** When the last attempt comes, counted from the first: the waits after attempts 1 … 14. */
+  const lastAttemptAfter = (baseMs?: number) =>
+    Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => backoffMs(i + 1, baseMs)).reduce(
+      (sum, wait) => sum + wait,
+      0,
+    );
+
+  it('waits 10 s, 20 s, 40 s … by default, capped at 6 h; the 15th attempt about 23 h after the first', () => {
+    expect([1, 2, 3, 4].map((attempts) => backoffMs(attempts))).toEqual([
+      10_000, 20_000, 40_000, 80_000,
+    ]);
+    expect(backoffMs(12)).toBe(10_000 * 2 ** 11);
+    expect(backoffMs(13)).toBe(6 * HOUR);
+    expect(backoffMs(14)).toBe(6 * HOUR);
+    expect(backoffMs(40)).toBe(6 * HOUR);
+    expect(MAX_ATTEMPTS).toBe(15);
+    expect(lastAttemptAfter() / HOUR).toBeCloseTo(23.4, 1);
+  });
+
+  it('starts from the base it is given, doubling to the same 6 h cap', () => {
+    expect([1, 2, 3, 4].map((attempts) => backoffMs(attempts, 500))).toEqual([
+      500, 1000, 2000, 4000,
+    ]);
+    expect(backoffMs(1, 3_600_000)).toBe(HOUR);
+    expect(backoffMs(3, 3_600_000)).toBe(4 * HOUR);
+    expect(backoffMs(4, 3_600_000)).toBe(6 * HOUR);
+    expect(backoffMs(16, 1000)).toBe(6 * HOUR);
+    expect(backoffMs(14, 1000)).toBe(1000 * 2 ** 13);
+    expect(lastAttemptAfter(1000) / HOUR).toBeCloseTo(4.55, 2);
   });
 });

@@ -23,6 +23,11 @@ import type { ConsentDb, StoredConsent } from './consent.store.js';
 export interface WebhookPolicy {
   /** Demo mode: http and private / loopback addresses allowed (a local receiver). */
   readonly allowInsecure: boolean;
+  /**
+   * The wait after a first failed attempt, doubled after each further one
+   * (`QALQAN_WEBHOOK_RETRY_BASE_MS`; default `DEFAULT_RETRY_BASE_MS`).
+   */
+  readonly retryBaseMs?: number;
 }
 
 const BLOCKED = new BlockList();
@@ -207,9 +212,15 @@ export async function enqueueWebhook(
 }
 
 export const MAX_ATTEMPTS = 15;
-/** 10 s, 20 s, 40 s … capped at 6 h: about two days before a delivery is marked failed. */
-export function backoffMs(attempts: number): number {
-  return Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600 * 1000);
+export const DEFAULT_RETRY_BASE_MS = 10_000;
+export const MAX_RETRY_DELAY_MS = 6 * 3600 * 1000;
+/**
+ * The wait before the next attempt after `attempts` failed ones: `baseMs`, doubled each time,
+ * capped at 6 h. With the default 10 s (10 s, 20 s, 40 s …, the last two 6 h) the 15th and last
+ * attempt comes about 23 h after the first; a shorter base gives up sooner (1 s: about 4.5 h).
+ */
+export function backoffMs(attempts: number, baseMs: number = DEFAULT_RETRY_BASE_MS): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
 }
 
 export interface DeliveryDeps {
@@ -267,7 +278,9 @@ export async function deliverDue(deps: DeliveryDeps, limit = 20): Promise<number
   let delivered = 0;
   for (const row of due) {
     const attempts = row.attempts + 1;
-    const retryAt = new Date(clock().getTime() + backoffMs(attempts)).toISOString();
+    const retryAt = new Date(
+      clock().getTime() + backoffMs(attempts, deps.policy.retryBaseMs),
+    ).toISOString();
     const claimed = await db
       .updateTable('webhook_deliveries')
       .set({ attempts, next_attempt_at: retryAt, last_attempt_at: now })

@@ -2,7 +2,7 @@
  * The whole server composed as `qalqan serve` composes it: registry changes land in the real
  * transparency log, each with a receipt that verifies offline; changes the CLI left in the outbox
  * are sequenced when the server starts; the outbox's counters, retention's among them, are served
- * on /metrics.
+ * on /metrics; a failed consent webhook is retried after the configured base delay.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,52 @@ describe('the composed server', () => {
     expect(pending).toHaveLength(1);
     expect(pending[0]?.ledger_index).toBe(0);
     expect((await qalqan.ledger.ledger.checkpoint()).size).toBe(1);
+  });
+
+  it('retries a failed consent webhook after QALQAN_WEBHOOK_RETRY_BASE_MS', async () => {
+    const at = new Date('2026-12-05T10:00:00.000Z');
+    const qalqan = await createQalqan(
+      loadConfig({
+        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-webhook-retry-')),
+        QALQAN_LOG_LEVEL: 'silent',
+        QALQAN_WEBHOOK_RETRY_BASE_MS: '2500',
+      }),
+      { logger: false, clock: () => at },
+    );
+    running.push(qalqan);
+    // A delivery owed by a system with no signing secret: its attempt fails before any request.
+    await qalqan.storage.db
+      .insertInto('webhook_deliveries')
+      .values({
+        id: 'msg_retry_base',
+        system_id: 'sys_without_secret',
+        consent_id: 'cns_retry_base',
+        event_id: 'evt_retry_base',
+        event_type: 'consent.given',
+        url: 'https://receiver.example/hook',
+        payload_json: '{}',
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at.toISOString(),
+        last_attempt_at: null,
+        last_status: null,
+        last_error: null,
+        delivered_at: null,
+        created_at: at.toISOString(),
+      })
+      .execute();
+    await qalqan.consent.runDueWork();
+    const row = await qalqan.storage.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', 'attempts', 'next_attempt_at', 'last_error'])
+      .where('id', '=', 'msg_retry_base')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'pending',
+      attempts: 1,
+      next_attempt_at: new Date(at.getTime() + 2500).toISOString(),
+      last_error: 'the system has no webhook signing secret',
+    });
   });
 
   it("serves the outbox's counters on /metrics, the rows retention deleted among them", async () => {

@@ -126,7 +126,7 @@ export const citizen = (pseudonym: string) => ({ authorization: `Bearer citizen.
 
 export async function consentHarness(
   storage: Storage,
-  options: { allowInsecureWebhooks?: boolean } = {},
+  options: { allowInsecureWebhooks?: boolean; webhookRetryBaseMs?: number } = {},
 ): Promise<ConsentHarness> {
   const registry = await registryHarness(storage);
   const pseudonymKey = randomBytes(32);
@@ -143,7 +143,12 @@ export async function consentHarness(
     receipts: await loadReceiptSigner(
       path.join(mkdtempSync(path.join(tmpdir(), 'qalqan-receipts-')), 'keys'),
     ),
-    webhooks: { allowInsecure: options.allowInsecureWebhooks ?? false },
+    webhooks: {
+      allowInsecure: options.allowInsecureWebhooks ?? false,
+      ...(options.webhookRetryBaseMs === undefined
+        ? {}
+        : { retryBaseMs: options.webhookRetryBaseMs }),
+    },
     clock: registry.clock,
   });
   const citizenAuthenticator: Authenticator = (request) => {

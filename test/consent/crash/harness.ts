@@ -1,13 +1,13 @@
 /**
  * Consent crash-test child: the real consent module (routes, service, store, webhook outbox and
- * its delivery worker on a 100 ms schedule) behind the real HTTP shell, with the real ledger
- * (signing key in the data dir), outbox and subjects on SQLite or PostgreSQL. The registry is a
- * fixed in-memory port declaring one system. Test principals: `Bearer system.sys_crash` for the
- * system, `Bearer citizen.<pseudonym>` for a citizen. Webhooks may go to a local http receiver (as
- * in demo mode). At start it drains what the killed predecessor left pending, as the server does;
- * webhook deliveries owed are in the database and the worker picks them up. Events the outbox
- * publishes are appended to `<dataDir>/published.log`. Prints
- * `READY <port> <verifier key>`.
+ * its delivery worker on a 100 ms schedule, retrying from 1 s) behind the real HTTP shell, with
+ * the real ledger (signing key in the data dir), outbox and subjects on SQLite or PostgreSQL. The
+ * registry is a fixed in-memory port declaring one system. Test principals:
+ * `Bearer system.sys_crash` for the system, `Bearer citizen.<pseudonym>` for a citizen. Webhooks
+ * may go to a local http receiver (as in demo mode). At start it drains what the killed
+ * predecessor left pending, as the server does; webhook deliveries owed are in the database and
+ * the worker picks them up. Events the outbox publishes are appended to
+ * `<dataDir>/published.log`. Prints `READY <port> <verifier key>`.
  *
  *   node --import tsx test/consent/crash/harness.ts <dataDir> <postgres schema|->   (DATABASE_URL for PostgreSQL)
  */
@@ -67,7 +67,9 @@ const consent = createConsentModule({
   },
   fields: secrets.fields,
   receipts: await loadReceiptSigner(path.join(base.dataDir, 'receipt-keys')),
-  webhooks: { allowInsecure: true },
+  // Retries from 1 s, not the default 10 s: every webhook owed when a child is killed is retried by
+  // the last child within seconds, so the test's final wait for them stays short.
+  webhooks: { allowInsecure: true, retryBaseMs: 1000 },
 });
 await outbox.drain();
 consent.startScheduler(100, () => ledger.role === 'sequencer');
