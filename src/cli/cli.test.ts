@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkIin } from '../core/identifiers.js';
 import { runCli, type ServerProcess, startServer } from '../../test/support/cli.js';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-cli-'));
+const tempDir = tempDirsRemovedAfterAll('qalqan-cli-');
 
 describe('qalqan CLI', () => {
   it('prints help for the program and each command, exit 0', async () => {
@@ -111,14 +111,21 @@ describe('qalqan serve (child processes)', () => {
     await Promise.all(servers.map((server) => server.stop()));
   });
 
+  // Each server is kept for afterAll as soon as it listens: if the other fails to start, this
+  // one is still stopped before its data dir is removed.
+  const started = async (args: string[]) => {
+    const server = await startServer(args, {}, 150_000);
+    servers.push(server);
+    return server;
+  };
+
   it('two servers with two data dirs run side by side on random ports and stop cleanly', async () => {
     const [a, b] = await Promise.all([
       // The demo world (a month of accesses, the monitoring centre's harvest) loads before the
       // server says it listens: up to a minute or two under load.
-      startServer(['--data-dir', tempDir(), '--demo'], {}, 150_000),
-      startServer(['--data-dir', tempDir()], {}, 150_000),
+      started(['--data-dir', tempDir(), '--demo']),
+      started(['--data-dir', tempDir()]),
     ]);
-    servers.push(a, b);
     expect(a.baseUrl).not.toBe(b.baseUrl);
     for (const server of [a, b]) {
       expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });

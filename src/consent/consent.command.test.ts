@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { loadConfig } from '../config/config.js';
 import { createQalqan } from '../server.js';
 import { openStorage } from '../storage/storage.js';
 import { loadReceiptSigner, RECEIPT_TYPE, receiptKeysDir } from './receipts.js';
 import { iinBornOn } from './test-support/consent-app.js';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-consent-cli-'));
+const tempDir = tempDirsRemovedAfterAll('qalqan-consent-cli-');
 
 describe('qalqan consent verify-receipt', () => {
   it('exits 0 for a valid receipt, 1 with the reason for a bad one, 2 when it cannot check', async () => {

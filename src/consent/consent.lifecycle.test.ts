@@ -8,14 +8,13 @@
  * and `coveringConsent` reads through an index on the subject. The sweep runs only on the active
  * instance.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { bearer } from '../registry/test-support/registry-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { createConsentService } from './consent.service.js';
@@ -45,6 +44,7 @@ function requestBody(overrides: Record<string, unknown> = {}) {
 }
 
 describeStorage('consent lifecycle by time and rotation', (fx) => {
+  const tempDir = tempDirsRemovedAfterAll('qalqan-receipt-rotation-');
   let h: ConsentHarness;
   let sys: Awaited<ReturnType<ConsentHarness['newSystem']>>;
   beforeAll(async () => {
@@ -327,7 +327,7 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
   });
 
   it('receipt keys rotate: new receipts carry the new key id, old receipts still verify', async () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'qalqan-receipt-rotation-')), 'keys');
+    const dir = path.join(tempDir(), 'keys');
     const before = await loadReceiptSigner(dir);
     const document = { consentReceiptID: 'cns_rotation', piiPrincipalId: 'psd_rotation' };
     const old = await before.sign(document);

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
 import { withPg } from '../../test/support/pg.js';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { DomainError } from '../core/errors.js';
 import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
 import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
@@ -14,7 +12,7 @@ import { createOutbox, type OutboxLedger } from './outbox.js';
 import { oneLine, parkedTable, parseLimit, PICKED_UP } from './outbox.command.js';
 import { outboxItem } from './test-support/fixtures.js';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-outbox-cli-'));
+const tempDir = tempDirsRemovedAfterAll('qalqan-outbox-cli-');
 const AT = '2026-12-04T12:00:00.000Z';
 /** In every record and event; no output may show it. */
 const PRIVATE = 'pseudonym-PRIVATE-4f2a';

@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { loadConfig } from '../config/config.js';
 import { withCheckDigit } from '../core/identifiers.js';
 import { createQalqan } from '../server.js';
 import { nextBin, operatorBody } from './test-support/registry-app.js';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-registry-cli-'));
+const tempDir = tempDirsRemovedAfterAll('qalqan-registry-cli-');
 
 function operatorJson(identifier: string, systems: unknown[] = []) {
   return {

@@ -1,16 +1,16 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { loadConfig } from '../config/config.js';
 import { createFieldCipher } from './field-cipher.js';
 import { decodeKey, readKeyFile, readOrCreateKeyFile, SecretError } from './key-files.js';
 import { createPseudonymizer } from './pseudonym.js';
 import { loadSecrets } from './secrets.js';
 
-const tempDir = () => mkdtempSync(path.join(tmpdir(), 'qalqan-secrets-'));
+const tempDir = tempDirsRemovedAfterAll('qalqan-secrets-');
 
 describe('pseudonyms', () => {
   const key = randomBytes(32);

@@ -2,18 +2,20 @@
  * The SQLite database is as sensitive as the key files: created owner-only (with its -wal and
  * -shm), and a database others can read stops the start with one line saying how to fix it.
  */
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { openStorage, refuseSharedFiles, StorageError } from './storage.js';
 
 const posix = process.platform !== 'win32';
 
 describe.runIf(posix)('SQLite file permissions', () => {
+  const tempDir = tempDirsRemovedAfterAll('qalqan-perm-');
+
   it('creates the database, -wal and -shm 0600 in a pre-created 0755 data dir', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-perm-'));
+    const dataDir = tempDir();
     chmodSync(dataDir, 0o755);
     const storage = await openStorage({ dataDir });
     try {
@@ -29,7 +31,7 @@ describe.runIf(posix)('SQLite file permissions', () => {
   });
 
   it('refuses to open a database file readable by group or others, in one line', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-perm-'));
+    const dataDir = tempDir();
     const file = path.join(dataDir, 'qalqan.db');
     writeFileSync(file, '');
     chmodSync(file, 0o644);
@@ -42,7 +44,7 @@ describe.runIf(posix)('SQLite file permissions', () => {
   });
 
   it('also refuses a shared -wal file left beside an owner-only database', () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-perm-'));
+    const dataDir = tempDir();
     const file = path.join(dataDir, 'qalqan.db');
     writeFileSync(file, '', { mode: 0o600 });
     writeFileSync(`${file}-wal`, '');

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { createFieldCipher } from '../secrets/field-cipher.js';
 import { createPseudonymizer } from '../secrets/pseudonym.js';
 import { ensureSubject, revealIin } from '../subjects/subjects.store.js';
@@ -164,8 +164,10 @@ describeStorage('derived transactions', (fx) => {
 });
 
 describe('opening storage', () => {
+  const tempDir = tempDirsRemovedAfterAll('qalqan-corrupt-');
+
   it('reports a corrupt SQLite file clearly', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-corrupt-'));
+    const dataDir = tempDir();
     writeFileSync(path.join(dataDir, 'qalqan.db'), 'this is not a database'.repeat(200));
     await expect(openStorage({ dataDir })).rejects.toThrow(StorageError);
     await expect(openStorage({ dataDir })).rejects.toThrow(

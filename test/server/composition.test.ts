@@ -4,8 +4,7 @@
  * are sequenced when the server starts; the outbox's counters, retention's among them, are served
  * on /metrics; a failed consent webhook is retried after the configured base delay.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -14,7 +13,9 @@ import { nextBin } from '../../src/registry/test-support/registry-app.js';
 import { createQalqan, type Qalqan } from '../../src/server.js';
 import { runCli } from '../support/cli.js';
 import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
+import { tempDirsRemovedAfterAll } from '../support/temp-dirs.js';
 
+const tempDir = tempDirsRemovedAfterAll('qalqan-composition-');
 const running: Qalqan[] = [];
 const copies: DemoWorldCopy[] = [];
 afterEach(async () => {
@@ -91,7 +92,7 @@ describe('the composed server', () => {
   }, 300_000);
 
   it('sequences changes the CLI imported while no server ran, at the next start', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-outbox-'));
+    const dataDir = tempDir();
     const file = path.join(dataDir, 'registry.json');
     writeFileSync(
       file,
@@ -126,7 +127,7 @@ describe('the composed server', () => {
     const at = new Date('2026-12-05T10:00:00.000Z');
     const qalqan = await createQalqan(
       loadConfig({
-        QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-webhook-retry-')),
+        QALQAN_DATA_DIR: tempDir(),
         QALQAN_LOG_LEVEL: 'silent',
         QALQAN_WEBHOOK_RETRY_BASE_MS: '2500',
       }),
@@ -169,7 +170,7 @@ describe('the composed server', () => {
   });
 
   it("serves the outbox's counters on /metrics, the rows retention deleted among them", async () => {
-    const qalqan = await start(mkdtempSync(path.join(tmpdir(), 'qalqan-metrics-')));
+    const qalqan = await start(tempDir());
     const metrics = await qalqan.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/^qalqan_outbox_pruned_total 0$/m);

@@ -4,9 +4,8 @@
  * authenticator (`Authorization: Bearer citizen.<pseudonym>`) until the portal issue adds sign-in.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../../test/support/temp-dirs.js';
 import { withCheckDigit } from '../../core/identifiers.js';
 import { buildApp, type App } from '../../http/app.js';
 import type { Authenticator } from '../../http/access.js';
@@ -134,15 +133,15 @@ export async function consentHarness(
   const secrets = { pseudonymOf, fields: createFieldCipher(randomBytes(32)) };
   const subjects = createSubjects(storage.db, secrets, registry.clock);
   const outbox = testOutbox(storage);
+  // The receipt-signing keys live on disk, as in production; close() removes them.
+  const receiptsDir = makeTempDir('qalqan-receipts-');
   const consent = createConsentModule({
     db: storage.db,
     outbox: outbox.port,
     subjects,
     registry: declaredFromProfiles((id, at) => registry.registry.profileOf(id, at), registry.clock),
     fields: secrets.fields,
-    receipts: await loadReceiptSigner(
-      path.join(mkdtempSync(path.join(tmpdir(), 'qalqan-receipts-')), 'keys'),
-    ),
+    receipts: await loadReceiptSigner(path.join(receiptsDir, 'keys')),
     webhooks: {
       allowInsecure: options.allowInsecureWebhooks ?? false,
       ...(options.webhookRetryBaseMs === undefined
@@ -192,8 +191,12 @@ export async function consentHarness(
       return { systemId: system.record.id, operatorId: operator.record.id, key: key.apiKey };
     },
     async close() {
-      await app.close();
-      await registry.close();
+      try {
+        await app.close();
+        await registry.close();
+      } finally {
+        removeTempDir(receiptsDir);
+      }
     },
   };
 }

@@ -7,11 +7,10 @@
  * cookie jar, so a test walks the whole OIDC code flow as a browser would.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { makeTempDir, removeTempDir } from '../../../test/support/temp-dirs.js';
 import { createConsentModule, type ConsentModule } from '../../consent/consent.module.js';
 import { loadReceiptSigner } from '../../consent/receipts.js';
 import { testOutbox } from '../../consent/test-support/consent-app.js';
@@ -92,6 +91,8 @@ export async function portalHarness(
       return { pseudonym: subject.pseudonym, birthDate: check.valid ? check.birthDate : '' };
     },
   };
+  // The receipt-signing keys live on disk, as in production; close() removes them.
+  const receiptsDir = makeTempDir('qalqan-portal-receipts-');
   const consent = createConsentModule({
     db: storage.db,
     outbox: testOutbox(storage).port,
@@ -112,9 +113,7 @@ export async function portalHarness(
       },
     },
     fields: secrets.fields,
-    receipts: await loadReceiptSigner(
-      path.join(mkdtempSync(path.join(tmpdir(), 'qalqan-portal-receipts-')), 'keys'),
-    ),
+    receipts: await loadReceiptSigner(path.join(receiptsDir, 'keys')),
     webhooks: { allowInsecure: true },
     clock,
   });
@@ -186,8 +185,12 @@ export async function portalHarness(
     pseudonymOf,
     logs,
     async close() {
-      notify.stop();
-      await app.close();
+      try {
+        notify.stop();
+        await app.close();
+      } finally {
+        removeTempDir(receiptsDir);
+      }
     },
   };
 }
