@@ -69,10 +69,14 @@ export async function startServer(
     child.once('exit', (code) => resolve(code)),
   );
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    // A server that never listens is killed, and the start fails once it has exited: nobody
+    // gets a handle to stop it, so it would outlive the test, writing into a data dir that is
+    // being removed.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     const check = () => {
       const match = /Listening on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) {
@@ -83,7 +87,13 @@ export async function startServer(
     child.stdout.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+      reject(
+        new Error(
+          timedOut
+            ? `server did not start in ${timeoutMs} ms:\n${output}`
+            : `server exited with ${code} before listening:\n${output}`,
+        ),
+      );
     });
   });
   return {
