@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // Notes the temporary folders tests make, so the global teardown can name any left behind.
+    setupFiles: ['test/support/temp-dir-journal.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
