@@ -26,7 +26,7 @@
  * measured side by side.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,9 +148,10 @@ type Modules = {
 
 /** A Qalqan with the demo world, built by these modules (this tree's, or `--before`'s). */
 async function startQalqan(name: string, modules: Modules): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-'));
   const qalqan = await modules.createQalqan(
     modules.loadConfig({
-      QALQAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-')),
+      QALQAN_DATA_DIR: dataDir,
       QALQAN_LOG_LEVEL: 'warn',
     }),
     { logger: false },
@@ -176,7 +177,11 @@ async function startQalqan(name: string, modules: Modules): Promise<Server> {
     name,
     base,
     auth: { authorization: `Bearer ${bank.apiKey}` },
-    close: () => qalqan.close(),
+    // The data dir goes with the server: a benchmark run leaves nothing in the temporary folder.
+    close: async () => {
+      await qalqan.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
