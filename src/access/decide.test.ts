@@ -673,6 +673,21 @@ describe('decide: rule 8, monitoring responses', () => {
     expect(one).toEqual(other);
     expect(one.reasons[0]!.detail?.responseId).toBe('rsp_a');
   });
+
+  // Found by the order property on a CI run: one id given twice, with different ends.
+  it('explains by the longer-lasting of one response given twice, whatever their order', () => {
+    const until = response({ id: 'rsp_2', until: '2025-07-01T00:00:00.000Z' });
+    const lifted = response({ id: 'rsp_2', until: null });
+    const later = response({ id: 'rsp_2', until: '2025-08-01T00:00:00.000Z' });
+    for (const [responses, end] of [
+      [[until, lifted], null],
+      [[until, later], '2025-08-01T00:00:00.000Z'],
+    ] as const) {
+      const one = decide(input({ responses: [...responses] }));
+      expect(decide(input({ responses: [...responses].reverse() }))).toEqual(one);
+      expect(one.reasons[0]!.detail).toEqual({ responseId: 'rsp_2', until: end });
+    }
+  });
 });
 
 describe('decide: signals and combinations', () => {

@@ -140,8 +140,20 @@ function namesActor(response: MonitoringResponse, actor: AccessRequest['actor'])
 }
 
 /** Among matching responses the one with the smallest id explains: deterministic whatever the order. */
+/**
+ * Whether `a` goes before `b` when a reason names one of several responses that apply: the smallest
+ * id, and for one id given twice (a response and its revision) the longer-lasting (no end last of
+ * all). A reason shows only the id and the end, so this order makes the decision the same in
+ * whatever order the responses come.
+ */
+function namedBefore(a: MonitoringResponse, b: MonitoringResponse): boolean {
+  if (a.id !== b.id) return a.id < b.id;
+  if (a.until === b.until) return false;
+  return a.until === null || (b.until !== null && a.until > b.until);
+}
+
 const first = (responses: readonly MonitoringResponse[]) =>
-  responses.length === 0 ? undefined : responses.reduce((a, b) => (b.id < a.id ? b : a));
+  responses.length === 0 ? undefined : responses.reduce((a, b) => (namedBefore(b, a) ? b : a));
 
 export function decide(input: DecisionInput): Decision {
   const { profile, request, consent, taxonomy, at } = input;
