@@ -139,12 +139,11 @@ function namesActor(response: MonitoringResponse, actor: AccessRequest['actor'])
   );
 }
 
-/** Among matching responses the one with the smallest id explains: deterministic whatever the order. */
 /**
- * Whether `a` goes before `b` when a reason names one of several responses that apply: the smallest
- * id, and for one id given twice (a response and its revision) the longer-lasting (no end last of
- * all). A reason shows only the id and the end, so this order makes the decision the same in
- * whatever order the responses come.
+ * Whether `a` goes before `b` when a reason names one of several responses that apply: the
+ * smallest id, and for one id given twice (a response and its revision) the longer-lasting (one
+ * with no end lasts longest). A reason shows only the id and the end, so this order makes the
+ * decision the same in whatever order the responses come.
  */
 function namedBefore(a: MonitoringResponse, b: MonitoringResponse): boolean {
   if (a.id !== b.id) return a.id < b.id;

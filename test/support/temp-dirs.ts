@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 
-/** A fresh folder `<os.tmpdir()>/<prefix>XXXXXX`; removing it is the caller's job. */
+/** A fresh folder in os.tmpdir(), `prefix` and six random characters; the caller removes it. */
 export function makeTempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
@@ -18,10 +18,11 @@ export function removeTempDir(dir: string): void {
 }
 
 /**
- * A maker of fresh folders `<os.tmpdir()>/<prefix>XXXXXX`, all removed after the last test of the
- * file (or of the describe block) it is called in; call it where a hook may be declared. Hooks run
- * last-declared first, and a describe block's before its file's, so a server or child process
- * stopped in an after-hook declared later or further in is gone before its folder is removed.
+ * A maker of fresh folders in os.tmpdir() (each `prefix` and six random characters), all removed
+ * after the last test of the file (or of the describe block) it is called in; call it where a hook
+ * may be declared. Hooks run last-declared first, and a describe block's before its file's, so a
+ * server or child process stopped in an after-hook declared later or further in is gone before its
+ * folder is removed.
  */
 export function tempDirsRemovedAfterAll(prefix: string): () => string {
   const made: string[] = [];
