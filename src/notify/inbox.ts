@@ -3,6 +3,11 @@
  * citizen), inserted with ON CONFLICT DO NOTHING, so an event delivered twice — publishing is at
  * least once — is stored and pushed once. A category the citizen muted is still stored (the
  * inbox is their record) but arrives already read and is not pushed live.
+ *
+ * Every read and update names the subject and pages by id, so each is a range of the primary key
+ * (subject, id) — there is no other index to serve them (`inbox-schema.test.ts` checks the plans):
+ * SQLite searches `(subject=? AND id<?)` and the like, ordered by the key, never a sort; the
+ * unread count walks the citizen's own rows only.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../core/ids.js';

@@ -1,8 +1,11 @@
 /**
  * The citizen inbox's own tables. Only the inbox writes them, from the events it consumes; a
- * notification is keyed by (event id, subject), so an event delivered twice is stored once.
+ * notification is unique by (event id, subject), so an event delivered twice is stored once, and
+ * its primary key is (subject, id): every read names the citizen (migration
+ * `20261205_1340_notifications_by_subject`).
  */
 export interface NotificationsTable {
+  /** Time-ordered (`newId`); unique within a subject, the only way it is ever looked up. */
   id: string;
   /** The consumed event's id (idempotency key with `subject`). */
   event_id: string;
