@@ -23,6 +23,7 @@ import * as monitorReference from './20261204_1830_monitor_reference.js';
 import * as monitorRuleVersions from './20261204_1835_monitor_rule_versions.js';
 import * as outboxUnsequenced from './20261204_2245_outbox_unsequenced.js';
 import * as outboxFinished from './20261204_2350_outbox_finished.js';
+import * as outboxEvents from './20261205_1400_outbox_events.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -44,4 +45,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_1835_monitor_rule_versions': monitorRuleVersions,
   '20261204_2245_outbox_unsequenced': outboxUnsequenced,
   '20261204_2350_outbox_finished': outboxFinished,
+  '20261205_1400_outbox_events': outboxEvents,
 };
