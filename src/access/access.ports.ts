@@ -77,8 +77,8 @@ export interface AccessOutbox {
   ledgerIndexOf(id: string): Promise<number | null>;
   /**
    * One commit for checks where the ledger sequences into this database: the checks' rows (given
-   * their ledger indexes, in order), their outbox rows and their ledger entries in one ledger
-   * transaction, all or none. The indexes, or undefined when not possible (nothing written: use
+   * their ledger indexes, in order: the only copy, `ledgerIndexOf` answers null for these) and
+   * their ledger entries in one ledger transaction, with their events to publish, all or none. The indexes, or undefined when not possible (nothing written: use
    * the two steps above). Absent: always the two steps.
    */
   appendWith?(

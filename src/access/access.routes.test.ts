@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { verifyReceipt } from '../ledger/receipt.js';
 import { createOutboxRetention } from '../outbox/outbox-retention.js';
 import { describeStorage } from '../storage/test-support/storages.js';
@@ -256,7 +257,7 @@ describeStorage('access routes', (fx) => {
     expect(await count()).toBe(before + 1000);
   });
 
-  it('a batch on the sequencing instance: every check, its outbox row and its entry in one commit', async () => {
+  it('a batch on the sequencing instance: every check (with its index) and its entry in one commit, no outbox row', async () => {
     const checkpoints = async () =>
       (await fx.storage.db.selectFrom('ledger_checkpoints').select('size').execute()).length;
     const before = await count();
@@ -283,28 +284,73 @@ describeStorage('access routes', (fx) => {
     );
     expect((await checkpoints()) - commitsBefore).toBe(1);
     expect(await count()).toBe(before + 600);
+    const ids = results.map((r) => r.checkId);
     const stored = await fx.storage.db
       .selectFrom('access_checks')
-      .innerJoin('outbox', 'outbox.id', 'access_checks.id')
-      .select([
-        'access_checks.id',
-        'access_checks.ledger_index as checkIndex',
-        'outbox.ledger_index',
-      ])
-      .where(
-        'access_checks.id',
-        'in',
-        results.map((r) => r.checkId),
-      )
+      .select(['id', 'ledger_index'])
+      .where('id', 'in', ids)
       .execute();
     expect(stored).toHaveLength(600);
     const answered = new Map(results.map((r) => [r.checkId, r.ledgerIndex]));
-    for (const row of stored) {
-      expect(Number(row.checkIndex)).toBe(answered.get(row.id));
-      expect(Number(row.ledger_index)).toBe(answered.get(row.id));
-    }
+    for (const row of stored) expect(Number(row.ledger_index)).toBe(answered.get(row.id));
+    // The checks' rows are the only copy of their indexes: no outbox row; their events' rows are
+    // gone once published.
+    const left = async (table: 'outbox' | 'outbox_events') =>
+      (await fx.storage.db.selectFrom(table).select('id').where('id', 'in', ids).execute()).length;
+    expect(await left('outbox')).toBe(0);
+    await h.outbox.published();
+    expect(await left('outbox_events')).toBe(0);
     const receipt = await h.ledger.receipt(results[599]!.ledgerIndex);
     expect(receipt.record).toMatchObject({ check: results[599]!.checkId, decision: 'deny' });
+  });
+
+  it('a one-commit check that reached storage though its commit reported a failure is logged once: the two-step fallback fails on its id', async () => {
+    const ids = async () =>
+      new Set(
+        (await fx.storage.db.selectFrom('access_checks').select('id').execute()).map((r) => r.id),
+      );
+    const before = await ids();
+    const append = h.ledger.append.bind(h.ledger);
+    const lost = vi.spyOn(h.ledger, 'append').mockImplementationOnce(async (input) => {
+      await append(input);
+      throw new Error('connection lost after the commit');
+    });
+    let res: Awaited<ReturnType<typeof post>>;
+    try {
+      res = await post(clinic, check({ actor: { id: 'lost-answer' } }));
+    } finally {
+      lost.mockRestore();
+    }
+    // The fallback's insert of the check collides with the committed one: not answered.
+    expect(res.statusCode).toBeGreaterThanOrEqual(500);
+    const added = [...(await ids())].filter((id) => !before.has(id));
+    expect(added).toHaveLength(1);
+    const checkId = added[0]!;
+    const logged = await fx.storage.db
+      .selectFrom('ledger_records')
+      .select('idx')
+      .where('idempotency_key', '=', checkId)
+      .execute();
+    expect(logged).toHaveLength(1);
+    const stored = await fx.storage.db
+      .selectFrom('access_checks')
+      .select('ledger_index')
+      .where('id', '=', checkId)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.ledger_index)).toBe(Number(logged[0]!.idx));
+    expect(
+      await fx.storage.db.selectFrom('outbox').select('id').where('id', '=', checkId).execute(),
+    ).toEqual([]);
+    // Its event's row committed with it: the drain publishes it.
+    await h.outbox.drain();
+    expect(h.events.filter((event) => event.id === checkId)).toHaveLength(1);
+    expect(
+      await fx.storage.db
+        .selectFrom('outbox_events')
+        .select('id')
+        .where('id', '=', checkId)
+        .execute(),
+    ).toEqual([]);
   });
 
   it("an actor's code is the module's actorCode for its operator, the same on every check", async () => {
@@ -346,13 +392,26 @@ describeStorage('access routes', (fx) => {
     expect(other.json().code).toBe('access.check_not_found');
   });
 
-  it('a check keeps its ledger index and proof, for its system and its citizen, once the outbox has pruned its row', async () => {
+  it('a check keeps its ledger index and proof, for its system and its citizen, with no outbox row: never written (one commit) or pruned (two steps)', async () => {
     const citizen = iinBornOn('1968-04-04', 61);
     const me = h.pseudonymOf(citizen);
-    const answer = (await post(lender, check({ subject: citizen }))).json<{
-      checkId: string;
-      ledgerIndex: number;
-    }>();
+    const answerOf = async (headers: Record<string, string> = {}) =>
+      (await post(lender, check({ subject: citizen }), headers)).json<{
+        checkId: string;
+        ledgerIndex: number;
+      }>();
+    // The one-commit path writes no outbox row.
+    const oneCommit = await answerOf();
+    expect(oneCommit.ledgerIndex).toEqual(expect.any(Number));
+    expect(
+      await fx.storage.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('id', '=', oneCommit.checkId)
+        .execute(),
+    ).toEqual([]);
+    // An Idempotency-Key takes the two steps: an outbox row, pruned below.
+    const answer = await answerOf({ 'idempotency-key': `pruned-${randomUUID()}` });
     expect(answer.ledgerIndex).toEqual(expect.any(Number));
     // The row is finished once its event is published and marked done (the mark rides in a
     // later commit).
@@ -378,21 +437,23 @@ describeStorage('access routes', (fx) => {
     expect(await retention.prune()).toBeGreaterThan(0);
     expect(await stateOf()).toBeUndefined();
 
-    const own = await h.app.inject({
-      url: `/v1/access-checks/${answer.checkId}`,
-      headers: asSystem(lender),
-    });
-    expect(own.statusCode).toBe(200);
-    expect(own.json()).toMatchObject({ ledgerIndex: answer.ledgerIndex });
-    expect(verifyReceipt(own.json().receipt, h.ledger.verifierKey)).toEqual({ ok: true });
     const mine = await h.app.inject({ url: '/v1/me/accesses', headers: asCitizen(me) });
-    const item = mine
-      .json<{ items: { checkId: string; ledgerIndex: number; receipt: unknown }[] }>()
-      .items.find((i) => i.checkId === answer.checkId);
-    expect(item).toMatchObject({ ledgerIndex: answer.ledgerIndex });
-    expect(
-      verifyReceipt(item!.receipt as Parameters<typeof verifyReceipt>[0], h.ledger.verifierKey),
-    ).toEqual({ ok: true });
+    for (const { checkId, ledgerIndex } of [oneCommit, answer]) {
+      const own = await h.app.inject({
+        url: `/v1/access-checks/${checkId}`,
+        headers: asSystem(lender),
+      });
+      expect(own.statusCode).toBe(200);
+      expect(own.json()).toMatchObject({ ledgerIndex });
+      expect(verifyReceipt(own.json().receipt, h.ledger.verifierKey)).toEqual({ ok: true });
+      const item = mine
+        .json<{ items: { checkId: string; ledgerIndex: number; receipt: unknown }[] }>()
+        .items.find((i) => i.checkId === checkId);
+      expect(item).toMatchObject({ ledgerIndex });
+      expect(
+        verifyReceipt(item!.receipt as Parameters<typeof verifyReceipt>[0], h.ledger.verifierKey),
+      ).toEqual({ ok: true });
+    }
   });
 
   it('the citizen sees their own accesses with the record, salt and proof; the actor only as a code', async () => {

@@ -559,8 +559,9 @@ export function createAccessService(deps: AccessServiceDeps) {
     );
     const decided = await decideAll(caller, prepared);
     if (!idempotency && deps.outbox.appendWith) {
-      // On the sequencing instance: the checks' rows (a batch's all together), their outbox rows
-      // and their ledger entries in one commit, which the ledger's group commit shares with the
+      // On the sequencing instance: the checks' rows (a batch's all together, with their indexes:
+      // the only copy, as no outbox row is written), their events' rows and their ledger entries in
+      // one commit, which the ledger's group commit shares with the
       // checks queued meanwhile.
       const indexes = await deps.outbox.appendWith(
         decided.map((d) => d.item),

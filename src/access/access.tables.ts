@@ -39,7 +39,11 @@ export interface AccessChecksTable {
   signals_json: string | null;
   /** ISO 8601 instant of the decision. */
   at: string;
-  /** Copied from the outbox once sequenced; null until then (the outbox knows it first). */
+  /**
+   * The check's ledger index: written with the check on the one-commit path (the only copy: such a
+   * check has no outbox row); on the two-step path copied from the outbox once sequenced, null
+   * until then (the outbox knows it first).
+   */
   ledger_index: number | null;
 }
 

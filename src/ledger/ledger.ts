@@ -74,7 +74,7 @@ export interface AppendInput {
   readonly key?: string | undefined;
   /**
    * The caller minted `key` for this append and commits it `alongside` under a unique constraint
-   * of its own (an outbox row's id): it cannot be in the log yet, so the ledger does not look it
+   * of its own (an access check's id): it cannot be in the log yet, so the ledger does not look it
    * up before the batch — a query per commit that found nothing. Were it in the log after all,
    * the unique index on the records' keys fails the batch: the key is never logged twice.
    */
@@ -82,7 +82,7 @@ export interface AppendInput {
   /**
    * The appender's own rows, given the new entry's index and the record's canonical JSON (what
    * the ledger stores privately; JSON that parses back to `record`), committed in the entry's
-   * transaction (an access check and its outbox row with its entry: one commit, not three). Only
+   * transaction (an access check and its event's outbox row with its entry: one commit, not three). Only
    * where the ledger writes into the server's database (`canCommitAlongside`); elsewhere the
    * append is refused with `ledger.unavailable` and nothing is written.
    */

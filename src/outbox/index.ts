@@ -22,4 +22,4 @@ export {
   type OutboxRetentionOptions,
   createOutboxRetention,
 } from './outbox-retention.js';
-export type { OutboxState, OutboxTable, OutboxTables } from './outbox.tables.js';
+export type { OutboxEventTable, OutboxState, OutboxTable, OutboxTables } from './outbox.tables.js';

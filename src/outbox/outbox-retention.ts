@@ -10,7 +10,8 @@
  * copy, written back in the sequencing transaction (`access_checks.ledger_index`,
  * `registry_history.ledger_index`); the monitor rebuilds from its own log or the JetStream stream,
  * the citizen inbox from its own rows. Pending rows (not yet in the ledger, or not yet delivered)
- * and parked ones (refused by the ledger, kept for an operator) are never deleted.
+ * and parked ones (refused by the ledger, kept for an operator) are never deleted. The one-commit
+ * path's `outbox_events` is not retention's: each row is deleted once its event is published.
  *
  * Rows go a bounded batch per statement, oldest first, through the partial index
  * `outbox_finished`, with a pause between batches: on SQLite each statement runs on the event

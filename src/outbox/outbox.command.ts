@@ -6,6 +6,10 @@
  *   requeue <id...> | requeue --all
  *       back to `pending` once the cause is fixed; the server that sequences the ledger appends
  *       them with its outbox poll (within a second), or the next to start does
+ * Events of the one-commit path waiting to be published (`outbox_events`: an access check answered
+ * by the sequencing instance has no `outbox` row) are never parked and not listed here: a failed
+ * publish is logged, its attempts and error kept on the row, and the drain publishes it within
+ * seconds of the consumers' recovery (`select id, type, attempts, last_error from outbox_events`).
  * Exit codes as everywhere: 0 done; 1 some ids were not requeued (unknown, not parked); 2 could
  * not run (usage, configuration, storage).
  */

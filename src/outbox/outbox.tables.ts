@@ -27,6 +27,28 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/**
+ * An event of the one-commit path (`Outbox.appendWith`) not yet published. Such an item has no
+ * `outbox` row: its record is in the ledger and its index in the caller's own rows from the
+ * commit on, so all that is left to keep is the event, until it is out. Inserted with the ledger
+ * entry (only for an item with an event), deleted once published; a failed publish, or a crash
+ * before it, leaves the row with its attempts and last error, and the drain publishes it then.
+ * (On SQLite `WITHOUT ROWID`: one B-tree.)
+ */
+export interface OutboxEventTable {
+  /** The item's id: the event id, also the ledger idempotency key of its entry. */
+  id: string;
+  /** The event's type, e.g. 'access.checked'. */
+  type: string;
+  /** The domain event, as JSON. */
+  event_json: string;
+  created_at: string;
+  /** Failed publishes. */
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface OutboxTables {
   outbox: OutboxTable;
+  outbox_events: OutboxEventTable;
 }

@@ -36,6 +36,13 @@ describeStorage('outbox', (fx) => {
   const ledgerSize = async () => (await ledger.checkpoint()).size;
   const rowOf = (id: string) =>
     db().selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  /** Ids among `ids` that have an `outbox` row. */
+  const outboxIds = async (ids: readonly string[]) =>
+    (
+      await db().selectFrom('outbox').select('id').where('id', 'in', ids).orderBy('id').execute()
+    ).map((row) => row.id);
+  /** The unpublished-event rows of the one-commit path, by id. */
+  const eventRows = () => db().selectFrom('outbox_events').selectAll().orderBy('id').execute();
   /** A caller's own row committed with an append: here an outbox row standing for an access check. */
   const callerRow = (id: string, recordJson: string, ledgerIndex: number | null = null) =>
     db()
@@ -210,7 +217,7 @@ describeStorage('outbox', (fx) => {
     const capturing: KyselyPlugin = {
       transformQuery: (args) => {
         const compiled = db().getExecutor().compileQuery(args.node, args.queryId);
-        if (/^update "outbox" set "state" = /.test(compiled.sql) && native.dialect === 'sqlite')
+        if (/^delete from "outbox_events"/.test(compiled.sql) && native.dialect === 'sqlite')
           levels.push(String(native.sqlite.pragma('synchronous', { simple: true })));
         return args.node;
       },
@@ -219,10 +226,11 @@ describeStorage('outbox', (fx) => {
     const bus = createInProcessBus();
     const outbox = createOutbox({ db: db().withPlugin(capturing), ledger, events: bus, native });
     expect(await outbox.appendWith(item('timer-1'), () => [])).toEqual(expect.any(Number));
-    // No later ledger transaction to ride in: the timer commits the mark alone.
+    // No later ledger transaction to ride in: the timer commits the mark (the deletion of the
+    // event's row) alone.
     await vi.waitFor(
       async () => {
-        expect((await rowOf('timer-1')).state).toBe('done');
+        expect(await eventRows()).toEqual([]);
       },
       { timeout: 5000, interval: 50 },
     );
@@ -326,7 +334,7 @@ describeStorage('outbox', (fx) => {
     ]);
   });
 
-  it("appendWith: the caller's rows, the outbox row and the entry in one commit; the event after", async () => {
+  it("appendWith: the caller's rows, the event's row and the entry in one commit, no outbox row; the event after", async () => {
     const bus = createInProcessBus();
     const seen: DomainEvent[] = [];
     bus.subscribe((event) => {
@@ -348,22 +356,163 @@ describeStorage('outbox', (fx) => {
     expect(after - before).toBe(1);
     for (const [i, id] of ['a', 'b', 'c'].entries()) {
       expect(JSON.parse((await rowOf(`${id}-caller`)).record_json)).toEqual({ index: i });
-      const row = await rowOf(id);
-      expect(row.ledger_index).toBe(i);
+      expect((await ledger.receipt(i)).record).toEqual(item(id).record);
     }
-    // Published after the answer; with no later ledger transaction to ride in, the 'done' marks
-    // are committed by their timer.
+    // No outbox row (the caller's rows carry the index): the outbox does not know it.
+    expect(await outboxIds(['a', 'b', 'c'])).toEqual([]);
+    expect(await outbox.ledgerIndexOf('a')).toBeNull();
+    // An item without an event writes nothing of the outbox's at all.
+    expect(await outbox.appendWith(item('quiet', { event: undefined }), () => [])).toBe(3);
+    expect(await outboxIds(['quiet'])).toEqual([]);
+    // Published after the answer; with no later ledger transaction to ride in, the rows of the
+    // published events are deleted by their timer.
     await vi.waitFor(
       async () => {
-        for (const id of ['a', 'b', 'c']) expect((await rowOf(id)).state).toBe('done');
+        expect(seen.map((event) => event.id).sort()).toEqual(['a', 'b', 'c']);
+        expect(await eventRows()).toEqual([]);
       },
       { timeout: 5000, interval: 50 },
     );
-    expect(seen.map((event) => event.id).sort()).toEqual(['a', 'b', 'c']);
     // Sequenced once: the drain finds nothing left to append or publish.
     await outbox.drain();
     expect(seen).toHaveLength(3);
-    expect(await ledgerSize()).toBe(3);
+    expect(await ledgerSize()).toBe(4);
+  });
+
+  it('appendWith: the event waits in its row until published; then the row is gone', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const published: string[] = [];
+    const outbox = createOutbox({
+      db: db(),
+      ledger,
+      events: {
+        async publish(events) {
+          await gate;
+          published.push(...events.map((e) => e.id));
+        },
+      },
+    });
+    await outbox.appendWith(item('w1'), () => []);
+    const rows = await eventRows();
+    expect(rows).toEqual([
+      {
+        id: 'w1',
+        type: 'test.fact',
+        event_json: JSON.stringify(item('w1').event),
+        created_at: expect.any(String),
+        attempts: 0,
+        last_error: null,
+      },
+    ]);
+    // A drain meanwhile leaves the event this instance is publishing (no second publish).
+    await outbox.drain();
+    expect(published).toEqual([]);
+    release();
+    await outbox.published();
+    expect(published).toEqual(['w1']);
+    expect(await eventRows()).toEqual([]);
+    await outbox.drain();
+    expect(published).toEqual(['w1']);
+  });
+
+  it('appendWith: a failed publish leaves the row with its attempt and error; the drain publishes it and deletes it', async () => {
+    let failing = true;
+    const published: string[] = [];
+    const log = recordingLog();
+    const outbox = createOutbox({
+      db: db(),
+      ledger,
+      log,
+      events: {
+        publish(events) {
+          if (failing) return Promise.reject(new Error('broker down'));
+          published.push(...events.map((e) => e.id));
+          return Promise.resolve();
+        },
+      },
+    });
+    expect(await outbox.appendWith([item('f1'), item('f2')], () => [])).toEqual([0, 1]);
+    await outbox.published();
+    expect((await eventRows()).map((row) => [row.id, row.attempts, row.last_error])).toEqual([
+      ['f1', 1, 'broker down'],
+      ['f2', 1, 'broker down'],
+    ]);
+    expect(log.errors.some((e) => /not published/.test(e.message))).toBe(true);
+    // Still failing: the drain records one more attempt and leaves the rows.
+    await outbox.drain();
+    expect((await eventRows()).map((row) => row.attempts)).toEqual([2, 2]);
+    failing = false;
+    await outbox.drain();
+    expect(published).toEqual(['f1', 'f2']);
+    expect(await eventRows()).toEqual([]);
+    // The entries were appended once.
+    expect(await ledgerSize()).toBe(2);
+  });
+
+  it('appendWith: after a crash before the publish, the next instance publishes the event as it does a pending row', async () => {
+    // The crashed instance: both committed, neither published (its publish never returned).
+    const crashed = createOutbox({
+      db: db(),
+      ledger,
+      events: { publish: () => new Promise<never>(() => undefined) },
+    });
+    await db()
+      .transaction()
+      .execute((trx) => crashed.enqueue(trx, item('k0-pending')));
+    expect(await crashed.appendWith(item('k1-event'), () => [])).toBe(0);
+    expect((await eventRows()).map((row) => row.id)).toEqual(['k1-event']);
+
+    // The restarted instance: its start runs the full pass at once.
+    const bus = createInProcessBus();
+    const seen: string[] = [];
+    bus.subscribe((event) => {
+      seen.push(event.id);
+    });
+    const fresh = createOutbox({ db: db(), ledger, events: bus });
+    const stop = fresh.start(60_000, () => true, 60_000);
+    try {
+      await vi.waitFor(
+        async () => {
+          expect(seen.sort()).toEqual(['k0-pending', 'k1-event']);
+          expect(await eventRows()).toEqual([]);
+          expect((await rowOf('k0-pending')).state).toBe('done');
+        },
+        { timeout: 5000, interval: 50 },
+      );
+    } finally {
+      await stop();
+    }
+    expect(await ledgerSize()).toBe(2);
+  });
+
+  it('appendWith whose commit reached storage though it reported a failure: the ordinary path logs the fact once', async () => {
+    let lose = true;
+    const flaky: OutboxLedger = {
+      role: 'sequencer',
+      canCommitAlongside: true,
+      async append(input) {
+        const result = await ledger.append(input);
+        if (lose) {
+          lose = false;
+          throw new Error('connection lost after the commit');
+        }
+        return result;
+      },
+    };
+    const outbox = createOutbox({ db: db(), ledger: flaky });
+    expect(await outbox.appendWith(item('lost'), () => [])).toBeUndefined();
+    expect(await ledgerSize()).toBe(1);
+    // The caller's ordinary path: enqueue, then sequence, which the idempotency key answers.
+    await db()
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, item('lost')));
+    expect((await outbox.sequence(['lost'])).get('lost')).toBe(0);
+    expect(await ledgerSize()).toBe(1);
+    // Its event's row was committed too: the drain publishes it (at least once) and deletes it.
+    await outbox.drain();
+    expect(await eventRows()).toEqual([]);
+    expect(await ledgerSize()).toBe(1);
   });
 
   it('appendWith: publishes in slices (at most 100 events, or maxBatch) and commits piled-up done marks', async () => {
@@ -388,12 +537,7 @@ describeStorage('outbox', (fx) => {
       await outbox.published();
       expect(batches.reduce((sum, n) => sum + n, 0)).toBe(250);
       expect(Math.max(...batches)).toBeLessThanOrEqual(cap);
-      const states = await db()
-        .selectFrom('outbox')
-        .select('state')
-        .where('id', 'in', ids)
-        .execute();
-      expect(states.map((row) => row.state)).toEqual(ids.map(() => 'done'));
+      expect(await eventRows()).toEqual([]);
     }
   });
 
@@ -446,7 +590,7 @@ describeStorage('outbox', (fx) => {
     for (const b of batches.slice(0, -1)) expect(b.size).toBeGreaterThanOrEqual(3);
   });
 
-  it("appendWith of a group: every entry, outbox row and the caller's rows in one commit, or none", async () => {
+  it("appendWith of a group: every entry, event row and the caller's rows in one commit, or none", async () => {
     const bus = createInProcessBus();
     const seen: DomainEvent[] = [];
     bus.subscribe((event) => {
@@ -457,7 +601,7 @@ describeStorage('outbox', (fx) => {
       (await db().selectFrom('ledger_checkpoints').select('size').execute()).length;
     const before = await checkpoints();
     const ids = Array.from({ length: 300 }, (_, i) => `g${String(i).padStart(3, '0')}`);
-    // One item without an event: its row is done at once.
+    // One item without an event: nothing of the outbox's is written for it.
     const items = ids.map((id, i) => (i === 7 ? item(id, { event: undefined }) : item(id)));
     let given: readonly number[] = [];
     const indexes = await outbox.appendWith(items, (ledgerIndexes) => {
@@ -468,16 +612,11 @@ describeStorage('outbox', (fx) => {
     expect(given).toEqual(indexes);
     expect((await checkpoints()) - before).toBe(1);
     expect(JSON.parse((await rowOf('group-caller')).record_json)).toEqual(indexes);
-    for (const [i, id] of ids.entries()) {
-      const row = await rowOf(id);
-      expect(row.ledger_index).toBe(i);
-      // The stored record is the ledger's canonical JSON of the item's record.
-      expect(JSON.parse(row.record_json)).toEqual(items[i]!.record);
+    for (const [i] of ids.entries())
       expect((await ledger.receipt(i)).record).toEqual(items[i]!.record);
-    }
-    expect((await rowOf(ids[7]!)).state).toBe('done');
+    expect(await outboxIds(ids)).toEqual([]);
     await outbox.published();
-    for (const id of ids) expect((await rowOf(id)).state).toBe('done');
+    expect(await eventRows()).toEqual([]);
     expect(seen.map((event) => event.id).sort()).toEqual(ids.filter((_, i) => i !== 7));
 
     // A failing caller row: none of the group is written, and the ledger goes on.
@@ -486,9 +625,8 @@ describeStorage('outbox', (fx) => {
       callerRow('group-caller', '{}'),
     ]);
     expect(failed).toBeUndefined();
-    expect(
-      await db().selectFrom('outbox').select('id').where('id', 'in', ['h1', 'h2']).execute(),
-    ).toEqual([]);
+    expect(await outboxIds(['h1', 'h2'])).toEqual([]);
+    expect(await eventRows()).toEqual([]);
     expect(await ledgerSize()).toBe(size);
     expect(await outbox.appendWith([item('h1'), item('h2')], () => [])).toEqual([size, size + 1]);
   });
@@ -501,9 +639,8 @@ describeStorage('outbox', (fx) => {
     // The caller's row collides with an existing id: the whole transaction rolls back.
     const failing = await outbox.appendWith(item('fresh'), () => [callerRow('taken', '{}')]);
     expect(failing).toBeUndefined();
-    expect(
-      await db().selectFrom('outbox').select('id').where('id', '=', 'fresh').execute(),
-    ).toEqual([]);
+    expect(await outboxIds(['fresh'])).toEqual([]);
+    expect(await eventRows()).toEqual([]);
     expect(await ledgerSize()).toBe(0);
     // The ledger goes on: the next append is the first entry.
     expect(await outbox.appendWith(item('next'), () => [])).toBe(0);

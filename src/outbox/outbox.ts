@@ -16,6 +16,14 @@
  *    commit reaches the ledger within a second) and a full pass every few seconds that also retries
  *    failed publishes.
  *
+ * The one-commit path (`appendWith`, an access check on the sequencing instance) writes no
+ * `outbox` row: the entry and the caller's own rows (which carry the index) commit in the ledger's
+ * transaction, and with them, for an item with an event, a row in `outbox_events` — the one thing
+ * left to do, the publish, kept until done. The event is published in the background and its row
+ * deleted then; a failed publish records its attempt on the row, and the drain's full pass (and
+ * its pass at start) publishes what is left there — after a crash, or a failed publish — as it
+ * republishes pending `outbox` rows: at least once, consumers idempotent by event id.
+ *
  * Poison isolation: a record the ledger refuses (`ledger.invalid_entry`: not well-formed Unicode,
  * too large, a bad type) is parked with its error, counted in `qalqan_outbox_parked_total` and
  * logged at error level; each item is appended on its own promise, so the others of the same round
@@ -31,7 +39,7 @@ import type { DomainEvent, EventPublisher } from '../events/events.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import { compiledInsert } from '../storage/compiled-insert.js';
 import { derivedTransactions, type NativeHandle } from '../storage/storage.js';
-import type { OutboxTable, OutboxTables } from './outbox.tables.js';
+import type { OutboxEventTable, OutboxTable, OutboxTables } from './outbox.tables.js';
 
 export interface OutboxItem {
   /** The record's id: ledger idempotency key AND event id. */
@@ -57,28 +65,35 @@ export interface Outbox {
    */
   sequence(ids: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
   /**
-   * The item's index while its row exists: null too once retention deleted it
+   * The item's index while its `outbox` row exists: null too once retention deleted it
    * (`outbox-retention.ts`), so a module that needs the index later copies it in a write-back
-   * hook (`onSequenced`) and asks here only while its own copy is still null.
+   * hook (`onSequenced`) and asks here only while its own copy is still null. Always null for an
+   * item of `appendWith`, which has no `outbox` row: its index is in the caller's own rows,
+   * written in the same commit as its entry.
    */
   ledgerIndexOf(id: string): Promise<number | null>;
   /**
    * The one-commit path, on the instance that sequences into this database: the caller's rows
-   * (given the entry's index), the item's outbox row and its ledger entry in the ledger's own
-   * transaction, so the answer waits for one commit instead of three; the event is published
-   * after, in the background (rounds of everything published meanwhile), and the row marked
-   * done then. Resolves the index once all of it is durable, or undefined — this instance cannot
-   * (standby, a ledger elsewhere) or the commit failed, and nothing was written — and the caller
-   * takes the ordinary path (`enqueue` in its transaction, then `sequence`). Should a failed
-   * commit have reached storage after all, that path's insert fails on the item's id: the fact
-   * stays logged once.
+   * (given the entry's index) and the item's ledger entry in the ledger's own transaction, so the
+   * answer waits for one commit instead of three. No `outbox` row: the record is in the ledger,
+   * the index in the caller's rows (`ledgerIndexOf` answers null). An item with an event gets an
+   * unpublished-event row (`outbox_events`) in the same transaction; the event is published
+   * after, in the background (rounds of everything published meanwhile), and the row deleted
+   * then — or, after a failed publish or a crash, published and deleted by the drain's full pass.
+   * Resolves the index once all of it is durable, or undefined — this instance cannot (standby, a
+   * ledger elsewhere) or the commit failed, and nothing was written — and the caller takes the
+   * ordinary path (`enqueue` in its transaction, then `sequence`). Should a failed commit have
+   * reached storage after all, that path cannot log the fact twice: `sequence` appends with the
+   * item's id as the ledger's idempotency key, which answers the first index (and a caller whose
+   * rows are keyed by the item's id — an access check — fails its insert first). Its event may
+   * then be published twice (at least once).
    */
   appendWith(
     item: OutboxItem,
     rows: (index: number) => readonly CompiledQuery[],
   ): Promise<number | undefined>;
   /**
-   * The same for a group of items (an access-check batch): every item's entry, its outbox row and
+   * The same for a group of items (an access-check batch): every item's entry, its event's row and
    * the caller's rows — given the entries' indexes, in the items' order — in one ledger
    * transaction, all or none. The indexes, or undefined as above (nothing written). The items
    * must be new to the ledger (fresh ids): rows are written only for a group appended whole.
@@ -140,9 +155,10 @@ export interface OutboxOptions {
   /** Most rows per sequencing round and per drain read. Default 500. */
   readonly maxBatch?: number;
   /**
-   * The database's native handle: 'done' marks committed on their own (by their timer, when no
-   * ledger transaction took them) then do not wait for the disk (`derivedTransactions`). A lost
-   * mark only leaves its row pending, and the drain publishes it again.
+   * The database's native handle: 'done' marks of `appendWith` items (the deletion of their
+   * unpublished-event rows) committed on their own (by their timer, when no ledger transaction
+   * took them) then do not wait for the disk (`derivedTransactions`). A lost mark only leaves its
+   * row in `outbox_events`, and the drain publishes the event again.
    */
   readonly native?: NativeHandle | undefined;
   /**
@@ -161,14 +177,17 @@ export interface OutboxOptions {
 export interface OutboxService extends Outbox {
   /** Registers a write-back hook; returns the function that removes it. */
   onSequenced(hook: WriteBack): () => void;
-  /** Sequences (and publishes) everything pending now; resolves when those rows were tried. */
+  /**
+   * Sequences (and publishes) everything pending now, and publishes the events `appendWith` left
+   * unpublished (not those it is publishing now); resolves when those rows were tried.
+   */
   drain(): Promise<void>;
   /** Resolves once the background publishes of `appendWith` items so far are done. */
   published(): Promise<void>;
   /**
    * Starts the background drain on this instance while `isSequencer()` holds: a poll every
    * `pollMs` (default 250) for unsequenced rows and a full pass every `intervalMs` (failed
-   * publishes too). Runs a full pass at once. Returns the function that stops it (resolving once
+   * publishes too, and events `appendWith` left unpublished). Runs a full pass at once. Returns the function that stops it (resolving once
    * the background publishes have finished).
    */
   start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => Promise<void>;
@@ -455,15 +474,22 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     return { done: [...without, ...ids], failed: [] };
   }
 
-  // ---- the one-commit path: entry, outbox row and the caller's rows together; events after
+  // ---- the one-commit path: entry, event row and the caller's rows together; events after
   /** Events of `appendWith` items waiting for the next background publish. */
   const toPublish: { id: string; event: DomainEvent; queuedAt: number }[] = [];
   /** Wakes a lingering slice early, once a full slice has queued. */
   let sliceFull: (() => void) | undefined;
-  /** Ids published (or being published) whose 'done' mark is not committed yet: the drain skips them. */
+  /**
+   * Ids of `appendWith` events being published here, from the moment their transaction is built
+   * until their 'done' mark (the deletion of their `outbox_events` row) commits: the drain skips
+   * them, so it never publishes an event this instance has in hand.
+   */
   const publishingIds = new Set<string>();
   let publishing: Promise<void> | undefined;
-  /** Published ids waiting for their 'done' mark: it rides in the next ledger transaction. */
+  /**
+   * Published ids waiting for their 'done' mark — the deletion of their `outbox_events` row: it
+   * rides in the next ledger transaction.
+   */
   const toMarkDone: string[] = [];
   let markTimer: NodeJS.Timeout | undefined;
   /** How long a 'done' mark waits for a ledger transaction to ride in before its own commit. */
@@ -477,34 +503,41 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       ? derivedTransactions(db, options.native)
       : <T>(work: (trx: Transaction<OutboxTables>) => Promise<T>) => db.transaction().execute(work);
   const doneQuery = (ids: readonly string[]) =>
-    db.updateTable('outbox').set({ state: 'done' }).where('id', 'in', ids).compile();
+    db.deleteFrom('outbox_events').where('id', 'in', ids).compile();
 
-  /** The outbox's own insert, compiled once per row count (`storage/compiled-insert.ts`). */
-  const insertRows = compiledInsert<OutboxTable>(db, 'outbox', [
+  /** The event rows' insert, compiled once per row count (`storage/compiled-insert.ts`). */
+  const insertEvents = compiledInsert<OutboxEventTable>(db, 'outbox_events', [
     'id',
     'type',
-    'record_json',
     'event_json',
-    'state',
+    'created_at',
     'attempts',
     'last_error',
-    'ledger_index',
-    'created_at',
   ]);
 
-  /** An item's outbox row as the one-commit path writes it: sequenced, `record` canonical JSON. */
-  const sequencedRow = (item: OutboxItem, index: number, record: string, now: string) => ({
+  /** An item's unpublished-event row (only for an item with an event). */
+  const eventRow = (item: OutboxItem, event: DomainEvent, now: string): OutboxEventTable => ({
     id: item.id,
-    type: item.type,
-    record_json: record,
-    event_json: item.event ? JSON.stringify(item.event) : null,
-    // Done at once when there is nothing to publish; else when the event is out.
-    state: item.event ? ('pending' as const) : ('done' as const),
+    type: event.type,
+    event_json: JSON.stringify(event),
+    created_at: now,
     attempts: 0,
     last_error: null,
-    ledger_index: index,
-    created_at: now,
   });
+
+  /** A failed publish: its attempt and error on the event rows, which stay for the drain. */
+  async function recordPublishFailure(ids: readonly string[], error: unknown): Promise<void> {
+    try {
+      for (let i = 0; i < ids.length; i += maxBatch)
+        await db
+          .updateTable('outbox_events')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: messageOf(error) }))
+          .where('id', 'in', ids.slice(i, i + maxBatch))
+          .execute();
+    } catch (writeError) {
+      log?.error({ err: writeError, count: ids.length }, 'outbox could not record the failure');
+    }
+  }
 
   function appendWith(
     item: OutboxItem,
@@ -530,19 +563,20 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     // Filled as the ledger builds the transaction, entry by entry in the items' order (one batch
     // for a group); the last entry's rows carry everything.
     const indexes = new Array<number>(items.length);
-    const records = new Array<string>(items.length);
     // The 'done' marks this append carries (taken when its transaction is built): back to the
     // list if that transaction does not commit.
     let marks: string[] = [];
+    const withEvents = items.filter((item) => item.event !== undefined);
     const inputs = items.map((item, position) => ({
       type: item.type,
       record: item.record,
       key: item.id,
-      // The outbox row with this id is inserted alongside (its primary key unique): a new id.
+      // A fresh id (the caller's rows with it, and its event's row, are inserted alongside): the
+      // ledger does not look it up. Were it in the log after all, the ledger's unique key on
+      // records refuses the batch, and nothing is written.
       keyIsNew: true,
-      alongside: (index: number, record: string): readonly CompiledQuery[] => {
+      alongside: (index: number): readonly CompiledQuery[] => {
         indexes[position] = index;
-        records[position] = record;
         if (position !== last) return [];
         for (let i = 0; i < last; i++)
           if (indexes[i] === undefined)
@@ -551,8 +585,10 @@ export function createOutbox(options: OutboxOptions): OutboxService {
           ...(group
             ? (rows as (indexes: readonly number[]) => readonly CompiledQuery[])(indexes)
             : (rows as (index: number) => readonly CompiledQuery[])(index)),
-          ...insertRows(items.map((one, i) => sequencedRow(one, indexes[i]!, records[i]!, now))),
+          ...insertEvents(withEvents.map((one) => eventRow(one, one.event!, now))),
         ];
+        // In hand from before the commit: the drain cannot read these rows and publish them too.
+        for (const one of withEvents) publishingIds.add(one.id);
         marks = toMarkDone.splice(0, maxBatch);
         if (marks.length > 0) queries.push(doneQuery(marks));
         return queries;
@@ -567,6 +603,8 @@ export function createOutbox(options: OutboxOptions): OutboxService {
           : [(await ledger.append(inputs[0]!)).index];
     } catch (error) {
       if (marks.length > 0) markDoneLater(marks);
+      // Not committed (as far as this instance knows): the drain may publish what reached storage.
+      for (const item of withEvents) publishingIds.delete(item.id);
       // Refused (a record the ledger will not take) or not committed: the ordinary path parks
       // or retries it with its usual bookkeeping.
       log?.info(
@@ -576,13 +614,9 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       return undefined;
     }
     for (const id of marks) publishingIds.delete(id);
-    let queued = false;
-    for (const item of items)
-      if (item.event) {
-        toPublish.push({ id: item.id, event: item.event, queuedAt: performance.now() });
-        publishingIds.add(item.id);
-        queued = true;
-      }
+    const queuedAt = performance.now();
+    for (const item of withEvents) toPublish.push({ id: item.id, event: item.event!, queuedAt });
+    const queued = withEvents.length > 0;
     if (queued && sliceFull && toPublish.length >= PUBLISH_SLICE) sliceFull();
     if (queued)
       publishing ??= publishRounds().finally(() => {
@@ -613,7 +647,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
             await trx.executeQuery(doneQuery(ids.slice(i, i + maxBatch)));
         });
       } catch (error) {
-        // Left pending: the drain's full pass publishes them again (at least once).
+        // Their rows are left: the drain's full pass publishes them again (at least once).
         log?.error({ err: error, count: ids.length }, 'outbox could not mark events published');
       }
       for (const id of ids) publishingIds.delete(id);
@@ -622,9 +656,9 @@ export function createOutbox(options: OutboxOptions): OutboxService {
 
   /**
    * Publishes what `appendWith` committed, a round at a time (each round everything that queued
-   * during the last). A published row is marked done in the next ledger transaction (or by a
-   * timer when none comes), not in a commit of its own. A failed publish is recorded and the row
-   * left pending; a crash before the mark leaves it pending too: the drain's full pass publishes
+   * during the last). A published event's row is deleted in the next ledger transaction (or by a
+   * timer when none comes), not in a commit of its own. A failed publish is recorded on the rows,
+   * which are left; a crash before the deletion leaves them too: the drain's full pass publishes
    * those again (at least once; consumers are idempotent by id).
    */
   async function publishRounds(): Promise<void> {
@@ -663,15 +697,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
           { err: error, count: ids.length },
           'outbox events not published; the drain retries the publish (the ledger entries stand)',
         );
-        try {
-          await db
-            .updateTable('outbox')
-            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: messageOf(error) }))
-            .where('id', 'in', ids)
-            .execute();
-        } catch (writeError) {
-          log?.error({ err: writeError, count: ids.length }, 'outbox could not record the failure');
-        }
+        await recordPublishFailure(ids, error);
         for (const id of ids) publishingIds.delete(id);
         continue;
       }
@@ -720,13 +746,56 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     let after: string | undefined;
     for (;;) {
       const ids = await pendingIds(onlyUnsequenced, after);
-      if (ids.length === 0) return;
+      if (ids.length === 0) break;
       const fresh = ids.filter(
         (id) => !running.has(id) && !queued.has(id) && !publishingIds.has(id),
       );
       if (fresh.length > 0) await sequence(fresh);
-      if (ids.length < maxBatch) return;
+      if (ids.length < maxBatch) break;
       after = ids.at(-1);
+    }
+    if (!onlyUnsequenced) await drainEvents();
+  }
+
+  /**
+   * The full pass's share of the one-commit path: events `appendWith` left in `outbox_events` (a
+   * failed publish; a crash before the publish or before its row was deleted), by id, a slice at
+   * a time (as the background publish: one bounded turn of the consumers' work each) — not those
+   * this instance is publishing now (`publishingIds`). A published slice's rows are deleted; a
+   * failed publish records its attempt and error on them and leaves them for the next pass.
+   */
+  async function drainEvents(): Promise<void> {
+    const slice = Math.min(maxBatch, PUBLISH_SLICE);
+    let after: string | undefined;
+    for (;;) {
+      let query = db
+        .selectFrom('outbox_events')
+        .select(['id', 'event_json'])
+        .orderBy('id')
+        .limit(slice);
+      if (after !== undefined) query = query.where('id', '>', after);
+      const rows = await query.execute();
+      if (rows.length === 0) return;
+      after = rows.at(-1)!.id;
+      const fresh = rows.filter((row) => !publishingIds.has(row.id));
+      if (fresh.length > 0) {
+        const ids = fresh.map((row) => row.id);
+        let published = true;
+        try {
+          if (events)
+            await events.publish(fresh.map((row) => JSON.parse(row.event_json) as DomainEvent));
+        } catch (error) {
+          published = false;
+          log?.error(
+            { err: error, count: ids.length },
+            'outbox events not published; the drain retries the publish (the ledger entries stand)',
+          );
+          await recordPublishFailure(ids, error);
+        }
+        // A durable delete, as the drain's other write-backs: rare, off the checks' path.
+        if (published) await db.deleteFrom('outbox_events').where('id', 'in', ids).execute();
+      }
+      if (rows.length < slice) return;
     }
   }
 

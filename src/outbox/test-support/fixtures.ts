@@ -28,6 +28,7 @@ export async function freshOutboxLedger(storage: Storage): Promise<Ledger> {
   const db = storage.db as unknown as OutboxTestDb;
   for (const table of [
     'outbox',
+    'outbox_events',
     'ledger_entries',
     'ledger_records',
     'ledger_tiles',

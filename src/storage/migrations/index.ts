@@ -25,6 +25,7 @@ import * as outboxUnsequenced from './20261204_2245_outbox_unsequenced.js';
 import * as outboxFinished from './20261204_2350_outbox_finished.js';
 import * as notificationsBySubject from './20261205_1340_notifications_by_subject.js';
 import * as ledgerCheckpointsRowid from './20261205_1400_ledger_checkpoints_rowid.js';
+import * as outboxEvents from './20261205_1400_outbox_events.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -48,4 +49,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261204_2350_outbox_finished': outboxFinished,
   '20261205_1340_notifications_by_subject': notificationsBySubject,
   '20261205_1400_ledger_checkpoints_rowid': ledgerCheckpointsRowid,
+  '20261205_1400_outbox_events': outboxEvents,
 };

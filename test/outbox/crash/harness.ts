@@ -6,8 +6,8 @@
  *   node --import tsx test/outbox/crash/harness.ts <dataDir> <schema|-> publish <count>
  *     appends <count> access events on the one-commit path; once the inbox and the feed have
  *     committed the first published batch and every row is appended, a last consumer prints
- *     `CONSUMED <ids>` and holds the publish, so no row is ever marked done: the parent kills
- *     the process there.
+ *     `CONSUMED <ids>` and holds the publish, so no event's row is ever deleted (marked
+ *     published): the parent kills the process there.
  *   node --import tsx test/outbox/crash/harness.ts <dataDir> <schema|-> drain
  *     runs the drain the server runs at start and prints `REDELIVERED <ids>`: the events the bus
  *     carried again.
@@ -48,7 +48,7 @@ bus.subscribeBatch(async (events: readonly DomainEvent[]) => {
     // Every row committed (and the ones behind this batch still pending) before the kill.
     await allAppended;
     process.stdout.write(`CONSUMED ${events.map((event) => event.id).join(',')}\n`);
-    // The publish never returns, so the outbox never marks these rows done.
+    // The publish never returns, so the outbox never deletes these events' rows.
     await new Promise<never>(() => undefined);
   }
 });
