@@ -63,6 +63,15 @@ const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
 interface Result {
   readonly rps: number;
   readonly p99: number;
+  /**
+   * The servers' process's CPU (all its threads) per answered request during the load, in µs,
+   * and how busy its event loop was: the load generator is another process, and only one server
+   * is loaded at a time. A request answered alone costs more than one among many (the code and
+   * data of the whole path are cold in the CPU's caches each time), so these show how much of a
+   * latency ratio at a moderate rate is that, the echo's as much as the check's.
+   */
+  readonly cpuPerRequest: number;
+  readonly busy: number;
 }
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -113,6 +122,8 @@ async function load(
   } = {},
 ): Promise<Result> {
   const post = options.method === 'POST';
+  const eluBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
   const result = await generate({
     url,
     connections,
@@ -125,7 +136,13 @@ async function load(
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.rps, p99: result.p99 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    rps: result.rps,
+    p99: result.p99,
+    cpuPerRequest: (cpu.user + cpu.system) / Math.max(1, result.ok),
+    busy: performance.eventLoopUtilization(eluBefore).utilization,
+  };
 }
 
 const hello = Fastify({ logger: false });
@@ -322,7 +339,7 @@ const batchBodies = Array.from({ length: 2 }, () =>
 const lines: string[] = [];
 for (const server of servers) {
   if (only === 'check') break;
-  const check = best[server.name] ?? { rps: 1, p99: 0 };
+  const check = best[server.name] ?? { rps: 1, p99: 0, cpuPerRequest: 0, busy: 0 };
   const half = Math.max(1, Math.round(check.rps / 2));
   await settle();
   const echoAtHalf =
@@ -339,7 +356,7 @@ for (const server of servers) {
   const checkPaced =
     only === undefined
       ? await pacedRun(server, half)
-      : { ...check, busy: 0, cpuPerCheck: 0, commitP50: '–', commitP99: '–' };
+      : { ...check, cpuPerCheck: 0, commitP50: '–', commitP99: '–' };
   await settle();
   const batch = await generate({
     url: `${server.base}/v1/access-checks/batch`,
@@ -358,7 +375,8 @@ for (const server of servers) {
   lines.push(
     `${server.name}: at ${half} req/s (half its maximum) p99 check ${checkAtHalf.p99} ms, echo ${echoAtHalf.p99} ms, ratio ${(checkAtHalf.p99 / Math.max(1, echoAtHalf.p99)).toFixed(2)} (autocannon, bursts each second); ` +
       `sent evenly: p99 check ${checkPaced.p99} ms, echo ${echoPaced.p99} ms, ratio ${(checkPaced.p99 / Math.max(1, echoPaced.p99)).toFixed(2)}, ` +
-      `the servers' thread ${Math.round(checkPaced.busy * 100)}% busy, ${Math.round(checkPaced.cpuPerCheck)} µs CPU per check, ` +
+      `the servers' thread ${Math.round(checkPaced.busy * 100)}% busy, ${Math.round(checkPaced.cpuPerCheck)} µs CPU per check ` +
+      `(${Math.round(check.cpuPerRequest)} at full load; the echo ${Math.round(echoPaced.cpuPerRequest)} µs per request here, ${Math.round(best['POST echo (same schema)']?.cpuPerRequest ?? 0)} at full load), ` +
       `ledger commits (fsync included) p50 ${checkPaced.commitP50} ms, p99 ${checkPaced.commitP99} ms; ` +
       `1,000-check batches ${Math.round(batchDecisions)} decisions/s = ${(batchDecisions / check.rps).toFixed(2)}x single checks`,
   );
@@ -372,11 +390,13 @@ const echoRps = best['POST echo (same schema)']?.rps ?? 1;
 console.log(
   `autocannon c=${connections} (child process), ${duration} s per run, best of ${rounds}; Node ${process.version}; SQLite`,
 );
-console.log('| target | req/s | ÷ hello | ÷ echo | p99 ms |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log(
+  "| target | req/s | ÷ hello | ÷ echo | p99 ms | CPU µs per request | servers' thread busy |",
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [name, result] of Object.entries(best))
   console.log(
-    `| ${name} | ${Math.round(result.rps)} | ${(result.rps / helloRps).toFixed(2)} | ${(result.rps / echoRps).toFixed(2)} | ${result.p99} |`,
+    `| ${name} | ${Math.round(result.rps)} | ${(result.rps / helloRps).toFixed(2)} | ${(result.rps / echoRps).toFixed(2)} | ${result.p99} | ${Math.round(result.cpuPerRequest)} | ${Math.round(result.busy * 100)}% |`,
   );
 console.log('');
 for (const line of lines) console.log(line);
