@@ -1,11 +1,11 @@
 import { type CompiledQuery, type KyselyPlugin, sql } from 'kysely';
-import type { Counter } from 'prom-client';
+import { type Counter, Registry } from 'prom-client';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../events/events.js';
 import { createInProcessBus } from '../events/bus.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { describeStorage } from '../storage/test-support/storages.js';
-import { type OutboxItem, type OutboxLedger, createOutbox } from './outbox.js';
+import { type OutboxItem, type OutboxLedger, createOutbox, enqueueOutbox } from './outbox.js';
 import { freshOutboxLedger, outboxItem, type OutboxTestDb } from './test-support/fixtures.js';
 
 type Db = OutboxTestDb;
@@ -484,6 +484,43 @@ describeStorage('outbox', (fx) => {
       await stop();
     }
     expect(await ledgerSize()).toBe(2);
+  });
+
+  it('counts what waits at scrape, by stage, with the age of the oldest: not yet in the ledger, in it but unpublished', async () => {
+    const registry = new Registry();
+    const crashed = createOutbox({
+      db: db(),
+      ledger,
+      events: { publish: () => new Promise<never>(() => undefined) },
+    });
+    for (const metric of crashed.metrics) registry.registerMetric(metric);
+    const value = async (name: string, stage: string) =>
+      (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.stage === stage)
+        ?.value;
+    expect(await value('qalqan_outbox_waiting', 'ledger')).toBe(0);
+    expect(await value('qalqan_outbox_waiting', 'publish')).toBe(0);
+    expect(await value('qalqan_outbox_oldest_waiting_seconds', 'publish')).toBe(0);
+
+    // One fact not yet appended (written, never sequenced), one appended whose event never went out.
+    await db()
+      .transaction()
+      .execute((trx) => enqueueOutbox(trx, item('w-ledger'), '2026-12-05T10:00:00.000Z'));
+    expect(await crashed.appendWith(item('w-publish'), () => [])).toBe(0);
+    expect(await value('qalqan_outbox_waiting', 'ledger')).toBe(1);
+    expect(await value('qalqan_outbox_waiting', 'publish')).toBe(1);
+    const age = (Date.now() - Date.parse('2026-12-05T10:00:00.000Z')) / 1000;
+    expect(await value('qalqan_outbox_oldest_waiting_seconds', 'ledger')).toBeGreaterThanOrEqual(
+      age - 1,
+    );
+    expect(await value('qalqan_outbox_oldest_waiting_seconds', 'publish')).toBeLessThan(60);
+
+    // A fresh instance drains both: nothing waits.
+    const fresh = createOutbox({ db: db(), ledger, events: createInProcessBus() });
+    await fresh.drain();
+    await fresh.drain();
+    expect(await value('qalqan_outbox_waiting', 'ledger')).toBe(0);
+    expect(await value('qalqan_outbox_waiting', 'publish')).toBe(0);
+    expect(await value('qalqan_outbox_oldest_waiting_seconds', 'ledger')).toBe(0);
   });
 
   it('appendWith whose commit reached storage though it reported a failure: the ordinary path logs the fact once', async () => {

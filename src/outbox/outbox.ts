@@ -33,7 +33,7 @@
  * overloaded) leave the row pending with its error and attempt count.
  */
 import { type CompiledQuery, type Kysely, type Transaction, sql } from 'kysely';
-import { Counter, type Metric } from 'prom-client';
+import { Counter, Gauge, type Metric } from 'prom-client';
 import { DomainError } from '../core/errors.js';
 import type { DomainEvent, EventPublisher } from '../events/events.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
@@ -193,7 +193,10 @@ export interface OutboxService extends Outbox {
   start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => Promise<void>;
   /** Asks this instance to look for pending rows now (e.g. after the CLI wrote some). */
   notify(): void;
-  /** prom-client metrics to register on the app's registry (`qalqan_outbox_parked_total`). */
+  /**
+   * prom-client metrics to register on the app's registry: `qalqan_outbox_parked_total`, and
+   * `qalqan_outbox_waiting` / `qalqan_outbox_oldest_waiting_seconds` by stage (read at scrape).
+   */
   readonly metrics: readonly Metric[];
 }
 
@@ -237,6 +240,17 @@ const messageOf = (error: unknown): string =>
 const isRefusal = (error: unknown): boolean =>
   error instanceof DomainError && error.code === 'ledger.invalid_entry';
 
+type WaitingStage = 'ledger' | 'publish';
+const WAITING_STAGES: readonly WaitingStage[] = ['ledger', 'publish'];
+interface Waiting {
+  readonly count: number;
+  /** `created_at` of the oldest, or null when none waits. */
+  readonly oldest: string | null;
+}
+/** Seconds since an ISO instant (0 for none; never negative under clock skew between instances). */
+const ageSeconds = (iso: string | null): number =>
+  iso === null ? 0 : Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+
 export function createOutbox(options: OutboxOptions): OutboxService {
   const { db, ledger, events, log } = options;
   const maxBatch = options.maxBatch ?? 500;
@@ -246,6 +260,71 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     help: 'Outbox items parked because the ledger refused their record',
     labelNames: ['type'] as const,
     registers: [],
+  });
+  /**
+   * What waits, read at each scrape: facts not yet in the ledger (pending rows without an index:
+   * a standby's, the CLI's, a failed append's) and events in the ledger not yet published
+   * (pending rows with an index, and the one-commit path's `outbox_events`) — with the age of the
+   * oldest of each, so an operator can alert on a stuck drain or a broker that stays down.
+   */
+  const waitingByStage = async (): Promise<Record<WaitingStage, Waiting>> => {
+    const pendingRows = (inLedger: boolean) =>
+      db
+        .selectFrom('outbox')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('count'),
+          eb.fn.min('created_at').as('oldest'),
+        ])
+        // Literals, so SQLite's planner can use the partial index `outbox_unsequenced`.
+        .where(sql.ref('state'), '=', sql.lit('pending'))
+        .where('ledger_index', inLedger ? 'is not' : 'is', null)
+        .executeTakeFirstOrThrow();
+    const [unsequenced, unpublishedRows, unpublishedEvents] = await Promise.all([
+      pendingRows(false),
+      pendingRows(true),
+      db
+        .selectFrom('outbox_events')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('count'),
+          eb.fn.min('created_at').as('oldest'),
+        ])
+        .executeTakeFirstOrThrow(),
+    ]);
+    const olderOf = (a: string | null, b: string | null) =>
+      a === null ? b : b === null || a < b ? a : b;
+    return {
+      ledger: { count: Number(unsequenced.count), oldest: unsequenced.oldest },
+      publish: {
+        count: Number(unpublishedRows.count) + Number(unpublishedEvents.count),
+        oldest: olderOf(unpublishedRows.oldest, unpublishedEvents.oldest),
+      },
+    };
+  };
+  /** One read shared by both gauges of a scrape (the registry collects them side by side). */
+  let reading: Promise<Record<WaitingStage, Waiting>> | undefined;
+  const readWaiting = () =>
+    (reading ??= waitingByStage().finally(() => {
+      reading = undefined;
+    }));
+  const waiting = new Gauge({
+    name: 'qalqan_outbox_waiting',
+    help: 'Outbox facts waiting: stage="ledger" not yet appended, stage="publish" appended but their event not yet published',
+    labelNames: ['stage'] as const,
+    registers: [],
+    async collect() {
+      const stages = await readWaiting();
+      for (const stage of WAITING_STAGES) this.set({ stage }, stages[stage].count);
+    },
+  });
+  const oldestWaiting = new Gauge({
+    name: 'qalqan_outbox_oldest_waiting_seconds',
+    help: 'Age of the oldest outbox fact waiting at each stage (0 when none)',
+    labelNames: ['stage'] as const,
+    registers: [],
+    async collect() {
+      const stages = await readWaiting();
+      for (const stage of WAITING_STAGES) this.set({ stage }, ageSeconds(stages[stage].oldest));
+    },
   });
 
   /** Ids waiting for the next round, with their callers; one round runs at a time. */
@@ -811,7 +890,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   let wanted: (() => void) | undefined;
 
   return {
-    metrics: [parked],
+    metrics: [parked, waiting, oldestWaiting],
     enqueue: (trx, items) => enqueueOutbox(trx, items),
     sequence,
     appendWith,

@@ -175,6 +175,10 @@ describe('the composed server', () => {
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/^qalqan_outbox_pruned_total 0$/m);
     expect(metrics.body).toContain('# TYPE qalqan_outbox_parked_total counter');
+    // What waits, read at the scrape: nothing on a fresh server.
+    expect(metrics.body).toMatch(/^qalqan_outbox_waiting\{stage="ledger"\} 0$/m);
+    expect(metrics.body).toMatch(/^qalqan_outbox_waiting\{stage="publish"\} 0$/m);
+    expect(metrics.body).toMatch(/^qalqan_outbox_oldest_waiting_seconds\{stage="publish"\} 0$/m);
   });
 
   it("serves the ledger's commit times and batch sizes on /metrics, one observation per commit", async () => {
