@@ -26,6 +26,7 @@ import * as outboxFinished from './20261204_2350_outbox_finished.js';
 import * as notificationsBySubject from './20261205_1340_notifications_by_subject.js';
 import * as ledgerCheckpointsRowid from './20261205_1400_ledger_checkpoints_rowid.js';
 import * as outboxEvents from './20261205_1400_outbox_events.js';
+import * as monitorHistoryEventId from './20261205_1430_monitor_history_event_id.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -50,4 +51,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1340_notifications_by_subject': notificationsBySubject,
   '20261205_1400_ledger_checkpoints_rowid': ledgerCheckpointsRowid,
   '20261205_1400_outbox_events': outboxEvents,
+  '20261205_1430_monitor_history_event_id': monitorHistoryEventId,
 };
