@@ -78,8 +78,9 @@ export interface AccessOutbox {
   /**
    * One commit for checks where the ledger sequences into this database: the checks' rows (given
    * their ledger indexes, in order: the only copy, `ledgerIndexOf` answers null for these) and
-   * their ledger entries in one ledger transaction, with their events to publish, all or none. The indexes, or undefined when not possible (nothing written: use
-   * the two steps above). Absent: always the two steps.
+   * their ledger entries in one ledger transaction, with their events to publish, all or none.
+   * The indexes, or undefined when not possible (nothing written: use the two steps above).
+   * Absent: always the two steps.
    */
   appendWith?(
     items: readonly AccessOutboxItem[],

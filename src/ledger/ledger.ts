@@ -82,8 +82,8 @@ export interface AppendInput {
   /**
    * The appender's own rows, given the new entry's index and the record's canonical JSON (what
    * the ledger stores privately; JSON that parses back to `record`), committed in the entry's
-   * transaction (an access check and its event's outbox row with its entry: one commit, not three). Only
-   * where the ledger writes into the server's database (`canCommitAlongside`); elsewhere the
+   * transaction (an access check and its event's outbox row with its entry: one commit, not
+   * three). Only where the ledger writes into the server's database (`canCommitAlongside`); elsewhere the
    * append is refused with `ledger.unavailable` and nothing is written.
    */
   readonly alongside?: ((index: number, record: string) => readonly CompiledQuery[]) | undefined;

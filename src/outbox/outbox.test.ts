@@ -501,7 +501,8 @@ describeStorage('outbox', (fx) => {
     expect(await value('qalqan_outbox_waiting', 'publish')).toBe(0);
     expect(await value('qalqan_outbox_oldest_waiting_seconds', 'publish')).toBe(0);
 
-    // One fact not yet appended (written, never sequenced), one appended whose event never went out.
+    // One fact not yet appended (written, never sequenced), one appended whose event never went
+    // out.
     await db()
       .transaction()
       .execute((trx) => enqueueOutbox(trx, item('w-ledger'), '2026-12-05T10:00:00.000Z'));

@@ -7,9 +7,10 @@
  * 2. After the commit, `sequence(ids)` appends them to the ledger. Concurrent callers are
  *    coalesced: one round at a time reads every queued id in one query, appends them together (the
  *    ledger group-commits them into one batch), publishes their events, and writes their indexes
- *    back and marks them done in one transaction. Appends carry the item id as the ledger's idempotency key, so a
- *    crash between the ledger commit and the write-back, or two instances draining the same row,
- *    can never log a record twice: appending it again returns the first index.
+ *    back and marks them done in one transaction. Appends carry the item id as the ledger's
+ *    idempotency key, so a crash between the ledger commit and the write-back, or two instances
+ *    draining the same row, can never log a record twice: appending it again returns the first
+ *    index.
  * 3. What is left — a crash before step 2, a standby instance (it writes, the sequencer appends),
  *    the CLI writing with no server, a publish that failed — is picked up by the drain on the
  *    instance that sequences the ledger: a poll every 250 ms for unsequenced rows (so a standby's
@@ -187,8 +188,8 @@ export interface OutboxService extends Outbox {
   /**
    * Starts the background drain on this instance while `isSequencer()` holds: a poll every
    * `pollMs` (default 250) for unsequenced rows and a full pass every `intervalMs` (failed
-   * publishes too, and events `appendWith` left unpublished). Runs a full pass at once. Returns the function that stops it (resolving once
-   * the background publishes have finished).
+   * publishes too, and events `appendWith` left unpublished). Runs a full pass at once. Returns
+   * the function that stops it (resolving once the background publishes have finished).
    */
   start(intervalMs?: number, isSequencer?: () => boolean, pollMs?: number): () => Promise<void>;
   /** Asks this instance to look for pending rows now (e.g. after the CLI wrote some). */

@@ -38,7 +38,8 @@ export interface CommitBatch {
   readonly checkpoint: StoredCheckpoint;
   /**
    * Other modules' rows to commit in the same transaction as the batch (an access check and its
-   * event's outbox row beside its entry), in order. Only a writer with `alongside: true` takes them.
+   * event's outbox row beside its entry), in order. Only a writer with `alongside: true` takes
+   * them.
    */
   readonly alongside?: readonly CompiledQuery[] | undefined;
 }
