@@ -48,7 +48,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   let outcome = await migrator.migrateToLatest();
   // Kysely looks for its migration tables by introspecting every schema; a schema another process
   // drops at that moment (test suites running side by side do) fails the catalogue query with
-  // 3F000 although nothing of ours is wrong. The introspection is read-only, so asking again is safe.
+  // 3F000, or with 42P01 when a table of it vanishes between the catalogue's rows, although nothing
+  // of ours is wrong. The introspection is read-only, and on PostgreSQL a failed migration rolls
+  // back whole (its DDL is transactional), so asking again is safe.
   for (let attempt = 1; attempt <= 3 && isConcurrentSchemaDrop(outcome.error); attempt++) {
     outcome = await migrator.migrateToLatest();
   }
@@ -68,12 +70,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   };
 }
 
-/** PostgreSQL's invalid_schema_name, raised when a schema vanishes under a catalogue scan. */
-function isConcurrentSchemaDrop(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    (error as { code?: unknown }).code === '3F000'
-  );
+/**
+ * PostgreSQL's invalid_schema_name or undefined_table, raised when a schema or one of its tables
+ * vanishes under a catalogue scan.
+ */
+export function isConcurrentSchemaDrop(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '3F000' || code === '42P01';
 }

@@ -31,7 +31,15 @@ export async function openTestStorage(
     dialect === 'postgres'
       ? await openStorage({ dataDir, databaseUrl: requirePostgresUrl(), schema, poolSize: 4 })
       : await openStorage({ dataDir });
-  await migrateToLatest(storage.db);
+  try {
+    await migrateToLatest(storage.db);
+  } catch (error) {
+    // Nothing of a storage that never opened is left behind: its folder, its schema.
+    await storage.close();
+    if (dialect === 'postgres') await dropSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     storage,
     dataDir,
