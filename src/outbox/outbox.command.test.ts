@@ -8,8 +8,8 @@ import { createKyselyLedgerStore } from '../ledger/store/kysely-store.js';
 import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { openStorage } from '../storage/storage.js';
-import { createOutbox, type OutboxLedger } from './outbox.js';
-import { oneLine, parkedTable, parseLimit, PICKED_UP } from './outbox.command.js';
+import { createOutbox, enqueueOutbox, type OutboxLedger } from './outbox.js';
+import { oneLine, parkedTable, parseLimit, PICKED_UP, waitingLines } from './outbox.command.js';
 import { outboxItem } from './test-support/fixtures.js';
 
 const tempDir = tempDirsRemovedAfterAll('qalqan-outbox-cli-');
@@ -18,6 +18,28 @@ const AT = '2026-12-04T12:00:00.000Z';
 const PRIVATE = 'pseudonym-PRIVATE-4f2a';
 
 describe('outbox command helpers', () => {
+  it('says what waits, a line per stage, as a table or JSON lines', () => {
+    const waiting = {
+      ledger: { count: 0, oldest: null },
+      publish: { count: 12, oldest: '2026-12-04T12:00:00.000Z' },
+    };
+    expect(waitingLines(waiting, false, Date.parse('2026-12-04T12:01:30.000Z'))).toBe(
+      [
+        'stage    waiting  oldest',
+        'ledger   0',
+        'publish  12       2026-12-04T12:00:00.000Z (90 s ago)',
+      ].join('\n'),
+    );
+    expect(
+      waitingLines(waiting, true)
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { stage: 'ledger', waiting: 0, oldest: null },
+      { stage: 'publish', waiting: 12, oldest: '2026-12-04T12:00:00.000Z' },
+    ]);
+  });
+
   it('takes a limit of 1 to 10,000 rows only', () => {
     expect(parseLimit('1')).toBe(1);
     expect(parseLimit('10000')).toBe(10_000);
@@ -151,6 +173,7 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     expect(await stateOf('ok')).toBe('done');
     return {
       ledger,
+      storage,
       published,
       stateOf,
       /** Runs `qalqan outbox …` on this data dir. */
@@ -199,6 +222,55 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     expect(limited.code).toBe(0);
     expect(limited.stdout.trimEnd().split('\n')).toHaveLength(2);
     expect(limited.stderr).toBe('3 parked rows; the oldest 2 shown (--limit)\n');
+  });
+
+  it('says what waits: parked and done rows do not, a row not yet appended and an unpublished event do; exit 0', async () => {
+    const { run, storage } = await parkedWorld();
+    const none = await run('waiting', '--json');
+    expect(none.code).toBe(0);
+    expect(
+      none.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { stage: 'ledger', waiting: 0, oldest: null },
+      { stage: 'publish', waiting: 0, oldest: null },
+    ]);
+    // Written by the CLI with no server running, and an access check's event whose publish failed.
+    await storage.db
+      .transaction()
+      .execute((trx) =>
+        enqueueOutbox(
+          trx,
+          outboxItem('chg_later', AT, { record: { subject: PRIVATE } }),
+          '2026-12-04T12:00:05.000Z',
+        ),
+      );
+    await storage.db
+      .insertInto('outbox_events')
+      .values({
+        id: 'chk_1',
+        type: 'access.checked',
+        event_json: JSON.stringify({ id: 'chk_1', data: { subject: PRIVATE } }),
+        created_at: '2026-12-04T12:00:07.000Z',
+        attempts: 3,
+        last_error: 'broker down',
+      })
+      .execute();
+    const some = await run('waiting', '--json');
+    expect(
+      some.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
+      { stage: 'ledger', waiting: 1, oldest: '2026-12-04T12:00:05.000Z' },
+      { stage: 'publish', waiting: 1, oldest: '2026-12-04T12:00:07.000Z' },
+    ]);
+    const table = await run('waiting');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ledger {3}1 {8}2026-12-04T12:00:05\.000Z \(\d+ s ago\)$/m);
   });
 
   it('bad usage is one line, exit 2', async () => {

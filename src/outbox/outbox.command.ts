@@ -1,15 +1,18 @@
 /**
- * `qalqan outbox …`: the operator's hands on parked outbox rows (records the ledger refused).
+ * `qalqan outbox …`: the operator's hands on parked outbox rows (records the ledger refused), and
+ * a look at what waits.
  *   parked [--limit N] [--json]
  *       the oldest parked rows: id, type, created at, attempts, last error — never the record or
  *       the event (they hold pseudonyms and personal data)
  *   requeue <id...> | requeue --all
  *       back to `pending` once the cause is fixed; the server that sequences the ledger appends
  *       them with its outbox poll (within a second), or the next to start does
- * Events of the one-commit path waiting to be published (`outbox_events`: an access check answered
- * by the sequencing instance has no `outbox` row) are never parked and not listed here: a failed
- * publish is logged, its attempts and error kept on the row, and the drain publishes it within
- * seconds of the consumers' recovery (`select id, type, attempts, last_error from outbox_events`).
+ *   waiting [--json]
+ *       what waits, by stage, with the oldest of each: `ledger` (written, not yet appended) and
+ *       `publish` (appended, its event not yet delivered — among them the one-commit path's
+ *       `outbox_events`, which are never parked: a failed publish is logged, its attempts and
+ *       error kept on the row, and the drain publishes it within seconds of the consumers'
+ *       recovery); the same figures as the `qalqan_outbox_waiting` gauges
  * Exit codes as everywhere: 0 done; 1 some ids were not requeued (unknown, not parked); 2 could
  * not run (usage, configuration, storage).
  */
@@ -17,7 +20,13 @@ import type { Command } from 'commander';
 import { CliError, type CliIo, EXIT_FOUND } from '../cli/io.js';
 import { configFrom, withStorageOptions } from '../cli/server-options.js';
 import type { ConfigFlags } from '../config/config.js';
-import { openStorage } from '../storage/storage.js';
+import { openStorage, type Storage } from '../storage/storage.js';
+import {
+  ageSeconds,
+  type OutboxWaiting,
+  readOutboxWaiting,
+  WAITING_STAGES,
+} from './outbox-waiting.js';
 import {
   createParkedOutbox,
   type ParkedOutbox,
@@ -90,6 +99,22 @@ export function parkedJsonLines(rows: readonly ParkedRow[]): string {
     .join('\n');
 }
 
+/** What waits, a line per stage: count and oldest (with its age at `now`), as a table or JSON. */
+export function waitingLines(waiting: OutboxWaiting, json: boolean, now = Date.now()): string {
+  if (json)
+    return WAITING_STAGES.map((stage) =>
+      JSON.stringify({ stage, waiting: waiting[stage].count, oldest: waiting[stage].oldest }),
+    ).join('\n');
+  const rows = WAITING_STAGES.map((stage) => {
+    const { count, oldest } = waiting[stage];
+    const age = oldest === null ? '' : `${oldest} (${Math.round(ageSeconds(oldest, now))} s ago)`;
+    return [stage, String(count), age];
+  });
+  return [['stage', 'waiting', 'oldest'], ...rows]
+    .map(([stage, count, age]) => `${stage!.padEnd(7)}  ${count!.padEnd(7)}  ${age}`.trimEnd())
+    .join('\n');
+}
+
 /** One line per outcome: what was requeued, and why each other id was not. */
 export function outcomeLine(outcome: RequeueOutcome): string {
   const id = oneLine(outcome.id, 128);
@@ -118,18 +143,20 @@ interface RequeueFlags extends ConfigFlags {
 export function registerOutboxCommands(program: Command, io: CliIo): void {
   const outbox = program
     .command('outbox')
-    .description('parked outbox rows (records the ledger refused): list them, requeue them');
+    .description(
+      'parked outbox rows (records the ledger refused): list them, requeue them; what waits',
+    );
 
   /** Opens storage (no migration: an operator's look must not change the schema), runs, closes. */
   async function withParked<T>(
     flags: ConfigFlags,
-    work: (parked: ParkedOutbox) => Promise<T>,
+    work: (parked: ParkedOutbox, storage: Storage) => Promise<T>,
   ): Promise<T> {
     const config = configFrom(flags, io);
     const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     try {
       const parked = createParkedOutbox(storage.db);
-      return await work(parked).catch((error: unknown) => {
+      return await work(parked, storage).catch((error: unknown) => {
         if (error instanceof CliError) throw error;
         const message = oneLine((error as Error).message, 200);
         // A missing table is a schema never migrated; anything else (a lock, a lost connection)
@@ -165,6 +192,20 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
         io.stderr.write(
           `${plural(total, 'parked row')}; the oldest ${rows.length} shown (--limit)\n`,
         );
+    });
+  });
+
+  withStorageOptions(
+    outbox
+      .command('waiting')
+      .description(
+        'what waits, by stage, with the oldest: ledger (not yet appended), publish (event not yet delivered)',
+      )
+      .option('--json', 'one JSON object per stage and line instead of a table'),
+  ).action(async (flags: ConfigFlags & { json?: boolean }) => {
+    await withParked(flags, async (_parked, storage) => {
+      const waiting = await readOutboxWaiting(storage.db);
+      io.stdout.write(`${waitingLines(waiting, flags.json === true)}\n`);
     });
   });
 

@@ -41,6 +41,12 @@ import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import { compiledInsert } from '../storage/compiled-insert.js';
 import { derivedTransactions, type NativeHandle } from '../storage/storage.js';
 import type { OutboxEventTable, OutboxTable, OutboxTables } from './outbox.tables.js';
+import {
+  ageSeconds,
+  type OutboxWaiting,
+  readOutboxWaiting,
+  WAITING_STAGES,
+} from './outbox-waiting.js';
 
 export interface OutboxItem {
   /** The record's id: ledger idempotency key AND event id. */
@@ -241,17 +247,6 @@ const messageOf = (error: unknown): string =>
 const isRefusal = (error: unknown): boolean =>
   error instanceof DomainError && error.code === 'ledger.invalid_entry';
 
-type WaitingStage = 'ledger' | 'publish';
-const WAITING_STAGES: readonly WaitingStage[] = ['ledger', 'publish'];
-interface Waiting {
-  readonly count: number;
-  /** `created_at` of the oldest, or null when none waits. */
-  readonly oldest: string | null;
-}
-/** Seconds since an ISO instant (0 for none; never negative under clock skew between instances). */
-const ageSeconds = (iso: string | null): number =>
-  iso === null ? 0 : Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
-
 export function createOutbox(options: OutboxOptions): OutboxService {
   const { db, ledger, events, log } = options;
   const maxBatch = options.maxBatch ?? 500;
@@ -262,49 +257,10 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     labelNames: ['type'] as const,
     registers: [],
   });
-  /**
-   * What waits, read at each scrape: facts not yet in the ledger (pending rows without an index:
-   * a standby's, the CLI's, a failed append's) and events in the ledger not yet published
-   * (pending rows with an index, and the one-commit path's `outbox_events`) — with the age of the
-   * oldest of each, so an operator can alert on a stuck drain or a broker that stays down.
-   */
-  const waitingByStage = async (): Promise<Record<WaitingStage, Waiting>> => {
-    const pendingRows = (inLedger: boolean) =>
-      db
-        .selectFrom('outbox')
-        .select((eb) => [
-          eb.fn.countAll<number | string>().as('count'),
-          eb.fn.min('created_at').as('oldest'),
-        ])
-        // Literals, so SQLite's planner can use the partial index `outbox_unsequenced`.
-        .where(sql.ref('state'), '=', sql.lit('pending'))
-        .where('ledger_index', inLedger ? 'is not' : 'is', null)
-        .executeTakeFirstOrThrow();
-    const [unsequenced, unpublishedRows, unpublishedEvents] = await Promise.all([
-      pendingRows(false),
-      pendingRows(true),
-      db
-        .selectFrom('outbox_events')
-        .select((eb) => [
-          eb.fn.countAll<number | string>().as('count'),
-          eb.fn.min('created_at').as('oldest'),
-        ])
-        .executeTakeFirstOrThrow(),
-    ]);
-    const olderOf = (a: string | null, b: string | null) =>
-      a === null ? b : b === null || a < b ? a : b;
-    return {
-      ledger: { count: Number(unsequenced.count), oldest: unsequenced.oldest },
-      publish: {
-        count: Number(unpublishedRows.count) + Number(unpublishedEvents.count),
-        oldest: olderOf(unpublishedRows.oldest, unpublishedEvents.oldest),
-      },
-    };
-  };
   /** One read shared by both gauges of a scrape (the registry collects them side by side). */
-  let reading: Promise<Record<WaitingStage, Waiting>> | undefined;
+  let reading: Promise<OutboxWaiting> | undefined;
   const readWaiting = () =>
-    (reading ??= waitingByStage().finally(() => {
+    (reading ??= readOutboxWaiting(db).finally(() => {
       reading = undefined;
     }));
   const waiting = new Gauge({
