@@ -486,6 +486,38 @@ describeStorage('outbox', (fx) => {
     expect(await ledgerSize()).toBe(2);
   });
 
+  it("published() waits for a done mark already on its way: the timer's own commit, still running", async () => {
+    // The timer's deletion of the events' rows is slow (a busy database): published() called
+    // meanwhile must not return before it commits. (It shows on PostgreSQL, where the read below
+    // runs on another connection; on SQLite's one connection the read waits for the commit.)
+    const deletes = new Set<unknown>();
+    let deleting = 0;
+    const slow: KyselyPlugin = {
+      transformQuery(args) {
+        if (args.node.kind === 'DeleteQueryNode') deletes.add(args.queryId);
+        return args.node;
+      },
+      async transformResult(args) {
+        if (deletes.delete(args.queryId)) {
+          deleting++;
+          await new Promise((resolve) => setTimeout(resolve, 400));
+        }
+        return args.result;
+      },
+    };
+    const outbox = createOutbox({
+      db: db().withPlugin(slow),
+      ledger,
+      events: createInProcessBus(),
+    });
+    expect(await outbox.appendWith([item('m1'), item('m2')], () => [])).toEqual([0, 1]);
+    // The publish is done at once; its marks wait 200 ms for a ledger transaction, then the timer
+    // commits them itself, slowly.
+    await vi.waitFor(() => expect(deleting).toBe(1), { timeout: 2000, interval: 10 });
+    await outbox.published();
+    expect(await eventRows()).toEqual([]);
+  });
+
   it('counts what waits at scrape, by stage, with the age of the oldest: not yet in the ledger, in it but unpublished', async () => {
     const registry = new Registry();
     const crashed = createOutbox({

@@ -602,6 +602,8 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     // The 'done' marks this append carries (taken when its transaction is built): back to the
     // list if that transaction does not commit.
     let marks: string[] = [];
+    /** Settled once this append's transaction, carrying `marks`, is known to have committed or not. */
+    let carried: (() => void) | undefined;
     const withEvents = items.filter((item) => item.event !== undefined);
     const inputs = items.map((item, position) => ({
       type: item.type,
@@ -626,6 +628,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
         // In hand from before the commit: the drain cannot read these rows and publish them too.
         for (const one of withEvents) publishingIds.add(one.id);
         marks = toMarkDone.splice(0, maxBatch);
+        if (marks.length > 0) carried = inFlight();
         if (marks.length > 0) queries.push(doneQuery(marks));
         return queries;
       },
@@ -639,6 +642,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
           : [(await ledger.append(inputs[0]!)).index];
     } catch (error) {
       if (marks.length > 0) markDoneLater(marks);
+      carried?.();
       // Not committed (as far as this instance knows): the drain may publish what reached storage.
       for (const item of withEvents) publishingIds.delete(item.id);
       // Refused (a record the ledger will not take) or not committed: the ordinary path parks
@@ -650,6 +654,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
       return undefined;
     }
     for (const id of marks) publishingIds.delete(id);
+    carried?.();
     const queuedAt = performance.now();
     for (const item of withEvents) toPublish.push({ id: item.id, event: item.event!, queuedAt });
     const queued = withEvents.length > 0;
@@ -659,6 +664,37 @@ export function createOutbox(options: OutboxOptions): OutboxService {
         publishing = undefined;
       });
     return group ? result : result[0];
+  }
+
+  /**
+   * Transactions carrying 'done' marks now (a ledger transaction that took some, the timer's own
+   * commit): `published()` and the drain's stop wait for them, so "published" means the marks are
+   * committed, not merely taken off the list by a transaction still running.
+   */
+  const marking = new Set<Promise<void>>();
+  /** Registers a transaction carrying marks; the function returned says it has settled. */
+  function inFlight(): () => void {
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    marking.add(settled);
+    return () => {
+      marking.delete(settled);
+      settle();
+    };
+  }
+
+  /** Until every publish so far is out and its 'done' mark committed. */
+  async function settleMarks(): Promise<void> {
+    for (;;) {
+      if (publishing) await publishing;
+      else if (marking.size > 0) await Promise.all([...marking]);
+      else break;
+    }
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    await markDoneNow();
   }
 
   /** Queues 'done' marks; a timer commits them alone if no ledger transaction takes them first. */
@@ -672,6 +708,15 @@ export function createOutbox(options: OutboxOptions): OutboxService {
   }
 
   async function markDoneNow(): Promise<void> {
+    const settled = inFlight();
+    try {
+      await markQueued();
+    } finally {
+      settled();
+    }
+  }
+
+  async function markQueued(): Promise<void> {
     while (toMarkDone.length > 0) {
       // Everything queued, in one transaction: one commit however many marks piled up — batches
       // of checks queue more marks than their own transactions take — not one per statement in
@@ -851,12 +896,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
     enqueue: (trx, items) => enqueueOutbox(trx, items),
     sequence,
     appendWith,
-    published: async () => {
-      while (publishing) await publishing;
-      clearTimeout(markTimer);
-      markTimer = undefined;
-      await markDoneNow();
-    },
+    published: settleMarks,
     async ledgerIndexOf(id) {
       const row = await db
         .selectFrom('outbox')
@@ -890,10 +930,7 @@ export function createOutbox(options: OutboxOptions): OutboxService {
         wanted = undefined;
         clearInterval(full);
         clearInterval(poll);
-        while (publishing) await publishing;
-        clearTimeout(markTimer);
-        markTimer = undefined;
-        await markDoneNow();
+        await settleMarks();
       };
     },
   };
