@@ -8,6 +8,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { createEventRetention } from './event-retention.js';
 import { createMonitorStore } from './monitor.store.js';
+import { planOf } from '../storage/test-support/query-plan.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -135,7 +136,7 @@ describeStorage('monitor event retention', (fx) => {
     expect(await retention.prune()).toBe(2);
     const folded = queries.find((q) => /from "monitor_history"/.test(q.sql));
     expect(folded, 'the retention asks monitor_history').toBeDefined();
-    const plan = await planOf(folded!);
+    const plan = await planOf(fx.storage, folded!);
     if (fx.dialect === 'sqlite') {
       expect(plan, folded!.sql).toMatch(/USING (COVERING )?INDEX monitor_history_event_id/);
       expect(plan, folded!.sql).not.toMatch(/SCAN monitor_history/);
@@ -145,30 +146,6 @@ describeStorage('monitor event retention', (fx) => {
       expect(plan, folded!.sql).toMatch(/Index (Only )?Scan using monitor_history_event_id/);
     }
   });
-
-  async function planOf(query: CompiledQuery): Promise<string> {
-    const native = fx.storage.native;
-    if (native.dialect === 'sqlite') {
-      const steps = native.sqlite
-        .prepare(`explain query plan ${query.sql}`)
-        .all(...(query.parameters as unknown[])) as { detail: string }[];
-      return steps.map((step) => step.detail).join('; ');
-    }
-    const client = await native.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('set local enable_seqscan = off');
-      await client.query('set local enable_bitmapscan = off');
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-        `explain ${query.sql}`,
-        query.parameters as unknown[],
-      );
-      return rows.map((row) => row['QUERY PLAN']).join('; ');
-    } finally {
-      await client.query('rollback');
-      client.release();
-    }
-  }
 
   it('counts back from the newest event when the clock runs ahead of a quiet stream', async () => {
     const db = fx.storage.db;

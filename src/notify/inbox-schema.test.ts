@@ -26,6 +26,7 @@ import { openStorage, type Storage } from '../storage/storage.js';
 import { describeStorage, postgresUrl } from '../storage/test-support/storages.js';
 import { createInbox } from './inbox.js';
 import type { NotificationsTable } from './notify.tables.js';
+import { planOf } from '../storage/test-support/query-plan.js';
 
 const MIGRATION = '20261205_1340_notifications_by_subject';
 const fresh = () => `p1_${randomBytes(32).toString('base64url').slice(0, 43)}`;
@@ -208,7 +209,7 @@ describeStorage('notifications queries', (fx) => {
     // markAllRead: every statement but the insert (whose conflict target is the unique index).
     expect(queries.length).toBeGreaterThanOrEqual(8);
     for (const query of queries) {
-      const plan = await planOf(query);
+      const plan = await planOf(fx.storage, query);
       if (fx.dialect === 'sqlite') {
         expect(plan, query.sql).toMatch(
           /SEARCH notifications USING (COVERING )?INDEX sqlite_autoindex_notifications_1 \(subject=\?/,
@@ -222,28 +223,4 @@ describeStorage('notifications queries', (fx) => {
       }
     }
   });
-
-  async function planOf(query: CompiledQuery): Promise<string> {
-    const native = fx.storage.native;
-    if (native.dialect === 'sqlite') {
-      const steps = native.sqlite
-        .prepare(`explain query plan ${query.sql}`)
-        .all(...(query.parameters as unknown[])) as { detail: string }[];
-      return steps.map((step) => step.detail).join('; ');
-    }
-    const client = await native.pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('set local enable_seqscan = off');
-      await client.query('set local enable_bitmapscan = off');
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-        `explain ${query.sql}`,
-        query.parameters as unknown[],
-      );
-      return rows.map((row) => row['QUERY PLAN']).join('; ');
-    } finally {
-      await client.query('rollback');
-      client.release();
-    }
-  }
 });

@@ -22,6 +22,23 @@ function recordingLog() {
   };
 }
 
+/** A broker that refuses every publish ('broker down') until `recover()`, then records the ids. */
+function brokerDown() {
+  let down = true;
+  const published: string[] = [];
+  return {
+    published,
+    recover() {
+      down = false;
+    },
+    publish(events: readonly DomainEvent[]): Promise<void> {
+      if (down) return Promise.reject(new Error('broker down'));
+      published.push(...events.map((e) => e.id));
+      return Promise.resolve();
+    },
+  };
+}
+
 describeStorage('outbox', (fx) => {
   const db = () => fx.storage.db as unknown as Db;
   let ledger: Ledger;
@@ -278,21 +295,10 @@ describeStorage('outbox', (fx) => {
   });
 
   it('retries only the publish when publishing failed: the entry is not appended again', async () => {
-    let failing = true;
-    const published: string[] = [];
+    const broker = brokerDown();
+    const published = broker.published;
     const log = recordingLog();
-    const outbox = createOutbox({
-      db: db(),
-      ledger,
-      log,
-      events: {
-        publish(events) {
-          if (failing) return Promise.reject(new Error('broker down'));
-          published.push(...events.map((e) => e.id));
-          return Promise.resolve();
-        },
-      },
-    });
+    const outbox = createOutbox({ db: db(), ledger, log, events: broker });
     await db()
       .transaction()
       .execute((trx) => outbox.enqueue(trx, item('p1')));
@@ -302,7 +308,7 @@ describeStorage('outbox', (fx) => {
       ledger_index: 0,
       last_error: 'broker down',
     });
-    failing = false;
+    broker.recover();
     await outbox.drain();
     expect(published).toEqual(['p1']);
     expect((await rowOf('p1')).state).toBe('done');
@@ -417,21 +423,10 @@ describeStorage('outbox', (fx) => {
   });
 
   it('appendWith: a failed publish leaves the row with its attempt and error; the drain publishes it and deletes it', async () => {
-    let failing = true;
-    const published: string[] = [];
+    const broker = brokerDown();
+    const published = broker.published;
     const log = recordingLog();
-    const outbox = createOutbox({
-      db: db(),
-      ledger,
-      log,
-      events: {
-        publish(events) {
-          if (failing) return Promise.reject(new Error('broker down'));
-          published.push(...events.map((e) => e.id));
-          return Promise.resolve();
-        },
-      },
-    });
+    const outbox = createOutbox({ db: db(), ledger, log, events: broker });
     expect(await outbox.appendWith([item('f1'), item('f2')], () => [])).toEqual([0, 1]);
     await outbox.published();
     expect((await eventRows()).map((row) => [row.id, row.attempts, row.last_error])).toEqual([
@@ -442,7 +437,7 @@ describeStorage('outbox', (fx) => {
     // Still failing: the drain records one more attempt and leaves the rows.
     await outbox.drain();
     expect((await eventRows()).map((row) => row.attempts)).toEqual([2, 2]);
-    failing = false;
+    broker.recover();
     await outbox.drain();
     expect(published).toEqual(['f1', 'f2']);
     expect(await eventRows()).toEqual([]);
