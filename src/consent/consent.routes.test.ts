@@ -334,6 +334,38 @@ describeStorage('consent routes', (fx) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('instants with a zone or a long fraction are kept as UTC ISO instants, on both engines', async () => {
+    // The schema takes any RFC 3339 date-time up to 40 characters. Kept as sent, one with a long
+    // fraction and an offset did not fit its `varchar(32)` column: PostgreSQL answered 500 where
+    // SQLite stored it; and an offset compared as text against UTC instants ('…T05:00+05:00' after
+    // '…T01:00Z') put expiries hours off. Both are now the instant's UTC form.
+    const asked = await ask(ADULT, {
+      validUntil: '2027-11-25T05:00:00.12345678901234+05:00',
+      requestExpiresAt: '2026-12-02t00:00:00.5z',
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const { request } = asked.json<{ request: { validUntil: string; requestExpiresAt: string } }>();
+    expect([request.validUntil, request.requestExpiresAt]).toEqual([
+      '2027-11-25T00:00:00.123Z',
+      '2026-12-02T00:00:00.500Z',
+    ]);
+    const declared = await h.app.inject({
+      method: 'POST',
+      url: '/v1/withdrawal-grounds',
+      headers: bearer(sys.key),
+      payload: {
+        purpose: 'finance.kyc',
+        reason: { kk: 'Тексеру', ru: 'Проверка', en: 'A check' },
+        reference: 'Law 94-V Art. 8(2)',
+        validUntil: '2027-11-25T05:00:00.12345678901234+05:00',
+      },
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    expect(declared.json<{ ground: { validUntil: string } }>().ground.validUntil).toBe(
+      '2027-11-25T00:00:00.123Z',
+    );
+  });
+
   it('webhooks: signed, retried after the endpoint was down, same webhook-id', async () => {
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
     let up = false;

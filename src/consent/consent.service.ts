@@ -7,6 +7,7 @@
  */
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { utcInstant } from '../core/instants.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import type {
@@ -287,7 +288,10 @@ export function createConsentService(deps: ConsentServiceDeps) {
       ] as const)
         for (const [i, c] of list.entries()) taxonomy.requireCountry(c, `${field}[${i}]`);
       const at = now();
-      if (!(input.requestExpiresAt > at))
+      // Kept and compared in UTC form (see core/instants.ts), whatever offset or fraction was sent.
+      const validUntil = utcInstant(input.validUntil, 'validUntil');
+      const requestExpiresAt = utcInstant(input.requestExpiresAt, 'requestExpiresAt');
+      if (!(requestExpiresAt > at))
         throw new DomainError(
           'consent.invalid_request',
           'requestExpiresAt must be in the future.',
@@ -295,7 +299,7 @@ export function createConsentService(deps: ConsentServiceDeps) {
             field: 'requestExpiresAt',
           },
         );
-      if (!(input.validUntil > input.requestExpiresAt))
+      if (!(validUntil > requestExpiresAt))
         throw new DomainError(
           'consent.invalid_request',
           'validUntil must be after requestExpiresAt (a consent cannot end before it can be given).',
@@ -332,8 +336,8 @@ export function createConsentService(deps: ConsentServiceDeps) {
         storageCountries: input.storageCountries ?? [system.hostingCountry],
         retention: input.retention,
         validFrom: null,
-        validUntil: input.validUntil,
-        requestExpiresAt: input.requestExpiresAt,
+        validUntil,
+        requestExpiresAt,
         collectionMethod: input.collectionMethod ?? 'signed-request',
         language: input.language ?? 'ru',
         policyUrl: input.policyUrl,

@@ -6,6 +6,7 @@
  */
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { utcInstant } from '../core/instants.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { ConsentOutbox, ConsentRegistry, ConsentSubjects } from './consent.ports.js';
 import type { ConsentDb } from './consent.store.js';
@@ -315,7 +316,9 @@ export function createGuardianService(deps: Deps) {
           { field: 'purpose' },
         );
       const at = now();
-      if (input.validUntil !== undefined && input.validUntil <= at)
+      const validUntil =
+        input.validUntil === undefined ? null : utcInstant(input.validUntil, 'validUntil');
+      if (validUntil !== null && validUntil <= at)
         throw new DomainError('consent.invalid_request', 'validUntil must be in the future.', {
           field: 'validUntil',
         });
@@ -327,7 +330,7 @@ export function createGuardianService(deps: Deps) {
         reference: input.reference,
         declaredBy: by,
         declaredAt: at,
-        validUntil: input.validUntil ?? null,
+        validUntil,
       };
       await db.transaction().execute(async (trx) => {
         await trx
