@@ -157,6 +157,17 @@ describeStorage('monitor module, embedded bus', (fx) => {
       });
       expect(res.statusCode).toBe(200);
       expect(res.json<{ total: number }>().total).toBeGreaterThanOrEqual(2);
+      // A cursor past bigint (an integer to JSON Schema): refused by the schema on both engines,
+      // where PostgreSQL answered 500 and SQLite an empty page.
+      const far = await h.app.inject({
+        method: 'GET',
+        url: '/v1/monitor/parked?after=1e20',
+        headers: asStaff('soc'),
+      });
+      expect([far.statusCode, far.json<{ code: string }>().code]).toEqual([
+        400,
+        'request.validation',
+      ]);
       // Both counted: the one the log writer parked and the one the engine parked.
       const metrics = await eventually(async () => {
         const res = await h.app.inject({ method: 'GET', url: '/metrics' });

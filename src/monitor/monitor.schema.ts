@@ -182,7 +182,9 @@ export const CaseQuery = Type.Object(
 );
 export const ParkedQuery = Type.Object(
   {
-    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    // Bounded: an integer past bigint (1e20 is one to JSON Schema) was compared by SQLite and
+    // refused by PostgreSQL with a 500.
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },

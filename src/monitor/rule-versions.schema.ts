@@ -62,9 +62,15 @@ export const VersionWithContent = Type.Object({
 export const RuleIdParams = Type.Object({
   ruleId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' }),
 });
+/**
+ * Version numbers as the routes take them (path and bodies): bounded, since the store's `version`
+ * column is a 32-bit `integer` on PostgreSQL, which refuses a larger number (a 500) where SQLite
+ * only finds no such version.
+ */
+const VERSION_MAX = 1_000_000;
 export const VersionParams = Type.Object({
   ruleId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' }),
-  version: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  version: Type.Integer({ minimum: 0, maximum: VERSION_MAX }),
 });
 
 const Content = Type.String({
@@ -80,6 +86,7 @@ const Reason = Type.String({
 const BaseVersion = Type.Optional(
   Type.Integer({
     minimum: 0,
+    maximum: VERSION_MAX,
     description: 'The version the change was made from; another version in force is a 409',
   }),
 );
@@ -94,7 +101,11 @@ export const VersionBody = Type.Object(
 );
 export const RollbackBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 0, description: 'The version whose content comes back' }),
+    version: Type.Integer({
+      minimum: 0,
+      maximum: VERSION_MAX,
+      description: 'The version whose content comes back',
+    }),
     reason: Reason,
     baseVersion: BaseVersion,
   },

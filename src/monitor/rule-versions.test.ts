@@ -392,6 +392,18 @@ describeStorage('monitor rule versions', (fx) => {
         reason: 'x',
       });
       expect(missing.statusCode).toBe(404);
+      // Past PostgreSQL's 32-bit `integer`: refused by the schema on both engines (PostgreSQL
+      // answered 500, SQLite 404), in the body as in the path.
+      for (const body of [
+        { version: 2 ** 31, reason: 'x' },
+        { version: 0, reason: 'x', baseVersion: 2 ** 31 },
+      ]) {
+        const huge = await send(h, 'POST', '/v1/monitor/rules/self-access/rollback', body);
+        expect([huge.statusCode, huge.json<{ code: string }>().code]).toEqual([
+          400,
+          'request.validation',
+        ]);
+      }
       const noFile = await send(h, 'GET', '/v1/monitor/rules/self-access/versions/9');
       expect(noFile.json<{ code: string }>().code).toBe('monitor.rule_version_not_found');
     } finally {
