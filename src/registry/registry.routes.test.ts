@@ -623,6 +623,24 @@ describeStorage('registry API', (fx) => {
       headers: bearer(h.tokens.auditor),
     });
     expect(wildcard.json()).toEqual({ items: [] });
+    // LIKE's other wildcard and its escape character are literal text too, on both engines (the
+    // escape clause is written once for both): `_` does not stand for the space in `${marker} 0`,
+    // and a name holding `%`, `_` and `\` is found by them.
+    const search = async (q: string) =>
+      (
+        await h.app.inject({
+          url: `/v1/registry/operators?q=${encodeURIComponent(q)}`,
+          headers: bearer(h.tokens.auditor),
+        })
+      )
+        .json<{ items: { id: string }[] }>()
+        .items.map((o) => o.id);
+    expect(await search(`${marker}_0`)).toEqual([]);
+    const { operator: odd } = await createOperator({
+      name: { kk: `${marker} 100%_a\\b`, ru: 'Скидка', en: 'Discount' },
+    });
+    expect(await search('100%_A\\B')).toEqual([odd.id]);
+    expect(await search(`${marker} 100__a`)).toEqual([]);
     const bin = nextBin();
     const { operator } = await createOperator({ identifier: bin });
     const byBin = await h.app.inject({
