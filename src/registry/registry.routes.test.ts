@@ -698,6 +698,24 @@ describeStorage('registry API', (fx) => {
     ).toMatchObject({ status: 401, detail: `Staff token ${id} was revoked.` });
   });
 
+  it('a date-time the schema takes is one the server can read: a leap second or a year past 9999 is a 400', async () => {
+    // RFC 3339 (Ajv's `date-time`) allows 23:59:60, which Date.parse cannot read: the route's
+    // `new Date(…).toISOString()` threw and answered 500. An offset past 9999-12-31 UTC became
+    // '+010000-…', which sorts before every other instant stored as text.
+    for (const expiresAt of ['2030-12-31T23:59:60Z', '9999-12-31T23:59:59-14:00']) {
+      const issued = await h.app.inject({
+        method: 'POST',
+        url: '/v1/registry/staff-tokens',
+        headers: regulator(),
+        payload: { role: 'auditor', name: 'Leap', expiresAt },
+      });
+      expect([issued.statusCode, issued.json<{ code: string }>().code], expiresAt).toEqual([
+        400,
+        'request.validation',
+      ]);
+    }
+  });
+
   it('refuses a staff token whose expiresAt has already passed, and stores none', async () => {
     const before = await fx.storage.db
       .selectFrom('staff_tokens')
