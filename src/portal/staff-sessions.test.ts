@@ -58,8 +58,8 @@ async function identityProvider() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/gov`;
-  const sign = (roles: string[]) =>
-    new SignJWT({ name: 'Әсел, SOC lead', realm_access: { roles } })
+  const sign = (roles: string[], claims: Record<string, unknown> = {}) =>
+    new SignJWT({ name: 'Әсел, SOC lead', realm_access: { roles }, ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setIssuer(issuer)
       .setAudience('qalqan-api')
@@ -216,6 +216,14 @@ describeStorage('staff console sessions', (fx) => {
     expect(mine.statusCode, mine.body).toBe(200);
     expect(mine.json()).toMatchObject({ kind: 'staff', subject: 'staff-42' });
     expect(JSON.stringify(await rowOf(session.id))).not.toContain(token);
+  });
+
+  it("an identity provider's long display name is kept to 200 characters, on both engines", async () => {
+    // The session row holds 256: PostgreSQL refused a longer name with a 500, SQLite stored it.
+    const b = staffBrowser();
+    const token = await idp.sign(['qalqan-soc'], { name: 'Ә'.repeat(300) });
+    const session = await signIn(b, token);
+    expect((await rowOf(session.id))?.name).toBe('Ә'.repeat(200));
   });
 
   it('the cookie admits the staff routes of its roles, as the token does, and no others', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage } from '../storage/test-support/storages.js';
-import { rolesFrom } from './oidc.js';
+import { MAX_NAME, MAX_SUBJECT, rolesFrom, staffIdentity } from './oidc.js';
 import { bearer, registryHarness, type RegistryHarness } from './test-support/registry-app.js';
 
 /**
@@ -54,6 +54,7 @@ describe('staff sign-in with OIDC access tokens', () => {
   let h: RegistryHarness;
   let idp: { issuer: string; server: Server };
   let dispose: () => Promise<void>;
+  let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let sign: (
     claims: Record<string, unknown>,
     options?: { expiresIn?: string; audience?: string; issuer?: string },
@@ -61,6 +62,7 @@ describe('staff sign-in with OIDC access tokens', () => {
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
+    signingKey = privateKey;
     idp = await startIdentityProvider([
       { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' },
     ]);
@@ -129,6 +131,32 @@ describe('staff sign-in with OIDC access tokens', () => {
     expect(
       (await h.app.inject({ url: '/v1/registry/operators', headers: bearer(forged) })).json(),
     ).toMatchObject({ status: 401, detail: 'The access token is not valid.' });
+  });
+
+  it('a subject longer than the actor columns hold is refused at sign-in, on both engines', async () => {
+    // Recorded as `staff:<roles>:<sub>` in columns of 160 characters and up: PostgreSQL refused a
+    // longer one with a 500 on the first thing such staff did; SQLite stored it.
+    const roles = { realm_access: { roles: ['qalqan-regulator'] } };
+    const tooLong = await new SignJWT(roles)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(idp.issuer)
+      .setAudience('qalqan-api')
+      .setSubject('s'.repeat(MAX_SUBJECT + 1))
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(signingKey);
+    expect(
+      (await h.app.inject({ url: '/v1/registry/operators', headers: bearer(tooLong) })).json(),
+    ).toMatchObject({
+      status: 401,
+      code: 'auth.unauthenticated',
+      detail: `The access token's subject (sub) is longer than ${MAX_SUBJECT} characters or holds U+0000.`,
+    });
+    expect(staffIdentity({ sub: 's'.repeat(MAX_SUBJECT) }).subject).toHaveLength(MAX_SUBJECT);
+    expect(staffIdentity({ sub: 'staff-42', name: 'Ж'.repeat(300) }).name).toBe(
+      'Ж'.repeat(MAX_NAME),
+    );
+    expect(staffIdentity({ sub: 'staff-42' }).name).toBe('staff-42');
   });
 
   it('a valid token without a Qalqan role is forbidden', async () => {

@@ -21,6 +21,31 @@ export interface OidcOptions {
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/**
+ * The longest `sub` taken. The subject is recorded as the actor of what staff do
+ * (`staff:<roles>:<sub>`) in columns of 160 characters and more — which SQLite stores whatever the
+ * length and PostgreSQL refuses with a 500 — and OIDC allows 255. Identity providers issue far
+ * shorter ones (a UUID is 36); a longer one is refused at sign-in, saying why, on both engines.
+ */
+export const MAX_SUBJECT = 128;
+/** The display name kept of the `name` claim (a staff session holds 256). */
+export const MAX_NAME = 200;
+
+/** The staff identity of a verified token's claims: its subject checked, its name bounded. */
+export function staffIdentity(payload: JWTPayload): { subject: string; name: string } {
+  const subject = payload.sub ?? 'unknown';
+  if ([...subject].length > MAX_SUBJECT || subject.includes('\u0000'))
+    throw new DomainError(
+      'auth.unauthenticated',
+      `The access token's subject (sub) is longer than ${MAX_SUBJECT} characters or holds U+0000.`,
+    );
+  const name =
+    typeof payload.name === 'string'
+      ? [...payload.name.replaceAll('\u0000', '')].slice(0, MAX_NAME).join('')
+      : (payload.sub ?? 'staff');
+  return { subject, name };
+}
+
 export function rolesFrom(
   payload: JWTPayload,
   path: string,
@@ -90,11 +115,6 @@ export function createOidcAuthenticator(options: OidcOptions): Authenticator {
     const roles = rolesFrom(payload, options.rolesClaim, options.roleValues);
     if (roles.length === 0)
       throw new DomainError('auth.forbidden', 'The access token carries no Qalqan staff role.');
-    return {
-      kind: 'staff',
-      roles,
-      subject: payload.sub ?? 'unknown',
-      name: typeof payload.name === 'string' ? payload.name : (payload.sub ?? 'staff'),
-    };
+    return { kind: 'staff', roles, ...staffIdentity(payload) };
   };
 }
