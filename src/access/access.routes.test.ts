@@ -173,6 +173,42 @@ describeStorage('access routes', (fx) => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('U+0000 in any text of a check is a 400 and stores nothing; checks beside it are answered', async () => {
+    // PostgreSQL cannot store U+0000: once a 500 there, and a failed ledger batch for every check
+    // that rode in the same commit.
+    const before = await count();
+    const bad = [
+      check({ basisReference: 'Art. 5\u0000' }),
+      check({ actor: { id: 'nurse\u00002' } }),
+      check({
+        action: 'transfer',
+        recipient: { name: 'Insurer\u0000' },
+        country: 'DE',
+      }),
+    ];
+    const answers = await Promise.all([
+      ...bad.map((body) => post(clinic, body)),
+      post(clinic, check()),
+      post(clinic, check()),
+    ]);
+    for (const res of answers.slice(0, bad.length)) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'request.validation' });
+      expect(res.json().detail).toMatch(/must not contain the NUL character/);
+    }
+    for (const res of answers.slice(bad.length)) expect(res.statusCode).toBe(200);
+    expect(await count()).toBe(before + 2);
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: [check(), check({ basisReference: '\u0000' })] },
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().errors[0]).toMatchObject({ in: 'body', field: 'checks.1.basisReference' });
+    expect(await count()).toBe(before + 2);
+  });
+
   it('turns the actor IIN into a pseudonym at once and never stores it', async () => {
     const res = await post(clinic, check({ actor: { id: 'nurse-2', iin: EMPLOYEE } }));
     const row = await fx.storage.db

@@ -22,7 +22,7 @@ import type { Config, HttpLimits } from '../config/config.js';
 import { DomainError } from '../core/errors.js';
 import { type Authenticator, installAccessControl } from './access.js';
 import { createAuthFailureLimiter } from './auth-failures.js';
-import { installStrictBodyParsers } from './body-parsers.js';
+import { installStrictBodyParsers, nulInUrlError } from './body-parsers.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { healthRoutes } from './health.routes.js';
 import { loggerOptions } from './logging.js';
@@ -117,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       done(new DomainError('server.unavailable', 'The server is shutting down; retry shortly.'));
       return;
     }
-    done();
+    done(nulInUrlError(request));
   });
 
   app.setValidatorCompiler(createValidatorCompiler());

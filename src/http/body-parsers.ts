@@ -6,6 +6,10 @@
  * refuses it, and one such record once stalled the registry's outbox). So every body is decoded
  * strictly and every string in a JSON body (keys included) must be well-formed Unicode, here, once,
  * for every route.
+ *
+ * The same walk refuses U+0000. SQLite stores it, but PostgreSQL's text and jsonb cannot: on
+ * PostgreSQL one such string was a 500, and inside an access check it failed the whole ledger
+ * batch it rode in, other systems' checks with it. Refused here, no engine ever sees one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/errors.js';
@@ -13,6 +17,9 @@ import { DomainError } from '../core/errors.js';
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** With the `u` flag a valid pair is one code point, so this matches lone surrogates only. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** What no string may hold: a lone surrogate, or U+0000 (which PostgreSQL cannot store). */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
+const UNSTORABLE = /[\p{Cs}\u0000]/u;
 
 /** Decodes UTF-8 or throws `request.malformed_body`; never substitutes U+FFFD. */
 export function decodeUtf8Strictly(body: Buffer): string {
@@ -27,16 +34,23 @@ export function isWellFormedUnicode(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
 
+/** Why a string cannot be taken: it is not well-formed Unicode, or it holds U+0000. */
+export type UnstorableReason = 'ill-formed' | 'nul';
+
 /**
- * The dotted path (`name`, `items.2.label`) of the first string or key in `value` that is not
- * well-formed Unicode, or undefined. Iterative, so a deeply nested body cannot exhaust the stack.
+ * The dotted path (`name`, `items.2.label`) of the first string or key in `value` that no store can
+ * keep as sent — not well-formed Unicode, or holding U+0000 — and why, or undefined. Iterative, so
+ * a deeply nested body cannot exhaust the stack.
  */
-export function firstIllFormedString(value: unknown): string | undefined {
+export function firstUnstorableString(
+  value: unknown,
+): { readonly field: string; readonly reason: UnstorableReason } | undefined {
   const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const current = next.value;
     if (typeof current === 'string') {
-      if (!isWellFormedUnicode(current)) return next.path || '(root)';
+      if (UNSTORABLE.test(current))
+        return { field: next.path || '(root)', reason: reasonOf(current) };
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) {
         pending.push({ value: current[i], path: join(next.path, String(i)) });
@@ -44,8 +58,9 @@ export function firstIllFormedString(value: unknown): string | undefined {
     } else if (current !== null && typeof current === 'object') {
       for (const [key, inner] of Object.entries(current)) {
         // The key itself is shown with its bad code units replaced, so the problem stays valid text.
-        const path = join(next.path, key.replace(/\p{Cs}/gu, '\uFFFD'));
-        if (!isWellFormedUnicode(key)) return path;
+        // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be replaced
+        const path = join(next.path, key.replace(/[\p{Cs}\u0000]/gu, '\uFFFD'));
+        if (UNSTORABLE.test(key)) return { field: path, reason: reasonOf(key) };
         pending.push({ value: inner, path });
       }
     }
@@ -53,16 +68,52 @@ export function firstIllFormedString(value: unknown): string | undefined {
   return undefined;
 }
 
+function reasonOf(text: string): UnstorableReason {
+  return isWellFormedUnicode(text) ? 'nul' : 'ill-formed';
+}
+
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-export function illFormedFieldError(field: string): DomainError {
-  return new DomainError(
-    'request.validation',
-    `body ${field} is not well-formed Unicode (it holds a lone surrogate)`,
-    { errors: [{ in: 'body', field, message: 'is not well-formed Unicode' }] },
-  );
+const UNSTORABLE_MESSAGES: Record<UnstorableReason, { short: string; long: string }> = {
+  'ill-formed': {
+    short: 'is not well-formed Unicode',
+    long: 'is not well-formed Unicode (it holds a lone surrogate)',
+  },
+  nul: {
+    short: 'must not contain the NUL character (U+0000)',
+    long: 'must not contain the NUL character (U+0000)',
+  },
+};
+
+/** The 400 for a string no store can keep, naming where it was (`body`, `querystring`, `params`). */
+export function unstorableFieldError(
+  field: string,
+  reason: UnstorableReason,
+  where: 'body' | 'querystring' | 'params' = 'body',
+): DomainError {
+  const message = UNSTORABLE_MESSAGES[reason];
+  return new DomainError('request.validation', `${where} ${field} ${message.long}`, {
+    errors: [{ in: where, field, message: message.short }],
+  });
+}
+
+/**
+ * A URL whose query or path parameters hold U+0000 (it can only arrive as `%00`: a raw NUL ends
+ * the request line) is refused as a body is. Checked on the raw URL first, so a request without
+ * `%00` costs one substring search.
+ */
+export function nulInUrlError(request: FastifyRequest): DomainError | undefined {
+  if (!request.url.includes('%00')) return undefined;
+  for (const [where, values] of [
+    ['params', request.params],
+    ['querystring', request.query],
+  ] as const) {
+    const found = firstUnstorableString(values);
+    if (found) return unstorableFieldError(found.field, found.reason, where);
+  }
+  return undefined;
 }
 
 /** Replaces Fastify's JSON and text parsers with strict ones (same limits, same poisoning checks). */
@@ -86,8 +137,8 @@ export function installStrictBodyParsers(app: FastifyInstance): void {
           done(error, undefined);
           return;
         }
-        const field = firstIllFormedString(value);
-        if (field !== undefined) done(illFormedFieldError(field), undefined);
+        const found = firstUnstorableString(value);
+        if (found !== undefined) done(unstorableFieldError(found.field, found.reason), undefined);
         else done(null, value);
       });
     },

@@ -13,7 +13,7 @@ import { DomainError } from '../core/errors.js';
 import type { Authenticator } from './access.js';
 import { type App, buildApp } from './app.js';
 import { newRequestId, requestIdFor } from './request-id.js';
-import { firstIllFormedString } from './body-parsers.js';
+import { firstUnstorableString } from './body-parsers.js';
 import { withholdIdentifiers } from './problem.js';
 
 const IDENTIFIER = '900314410217';
@@ -151,21 +151,31 @@ function rawProblem(answer: string): {
 }
 
 describe('text that is not well-formed Unicode is refused for every route', () => {
-  it('a lone surrogate in a JSON string or key is a 400 naming the field', async () => {
-    const a = await makeApp();
+  /** POSTs `tags: ["fine", <bad>]` to a route with a schema and one without: a 400 naming tags.1. */
+  async function expectRefusedInTags(a: App, escape: string, message: string) {
     for (const url of ['/v1/things', '/v1/loose']) {
       const response = await a.inject({
         method: 'POST',
         url,
         headers: { 'content-type': 'application/json' },
-        payload: '{"name":"ok","tags":["fine","bad \\ud800 here"]}',
+        payload: `{"name":"ok","tags":["fine","bad ${escape} here"]}`,
       });
       expect(response.statusCode).toBe(400);
       expect(problemOf(response)).toMatchObject({
         code: 'request.validation',
-        errors: [{ in: 'body', field: 'tags.1', message: 'is not well-formed Unicode' }],
+        detail: `body tags.1 ${message}`,
+        errors: [{ in: 'body', field: 'tags.1' }],
       });
     }
+  }
+
+  it('a lone surrogate in a JSON string or key is a 400 naming the field', async () => {
+    const a = await makeApp();
+    await expectRefusedInTags(
+      a,
+      '\\ud800',
+      'is not well-formed Unicode (it holds a lone surrogate)',
+    );
     const key = await a.inject({
       method: 'POST',
       url: '/v1/loose',
@@ -205,17 +215,58 @@ describe('text that is not well-formed Unicode is refused for every route', () =
     }
   });
 
-  it('finds the first ill-formed string at any depth without recursion', () => {
+  it('finds the first unstorable string at any depth without recursion', () => {
     let deep: unknown = 'bad\ud800';
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(firstIllFormedString(deep)).toMatch(/^0(\.0)*$/);
+    expect(firstUnstorableString(deep)?.field).toMatch(/^0(\.0)*$/);
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        // JSON.stringify writes a lone surrogate as a \uXXXX escape of a surrogate code unit.
-        const stringsOk = !/\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(value));
-        expect(firstIllFormedString(value) === undefined).toBe(stringsOk);
+        // JSON.stringify writes a lone surrogate as a \uXXXX escape of a surrogate code unit, and
+        // U+0000 as \u0000.
+        const json = JSON.stringify(value);
+        const illFormed = /\\ud[89a-f][0-9a-f]{2}/i.test(json);
+        const nul = json.includes('\\u0000');
+        const found = firstUnstorableString(value);
+        expect(found === undefined).toBe(!illFormed && !nul);
+        if (found && !illFormed) expect(found.reason).toBe('nul');
       }),
     );
+  });
+
+  it('U+0000 in a JSON string or key, a query or a path parameter is a 400 naming the field', async () => {
+    // PostgreSQL cannot store it (SQLite can): it must be refused before any route, on both.
+    const a = await makeApp();
+    await expectRefusedInTags(a, '\\u0000', 'must not contain the NUL character (U+0000)');
+    const key = await a.inject({
+      method: 'POST',
+      url: '/v1/loose',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a\\u0000b":1}',
+    });
+    expect(problemOf(key)).toMatchObject({
+      code: 'request.validation',
+      errors: [{ in: 'body', field: 'a\uFFFDb' }],
+    });
+    const query = await a.inject({ method: 'GET', url: '/v1/kinds?kind=a%00' });
+    expect(query.statusCode).toBe(400);
+    expect(problemOf(query)).toMatchObject({
+      code: 'request.validation',
+      errors: [{ in: 'querystring', field: 'kind' }],
+    });
+    // Before authentication: the URL itself is malformed whoever sends it.
+    const param = await a.inject({ method: 'GET', url: '/v1/things/x%00y' });
+    expect(param.statusCode).toBe(400);
+    expect(problemOf(param)).toMatchObject({
+      code: 'request.validation',
+      errors: [{ in: 'params', field: 'id' }],
+    });
+    // An escaped percent sign followed by zeros is ordinary text.
+    const escaped = await a.inject({
+      method: 'GET',
+      url: '/v1/things/x%2500y',
+      headers: { authorization: 'Bearer good' },
+    });
+    expect(escaped.statusCode).toBe(404);
   });
 });
 
