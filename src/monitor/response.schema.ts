@@ -22,6 +22,10 @@ const SystemNames = {
 };
 /** Ids are printable ASCII without spaces (`rsp_…`, `bulk-harvesting-critical:chk_…`). */
 const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
+/** An alert id (`<rule>:<event>`, up to 229 characters) as `monitor_alerts.id` holds it. */
+const AlertId = Type.String({ minLength: 1, maxLength: 300, pattern: '^[\\x21-\\x7e]+$' });
+/** A case id (`case_<ulid>`), as `monitor_cases.id` and the rows naming a case hold it. */
+const CaseId = Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' });
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
 
 // ---- reference data
@@ -181,8 +185,8 @@ export const ResponseQuery = Type.Object(
   {
     state: Type.Optional(literalUnion(STATES)),
     systemId: Type.Optional(Id),
-    caseId: Type.Optional(Id),
-    alertId: Type.Optional(Id),
+    caseId: Type.Optional(CaseId),
+    alertId: Type.Optional(AlertId),
     cursor: Type.Optional(Id),
     limit: Type.Optional(Limit),
   },
@@ -199,8 +203,8 @@ export const ResponseCreate = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     forMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 366 * 86_400_000 })),
     note: Text(1000),
-    caseId: Type.Optional(Id),
-    alertId: Type.Optional(Id),
+    caseId: Type.Optional(CaseId),
+    alertId: Type.Optional(AlertId),
   },
   { additionalProperties: false },
 );

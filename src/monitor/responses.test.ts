@@ -278,6 +278,41 @@ describeStorage('monitoring responses', (fx) => {
     expect(expired.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('ids as long as their own columns allow fit the response that names them, on both engines', async () => {
+    // A rule id may be 100 characters and an event id 128, so an alert id (`<rule>:<event>`) 229:
+    // the response row held 64 and 200, which PostgreSQL refused (a 500 failing the alert's
+    // responses) where SQLite stored them. A case id is at most 40: a longer one, which the row
+    // cannot hold either, is refused by the schema.
+    const ruleId = `r${'x'.repeat(99)}`;
+    const alertId = `${ruleId}:${'e'.repeat(128)}`;
+    const made = await h.module.onAlert({
+      id: alertId,
+      ruleId,
+      level: 'critical',
+      shadow: false,
+      at: h.now.value.toISOString(),
+      responses: [{ action: 'block-actor', mode: 'automatic' }],
+      context: { actorId: 'a-long', system: shop, operator: 'op_shop' },
+    });
+    expect(made).toHaveLength(1);
+    const listed = await soc('GET', `/v1/monitor/responses?alertId=${alertId}`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json<{ items: { alertId: string; ruleId: string }[] }>().items).toEqual([
+      expect.objectContaining({ alertId, ruleId }),
+    ]);
+    const longCase = await soc('POST', '/v1/monitor/responses', {
+      action: 'block-actor',
+      systemId: shop,
+      actorId: 'a-long',
+      note: 'n',
+      caseId: `case_${'c'.repeat(36)}`,
+    });
+    expect([longCase.statusCode, longCase.json<{ code: string }>().code]).toEqual([
+      400,
+      'request.validation',
+    ]);
+  });
+
   it('a shadow alert never responds', async () => {
     const made = await h.module.onAlert({
       id: 'bulk-harvesting-critical:shadowed',
