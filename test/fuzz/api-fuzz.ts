@@ -132,6 +132,35 @@ function resolve(
   return current;
 }
 
+/**
+ * The longest string `schema` allows (a long one when it sets no bound), ASCII or Cyrillic: the
+ * schema lets it through, so it reaches the database, and PostgreSQL refuses text longer than a
+ * `varchar(N)` column where SQLite stores it — this finds a field whose cap is missing or looser
+ * than its column's.
+ */
+function longString(s: JsonSchema): fc.Arbitrary<string> {
+  const max = typeof s.maxLength === 'number' ? s.maxLength : 600;
+  const min = typeof s.minLength === 'number' ? s.minLength : 0;
+  return fc
+    .tuple(fc.constantFrom('a', 'Ж'), fc.integer({ min: Math.max(min, max - 2), max }))
+    .map(([char, length]) => char.repeat(length));
+}
+
+/**
+ * The largest integer `schema` allows (beyond PostgreSQL's 32-bit `integer`, and its `bigint`, when
+ * it sets no bound), or its smallest: numbers SQLite compares and stores whatever the column says
+ * and PostgreSQL refuses as out of range for an `integer` column (2^31 and up) or a `bigint` one
+ * (1e20, an integer to JSON Schema).
+ */
+function integerBoundary(s: JsonSchema): fc.Arbitrary<number> {
+  const max = typeof s.maximum === 'number' ? s.maximum : undefined;
+  const min = typeof s.minimum === 'number' ? s.minimum : undefined;
+  return fc.constantFrom(
+    ...(max !== undefined ? [max] : [2 ** 31, Number.MAX_SAFE_INTEGER, 1e20]),
+    ...(min !== undefined ? [min] : [-(2 ** 31) - 1]),
+  );
+}
+
 /** A value that fits `schema` (roughly): lets hostile values reach past the outer validation. */
 function plausible(
   schema: JsonSchema | undefined,
@@ -161,10 +190,16 @@ function plausible(
     case 'array':
       return fc.array(plausible(s.items as JsonSchema, components, depth + 1), { maxLength: 3 });
     case 'integer':
-      return fc.integer({
-        min: typeof s.minimum === 'number' ? s.minimum : 0,
-        max: typeof s.maximum === 'number' ? s.maximum : 1000,
-      });
+      return fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.integer({
+            min: typeof s.minimum === 'number' ? s.minimum : 0,
+            max: typeof s.maximum === 'number' ? s.maximum : 1000,
+          }),
+        },
+        { weight: 1, arbitrary: integerBoundary(s) },
+      );
     case 'number':
       return fc.double({ min: 0, max: 1000, noNaN: true });
     case 'boolean':
@@ -172,11 +207,22 @@ function plausible(
     case 'null':
       return fc.constant(null);
     case 'string':
-      if (s.format === 'date-time') return fc.constant('2026-11-25T09:00:00.000Z');
+      if (s.format === 'date-time')
+        // Besides the usual form: an offset with the longest fraction a 40-character cap allows
+        // (more than a `varchar(32)` column holds unless normalised first), and a leap second
+        // (valid RFC 3339 that `Date.parse` refuses).
+        return fc.constantFrom(
+          '2026-11-25T09:00:00.000Z',
+          '2027-11-25T05:00:00.12345678901234+05:00',
+          '2026-12-31T23:59:60Z',
+        );
       if (s.format === 'date') return fc.constant('2026-11-25');
       if (s.format === 'uuid') return fc.uuid();
       if (s.format === 'email') return fc.constant('dpo@example.kz');
-      return fc.string({ minLength: Number(s.minLength ?? 1), maxLength: 12 });
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.string({ minLength: Number(s.minLength ?? 1), maxLength: 12 }) },
+        { weight: 1, arbitrary: longString(s) },
+      );
     default:
       return hostileValue;
   }
@@ -230,12 +276,15 @@ function requestArbitrary(
     { weight: 1, arbitrary: fc.tuple(twelveDigits, badEncodings).map(([d, e]) => `${d}${e}`) },
     { weight: 1, arbitrary: fc.uuid() },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }).map(String) },
+    // Longer than an id column (`varchar(40)`) or a name's: a route that stores its path's
+    // parameter must refuse it as PostgreSQL would, on both engines.
+    { weight: 1, arbitrary: fc.constantFrom('a'.repeat(41), 'b'.repeat(300)) },
   );
   const params = fc.array(segment, {
     minLength: operation.pathParams.length,
     maxLength: operation.pathParams.length,
   });
-  const query = fc.array(
+  const hostileQuery = fc.array(
     fc.tuple(
       operation.query.length > 0
         ? fc.oneof(fc.constantFrom(...operation.query.map((q) => q.name)), fc.constant('unknown'))
@@ -244,6 +293,22 @@ function requestArbitrary(
     ),
     { maxLength: 3 },
   );
+  // Values that fit each parameter's schema, at its bounds among them (a limit of 2^31, a search
+  // text of the longest length allowed): these get past validation to the database.
+  const fitting =
+    operation.query.length > 0
+      ? fc.array(
+          fc
+            .constantFrom(...operation.query)
+            .chain(({ name, schema }) =>
+              plausible(schema, components).map(
+                (value) => [name, encodeSegment(String(value))] as [string, string],
+              ),
+            ),
+          { maxLength: 3 },
+        )
+      : fc.constant<[string, string][]>([]);
+  const query = fc.oneof(hostileQuery, fitting);
   const auth = fc.oneof(
     fc.constant(undefined),
     fc.constant('Bearer not-a-real-token-900314410217'),
