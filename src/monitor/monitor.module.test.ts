@@ -139,13 +139,23 @@ describeStorage('monitor module, embedded bus', (fx) => {
         data: { decision: 'deny' },
       };
       const noId = { type: 'access.checked', at: at(201), data: {} };
-      await h.bus.publish([noSubject, noId as never]);
+      // Ids and types longer than the event log's columns hold (128): parked on both engines by the
+      // log writer, never left to PostgreSQL to refuse (SQLite would store them).
+      const longId = { id: `e${'x'.repeat(128)}`, type: 'probe.long', at: at(202), data: {} };
+      const longType = { id: 'evt_long_type', type: `t${'y'.repeat(128)}`, at: at(203), data: {} };
+      await h.bus.publish([noSubject, noId as never, longId, longType]);
       const parked = await eventually(async () => {
         const page = await h.monitor.service.parked(0, 50);
-        return page.items.length >= 2 ? page : null;
+        return page.items.length >= 4 ? page : null;
       });
       expect(parked.items.map((p) => p.eventId)).toEqual(
-        expect.arrayContaining(['chk_parked_1', null]),
+        expect.arrayContaining(['chk_parked_1', null, 'evt_long_type']),
+      );
+      expect(parked.items.map((p) => p.reason)).toEqual(
+        expect.arrayContaining([
+          "the event's id is longer than 128 characters",
+          "the event's type is longer than 128 characters",
+        ]),
       );
       expect(parked.items.find((p) => p.eventId === null)?.reason).toBe(
         'the event has no id (a non-empty string)',
@@ -171,7 +181,7 @@ describeStorage('monitor module, embedded bus', (fx) => {
       // Both counted: the one the log writer parked and the one the engine parked.
       const metrics = await eventually(async () => {
         const res = await h.app.inject({ method: 'GET', url: '/metrics' });
-        return /qalqan_monitor_parked_events_total 2\b/.test(res.body) ? res : null;
+        return /qalqan_monitor_parked_events_total 4\b/.test(res.body) ? res : null;
       });
       expect(metrics.body).toMatch(/qalqan_monitor_events_processed_total [1-9]/);
       expect(metrics.body).toContain('qalqan_monitor_evaluator_leader 1');
