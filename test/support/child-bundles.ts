@@ -14,7 +14,7 @@
  * - Source maps (children start with --enable-source-maps): a child's stack trace names .ts lines.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -60,7 +60,7 @@ const ownImportMeta: Plugin = {
  */
 export async function bundleChildren(runName: string): Promise<string> {
   const outdir = path.join(repoRoot, 'node_modules', '.cache', 'qalqan-test-children', runName);
-  await build({
+  const { outputFiles } = await build({
     absWorkingDir: repoRoot,
     entryPoints: [...CHILD_ENTRIES],
     outbase: repoRoot,
@@ -82,8 +82,26 @@ export async function bundleChildren(runName: string): Promise<string> {
       'import.meta.dirname': '__ownImportMetaDirname',
     },
     plugins: [ownImportMeta],
+    write: false,
   });
+  for (const file of outputFiles) {
+    await mkdir(path.dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.path.endsWith('.map') ? absoluteSources(file) : file.contents);
+  }
   return outdir;
+}
+
+/**
+ * A source map naming its sources by absolute URL: Node resolves relative ones from the bundle's
+ * real path, and in a git worktree whose node_modules links to another checkout's, traces would
+ * name that checkout's files.
+ */
+function absoluteSources(map: { path: string; text: string }): string {
+  const parsed = JSON.parse(map.text) as { sources: string[] };
+  parsed.sources = parsed.sources.map(
+    (source) => pathToFileURL(path.resolve(path.dirname(map.path), source)).href,
+  );
+  return JSON.stringify(parsed);
 }
 
 export function removeChildBundles(outdir: string): void {
