@@ -14,6 +14,8 @@ export interface ConfirmDialogProps {
   readonly danger?: boolean;
   /** Runs the action; the dialog stays open showing the error if it fails. */
   readonly onConfirm: (reason: string) => Promise<void>;
+  /** Shows a failure in the page's own words (the shared error message otherwise). */
+  readonly renderError?: (error: unknown) => ReactNode;
   readonly onClose: () => void;
 }
 
@@ -30,6 +32,7 @@ export function ConfirmDialog({
   reasonOptional = false,
   danger = false,
   onConfirm,
+  renderError,
   onClose,
 }: ConfirmDialogProps) {
   const { t } = useTranslation('soc');
@@ -102,7 +105,7 @@ export function ConfirmDialog({
             )}
           </div>
         )}
-        {error !== undefined && <ErrorMessage error={error} />}
+        {error !== undefined && (renderError ? renderError(error) : <ErrorMessage error={error} />)}
         <div className="actions">
           <button
             type="submit"
