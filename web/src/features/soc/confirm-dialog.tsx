@@ -48,6 +48,9 @@ export function ConfirmDialog({
     const dialog = ref.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog?.showModal();
+    // showModal() focuses the dialog's first focusable element (the confirm button when there is
+    // no reason field), overriding React's autoFocus, which runs before it: focus the intended one.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       dialog?.close();
       opener?.focus();
@@ -93,7 +96,7 @@ export function ConfirmDialog({
               rows={3}
               maxLength={500}
               required={!reasonOptional}
-              autoFocus
+              data-autofocus
               aria-invalid={missing && reason.trim() === '' ? true : undefined}
               aria-describedby={missing ? `${reasonId}-error` : undefined}
               onChange={(event) => setReason(event.target.value)}
@@ -118,7 +121,7 @@ export function ConfirmDialog({
             type="button"
             className="button button-secondary"
             disabled={busy}
-            autoFocus={!reasonLabel}
+            data-autofocus={reasonLabel ? undefined : ''}
             onClick={onClose}
           >
             {t('dialog.cancel')}
