@@ -3,6 +3,7 @@ import {
   type ReactNode,
   type RefObject,
   useCallback,
+  useEffect,
   useId,
   useRef,
   useState,
@@ -143,6 +144,14 @@ function Entries({
 }) {
   const { t } = useTranslation('soc');
   const [removing, setRemoving] = useState<Entry>();
+  // The entry removed, until the reloaded list no longer shows it: then its button is gone and
+  // focus (which the dialog gave back to that button) moves to the list's heading.
+  const [gone, setGone] = useState<string>();
+  useEffect(() => {
+    if (gone === undefined || !entries || entries.some((entry) => entry.key === gone)) return;
+    setGone(undefined);
+    heading.current?.focus();
+  }, [entries, gone, heading]);
   if (!entries) return null;
   return (
     <>
@@ -178,9 +187,8 @@ function Entries({
           renderError={(error) => <ListProblem error={error} />}
           onConfirm={async () => {
             await onRemove(removing.key);
+            setGone(removing.key);
             onDone(t('lists.removed', { name: removing.name, list: listName }));
-            // After the dialog gives focus back to the button, which is about to go.
-            requestAnimationFrame(() => heading.current?.focus());
           }}
           onClose={() => setRemoving(undefined)}
         >
