@@ -2,14 +2,15 @@
  * The console's reference lists page (`/soc/lists`) in real Chromium against the composed server
  * (`qalqan serve --demo` from source, serving the built web app), on the demo world: the
  * regulator registers an employee on the polyclinic's staff register by IIN (a typo caught in the
- * page, a second registration refused by the server in words) and removes them, declares and
- * withdraws a destination of the car maker's telematics system (an unknown country refused), and
+ * page, a second registration refused by the server in words) and removes them, sets the car
+ * maker's working hours (an unknown time zone refused), reports and withdraws a terminated actor,
+ * declares and withdraws a destination of its telematics system (an unknown country refused), and
  * the IIN is in neither the page nor its fields afterwards; the SOC analyst plants and removes a
  * honeytoken; the auditor reads every list without a form or a remove button; a 360-px phone
  * does not scroll sideways. The phone screenshot goes to docs/screenshots/soc-lists.png only with
  * QALQAN_SCREENSHOTS=1.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIin, withCheckDigit } from '../../src/core/identifiers.js';
 import type { DemoCredentials } from '../../src/demo/demo.js';
@@ -45,6 +46,18 @@ async function pageHolds(page: Page, text: string): Promise<boolean> {
     ].map((input) => input.value),
   );
   return values.some((value) => value.includes(text)) || (await page.content()).includes(text);
+}
+
+/**
+ * Presses a form's submit button and waits for the page's announcement; a refusal shown under the
+ * form instead fails the test with its text (rather than a bare timeout).
+ */
+async function submit(page: Page, form: Locator, announced: string, button = 'Add') {
+  await form.getByRole('button', { name: button }).click();
+  const done = page.getByRole('status').filter({ hasText: announced });
+  const refused = form.getByRole('alert');
+  await done.or(refused).first().waitFor();
+  if ((await refused.count()) > 0) throw new Error(`refused: ${await refused.innerText()}`);
 }
 
 describe.skipIf(!haveChromium)(
@@ -86,7 +99,7 @@ describe.skipIf(!haveChromium)(
       return { operatorId: system.operatorId, systemId };
     }
 
-    it('lets the regulator add and remove a staff member by IIN and a destination, the IIN gone from the page', async () => {
+    it('lets the regulator add and remove a staff member by IIN, set working hours, report a terminated actor and declare a destination, the IIN gone from the page', async () => {
       const { page, problems } = await openPage();
       await signIn(page, demo.staff.regulator);
       await page.getByRole('link', { name: 'Reference lists' }).waitFor();
@@ -120,8 +133,7 @@ describe.skipIf(!haveChromium)(
       await form.getByLabel('IIN').fill(`${iin.slice(0, 6)} ${iin.slice(6)}`);
       await form.getByLabel('Actor id (optional)').fill('night-nurse-07');
       await form.getByLabel('Label (optional)').fill('Night nurse');
-      await form.getByRole('button', { name: 'Add' }).click();
-      await page.getByRole('status').filter({ hasText: 'Added to “Staff register”.' }).waitFor();
+      await submit(page, form, 'Added to “Staff register”.');
       const added = staff.locator('[data-entry]').filter({ hasText: 'Night nurse' });
       await added.getByText('night-nurse-07').waitFor();
       expect(await form.getByLabel('IIN').inputValue()).toBe('');
@@ -162,6 +174,38 @@ describe.skipIf(!haveChromium)(
       // The car maker's telematics system: Germany declared; France added, then withdrawn.
       const carMaker = await operatorOf(TRANSFER_SYSTEM);
       await page.getByLabel('Operator', { exact: true }).selectOption(carMaker.operatorId);
+
+      // Its working hours: an unknown time zone is the server's 400, worded; then set and shown.
+      const hours = page.locator('[data-list="working-hours"]');
+      const setHours = hours.getByRole('form', { name: 'Set the working hours' });
+      await setHours.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+      await setHours.getByLabel('Saturday').check();
+      await setHours.getByRole('button', { name: 'Save working hours' }).click();
+      await setHours
+        .getByRole('alert')
+        .getByText(/^These working hours are not valid/)
+        .waitFor();
+      await setHours.getByLabel('Time zone').fill('Asia/Almaty');
+      await setHours.getByLabel('From').fill('08:30');
+      await submit(page, setHours, 'Working hours saved.', 'Save working hours');
+      await hours
+        .locator('[data-entry="working-hours"]')
+        .getByText(
+          'Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, 08:30–18:00 (Asia/Almaty)',
+        )
+        .waitFor();
+
+      // A terminated actor reported, then withdrawn.
+      const terminated = page.locator('[data-list="terminated-actors"]');
+      const report = terminated.getByRole('form', { name: 'Add to “Terminated actors”' });
+      await report.getByLabel('Actor id', { exact: true }).fill('line-engineer-3');
+      await submit(page, report, 'Added to “Terminated actors”.');
+      const engineer = terminated.locator('[data-entry="line-engineer-3"]');
+      await engineer.getByText(/^Terminated /).waitFor();
+      await engineer.getByRole('button', { name: 'Remove line-engineer-3' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await engineer.waitFor({ state: 'detached' });
+
       const destinations = page.locator('[data-list="destinations"]');
       await destinations.getByLabel('System', { exact: true }).selectOption(carMaker.systemId);
       await destinations.locator('[data-entry="DE"]').waitFor();
@@ -178,7 +222,7 @@ describe.skipIf(!haveChromium)(
         .waitFor();
       await declare.getByLabel('Country code').fill('fr');
       await declare.getByLabel('Note (optional)').fill('Warranty analytics');
-      await declare.getByRole('button', { name: 'Add' }).click();
+      await submit(page, declare, 'Added to “Declared destinations”.');
       const france = destinations.locator('[data-entry="FR"]');
       await france.getByText('Warranty analytics').waitFor();
       expect(await declare.getByRole('alert').count()).toBe(0);
@@ -215,7 +259,7 @@ describe.skipIf(!haveChromium)(
       const iin = freshIin(42);
       await form.getByLabel('IIN').fill(iin);
       await form.getByLabel('Label (optional)').fill('Decoy 42');
-      await form.getByRole('button', { name: 'Add' }).click();
+      await submit(page, form, 'Added to “Honeytoken subjects”.');
       const decoy = honeytokens.locator('[data-entry]').filter({ hasText: 'Decoy 42' });
       await decoy.waitFor();
       expect(await pageHolds(page, iin)).toBe(false);
