@@ -15,6 +15,11 @@ import * as S from './response.schema.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'regulator', 'auditor'] as const;
+/**
+ * A full staff batch with every field at its longest, escaped as `\uXXXX`, is about 2 MB; the
+ * shell's default limit is smaller.
+ */
+const STAFF_BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function referenceRoutes(
   reference: ReferenceData,
@@ -229,6 +234,35 @@ export function referenceRoutes(
           .status(201)
           .header('location', `/v1/monitor/operators/${entry.operatorId}/staff/${entry.id}`);
         return entry;
+      },
+    );
+    app.post(
+      '/v1/monitor/operators/:operatorId/staff/batch',
+      {
+        config: { allow: ['system', 'regulator'] },
+        bodyLimit: STAFF_BATCH_BODY_LIMIT,
+        schema: {
+          tags,
+          summary:
+            'Register up to 1,000 employees at once, all or none; a refused batch (422 monitor.batch_refused) names every failing entry by index and code in errors[]',
+          params: S.OperatorParams,
+          body: S.StaffBatch,
+          response: { 201: S.StaffList },
+        },
+      },
+      async (request, reply) => {
+        requireOperator(request, request.params.operatorId);
+        const items = await reference.addStaffBatch(
+          request.params.operatorId,
+          request.body.entries.map((entry) => ({
+            iin: entry.iin,
+            actorId: entry.actorId ?? null,
+            label: entry.label ?? null,
+          })),
+          byOf(request),
+        );
+        reply.status(201);
+        return { items };
       },
     );
     app.delete(

@@ -113,15 +113,16 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     work: (
       trx: Kysely<MonitorResponseTables>,
       at: string,
-    ) => Promise<{ result: T; item: ResponseOutboxItem }>,
+    ) => Promise<{ result: T; item: ResponseOutboxItem | readonly ResponseOutboxItem[] }>,
   ): Promise<T> {
     const at = clock().toISOString();
-    const { result, item } = await db.transaction().execute(async (trx) => {
+    const { result, items } = await db.transaction().execute(async (trx) => {
       const done = await work(trx, at);
-      await outbox.enqueue(trx, [done.item]);
-      return done;
+      const items = 'id' in done.item ? [done.item] : done.item;
+      await outbox.enqueue(trx, items);
+      return { result: done.result, items };
     });
-    await outbox.sequence([item.id]);
+    await outbox.sequence(items.map((item) => item.id));
     await announce();
     return result;
   }
