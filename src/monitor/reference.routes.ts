@@ -7,6 +7,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.js';
+import { ProblemSchema } from '../http/schemas.js';
 import { type ReferenceData, shown, type WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
 import type { FastifyRequest } from 'fastify';
@@ -243,11 +244,12 @@ export function referenceRoutes(
         bodyLimit: STAFF_BATCH_BODY_LIMIT,
         schema: {
           tags,
-          summary:
-            'Register up to 1,000 employees at once, all or none; a refused batch (422 monitor.batch_refused) names every failing entry by index and code in errors[]',
+          summary: 'Register up to 1,000 employees at once, all or none',
+          description:
+            'Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.',
           params: S.OperatorParams,
           body: S.StaffBatch,
-          response: { 201: S.StaffList },
+          response: { 201: S.StaffList, 422: ProblemSchema },
         },
       },
       async (request, reply) => {
