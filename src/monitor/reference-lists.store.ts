@@ -17,6 +17,17 @@ import { DomainError, type ErrorCode } from '../core/errors.js';
 import { requireIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import { ISO_COUNTRIES } from '../core/taxonomy.js';
+import {
+  addEntry,
+  entryRow,
+  isUniqueViolation,
+  liveEntries,
+  type ReferenceCommit,
+  refuseIdentifier,
+  refusingDuplicates,
+  retireEntry,
+  shown,
+} from './reference-entries.js';
 import type { By, ResponseOutboxItem, ResponseSubjects } from './response.ports.js';
 import type {
   MonitorDestinationsTable,
@@ -67,14 +78,6 @@ export interface Destination {
   readonly addedAt: string;
   readonly addedBy: string;
 }
-
-/** Runs `work` in a transaction with its outbox item, sequences it and tells the listeners. */
-export type ReferenceCommit = <T>(
-  work: (
-    trx: Kysely<MonitorResponseTables>,
-    at: string,
-  ) => Promise<{ result: T; item: ResponseOutboxItem | readonly ResponseOutboxItem[] }>,
-) => Promise<T>;
 
 export interface ReferenceLists {
   addStaff(
@@ -128,31 +131,6 @@ const destinationView = (row: MonitorDestinationsTable): Destination => ({
   addedBy: row.added_by,
 });
 
-/** A unique-index violation on either engine (better-sqlite3 or pg). */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return (
-    e.code === '23505' ||
-    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (typeof e.message === 'string' && /UNIQUE constraint failed/.test(e.message))
-  );
-}
-
-/**
- * Two registrations of the same entry at once both pass the check before either commits (on
- * PostgreSQL); the live-entry unique index refuses the second, which is the same 409 as a
- * registration that came later, not a 500.
- */
-async function refusingDuplicates<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw new DomainError('monitor.reference_exists', `${what} is already registered.`);
-    throw error;
-  }
-}
-
 /** Rows per insert statement: well under either engine's limit on bound parameters. */
 const INSERT_CHUNK = 500;
 
@@ -193,17 +171,16 @@ function staffRow(
   by: By,
   at: string,
 ): MonitorStaffTable {
-  return {
-    id: newId('mst', Date.parse(at)),
-    operator_id: operatorId,
-    subject: entry.pseudonym,
-    actor_id: entry.actorId,
-    label: entry.label,
-    added_at: at,
-    added_by: by,
-    removed_at: null,
-    removed_by: null,
-  };
+  return entryRow<'monitor_staff'>(
+    'mst',
+    {
+      operator_id: operatorId,
+      subject: entry.pseudonym,
+      actor_id: entry.actorId,
+      label: entry.label,
+    },
+    { by, at },
+  );
 }
 
 /** The ledger's record of one registration, the same whether it came alone or in a batch. */
@@ -236,10 +213,8 @@ export function createReferenceLists(deps: {
   readonly db: Kysely<MonitorResponseTables>;
   readonly subjects: ResponseSubjects;
   readonly commit: ReferenceCommit;
-  readonly refuseIdentifier: (field: string, value: string | null | undefined) => void;
-  readonly shown: (value: string) => string;
 }): ReferenceLists {
-  const { db, commit, refuseIdentifier, shown } = deps;
+  const { db, commit } = deps;
   return {
     async addStaff(operatorId, iin, actorId, label, by) {
       refuseIdentifier('actorId', actorId);
@@ -388,18 +363,13 @@ export function createReferenceLists(deps: {
 
     async removeStaff(operatorId, id, by) {
       await commit(async (trx, at) => {
-        const updated = await trx
-          .updateTable('monitor_staff')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', id)
-          .where('operator_id', '=', operatorId)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0)
-          throw new DomainError(
-            'monitor.reference_not_found',
-            `No entry ${shown(id)} on the operator's staff register.`,
-          );
+        await retireEntry(
+          trx,
+          'monitor_staff',
+          { id, operator_id: operatorId },
+          { by, at },
+          `No entry ${shown(id)} on the operator's staff register.`,
+        );
         return {
           result: undefined,
           item: {
@@ -412,13 +382,7 @@ export function createReferenceLists(deps: {
     },
 
     async listStaff(operatorId) {
-      const rows = await db
-        .selectFrom('monitor_staff')
-        .selectAll()
-        .where('operator_id', '=', operatorId)
-        .where('removed_at', 'is', null)
-        .orderBy('id')
-        .execute();
+      const rows = await liveEntries(db, 'monitor_staff', { operator_id: operatorId }, 'id');
       return rows.map(staffView);
     },
 
@@ -432,31 +396,18 @@ export function createReferenceLists(deps: {
       refuseIdentifier('note', note);
       return refusingDuplicates(`The destination ${country} of that system`, () =>
         commit(async (trx, at) => {
-          const taken = await trx
-            .selectFrom('monitor_destinations')
-            .select('id')
-            .where('system_id', '=', system.id)
-            .where('country', '=', country)
-            .where('removed_at', 'is', null)
-            .executeTakeFirst();
-          if (taken)
-            throw new DomainError(
-              'monitor.reference_exists',
-              `The system already declares ${country} as a destination (${taken.id}).`,
-              { id: taken.id },
-            );
-          const row: MonitorDestinationsTable = {
-            id: newId('mds', Date.parse(at)),
-            system_id: system.id,
-            operator_id: system.operatorId,
-            country,
-            note,
-            added_at: at,
-            added_by: by,
-            removed_at: null,
-            removed_by: null,
-          };
-          await trx.insertInto('monitor_destinations').values(row).execute();
+          const row = entryRow<'monitor_destinations'>(
+            'mds',
+            { system_id: system.id, operator_id: system.operatorId, country, note },
+            { by, at },
+          );
+          await addEntry(
+            trx,
+            'monitor_destinations',
+            { system_id: system.id, country },
+            row,
+            (id) => `The system already declares ${country} as a destination (${id}).`,
+          );
           return {
             result: destinationView(row),
             item: {
@@ -478,42 +429,31 @@ export function createReferenceLists(deps: {
 
     async removeDestination(systemId, country, by) {
       await commit(async (trx, at) => {
-        const found = await trx
-          .selectFrom('monitor_destinations')
-          .select('id')
-          .where('system_id', '=', systemId)
-          .where('country', '=', country)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (!found)
-          throw new DomainError(
-            'monitor.reference_not_found',
-            `The system declares no destination ${shown(country)}.`,
-          );
-        await trx
-          .updateTable('monitor_destinations')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', found.id)
-          .execute();
+        const entry = await retireEntry(
+          trx,
+          'monitor_destinations',
+          { system_id: systemId, country },
+          { by, at },
+          `The system declares no destination ${shown(country)}.`,
+        );
         return {
           result: undefined,
           item: {
             id: newId('mdr', Date.parse(at)),
             type: 'monitor.destination.removed',
-            record: { entry: found.id, system: systemId, country, by, at },
+            record: { entry, system: systemId, country, by, at },
           },
         };
       });
     },
 
     async listDestinations(systemId) {
-      const rows = await db
-        .selectFrom('monitor_destinations')
-        .selectAll()
-        .where('system_id', '=', systemId)
-        .where('removed_at', 'is', null)
-        .orderBy('country')
-        .execute();
+      const rows = await liveEntries(
+        db,
+        'monitor_destinations',
+        { system_id: systemId },
+        'country',
+      );
       return rows.map(destinationView);
     },
 

@@ -363,6 +363,19 @@ describeStorage('monitoring reference data: staff register and declared destinat
     expect(await twice('/v1/monitor/systems/sys_race/destinations', { country: 'TR' })).toEqual([
       201, 409, 409,
     ]);
+    // Removed three times at once: one removal (one ledger entry), the others find nothing.
+    const removals = await Promise.all(
+      [0, 1, 2].map(() =>
+        as(asSystem('sys_race'), 'DELETE', '/v1/monitor/systems/sys_race/destinations/TR'),
+      ),
+    );
+    expect(removals.map((res) => res.statusCode).sort()).toEqual([204, 404, 404]);
+    const removed = await fx.storage.db
+      .selectFrom('outbox')
+      .select('record_json')
+      .where('type', '=', 'monitor.destination.removed')
+      .execute();
+    expect(removed.filter((row) => row.record_json.includes('"sys_race"'))).toHaveLength(1);
     expect(
       (
         await fx.storage.db

@@ -8,7 +8,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.js';
 import { ProblemSchema } from '../http/schemas.js';
-import { type ReferenceData, shown, type WatchList } from './reference.store.js';
+import { shown } from './reference-entries.js';
+import type { ReferenceData, WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
 import type { FastifyRequest } from 'fastify';
 import type { SystemFacts } from './response.ports.js';
