@@ -188,7 +188,10 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         enqueue: (trx, items) => outbox.enqueue(trx as never, items),
         sequence: (ids) => outbox.sequence(ids),
       },
-      subjects: { subjectOf: (iin) => subjects.subjectOf(iin, 'iin') },
+      subjects: {
+        subjectOf: (iin) => subjects.subjectOf(iin, 'iin'),
+        pseudonymOf: (iin) => secrets.pseudonymOf(iin),
+      },
       registry: {
         async systemOf(systemId) {
           const found = await registry.profileOf(systemId);

@@ -3,6 +3,7 @@
  * are skipped (and how to enable them), so a newcomer sees why fewer tests ran and CI shows that
  * they all did. Gives the run a folder for fixtures its suites share (the demo world,
  * test/support/demo-world.ts) and removes it, with the PostgreSQL databases built there, after.
+ * Bundles the entry points tests start as child processes (test/support/child-bundles.ts).
  * Fails the run if its tests left temporary folders behind (see `checkTempDirsRemoved`).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { templateDatabase, withPg } from './support/pg.js';
 import { goUnavailable } from './ledger/go/go-verifier.js';
+import { bundleChildren, removeChildBundles } from './support/child-bundles.js';
 
 /**
  * Folders in os.tmpdir() kept across runs on purpose: the Go build caches of
@@ -26,7 +28,7 @@ function judgedTempNames(): Set<string> {
   return new Set(readdirSync(tmpdir()).filter(isJudgedTempName));
 }
 
-export default function setup(project: TestProject): () => Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const go = goUnavailable();
   const lines = [
     process.env.DATABASE_URL
@@ -46,7 +48,17 @@ export default function setup(project: TestProject): () => Promise<void> {
   project.provide('fixturesDir', fixturesDir);
   const journal = path.join(fixturesDir, 'temp-dirs.journal');
   project.provide('tempDirJournal', journal);
+  let childBundles: string;
+  try {
+    childBundles = await bundleChildren(path.basename(fixturesDir));
+  } catch (error) {
+    // A syntax error in a child's source: no teardown runs, so nothing is left to it.
+    rmSync(fixturesDir, { recursive: true, force: true });
+    throw error;
+  }
+  project.provide('childBundles', childBundles);
   return async () => {
+    removeChildBundles(childBundles);
     const madeByTests = existsSync(journal)
       ? readFileSync(journal, 'utf8').split('\n').filter(Boolean)
       : [];

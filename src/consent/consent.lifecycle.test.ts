@@ -199,6 +199,55 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
     }
   });
 
+  it('an end date given with a zone offset ends the consent at that instant, not hours later', async () => {
+    // Stored instants are compared as text: "2026-12-31T03:00:00+05:00" (22:00 UTC on the 30th)
+    // once sorted after "2026-12-30T23:00:00.000Z" and covered for five hours past its end.
+    h.registry.clock.set(START);
+    const id = await ask({
+      purposes: ['finance.credit-scoring'],
+      validUntil: '2026-12-31T03:00:00+05:00',
+      requestExpiresAt: '2026-12-02T05:00:00+05:00',
+    });
+    try {
+      const stored = await fx.storage.db
+        .selectFrom('consents')
+        .select(['valid_until', 'request_expires_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(stored).toEqual({
+        valid_until: '2026-12-30T22:00:00.000Z',
+        request_expires_at: '2026-12-02T00:00:00.000Z',
+      });
+      const given = await h.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${id}/approve`,
+        headers: me(),
+      });
+      expect(given.statusCode, given.body).toBe(200);
+      expect(given.json<{ consent: { validUntil: string } }>().consent.validUntil).toBe(
+        '2026-12-30T22:00:00.000Z',
+      );
+      const coveredAt = async (at: string) =>
+        (
+          await h.consent.coveringConsent({
+            subject: h.pseudonymOf(ADULT),
+            system: sys.systemId,
+            operator: sys.operatorId,
+            purpose: 'finance.credit-scoring',
+            categories: ['identity'],
+            at,
+          })
+        ).covered;
+      expect(await coveredAt('2026-12-30T21:59:59.999Z')).toBe(true);
+      expect(await coveredAt('2026-12-30T23:00:00.000Z')).toBe(false);
+      h.registry.clock.set('2026-12-30T23:00:00.000Z');
+      expect((await h.consent.runDueWork()).expired).toBeGreaterThanOrEqual(1);
+      expect((await stateOf(id)).state).toBe('expired');
+    } finally {
+      h.registry.clock.set(START);
+    }
+  });
+
   it('outside demo mode a callback that is not https (or is local) is refused and nothing is stored', async () => {
     const strict = await consentHarness(fx.storage, { allowInsecureWebhooks: false });
     try {

@@ -7,7 +7,6 @@
  */
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { utcInstant } from '../core/instants.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
 import type {
@@ -288,10 +287,7 @@ export function createConsentService(deps: ConsentServiceDeps) {
       ] as const)
         for (const [i, c] of list.entries()) taxonomy.requireCountry(c, `${field}[${i}]`);
       const at = now();
-      // Kept and compared in UTC form (see core/instants.ts), whatever offset or fraction was sent.
-      const validUntil = utcInstant(input.validUntil, 'validUntil');
-      const requestExpiresAt = utcInstant(input.requestExpiresAt, 'requestExpiresAt');
-      if (!(requestExpiresAt > at))
+      if (!(input.requestExpiresAt > at))
         throw new DomainError(
           'consent.invalid_request',
           'requestExpiresAt must be in the future.',
@@ -299,7 +295,7 @@ export function createConsentService(deps: ConsentServiceDeps) {
             field: 'requestExpiresAt',
           },
         );
-      if (!(validUntil > requestExpiresAt))
+      if (!(input.validUntil > input.requestExpiresAt))
         throw new DomainError(
           'consent.invalid_request',
           'validUntil must be after requestExpiresAt (a consent cannot end before it can be given).',
@@ -336,8 +332,8 @@ export function createConsentService(deps: ConsentServiceDeps) {
         storageCountries: input.storageCountries ?? [system.hostingCountry],
         retention: input.retention,
         validFrom: null,
-        validUntil,
-        requestExpiresAt,
+        validUntil: input.validUntil,
+        requestExpiresAt: input.requestExpiresAt,
         collectionMethod: input.collectionMethod ?? 'signed-request',
         language: input.language ?? 'ru',
         policyUrl: input.policyUrl,

@@ -6,7 +6,6 @@
  */
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { utcInstant } from '../core/instants.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { ConsentOutbox, ConsentRegistry, ConsentSubjects } from './consent.ports.js';
 import type { ConsentDb } from './consent.store.js';
@@ -316,9 +315,7 @@ export function createGuardianService(deps: Deps) {
           { field: 'purpose' },
         );
       const at = now();
-      const validUntil =
-        input.validUntil === undefined ? null : utcInstant(input.validUntil, 'validUntil');
-      if (validUntil !== null && validUntil <= at)
+      if (input.validUntil !== undefined && input.validUntil <= at)
         throw new DomainError('consent.invalid_request', 'validUntil must be in the future.', {
           field: 'validUntil',
         });
@@ -330,7 +327,7 @@ export function createGuardianService(deps: Deps) {
         reference: input.reference,
         declaredBy: by,
         declaredAt: at,
-        validUntil,
+        validUntil: input.validUntil ?? null,
       };
       await db.transaction().execute(async (trx) => {
         await trx

@@ -120,6 +120,10 @@ export const ERROR_CATALOGUE = {
   // monitoring centre: reference data, responses, incidents
   'monitor.reference_not_found': { status: 404, title: 'No such reference entry' },
   'monitor.reference_exists': { status: 409, title: 'That entry is already on the list' },
+  'monitor.batch_refused': {
+    status: 422,
+    title: 'Some entries of the batch cannot be registered; none was',
+  },
   'monitor.invalid_working_hours': { status: 400, title: 'The working hours are not valid' },
   'monitor.response_not_found': { status: 404, title: 'No such monitoring response' },
   'monitor.invalid_response': { status: 400, title: 'The monitoring response is inconsistent' },

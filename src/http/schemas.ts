@@ -14,7 +14,22 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Stable machine-readable error code' }),
     requestId: Type.String(),
     errors: Type.Optional(
-      Type.Array(Type.Object({ in: Type.String(), field: Type.String(), message: Type.String() })),
+      Type.Array(
+        Type.Object({
+          in: Type.String(),
+          field: Type.String(),
+          message: Type.String(),
+          index: Type.Optional(
+            Type.Integer({ description: "A batch's refused entry: its place in the batch" }),
+          ),
+          code: Type.Optional(
+            Type.String({ description: "A batch's refused entry: the code it alone would get" }),
+          ),
+          id: Type.Optional(
+            Type.String({ description: 'The live entry a refused entry collides with' }),
+          ),
+        }),
+      ),
     ),
   },
   { $id: 'Problem', additionalProperties: true },

@@ -21,7 +21,7 @@ import {
   notificationDeadline,
   withTransfers,
 } from './breach-clock.js';
-import { refuseIdentifier, shown } from './reference.store.js';
+import { refuseIdentifier, shown } from './reference-entries.js';
 import type {
   AccessedBy,
   By,

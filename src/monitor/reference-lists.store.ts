@@ -13,9 +13,21 @@
  *   operator is accountable for, recorded in the ledger with who made it.
  */
 import type { Kysely } from 'kysely';
-import { DomainError } from '../core/errors.js';
+import { DomainError, type ErrorCode } from '../core/errors.js';
+import { requireIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import { ISO_COUNTRIES } from '../core/taxonomy.js';
+import {
+  addEntry,
+  entryRow,
+  isUniqueViolation,
+  liveEntries,
+  type ReferenceCommit,
+  refuseIdentifier,
+  refusingDuplicates,
+  retireEntry,
+  shown,
+} from './reference-entries.js';
 import type { By, ResponseOutboxItem, ResponseSubjects } from './response.ports.js';
 import type {
   MonitorDestinationsTable,
@@ -34,6 +46,29 @@ export interface StaffMember {
   readonly addedBy: string;
 }
 
+export interface StaffInput {
+  readonly iin: string;
+  readonly actorId: string | null;
+  readonly label: string | null;
+}
+
+/** The most entries a staff batch holds (the route's schema says so too). */
+export const MAX_STAFF_BATCH = 1000;
+
+/**
+ * One refused entry of a batch, as the problem's `errors[]` lists it: the shape of a schema
+ * violation's (`in`, `field`, `message`) with the entry's index and the code the single route
+ * would have answered (`id`: the live entry it collides with).
+ */
+export interface EntryProblem {
+  readonly in: 'body';
+  readonly field: string;
+  readonly index: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly id?: string;
+}
+
 export interface Destination {
   readonly id: string;
   readonly systemId: string;
@@ -44,14 +79,6 @@ export interface Destination {
   readonly addedBy: string;
 }
 
-/** Runs `work` in a transaction with its outbox item, sequences it and tells the listeners. */
-export type ReferenceCommit = <T>(
-  work: (
-    trx: Kysely<MonitorResponseTables>,
-    at: string,
-  ) => Promise<{ result: T; item: ResponseOutboxItem }>,
-) => Promise<T>;
-
 export interface ReferenceLists {
   addStaff(
     operatorId: string,
@@ -60,6 +87,12 @@ export interface ReferenceLists {
     label: string | null,
     by: By,
   ): Promise<StaffMember>;
+  /**
+   * Registers up to `MAX_STAFF_BATCH` employees at once, all or none, each entry under the rules
+   * of `addStaff`; a refused batch stores nothing (not even a subject) and names every failing
+   * entry (`monitor.batch_refused`, `errors[]` by index and code).
+   */
+  addStaffBatch(operatorId: string, entries: readonly StaffInput[], by: By): Promise<StaffMember[]>;
   removeStaff(operatorId: string, id: string, by: By): Promise<void>;
   listStaff(operatorId: string): Promise<readonly StaffMember[]>;
   addDestination(
@@ -98,39 +131,90 @@ const destinationView = (row: MonitorDestinationsTable): Destination => ({
   addedBy: row.added_by,
 });
 
-/** A unique-index violation on either engine (better-sqlite3 or pg). */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return (
-    e.code === '23505' ||
-    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (typeof e.message === 'string' && /UNIQUE constraint failed/.test(e.message))
+/** Rows per insert statement: well under either engine's limit on bound parameters. */
+const INSERT_CHUNK = 500;
+
+const personTaken = (id: string) =>
+  `That person is already on the operator's staff register (${id}).`;
+const actorTaken = (id: string) =>
+  `That actor id is already on the operator's staff register (${id}).`;
+
+/** The operator's live entries holding any of these people or actor ids. */
+function staffTaken(
+  q: Kysely<MonitorResponseTables>,
+  operatorId: string,
+  subjects: readonly string[],
+  actorIds: readonly string[],
+) {
+  if (subjects.length === 0 && actorIds.length === 0) return Promise.resolve([]);
+  return q
+    .selectFrom('monitor_staff')
+    .select(['id', 'subject', 'actor_id'])
+    .where('operator_id', '=', operatorId)
+    .where('removed_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(subjects.length > 0 ? [eb('subject', 'in', [...subjects])] : []),
+        ...(actorIds.length > 0 ? [eb('actor_id', 'in', [...actorIds])] : []),
+      ]),
+    )
+    .execute();
+}
+
+function staffRow(
+  operatorId: string,
+  entry: {
+    readonly pseudonym: string;
+    readonly actorId: string | null;
+    readonly label: string | null;
+  },
+  by: By,
+  at: string,
+): MonitorStaffTable {
+  return entryRow<'monitor_staff'>(
+    'mst',
+    {
+      operator_id: operatorId,
+      subject: entry.pseudonym,
+      actor_id: entry.actorId,
+      label: entry.label,
+    },
+    { by, at },
   );
 }
 
-/**
- * Two registrations of the same entry at once both pass the check before either commits (on
- * PostgreSQL); the live-entry unique index refuses the second, which is the same 409 as a
- * registration that came later, not a 500.
- */
-async function refusingDuplicates<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw new DomainError('monitor.reference_exists', `${what} is already registered.`);
-    throw error;
-  }
+/** The ledger's record of one registration, the same whether it came alone or in a batch. */
+const staffAdded = (row: MonitorStaffTable): ResponseOutboxItem => ({
+  id: row.id,
+  type: 'monitor.staff.added',
+  record: {
+    id: row.id,
+    operator: row.operator_id,
+    subject: row.subject,
+    actor: row.actor_id,
+    by: row.added_by,
+    at: row.added_at,
+  },
+});
+
+/** How many entries were refused, and the first few by field and code. */
+function batchDetail(problems: readonly EntryProblem[], total: number): string {
+  const sorted = [...problems].sort((a, b) => a.index - b.index);
+  const entries = new Set(sorted.map((p) => p.index)).size;
+  const named = sorted
+    .slice(0, 3)
+    .map((p) => `${p.field} ${p.code}`)
+    .join(', ');
+  const more = sorted.length > 3 ? `, and ${sorted.length - 3} more` : '';
+  return `${entries} of ${total} entries cannot be registered, so none was: ${named}${more} (see errors).`;
 }
 
 export function createReferenceLists(deps: {
   readonly db: Kysely<MonitorResponseTables>;
   readonly subjects: ResponseSubjects;
   readonly commit: ReferenceCommit;
-  readonly refuseIdentifier: (field: string, value: string | null | undefined) => void;
-  readonly shown: (value: string) => string;
 }): ReferenceLists {
-  const { db, commit, refuseIdentifier, shown } = deps;
+  const { db, commit } = deps;
   return {
     async addStaff(operatorId, iin, actorId, label, by) {
       refuseIdentifier('actorId', actorId);
@@ -138,71 +222,154 @@ export function createReferenceLists(deps: {
       const { pseudonym } = await deps.subjects.subjectOf(iin);
       return refusingDuplicates("That person or actor id on the operator's staff register", () =>
         commit(async (trx, at) => {
-          let taken = trx
-            .selectFrom('monitor_staff')
-            .select(['id', 'subject'])
-            .where('operator_id', '=', operatorId)
-            .where('removed_at', 'is', null);
-          taken =
-            actorId === null
-              ? taken.where('subject', '=', pseudonym)
-              : taken.where((eb) =>
-                  eb.or([eb('subject', '=', pseudonym), eb('actor_id', '=', actorId)]),
-                );
-          const found = await taken.executeTakeFirst();
+          const [found] = await staffTaken(
+            trx,
+            operatorId,
+            [pseudonym],
+            actorId === null ? [] : [actorId],
+          );
           if (found)
             throw new DomainError(
               'monitor.reference_exists',
-              found.subject === pseudonym
-                ? `That person is already on the operator's staff register (${found.id}).`
-                : `That actor id is already on the operator's staff register (${found.id}).`,
+              found.subject === pseudonym ? personTaken(found.id) : actorTaken(found.id),
               { id: found.id },
             );
-          const row: MonitorStaffTable = {
-            id: newId('mst', Date.parse(at)),
-            operator_id: operatorId,
-            subject: pseudonym,
-            actor_id: actorId,
-            label,
-            added_at: at,
-            added_by: by,
-            removed_at: null,
-            removed_by: null,
-          };
+          const row = staffRow(operatorId, { pseudonym, actorId, label }, by, at);
           await trx.insertInto('monitor_staff').values(row).execute();
-          return {
-            result: staffView(row),
-            item: {
-              id: row.id,
-              type: 'monitor.staff.added',
-              record: {
-                id: row.id,
-                operator: operatorId,
-                subject: pseudonym,
-                actor: actorId,
-                by,
-                at,
-              },
-            },
-          };
+          return { result: staffView(row), item: staffAdded(row) };
         }),
       );
     },
 
+    async addStaffBatch(operatorId, entries, by) {
+      if (entries.length === 0 || entries.length > MAX_STAFF_BATCH)
+        throw new DomainError(
+          'request.validation',
+          `entries: ${entries.length} entries; a batch holds 1 to ${MAX_STAFF_BATCH}`,
+          { field: 'entries', limit: MAX_STAFF_BATCH },
+        );
+      const problems: EntryProblem[] = [];
+      const refuse = (index: number, name: string, error: unknown) => {
+        if (!(error instanceof DomainError)) throw error;
+        const id = error.extensions.id;
+        problems.push({
+          in: 'body',
+          field: `entries[${index}].${name}`,
+          index,
+          code: error.code,
+          message: error.detail,
+          ...(typeof id === 'string' ? { id } : {}),
+        });
+      };
+      // The single route's own checks, entry by entry, each failure kept instead of thrown; the
+      // pseudonym is computed without registering the subject, so a refused batch stores nothing.
+      const prepared = entries.map((entry, index) => {
+        for (const name of ['actorId', 'label'] as const)
+          try {
+            refuseIdentifier(`entries[${index}].${name}`, entry[name]);
+          } catch (error) {
+            refuse(index, name, error);
+          }
+        try {
+          requireIin(entry.iin, `entries[${index}].iin`);
+          return {
+            pseudonym: deps.subjects.pseudonymOf(entry.iin),
+            actorId: entry.actorId,
+            label: entry.label,
+          };
+        } catch (error) {
+          refuse(index, 'iin', error);
+          return null;
+        }
+      });
+      // One live entry per person and per actor id holds inside the batch as well.
+      const personAt = new Map<string, number>();
+      const actorAt = new Map<string, number>();
+      prepared.forEach((entry, index) => {
+        const sameAs = (at: Map<string, number>, key: string, name: string, what: string) => {
+          const first = at.get(key);
+          if (first === undefined) at.set(key, index);
+          else
+            refuse(
+              index,
+              name,
+              new DomainError('monitor.reference_exists', `${what} as entries[${first}].`),
+            );
+        };
+        if (entry) sameAs(personAt, entry.pseudonym, 'iin', 'The same person');
+        const actorId = entries[index]!.actorId;
+        if (actorId !== null) sameAs(actorAt, actorId, 'actorId', 'The same actor id');
+      });
+      const collisions = async (q: Kysely<MonitorResponseTables>) => {
+        const live = prepared.filter((entry) => entry !== null);
+        const taken = await staffTaken(
+          q,
+          operatorId,
+          live.map((entry) => entry.pseudonym),
+          live.flatMap((entry) => (entry.actorId === null ? [] : [entry.actorId])),
+        );
+        const bySubject = new Map(taken.map((row) => [row.subject, row.id]));
+        const byActor = new Map(
+          taken.flatMap((row) => (row.actor_id === null ? [] : [[row.actor_id, row.id] as const])),
+        );
+        prepared.forEach((entry, index) => {
+          if (!entry) return;
+          for (const [name, id, message] of [
+            ['iin', bySubject.get(entry.pseudonym), personTaken],
+            [
+              'actorId',
+              entry.actorId === null ? undefined : byActor.get(entry.actorId),
+              actorTaken,
+            ],
+          ] as const)
+            if (id !== undefined)
+              refuse(index, name, new DomainError('monitor.reference_exists', message(id), { id }));
+        });
+      };
+      const refused = () =>
+        new DomainError('monitor.batch_refused', batchDetail(problems, entries.length), {
+          errors: [...problems].sort((a, b) => a.index - b.index),
+        });
+
+      await collisions(db);
+      if (problems.length > 0) throw refused();
+      await Promise.all(entries.map((entry) => deps.subjects.subjectOf(entry.iin)));
+      const rows = prepared.map((entry) => entry!);
+      try {
+        return await commit(async (trx, at) => {
+          // Checked again inside the transaction: a registration may have come meanwhile.
+          await collisions(trx);
+          if (problems.length > 0) throw refused();
+          const written = rows.map((entry) => staffRow(operatorId, entry, by, at));
+          for (let i = 0; i < written.length; i += INSERT_CHUNK)
+            await trx
+              .insertInto('monitor_staff')
+              .values(written.slice(i, i + INSERT_CHUNK))
+              .execute();
+          return { result: written.map(staffView), item: written.map(staffAdded) };
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Another registration committed between the check and the insert (PostgreSQL): name the
+        // entries it took, as a batch refused a moment later would.
+        await collisions(db);
+        if (problems.length > 0) throw refused();
+        throw new DomainError(
+          'monitor.reference_exists',
+          "A person or actor id of the batch is already on the operator's staff register.",
+        );
+      }
+    },
+
     async removeStaff(operatorId, id, by) {
       await commit(async (trx, at) => {
-        const updated = await trx
-          .updateTable('monitor_staff')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', id)
-          .where('operator_id', '=', operatorId)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0)
-          throw new DomainError(
-            'monitor.reference_not_found',
-            `No entry ${shown(id)} on the operator's staff register.`,
-          );
+        await retireEntry(
+          trx,
+          'monitor_staff',
+          { id, operator_id: operatorId },
+          { by, at },
+          `No entry ${shown(id)} on the operator's staff register.`,
+        );
         return {
           result: undefined,
           item: {
@@ -215,13 +382,7 @@ export function createReferenceLists(deps: {
     },
 
     async listStaff(operatorId) {
-      const rows = await db
-        .selectFrom('monitor_staff')
-        .selectAll()
-        .where('operator_id', '=', operatorId)
-        .where('removed_at', 'is', null)
-        .orderBy('id')
-        .execute();
+      const rows = await liveEntries(db, 'monitor_staff', { operator_id: operatorId }, 'id');
       return rows.map(staffView);
     },
 
@@ -235,31 +396,18 @@ export function createReferenceLists(deps: {
       refuseIdentifier('note', note);
       return refusingDuplicates(`The destination ${country} of that system`, () =>
         commit(async (trx, at) => {
-          const taken = await trx
-            .selectFrom('monitor_destinations')
-            .select('id')
-            .where('system_id', '=', system.id)
-            .where('country', '=', country)
-            .where('removed_at', 'is', null)
-            .executeTakeFirst();
-          if (taken)
-            throw new DomainError(
-              'monitor.reference_exists',
-              `The system already declares ${country} as a destination (${taken.id}).`,
-              { id: taken.id },
-            );
-          const row: MonitorDestinationsTable = {
-            id: newId('mds', Date.parse(at)),
-            system_id: system.id,
-            operator_id: system.operatorId,
-            country,
-            note,
-            added_at: at,
-            added_by: by,
-            removed_at: null,
-            removed_by: null,
-          };
-          await trx.insertInto('monitor_destinations').values(row).execute();
+          const row = entryRow<'monitor_destinations'>(
+            'mds',
+            { system_id: system.id, operator_id: system.operatorId, country, note },
+            { by, at },
+          );
+          await addEntry(
+            trx,
+            'monitor_destinations',
+            { system_id: system.id, country },
+            row,
+            (id) => `The system already declares ${country} as a destination (${id}).`,
+          );
           return {
             result: destinationView(row),
             item: {
@@ -281,42 +429,31 @@ export function createReferenceLists(deps: {
 
     async removeDestination(systemId, country, by) {
       await commit(async (trx, at) => {
-        const found = await trx
-          .selectFrom('monitor_destinations')
-          .select('id')
-          .where('system_id', '=', systemId)
-          .where('country', '=', country)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (!found)
-          throw new DomainError(
-            'monitor.reference_not_found',
-            `The system declares no destination ${shown(country)}.`,
-          );
-        await trx
-          .updateTable('monitor_destinations')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', found.id)
-          .execute();
+        const entry = await retireEntry(
+          trx,
+          'monitor_destinations',
+          { system_id: systemId, country },
+          { by, at },
+          `The system declares no destination ${shown(country)}.`,
+        );
         return {
           result: undefined,
           item: {
             id: newId('mdr', Date.parse(at)),
             type: 'monitor.destination.removed',
-            record: { entry: found.id, system: systemId, country, by, at },
+            record: { entry, system: systemId, country, by, at },
           },
         };
       });
     },
 
     async listDestinations(systemId) {
-      const rows = await db
-        .selectFrom('monitor_destinations')
-        .selectAll()
-        .where('system_id', '=', systemId)
-        .where('removed_at', 'is', null)
-        .orderBy('country')
-        .execute();
+      const rows = await liveEntries(
+        db,
+        'monitor_destinations',
+        { system_id: systemId },
+        'country',
+      );
       return rows.map(destinationView);
     },
 

@@ -3,7 +3,7 @@
  * (destination-country) end to end on both databases: registered through the routes, kept as
  * pseudonyms, ledger-recorded, fed to the default pack's engine, and judged on real access checks.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iinBornOn } from '../access/test-support/access-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import {
@@ -72,6 +72,9 @@ describeStorage('monitoring reference data: staff register and declared destinat
       .map((row) => row.record_json)
       .filter((record) => /"(op|sys)_clinic"/.test(record));
   const alertsOf = (ruleId: string) => h.alerts.filter((a) => a.ruleId === ruleId);
+  /** The polyclinic's alerts only: the batch tests raise the same rules for their operators. */
+  const clinicAlerts = (ruleId: string) =>
+    alertsOf(ruleId).filter((a) => a.context.operator === 'op_clinic');
 
   it("an operator's system registers its employees by IIN, kept only as pseudonyms; a coworker's lookup raises coworker-snooping, HR's and one's own do not", async () => {
     const nurse = iinBornOn('1985-03-03', 311);
@@ -120,9 +123,9 @@ describeStorage('monitoring reference data: staff register and declared destinat
 
     // A patient's record: nothing. The nurse reads the doctor's record: snooping.
     await ask('sys_clinic', check(patient, 'nurse-7'));
-    expect(alertsOf('coworker-snooping')).toHaveLength(0);
+    expect(clinicAlerts('coworker-snooping')).toHaveLength(0);
     await ask('sys_clinic', check(doctor, 'nurse-7'));
-    const snooping = alertsOf('coworker-snooping');
+    const snooping = clinicAlerts('coworker-snooping');
     expect(snooping).toHaveLength(1);
     expect(snooping[0]!.context).toMatchObject({
       operator: 'op_clinic',
@@ -131,17 +134,17 @@ describeStorage('monitoring reference data: staff register and declared destinat
     });
     // Through another system of the same operator: the register is the operator's.
     await ask('sys_clinic2', check(nurse, 'clerk-2'));
-    expect(alertsOf('coworker-snooping')).toHaveLength(2);
+    expect(clinicAlerts('coworker-snooping')).toHaveLength(2);
     // HR looks the nurse up for payroll: an employment purpose, no alert.
     await ask('sys_clinic', check(nurse, 'hr-officer', { purpose: 'employment.hr' }));
-    expect(alertsOf('coworker-snooping')).toHaveLength(2);
+    expect(clinicAlerts('coworker-snooping')).toHaveLength(2);
     // The doctor looks up their own record: self-access (by the registered actor id), not snooping.
     await ask('sys_clinic', check(doctor, 'dr-aliya'));
-    expect(alertsOf('coworker-snooping')).toHaveLength(2);
-    expect(alertsOf('self-access').map((a) => a.context.actorId)).toEqual(['dr-aliya']);
+    expect(clinicAlerts('coworker-snooping')).toHaveLength(2);
+    expect(clinicAlerts('self-access').map((a) => a.context.actorId)).toEqual(['dr-aliya']);
     // Another operator reading the doctor's record is no coworker.
     await ask('sys_other', check(doctor, 'teller-1'));
-    expect(alertsOf('coworker-snooping')).toHaveLength(2);
+    expect(clinicAlerts('coworker-snooping')).toHaveLength(2);
 
     // Duplicates: the same person, or the same actor id, is 409.
     const again = await as(
@@ -360,6 +363,19 @@ describeStorage('monitoring reference data: staff register and declared destinat
     expect(await twice('/v1/monitor/systems/sys_race/destinations', { country: 'TR' })).toEqual([
       201, 409, 409,
     ]);
+    // Removed three times at once: one removal (one ledger entry), the others find nothing.
+    const removals = await Promise.all(
+      [0, 1, 2].map(() =>
+        as(asSystem('sys_race'), 'DELETE', '/v1/monitor/systems/sys_race/destinations/TR'),
+      ),
+    );
+    expect(removals.map((res) => res.statusCode).sort()).toEqual([204, 404, 404]);
+    const removed = await fx.storage.db
+      .selectFrom('outbox')
+      .select('record_json')
+      .where('type', '=', 'monitor.destination.removed')
+      .execute();
+    expect(removed.filter((row) => row.record_json.includes('"sys_race"'))).toHaveLength(1);
     expect(
       (
         await fx.storage.db
@@ -369,5 +385,237 @@ describeStorage('monitoring reference data: staff register and declared destinat
           .execute()
       ).length,
     ).toBe(1);
+  });
+
+  describe('the staff register in batches', () => {
+    const url = '/v1/monitor/operators/op_batch/staff/batch';
+    const refusedUrl = '/v1/monitor/operators/op_refused/staff/batch';
+    const staffRows = () =>
+      fx.storage.db
+        .selectFrom('monitor_staff')
+        .selectAll()
+        .where('operator_id', '=', 'op_refused')
+        .execute();
+    const batchLedgered = async (operator = 'op_batch') =>
+      (
+        await fx.storage.db
+          .selectFrom('outbox')
+          .select(['record_json', 'ledger_index'])
+          .where('type', '=', 'monitor.staff.added')
+          .execute()
+      ).filter((row) => row.record_json.includes(`"${operator}"`));
+    const subjectCount = async () =>
+      Number(
+        (
+          await fx.storage.db
+            .selectFrom('subjects')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const batchAlerts = (ruleId: string) =>
+      alertsOf(ruleId).filter((a) => a.context.operator === 'op_batch');
+
+    beforeAll(() => {
+      h.systems.set('sys_batch', fakeSystem('sys_batch', 'op_batch'));
+      h.systems.set('sys_refused', fakeSystem('sys_refused', 'op_refused'));
+    });
+
+    it('registers many employees in one request, each ledgered as the single route does, and the engine judges them at once', async () => {
+      const told: string[][] = [];
+      const stop = h.module.onReferenceChanged((input) => {
+        told.push([...(input.staff?.op_batch ?? [])]);
+      });
+      const cashier = iinBornOn('1988-08-08', 701);
+      const teller = iinBornOn('1991-01-21', 702);
+      const manager = iinBornOn('1975-05-15', 703);
+      const res = await as(asSystem('sys_batch'), 'POST', url, {
+        entries: [
+          { iin: cashier, actorId: 'cashier-1', label: 'front office' },
+          { iin: teller },
+          { iin: manager, actorId: 'mgr-1' },
+        ],
+      });
+      stop();
+      expect(res.statusCode, res.body).toBe(201);
+      for (const iin of [cashier, teller, manager]) expect(res.body).not.toContain(iin);
+      const items = res.json<{ items: Record<string, unknown>[] }>().items;
+      expect(items).toEqual([
+        expect.objectContaining({
+          operatorId: 'op_batch',
+          subject: h.pseudonymOf(cashier),
+          actorId: 'cashier-1',
+          label: 'front office',
+          addedBy: 'system:sys_batch',
+        }),
+        expect.objectContaining({ subject: h.pseudonymOf(teller), actorId: null, label: null }),
+        expect.objectContaining({ subject: h.pseudonymOf(manager), actorId: 'mgr-1' }),
+      ]);
+      expect(new Set(items.map((i) => i.id)).size).toBe(3);
+      // The listing holds them, with the same ids.
+      const listed = (
+        await as(asStaff('auditor'), 'GET', '/v1/monitor/operators/op_batch/staff')
+      ).json<{ items: { id: string }[] }>();
+      expect(listed.items.map((i) => i.id)).toEqual(expect.arrayContaining(items.map((i) => i.id)));
+
+      // One ledger entry each, the record as a single registration writes it.
+      const ledger = await batchLedgered();
+      expect(ledger).toHaveLength(3);
+      expect(ledger.every((row) => row.ledger_index !== null)).toBe(true);
+      const records = ledger.map((row) => JSON.parse(row.record_json) as Record<string, unknown>);
+      expect(records.find((r) => r.subject === h.pseudonymOf(cashier))).toEqual({
+        id: items[0]!.id,
+        operator: 'op_batch',
+        subject: h.pseudonymOf(cashier),
+        actor: 'cashier-1',
+        by: 'system:sys_batch',
+        at: items[0]!.addedAt,
+      });
+      expect(JSON.stringify(records)).not.toContain(cashier);
+
+      // The engine was told once, after the commit, with all three.
+      expect(told).toHaveLength(1);
+      expect([...told[0]!].sort()).toEqual(
+        [h.pseudonymOf(cashier), h.pseudonymOf(teller), h.pseudonymOf(manager)].sort(),
+      );
+      // A coworker opening the teller's record: snooping. The manager their own: self-access.
+      await ask('sys_batch', check(teller, 'cashier-1'));
+      expect(batchAlerts('coworker-snooping').map((a) => a.context.subject)).toEqual([
+        h.pseudonymOf(teller),
+      ]);
+      await ask('sys_batch', check(manager, 'mgr-1'));
+      expect(batchAlerts('coworker-snooping')).toHaveLength(1);
+      expect(batchAlerts('self-access').map((a) => a.context.actorId)).toEqual(['mgr-1']);
+
+      // The regulator may register a batch for the operator too.
+      const byRegulator = await as(asStaff('regulator'), 'POST', url, {
+        entries: [{ iin: iinBornOn('1966-06-16', 704), actorId: 'guard-1' }],
+      });
+      expect(byRegulator.statusCode, byRegulator.body).toBe(201);
+      expect(byRegulator.json()).toMatchObject({
+        items: [{ addedBy: expect.stringMatching(/^staff:regulator:/) as unknown }],
+      });
+    });
+
+    it('refuses a batch with any bad entry as a whole, naming every failing entry by index and code, and stores nothing', async () => {
+      const kept = iinBornOn('1980-10-10', 711);
+      const first = await as(
+        asSystem('sys_refused'),
+        'POST',
+        '/v1/monitor/operators/op_refused/staff',
+        {
+          iin: kept,
+          actorId: 'kept-1',
+        },
+      );
+      expect(first.statusCode, first.body).toBe(201);
+      const keptId = first.json<{ id: string }>().id;
+      const fresh = iinBornOn('1993-03-13', 712);
+      const other = iinBornOn('1994-04-14', 713);
+      const rowsBefore = (await staffRows()).length;
+      const ledgerBefore = (await batchLedgered('op_refused')).length;
+      const subjectsBefore = await subjectCount();
+
+      const res = await as(asSystem('sys_refused'), 'POST', refusedUrl, {
+        entries: [
+          { iin: fresh, actorId: 'new-1' }, // 0: fine on its own
+          { iin: '123456789012' }, // 1: invalid IIN (never echoed)
+          { iin: other, label: 'IIN 850303300311' }, // 2: a label holding an IIN
+          { iin: fresh }, // 3: the same person as entry 0
+          { iin: iinBornOn('1995-05-25', 714), actorId: 'new-1' }, // 4: entry 0's actor id
+          { iin: kept }, // 5: already registered
+          { iin: iinBornOn('1996-06-26', 715), actorId: 'kept-1' }, // 6: a registered actor id
+          { iin: iinBornOn('1997-07-27', 716), actorId: 'emp-850303300311' }, // 7: an IIN in the id
+        ],
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).not.toMatch(/\d{12}/);
+      const problem = res.json<{
+        code: string;
+        detail: string;
+        errors: { in: string; field: string; index: number; code: string; id?: string }[];
+      }>();
+      expect(problem.code).toBe('monitor.batch_refused');
+      expect(problem.detail).toMatch(/^7 of 8 entries cannot be registered/);
+      expect(
+        problem.errors.map((e) => ({ field: e.field, index: e.index, code: e.code, id: e.id })),
+      ).toEqual([
+        { field: 'entries[1].iin', index: 1, code: 'core.invalid_iin', id: undefined },
+        { field: 'entries[2].label', index: 2, code: 'request.validation', id: undefined },
+        { field: 'entries[3].iin', index: 3, code: 'monitor.reference_exists', id: undefined },
+        { field: 'entries[4].actorId', index: 4, code: 'monitor.reference_exists', id: undefined },
+        { field: 'entries[5].iin', index: 5, code: 'monitor.reference_exists', id: keptId },
+        { field: 'entries[6].actorId', index: 6, code: 'monitor.reference_exists', id: keptId },
+        { field: 'entries[7].actorId', index: 7, code: 'request.validation', id: undefined },
+      ]);
+      expect(problem.errors.every((e) => e.in === 'body')).toBe(true);
+      // Nothing stored: no row, no ledger entry, not even a subject.
+      expect(await staffRows()).toHaveLength(rowsBefore);
+      expect(await batchLedgered('op_refused')).toHaveLength(ledgerBefore);
+      expect(await subjectCount()).toBe(subjectsBefore);
+
+      // Empty, oversized, malformed: the schema's 400.
+      for (const entries of [[], Array.from({ length: 1001 }, () => ({ iin: fresh }))]) {
+        const refused = await as(asSystem('sys_refused'), 'POST', refusedUrl, { entries });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toMatchObject({ code: 'request.validation' });
+      }
+      const extra = await as(asSystem('sys_refused'), 'POST', refusedUrl, {
+        entries: [{ iin: fresh, salary: 1 }],
+      });
+      expect(extra.statusCode).toBe(400);
+      expect(await staffRows()).toHaveLength(rowsBefore);
+    });
+
+    it('takes a thousand employees in one request', async () => {
+      h.systems.set('sys_big', fakeSystem('sys_big', 'op_big'));
+      // Distinct IINs (a serial without a check digit moves on to the next one).
+      const iins = new Set<string>();
+      for (let serial = 2000; iins.size < 1000; serial++) iins.add(iinBornOn('1960-01-01', serial));
+      const entries = [...iins].map((iin, i) => ({ iin, actorId: `emp-${i}` }));
+      const res = await as(
+        asSystem('sys_big'),
+        'POST',
+        '/v1/monitor/operators/op_big/staff/batch',
+        { entries },
+      );
+      expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
+      expect(res.json<{ items: unknown[] }>().items).toHaveLength(1000);
+      expect((await h.module.referenceInput()).staff?.op_big).toHaveLength(1000);
+      // The same thousand again: refused whole, each entry named.
+      const again = await as(
+        asSystem('sys_big'),
+        'POST',
+        '/v1/monitor/operators/op_big/staff/batch',
+        { entries },
+      );
+      expect(again.statusCode).toBe(422);
+      expect(again.json<{ errors: unknown[] }>().errors).toHaveLength(2000);
+    });
+
+    it('two batches naming the same employee at once: one registered, the other refused whole, never a 500', async () => {
+      h.systems.set('sys_race2', fakeSystem('sys_race2', 'op_race2'));
+      const shared = iinBornOn('1984-04-24', 721);
+      const answers = await Promise.all(
+        [722, 723].map((n) =>
+          as(asSystem('sys_race2'), 'POST', '/v1/monitor/operators/op_race2/staff/batch', {
+            entries: [{ iin: iinBornOn('1985-05-25', n) }, { iin: shared }],
+          }),
+        ),
+      );
+      expect(answers.map((res) => res.statusCode).sort()).toEqual([201, 422]);
+      const refused = answers.find((res) => res.statusCode === 422)!;
+      expect(refused.json()).toMatchObject({
+        code: 'monitor.batch_refused',
+        errors: [{ index: 1, code: 'monitor.reference_exists' }],
+      });
+      const rows = await fx.storage.db
+        .selectFrom('monitor_staff')
+        .select('id')
+        .where('operator_id', '=', 'op_race2')
+        .execute();
+      expect(rows).toHaveLength(2);
+    });
   });
 });

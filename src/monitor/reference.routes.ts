@@ -7,7 +7,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.js';
-import { type ReferenceData, shown, type WatchList } from './reference.store.js';
+import { ProblemSchema } from '../http/schemas.js';
+import { shown } from './reference-entries.js';
+import type { ReferenceData, WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
 import type { FastifyRequest } from 'fastify';
 import type { SystemFacts } from './response.ports.js';
@@ -15,6 +17,11 @@ import * as S from './response.schema.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'regulator', 'auditor'] as const;
+/**
+ * A full staff batch with every field at its longest, escaped as `\uXXXX`, is about 2 MB; the
+ * shell's default limit is smaller.
+ */
+const STAFF_BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function referenceRoutes(
   reference: ReferenceData,
@@ -229,6 +236,36 @@ export function referenceRoutes(
           .status(201)
           .header('location', `/v1/monitor/operators/${entry.operatorId}/staff/${entry.id}`);
         return entry;
+      },
+    );
+    app.post(
+      '/v1/monitor/operators/:operatorId/staff/batch',
+      {
+        config: { allow: ['system', 'regulator'] },
+        bodyLimit: STAFF_BATCH_BODY_LIMIT,
+        schema: {
+          tags,
+          summary: 'Register up to 1,000 employees at once, all or none',
+          description:
+            'Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.',
+          params: S.OperatorParams,
+          body: S.StaffBatch,
+          response: { 201: S.StaffList, 422: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        requireOperator(request, request.params.operatorId);
+        const items = await reference.addStaffBatch(
+          request.params.operatorId,
+          request.body.entries.map((entry) => ({
+            iin: entry.iin,
+            actorId: entry.actorId ?? null,
+            label: entry.label ?? null,
+          })),
+          byOf(request),
+        );
+        reply.status(201);
+        return { items };
       },
     );
     app.delete(

@@ -11,14 +11,17 @@ import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { MonitorReferenceInput, WorkingHours } from './reference.model.js';
 import { workingHoursProblem } from './reference.js';
+import {
+  addEntry,
+  entryRow,
+  liveEntries,
+  type ReferenceCommit,
+  refuseIdentifier,
+  retireEntry,
+  shown,
+} from './reference-entries.js';
 import { createReferenceLists, type ReferenceLists } from './reference-lists.store.js';
-import type {
-  By,
-  Clock,
-  ResponseOutbox,
-  ResponseOutboxItem,
-  ResponseSubjects,
-} from './response.ports.js';
+import type { By, Clock, ResponseOutbox, ResponseSubjects } from './response.ports.js';
 import type { MonitorResponseTables, MonitorWatchlistTable } from './response.tables.js';
 
 export type WatchList = MonitorWatchlistTable['list'];
@@ -84,47 +87,28 @@ export interface ReferenceDeps {
   readonly log?: { error(obj: object, msg: string): void };
 }
 
-const TWELVE_DIGITS = /\d{12}/;
 const LIST_TYPE: Record<WatchList, string> = {
   honeytoken: 'honeytoken',
   'protected-person': 'protected-person',
 };
-
-/** An id the caller sent, quoted in a problem unless it holds a 12-digit run (never echo an IIN). */
-export const shown = (value: string): string =>
-  TWELVE_DIGITS.test(value) ? '(the id given)' : value;
-
-/** Free text and actor ids never carry an IIN (they would reach analysts and the ledger). */
-export function refuseIdentifier(field: string, value: string | null | undefined): void {
-  if (value && TWELVE_DIGITS.test(value))
-    throw new DomainError(
-      'request.validation',
-      `${field} holds a 12-digit number; personal identifiers do not belong there.`,
-      { field },
-    );
-}
 
 export function createReferenceData(deps: ReferenceDeps): ReferenceData {
   const { db, outbox } = deps;
   const clock = deps.clock ?? (() => new Date());
   const listeners = new Set<ReferenceListener>();
 
-  async function commit<T>(
-    work: (
-      trx: Kysely<MonitorResponseTables>,
-      at: string,
-    ) => Promise<{ result: T; item: ResponseOutboxItem }>,
-  ): Promise<T> {
+  const commit: ReferenceCommit = async (work) => {
     const at = clock().toISOString();
-    const { result, item } = await db.transaction().execute(async (trx) => {
+    const { result, items } = await db.transaction().execute(async (trx) => {
       const done = await work(trx, at);
-      await outbox.enqueue(trx, [done.item]);
-      return done;
+      const items = 'id' in done.item ? [done.item] : done.item;
+      await outbox.enqueue(trx, items);
+      return { result: done.result, items };
     });
-    await outbox.sequence([item.id]);
+    await outbox.sequence(items.map((item) => item.id));
     await announce();
     return result;
-  }
+  };
 
   let lastTold = '';
   async function announce(force = true): Promise<void> {
@@ -151,13 +135,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     addedBy: row.added_by,
   });
 
-  const lists = createReferenceLists({
-    db,
-    subjects: deps.subjects,
-    commit,
-    refuseIdentifier,
-    shown,
-  });
+  const lists = createReferenceLists({ db, subjects: deps.subjects, commit });
 
   const api: ReferenceData = {
     // The staff register and declared destinations (their methods use no `this`).
@@ -167,30 +145,18 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
       refuseIdentifier('label', label);
       const { pseudonym } = await deps.subjects.subjectOf(iin);
       return commit(async (trx, at) => {
-        const taken = await trx
-          .selectFrom('monitor_watchlist')
-          .select('id')
-          .where('list', '=', list)
-          .where('subject', '=', pseudonym)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (taken)
-          throw new DomainError(
-            'monitor.reference_exists',
-            `That subject is already on the ${list} list (${taken.id}).`,
-            { id: taken.id },
-          );
-        const row: MonitorWatchlistTable = {
-          id: newId('mwl', Date.parse(at)),
-          list,
-          subject: pseudonym,
-          label,
-          added_at: at,
-          added_by: by,
-          removed_at: null,
-          removed_by: null,
-        };
-        await trx.insertInto('monitor_watchlist').values(row).execute();
+        const row = entryRow<'monitor_watchlist'>(
+          'mwl',
+          { list, subject: pseudonym, label },
+          { by, at },
+        );
+        await addEntry(
+          trx,
+          'monitor_watchlist',
+          { list, subject: pseudonym },
+          row,
+          (id) => `That subject is already on the ${list} list (${id}).`,
+        );
         return {
           result: watchedView(row),
           item: {
@@ -204,15 +170,13 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
 
     async removeWatched(list, id, by) {
       await commit(async (trx, at) => {
-        const updated = await trx
-          .updateTable('monitor_watchlist')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', id)
-          .where('list', '=', list)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0)
-          throw new DomainError('monitor.reference_not_found', `No ${list} entry ${shown(id)}.`);
+        await retireEntry(
+          trx,
+          'monitor_watchlist',
+          { id, list },
+          { by, at },
+          `No ${list} entry ${shown(id)}.`,
+        );
         return {
           result: undefined,
           item: {
@@ -225,13 +189,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
     },
 
     async listWatched(list) {
-      const rows = await db
-        .selectFrom('monitor_watchlist')
-        .selectAll()
-        .where('list', '=', list)
-        .where('removed_at', 'is', null)
-        .orderBy('id')
-        .execute();
+      const rows = await liveEntries(db, 'monitor_watchlist', { list }, 'id');
       return rows.map(watchedView);
     },
 
@@ -318,30 +276,22 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
           field: 'terminatedAt',
         });
       return commit(async (trx, at) => {
-        const taken = await trx
-          .selectFrom('monitor_terminated_actors')
-          .select('id')
-          .where('operator_id', '=', operatorId)
-          .where('actor_id', '=', actorId)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (taken)
-          throw new DomainError(
-            'monitor.reference_exists',
-            `That actor is already reported as terminated (${taken.id}).`,
-            { id: taken.id },
-          );
-        const row = {
-          id: newId('mta', Date.parse(at)),
-          operator_id: operatorId,
-          actor_id: actorId,
-          terminated_at: terminatedAt ? new Date(terminatedAt).toISOString() : at,
-          added_at: at,
-          added_by: by,
-          removed_at: null,
-          removed_by: null,
-        };
-        await trx.insertInto('monitor_terminated_actors').values(row).execute();
+        const row = entryRow<'monitor_terminated_actors'>(
+          'mta',
+          {
+            operator_id: operatorId,
+            actor_id: actorId,
+            terminated_at: terminatedAt ? new Date(terminatedAt).toISOString() : at,
+          },
+          { by, at },
+        );
+        await addEntry(
+          trx,
+          'monitor_terminated_actors',
+          { operator_id: operatorId, actor_id: actorId },
+          row,
+          (id) => `That actor is already reported as terminated (${id}).`,
+        );
         return {
           result: {
             id: row.id,
@@ -369,42 +319,31 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
 
     async removeTerminated(operatorId, actorId, by) {
       await commit(async (trx, at) => {
-        const found = await trx
-          .selectFrom('monitor_terminated_actors')
-          .select('id')
-          .where('operator_id', '=', operatorId)
-          .where('actor_id', '=', actorId)
-          .where('removed_at', 'is', null)
-          .executeTakeFirst();
-        if (!found)
-          throw new DomainError(
-            'monitor.reference_not_found',
-            "That actor is not on the operator's list of terminated actors.",
-          );
-        await trx
-          .updateTable('monitor_terminated_actors')
-          .set({ removed_at: at, removed_by: by })
-          .where('id', '=', found.id)
-          .execute();
+        const entry = await retireEntry(
+          trx,
+          'monitor_terminated_actors',
+          { operator_id: operatorId, actor_id: actorId },
+          { by, at },
+          "That actor is not on the operator's list of terminated actors.",
+        );
         return {
           result: undefined,
           item: {
             id: newId('mtr', Date.parse(at)),
             type: 'monitor.terminated-actor.removed',
-            record: { entry: found.id, operator: operatorId, actor: actorId, by, at },
+            record: { entry, operator: operatorId, actor: actorId, by, at },
           },
         };
       });
     },
 
     async listTerminated(operatorId) {
-      const rows = await db
-        .selectFrom('monitor_terminated_actors')
-        .selectAll()
-        .where('operator_id', '=', operatorId)
-        .where('removed_at', 'is', null)
-        .orderBy('id')
-        .execute();
+      const rows = await liveEntries(
+        db,
+        'monitor_terminated_actors',
+        { operator_id: operatorId },
+        'id',
+      );
       return rows.map((row) => ({
         id: row.id,
         operatorId: row.operator_id,

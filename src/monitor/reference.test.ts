@@ -268,7 +268,12 @@ describeStorage('monitoring reference data across instances', (fx) => {
     const elsewhere = createReferenceData({
       db: fx.storage.db,
       outbox: { enqueue: () => Promise.resolve(), sequence: () => Promise.resolve(new Map()) },
-      subjects: { subjectOf: () => Promise.reject(new Error('not used')) },
+      subjects: {
+        subjectOf: () => Promise.reject(new Error('not used')),
+        pseudonymOf: () => {
+          throw new Error('not used');
+        },
+      },
       clock: () => h.now.value,
     });
     const tomorrow = new Date(h.now.value.getTime() + 86_400_000).toISOString();

@@ -32,6 +32,11 @@ export interface ResponseOutbox {
 export interface ResponseSubjects {
   /** Validates the IIN (`core.invalid_iin`, never echoing it), registers it if new: its pseudonym. */
   subjectOf(iin: string): Promise<{ readonly pseudonym: string }>;
+  /**
+   * The pseudonym of an IIN already validated, registering nothing: a staff batch checks every
+   * entry before it registers any subject, so a refused batch stores nothing.
+   */
+  pseudonymOf(iin: string): string;
 }
 
 /** What a response or incident needs to know of a system (null: no such system). */

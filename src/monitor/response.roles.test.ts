@@ -94,6 +94,12 @@ const ROUTES: readonly Route[] = [
     allow: OPERATOR,
   },
   {
+    method: 'POST',
+    url: '/v1/monitor/operators/op_roles/staff/batch',
+    payload: { entries: [{ iin: iinBornOn('1970-01-01', 33), actorId: 'staff-2' }] },
+    allow: OPERATOR,
+  },
+  {
     method: 'DELETE',
     url: '/v1/monitor/operators/op_roles/staff/mst_none',
     allow: OPERATOR,

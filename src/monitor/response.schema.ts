@@ -1,6 +1,7 @@
 /** Request and response schemas of the monitoring centre's reference-data, response and incident routes. */
 import { Type } from 'typebox';
 import { literalUnion } from '../http/schemas.js';
+import { MAX_STAFF_BATCH } from './reference-lists.store.js';
 
 /** PostgreSQL text cannot hold U+0000: refused here (400), not by the database (500). */
 const NO_NUL = '^[^\\u0000]*$';
@@ -115,6 +116,16 @@ export const StaffEntry = Type.Object({
   addedBy: Type.String(),
 });
 export const StaffList = Type.Object({ items: Type.Array(StaffEntry) });
+export const StaffBatch = Type.Object(
+  {
+    entries: Type.Array(StaffCreate, {
+      minItems: 1,
+      maxItems: MAX_STAFF_BATCH,
+      description: 'Registered all or none; a refused batch names every failing entry',
+    }),
+  },
+  { additionalProperties: false },
+);
 export const StaffParams = Type.Object({ operatorId: Id, entryId: Id });
 
 const Country = Type.String({

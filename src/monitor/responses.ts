@@ -19,7 +19,7 @@ import type { Responses } from '../access/access.ports.js';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { JsonObject } from '../ledger/entry/canonical-json.js';
-import { refuseIdentifier, shown } from './reference.store.js';
+import { refuseIdentifier, shown } from './reference-entries.js';
 import type { RuleResponse } from './rule.model.js';
 import type {
   By,

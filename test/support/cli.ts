@@ -1,13 +1,15 @@
 /**
- * Runs the CLI in-process with captured output, or as a child process from source (through tsx)
- * for commands that must run as real servers.
+ * Runs the CLI in-process with captured output, or as a child process (its bundle,
+ * test/support/child-bundles.ts) for commands that must run as real servers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { childEntry } from './child-bundles.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,7 +49,7 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `qalqan serve` from source as a child process and waits for its "Listening on" line. */
+/** Starts `qalqan serve` as a child process and waits for its "Listening on" line. */
 export async function startServer(
   args: string[],
   env: Record<string, string | undefined> = {},
@@ -55,7 +57,14 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'src/cli/run.ts'), 'serve', '--port', '0', ...args],
+    [
+      '--enable-source-maps',
+      childEntry(inject('childBundles'), 'src/cli/run.ts'),
+      'serve',
+      '--port',
+      '0',
+      ...args,
+    ],
     {
       cwd: repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, QALQAN_LOG_LEVEL: 'warn', ...env },

@@ -1,6 +1,7 @@
 /**
  * What every crash test shares (ledger, access, consent): start a child server from a TypeScript
- * harness (through tsx) that prints `READY <port> <verifier key>`, kill it with SIGKILL mid-stream,
+ * harness (its bundle, test/support/child-bundles.ts) that prints `READY <port> <verifier key>`,
+ * kill it with SIGKILL mid-stream,
  * read its tables straight from the database it left behind, and run the same test on SQLite and,
  * with DATABASE_URL, on PostgreSQL in a fresh schema dropped at the end.
  */
@@ -11,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { it } from 'vitest';
+import { inject, it } from 'vitest';
+import { childEntry } from './child-bundles.js';
 
 /** Where a crash test's children keep their data: a data dir, and a PostgreSQL schema or not. */
 export interface CrashEngine {
@@ -31,8 +33,8 @@ export interface CrashChild {
 }
 
 /**
- * Starts `node --import tsx <harness> <dataDir> [<schema>] [...extra]` with DATABASE_URL set only
- * on PostgreSQL, and resolves once it prints `READY <port> <vkey>`.
+ * Starts `<harness> <dataDir> <schema|-> [...extra]` (the .ts file's bundle, on plain node) with
+ * DATABASE_URL set only on PostgreSQL, and resolves once it prints `READY <port> <vkey>`.
  */
 export function startCrashChild(
   harness: string,
@@ -45,9 +47,8 @@ export function startCrashChild(
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      harness,
+      '--enable-source-maps',
+      childEntry(inject('childBundles'), harness),
       engine.dataDir,
       ...(engine.schema ? [engine.schema] : ['-']),
       ...extra,

@@ -92,6 +92,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -189,6 +195,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -290,6 +302,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -317,6 +335,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -390,6 +414,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -463,6 +493,12 @@ export interface paths {
                 in: string;
                 field: string;
                 message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
               }[];
             } & {
               [key: string]: unknown;
@@ -8777,6 +8813,107 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/monitor/operators/{operatorId}/staff/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register up to 1,000 employees at once, all or none
+     * @description Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.
+     *
+     *     Who may call: system, regulator.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          operatorId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Registered all or none; a refused batch names every failing entry */
+            entries: {
+              /** @description The employee's IIN: pseudonymised at once, never stored or echoed */
+              iin: string;
+              /** @description The operator's opaque id for this employee in its access checks; never an IIN */
+              actorId?: string;
+              /** @description A short label (department, role); never an IIN */
+              label?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                operatorId: string;
+                /** @description The employee's pseudonym */
+                subject: string;
+                actorId: string | null;
+                label: string | null;
+                addedAt: string;
+                addedBy: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description urn:qalqan:problem:<code> */
+              type: string;
+              title: string;
+              status: number;
+              detail: string;
+              /** @description The route template, e.g. /v1/registry/operators/{id} */
+              instance?: string;
+              /** @description Stable machine-readable error code */
+              code: string;
+              requestId: string;
+              errors?: {
+                in: string;
+                field: string;
+                message: string;
+                /** @description A batch's refused entry: its place in the batch */
+                index?: number;
+                /** @description A batch's refused entry: the code it alone would get */
+                code?: string;
+                /** @description The live entry a refused entry collides with */
+                id?: string;
+              }[];
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/monitor/operators/{operatorId}/staff/{entryId}': {
     parameters: {
       query?: never;
@@ -10175,6 +10312,12 @@ export interface components {
         in: string;
         field: string;
         message: string;
+        /** @description A batch's refused entry: its place in the batch */
+        index?: number;
+        /** @description A batch's refused entry: the code it alone would get */
+        code?: string;
+        /** @description The live entry a refused entry collides with */
+        id?: string;
       }[];
     } & {
       [key: string]: unknown;

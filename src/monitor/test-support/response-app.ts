@@ -160,7 +160,7 @@ export async function responseHarness(
       enqueue: (trx, items) => outbox.enqueue(trx as unknown as Kysely<OutboxTables>, items),
       sequence: (ids) => outbox.sequence(ids),
     },
-    subjects: { subjectOf },
+    subjects: { subjectOf, pseudonymOf },
     registry: {
       systemOf: (id) => Promise.resolve(systems.get(id) ?? null),
       suspend(systemId, _reason, until, by) {

@@ -14,6 +14,8 @@ export interface ConfirmDialogProps {
   readonly danger?: boolean;
   /** Runs the action; the dialog stays open showing the error if it fails. */
   readonly onConfirm: (reason: string) => Promise<void>;
+  /** Shows a failure in the page's own words (the shared error message otherwise). */
+  readonly renderError?: (error: unknown) => ReactNode;
   readonly onClose: () => void;
 }
 
@@ -30,6 +32,7 @@ export function ConfirmDialog({
   reasonOptional = false,
   danger = false,
   onConfirm,
+  renderError,
   onClose,
 }: ConfirmDialogProps) {
   const { t } = useTranslation('soc');
@@ -45,6 +48,9 @@ export function ConfirmDialog({
     const dialog = ref.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog?.showModal();
+    // showModal() focuses the dialog's first focusable element (the confirm button when there is
+    // no reason field), overriding React's autoFocus, which runs before it: focus the intended one.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       dialog?.close();
       opener?.focus();
@@ -90,7 +96,7 @@ export function ConfirmDialog({
               rows={3}
               maxLength={500}
               required={!reasonOptional}
-              autoFocus
+              data-autofocus
               aria-invalid={missing && reason.trim() === '' ? true : undefined}
               aria-describedby={missing ? `${reasonId}-error` : undefined}
               onChange={(event) => setReason(event.target.value)}
@@ -102,7 +108,7 @@ export function ConfirmDialog({
             )}
           </div>
         )}
-        {error !== undefined && <ErrorMessage error={error} />}
+        {error !== undefined && (renderError ? renderError(error) : <ErrorMessage error={error} />)}
         <div className="actions">
           <button
             type="submit"
@@ -115,7 +121,7 @@ export function ConfirmDialog({
             type="button"
             className="button button-secondary"
             disabled={busy}
-            autoFocus={!reasonLabel}
+            data-autofocus={reasonLabel ? undefined : ''}
             onClick={onClose}
           >
             {t('dialog.cancel')}

@@ -1,7 +1,8 @@
 /**
  * The monitoring centre's console, one lazily loaded chunk for every `/soc…` path: staff sign in
  * with a staff token (held as a session cookie), then see the live alert feed, cases with their
- * timelines and responses, incidents with their notification clocks, and the rules.
+ * timelines and responses, incidents with their notification clocks, the rules, and the
+ * reference lists the rules read.
  */
 import './soc-i18n';
 import './soc.css';
@@ -14,13 +15,14 @@ import { AlertPage } from './alert-page';
 import { CasePage, CasesPage } from './cases-page';
 import { FeedPage } from './feed-page';
 import { IncidentPage, IncidentsPage } from './incidents-page';
+import { ListsPage } from './lists-page';
 import { ResponsesPage } from './responses';
 import { RulesPage } from './rules-page';
 import { SignInForm } from './sign-in-form';
 import { SOC_PATHS, type SocRoute, socRouteOf } from './soc-routes';
 import { StaffSessionProvider, useStaff } from './soc-session';
 
-const SECTIONS = ['feed', 'cases', 'responses', 'incidents', 'rules'] as const;
+const SECTIONS = ['feed', 'cases', 'responses', 'incidents', 'rules', 'lists'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const sectionOf = (route: SocRoute): Section | undefined => {
@@ -38,6 +40,7 @@ const sectionOf = (route: SocRoute): Section | undefined => {
     case 'responses':
     case 'incidents':
     case 'rules':
+    case 'lists':
       return route.page;
   }
 };
@@ -110,6 +113,8 @@ function ConsolePage({ route, pathname }: { readonly route: SocRoute; readonly p
       return <IncidentPage id={route.id} />;
     case 'rules':
       return <RulesPage />;
+    case 'lists':
+      return <ListsPage />;
     case 'not-found':
       return <NotFoundPage path={pathname} />;
   }

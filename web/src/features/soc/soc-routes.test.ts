@@ -6,6 +6,8 @@ describe('the console routes inside /soc', () => {
     expect(socRouteOf('/soc')).toEqual({ page: 'feed' });
     expect(socRouteOf('/soc/')).toEqual({ page: 'feed' });
     expect(socRouteOf('/soc/rules/')).toEqual({ page: 'rules' });
+    expect(socRouteOf(SOC_PATHS.lists)).toEqual({ page: 'lists' });
+    expect(socRouteOf('/soc/lists/')).toEqual({ page: 'lists' });
     for (const page of ['cases', 'responses', 'incidents'] as const)
       expect(socRouteOf(`/soc/${page}`)).toEqual({ page });
     expect(socRouteOf(SOC_PATHS.alert('bulk-harvesting:evt_1'))).toEqual({
@@ -17,7 +19,14 @@ describe('the console routes inside /soc', () => {
   });
 
   it('answers not-found for anything else, malformed escapes included', () => {
-    for (const path of ['/soc/nope', '/soc/rules/x', '/soc/alerts/a/b', '/soc/alerts/%E0%A4%A'])
+    for (const path of [
+      '/soc/nope',
+      '/soc/rules/x',
+      '/soc/lists/staff',
+      '/soc/list',
+      '/soc/alerts/a/b',
+      '/soc/alerts/%E0%A4%A',
+    ])
       expect(socRouteOf(path), path).toEqual({ page: 'not-found' });
   });
 });

@@ -5,13 +5,14 @@ export const SOC_PATHS = {
   responses: '/soc/responses',
   incidents: '/soc/incidents',
   rules: '/soc/rules',
+  lists: '/soc/lists',
   alert: (id: string) => `/soc/alerts/${encodeURIComponent(id)}`,
   case: (id: string) => `/soc/cases/${encodeURIComponent(id)}`,
   incident: (id: string) => `/soc/incidents/${encodeURIComponent(id)}`,
 } as const;
 
 export type SocRoute =
-  | { readonly page: 'feed' | 'cases' | 'responses' | 'incidents' | 'rules' }
+  | { readonly page: 'feed' | 'cases' | 'responses' | 'incidents' | 'rules' | 'lists' }
   | { readonly page: 'alert' | 'case' | 'incident'; readonly id: string }
   | { readonly page: 'not-found' };
 
@@ -30,7 +31,7 @@ export function socRouteOf(pathname: string): SocRoute {
   if (id === undefined) {
     if (section === 'cases' || section === 'responses' || section === 'incidents')
       return { page: section };
-    if (section === 'rules') return { page: 'rules' };
+    if (section === 'rules' || section === 'lists') return { page: section };
     return { page: 'not-found' };
   }
   if (id === '') return { page: 'not-found' };

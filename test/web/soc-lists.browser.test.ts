@@ -1,0 +1,326 @@
+/**
+ * The console's reference lists page (`/soc/lists`) in real Chromium against the composed server
+ * (`qalqan serve --demo` from source, serving the built web app), on the demo world: the
+ * regulator registers an employee on the polyclinic's staff register by IIN (a typo caught in the
+ * page, a second registration refused by the server in words) and removes them, sets the car
+ * maker's working hours (an unknown time zone refused), reports and withdraws a terminated actor,
+ * declares and withdraws a destination of its telematics system (an unknown country refused), and
+ * the IIN is in neither the page nor its fields afterwards; the SOC analyst plants and removes a
+ * honeytoken; the auditor reads every list without a form or a remove button; a 360-px phone
+ * does not scroll sideways. The phone screenshot goes to docs/screenshots/soc-lists.png only with
+ * QALQAN_SCREENSHOTS=1.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkIin, withCheckDigit } from '../../src/core/identifiers.js';
+import type { DemoCredentials } from '../../src/demo/demo.js';
+import { CLINIC_STAFF, CLINIC_SYSTEM, TRANSFER_SYSTEM } from '../../src/demo/demo-monitor.js';
+import {
+  focusedText,
+  haveChromium,
+  horizontalOverflow,
+  noteMissingChromium,
+  saveScreenshot,
+} from './support/chromium.js';
+import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
+
+noteMissingChromium('SOC reference lists browser tests');
+
+/** A valid IIN no demo list holds (born 3 March 1985, a man); the serial is arbitrary. */
+function freshIin(serial: number): string {
+  for (let s = serial; ; s++) {
+    const iin = withCheckDigit(`850303300${String(s).padStart(2, '0')}`);
+    if (iin && checkIin(iin).valid) return iin;
+  }
+}
+
+/** Every text field's current value and the page's markup: where an IIN could linger. */
+async function pageHolds(page: Page, text: string): Promise<boolean> {
+  const values = await page.evaluate(() =>
+    [
+      ...(
+        globalThis as unknown as {
+          document: { querySelectorAll(s: string): Iterable<{ value: string }> };
+        }
+      ).document.querySelectorAll('input, textarea'),
+    ].map((input) => input.value),
+  );
+  return values.some((value) => value.includes(text)) || (await page.content()).includes(text);
+}
+
+/**
+ * Presses a form's submit button and waits for the page's announcement; a refusal shown under the
+ * form instead fails the test with its text (rather than a bare timeout).
+ */
+async function submit(page: Page, form: Locator, announced: string, button = 'Add') {
+  await form.getByRole('button', { name: button }).click();
+  const done = page.getByRole('status').filter({ hasText: announced });
+  const refused = form.getByRole('alert');
+  await done.or(refused).first().waitFor();
+  if ((await refused.count()) > 0) throw new Error(`refused: ${await refused.innerText()}`);
+}
+
+describe.skipIf(!haveChromium)(
+  'monitoring centre console: reference lists in Chromium',
+  { timeout: 240_000 },
+  () => {
+    let base: string;
+    let demo: Omit<DemoCredentials, 'file'>;
+    let demoServer: DemoInBrowser;
+
+    beforeAll(async () => {
+      demoServer = await startDemoInBrowser({ width: 1200 });
+      ({ base, demo } = demoServer);
+    }, 300_000);
+
+    afterAll(async () => {
+      await demoServer?.close();
+    });
+
+    const openPage = (options?: PageOptions) => demoServer.openPage(options);
+
+    async function signIn(page: Page, token: string) {
+      await page.goto(`${base}/soc/lists`);
+      await page.locator('[data-state="signed-out"]').waitFor();
+      await page.getByLabel('Staff token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Reference lists' }).waitFor();
+    }
+
+    /** The operator of a demo system, as the registry has it (the regulator may read it). */
+    async function operatorOf(
+      systemName: string,
+    ): Promise<{ operatorId: string; systemId: string }> {
+      const { systemId } = demo.systems.find((s) => s.system === systemName)!;
+      const response = await fetch(`${base}/v1/registry/systems/${systemId}`, {
+        headers: { authorization: `Bearer ${demo.staff.regulator}` },
+      });
+      const system = (await response.json()) as { operatorId: string };
+      return { operatorId: system.operatorId, systemId };
+    }
+
+    it('lets the regulator add and remove a staff member by IIN, set working hours, report a terminated actor and declare a destination, the IIN gone from the page', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, demo.staff.regulator);
+      await page.getByRole('link', { name: 'Reference lists' }).waitFor();
+
+      // The watch lists are the SOC's: the regulator reads them, with no form and no remove.
+      const honeytokens = page.locator('[data-list="honeytokens"]');
+      await honeytokens.locator('[data-entry]').first().waitFor();
+      await honeytokens.getByText('only the analyst may change it').waitFor();
+      expect(await honeytokens.locator('form').count()).toBe(0);
+      expect(await honeytokens.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+
+      // The polyclinic's staff register: its two employees, by label and pseudonym.
+      const clinic = await operatorOf(CLINIC_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(clinic.operatorId);
+      const staff = page.locator('[data-list="staff"]');
+      for (const member of CLINIC_STAFF)
+        await staff.getByText(member.label, { exact: true }).waitFor();
+      const before = await staff.locator('[data-entry]').count();
+
+      // A typo is caught in the page, in words, and nothing is sent.
+      const iin = freshIin(11);
+      const typo = `${iin.slice(0, 11)}${(Number(iin[11]) + 1) % 10}`;
+      const form = staff.getByRole('form', { name: 'Add to “Staff register”' });
+      await form.getByLabel('IIN').fill(typo);
+      await form.getByRole('button', { name: 'Add' }).click();
+      await form.getByText('The check digit does not match: look for a typo.').waitFor();
+      expect(await form.getByLabel('IIN').getAttribute('aria-invalid')).toBe('true');
+      expect(await staff.locator('[data-entry]').count()).toBe(before);
+
+      // Registered: shown by its label and pseudonym; the field is empty and the number is gone.
+      await form.getByLabel('IIN').fill(`${iin.slice(0, 6)} ${iin.slice(6)}`);
+      await form.getByLabel('Actor id (optional)').fill('night-nurse-07');
+      await form.getByLabel('Label (optional)').fill('Night nurse');
+      await submit(page, form, 'Added to “Staff register”.');
+      const added = staff.locator('[data-entry]').filter({ hasText: 'Night nurse' });
+      await added.getByText('night-nurse-07').waitFor();
+      expect(await form.getByLabel('IIN').inputValue()).toBe('');
+      expect(await pageHolds(page, iin)).toBe(false);
+      expect(await pageHolds(page, iin.slice(6))).toBe(false);
+
+      // A second registration of the same person is the server's 409, worded by its code.
+      await form.getByLabel('IIN').fill(iin);
+      await form.getByRole('button', { name: 'Add' }).click();
+      const refusal = form.getByRole('alert');
+      await refusal.getByText('This entry is already on the list.').waitFor();
+      await refusal.getByText('monitor.reference_exists').waitFor();
+      expect(await pageHolds(page, iin)).toBe(false);
+
+      // Removed through the confirmation dialog; focus goes to the list's heading.
+      await added.getByRole('button', { name: 'Remove Night nurse' }).click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Remove Night nurse from “Staff register”?',
+      });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: 'Remove' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Night nurse removed from “Staff register”.' })
+        .waitFor();
+      await added.waitFor({ state: 'detached' });
+      expect(await staff.locator('[data-entry]').count()).toBe(before);
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () =>
+              (globalThis as unknown as { document: { activeElement: { id: string } | null } })
+                .document.activeElement?.id,
+          ),
+        )
+        .toBe('list-staff');
+
+      // The car maker's telematics system: Germany declared; France added, then withdrawn.
+      const carMaker = await operatorOf(TRANSFER_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(carMaker.operatorId);
+
+      // Its working hours: an unknown time zone is the server's 400, worded; then set and shown.
+      const hours = page.locator('[data-list="working-hours"]');
+      const setHours = hours.getByRole('form', { name: 'Set the working hours' });
+      await setHours.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+      await setHours.getByLabel('Saturday').check();
+      await setHours.getByRole('button', { name: 'Save working hours' }).click();
+      await setHours
+        .getByRole('alert')
+        .getByText(/^These working hours are not valid/)
+        .waitFor();
+      await setHours.getByLabel('Time zone').fill('Asia/Almaty');
+      await setHours.getByLabel('From').fill('08:30');
+      await submit(page, setHours, 'Working hours saved.', 'Save working hours');
+      await hours
+        .locator('[data-entry="working-hours"]')
+        .getByText(
+          'Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, 08:30–18:00 (Asia/Almaty)',
+        )
+        .waitFor();
+
+      // A terminated actor reported, then withdrawn.
+      const terminated = page.locator('[data-list="terminated-actors"]');
+      const report = terminated.getByRole('form', { name: 'Add to “Terminated actors”' });
+      await report.getByLabel('Actor id', { exact: true }).fill('line-engineer-3');
+      await submit(page, report, 'Added to “Terminated actors”.');
+      const engineer = terminated.locator('[data-entry="line-engineer-3"]');
+      await engineer.getByText(/^Terminated /).waitFor();
+      await engineer.getByRole('button', { name: 'Remove line-engineer-3' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await engineer.waitFor({ state: 'detached' });
+
+      const destinations = page.locator('[data-list="destinations"]');
+      await destinations.getByLabel('System', { exact: true }).selectOption(carMaker.systemId);
+      await destinations.locator('[data-entry="DE"]').waitFor();
+      const declare = destinations.getByRole('form', { name: 'Add to “Declared destinations”' });
+      // Not two letters: caught in the page. Two letters that are no country: the server's 400.
+      await declare.getByLabel('Country code').fill('F');
+      await declare.getByRole('button', { name: 'Add' }).click();
+      await declare.getByText('Give a two-letter country code.').waitFor();
+      await declare.getByLabel('Country code').fill('XX');
+      await declare.getByRole('button', { name: 'Add' }).click();
+      await declare
+        .getByRole('alert')
+        .getByText('That is not a country code the centre knows.')
+        .waitFor();
+      await declare.getByLabel('Country code').fill('fr');
+      await declare.getByLabel('Note (optional)').fill('Warranty analytics');
+      await submit(page, declare, 'Added to “Declared destinations”.');
+      const france = destinations.locator('[data-entry="FR"]');
+      await france.getByText('Warranty analytics').waitFor();
+      expect(await declare.getByRole('alert').count()).toBe(0);
+      await france.getByRole('button', { name: 'Remove FR' }).click();
+      const withdraw = page.getByRole('dialog', {
+        name: 'Remove FR from “Declared destinations”?',
+      });
+      // Keyboard only: focus starts on Cancel; Shift+Tab reaches Remove, Enter confirms.
+      await withdraw.waitFor();
+      await expect.poll(() => focusedText(page)).toBe('Cancel');
+      await page.keyboard.press('Shift+Tab');
+      expect(await focusedText(page)).toBe('Remove');
+      await page.keyboard.press('Enter');
+      await withdraw.waitFor({ state: 'hidden' });
+      await france.waitFor({ state: 'detached' });
+      await destinations.locator('[data-entry="DE"]').waitFor();
+
+      // The API agrees: France is not declared, Germany still is; the employee is not registered.
+      const declared = await fetch(`${base}/v1/monitor/systems/${carMaker.systemId}/destinations`, {
+        headers: { authorization: `Bearer ${demo.staff.auditor}` },
+      });
+      const countries = ((await declared.json()) as { items: { country: string }[] }).items.map(
+        (item) => item.country,
+      );
+      expect(countries).toEqual(['DE']);
+      expect(problems).toEqual([]);
+    });
+
+    it('lets the SOC analyst plant and remove a honeytoken by IIN, and words the refusals in Russian', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, demo.staff.soc);
+      const honeytokens = page.locator('[data-list="honeytokens"]');
+      const form = honeytokens.getByRole('form', { name: 'Add to “Honeytoken subjects”' });
+      const iin = freshIin(42);
+      await form.getByLabel('IIN').fill(iin);
+      await form.getByLabel('Label (optional)').fill('Decoy 42');
+      await submit(page, form, 'Added to “Honeytoken subjects”.');
+      const decoy = honeytokens.locator('[data-entry]').filter({ hasText: 'Decoy 42' });
+      await decoy.waitFor();
+      expect(await pageHolds(page, iin)).toBe(false);
+
+      // The analyst's own lists are the watch lists only: an operator's are read-only to them.
+      const clinic = await operatorOf(CLINIC_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(clinic.operatorId);
+      await page.locator('[data-list="staff"] [data-read-only]').waitFor();
+      expect(await page.locator('[data-list="staff"] form').count()).toBe(0);
+
+      // In Russian, a refusal is worded by its code: the same person planted twice.
+      await page.getByRole('button', { name: 'Русский' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Справочные списки' }).waitFor();
+      const formRu = honeytokens.getByRole('form', { name: 'Добавить в «Субъекты-приманки»' });
+      await formRu.getByLabel('ИИН').fill(iin);
+      await formRu.getByRole('button', { name: 'Добавить' }).click();
+      await formRu.getByRole('alert').getByText('Эта запись уже есть в списке.').waitFor();
+      await decoy.getByRole('button', { name: 'Удалить Decoy 42' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Удалить' }).click();
+      await decoy.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'English' }).click();
+      expect(await pageHolds(page, iin)).toBe(false);
+      expect(problems).toEqual([]);
+    });
+
+    it('shows every list read-only to the auditor: no form, no remove button', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, demo.staff.auditor);
+      await page.locator('[data-list="honeytokens"] [data-entry]').first().waitFor();
+      const clinic = await operatorOf(CLINIC_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(clinic.operatorId);
+      await page.locator('[data-list="staff"] [data-entry]').first().waitFor();
+      const carMaker = await operatorOf(TRANSFER_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(carMaker.operatorId);
+      await page.getByLabel('System', { exact: true }).selectOption(carMaker.systemId);
+      await page.locator('[data-list="destinations"] [data-entry="DE"]').waitFor();
+      for (const list of [
+        'honeytokens',
+        'protected-persons',
+        'working-hours',
+        'terminated-actors',
+        'staff',
+        'destinations',
+      ])
+        await page.locator(`[data-list="${list}"] [data-read-only]`).waitFor();
+      expect(await page.locator('form').count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+      expect(await page.getByLabel('IIN').count()).toBe(0);
+      expect(problems).toEqual([]);
+    });
+
+    it('fits a 360-px phone', async () => {
+      const { page, problems } = await openPage({ width: 360 });
+      await signIn(page, demo.staff.regulator);
+      const clinic = await operatorOf(CLINIC_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(clinic.operatorId);
+      await page.locator('[data-list="staff"] [data-entry]').first().waitFor();
+      await page.locator('[data-list="staff"]').scrollIntoViewIfNeeded();
+      expect(await horizontalOverflow(page)).toBe(0);
+      saveScreenshot('soc-lists-phone.png', await page.screenshot());
+      expect(problems).toEqual([]);
+    });
+  },
+);
