@@ -23,6 +23,12 @@ const SystemNames = {
 };
 /** Ids are printable ASCII without spaces (`rsp_…`, `bulk-harvesting-critical:chk_…`). */
 const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
+/**
+ * An operator's or a system's id (`op_…`, `sys_…`), as the registry and every row naming one hold
+ * it (`varchar(40)`): a reference path may name an operator the registry does not know (the
+ * regulator's), whose longer id SQLite stored and PostgreSQL refused with a 500.
+ */
+const RegistryId = Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' });
 /** An alert id (`<rule>:<event>`, up to 229 characters) as `monitor_alerts.id` holds it. */
 const AlertId = Type.String({ minLength: 1, maxLength: 300, pattern: '^[\\x21-\\x7e]+$' });
 /** A case id (`case_<ulid>`), as `monitor_cases.id` and the rows naming a case hold it. */
@@ -51,8 +57,8 @@ export const WatchedEntry = Type.Object({
 });
 export const WatchedList = Type.Object({ items: Type.Array(WatchedEntry) });
 export const EntryParams = Type.Object({ entryId: Id });
-export const OperatorParams = Type.Object({ operatorId: Id });
-export const TerminatedParams = Type.Object({ operatorId: Id, actorId: Text(128) });
+export const OperatorParams = Type.Object({ operatorId: RegistryId });
+export const TerminatedParams = Type.Object({ operatorId: RegistryId, actorId: Text(128) });
 
 export const WorkingHoursBody = Type.Object(
   {
@@ -126,14 +132,14 @@ export const StaffBatch = Type.Object(
   },
   { additionalProperties: false },
 );
-export const StaffParams = Type.Object({ operatorId: Id, entryId: Id });
+export const StaffParams = Type.Object({ operatorId: RegistryId, entryId: Id });
 
 const Country = Type.String({
   pattern: '^[A-Z]{2}$',
   description: 'ISO 3166-1 alpha-2 country code, upper case',
 });
-export const SystemParams = Type.Object({ systemId: Id });
-export const DestinationParams = Type.Object({ systemId: Id, country: Country });
+export const SystemParams = Type.Object({ systemId: RegistryId });
+export const DestinationParams = Type.Object({ systemId: RegistryId, country: Country });
 export const DestinationCreate = Type.Object(
   {
     country: Country,

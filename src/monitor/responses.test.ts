@@ -313,6 +313,32 @@ describeStorage('monitoring responses', (fx) => {
     ]);
   });
 
+  it("an operator's or a system's id in a reference path is at most 40 characters, as stored", async () => {
+    // The regulator may name any operator (a system only its own): an id longer than the rows'
+    // varchar(40) was stored by SQLite and refused by PostgreSQL with a 500.
+    const long = `op_${'o'.repeat(38)}`;
+    const hours = await h.app.inject({
+      method: 'PUT',
+      url: `/v1/monitor/operators/${long}/working-hours`,
+      headers: asStaff('regulator'),
+      payload: { timeZone: 'Asia/Almaty', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+    });
+    expect([hours.statusCode, hours.json<{ code: string }>().code]).toEqual([
+      400,
+      'request.validation',
+    ]);
+    const terminated = await h.app.inject({
+      method: 'POST',
+      url: `/v1/monitor/operators/${long}/terminated-actors`,
+      headers: asStaff('regulator'),
+      payload: { actorId: 'clerk-1' },
+    });
+    expect([terminated.statusCode, terminated.json<{ code: string }>().code]).toEqual([
+      400,
+      'request.validation',
+    ]);
+  });
+
   it('a shadow alert never responds', async () => {
     const made = await h.module.onAlert({
       id: 'bulk-harvesting-critical:shadowed',
