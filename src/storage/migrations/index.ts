@@ -27,6 +27,7 @@ import * as notificationsBySubject from './20261205_1340_notifications_by_subjec
 import * as ledgerCheckpointsRowid from './20261205_1400_ledger_checkpoints_rowid.js';
 import * as outboxEvents from './20261205_1400_outbox_events.js';
 import * as monitorHistoryEventId from './20261205_1430_monitor_history_event_id.js';
+import * as outboxRequeued from './20261205_1600_outbox_requeued.js';
 import * as canonicalInstants from './20261205_1700_canonical_instants.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -53,5 +54,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1400_ledger_checkpoints_rowid': ledgerCheckpointsRowid,
   '20261205_1400_outbox_events': outboxEvents,
   '20261205_1430_monitor_history_event_id': monitorHistoryEventId,
+  '20261205_1600_outbox_requeued': outboxRequeued,
   '20261205_1700_canonical_instants': canonicalInstants,
 };
