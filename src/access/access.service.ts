@@ -41,6 +41,7 @@ import { actorCodeOf } from './actor-code.js';
 import { matchesNothing, matchWord, searchWords, type WordMatch } from './citizen-search.js';
 import { citizenFacets } from './citizen-search.store.js';
 import { coverageQueryOf, decide } from './decide.js';
+import { idempotencyCutoff, keyDigests } from './idempotency.js';
 
 /** A check as the API takes it (schema-validated): the subject and the actor's IIN still raw. */
 export interface CheckInput {
@@ -90,6 +91,10 @@ export interface AccessServiceDeps {
   readonly clock: Clock;
   /** Key of the per-operator actor codes the citizen sees (HMAC-SHA-256). */
   readonly actorKey: Uint8Array;
+  /** Key of the stored digests of `Idempotency-Key`s (HMAC-SHA-256, `idempotency.ts`). */
+  readonly idempotencyKey: Uint8Array;
+  /** How long an `Idempotency-Key` answers retries after its check, in milliseconds. */
+  readonly idempotencyRetentionMs: number;
   /** How long another instance's regime and adequacy changes may take to be seen. Default 1000 ms. */
   readonly cacheMs?: number;
 }
@@ -526,14 +531,20 @@ export function createAccessService(deps: AccessServiceDeps) {
       .update(canonicalJson([kind, body]))
       .digest('hex');
 
-  /** The earlier answer for this key, a 422 if the body differs, or undefined for a new key. */
+  /** The instant before which a key is forgotten, deleted or not (`idempotency.ts`). */
+  const keyCutoff = () => idempotencyCutoff(clock(), deps.idempotencyRetentionMs);
+
+  /**
+   * The earlier answer for this key, a 422 if the body differs, or undefined for a new key (or
+   * one older than the retention).
+   */
   async function replay(
     caller: Caller,
-    key: string,
+    digests: readonly string[],
     kind: 'single' | 'batch',
     hash: string,
   ): Promise<CheckAnswer[] | undefined> {
-    const earlier = await store.idempotencyOf(caller.systemId, key);
+    const earlier = await store.idempotencyOf(caller.systemId, digests, keyCutoff());
     if (!earlier) return undefined;
     if (earlier.body_hash !== hash || earlier.kind !== kind)
       throw new DomainError(
@@ -550,8 +561,10 @@ export function createAccessService(deps: AccessServiceDeps) {
     idempotency: { key: string; body: JsonValue } | undefined,
   ): Promise<CheckAnswer[]> {
     const hash = idempotency ? bodyHash(kind, idempotency.body) : '';
-    if (idempotency) {
-      const earlier = await replay(caller, idempotency.key, kind, hash);
+    // The key is the client's text (it may hold an IIN): from here on only its digests.
+    const digests = idempotency ? keyDigests(deps.idempotencyKey, idempotency.key) : undefined;
+    if (digests) {
+      const earlier = await replay(caller, digests, kind, hash);
       if (earlier) return earlier;
     }
     const prepared = inputs.map((input, i) =>
@@ -572,15 +585,17 @@ export function createAccessService(deps: AccessServiceDeps) {
       );
       if (indexes) return decided.map((d, i) => answerOf(d, indexes[i] ?? null));
     }
-    if (!idempotency) {
+    if (!digests) {
       await commit(decided);
       return sequenceAnswers(decided);
     }
     try {
       await store.db.transaction().execute(async (trx) => {
+        // An expired row of this key, not yet deleted by the retention, gives way to the new one.
+        await store.forgetExpiredKey(trx, caller.systemId, digests, keyCutoff());
         await store.insertIdempotency(trx, {
           system_id: caller.systemId,
-          key: idempotency.key,
+          key_hash: digests[0],
           body_hash: hash,
           kind,
           check_ids_json: JSON.stringify(decided.map((d) => d.row.id)),
@@ -590,7 +605,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       });
     } catch (error) {
       // A concurrent request with the same key won the insert: answer as it did.
-      const earlier = await replay(caller, idempotency.key, kind, hash);
+      const earlier = await replay(caller, digests, kind, hash);
       if (earlier) return earlier;
       throw error;
     }
