@@ -5,7 +5,7 @@
  * reads (a check with its proof, the citizen's own view, subjects a system accessed) and the
  * regulator's regimes and adequacy list.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
@@ -526,10 +526,17 @@ export function createAccessService(deps: AccessServiceDeps) {
     return row.ledger_index ?? (await deps.outbox.ledgerIndexOf(row.id));
   }
 
-  const bodyHash = (kind: string, body: JsonValue) =>
-    createHash('sha256')
-      .update(canonicalJson([kind, body]))
-      .digest('hex');
+  /**
+   * Digests of the request body (which holds the subject's IIN): the keyed one every row is
+   * written with, and the plain SHA-256 of the rows the 20261205_1630 migration converted.
+   */
+  const bodyHashes = (kind: string, body: JsonValue) => {
+    const text = canonicalJson([kind, body]);
+    return {
+      keyed: createHmac('sha256', deps.idempotencyKey).update(text).digest('hex'),
+      plain: createHash('sha256').update(text).digest('hex'),
+    };
+  };
 
   /** The instant before which a key is forgotten, deleted or not (`idempotency.ts`). */
   const keyCutoff = () => idempotencyCutoff(clock(), deps.idempotencyRetentionMs);
@@ -540,12 +547,14 @@ export function createAccessService(deps: AccessServiceDeps) {
    */
   async function replay(
     caller: Caller,
-    digests: readonly string[],
+    digests: readonly [string, string],
     kind: 'single' | 'batch',
-    hash: string,
+    hashes: { readonly keyed: string; readonly plain: string },
   ): Promise<CheckAnswer[] | undefined> {
     const earlier = await store.idempotencyOf(caller.systemId, digests, keyCutoff());
     if (!earlier) return undefined;
+    // A row found by the key's plain digest is a converted one: its body hash is plain too.
+    const hash = earlier.key_hash === digests[0] ? hashes.keyed : hashes.plain;
     if (earlier.body_hash !== hash || earlier.kind !== kind)
       throw new DomainError(
         'access.idempotency_mismatch',
@@ -560,11 +569,12 @@ export function createAccessService(deps: AccessServiceDeps) {
     kind: 'single' | 'batch',
     idempotency: { key: string; body: JsonValue } | undefined,
   ): Promise<CheckAnswer[]> {
-    const hash = idempotency ? bodyHash(kind, idempotency.body) : '';
-    // The key is the client's text (it may hold an IIN): from here on only its digests.
+    // The key is the client's text (it may hold an IIN), the body holds the subject's: from here
+    // on only their digests.
+    const hashes = idempotency ? bodyHashes(kind, idempotency.body) : undefined;
     const digests = idempotency ? keyDigests(deps.idempotencyKey, idempotency.key) : undefined;
-    if (digests) {
-      const earlier = await replay(caller, digests, kind, hash);
+    if (digests && hashes) {
+      const earlier = await replay(caller, digests, kind, hashes);
       if (earlier) return earlier;
     }
     const prepared = inputs.map((input, i) =>
@@ -585,7 +595,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       );
       if (indexes) return decided.map((d, i) => answerOf(d, indexes[i] ?? null));
     }
-    if (!digests) {
+    if (!digests || !hashes) {
       await commit(decided);
       return sequenceAnswers(decided);
     }
@@ -596,7 +606,7 @@ export function createAccessService(deps: AccessServiceDeps) {
         await store.insertIdempotency(trx, {
           system_id: caller.systemId,
           key_hash: digests[0],
-          body_hash: hash,
+          body_hash: hashes.keyed,
           kind,
           check_ids_json: JSON.stringify(decided.map((d) => d.row.id)),
           created_at: decided[0]?.row.at ?? clock().toISOString(),
@@ -605,7 +615,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       });
     } catch (error) {
       // A concurrent request with the same key won the insert: answer as it did.
-      const earlier = await replay(caller, digests, kind, hash);
+      const earlier = await replay(caller, digests, kind, hashes);
       if (earlier) return earlier;
       throw error;
     }

@@ -55,7 +55,10 @@ export interface AccessIdempotencyTable {
    * key's unkeyed SHA-256 instead, until they expire (`idempotency.ts`).
    */
   key_hash: string;
-  /** SHA-256 (hex) of the request body's canonical JSON: the same key with another body is a 422. */
+  /**
+   * HMAC-SHA-256 (hex), under the same key, of the request body's canonical JSON (which holds the
+   * subject's IIN): the same key with another body is a 422. Plain SHA-256 on converted rows.
+   */
   body_hash: string;
   kind: 'single' | 'batch';
   /** JSON array of the check ids the first request produced, in answer order. */

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type CompiledQuery, type Kysely, type KyselyPlugin, type QueryId, sql } from 'kysely';
 import type { Counter } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { canonicalJson } from '../ledger/entry/canonical-json.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { planOf } from '../storage/test-support/query-plan.js';
 import type { AccessTables } from './access.tables.js';
@@ -110,9 +111,14 @@ describeStorage('access checks: Idempotency-Keys at rest and their expiry', (fx)
       'system_id',
     ]);
     for (const row of rows) expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
-    // Keyed: not the plain SHA-256 a dictionary of IINs would find.
+    // Keyed: not the plain SHA-256 a dictionary of IINs would find, of the key nor of the body
+    // (which holds the subject's IIN).
     const plain = createHash('sha256').update(iinKey).digest('hex');
     expect(rows.map((row) => row.key_hash)).not.toContain(plain);
+    const plainBody = createHash('sha256')
+      .update(canonicalJson(['single', check()]))
+      .digest('hex');
+    expect(rows.map((row) => row.body_hash)).not.toContain(plainBody);
     const { rows: found } = await sql<{ n: number | string }>`
       select count(*) as n from access_idempotency
       where key_hash like ${'%' + iinKey + '%'} or body_hash like ${'%' + iinKey + '%'}

@@ -5,8 +5,10 @@
  * holds one, as its key: only a digest is stored. It is keyed (HMAC-SHA-256 under a key the server
  * derives from its secrets) because an IIN has too few possible values for a plain hash to hide
  * it: a dump's SHA-256 of a twelve-digit key is reversed by trying every valid IIN, in minutes.
- * Rows written before keys were digested were converted by a migration, which has no secret, to
- * the key's plain SHA-256; a lookup also tries that digest, so a retry with such a key still
+ * The body's digest, compared on a retry, is keyed the same way: the body holds the subject's IIN,
+ * and a system sends bodies of a few known shapes. Rows written before keys were digested were
+ * converted by a migration, which has no secret, to the key's plain SHA-256 (their body digest was
+ * a plain SHA-256 already); a lookup also tries that digest, so a retry with such a key still
  * replays, and those rows are gone with the retention that follows the upgrade.
  *
  * A key answers retries for the retention after its check (`QALQAN_ACCESS_IDEMPOTENCY_HOURS`),

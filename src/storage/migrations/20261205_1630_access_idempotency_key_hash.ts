@@ -11,7 +11,8 @@ import { dialectTypes } from '../dialect-types.js';
  * The access module writes a keyed digest (HMAC-SHA-256 under a key derived from the server's
  * secrets: a plain hash of an IIN is reversed by trying every IIN); a migration has no secret, so
  * the rows already there get the key's plain SHA-256, which a lookup also tries
- * (`access/idempotency.ts`): a retry with an old key still replays, and the rows expire with the
+ * (`access/idempotency.ts`; their `body_hash` stays the plain SHA-256 it was, which the module
+ * compares for such rows): a retry with an old key still replays, and the rows expire with the
  * first retention after the upgrade. The index on `created_at` is the retention's: it deletes the
  * oldest keys first, batch by batch.
  *

@@ -8,6 +8,7 @@ import {
   iinBornOn,
   profile,
 } from '../../access/test-support/access-app.js';
+import { canonicalJson, type JsonValue } from '../../ledger/entry/canonical-json.js';
 import { describeStorage } from '../test-support/storages.js';
 import { down, up } from './20261205_1630_access_idempotency_key_hash.js';
 
@@ -49,6 +50,7 @@ describeStorage('migration 20261205_1630: access_idempotency keeps digests of ke
   };
 
   it('hashes the keys written before, so a retry with one still replays', async () => {
+    await sql`delete from access_idempotency`.execute(db());
     // Checks answered under keys, then the table as it was before this migration: raw keys.
     const iinKey = iinBornOn('1995-05-19', 7);
     const batchKey = `batch-${randomUUID()}`;
@@ -56,10 +58,15 @@ describeStorage('migration 20261205_1630: access_idempotency keeps digests of ke
     const batch = await post({ checks: [body, body] }, batchKey, '/v1/access-checks/batch');
     expect([single.statusCode, batch.statusCode]).toEqual([200, 200]);
     await down(db());
+    // Rows of before: the raw key, and the body's plain SHA-256.
     const ids = (answer: { checkId: string }[]) => JSON.stringify(answer.map((a) => a.checkId));
-    await sql`update access_idempotency set key = ${iinKey}
+    const plainBody = (kind: string, value: unknown) =>
+      sha256(canonicalJson([kind, value as JsonValue]));
+    await sql`update access_idempotency set key = ${iinKey},
+        body_hash = ${plainBody('single', body)}
       where check_ids_json = ${ids([single.json()])}`.execute(db());
-    await sql`update access_idempotency set key = ${batchKey}
+    await sql`update access_idempotency set key = ${batchKey},
+        body_hash = ${plainBody('batch', [body, body])}
       where check_ids_json = ${ids(batch.json().results)}`.execute(db());
     expect(await columns(db())).toContain(iinKey);
 
