@@ -528,7 +528,7 @@ export function createAccessService(deps: AccessServiceDeps) {
 
   /**
    * Digests of the request body (which holds the subject's IIN): the keyed one every row is
-   * written with, and the plain SHA-256 of the rows the 20261205_1630 migration converted.
+   * written with, and the plain SHA-256 of the rows the 20261205_1730 migration converted.
    */
   const bodyHashes = (kind: string, body: JsonValue) => {
     const text = canonicalJson([kind, body]);

@@ -51,7 +51,7 @@ export interface AccessIdempotencyTable {
   system_id: string;
   /**
    * HMAC-SHA-256 (hex) of the `Idempotency-Key` under the module's key, never the key itself: the
-   * text is the client's, and may hold an IIN. Rows the 20261205_1630 migration converted hold the
+   * text is the client's, and may hold an IIN. Rows the 20261205_1730 migration converted hold the
    * key's unkeyed SHA-256 instead, until they expire (`idempotency.ts`).
    */
   key_hash: string;

@@ -10,7 +10,7 @@ import {
 } from '../../access/test-support/access-app.js';
 import { canonicalJson, type JsonValue } from '../../ledger/entry/canonical-json.js';
 import { describeStorage } from '../test-support/storages.js';
-import { down, up } from './20261205_1630_access_idempotency_key_hash.js';
+import { down, up } from './20261205_1730_access_idempotency_key_hash.js';
 
 const SUBJECT = iinBornOn('1990-05-17', 11);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -20,7 +20,7 @@ async function columns(db: Kysely<unknown>): Promise<string[]> {
   return rows.flatMap((row) => Object.values(row).map(String));
 }
 
-describeStorage('migration 20261205_1630: access_idempotency keeps digests of keys', (fx) => {
+describeStorage('migration 20261205_1730: access_idempotency keeps digests of keys', (fx) => {
   let h: AccessHarness;
   const clinic = 'sys_clinic';
   const db = () => fx.storage.db as unknown as Kysely<unknown>;
