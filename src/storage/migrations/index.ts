@@ -29,6 +29,7 @@ import * as outboxEvents from './20261205_1400_outbox_events.js';
 import * as monitorHistoryEventId from './20261205_1430_monitor_history_event_id.js';
 import * as outboxRequeued from './20261205_1600_outbox_requeued.js';
 import * as canonicalInstants from './20261205_1700_canonical_instants.js';
+import * as accessIdempotencyKeyHash from './20261205_1730_access_idempotency_key_hash.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -56,4 +57,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1430_monitor_history_event_id': monitorHistoryEventId,
   '20261205_1600_outbox_requeued': outboxRequeued,
   '20261205_1700_canonical_instants': canonicalInstants,
+  '20261205_1730_access_idempotency_key_hash': accessIdempotencyKeyHash,
 };
