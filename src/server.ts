@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { type AccessModule, createAccessModule } from './access/access.module.js';
+import { createIdempotencyRetention } from './access/idempotency.js';
 import { type ConsentModule, createConsentModule } from './consent/consent.module.js';
 import { declaredFromProfiles } from './consent/consent.ports.js';
 import { loadReceiptSigner, receiptKeysDir } from './consent/receipts.js';
@@ -249,6 +250,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
         .update('qalqan access actor codes')
         .digest(),
       responses: monitorResponse.responses,
+      idempotencyRetentionMs: config.access.idempotencyHours * 3_600_000,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     late.access = access;
@@ -266,6 +268,15 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       log,
     });
     closers.push(outboxRetention.start(60_000, () => ledger.ledger.role === 'sequencer'));
+    // Access checks' Idempotency-Keys older than their retention are deleted the same way (a
+    // lookup already ignores them): the table holds days of keys, not one per keyed check ever.
+    const idempotencyRetention = createIdempotencyRetention({
+      db: storage.db,
+      retentionMs: config.access.idempotencyHours * 3_600_000,
+      log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    closers.push(idempotencyRetention.start(60_000, () => ledger.ledger.role === 'sequencer'));
 
     const demo = config.demo;
     const portal = createPortalModule({
@@ -358,6 +369,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
       ...ledger.metrics,
       ...outbox.metrics,
       ...outboxRetention.metrics,
+      ...idempotencyRetention.metrics,
       ...monitor.metrics,
     ])
       app.metrics.registerMetric(metric);

@@ -3,6 +3,7 @@
  * call and adapts the ports. Other modules see `subjectsAccessedBy` (the monitoring centre's
  * breach notices) and nothing else.
  */
+import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { indexTaxonomy, type TaxonomyIndex } from '../core/taxonomy.js';
 import type { RoutePlugin } from '../http/app.js';
@@ -21,6 +22,7 @@ import { actorCodeOf } from './actor-code.js';
 import { type AccessService, createAccessService } from './access.service.js';
 import { createAccessStore } from './access.store.js';
 import type { AccessTables } from './access.tables.js';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency.js';
 
 export interface AccessModuleDeps {
   readonly db: Kysely<AccessTables>;
@@ -29,6 +31,7 @@ export interface AccessModuleDeps {
   readonly subjects: Subjects;
   readonly outbox: AccessOutbox;
   readonly receipts: Receipts;
+  /** The module's secret: keys the actors' codes, and (derived) the stored idempotency digests. */
   readonly actorKey: Uint8Array;
   /** Monitoring responses; none until the monitoring centre is wired. */
   readonly responses?: Responses;
@@ -37,6 +40,12 @@ export interface AccessModuleDeps {
   readonly taxonomy?: TaxonomyIndex;
   readonly clock?: Clock;
   readonly cacheMs?: number;
+  /**
+   * How long an `Idempotency-Key` answers retries after its check, in milliseconds (default a
+   * week); the server passes `QALQAN_ACCESS_IDEMPOTENCY_HOURS` and deletes older keys with
+   * `createIdempotencyRetention` over the same retention.
+   */
+  readonly idempotencyRetentionMs?: number;
 }
 
 /** The port the monitoring centre's breach notices use: affected subjects, paged. */
@@ -68,6 +77,11 @@ export function createAccessModule(deps: AccessModuleDeps): AccessModule {
     taxonomy: deps.taxonomy ?? indexTaxonomy(),
     clock: deps.clock ?? (() => new Date()),
     actorKey: deps.actorKey,
+    // Its own key for the stored digests of Idempotency-Keys, derived from the module's secret.
+    idempotencyKey: createHmac('sha256', deps.actorKey)
+      .update('qalqan access idempotency keys')
+      .digest(),
+    idempotencyRetentionMs: deps.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS,
     ...(deps.cacheMs !== undefined ? { cacheMs: deps.cacheMs } : {}),
   });
   return {

@@ -89,7 +89,13 @@ export const BatchAnswer = Type.Object({ results: Type.Array(CheckAnswer) });
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$', description: 'Retry-safe request key' }),
+    Type.String({
+      pattern: '^[\\x21-\\x7e]{1,128}$',
+      description:
+        'Retry-safe request key, per system: a retry returns the first answer for the retention ' +
+        '(a week by default), after which the key is forgotten and a retry is a new check. ' +
+        'Only a keyed digest of it is stored.',
+    }),
   ),
 });
 

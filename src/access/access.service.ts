@@ -5,7 +5,7 @@
  * reads (a check with its proof, the citizen's own view, subjects a system accessed) and the
  * regulator's regimes and adequacy list.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
@@ -41,6 +41,7 @@ import { actorCodeOf } from './actor-code.js';
 import { matchesNothing, matchWord, searchWords, type WordMatch } from './citizen-search.js';
 import { citizenFacets } from './citizen-search.store.js';
 import { coverageQueryOf, decide } from './decide.js';
+import { idempotencyCutoff, keyDigests } from './idempotency.js';
 
 /** A check as the API takes it (schema-validated): the subject and the actor's IIN still raw. */
 export interface CheckInput {
@@ -90,6 +91,10 @@ export interface AccessServiceDeps {
   readonly clock: Clock;
   /** Key of the per-operator actor codes the citizen sees (HMAC-SHA-256). */
   readonly actorKey: Uint8Array;
+  /** Key of the stored digests of `Idempotency-Key`s (HMAC-SHA-256, `idempotency.ts`). */
+  readonly idempotencyKey: Uint8Array;
+  /** How long an `Idempotency-Key` answers retries after its check, in milliseconds. */
+  readonly idempotencyRetentionMs: number;
   /** How long another instance's regime and adequacy changes may take to be seen. Default 1000 ms. */
   readonly cacheMs?: number;
 }
@@ -521,20 +526,35 @@ export function createAccessService(deps: AccessServiceDeps) {
     return row.ledger_index ?? (await deps.outbox.ledgerIndexOf(row.id));
   }
 
-  const bodyHash = (kind: string, body: JsonValue) =>
-    createHash('sha256')
-      .update(canonicalJson([kind, body]))
-      .digest('hex');
+  /**
+   * Digests of the request body (which holds the subject's IIN): the keyed one every row is
+   * written with, and the plain SHA-256 of the rows the 20261205_1730 migration converted.
+   */
+  const bodyHashes = (kind: string, body: JsonValue) => {
+    const text = canonicalJson([kind, body]);
+    return {
+      keyed: createHmac('sha256', deps.idempotencyKey).update(text).digest('hex'),
+      plain: createHash('sha256').update(text).digest('hex'),
+    };
+  };
 
-  /** The earlier answer for this key, a 422 if the body differs, or undefined for a new key. */
+  /** The instant before which a key is forgotten, deleted or not (`idempotency.ts`). */
+  const keyCutoff = () => idempotencyCutoff(clock(), deps.idempotencyRetentionMs);
+
+  /**
+   * The earlier answer for this key, a 422 if the body differs, or undefined for a new key (or
+   * one older than the retention).
+   */
   async function replay(
     caller: Caller,
-    key: string,
+    digests: readonly [string, string],
     kind: 'single' | 'batch',
-    hash: string,
+    hashes: { readonly keyed: string; readonly plain: string },
   ): Promise<CheckAnswer[] | undefined> {
-    const earlier = await store.idempotencyOf(caller.systemId, key);
+    const earlier = await store.idempotencyOf(caller.systemId, digests, keyCutoff());
     if (!earlier) return undefined;
+    // A row found by the key's plain digest is a converted one: its body hash is plain too.
+    const hash = earlier.key_hash === digests[0] ? hashes.keyed : hashes.plain;
     if (earlier.body_hash !== hash || earlier.kind !== kind)
       throw new DomainError(
         'access.idempotency_mismatch',
@@ -549,9 +569,12 @@ export function createAccessService(deps: AccessServiceDeps) {
     kind: 'single' | 'batch',
     idempotency: { key: string; body: JsonValue } | undefined,
   ): Promise<CheckAnswer[]> {
-    const hash = idempotency ? bodyHash(kind, idempotency.body) : '';
-    if (idempotency) {
-      const earlier = await replay(caller, idempotency.key, kind, hash);
+    // The key is the client's text (it may hold an IIN), the body holds the subject's: from here
+    // on only their digests.
+    const hashes = idempotency ? bodyHashes(kind, idempotency.body) : undefined;
+    const digests = idempotency ? keyDigests(deps.idempotencyKey, idempotency.key) : undefined;
+    if (digests && hashes) {
+      const earlier = await replay(caller, digests, kind, hashes);
       if (earlier) return earlier;
     }
     const prepared = inputs.map((input, i) =>
@@ -572,16 +595,18 @@ export function createAccessService(deps: AccessServiceDeps) {
       );
       if (indexes) return decided.map((d, i) => answerOf(d, indexes[i] ?? null));
     }
-    if (!idempotency) {
+    if (!digests || !hashes) {
       await commit(decided);
       return sequenceAnswers(decided);
     }
     try {
       await store.db.transaction().execute(async (trx) => {
+        // An expired row of this key, not yet deleted by the retention, gives way to the new one.
+        await store.forgetExpiredKey(trx, caller.systemId, digests, keyCutoff());
         await store.insertIdempotency(trx, {
           system_id: caller.systemId,
-          key: idempotency.key,
-          body_hash: hash,
+          key_hash: digests[0],
+          body_hash: hashes.keyed,
           kind,
           check_ids_json: JSON.stringify(decided.map((d) => d.row.id)),
           created_at: decided[0]?.row.at ?? clock().toISOString(),
@@ -590,7 +615,7 @@ export function createAccessService(deps: AccessServiceDeps) {
       });
     } catch (error) {
       // A concurrent request with the same key won the insert: answer as it did.
-      const earlier = await replay(caller, idempotency.key, kind, hash);
+      const earlier = await replay(caller, digests, kind, hashes);
       if (earlier) return earlier;
       throw error;
     }

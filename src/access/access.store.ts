@@ -79,13 +79,30 @@ export function createAccessStore(db: Kysely<AccessTables>) {
       await trx.insertInto('access_idempotency').values(row).execute();
     },
 
-    idempotencyOf(systemId: string, key: string) {
+    /** The system's live row under any of these digests of one key (`idempotency.ts`). */
+    idempotencyOf(systemId: string, digests: readonly string[], notBefore: string) {
       return db
         .selectFrom('access_idempotency')
         .selectAll()
         .where('system_id', '=', systemId)
-        .where('key', '=', key)
+        .where('key_hash', 'in', digests)
+        .where('created_at', '>=', notBefore)
         .executeTakeFirst();
+    },
+
+    /** Deletes the system's expired row of one key, so the key can be written anew. */
+    async forgetExpiredKey(
+      trx: Kysely<AccessTables>,
+      systemId: string,
+      digests: readonly string[],
+      before: string,
+    ) {
+      await trx
+        .deleteFrom('access_idempotency')
+        .where('system_id', '=', systemId)
+        .where('key_hash', 'in', digests)
+        .where('created_at', '<', before)
+        .execute();
     },
 
     checkById(id: string) {

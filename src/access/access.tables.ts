@@ -1,7 +1,7 @@
 /**
  * The access module's own tables. Checks are kept by id with two read paths: the citizen's view
  * (subject pseudonym + time) and the breach notice (system + time). Idempotency keys are per
- * system. Regimes and the regulator's adequacy-list overrides are small and read through a cache.
+ * system, stored as keyed digests (a client may have chosen an IIN as its key). Regimes and the regulator's adequacy-list overrides are small and read through a cache.
  * No IIN anywhere: subjects and actors appear as pseudonyms; the actor's own opaque id is kept for
  * the operator and the monitoring centre, the citizen sees only a per-operator code.
  */
@@ -49,12 +49,21 @@ export interface AccessChecksTable {
 
 export interface AccessIdempotencyTable {
   system_id: string;
-  key: string;
-  /** SHA-256 (hex) of the request body's canonical JSON: the same key with another body is a 422. */
+  /**
+   * HMAC-SHA-256 (hex) of the `Idempotency-Key` under the module's key, never the key itself: the
+   * text is the client's, and may hold an IIN. Rows the 20261205_1730 migration converted hold the
+   * key's unkeyed SHA-256 instead, until they expire (`idempotency.ts`).
+   */
+  key_hash: string;
+  /**
+   * HMAC-SHA-256 (hex), under the same key, of the request body's canonical JSON (which holds the
+   * subject's IIN): the same key with another body is a 422. Plain SHA-256 on converted rows.
+   */
   body_hash: string;
   kind: 'single' | 'batch';
   /** JSON array of the check ids the first request produced, in answer order. */
   check_ids_json: string;
+  /** The check's instant; the key answers retries for the retention after it, then is deleted. */
   created_at: string;
 }
 

@@ -75,6 +75,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('answers access-check retries by Idempotency-Key for a week unless told otherwise, at least an hour', () => {
+    expect(loadConfig({}).access).toEqual({ idempotencyHours: 168 });
+    expect(loadConfig({ QALQAN_ACCESS_IDEMPOTENCY_HOURS: '24' }).access.idempotencyHours).toBe(24);
+    expect(() => loadConfig({ QALQAN_ACCESS_IDEMPOTENCY_HOURS: '0' })).toThrow(
+      "QALQAN_ACCESS_IDEMPOTENCY_HOURS must be an integer from 1 to 87600, got '0'",
+    );
+    expect(() => loadConfig({ QALQAN_ACCESS_IDEMPOTENCY_HOURS: '87601' })).toThrow(
+      "QALQAN_ACCESS_IDEMPOTENCY_HOURS must be an integer from 1 to 87600, got '87601'",
+    );
+  });
+
   it('lets event publishing linger 20 ms unless told otherwise, at most a second', () => {
     expect(loadConfig({ QALQAN_OUTBOX_PUBLISH_LINGER_MS: '0' }).outbox.publishLingerMs).toBe(0);
     expect(() => loadConfig({ QALQAN_OUTBOX_PUBLISH_LINGER_MS: '1001' })).toThrow(

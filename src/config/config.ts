@@ -82,6 +82,13 @@ export interface Config {
     /** A session ends this long (seconds) after sign-in, however active. */
     readonly absoluteTimeoutSeconds: number;
   };
+  readonly access: {
+    /**
+     * An access check's `Idempotency-Key` answers retries for this many hours after the check
+     * (`QALQAN_ACCESS_IDEMPOTENCY_HOURS`, default a week); then the key is forgotten and deleted.
+     */
+    readonly idempotencyHours: number;
+  };
   readonly outbox: {
     /**
      * Finished outbox rows (in the ledger, event delivered) are deleted this many hours after
@@ -480,6 +487,14 @@ export function loadConfig(
       }
       return source?.value.toLowerCase();
     })(),
+    access: {
+      idempotencyHours: integer(
+        pick(undefined, undefined, 'QALQAN_ACCESS_IDEMPOTENCY_HOURS'),
+        7 * 24,
+        1,
+        10 * 365 * 24,
+      ),
+    },
     outbox: {
       retentionHours: integer(
         pick(undefined, undefined, 'QALQAN_OUTBOX_RETENTION_HOURS'),

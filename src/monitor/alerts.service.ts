@@ -14,7 +14,9 @@ import type {
   AlertFilter,
   AlertRecord,
   AlertsStore,
+  CaseFilter,
   CaseRecord,
+  ChangeResult,
   HistoryEntry,
   PageCursor,
   StateChange,
@@ -77,7 +79,7 @@ export interface AlertsService {
   getAlert(id: string): Promise<{ alert: AlertRecord; history: HistoryEntry[] }>;
   changeAlert(id: string, change: StateChange): Promise<AlertRecord>;
   listCases(
-    state: AlertFilter['state'],
+    filter: CaseFilter,
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: CaseRecord[]; next: string | null }>;
@@ -137,6 +139,23 @@ function decodeCursor(text: string | undefined): PageCursor | undefined {
   throw new DomainError('request.validation', 'cursor: not a cursor this service issued.');
 }
 
+/**
+ * A page of at most `limit` from the `limit + 1` records read (newest first): the cursor of the
+ * next page, at the last one's `at`, when there is more.
+ */
+function pageOf<T extends { readonly id: string }>(
+  read: T[],
+  limit: number,
+  at: (record: T) => string,
+): { items: T[]; next: string | null } {
+  const items = read.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    next: read.length > limit && last ? encodeCursor({ at: at(last), id: last.id }) : null,
+  };
+}
+
 function refusal(
   reason: 'not_found' | 'invalid_transition',
   kind: 'alert' | 'case',
@@ -191,6 +210,22 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     }
   }
 
+  /**
+   * A change of an alert's or a case's state (the same lifecycle): free text without an IIN, and
+   * a change the store refused answered as a problem.
+   */
+  async function transition<T>(
+    kind: 'alert' | 'case',
+    change: StateChange,
+    apply: (now: string) => Promise<ChangeResult<T>>,
+  ): Promise<T> {
+    if (change.action === 'close') refuseIin('note', change.note);
+    if (change.action === 'assign') refuseIin('assignee', change.assignee);
+    const result = await apply(deps.clock().toISOString());
+    if (!result.ok) throw refusal(result.reason, kind, result.state);
+    return result.record;
+  }
+
   async function modes(): Promise<ReadonlyMap<string, RuleMode>> {
     const stored = await deps.store.ruleModes();
     const set = await deps.catalog.current();
@@ -243,14 +278,8 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
 
   return {
     async listAlerts(filter, cursor, limit) {
-      const items = await deps.alerts.list(filter, decodeCursor(cursor), limit + 1);
-      const page = items.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page,
-        next:
-          items.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-      };
+      const read = await deps.alerts.list(filter, decodeCursor(cursor), limit + 1);
+      return pageOf(read, limit, (alert) => alert.createdAt);
     },
 
     async getAlert(id) {
@@ -260,23 +289,14 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     },
 
     async changeAlert(id, change) {
-      if (change.action === 'close') refuseIin('note', change.note);
-      if (change.action === 'assign') refuseIin('assignee', change.assignee);
-      const result = await deps.alerts.change(id, change, deps.clock().toISOString());
-      if (!result.ok) throw refusal(result.reason, 'alert', result.state);
-      emit(result.record);
-      return result.record;
+      const alert = await transition('alert', change, (now) => deps.alerts.change(id, change, now));
+      emit(alert);
+      return alert;
     },
 
-    async listCases(state, cursor, limit) {
-      const items = await deps.alerts.listCases({ state }, decodeCursor(cursor), limit + 1);
-      const page = items.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        items: page,
-        next:
-          items.length > limit && last ? encodeCursor({ at: last.updatedAt, id: last.id }) : null,
-      };
+    async listCases(filter, cursor, limit) {
+      const read = await deps.alerts.listCases(filter, decodeCursor(cursor), limit + 1);
+      return pageOf(read, limit, (record) => record.updatedAt);
     },
 
     async getCase(id) {
@@ -290,11 +310,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     },
 
     async changeCase(id, change) {
-      if (change.action === 'close') refuseIin('note', change.note);
-      if (change.action === 'assign') refuseIin('assignee', change.assignee);
-      const result = await deps.alerts.changeCase(id, change, deps.clock().toISOString());
-      if (!result.ok) throw refusal(result.reason, 'case', result.state);
-      return result.record;
+      return transition('case', change, (now) => deps.alerts.changeCase(id, change, now));
     },
 
     listRules,

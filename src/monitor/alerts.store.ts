@@ -7,7 +7,13 @@
  * folded into an alert is a history row; a folded match is recorded once however often the
  * stream is replayed.
  */
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import {
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  type Transaction,
+  sql,
+} from 'kysely';
 import { ulid } from '../core/ids.js';
 import type { MonitorAlert, SuppressedMatch } from './engine.js';
 import type { Level, RuleResponse } from './rule.model.js';
@@ -99,6 +105,9 @@ export interface AlertFilter {
   readonly caseId?: string | undefined;
   readonly shadow?: boolean | undefined;
 }
+
+/** What the case list filters by. */
+export type CaseFilter = Pick<AlertFilter, 'state'>;
 
 export interface PageCursor {
   readonly at: string;
@@ -204,6 +213,28 @@ function caseTitleOf(alert: MonitorAlert): string {
   return `Subject ${subject ?? ''}`;
 }
 
+/**
+ * The order both lists page in, newest first by (`at`, id), from after `cursor`: rows older than
+ * it, or as old with a smaller id.
+ */
+function newestFirst<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  at: 'created_at' | 'updated_at',
+  cursor: PageCursor | undefined,
+): SelectQueryBuilder<DB, TB, O> {
+  const time = sql.ref<string>(at);
+  const id = sql.ref<string>('id');
+  const after = cursor
+    ? query.where((eb) =>
+        eb.or([
+          eb(time, '<', cursor.at),
+          eb.and([eb(time, '=', cursor.at), eb(id, '<', cursor.id)]),
+        ]),
+      )
+    : query;
+  return after.orderBy(time, 'desc').orderBy(id, 'desc');
+}
+
 export interface AlertsStore {
   /**
    * Stores a raised alert unless it is already stored (a replay). A new non-shadow alert joins
@@ -220,7 +251,7 @@ export interface AlertsStore {
   change(id: string, change: StateChange, now: string): Promise<ChangeResult<AlertRecord>>;
   getCase(id: string): Promise<CaseRecord | null>;
   listCases(
-    filter: { readonly state?: AlertState | undefined },
+    filter: CaseFilter,
     cursor: PageCursor | undefined,
     limit: number,
   ): Promise<CaseRecord[]>;
@@ -532,18 +563,7 @@ export function createAlertsStore(
       if (filter.level) query = query.where('level', '=', filter.level);
       if (filter.caseId) query = query.where('case_id', '=', filter.caseId);
       if (filter.shadow !== undefined) query = query.where('shadow', '=', filter.shadow ? 1 : 0);
-      if (cursor)
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', cursor.at),
-            eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)]),
-          ]),
-        );
-      const rows = await query
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
+      const rows = await newestFirst(query, 'created_at', cursor).limit(limit).execute();
       return rows.map(alertOf);
     },
 
@@ -565,18 +585,7 @@ export function createAlertsStore(
     async listCases(filter, cursor, limit) {
       let query = db.selectFrom('monitor_cases').selectAll();
       if (filter.state) query = query.where('state', '=', filter.state);
-      if (cursor)
-        query = query.where((eb) =>
-          eb.or([
-            eb('updated_at', '<', cursor.at),
-            eb.and([eb('updated_at', '=', cursor.at), eb('id', '<', cursor.id)]),
-          ]),
-        );
-      const rows = await query
-        .orderBy('updated_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
+      const rows = await newestFirst(query, 'updated_at', cursor).limit(limit).execute();
       return rows.map(caseOf);
     },
 

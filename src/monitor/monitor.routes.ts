@@ -3,24 +3,168 @@
  * switch a rule between shadow and active); the auditor and the regulator read everything; the
  * regulator may also switch a rule, since the rule set is the regulator's to oversee. Parked
  * events (what the engine could not read) are for the SOC. The live feed is server-sent events.
+ *
+ * Alerts and cases are worked alike — a list newest first with filters and a cursor, one record
+ * with what explains it, and the same lifecycle (open → acknowledged → closed, with an assignee) —
+ * so their routes are made by the same two functions, `listRoute` and `recordRoutes`.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../core/errors.js';
-import { principalOf } from '../http/access.js';
+import type {
+  FastifyPluginAsyncTypebox,
+  TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
+import type {
+  FastifyRequest,
+  FastifySchema,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+} from 'fastify';
+import { type Static, type TSchema, Type } from 'typebox';
 import type { AlertsService, LiveEvent } from './alerts.service.js';
+import type { StateChange } from './alerts.store.js';
 import * as S from './monitor.schema.js';
-import { createNamer, type MonitorNames, nameAlert, nameCase } from './names.js';
+import { createNamer, type MonitorNames, nameAlert, nameCase, type Namer } from './names.js';
+import { staffOf } from './response-routes.helpers.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'auditor', 'regulator'] as const;
+/** Items of a list page when the query names no limit. */
+const DEFAULT_LIMIT = 50;
 
-function staffOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.kind !== 'staff')
-    throw new DomainError('auth.forbidden', 'This route is for staff.');
-  return `staff:${principal.subject}`;
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Page<T> = { items: T[]; next: string | null };
+/** A record of a page schema's `items`: what a list's records must be to be answered. */
+type ItemOf<R extends TSchema> = Static<R> extends { items: (infer I)[] } ? I : never;
+/**
+ * The request of a route with this schema, as the routes' type provider types it: a helper
+ * generic in its schema hands the part it reads (`RequestOf<{ params: P }>['params']`) to the
+ * caller, whose schema is known, instead of casting it.
+ */
+type RequestOf<Schema extends FastifySchema> = FastifyRequest<
+  RouteGenericInterface,
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  Schema,
+  TypeBoxTypeProvider
+>;
+
+/*
+ * The two functions below are generic in their schemas so that each caller's records are checked
+ * against the schema it gives (`T extends Static<R>`), and the parts of the request they read are
+ * typed by the caller's schema (`RequestOf`). What they hand Fastify as the response schema is
+ * widened to `TSchema`: the type provider cannot resolve a reply type from a schema still generic.
+ */
+
+/** A list of alerts or cases, for the readers: a page as the query asks, names beside. */
+function listRoute<Q extends TSchema, R extends TSchema, T extends ItemOf<R>>(
+  app: App,
+  route: {
+    readonly path: string;
+    readonly summary: string;
+    readonly querystring: Q;
+    /** The page as answered. */
+    readonly page: R;
+    readonly list: (query: RequestOf<{ querystring: Q }>['query']) => Promise<Page<T>>;
+    readonly name: (record: T, namesOf: Namer) => Promise<T>;
+    readonly namer: () => Namer;
+  },
+): void {
+  const page: TSchema = route.page;
+  app.get(
+    route.path,
+    {
+      config: { allow: [...READERS] },
+      schema: {
+        tags,
+        summary: route.summary,
+        querystring: route.querystring,
+        response: { 200: page },
+      },
+    },
+    async (request) => {
+      const found = await route.list(request.query);
+      const namesOf = route.namer();
+      return { ...found, items: await Promise.all(found.items.map((r) => route.name(r, namesOf))) };
+    },
+  );
+}
+
+/**
+ * One alert or case (for the readers) and its lifecycle (for the SOC): acknowledge an open one,
+ * assign one not closed, close one as a true or a false positive; each answers the record as it
+ * is now, names beside.
+ */
+function recordRoutes<
+  P extends TSchema,
+  R extends TSchema,
+  D extends TSchema,
+  T extends Static<R>,
+  G extends Static<D>,
+>(
+  app: App,
+  route: {
+    /** `/v1/monitor/alerts/:alertId`. */
+    readonly path: string;
+    readonly kind: 'alert' | 'case';
+    readonly params: P;
+    readonly idOf: (params: RequestOf<{ params: P }>['params']) => string;
+    /** The record as the lifecycle routes answer it: `change`, then `named`. */
+    readonly record: R;
+    readonly change: (id: string, change: StateChange) => Promise<T>;
+    readonly named: (record: T) => Promise<T>;
+    /** The record with what explains it, as the read answers it. */
+    readonly read: {
+      readonly summary: string;
+      readonly response: D;
+      readonly get: (id: string) => Promise<G>;
+    };
+  },
+): void {
+  const { params } = route;
+  const [record, read]: TSchema[] = [route.record, route.read.response];
+  // As the summaries say it.
+  const aKind = route.kind === 'alert' ? 'an alert' : 'a case';
+  app.get(
+    route.path,
+    {
+      config: { allow: [...READERS] },
+      schema: { tags, summary: route.read.summary, params, response: { 200: read } },
+    },
+    async (request) => route.read.get(route.idOf(request.params)),
+  );
+  /** One lifecycle route: the change its body asks for, by the staff member calling. */
+  const lifecycle = <B extends TSchema>(
+    action: StateChange['action'],
+    summary: string,
+    body: B,
+    changeOf: (body: RequestOf<{ body: B }>['body'], by: string) => StateChange,
+  ) =>
+    app.post(
+      `${route.path}/${action}`,
+      {
+        config: { allow: ['soc'] },
+        schema: { tags, summary, params, body, response: { 200: record } },
+      },
+      async (request) => {
+        const id = route.idOf(request.params);
+        return route.named(await route.change(id, changeOf(request.body, staffOf(request))));
+      },
+    );
+  lifecycle('acknowledge', `Acknowledge an open ${route.kind}`, S.Empty, (_, by) => ({
+    action: 'acknowledge',
+    by,
+  }));
+  lifecycle('assign', `Assign ${aKind} that is not closed`, S.AssignBody, ({ assignee }, by) => ({
+    action: 'assign',
+    by,
+    assignee,
+  }));
+  lifecycle(
+    'close',
+    `Close ${aKind} as a true or a false positive`,
+    S.CloseBody,
+    ({ outcome, note }, by) => ({ action: 'close', by, outcome, note }),
+  );
 }
 
 export interface MonitorRoutesOptions {
@@ -42,24 +186,16 @@ export function monitorRoutes(
   const namedCase = <T extends Parameters<typeof nameCase>[0]>(record: T) =>
     nameCase(record, namer());
   return async (app) => {
-    app.get(
-      '/v1/monitor/alerts',
-      {
-        config: { allow: [...READERS] },
-        schema: {
-          tags,
-          summary: 'Alerts, newest first, by state, rule, level, case or shadow',
-          querystring: S.AlertQuery,
-          response: { 200: S.AlertPage },
-        },
-      },
-      async (request) => {
-        const { limit, cursor, ...filter } = request.query;
-        const page = await service.listAlerts(filter, cursor, limit ?? 50);
-        const namesOf = namer();
-        return { ...page, items: await Promise.all(page.items.map((a) => nameAlert(a, namesOf))) };
-      },
-    );
+    listRoute(app, {
+      path: '/v1/monitor/alerts',
+      summary: 'Alerts, newest first, by state, rule, level, case or shadow',
+      querystring: S.AlertQuery,
+      page: S.AlertPage,
+      list: ({ limit, cursor, ...filter }) =>
+        service.listAlerts(filter, cursor, limit ?? DEFAULT_LIMIT),
+      name: nameAlert,
+      namer,
+    });
 
     app.get(
       '/v1/monitor/alerts/stream',
@@ -112,198 +248,57 @@ export function monitorRoutes(
       },
     );
 
-    app.get(
-      '/v1/monitor/alerts/:alertId',
-      {
-        config: { allow: [...READERS] },
-        schema: {
-          tags,
-          summary: 'One alert with its history',
-          params: S.AlertParams,
-          response: { 200: S.AlertWithHistory },
+    recordRoutes(app, {
+      path: '/v1/monitor/alerts/:alertId',
+      kind: 'alert',
+      params: S.AlertParams,
+      idOf: (params) => params.alertId,
+      record: S.Alert,
+      read: {
+        summary: 'One alert with its history',
+        response: S.AlertWithHistory,
+        async get(id) {
+          const found = await service.getAlert(id);
+          return { ...found, alert: await namedAlert(found.alert) };
         },
       },
-      async (request) => {
-        const found = await service.getAlert(request.params.alertId);
-        return { ...found, alert: await namedAlert(found.alert) };
-      },
-    );
+      change: (id, change) => service.changeAlert(id, change),
+      named: namedAlert,
+    });
 
-    app.post(
-      '/v1/monitor/alerts/:alertId/acknowledge',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Acknowledge an open alert',
-          params: S.AlertParams,
-          body: S.Empty,
-          response: { 200: S.Alert },
-        },
-      },
-      async (request) =>
-        namedAlert(
-          await service.changeAlert(request.params.alertId, {
-            action: 'acknowledge',
-            by: staffOf(request),
-          }),
-        ),
-    );
+    listRoute(app, {
+      path: '/v1/monitor/cases',
+      summary: 'Cases (an actor’s alerts grouped), most recently updated first',
+      querystring: S.CaseQuery,
+      page: S.CasePage,
+      list: ({ limit, cursor, ...filter }) =>
+        service.listCases(filter, cursor, limit ?? DEFAULT_LIMIT),
+      name: nameCase,
+      namer,
+    });
 
-    app.post(
-      '/v1/monitor/alerts/:alertId/assign',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Assign an alert that is not closed',
-          params: S.AlertParams,
-          body: S.AssignBody,
-          response: { 200: S.Alert },
+    recordRoutes(app, {
+      path: '/v1/monitor/cases/:caseId',
+      kind: 'case',
+      params: S.CaseParams,
+      idOf: (params) => params.caseId,
+      record: S.Case,
+      read: {
+        summary: 'One case with its alerts and a timeline of the underlying events',
+        response: S.CaseWithTimeline,
+        async get(id) {
+          const found = await service.getCase(id);
+          const namesOf = namer();
+          return {
+            ...found,
+            case: await nameCase(found.case, namesOf),
+            alerts: await Promise.all(found.alerts.map((a) => nameAlert(a, namesOf))),
+          };
         },
       },
-      async (request) =>
-        namedAlert(
-          await service.changeAlert(request.params.alertId, {
-            action: 'assign',
-            by: staffOf(request),
-            assignee: request.body.assignee,
-          }),
-        ),
-    );
-
-    app.post(
-      '/v1/monitor/alerts/:alertId/close',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Close an alert as a true or a false positive',
-          params: S.AlertParams,
-          body: S.CloseBody,
-          response: { 200: S.Alert },
-        },
-      },
-      async (request) =>
-        namedAlert(
-          await service.changeAlert(request.params.alertId, {
-            action: 'close',
-            by: staffOf(request),
-            outcome: request.body.outcome,
-            note: request.body.note,
-          }),
-        ),
-    );
-
-    app.get(
-      '/v1/monitor/cases',
-      {
-        config: { allow: [...READERS] },
-        schema: {
-          tags,
-          summary: 'Cases (an actor’s alerts grouped), most recently updated first',
-          querystring: S.CaseQuery,
-          response: { 200: S.CasePage },
-        },
-      },
-      async (request) => {
-        const page = await service.listCases(
-          request.query.state,
-          request.query.cursor,
-          request.query.limit ?? 50,
-        );
-        const namesOf = namer();
-        return { ...page, items: await Promise.all(page.items.map((c) => nameCase(c, namesOf))) };
-      },
-    );
-
-    app.get(
-      '/v1/monitor/cases/:caseId',
-      {
-        config: { allow: [...READERS] },
-        schema: {
-          tags,
-          summary: 'One case with its alerts and a timeline of the underlying events',
-          params: S.CaseParams,
-          response: { 200: S.CaseWithTimeline },
-        },
-      },
-      async (request) => {
-        const found = await service.getCase(request.params.caseId);
-        const namesOf = namer();
-        return {
-          ...found,
-          case: await nameCase(found.case, namesOf),
-          alerts: await Promise.all(found.alerts.map((a) => nameAlert(a, namesOf))),
-        };
-      },
-    );
-
-    app.post(
-      '/v1/monitor/cases/:caseId/acknowledge',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Acknowledge an open case',
-          params: S.CaseParams,
-          body: S.Empty,
-          response: { 200: S.Case },
-        },
-      },
-      async (request) =>
-        namedCase(
-          await service.changeCase(request.params.caseId, {
-            action: 'acknowledge',
-            by: staffOf(request),
-          }),
-        ),
-    );
-
-    app.post(
-      '/v1/monitor/cases/:caseId/assign',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Assign a case that is not closed',
-          params: S.CaseParams,
-          body: S.AssignBody,
-          response: { 200: S.Case },
-        },
-      },
-      async (request) =>
-        namedCase(
-          await service.changeCase(request.params.caseId, {
-            action: 'assign',
-            by: staffOf(request),
-            assignee: request.body.assignee,
-          }),
-        ),
-    );
-
-    app.post(
-      '/v1/monitor/cases/:caseId/close',
-      {
-        config: { allow: ['soc'] },
-        schema: {
-          tags,
-          summary: 'Close a case as a true or a false positive',
-          params: S.CaseParams,
-          body: S.CloseBody,
-          response: { 200: S.Case },
-        },
-      },
-      async (request) =>
-        namedCase(
-          await service.changeCase(request.params.caseId, {
-            action: 'close',
-            by: staffOf(request),
-            outcome: request.body.outcome,
-            note: request.body.note,
-          }),
-        ),
-    );
+      change: (id, change) => service.changeCase(id, change),
+      named: namedCase,
+    });
 
     app.get(
       '/v1/monitor/rules',

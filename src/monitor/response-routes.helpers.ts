@@ -1,8 +1,19 @@
-/** Who is calling, in the monitoring centre's terms (`By`), and the operator a caller may act for. */
+/**
+ * Who is calling, in the monitoring centre's terms (`staff:<subject>` on alerts, cases and rules;
+ * `By` on responses and incidents), and the operator a caller may act for.
+ */
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../core/errors.js';
 import { principalOf } from '../http/access.js';
 import type { By } from './response.ports.js';
+
+/** `staff:<subject>`: who changed an alert, a case or a rule, for its history and the ledger. */
+export function staffOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  if (principal.kind !== 'staff')
+    throw new DomainError('auth.forbidden', 'This route is for staff.');
+  return `staff:${principal.subject}`;
+}
 
 /** `staff:<role>:<subject>` or `system:<systemId>`: what the ledger records as the actor. */
 export function byOf(request: FastifyRequest): By {

@@ -5,21 +5,12 @@
  * is the regulator's to oversee, so only the regulator changes it; the SOC and the auditor read.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../core/errors.js';
-import { principalOf } from '../http/access.js';
+import { staffOf } from './response-routes.helpers.js';
 import type { RuleCatalog } from './rule-versions.js';
 import * as S from './rule-versions.schema.js';
 
 const tags = ['monitor'];
 const READERS = ['soc', 'auditor', 'regulator'] as const;
-
-function staffOf(request: FastifyRequest): string {
-  const principal = principalOf(request);
-  if (principal.kind !== 'staff')
-    throw new DomainError('auth.forbidden', 'This route is for staff.');
-  return `staff:${principal.subject}`;
-}
 
 export function ruleVersionRoutes(catalog: RuleCatalog): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -13,7 +13,9 @@ export {
 } from './outbox.js';
 export {
   type ParkedOutbox,
+  type ParkedOutboxOptions,
   type ParkedRow,
+  type RequeuedRow,
   type RequeueOutcome,
   createParkedOutbox,
 } from './outbox-parked.js';

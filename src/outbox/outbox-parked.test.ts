@@ -8,6 +8,9 @@ import type { OutboxTable } from './outbox.tables.js';
 import { freshOutboxLedger, outboxItem, type OutboxTestDb } from './test-support/fixtures.js';
 
 const AT = '2026-12-04T12:00:00.000Z';
+/** The time the tests' requeues record. */
+const REQUEUED_AT = '2026-12-05T09:30:00.000Z';
+const clock = () => new Date(REQUEUED_AT);
 
 it('gives one outcome per distinct id, in the order given', () => {
   expect(distinctIds(['b', 'a', 'b', 'c', 'a'])).toEqual(['b', 'a', 'c']);
@@ -15,16 +18,16 @@ it('gives one outcome per distinct id, in the order given', () => {
     requeueOutcomes(
       ['p', 'x', 'd', 'p', 'q'],
       new Map([
-        ['p', 'test.fact'],
-        ['q', 'other.fact'],
+        ['p', { id: 'p', type: 'test.fact', previousError: 'too large' }],
+        ['q', { id: 'q', type: 'other.fact', previousError: null }],
       ]),
       new Map([['d', 'done']]),
     ),
   ).toEqual([
-    { id: 'p', result: 'requeued', type: 'test.fact' },
+    { id: 'p', result: 'requeued', type: 'test.fact', previousError: 'too large' },
     { id: 'x', result: 'unknown' },
     { id: 'd', result: 'not parked', state: 'done' },
-    { id: 'q', result: 'requeued', type: 'other.fact' },
+    { id: 'q', result: 'requeued', type: 'other.fact', previousError: null },
   ]);
 });
 
@@ -50,6 +53,8 @@ describeStorage('parked outbox rows', (fx) => {
     last_error: 'the record is larger than 65536 bytes as canonical JSON',
     ledger_index: null,
     created_at: AT,
+    requeued_at: null,
+    requeued_error: null,
     ...extra,
   });
   const rowsById = async () =>
@@ -64,7 +69,13 @@ describeStorage('parked outbox rows', (fx) => {
     await db()
       .insertInto('outbox')
       .values([
-        row('p-late', { created_at: '2026-12-04T12:00:02.000Z', attempts: 3 }),
+        // Requeued once already, and refused again since.
+        row('p-late', {
+          created_at: '2026-12-04T12:00:02.000Z',
+          attempts: 3,
+          requeued_at: '2026-12-04T15:00:00.000Z',
+          requeued_error: 'an earlier refusal',
+        }),
         row('p-b', { created_at: '2026-12-04T12:00:01.000Z', last_error: null }),
         row('p-a', { created_at: '2026-12-04T12:00:01.000Z' }),
         row('pending', { state: 'pending', created_at: '2026-12-01T00:00:00.000Z' }),
@@ -80,27 +91,33 @@ describeStorage('parked outbox rows', (fx) => {
       createdAt: '2026-12-04T12:00:01.000Z',
       attempts: 1,
       lastError: 'the record is larger than 65536 bytes as canonical JSON',
+      requeuedAt: null,
     });
     expect(all[1]!.lastError).toBeNull();
-    expect(all[2]!.attempts).toBe(3);
+    expect(all[2]).toMatchObject({ attempts: 3, requeuedAt: '2026-12-04T15:00:00.000Z' });
     expect(JSON.stringify(all)).not.toMatch(/pseudonym-secret|personal/);
     expect((await parked.list(2)).map((r) => r.id)).toEqual(['p-a', 'p-b']);
     expect(await parked.count()).toBe(3);
   });
 
-  it('requeues parked rows by id to pending, index null, attempts 0, nothing else changed; reports the others', async () => {
+  it('requeues parked rows by id to pending, index null, attempts 0, no error; keeps and reports the error; reports the others', async () => {
     await db()
       .insertInto('outbox')
       .values([
-        row('p1', { attempts: 4 }),
-        row('p2', { type: 'other.fact' }),
+        row('p1', {
+          attempts: 4,
+          last_error: 'refused again',
+          requeued_at: '2026-12-04T15:00:00.000Z',
+          requeued_error: 'refused first',
+        }),
+        row('p2', { type: 'other.fact', last_error: null }),
         row('p3'),
         row('pending', { state: 'pending', attempts: 2, last_error: 'ledger unavailable' }),
         row('done', { state: 'done', ledger_index: 7 }),
       ])
       .execute();
     const before = await rowsById();
-    const outcomes = await createParkedOutbox(db()).requeue([
+    const outcomes = await createParkedOutbox(db(), { clock }).requeue([
       'p2',
       'nope',
       'pending',
@@ -109,20 +126,25 @@ describeStorage('parked outbox rows', (fx) => {
       'p1',
     ]);
     expect(outcomes).toEqual([
-      { id: 'p2', result: 'requeued', type: 'other.fact' },
+      { id: 'p2', result: 'requeued', type: 'other.fact', previousError: null },
       { id: 'nope', result: 'unknown' },
       { id: 'pending', result: 'not parked', state: 'pending' },
-      { id: 'p1', result: 'requeued', type: 'test.fact' },
+      { id: 'p1', result: 'requeued', type: 'test.fact', previousError: 'refused again' },
       { id: 'done', result: 'not parked', state: 'done' },
     ]);
     const after = await rowsById();
+    // The row shows its state now; the error it was parked with moved with the requeue's time.
     for (const id of ['p1', 'p2'])
       expect(after[id]).toEqual({
         ...before[id],
         state: 'pending',
         attempts: 0,
         ledger_index: null,
+        last_error: null,
+        requeued_at: REQUEUED_AT,
+        requeued_error: before[id]!.last_error,
       });
+    expect(after.p1!.requeued_error).toBe('refused again');
     for (const id of ['p3', 'pending', 'done']) expect(after[id]).toEqual(before[id]);
     expect(Object.keys(after)).toEqual(Object.keys(before));
 
@@ -144,13 +166,22 @@ describeStorage('parked outbox rows', (fx) => {
       ])
       .execute();
     const before = await rowsById();
-    const parked = createParkedOutbox(db());
+    const parked = createParkedOutbox(db(), { clock });
+    const error = 'the record is larger than 65536 bytes as canonical JSON';
     expect(await parked.requeueAll()).toEqual([
-      { id: 'p-old', type: 'other.fact' },
-      { id: 'p-new', type: 'test.fact' },
+      { id: 'p-old', type: 'other.fact', previousError: error },
+      { id: 'p-new', type: 'test.fact', previousError: error },
     ]);
     const after = await rowsById();
-    expect(after['p-old']).toMatchObject({ state: 'pending', attempts: 0, ledger_index: null });
+    for (const id of ['p-old', 'p-new'])
+      expect(after[id]).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        ledger_index: null,
+        last_error: null,
+        requeued_at: REQUEUED_AT,
+        requeued_error: error,
+      });
     expect(after.pending).toEqual(before.pending);
     expect(after.done).toEqual(before.done);
     expect(await parked.count()).toBe(0);
@@ -191,18 +222,43 @@ describeStorage('parked outbox rows', (fx) => {
     expect((await ledger.checkpoint()).size).toBe(0);
 
     expect((await parked.requeue(['r2'])).map((o) => o.result)).toEqual(['requeued']);
+    // Pending again with no error of its own until an attempt fails: what waits shows it clean.
+    expect((await rowsById()).r2).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+      last_error: null,
+      requeued_error: 'refused until the upgrade',
+    });
     await outbox.drain();
     expect((await ledger.checkpoint()).size).toBe(1);
     const rows = await rowsById();
-    expect(rows.r2).toMatchObject({ state: 'done', ledger_index: 0 });
+    expect(rows.r2).toMatchObject({ state: 'done', ledger_index: 0, last_error: null });
     expect(rows.r1).toMatchObject({ state: 'parked', ledger_index: null });
     expect(published).toEqual(['r2']);
 
-    // Refused again after a requeue: parked again, with the new error.
-    refusing = true;
-    await parked.requeueAll();
-    await outbox.drain();
-    expect(await rowsById()).toMatchObject({ r1: { state: 'parked', attempts: 1 } });
+    // Refused again after a requeue: parked again, with the new error, and listed as requeued.
+    await createParkedOutbox(db(), { clock }).requeueAll();
+    const refusal = new DomainError('ledger.invalid_entry', 'still refused');
+    await createOutbox({ db: db(), ledger: { append: () => Promise.reject(refusal) } }).drain();
+    expect(await rowsById()).toMatchObject({
+      r1: {
+        state: 'parked',
+        attempts: 1,
+        last_error: 'still refused',
+        requeued_at: REQUEUED_AT,
+        requeued_error: 'refused until the upgrade',
+      },
+    });
+    expect(await parked.list(10)).toEqual([
+      {
+        id: 'r1',
+        type: 'test.fact',
+        createdAt: AT,
+        attempts: 1,
+        lastError: 'still refused',
+        requeuedAt: REQUEUED_AT,
+      },
+    ]);
   });
 
   it('a stored record that is not JSON is parked with an error that quotes none of it', async () => {

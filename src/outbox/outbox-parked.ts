@@ -4,8 +4,11 @@
  * itself. Once the cause is fixed — most often an upgrade whose ledger now takes the record — the
  * operator lists the rows and puts them back to `pending`.
  *
- * A requeued row is as `enqueue` writes it: `pending`, `ledger_index` null, `attempts` 0; its
- * `last_error` stays (why it was parked) until a new attempt overwrites it, and nothing else
+ * A requeued row is as `enqueue` writes it: `pending`, `ledger_index` null, `attempts` 0,
+ * `last_error` null — what the row shows is its state now, not the refusal it came back from. The
+ * refusal is not lost: it moves to `requeued_error`, with the time in `requeued_at`, and the
+ * requeue reports it per row (`previousError`), so the operator's terminal holds what each row was
+ * parked with; a row parked again shows its new error and when it was requeued. Nothing else
  * changes — the id, so the ledger's idempotency key, stays too: a record appended once is never
  * appended twice. The rows are then picked up by the unsequenced poll of the instance that
  * sequences the ledger (`OutboxService.start`, within a second), as rows the CLI writes are; if
@@ -27,11 +30,20 @@ export interface ParkedRow {
   readonly createdAt: string;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When an operator last requeued it, so it was refused again since; null if never. */
+  readonly requeuedAt: string | null;
+}
+
+/** A row a requeue put back, with the error it was parked with (now cleared from the row). */
+export interface RequeuedRow {
+  readonly id: string;
+  readonly type: string;
+  readonly previousError: string | null;
 }
 
 /** What became of one id given to `requeue`. */
 export type RequeueOutcome =
-  | { readonly id: string; readonly result: 'requeued'; readonly type: string }
+  | ({ readonly result: 'requeued' } & RequeuedRow)
   | { readonly id: string; readonly result: 'unknown' }
   | { readonly id: string; readonly result: 'not parked'; readonly state: OutboxState };
 
@@ -46,7 +58,12 @@ export interface ParkedOutbox {
    */
   requeue(ids: readonly string[]): Promise<RequeueOutcome[]>;
   /** Puts every parked row back to `pending`, in one transaction; those rows, oldest first. */
-  requeueAll(): Promise<{ readonly id: string; readonly type: string }[]>;
+  requeueAll(): Promise<RequeuedRow[]>;
+}
+
+export interface ParkedOutboxOptions {
+  /** The time a requeue records (`requeued_at`); the system clock by default. */
+  readonly clock?: () => Date;
 }
 
 /** Ids per statement: far under either engine's limit on bound parameters. */
@@ -58,40 +75,56 @@ export function distinctIds(ids: readonly string[]): string[] {
 }
 
 /**
- * One outcome per id, in the order given, from what the update changed (`requeued`, id -> type)
- * and the state of every other id that exists (`states`).
+ * One outcome per id, in the order given, from what the update changed (`requeued`, by id) and
+ * the state of every other id that exists (`states`).
  */
 export function requeueOutcomes(
   ids: readonly string[],
-  requeued: ReadonlyMap<string, string>,
+  requeued: ReadonlyMap<string, RequeuedRow>,
   states: ReadonlyMap<string, OutboxState>,
 ): RequeueOutcome[] {
   return distinctIds(ids).map((id): RequeueOutcome => {
-    const type = requeued.get(id);
-    if (type !== undefined) return { id, result: 'requeued', type };
+    const row = requeued.get(id);
+    if (row !== undefined) return { ...row, result: 'requeued' };
     const state = states.get(id);
     return state === undefined ? { id, result: 'unknown' } : { id, result: 'not parked', state };
   });
 }
 
-export function createParkedOutbox(db: Kysely<OutboxTables>): ParkedOutbox {
-  /** The one change a requeue makes; `where state = 'parked'` is part of every statement. */
-  const back = { state: 'pending', ledger_index: null, attempts: 0 } as const;
+export function createParkedOutbox(
+  db: Kysely<OutboxTables>,
+  options: ParkedOutboxOptions = {},
+): ParkedOutbox {
+  const clock = options.clock ?? (() => new Date());
 
+  /**
+   * The one change a requeue makes; `where state = 'parked'` is part of every statement. The
+   * error moves to `requeued_error` in the same statement: on both engines the right-hand side of
+   * a SET reads the row as it was, and `returning` the row as it is now.
+   */
   async function requeueIn(
     trx: Transaction<OutboxTables>,
     ids: readonly string[],
-  ): Promise<Map<string, string>> {
-    const requeued = new Map<string, string>();
+  ): Promise<Map<string, RequeuedRow>> {
+    const requeued = new Map<string, RequeuedRow>();
+    const at = clock().toISOString();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = await trx
         .updateTable('outbox')
-        .set(back)
+        .set((eb) => ({
+          state: 'pending',
+          ledger_index: null,
+          attempts: 0,
+          last_error: null,
+          requeued_at: at,
+          requeued_error: eb.ref('last_error'),
+        }))
         .where('state', '=', 'parked')
         .where('id', 'in', ids.slice(i, i + CHUNK))
-        .returning(['id', 'type'])
+        .returning(['id', 'type', 'requeued_error'])
         .execute();
-      for (const row of rows) requeued.set(row.id, row.type);
+      for (const row of rows)
+        requeued.set(row.id, { id: row.id, type: row.type, previousError: row.requeued_error });
     }
     return requeued;
   }
@@ -100,7 +133,7 @@ export function createParkedOutbox(db: Kysely<OutboxTables>): ParkedOutbox {
     async list(limit) {
       const rows = await db
         .selectFrom('outbox')
-        .select(['id', 'type', 'created_at', 'attempts', 'last_error'])
+        .select(['id', 'type', 'created_at', 'attempts', 'last_error', 'requeued_at'])
         .where('state', '=', 'parked')
         .orderBy('created_at')
         .orderBy('id')
@@ -112,6 +145,7 @@ export function createParkedOutbox(db: Kysely<OutboxTables>): ParkedOutbox {
         createdAt: row.created_at,
         attempts: Number(row.attempts),
         lastError: row.last_error,
+        requeuedAt: row.requeued_at,
       }));
     },
 
@@ -158,7 +192,7 @@ export function createParkedOutbox(db: Kysely<OutboxTables>): ParkedOutbox {
           trx,
           parked.map((row) => row.id),
         );
-        return parked.filter((row) => requeued.has(row.id));
+        return parked.flatMap((row) => requeued.get(row.id) ?? []);
       });
     },
   };

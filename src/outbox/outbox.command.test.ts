@@ -9,13 +9,22 @@ import { openTestLedger, testSigner } from '../ledger/test-support/fixtures.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { openStorage } from '../storage/storage.js';
 import { createOutbox, enqueueOutbox, type OutboxLedger } from './outbox.js';
-import { oneLine, parkedTable, parseLimit, PICKED_UP, waitingLines } from './outbox.command.js';
+import {
+  oneLine,
+  outcomeLine,
+  parkedTable,
+  parseLimit,
+  PICKED_UP,
+  waitingLines,
+} from './outbox.command.js';
 import { outboxItem } from './test-support/fixtures.js';
 
 const tempDir = tempDirsRemovedAfterAll('qalqan-outbox-cli-');
 const AT = '2026-12-04T12:00:00.000Z';
 /** In every record and event; no output may show it. */
 const PRIVATE = 'pseudonym-PRIVATE-4f2a';
+/** What each requeued row of the test world's was parked with, as the requeue prints it. */
+const PARKED_WITH = 'it was parked with: the record is larger than 65536 bytes';
 
 describe('outbox command helpers', () => {
   it('says what waits, a line per stage, as a table or JSON lines', () => {
@@ -50,18 +59,41 @@ describe('outbox command helpers', () => {
   it('prints a table one line per row, whatever the error holds', () => {
     expect(oneLine('a\nb\u001b[31mc')).toBe('a b [31mc');
     expect(oneLine('x'.repeat(10), 5)).toBe('xxxx…');
+    const requeuedAt = '2026-12-05T09:30:00.000Z';
     expect(
       parkedTable([
-        { id: 'chg_1', type: 'a.b', createdAt: AT, attempts: 1, lastError: 'line\nbreak' },
-        { id: 'chk_22', type: 'access.check', createdAt: AT, attempts: 12, lastError: null },
+        {
+          id: 'chg_1',
+          type: 'a.b',
+          createdAt: AT,
+          attempts: 1,
+          lastError: 'line\nbreak',
+          requeuedAt,
+        },
+        {
+          id: 'chk_22',
+          type: 'access.check',
+          createdAt: AT,
+          attempts: 12,
+          lastError: null,
+          requeuedAt: null,
+        },
       ]),
     ).toBe(
       [
-        'id      type          created at                attempts  last error',
-        `chg_1   a.b           ${AT}  1         line break`,
+        'id      type          created at                attempts  requeued at               last error',
+        `chg_1   a.b           ${AT}  1         ${requeuedAt}  line break`,
         `chk_22  access.check  ${AT}  12`,
       ].join('\n'),
     );
+  });
+
+  it('says per requeued row the error it was parked with, on one line', () => {
+    const requeued = { id: 'chg_1', result: 'requeued', type: 'a.b' } as const;
+    expect(outcomeLine({ ...requeued, previousError: 'too\nlarge' })).toBe(
+      'requeued chg_1 (a.b); it was parked with: too large',
+    );
+    expect(outcomeLine({ ...requeued, previousError: null })).toBe('requeued chg_1 (a.b)');
   });
 });
 
@@ -203,7 +235,7 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     const table = await run('parked');
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^id\s+type\s+created at\s+attempts\s+last error$/);
+    expect(lines[0]).toMatch(/^id\s+type\s+created at\s+attempts\s+requeued at\s+last error$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['chg_1', 'chg_2', 'chg_3']);
     expect(lines[1]).toMatch(/^chg_1\s+test\.fact\s+\S+\s+1\s+the record is larger than 65536/);
     expect(table.stderr).toBe('');
@@ -215,8 +247,15 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(rows.map((row) => row.id)).toEqual(['chg_1', 'chg_2', 'chg_3']);
-    expect(Object.keys(rows[0]!)).toEqual(['id', 'type', 'createdAt', 'attempts', 'lastError']);
-    expect(rows[0]).toMatchObject({ type: 'test.fact', attempts: 1 });
+    expect(Object.keys(rows[0]!)).toEqual([
+      'id',
+      'type',
+      'createdAt',
+      'attempts',
+      'lastError',
+      'requeuedAt',
+    ]);
+    expect(rows[0]).toMatchObject({ type: 'test.fact', attempts: 1, requeuedAt: null });
 
     const limited = await run('parked', '--limit', '2', '--json');
     expect(limited.code).toBe(0);
@@ -298,7 +337,7 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     const one = await run('requeue', 'chg_1');
     expect(one).toMatchObject({
       code: 0,
-      stdout: `requeued chg_1 (test.fact)\nrequeued 1 of 1 row; ${PICKED_UP}\n`,
+      stdout: `requeued chg_1 (test.fact); ${PARKED_WITH}\nrequeued 1 of 1 row; ${PICKED_UP}\n`,
     });
     expect(typeof (await appended('chg_1'))).toBe('number');
     expect(published).toContain('chg_1');
@@ -318,7 +357,7 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     const some = await run('requeue', 'chg_2', 'nope');
     expect(some.code).toBe(1);
     expect(some.stdout).toBe(
-      `requeued chg_2 (test.fact)\nnot requeued nope: unknown id\nrequeued 1 of 2 rows; ${PICKED_UP}\n`,
+      `requeued chg_2 (test.fact); ${PARKED_WITH}\nnot requeued nope: unknown id\nrequeued 1 of 2 rows; ${PICKED_UP}\n`,
     );
     await appended('chg_2');
     expect(await stateOf('chg_3')).toBe('parked');
@@ -330,7 +369,13 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
     const all = await run('requeue', '--all');
     expect(all).toMatchObject({
       code: 0,
-      stdout: `requeued chg_1 (test.fact)\nrequeued chg_2 (test.fact)\nrequeued chg_3 (test.fact)\nrequeued 3 rows; ${PICKED_UP}\n`,
+      stdout: [
+        `requeued chg_1 (test.fact); ${PARKED_WITH}`,
+        `requeued chg_2 (test.fact); ${PARKED_WITH}`,
+        `requeued chg_3 (test.fact); ${PARKED_WITH}`,
+        `requeued 3 rows; ${PICKED_UP}`,
+        '',
+      ].join('\n'),
     });
     for (const id of ['chg_1', 'chg_2', 'chg_3']) await appended(id);
     // Each fact once in the ledger: the one that went through and the three requeued.

@@ -2,11 +2,14 @@
  * `qalqan outbox …`: the operator's hands on parked outbox rows (records the ledger refused), and
  * a look at what waits.
  *   parked [--limit N] [--json]
- *       the oldest parked rows: id, type, created at, attempts, last error — never the record or
- *       the event (they hold pseudonyms and personal data)
+ *       the oldest parked rows: id, type, created at, attempts, when last requeued (a row refused
+ *       again after a requeue), last error — never the record or the event (they hold pseudonyms
+ *       and personal data)
  *   requeue <id...> | requeue --all
- *       back to `pending` once the cause is fixed; the server that sequences the ledger appends
- *       them with its outbox poll (within a second), or the next to start does
+ *       back to `pending`, attempts 0 and no error, once the cause is fixed; each row's line says
+ *       the error it was parked with (kept on the row as `requeued_error`); the server that
+ *       sequences the ledger appends them with its outbox poll (within a second), or the next to
+ *       start does
  *   waiting [--json]
  *       what waits, by stage, with the oldest of each: `ledger` (written, not yet appended) and
  *       `publish` (appended, its event not yet delivered — among them the one-commit path's
@@ -63,12 +66,13 @@ export function oneLine(text: string, max = 500): string {
 
 /** The rows as a table with a header, columns padded to their widest cell; the error last. */
 export function parkedTable(rows: readonly ParkedRow[]): string {
-  const header = ['id', 'type', 'created at', 'attempts', 'last error'];
+  const header = ['id', 'type', 'created at', 'attempts', 'requeued at', 'last error'];
   const cells = rows.map((row) => [
     oneLine(row.id),
     oneLine(row.type),
     oneLine(row.createdAt),
     String(row.attempts),
+    oneLine(row.requeuedAt ?? ''),
     oneLine(row.lastError ?? ''),
   ]);
   const widths = header.map((title, column) =>
@@ -94,6 +98,7 @@ export function parkedJsonLines(rows: readonly ParkedRow[]): string {
         createdAt: row.createdAt,
         attempts: row.attempts,
         lastError: row.lastError,
+        requeuedAt: row.requeuedAt,
       }),
     )
     .join('\n');
@@ -115,12 +120,19 @@ export function waitingLines(waiting: OutboxWaiting, json: boolean, now = Date.n
     .join('\n');
 }
 
-/** One line per outcome: what was requeued, and why each other id was not. */
+/**
+ * One line per outcome: what was requeued and the error it was parked with (the row no longer
+ * shows it), and why each other id was not.
+ */
 export function outcomeLine(outcome: RequeueOutcome): string {
   const id = oneLine(outcome.id, 128);
   switch (outcome.result) {
-    case 'requeued':
-      return `requeued ${id} (${oneLine(outcome.type)})`;
+    case 'requeued': {
+      const line = `requeued ${id} (${oneLine(outcome.type)})`;
+      return outcome.previousError === null
+        ? line
+        : `${line}; it was parked with: ${oneLine(outcome.previousError)}`;
+    }
     case 'unknown':
       return `not requeued ${id}: unknown id`;
     case 'not parked':
@@ -159,9 +171,11 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
       return await work(parked, storage).catch((error: unknown) => {
         if (error instanceof CliError) throw error;
         const message = oneLine((error as Error).message, 200);
-        // A missing table is a schema never migrated; anything else (a lock, a lost connection)
-        // is said as it is.
-        const hint = /no such table|does not exist/i.test(message) ? ' (run qalqan migrate?)' : '';
+        // A missing table or column is a schema never migrated (or migrated by an older
+        // version); anything else (a lock, a lost connection) is said as it is.
+        const hint = /no such (table|column)|does not exist/i.test(message)
+          ? ' (run qalqan migrate?)'
+          : '';
         throw new CliError(`cannot use the outbox in ${storage.location}: ${message}${hint}`);
       });
     } finally {
@@ -173,7 +187,7 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
     outbox
       .command('parked')
       .description(
-        'list parked rows, oldest first: id, type, created at, attempts, last error (never the record)',
+        'list parked rows, oldest first: id, type, created at, attempts, requeued at, last error (never the record)',
       )
       .option('--limit <n>', `most rows to list (1-${MAX_LIMIT})`, String(DEFAULT_LIMIT))
       .option('--json', 'one JSON object per line instead of a table'),
@@ -213,7 +227,7 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
     outbox
       .command('requeue')
       .description(
-        'put parked rows back to pending once the cause is fixed; the sequencing server appends them',
+        'put parked rows back to pending (attempts 0, error cleared and printed) once the cause is fixed; the sequencing server appends them',
       )
       .argument('[ids...]', 'ids of parked rows (from qalqan outbox parked)')
       .option('--all', 'every parked row'),

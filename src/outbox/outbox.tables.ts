@@ -22,9 +22,14 @@ export interface OutboxTable {
   state: OutboxState;
   /** Failed attempts (ledger unavailable, refused, or publish failed). */
   attempts: number;
+  /** Why the last attempt failed; null for a row not yet tried, or just requeued. */
   last_error: string | null;
   ledger_index: number | null;
   created_at: string;
+  /** When an operator last requeued the row (`qalqan outbox requeue`); null if never. */
+  requeued_at: string | null;
+  /** The error the row was parked with when last requeued (its `last_error` then). */
+  requeued_error: string | null;
 }
 
 /**

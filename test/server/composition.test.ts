@@ -169,11 +169,12 @@ describe('the composed server', () => {
     });
   });
 
-  it("serves the outbox's counters on /metrics, the rows retention deleted among them", async () => {
+  it("serves the outbox's counters on /metrics, the rows retention deleted among them (and the access idempotency keys')", async () => {
     const qalqan = await start(tempDir());
     const metrics = await qalqan.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toMatch(/^qalqan_outbox_pruned_total 0$/m);
+    expect(metrics.body).toMatch(/^qalqan_access_idempotency_pruned_total 0$/m);
     expect(metrics.body).toContain('# TYPE qalqan_outbox_parked_total counter');
     // What waits, read at the scrape: nothing on a fresh server.
     expect(metrics.body).toMatch(/^qalqan_outbox_waiting\{stage="ledger"\} 0$/m);

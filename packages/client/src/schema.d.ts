@@ -3675,7 +3675,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Retry-safe request key */
+          /** @description Retry-safe request key, per system: a retry returns the first answer for the retention (a week by default), after which the key is forgotten and a retry is a new check. Only a keyed digest of it is stored. */
           'idempotency-key'?: string;
         };
         path?: never;
@@ -3773,7 +3773,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
-          /** @description Retry-safe request key */
+          /** @description Retry-safe request key, per system: a retry returns the first answer for the retention (a week by default), after which the key is forgotten and a retry is a new check. Only a keyed digest of it is stored. */
           'idempotency-key'?: string;
         };
         path?: never;

@@ -27,8 +27,10 @@ import * as notificationsBySubject from './20261205_1340_notifications_by_subjec
 import * as ledgerCheckpointsRowid from './20261205_1400_ledger_checkpoints_rowid.js';
 import * as outboxEvents from './20261205_1400_outbox_events.js';
 import * as monitorHistoryEventId from './20261205_1430_monitor_history_event_id.js';
+import * as outboxRequeued from './20261205_1600_outbox_requeued.js';
 import * as canonicalInstants from './20261205_1700_canonical_instants.js';
 import * as monitorResponseIds from './20261205_1710_monitor_response_ids.js';
+import * as accessIdempotencyKeyHash from './20261205_1730_access_idempotency_key_hash.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -54,6 +56,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1400_ledger_checkpoints_rowid': ledgerCheckpointsRowid,
   '20261205_1400_outbox_events': outboxEvents,
   '20261205_1430_monitor_history_event_id': monitorHistoryEventId,
+  '20261205_1600_outbox_requeued': outboxRequeued,
   '20261205_1700_canonical_instants': canonicalInstants,
   '20261205_1710_monitor_response_ids': monitorResponseIds,
+  '20261205_1730_access_idempotency_key_hash': accessIdempotencyKeyHash,
 };
