@@ -349,10 +349,12 @@ describeStorage('consent routes', (fx) => {
       '2027-11-25T00:00:00.123Z',
       '2026-12-02T00:00:00.500Z',
     ]);
+    // A system of its own: a ground on the shared one would refuse the other tests' withdrawals.
+    const grounded = await h.newSystem();
     const declared = await h.app.inject({
       method: 'POST',
       url: '/v1/withdrawal-grounds',
-      headers: bearer(sys.key),
+      headers: bearer(grounded.key),
       payload: {
         purpose: 'finance.kyc',
         reason: { kk: 'Тексеру', ru: 'Проверка', en: 'A check' },
