@@ -31,6 +31,16 @@ describe('default taxonomy (DOMAIN.md §3)', () => {
     ]);
   });
 
+  it('has codes that fit the narrowest columns storing them on PostgreSQL', () => {
+    // access_checks.purpose is varchar(64) and legal_basis varchar(32): the access-check schema
+    // lets longer text through to the taxonomy lookup, so only the codes' own lengths keep a
+    // stored check within its columns (SQLite ignores the width; PostgreSQL refuses the row).
+    for (const purpose of DEFAULT_TAXONOMY.purposes)
+      expect(purpose.code.length).toBeLessThanOrEqual(64);
+    for (const basis of DEFAULT_TAXONOMY.legalBases)
+      expect(basis.code.length).toBeLessThanOrEqual(32);
+  });
+
   it('keeps special categories, location and telematics in the country', () => {
     const staying = DEFAULT_TAXONOMY.categories.filter((c) => c.staysInCountry).map((c) => c.code);
     expect(staying.sort()).toEqual([
