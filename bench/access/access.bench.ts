@@ -16,6 +16,8 @@
  *   npm run bench:access -- --duration 10 --connections 50 --rounds 3
  *   npm run bench:access -- --before /tmp/before  # also another checkout's server, same run
  *   npm run bench:access -- --only check          # that load alone (check or batch), to profile
+ *   npm run bench:access -- --database-url postgres://postgres@127.0.0.1:5432/postgres
+ *       # on PostgreSQL: each Qalqan on a database of its own, created and dropped by the run
  *   npm run bench:access -- --before /tmp/before --paced-rate 575 --rounds 5
  *       # only checks sent evenly at that rate, each tree in turn (the order alternating by
  *       # round, so neither is always measured first, on a colder process): p99, how busy the
@@ -26,6 +28,7 @@
  * measured side by side.
  */
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createQalqanClient, ok, type paths } from '@qalqan/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { CheckRequest } from '../../src/access/access.schema.js';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -59,6 +63,16 @@ if (!Number.isInteger(pacedRate) || pacedRate < 0)
   throw new Error(`--paced-rate takes a whole number of checks per second`);
 const beforeAt = args.indexOf('--before');
 const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
+/**
+ * `--database-url URL`: each Qalqan on a PostgreSQL database of its own, created on that server
+ * for the run and dropped with it (the URL names the server and a database to connect to first).
+ */
+const databaseAt = args.indexOf('--database-url');
+const serverUrl = databaseAt >= 0 ? args[databaseAt + 1] : undefined;
+if (databaseAt >= 0 && !serverUrl?.startsWith('postgres'))
+  throw new Error('--database-url takes a postgres:// URL');
+/** The engine the Qalqans run on, for the figures' heading. */
+const engine = serverUrl ? 'PostgreSQL' : 'SQLite';
 
 interface Result {
   readonly rps: number;
@@ -163,13 +177,38 @@ type Modules = {
   loadDemoWorld: typeof loadDemoWorld;
 };
 
+/** Runs one statement on the server of `url` (database names cannot be bound parameters). */
+async function onServer(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new database on the server of `url`, for one Qalqan of this run. */
+async function freshDatabase(url: string) {
+  const name = `qalqan_bench_${randomBytes(6).toString('hex')}`;
+  await onServer(url, `create database ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return {
+    url: own.toString(),
+    drop: () => onServer(url, `drop database if exists ${name} with (force)`),
+  };
+}
+
 /** A Qalqan with the demo world, built by these modules (this tree's, or `--before`'s). */
 async function startQalqan(name: string, modules: Modules): Promise<Server> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-access-'));
+  const database = serverUrl ? await freshDatabase(serverUrl) : undefined;
   const qalqan = await modules.createQalqan(
     modules.loadConfig({
       QALQAN_DATA_DIR: dataDir,
       QALQAN_LOG_LEVEL: 'warn',
+      ...(database ? { DATABASE_URL: database.url } : {}),
     }),
     { logger: false },
   );
@@ -198,6 +237,7 @@ async function startQalqan(name: string, modules: Modules): Promise<Server> {
     close: async () => {
       await qalqan.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }
@@ -293,7 +333,7 @@ const checkLoad = (server: Server, rate?: number, paced = false) =>
   });
 if (pacedRate > 0) {
   console.log(
-    `checks sent evenly at ${pacedRate}/s, ${duration} s per run, ${rounds} rounds; Node ${process.version}; SQLite`,
+    `checks sent evenly at ${pacedRate}/s, ${duration} s per run, ${rounds} rounds; Node ${process.version}; ${engine}`,
   );
   console.log(
     `| round | server | p99 ms | servers' thread busy | CPU µs per check | ledger commit p50 / p99 ms |`,
@@ -388,7 +428,7 @@ await Promise.all([hello.close(), echo.close(), ...servers.map((server) => serve
 const helloRps = best.hello?.rps ?? 1;
 const echoRps = best['POST echo (same schema)']?.rps ?? 1;
 console.log(
-  `autocannon c=${connections} (child process), ${duration} s per run, best of ${rounds}; Node ${process.version}; SQLite`,
+  `autocannon c=${connections} (child process), ${duration} s per run, best of ${rounds}; Node ${process.version}; ${engine}`,
 );
 console.log(
   "| target | req/s | ÷ hello | ÷ echo | p99 ms | CPU µs per request | servers' thread busy |",
