@@ -17,10 +17,18 @@
  * replaces the row. One instance (the ledger's sequencer) deletes such rows periodically, a bounded
  * batch per statement, oldest first, through the index on `created_at`, with a pause between
  * batches (on SQLite each statement runs on the event loop). The cutoff is fixed when a run starts.
+ * The schedule, batching and metric are `storage/batched-retention.ts`'s, shared with the outbox's
+ * retention.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { Counter, type Metric } from 'prom-client';
+import {
+  type BatchedRetention,
+  type BatchedRetentionOptions,
+  createBatchedRetention,
+  retentionCutoff,
+  type RetentionLog,
+} from '../storage/batched-retention.js';
 import type { AccessTables } from './access.tables.js';
 
 /** The default retention: a week, like the outbox's. */
@@ -39,7 +47,7 @@ export function keyDigests(secret: Uint8Array, key: string): readonly [string, s
 
 /** The instant before which a key is forgotten, as ISO text like `created_at`. */
 export function idempotencyCutoff(now: Date, retentionMs: number): string {
-  return new Date(now.getTime() - retentionMs).toISOString();
+  return retentionCutoff(now, retentionMs);
 }
 
 /**
@@ -60,101 +68,39 @@ export function batchEnd(db: Kysely<AccessTables>, before: string, limit: number
     .select((eb) => eb.fn.max('oldest.created_at').as('end'));
 }
 
-export interface IdempotencyRetentionLog {
-  error(object: unknown, message: string): void;
-}
+export type IdempotencyRetentionLog = RetentionLog;
 
-export interface IdempotencyRetentionOptions {
+export interface IdempotencyRetentionOptions extends Omit<
+  BatchedRetentionOptions,
+  'deleteBatch' | 'metric' | 'what'
+> {
   readonly db: Kysely<AccessTables>;
-  /** Keys are kept this long after their check, in milliseconds. */
-  readonly retentionMs: number;
-  /** Most rows one statement deletes. Default 1,000. */
-  readonly batchSize?: number;
-  /** Pause between two batches of one run, so requests are served meanwhile. Default 20 ms. */
-  readonly pauseMs?: number;
-  readonly clock?: () => Date;
-  readonly log?: IdempotencyRetentionLog | undefined;
 }
 
-export interface IdempotencyRetention {
-  /** Deletes every key written before the retention, a batch at a time; the count. */
-  prune(): Promise<number>;
-  /**
-   * Prunes every `intervalMs` (default a minute) while `isSequencer()` holds. Returns the function
-   * that stops it for good, resolving once a run in progress has stopped after its batch.
-   */
-  start(intervalMs?: number, isSequencer?: () => boolean): () => Promise<void>;
-  /** prom-client metrics to register (`qalqan_access_idempotency_pruned_total`). */
-  readonly metrics: readonly Metric[];
-}
+/** Deletes keys written before the retention (`qalqan_access_idempotency_pruned_total`). */
+export type IdempotencyRetention = BatchedRetention;
 
 export function createIdempotencyRetention(
   options: IdempotencyRetentionOptions,
 ): IdempotencyRetention {
-  const { db, retentionMs, log } = options;
-  const batchSize = options.batchSize ?? 1000;
-  const pauseMs = options.pauseMs ?? 20;
-  const clock = options.clock ?? (() => new Date());
-  const pruned = new Counter({
-    name: 'qalqan_access_idempotency_pruned_total',
-    help: 'Access-check idempotency keys deleted after their retention',
-    registers: [],
-  });
-  let stopping = false;
-
-  /**
-   * One batch: the keys up to the `batchSize`-th oldest, a range of the index on `created_at` on
-   * both engines (chosen in a subquery: neither takes `delete … limit` as such). Keys of the same
-   * instant as the last go with it, so a batch may exceed `batchSize` by such ties.
-   */
-  async function deleteBatch(before: string): Promise<number> {
-    const result = await db
-      .deleteFrom('access_idempotency')
-      .where('created_at', '<', before)
-      .where('created_at', '<=', batchEnd(db, before, batchSize))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  async function prune(): Promise<number> {
-    const before = idempotencyCutoff(clock(), retentionMs);
-    let total = 0;
-    for (;;) {
-      const deleted = await deleteBatch(before);
-      total += deleted;
-      pruned.inc(deleted);
-      if (deleted < batchSize || stopping) return total;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  }
-
-  return {
-    prune,
-    metrics: [pruned],
-    start(intervalMs = 60_000, isSequencer = () => true) {
-      let running: Promise<void> | undefined;
-      // Leadership only keeps the work on one instance: two deleting expired keys at once is
-      // harmless (a lookup ignores them already), so a run is not interrupted when it is lost.
-      const run = () => {
-        if (running || stopping || !isSequencer()) return;
-        running = prune()
-          .then(
-            () => undefined,
-            (error: unknown) => {
-              log?.error({ err: error }, 'idempotency key expiry failed; the next run tries again');
-            },
-          )
-          .finally(() => {
-            running = undefined;
-          });
-      };
-      const timer = setInterval(run, intervalMs);
-      timer.unref();
-      return async () => {
-        stopping = true;
-        clearInterval(timer);
-        await running;
-      };
+  const { db, ...schedule } = options;
+  return createBatchedRetention({
+    ...schedule,
+    // One batch: the keys up to the `limit`-th oldest, a range of the index on `created_at` on
+    // both engines (chosen in a subquery: neither takes `delete … limit` as such). Keys of the same
+    // instant as the last go with it, so a batch may exceed `limit` by such ties.
+    async deleteBatch(before, limit) {
+      const result = await db
+        .deleteFrom('access_idempotency')
+        .where('created_at', '<', before)
+        .where('created_at', '<=', batchEnd(db, before, limit))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
-  };
+    metric: {
+      name: 'qalqan_access_idempotency_pruned_total',
+      help: 'Access-check idempotency keys deleted after their retention',
+    },
+    what: 'idempotency key expiry',
+  });
 }

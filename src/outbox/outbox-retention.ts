@@ -17,44 +17,31 @@
  * `outbox_finished`, with a pause between batches: on SQLite each statement runs on the event
  * loop, so a backlog (the first run over a table that grew for months) is spread out instead of
  * one long stall. The cutoff is fixed when a run starts, so a run ends even while rows keep aging.
+ * The schedule, batching and metric are `storage/batched-retention.ts`'s, shared with the access
+ * checks' Idempotency-Key expiry.
  */
 import { type Kysely, sql } from 'kysely';
-import { Counter, type Metric } from 'prom-client';
+import {
+  type BatchedRetention,
+  type BatchedRetentionOptions,
+  createBatchedRetention,
+  type RetentionLog,
+} from '../storage/batched-retention.js';
 import type { OutboxTables } from './outbox.tables.js';
 
-export interface OutboxRetentionLog {
-  error(object: unknown, message: string): void;
-}
+export { retentionCutoff } from '../storage/batched-retention.js';
 
-export interface OutboxRetentionOptions {
+export type OutboxRetentionLog = RetentionLog;
+
+export interface OutboxRetentionOptions extends Omit<
+  BatchedRetentionOptions,
+  'deleteBatch' | 'metric' | 'what'
+> {
   readonly db: Kysely<OutboxTables>;
-  /** Finished rows are kept this long after they were written, in milliseconds. */
-  readonly retentionMs: number;
-  /** Most rows one statement deletes. Default 1,000. */
-  readonly batchSize?: number;
-  /** Pause between two batches of one run, so requests are served meanwhile. Default 20 ms. */
-  readonly pauseMs?: number;
-  readonly clock?: () => Date;
-  readonly log?: OutboxRetentionLog | undefined;
 }
 
-export interface OutboxRetention {
-  /** Deletes every finished row written before the retention, a batch at a time; the count. */
-  prune(): Promise<number>;
-  /**
-   * Prunes every `intervalMs` (default a minute) while `isSequencer()` holds. Returns the
-   * function that stops it for good, resolving once a run in progress has stopped after its
-   * batch.
-   */
-  start(intervalMs?: number, isSequencer?: () => boolean): () => Promise<void>;
-  /** prom-client metrics to register on the app's registry (`qalqan_outbox_pruned_total`). */
-  readonly metrics: readonly Metric[];
-}
-
-/** The instant before which finished rows go, as ISO text like `created_at`. */
-export function retentionCutoff(now: Date, retentionMs: number): string {
-  return new Date(now.getTime() - retentionMs).toISOString();
-}
+/** Deletes finished rows written before the retention (`qalqan_outbox_pruned_total`). */
+export type OutboxRetention = BatchedRetention;
 
 /**
  * The ids of the oldest finished rows written before `before`, at most `limit`. Both conditions
@@ -73,68 +60,22 @@ export function finishedRows(db: Kysely<OutboxTables>, before: string, limit: nu
 }
 
 export function createOutboxRetention(options: OutboxRetentionOptions): OutboxRetention {
-  const { db, retentionMs, log } = options;
-  const batchSize = options.batchSize ?? 1000;
-  const pauseMs = options.pauseMs ?? 20;
-  const clock = options.clock ?? (() => new Date());
-  const pruned = new Counter({
-    name: 'qalqan_outbox_pruned_total',
-    help: 'Finished outbox rows deleted after the retention',
-    registers: [],
-  });
-  let stopping = false;
-
-  /**
-   * One batch (see `finishedRows`); the rows are chosen in a subquery because neither engine takes
-   * `delete … limit` as such.
-   */
-  async function deleteBatch(before: string): Promise<number> {
-    const result = await db
-      .deleteFrom('outbox')
-      .where('id', 'in', finishedRows(db, before, batchSize))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  async function prune(): Promise<number> {
-    const before = retentionCutoff(clock(), retentionMs);
-    let total = 0;
-    for (;;) {
-      const deleted = await deleteBatch(before);
-      total += deleted;
-      pruned.inc(deleted);
-      if (deleted < batchSize || stopping) return total;
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  }
-
-  return {
-    prune,
-    metrics: [pruned],
-    start(intervalMs = 60_000, isSequencer = () => true) {
-      let running: Promise<void> | undefined;
-      // Leadership only keeps the work on one instance: two deleting finished rows at once is
-      // harmless, so a run that outlives its instance's leadership is not interrupted.
-      const run = () => {
-        if (running || stopping || !isSequencer()) return;
-        running = prune()
-          .then(
-            () => undefined,
-            (error: unknown) => {
-              log?.error({ err: error }, 'outbox retention failed; the next run tries again');
-            },
-          )
-          .finally(() => {
-            running = undefined;
-          });
-      };
-      const timer = setInterval(run, intervalMs);
-      timer.unref();
-      return async () => {
-        stopping = true;
-        clearInterval(timer);
-        await running;
-      };
+  const { db, ...schedule } = options;
+  return createBatchedRetention({
+    ...schedule,
+    // One batch (see `finishedRows`); the rows are chosen in a subquery because neither engine
+    // takes `delete … limit` as such.
+    async deleteBatch(before, limit) {
+      const result = await db
+        .deleteFrom('outbox')
+        .where('id', 'in', finishedRows(db, before, limit))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
-  };
+    metric: {
+      name: 'qalqan_outbox_pruned_total',
+      help: 'Finished outbox rows deleted after the retention',
+    },
+    what: 'outbox retention',
+  });
 }
