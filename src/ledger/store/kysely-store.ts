@@ -138,14 +138,28 @@ export function createKyselyLedgerStore<DB extends LedgerTables>(
       for (const r of part) params.push(r.index, r.type, toBuffer(r.salt), r.record, r.key ?? null);
       await trx.executeQuery(CompiledQuery.raw(recordSql(part.length), params));
     }
-    for (const tile of batch.tiles) {
-      const row = { width: tile.width, hashes: toBuffer(tile.hashes), nodes: toBuffer(tile.nodes) };
+    // The batch's changed tiles (one per level the commit reaches) in one statement: on
+    // PostgreSQL each statement is a round trip inside the transaction every append waits for.
+    if (batch.tiles.length > 0)
       await trx
         .insertInto('ledger_tiles')
-        .values({ level: tile.level, idx: tile.index, ...row })
-        .onConflict((oc) => oc.columns(['level', 'idx']).doUpdateSet(row))
+        .values(
+          batch.tiles.map((tile) => ({
+            level: tile.level,
+            idx: tile.index,
+            width: tile.width,
+            hashes: toBuffer(tile.hashes),
+            nodes: toBuffer(tile.nodes),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['level', 'idx']).doUpdateSet((eb) => ({
+            width: eb.ref('excluded.width'),
+            hashes: eb.ref('excluded.hashes'),
+            nodes: eb.ref('excluded.nodes'),
+          })),
+        )
         .execute();
-    }
     const cp = batch.checkpoint;
     await trx
       .insertInto('ledger_checkpoints')
