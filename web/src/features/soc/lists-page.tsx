@@ -43,6 +43,7 @@ import {
 import { ListProblem } from './list-problem';
 import { type Labels, Named } from './names';
 import { useStaff } from './soc-session';
+import { StaffUpload } from './staff-upload';
 import { useListSection } from './use-list-section';
 
 /**
@@ -712,6 +713,14 @@ function StaffSection({ operatorId, roles, onDone }: OperatorProps) {
         </AddForm>
       ) : (
         <ReadOnlyNote list="staff" />
+      )}
+      {writable && (
+        <StaffUpload
+          operatorId={operatorId}
+          members={items}
+          heading={heading}
+          onRegistered={(count) => changed(t('lists.upload.registered', { count, list: listName }))}
+        />
       )}
     </Section>
   );
