@@ -346,6 +346,8 @@ describe.skipIf(!haveChromium)(
       await pasted.fill(freshIins(1001, 2000).join('\n'));
       await upload.getByRole('button', { name: 'Check the pasted list' }).click();
       await preview.getByText('1001 employees found.').waitFor();
+      // Only the first five lines are shown.
+      expect(await preview.locator('[data-row]').count()).toBe(5);
       await preview
         .locator('[data-too-many]')
         .getByText('That is more than 1,000 employees', { exact: false })
@@ -381,6 +383,9 @@ describe.skipIf(!haveChromium)(
       ]);
       expect(await staff.locator('[data-entry]').count()).toBe(before + 3);
       expect(await staff.getByText('Cook', { exact: true }).count()).toBe(0);
+      // Sent, so cleared, refused or not: the file is to be corrected and chosen again.
+      expect(await preview.count()).toBe(0);
+      expect(await upload.getByLabel('Staff list file (CSV)').inputValue()).toBe('');
       for (const iin of [cook!, typoed!, therapist!.iin])
         expect(await pageHolds(page, iin)).toBe(false);
 
@@ -394,6 +399,16 @@ describe.skipIf(!haveChromium)(
       expect(labels).toEqual(expect.arrayContaining(['Ward 3, nights', 'Registrar']));
       expect(labels).not.toContain('Cook');
       expect(labels).not.toContain('Night porter');
+
+      // In Russian: the upload, its preview and its plural forms.
+      await page.getByRole('button', { name: 'Русский' }).click();
+      const uploadRu = staff.getByRole('form', { name: 'Загрузить список сотрудников' });
+      await uploadRu.getByLabel('Или вставьте список').fill(`${cook}\n${typoed}\n`);
+      await uploadRu.getByRole('button', { name: 'Проверить вставленный список' }).click();
+      await uploadRu.getByText('Найдено 2 сотрудника.').waitFor();
+      await uploadRu.getByRole('button', { name: 'Зарегистрировать 2 сотрудников' }).waitFor();
+      await uploadRu.getByRole('button', { name: 'Начать заново' }).click();
+      await page.getByRole('button', { name: 'English' }).click();
       expect(problems).toEqual([]);
     });
 

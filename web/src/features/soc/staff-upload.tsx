@@ -208,7 +208,11 @@ export function StaffUpload({
             <button
               type="button"
               className="button button-secondary"
-              onClick={() => show(parseStaffList(text))}
+              onClick={() => {
+                // What is previewed (and sent) is the pasted list: no file stays chosen beside it.
+                setFileKey((k) => k + 1);
+                show(parseStaffList(text));
+              }}
             >
               {t('lists.upload.check')}
             </button>
