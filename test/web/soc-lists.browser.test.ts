@@ -5,10 +5,13 @@
  * page, a second registration refused by the server in words) and removes them, sets the car
  * maker's working hours (an unknown time zone refused), reports and withdraws a terminated actor,
  * declares and withdraws a destination of its telematics system (an unknown country refused), and
- * the IIN is in neither the page nor its fields afterwards; the SOC analyst plants and removes a
- * honeytoken; the auditor reads every list without a form or a remove button; a 360-px phone
- * does not scroll sideways. The phone screenshot goes to docs/screenshots/soc-lists.png only with
- * QALQAN_SCREENSHOTS=1.
+ * the IIN is in neither the page nor its fields afterwards; the regulator uploads a staff list (a
+ * file previewed and registered in one batch, a pasted list with a typo named by line and not
+ * sent, one over the 1,000 limit refused in the page, a batch the server refuses named line by
+ * line with nothing registered); the SOC analyst plants and removes a honeytoken; the auditor
+ * reads every list without a form or a remove button; a 360-px phone does not scroll sideways,
+ * the upload's preview included. The phone screenshots go to docs/screenshots/soc-lists-phone.png
+ * and soc-lists-upload-phone.png only with QALQAN_SCREENSHOTS=1.
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +26,7 @@ import {
   saveScreenshot,
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
+import { signInToConsole } from './support/staff-sign-in.js';
 
 noteMissingChromium('SOC reference lists browser tests');
 
@@ -33,6 +37,24 @@ function freshIin(serial: number): string {
     if (iin && checkIin(iin).valid) return iin;
   }
 }
+
+/** `count` valid IINs no demo list holds (born 4 April 1986, women), one for each serial. */
+function freshIins(count: number, from = 0): string[] {
+  const iins: string[] = [];
+  for (let s = from; iins.length < count; s++) {
+    const iin = withCheckDigit(`8604044${String(s).padStart(4, '0')}`);
+    if (iin && checkIin(iin).valid) iins.push(iin);
+  }
+  return iins;
+}
+
+/** The id of the page's focused element ('' when nothing is). */
+const focusedId = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document
+        .activeElement?.id ?? '',
+  );
 
 /** Every text field's current value and the page's markup: where an IIN could linger. */
 async function pageHolds(page: Page, text: string): Promise<boolean> {
@@ -80,10 +102,7 @@ describe.skipIf(!haveChromium)(
     const openPage = (options?: PageOptions) => demoServer.openPage(options);
 
     async function signIn(page: Page, token: string) {
-      await page.goto(`${base}/soc/lists`);
-      await page.locator('[data-state="signed-out"]').waitFor();
-      await page.getByLabel('Staff token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInToConsole(page, `${base}/soc/lists`, token);
       await page.getByRole('heading', { level: 1, name: 'Reference lists' }).waitFor();
     }
 
@@ -251,6 +270,148 @@ describe.skipIf(!haveChromium)(
       expect(problems).toEqual([]);
     });
 
+    it('lets the regulator upload a staff list: previewed, bad lines named before sending, a refused batch named line by line, a good one registered and announced', async () => {
+      const { page, problems } = await openPage();
+      await signIn(page, demo.staff.regulator);
+      const clinic = await operatorOf(CLINIC_SYSTEM);
+      await page.getByLabel('Operator', { exact: true }).selectOption(clinic.operatorId);
+      const staff = page.locator('[data-list="staff"]');
+      await staff.getByText(CLINIC_STAFF[0]!.label, { exact: true }).waitFor();
+      const before = await staff.locator('[data-entry]').count();
+      const upload = staff.getByRole('form', { name: 'Upload a staff list' });
+      const preview = upload.locator('[data-preview]');
+      const [ward, registrar, porter, cook, typoed] = freshIins(5, 100);
+
+      // A good list as a spreadsheet saves it: BOM, header, CRLF, a blank line, a quoted comma.
+      await upload.getByLabel('Staff list file (CSV)').setInputFiles({
+        name: 'staff.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          '\uFEFFiin,actorId,label\r\n' +
+            `${ward},upload-01,"Ward 3, nights"\r\n` +
+            '\r\n' +
+            `${registrar},,Registrar\r\n` +
+            `${porter},upload-03,\r\n`,
+        ),
+      });
+      await preview.getByText('3 employees found.').waitFor();
+      await expect.poll(() => focusedText(page)).toBe('Before sending');
+      await preview.getByText('The first line was read as the names of the columns.').waitFor();
+      expect(await preview.locator('[data-row]').evaluateAll((rows) => rows.length)).toBe(3);
+      const wardRow = preview.locator('[data-row="2"]');
+      await wardRow.getByText('Ward 3, nights').waitFor();
+      await wardRow.getByText(ward!.slice(-4), { exact: true }).waitFor();
+      expect(await pageHolds(page, ward!)).toBe(false);
+      await upload.getByRole('button', { name: 'Register 3 employees' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: '3 employees registered on “Staff register”.' })
+        .waitFor();
+      await staff.locator('[data-entry]').filter({ hasText: 'Ward 3, nights' }).waitFor();
+      await staff.locator('[data-entry]').filter({ hasText: 'Registrar' }).waitFor();
+      await staff.locator('[data-entry]').filter({ hasText: 'upload-03' }).waitFor();
+      expect(await staff.locator('[data-entry]').count()).toBe(before + 3);
+      // Sent, so gone from the page: no preview, no file chosen, no IIN; focus on the list.
+      await expect.poll(() => focusedId(page)).toBe('list-staff');
+      expect(await preview.count()).toBe(0);
+      expect(await upload.getByLabel('Staff list file (CSV)').inputValue()).toBe('');
+      for (const iin of [ward!, registrar!, porter!])
+        expect(await pageHolds(page, iin)).toBe(false);
+
+      // Pasted with the keyboard, semicolons, a typo on line 3: named in the page, nothing sent.
+      const typo = `${typoed!.slice(0, 11)}${(Number(typoed![11]) + 1) % 10}`;
+      const pasted = upload.getByLabel('Or paste the list');
+      await pasted.fill(`iin;label\n${cook};Cook\n${typo};Cook too\n`);
+      await pasted.focus();
+      await page.keyboard.press('Tab');
+      expect(await focusedText(page)).toBe('Check the pasted list');
+      await page.keyboard.press('Enter');
+      await preview.getByText('1 employee found.').waitFor();
+      await expect.poll(() => focusedText(page)).toBe('Before sending');
+      const lineProblems = preview.locator('[data-problems]');
+      await lineProblems.getByText('1 line cannot be sent.', { exact: false }).waitFor();
+      await lineProblems
+        .getByText('Line 3: The check digit does not match: look for a typo.')
+        .waitFor();
+      expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
+      // Nothing sent, so the pasted list stays to be corrected; "Start again" clears it.
+      expect(await pasted.inputValue()).toContain(typo);
+      await upload.getByRole('button', { name: 'Start again' }).click();
+      expect(await pasted.inputValue()).toBe('');
+      expect(await preview.count()).toBe(0);
+      const fileId = await upload.getByLabel('Staff list file (CSV)').getAttribute('id');
+      await expect.poll(() => focusedId(page)).toBe(fileId);
+
+      // More than the server takes: refused in the page, with the limit.
+      await pasted.fill(freshIins(1001, 2000).join('\n'));
+      await upload.getByRole('button', { name: 'Check the pasted list' }).click();
+      await preview.getByText('1001 employees found.').waitFor();
+      // Only the first five lines are shown.
+      expect(await preview.locator('[data-row]').count()).toBe(5);
+      await preview
+        .locator('[data-too-many]')
+        .getByText('That is more than 1,000 employees', { exact: false })
+        .waitFor();
+      expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
+      await upload.getByRole('button', { name: 'Start again' }).click();
+
+      // A list the page takes but the server refuses: the demo's therapist again, and the
+      // receptionist's actor id. Nothing registered; each refused line named, with whom it
+      // collides; the porter on a good line is not registered either (all or none).
+      const [therapist, reception] = CLINIC_STAFF;
+      await upload.getByLabel('Staff list file (CSV)').setInputFiles({
+        name: 'more-staff.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          'iin,actorId,label\n' +
+            `${cook},upload-04,Cook\n` +
+            `${therapist!.iin},,Therapist again\n` +
+            `${typoed},${reception!.actorId},Night porter\n`,
+        ),
+      });
+      await upload.getByRole('button', { name: 'Register 3 employees' }).click();
+      const refused = upload.locator('[data-outcome="refused"]');
+      await refused
+        .getByText(
+          'The server refused 2 entries, so no one was registered. Correct the list and upload it again.',
+        )
+        .waitFor();
+      await expect.poll(() => focusedText(page)).toContain('The server refused 2 entries');
+      expect(await refused.locator('[data-line]').allInnerTexts()).toEqual([
+        'Line 3: This person is already on the register, as Therapist.',
+        'Line 4: This actor id is already on the register, for Reception.',
+      ]);
+      expect(await staff.locator('[data-entry]').count()).toBe(before + 3);
+      expect(await staff.getByText('Cook', { exact: true }).count()).toBe(0);
+      // Sent, so cleared, refused or not: the file is to be corrected and chosen again.
+      expect(await preview.count()).toBe(0);
+      expect(await upload.getByLabel('Staff list file (CSV)').inputValue()).toBe('');
+      for (const iin of [cook!, typoed!, therapist!.iin])
+        expect(await pageHolds(page, iin)).toBe(false);
+
+      // The API agrees: the three registered, none of the refused batch.
+      const listed = await fetch(`${base}/v1/monitor/operators/${clinic.operatorId}/staff`, {
+        headers: { authorization: `Bearer ${demo.staff.auditor}` },
+      });
+      const labels = ((await listed.json()) as { items: { label: string | null }[] }).items.map(
+        (item) => item.label,
+      );
+      expect(labels).toEqual(expect.arrayContaining(['Ward 3, nights', 'Registrar']));
+      expect(labels).not.toContain('Cook');
+      expect(labels).not.toContain('Night porter');
+
+      // In Russian: the upload, its preview and its plural forms.
+      await page.getByRole('button', { name: 'Русский' }).click();
+      const uploadRu = staff.getByRole('form', { name: 'Загрузить список сотрудников' });
+      await uploadRu.getByLabel('Или вставьте список').fill(`${cook}\n${typoed}\n`);
+      await uploadRu.getByRole('button', { name: 'Проверить вставленный список' }).click();
+      await uploadRu.getByText('Найдено 2 сотрудника.').waitFor();
+      await uploadRu.getByRole('button', { name: 'Зарегистрировать 2 сотрудников' }).waitFor();
+      await uploadRu.getByRole('button', { name: 'Начать заново' }).click();
+      await page.getByRole('button', { name: 'English' }).click();
+      expect(problems).toEqual([]);
+    });
+
     it('lets the SOC analyst plant and remove a honeytoken by IIN, and words the refusals in Russian', async () => {
       const { page, problems } = await openPage();
       await signIn(page, demo.staff.soc);
@@ -320,6 +481,24 @@ describe.skipIf(!haveChromium)(
       await page.locator('[data-list="staff"]').scrollIntoViewIfNeeded();
       expect(await horizontalOverflow(page)).toBe(0);
       saveScreenshot('soc-lists-phone.png', await page.screenshot());
+      // The upload's preview too: its table and a line it cannot send, within the phone's width.
+      const upload = page.getByRole('form', { name: 'Upload a staff list' });
+      const [first, second] = freshIins(2, 300);
+      await upload
+        .getByLabel('Or paste the list')
+        .fill(
+          `iin,actorId,label\n${first},upload-phone-1,"Emergency department, night shift"\n${second!.slice(0, 11)}x\n`,
+        );
+      await upload.getByRole('button', { name: 'Check the pasted list' }).click();
+      await upload.locator('[data-problems]').waitFor();
+      await upload.locator('[data-row]').first().waitFor();
+      expect(await horizontalOverflow(page)).toBe(0);
+      await upload.locator('[data-preview]').evaluate((preview) =>
+        (preview as unknown as { scrollIntoView(options: object): void }).scrollIntoView({
+          block: 'start',
+        }),
+      );
+      saveScreenshot('soc-lists-upload-phone.png', await page.screenshot());
       expect(problems).toEqual([]);
     });
   },

@@ -23,6 +23,7 @@ import {
   saveScreenshot,
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
+import { signInToConsole } from './support/staff-sign-in.js';
 
 noteMissingChromium('SOC console browser tests');
 
@@ -49,13 +50,8 @@ describe.skipIf(!haveChromium)(
     const openPage = (options?: PageOptions) => demoServer.openPage(options);
 
     /** Signs in on the console's own form with the demo SOC analyst's (or another) staff token. */
-    async function signIn(page: Page, at = '/soc', token = demo.staff.soc) {
-      await page.goto(`${base}${at}`);
-      await page.locator('[data-state="signed-out"]').waitFor();
-      await page.getByLabel('Staff token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('navigation', { name: 'Monitoring centre' }).waitFor();
-    }
+    const signIn = (page: Page, at = '/soc', token = demo.staff.soc) =>
+      signInToConsole(page, `${base}${at}`, token);
 
     it('signs in, sees the harvest and a live alert, opens the case, confirms the proposed suspension, switches language', async () => {
       const { page, problems } = await openPage();

@@ -183,3 +183,22 @@ export const addDestination = async (systemId: string, country: string, note: st
 
 export const removeDestination = (systemId: string, country: string) =>
   staffSend('DELETE', `${systemPath(systemId)}/destinations/${enc(country)}`);
+
+/**
+ * Registers up to 1,000 employees at once, all or none (`POST …/staff/batch`); a refusal is a
+ * `StaffProblem` whose body lists every refused entry by index (`422 monitor.batch_refused`).
+ */
+export const addStaffBatch = async (
+  operatorId: string,
+  entries: readonly { iin: string; actorId?: string; label?: string }[],
+) =>
+  itemsOf<StaffEntry>(
+    await staffSend('POST', `${operatorPath(operatorId)}/staff/batch`, {
+      entries: entries.map(({ iin, actorId, label }) => ({
+        iin,
+        ...(actorId ? { actorId } : {}),
+        ...(label ? { label } : {}),
+      })),
+    }),
+    'staff',
+  );

@@ -2,15 +2,12 @@ import {
   type FormEvent,
   type ReactNode,
   type RefObject,
-  useCallback,
   useEffect,
   useId,
   useRef,
   useState,
 } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/http';
-import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
@@ -42,11 +39,12 @@ import {
   type ReferenceList,
   WEEKDAYS,
   weekdayName,
-  wordedProblemOf,
 } from './lists-model';
+import { ListProblem } from './list-problem';
 import { type Labels, Named } from './names';
 import { useStaff } from './soc-session';
-import { useSticky } from './use-sticky';
+import { StaffUpload } from './staff-upload';
+import { useListSection } from './use-list-section';
 
 /**
  * The reference data the rules read: the centre's honeytoken subjects and protected persons, and,
@@ -82,28 +80,6 @@ export function ListsPage() {
 interface SectionProps {
   readonly roles: readonly string[];
   readonly onDone: (message: string) => void;
-}
-
-/** A refusal in the reader's language when the page knows its code; the shared message if not. */
-export function ListProblem({ error }: { readonly error: unknown }) {
-  const { t } = useTranslation('soc');
-  const worded = wordedProblemOf(error);
-  if (!worded || !(error instanceof ApiError)) return <ErrorMessage error={error} />;
-  const problem = error.failure.kind === 'problem' ? error.failure.problem : undefined;
-  return (
-    <div className="notice notice-error" role="alert" data-problem={problem?.code ?? worded}>
-      <p className="notice-title">{t(`lists.problem.${worded}`)}</p>
-      {/* Which field the server refused is in its detail, in English; it never holds an IIN. */}
-      {worded === 'validation' && problem?.detail && <p lang="en">{problem.detail}</p>}
-      {(problem?.code ?? problem?.requestId) && (
-        <p className="muted small">
-          {problem.code && <code>{problem.code}</code>}
-          {problem.code && problem.requestId && ' · '}
-          {problem.requestId && <code>{problem.requestId}</code>}
-        </p>
-      )}
-    </div>
-  );
 }
 
 /** Who may change a list, for those who may only read it. */
@@ -361,21 +337,13 @@ function WatchSection({ list, roles, onDone }: SectionProps & { readonly list: W
   const when = useWhen();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite(list, roles);
-  const [round, setRound] = useState(0);
-  const load = useCallback((signal: AbortSignal) => fetchWatched(list, signal), [list]);
-  const result = useLoad(load, round);
-  const items = useSticky(result);
+  const { value: items, changed, status } = useListSection(fetchWatched, list, onDone);
   const iin = useIinField();
   const [label, setLabel] = useState('');
   const listName = t(`lists.name.${list}`);
-  const changed = (message: string) => {
-    onDone(message);
-    setRound((n) => n + 1);
-  };
   return (
     <Section list={list} heading={heading}>
-      {!items && result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ListProblem error={result.error} />}
+      {status}
       <Entries
         listName={listName}
         heading={heading}
@@ -498,13 +466,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
   const when = useWhen();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('working-hours', roles);
-  const [round, setRound] = useState(0);
-  const load = useCallback(
-    (signal: AbortSignal) => fetchWorkingHours(operatorId, signal),
-    [operatorId],
-  );
-  const result = useLoad(load, round);
-  const hours = useSticky(result);
+  const { value: hours, changed, status } = useListSection(fetchWorkingHours, operatorId, onDone);
   const language = i18n.resolvedLanguage;
   const [zone, setZone] = useState('Asia/Almaty');
   const [days, setDays] = useState<readonly number[]>([1, 2, 3, 4, 5]);
@@ -514,8 +476,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
   const daysId = useId();
   return (
     <Section list="working-hours" heading={heading}>
-      {hours === undefined && result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ListProblem error={result.error} />}
+      {status}
       {hours === null && <p className="muted">{t('lists.hours.none')}</p>}
       {hours && (
         <p data-entry="working-hours">
@@ -547,8 +508,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
             setMissing(undefined);
             const body = { timeZone: zone.trim(), days: [...days].sort(), start, end };
             return setWorkingHours(operatorId, body).then(() => {
-              onDone(t('lists.hours.saved'));
-              setRound((n) => n + 1);
+              changed(t('lists.hours.saved'));
               return true;
             });
           }}
@@ -610,25 +570,14 @@ function TerminatedSection({ operatorId, roles, onDone }: OperatorProps) {
   const when = useWhen();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('terminated-actors', roles);
-  const [round, setRound] = useState(0);
-  const load = useCallback(
-    (signal: AbortSignal) => fetchTerminated(operatorId, signal),
-    [operatorId],
-  );
-  const result = useLoad(load, round);
-  const items = useSticky(result);
+  const { value: items, changed, status } = useListSection(fetchTerminated, operatorId, onDone);
   const [actorId, setActorId] = useState('');
   const [at, setAt] = useState('');
   const [missing, setMissing] = useState(false);
   const listName = t('lists.name.terminated-actors');
-  const changed = (message: string) => {
-    onDone(message);
-    setRound((n) => n + 1);
-  };
   return (
     <Section list="terminated-actors" heading={heading}>
-      {!items && result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ListProblem error={result.error} />}
+      {status}
       <Entries
         listName={listName}
         heading={heading}
@@ -696,22 +645,14 @@ function StaffSection({ operatorId, roles, onDone }: OperatorProps) {
   const when = useWhen();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('staff', roles);
-  const [round, setRound] = useState(0);
-  const load = useCallback((signal: AbortSignal) => fetchStaff(operatorId, signal), [operatorId]);
-  const result = useLoad(load, round);
-  const items = useSticky(result);
+  const { value: items, changed, status } = useListSection(fetchStaff, operatorId, onDone);
   const iin = useIinField();
   const [actorId, setActorId] = useState('');
   const [label, setLabel] = useState('');
   const listName = t('lists.name.staff');
-  const changed = (message: string) => {
-    onDone(message);
-    setRound((n) => n + 1);
-  };
   return (
     <Section list="staff" heading={heading}>
-      {!items && result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ListProblem error={result.error} />}
+      {status}
       <Entries
         listName={listName}
         heading={heading}
@@ -773,6 +714,14 @@ function StaffSection({ operatorId, roles, onDone }: OperatorProps) {
       ) : (
         <ReadOnlyNote list="staff" />
       )}
+      {writable && (
+        <StaffUpload
+          operatorId={operatorId}
+          members={items}
+          heading={heading}
+          onRegistered={(count) => changed(t('lists.upload.registered', { count, list: listName }))}
+        />
+      )}
     </Section>
   );
 }
@@ -787,21 +736,13 @@ function DestinationsSection({
   const { t } = useTranslation('soc');
   const heading = useRef<HTMLHeadingElement>(null);
   const pickerId = useId();
-  const loadSystems = useCallback(
-    (signal: AbortSignal) => fetchSystemsOf(operatorId, signal),
-    [operatorId],
-  );
-  const systems = useLoad(loadSystems);
-  const system =
-    systems.state === 'done' ? systems.value.find((s) => s.id === systemId) : undefined;
+  const { value: systems, status } = useListSection(fetchSystemsOf, operatorId);
+  const system = systems?.find((s) => s.id === systemId);
   return (
     <Section list="destinations" heading={heading}>
-      {systems.state === 'loading' && <p>{t('loading')}</p>}
-      {systems.state === 'failed' && <ListProblem error={systems.error} />}
-      {systems.state === 'done' && systems.value.length === 0 && (
-        <p className="muted">{t('lists.noSystems')}</p>
-      )}
-      {systems.state === 'done' && systems.value.length > 0 && (
+      {status}
+      {systems?.length === 0 && <p className="muted">{t('lists.noSystems')}</p>}
+      {systems && systems.length > 0 && (
         <div className="field soc-field">
           <label htmlFor={pickerId}>{t('lists.system')}</label>
           <select
@@ -811,7 +752,7 @@ function DestinationsSection({
             onChange={(event) => onSystem(event.target.value)}
           >
             <option value="">{t('lists.chooseSystem')}</option>
-            {systems.value.map((s) => (
+            {systems.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name} ({s.id})
               </option>
@@ -845,25 +786,14 @@ function SystemDestinations({
   const { t } = useTranslation('soc');
   const when = useWhen();
   const writable = mayWrite('destinations', roles);
-  const [round, setRound] = useState(0);
-  const load = useCallback(
-    (signal: AbortSignal) => fetchDestinations(systemId, signal),
-    [systemId],
-  );
-  const result = useLoad(load, round);
-  const items = useSticky(result);
+  const { value: items, changed, status } = useListSection(fetchDestinations, systemId, onDone);
   const [country, setCountry] = useState('');
   const [note, setNote] = useState('');
   const [invalid, setInvalid] = useState(false);
   const listName = t('lists.name.destinations');
-  const changed = (message: string) => {
-    onDone(message);
-    setRound((n) => n + 1);
-  };
   return (
     <div data-system={systemId}>
-      {!items && result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ListProblem error={result.error} />}
+      {status}
       <Entries
         listName={listName}
         heading={heading}
