@@ -400,6 +400,23 @@ describe.skipIf(!haveChromium)(
       expect(labels).not.toContain('Cook');
       expect(labels).not.toContain('Night porter');
 
+      // A send that gets no answer (the connection lost) keeps the list, to send it again.
+      await page.route(
+        `**/v1/monitor/operators/${clinic.operatorId}/staff/batch`,
+        (route) => route.abort('connectionreset'),
+        { times: 1 },
+      );
+      await upload.getByLabel('Or paste the list').fill(`${cook},upload-05,Cook\n`);
+      await upload.getByRole('button', { name: 'Check the pasted list' }).click();
+      await preview.getByText('1 employee found.').waitFor();
+      await upload.getByRole('button', { name: 'Register 1 employee' }).click();
+      await upload.locator('[data-outcome="failed"]').waitFor();
+      expect(await upload.getByLabel('Or paste the list').inputValue()).toContain(cook!);
+      await upload.getByRole('button', { name: 'Register 1 employee' }).click();
+      await staff.getByText('Cook', { exact: true }).waitFor();
+      expect(await upload.getByLabel('Or paste the list').inputValue()).toBe('');
+      expect(await upload.locator('[data-outcome]').count()).toBe(0);
+
       // In Russian: the upload, its preview and its plural forms.
       await page.getByRole('button', { name: 'Русский' }).click();
       const uploadRu = staff.getByRole('form', { name: 'Загрузить список сотрудников' });

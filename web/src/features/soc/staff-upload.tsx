@@ -32,9 +32,10 @@ type FocusTarget = 'preview' | 'outcome' | 'heading' | 'file';
  * The staff register's bulk upload: a CSV file chosen or a list pasted is read in the browser
  * (`staff-csv.ts`) and previewed — how many, the first lines with only the IIN's last digits, every
  * line that cannot be sent — and only a list the server could take (no bad line, 1 to 1,000
- * entries) can be sent, in one batch, all or none. Once sent, whatever the answer, the list is
+ * entries) can be sent, in one batch, all or none. Once registered or refused, the list is
  * cleared from the page (file choice, pasted text, what was read), as the single form clears the
- * IIN; a refusal names each refused entry by its line and reason, never by its IIN.
+ * IIN; a refusal names each refused entry by its line and reason, never by its IIN. A send that
+ * got no answer keeps the list, to send again.
  */
 export function StaffUpload({
   operatorId,
@@ -119,11 +120,13 @@ export function StaffUpload({
       onRegistered(added.length);
       setFocus('heading');
     } catch (error) {
-      clear();
       const refused =
         error instanceof StaffProblem &&
         error.failure.kind === 'problem' &&
         error.failure.problem.code === 'monitor.batch_refused';
+      // Refused, the list is to be corrected at its source and chosen again: it leaves the page.
+      // Not answered (the network, the server down), it stays, to be sent again as it is.
+      if (refused) clear();
       setOutcome(
         refused
           ? { kind: 'refused', refusals: refusalsOf(error.body, sent) }
