@@ -178,23 +178,52 @@ export function createAccessService(deps: AccessServiceDeps) {
   const { store, taxonomy, clock } = deps;
   const cacheMs = deps.cacheMs ?? 1000;
 
-  // ---- regulator data read on every check: cached, reloaded after `cacheMs` or our own change
-  let regimeCache: { at: number; regimes: AccessRegime[] } | undefined;
-  let adequacyCache: { at: number; countries: ReadonlySet<string> } | undefined;
-  async function regimes(): Promise<readonly AccessRegime[]> {
+  // ---- regulator data read on every check: cached, reloaded after `cacheMs` or our own change.
+  // One load at a time: the checks that find the cache stale while it reloads share that load
+  // (fifty waiting clients made fifty identical reads each time it went stale).
+  let regimeCache: { at: number; regimes: Promise<AccessRegime[]> } | undefined;
+  let adequacyCache: { at: number; countries: Promise<ReadonlySet<string>> } | undefined;
+  /** The loaded value, or the load's failure once, with the cache emptied for the next check. */
+  function sharedLoad<T>(load: () => Promise<T>, forget: () => void): Promise<T> {
+    const loading = load();
+    loading.catch(forget);
+    return loading;
+  }
+  function regimes(): Promise<readonly AccessRegime[]> {
     const now = Date.now();
-    if (!regimeCache || now - regimeCache.at > cacheMs)
-      regimeCache = { at: now, regimes: (await store.regimes()).map(regimeOf) };
+    if (!regimeCache || now - regimeCache.at > cacheMs) {
+      const cache = {
+        at: now,
+        regimes: sharedLoad(
+          async () => (await store.regimes()).map(regimeOf),
+          () => {
+            if (regimeCache === cache) regimeCache = undefined;
+          },
+        ),
+      };
+      regimeCache = cache;
+    }
     return regimeCache.regimes;
   }
-  async function adequateCountries(): Promise<ReadonlySet<string>> {
+  function adequateCountries(): Promise<ReadonlySet<string>> {
     const now = Date.now();
     if (!adequacyCache || now - adequacyCache.at > cacheMs) {
-      const countries = new Set(taxonomy.taxonomy.adequateCountries);
-      for (const row of await store.adequacy())
-        if (row.adequate === 1) countries.add(row.country);
-        else countries.delete(row.country);
-      adequacyCache = { at: now, countries };
+      const cache = {
+        at: now,
+        countries: sharedLoad(
+          async () => {
+            const countries = new Set(taxonomy.taxonomy.adequateCountries);
+            for (const row of await store.adequacy())
+              if (row.adequate === 1) countries.add(row.country);
+              else countries.delete(row.country);
+            return countries as ReadonlySet<string>;
+          },
+          () => {
+            if (adequacyCache === cache) adequacyCache = undefined;
+          },
+        ),
+      };
+      adequacyCache = cache;
     }
     return adequacyCache.countries;
   }
