@@ -216,7 +216,7 @@ export function createAccessService(deps: AccessServiceDeps) {
             for (const row of await store.adequacy())
               if (row.adequate === 1) countries.add(row.country);
               else countries.delete(row.country);
-            return countries as ReadonlySet<string>;
+            return countries;
           },
           () => {
             if (adequacyCache === cache) adequacyCache = undefined;
