@@ -206,6 +206,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
             categories: [...found.system.categories],
           };
         },
+        operatorExists: (operatorId) => registry.operatorExists(operatorId),
         suspend: (systemId, reason, until, by) =>
           registry.systemStatus.suspend(systemId, reason, until, actorOf(by)),
         reinstate: (systemId, reason, by) =>

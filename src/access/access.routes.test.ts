@@ -209,6 +209,26 @@ describeStorage('access routes', (fx) => {
     expect(await count()).toBe(before + 2);
   });
 
+  it('a category named twice is a 400 naming the field, alone or in a batch, and stores nothing', async () => {
+    const before = await count();
+    const twice = await post(clinic, check({ categories: ['identity', 'health', 'identity'] }));
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json()).toMatchObject({
+      code: 'request.validation',
+      errors: [{ in: 'body', field: 'categories' }],
+    });
+    expect(twice.json().detail).toMatch(/^body categories must NOT have duplicate items/);
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: [check(), check({ categories: ['health', 'health'] })] },
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().errors[0]).toMatchObject({ in: 'body', field: 'checks.1.categories' });
+    expect(await count()).toBe(before);
+  });
+
   it('turns the actor IIN into a pseudonym at once and never stores it', async () => {
     const res = await post(clinic, check({ actor: { id: 'nurse-2', iin: EMPLOYEE } }));
     const row = await fx.storage.db
@@ -604,6 +624,37 @@ describeStorage('access routes', (fx) => {
     expect(closed.statusCode).toBe(200);
     expect(closed.json().regime.state).toBe('ended');
     expect((await ask()).json().decision).toBe('deny');
+    // A regime names each system, purpose and category once: a repeat is a 400 naming the list.
+    const regimesBefore = await fx.storage.db.selectFrom('access_regimes').select('id').execute();
+    for (const [field, value] of [
+      ['systems', [ai, ai]],
+      ['purposes', ['ai.model-training', 'ai.model-training']],
+      ['categories', ['identity', 'health', 'health']],
+    ] as const) {
+      const repeated = await h.app.inject({
+        method: 'POST',
+        url: '/v1/access-regimes',
+        headers: asStaff('regulator'),
+        payload: {
+          name: 'AI sandbox, again',
+          act: 'Order No. 13',
+          systems: [ai],
+          purposes: ['ai.model-training'],
+          categories: ['identity', 'health'],
+          start: '2026-11-01T00:00:00.000Z',
+          end: '2027-11-01T00:00:00.000Z',
+          [field]: value,
+        },
+      });
+      expect(repeated.statusCode, field).toBe(400);
+      expect(repeated.json()).toMatchObject({
+        code: 'request.validation',
+        errors: [{ in: 'body', field }],
+      });
+    }
+    expect(await fx.storage.db.selectFrom('access_regimes').select('id').execute()).toEqual(
+      regimesBefore,
+    );
     const missing = await h.app.inject({
       method: 'POST',
       url: '/v1/access-regimes/rgm_missing/close',

@@ -21,7 +21,9 @@ export const Recipient = Type.Object(
 export const CheckRequest = Type.Object(
   {
     subject: Type.String({ maxLength: 32, description: "The data subject's IIN" }),
-    categories: Type.Array(Text(64), { minItems: 1, maxItems: 32 }),
+    // A category named twice is a client's mistake, refused (400 naming the field) rather than
+    // silently folded into one: the record must be what the caller meant to ask.
+    categories: Type.Array(Text(64), { minItems: 1, maxItems: 32, uniqueItems: true }),
     purpose: Text(128),
     legalBasis: Text(64),
     basisReference: Type.Optional(Text(500, 'The act, court order or contract relied on')),
@@ -177,9 +179,13 @@ export const RegimeCreate = Type.Object(
   {
     name: Text(300),
     act: Text(500, 'The legal act that opens the regime'),
-    systems: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 1000 }),
-    purposes: Type.Array(Text(128), { minItems: 1, maxItems: 100 }),
-    categories: Type.Array(Text(64), { minItems: 1, maxItems: 32 }),
+    systems: Type.Array(Type.String({ maxLength: 40 }), {
+      minItems: 1,
+      maxItems: 1000,
+      uniqueItems: true,
+    }),
+    purposes: Type.Array(Text(128), { minItems: 1, maxItems: 100, uniqueItems: true }),
+    categories: Type.Array(Text(64), { minItems: 1, maxItems: 32, uniqueItems: true }),
     start: Instant,
     end: Instant,
   },

@@ -334,6 +334,33 @@ describeStorage('consent routes', (fx) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('a purpose, category, recipient or country named twice is a 400 naming the list, and nothing is stored', async () => {
+    const before = await counts();
+    const bank = { identifier: '150140012345', name: 'Credit Bureau', country: 'KZ' };
+    const cases: [string, unknown][] = [
+      ['purposes', ['finance.kyc', 'finance.kyc']],
+      ['categories', ['identity', 'document', 'identity']],
+      ['recipients', [bank, { ...bank }]],
+      ['processingCountries', ['KZ', 'KZ']],
+      ['storageCountries', ['KZ', 'DE', 'KZ']],
+    ];
+    for (const [field, value] of cases) {
+      const response = await ask(ADULT, { [field]: value });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'request.validation',
+        errors: [{ in: 'body', field }],
+      });
+      expect(response.json<{ detail: string }>().detail).toContain(
+        `body ${field} must NOT have duplicate items`,
+      );
+    }
+    expect(await counts()).toEqual(before);
+    // Two recipients that differ are two recipients.
+    const distinct = await ask(ADULT, { recipients: [bank, { ...bank, name: 'Another bureau' }] });
+    expect(distinct.statusCode, distinct.body).toBe(201);
+  });
+
   it('instants with a zone or a long fraction are kept as UTC ISO instants, on both engines', async () => {
     // The schema takes any RFC 3339 date-time up to 40 characters. Kept as sent, one with a long
     // fraction and an offset did not fit its `varchar(32)` column: PostgreSQL answered 500 where

@@ -30,11 +30,13 @@ export const ConsentRequestCreate = Type.Object(
       pattern: '^[0-9]{12}$',
       description: "The subject's IIN (never stored in clear)",
     }),
-    purposes: Type.Array(Code, { minItems: 1, maxItems: 20 }),
-    categories: Type.Array(Code, { minItems: 1, maxItems: 20 }),
-    recipients: Type.Optional(Type.Array(Recipient, { maxItems: 20 })),
-    processingCountries: Type.Optional(Type.Array(Country, { maxItems: 20 })),
-    storageCountries: Type.Optional(Type.Array(Country, { maxItems: 20 })),
+    // Each list is a set: a value named twice is the operator's mistake, refused (400 naming the
+    // field) rather than shown twice to the citizen or folded silently.
+    purposes: Type.Array(Code, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    categories: Type.Array(Code, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    recipients: Type.Optional(Type.Array(Recipient, { maxItems: 20, uniqueItems: true })),
+    processingCountries: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
+    storageCountries: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
     retention: Type.String({
       pattern: '^P(?=\\d)(\\d+Y)?(\\d+M)?(\\d+D)?$',
       maxLength: 20,

@@ -132,6 +132,7 @@ export const ERROR_CATALOGUE = {
     title: 'The monitoring response was already confirmed, rejected or lifted',
   },
   'monitor.system_not_found': { status: 404, title: 'The information system does not exist' },
+  'monitor.operator_not_found': { status: 404, title: 'The operator is not in the registry' },
   'monitor.system_gone': { status: 409, title: 'The information system no longer exists' },
   'monitor.incident_not_found': { status: 404, title: 'No such incident' },
   'monitor.invalid_incident': { status: 400, title: 'The incident is inconsistent' },

@@ -387,6 +387,67 @@ describeStorage('monitoring reference data: staff register and declared destinat
     ).toBe(1);
   });
 
+  it("an operator's lists refuse an operator the registry does not know (404 monitor.operator_not_found naming the field and id), storing nothing", async () => {
+    const unknown = 'op_typo';
+    const iin = iinBornOn('1984-02-02', 621);
+    const subjects = async () =>
+      (await fx.storage.db.selectFrom('subjects').select('pseudonym').execute()).map(
+        (row) => row.pseudonym,
+      );
+    const changes: [string, 'PUT' | 'POST', Record<string, unknown>][] = [
+      [
+        'working-hours',
+        'PUT',
+        { timeZone: 'Asia/Almaty', days: [1], start: '09:00', end: '18:00' },
+      ],
+      ['terminated-actors', 'POST', { actorId: 'gone-1' }],
+      ['staff', 'POST', { iin, actorId: 'clerk-1' }],
+      ['staff/batch', 'POST', { entries: [{ iin }, { iin: iinBornOn('1984-02-03', 622) }] }],
+    ];
+    for (const [list, method, payload] of changes) {
+      const url = `/v1/monitor/operators/${unknown}/${list}`;
+      const res = await h.app.inject({ method, url, headers: asStaff('regulator'), payload });
+      expect(res.statusCode, `${list}: ${res.body}`).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({
+        type: 'urn:qalqan:problem:monitor.operator_not_found',
+        code: 'monitor.operator_not_found',
+        in: 'path',
+        field: 'operatorId',
+        detail: expect.stringContaining(unknown) as unknown,
+      });
+    }
+    // Nothing stored: no entry, no subject for the employees' IINs, nothing for the ledger.
+    for (const table of [
+      'monitor_working_hours',
+      'monitor_terminated_actors',
+      'monitor_staff',
+    ] as const)
+      expect(
+        await fx.storage.db
+          .selectFrom(table)
+          .select('operator_id')
+          .where('operator_id', '=', unknown)
+          .execute(),
+      ).toEqual([]);
+    expect(await subjects()).not.toContain(h.pseudonymOf(iin));
+    const outbox = await fx.storage.db.selectFrom('outbox').select('record_json').execute();
+    expect(outbox.filter((row) => row.record_json.includes(unknown))).toEqual([]);
+    // Reading an unknown operator's lists still answers (empty: nothing can be stored there).
+    const read = await as(asStaff('soc'), 'GET', `/v1/monitor/operators/${unknown}/staff`);
+    expect([read.statusCode, read.json()]).toEqual([200, { items: [] }]);
+    // A system's key for another operator is still refused by role first (403), known or not.
+    const foreign = await as(
+      asSystem('sys_other'),
+      'POST',
+      `/v1/monitor/operators/${unknown}/staff`,
+      {
+        iin,
+      },
+    );
+    expect(foreign.statusCode).toBe(403);
+  });
+
   describe('the staff register in batches', () => {
     const url = '/v1/monitor/operators/op_batch/staff/batch';
     const refusedUrl = '/v1/monitor/operators/op_refused/staff/batch';

@@ -12,7 +12,7 @@ import { shown } from './reference-entries.js';
 import type { ReferenceData, WatchList } from './reference.store.js';
 import { byOf, requireOperator } from './response-routes.helpers.js';
 import type { FastifyRequest } from 'fastify';
-import type { SystemFacts } from './response.ports.js';
+import type { ResponseRegistry, SystemFacts } from './response.ports.js';
 import * as S from './response.schema.js';
 
 const tags = ['monitor'];
@@ -25,11 +25,14 @@ const STAFF_BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function referenceRoutes(
   reference: ReferenceData,
-  systemOf: (systemId: string) => Promise<Pick<SystemFacts, 'id' | 'operatorId'> | null>,
+  registry: {
+    readonly systemOf: (systemId: string) => Promise<Pick<SystemFacts, 'id' | 'operatorId'> | null>;
+    readonly operatorExists: ResponseRegistry['operatorExists'];
+  },
 ): FastifyPluginAsyncTypebox {
   /** The system named in the path, which a system's key may act on only for its own operator. */
   async function systemFor(request: FastifyRequest, systemId: string) {
-    const found = await systemOf(systemId);
+    const found = await registry.systemOf(systemId);
     if (!found)
       throw new DomainError(
         'monitor.system_not_found',
@@ -37,6 +40,23 @@ export function referenceRoutes(
       );
     requireOperator(request, found.operatorId);
     return found;
+  }
+
+  /**
+   * The operator named in the path of a change to its lists: a system's key acts only for its own
+   * operator, and anyone only for an operator the registry knows. An entry under an id the
+   * registry does not hold (a typo, another deployment's id) would be stored, ledgered and never
+   * match a check — a list the operator believes in that watches nothing. Asked through the
+   * registry port before anything is written, so a refused request stores nothing.
+   */
+  async function operatorFor(request: FastifyRequest, operatorId: string): Promise<void> {
+    requireOperator(request, operatorId);
+    if (!(await registry.operatorExists(operatorId)))
+      throw new DomainError(
+        'monitor.operator_not_found',
+        `operatorId: no operator ${shown(operatorId)} in the registry.`,
+        { in: 'path', field: 'operatorId' },
+      );
   }
 
   return async (app) => {
@@ -117,13 +137,15 @@ export function referenceRoutes(
         schema: {
           tags,
           summary: "Set an operator's working hours (its own system's key, or the regulator)",
+          description:
+            'An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.',
           params: S.OperatorParams,
           body: S.WorkingHoursBody,
           response: { 200: S.WorkingHoursView },
         },
       },
       async (request) => {
-        requireOperator(request, request.params.operatorId);
+        await operatorFor(request, request.params.operatorId);
         const set = await reference.setWorkingHours(
           request.params.operatorId,
           request.body,
@@ -156,13 +178,15 @@ export function referenceRoutes(
         schema: {
           tags,
           summary: 'Report an actor as no longer employed (their checks then raise an alert)',
+          description:
+            'An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.',
           params: S.OperatorParams,
           body: S.TerminatedCreate,
           response: { 201: S.TerminatedEntry },
         },
       },
       async (request, reply) => {
-        requireOperator(request, request.params.operatorId);
+        await operatorFor(request, request.params.operatorId);
         const entry = await reference.addTerminated(
           request.params.operatorId,
           request.body.actorId,
@@ -218,13 +242,15 @@ export function referenceRoutes(
           tags,
           summary:
             'Register an employee by IIN (kept as a pseudonym): their record looked up by a coworker raises an alert',
+          description:
+            'An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.',
           params: S.OperatorParams,
           body: S.StaffCreate,
           response: { 201: S.StaffEntry },
         },
       },
       async (request, reply) => {
-        requireOperator(request, request.params.operatorId);
+        await operatorFor(request, request.params.operatorId);
         const entry = await reference.addStaff(
           request.params.operatorId,
           request.body.iin,
@@ -247,14 +273,14 @@ export function referenceRoutes(
           tags,
           summary: 'Register up to 1,000 employees at once, all or none',
           description:
-            'Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.',
+            'An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId) before any entry is checked. Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.',
           params: S.OperatorParams,
           body: S.StaffBatch,
           response: { 201: S.StaffList, 422: ProblemSchema },
         },
       },
       async (request, reply) => {
-        requireOperator(request, request.params.operatorId);
+        await operatorFor(request, request.params.operatorId);
         const items = await reference.addStaffBatch(
           request.params.operatorId,
           request.body.entries.map((entry) => ({

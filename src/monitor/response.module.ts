@@ -106,7 +106,10 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
         name: 'monitor-response',
         plugin: async (app) => {
           await app.register(
-            referenceRoutes(reference, (systemId) => deps.registry.systemOf(systemId)),
+            referenceRoutes(reference, {
+              systemOf: (systemId) => deps.registry.systemOf(systemId),
+              operatorExists: (operatorId) => deps.registry.operatorExists(operatorId),
+            }),
           );
           await app.register(responseRoutes(service, deps.names));
           await app.register(incidentRoutes(incidents, deps.names));

@@ -49,9 +49,14 @@ export interface SystemFacts {
   readonly categories: readonly string[];
 }
 
-/** The registry: a system's facts and its own suspend / reinstate service. */
+/**
+ * The registry: a system's facts, whether an operator is registered, and its own suspend /
+ * reinstate service.
+ */
 export interface ResponseRegistry {
   systemOf(systemId: string): Promise<SystemFacts | null>;
+  /** Whether the registry knows the operator (any status); an operator's lists refuse others. */
+  operatorExists(operatorId: string): Promise<boolean>;
   suspend(systemId: string, reason: string, until: string | null, by: By): Promise<void>;
   reinstate(systemId: string, reason: string, by: By): Promise<void>;
 }

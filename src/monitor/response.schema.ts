@@ -23,8 +23,9 @@ const SystemNames = {
 const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
 /**
  * An operator's or a system's id (`op_…`, `sys_…`), as the registry and every row naming one hold
- * it (`varchar(40)`): a reference path may name an operator the registry does not know (the
- * regulator's), whose longer id SQLite stored and PostgreSQL refused with a 500.
+ * it (`varchar(40)`): a longer id in a reference path was stored by SQLite and refused by
+ * PostgreSQL with a 500 before changes asked the registry whether the operator exists; it is
+ * still refused here, before any look-up.
  */
 const RegistryId = Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' });
 /** An alert id (`<rule>:<event>`, up to 229 characters) as `monitor_alerts.id` holds it. */

@@ -370,6 +370,7 @@ describeStorage('monitoring responses seen by another instance', (fx) => {
       outbox: { enqueue: () => Promise.resolve(), sequence: () => Promise.resolve(new Map()) },
       registry: {
         systemOf: () => Promise.resolve(null),
+        operatorExists: () => Promise.resolve(false),
         suspend: () => Promise.resolve(),
         reinstate: () => Promise.resolve(),
       },

@@ -59,6 +59,11 @@ export interface RegistryModuleDeps {
 export interface RegistryReadPort {
   /** One query; null for an unknown system. `at` defaults to now. */
   profileOf(systemId: string, at?: Date): Promise<SystemProfile | null>;
+  /**
+   * Whether an operator with this id is registered, whatever its status: for modules that keep
+   * lists by operator id and must refuse an id the registry does not know.
+   */
+  operatorExists(operatorId: string): Promise<boolean>;
 }
 
 /** First credentials of a deployment, for the CLI and the demo loader. */
@@ -119,6 +124,7 @@ export function createRegistryModule(deps: RegistryModuleDeps): RegistryModule {
   // Only the ports leave: services, stores, history and the database stay inside.
   return {
     profileOf: (systemId, at) => parts.profileOf(systemId, at),
+    operatorExists: (operatorId) => parts.operatorExists(operatorId),
     authenticators: parts.authenticators,
     routes: parts.routes,
     bootstrap: parts.bootstrap,
@@ -186,6 +192,7 @@ export function createRegistryParts(deps: RegistryModuleDeps): RegistryParts {
     history,
     taxonomy,
     profileOf: reads.profileOf,
+    operatorExists: reads.operatorExists,
     systemStatus: {
       async suspend(systemId, reason, until, actor) {
         await service.setSystemStatus(systemId, 'suspended', reason, until, actor);

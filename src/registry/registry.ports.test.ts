@@ -1,8 +1,8 @@
 /**
- * The registry's narrow ports and its key rules, on SQLite and PostgreSQL: the read port
- * `profileOf`, the standing rule for keys (with a route that accepts systems not in standing),
- * bounded rotation, the live-key limit, revocation of minted successors, revoke-all, and free
- * text refused when it holds an IIN.
+ * The registry's narrow ports and its key rules, on SQLite and PostgreSQL: the read ports
+ * `profileOf` and `operatorExists`, the standing rule for keys (with a route that accepts systems
+ * not in standing), bounded rotation, the live-key limit, revocation of minted successors,
+ * revoke-all, and free text refused when it holds an IIN.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../core/identifiers.js';
@@ -175,6 +175,18 @@ describeStorage('registry ports and key rules', (fx) => {
         code: 'core.unknown_country',
         detail: expect.stringContaining('legalGrounds[0].recipients[0].country'),
       });
+    });
+  });
+
+  describe('operatorExists (the read port)', () => {
+    it('knows a registered operator whatever its status and systems, and no other id', async () => {
+      const operator = await h.registry.service.createOperator(operatorBody() as never, actor);
+      const id = operator.record.id;
+      expect(await h.registry.operatorExists(id)).toBe(true);
+      await h.registry.service.setOperatorStatus(id, 'revoked', 'licence withdrawn', actor);
+      expect(await h.registry.operatorExists(id)).toBe(true);
+      expect(await h.registry.operatorExists('op_unknown')).toBe(false);
+      expect(await h.registry.operatorExists(`${id}x`)).toBe(false);
     });
   });
 

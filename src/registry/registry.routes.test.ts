@@ -214,6 +214,55 @@ describeStorage('registry API', (fx) => {
     });
   });
 
+  it('a purpose, category, legal ground or recipient declared twice is a 400 naming the list, on create and on change', async () => {
+    const { operator } = await createOperator();
+    const ground = {
+      basis: 'law',
+      reference: 'AML law, art. 5',
+      purposes: ['finance.kyc'],
+      validUntil: null,
+      recipients: [{ identifier: '150140012345', name: 'Credit Bureau', country: 'KZ' }],
+    };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ purposes: ['finance.kyc', 'finance.credit-scoring', 'finance.kyc'] }, 'purposes'],
+      [{ categories: ['identity', 'identity'] }, 'categories'],
+      [{ legalGrounds: [ground, { ...ground }] }, 'legalGrounds'],
+      [
+        { legalGrounds: [{ ...ground, purposes: ['finance.kyc', 'finance.kyc'] }] },
+        'legalGrounds.0.purposes',
+      ],
+      [
+        { legalGrounds: [{ ...ground, recipients: [...ground.recipients, ...ground.recipients] }] },
+        'legalGrounds.0.recipients',
+      ],
+    ];
+    const systemsBefore = await fx.storage.db.selectFrom('systems').select('id').execute();
+    for (const [overrides, field] of cases) {
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/v1/registry/systems',
+        headers: regulator(),
+        payload: systemBody(operator.id, overrides),
+      });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json()).toMatchObject({
+        code: 'request.validation',
+        errors: [{ in: 'body', field }],
+      });
+    }
+    expect(await fx.storage.db.selectFrom('systems').select('id').execute()).toEqual(systemsBefore);
+    // The same on a change: the system keeps what it declared.
+    const created = await createSystem(systemBody(operator.id, { legalGrounds: [ground] }));
+    const patched = await h.app.inject({
+      method: 'PATCH',
+      url: `/v1/registry/systems/${created.id}`,
+      headers: { ...regulator(), 'if-match': `"${created.version}"` },
+      payload: { categories: ['identity', 'financial', 'identity'] },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json()).toMatchObject({ errors: [{ in: 'body', field: 'categories' }] });
+  });
+
   it('optimistic concurrency: If-Match required, stale versions refused, no change lost', async () => {
     const { operator } = await createOperator();
     const url = `/v1/registry/operators/${operator.id}`;

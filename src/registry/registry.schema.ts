@@ -83,12 +83,13 @@ export const LegalGround = Type.Object(
   {
     basis: literalUnion(GROUND_KINDS),
     reference: text(500, 'The legal act, court order, contract or regime decision'),
-    purposes: Type.Array(text(64), { minItems: 1, maxItems: 50 }),
+    purposes: Type.Array(text(64), { minItems: 1, maxItems: 50, uniqueItems: true }),
     validFrom: Type.Optional(Type.Union([IsoDateOrTime, Type.Null()])),
     validUntil: Type.Union([IsoDateOrTime, Type.Null()]),
     recipients: Type.Optional(
       Type.Array(GroundRecipient, {
         maxItems: 50,
+        uniqueItems: true,
         description: 'Who data may be transferred to under this ground, with their countries',
       }),
     ),
@@ -130,9 +131,12 @@ const systemFields = {
   name: text(200),
   description: Type.String({ maxLength: 2000 }),
   kind: SystemKind,
-  purposes: Type.Array(text(64), { minItems: 1, maxItems: 50 }),
-  categories: Type.Array(text(32), { minItems: 1, maxItems: 20 }),
-  legalGrounds: Type.Array(LegalGround, { maxItems: 50 }),
+  // Declared purposes, categories and grounds are sets: a repeated one is refused by the schema
+  // (400 request.validation naming the field) and, for input that does not come through a route,
+  // by `checkSystemConsistency`.
+  purposes: Type.Array(text(64), { minItems: 1, maxItems: 50, uniqueItems: true }),
+  categories: Type.Array(text(32), { minItems: 1, maxItems: 20, uniqueItems: true }),
+  legalGrounds: Type.Array(LegalGround, { maxItems: 50, uniqueItems: true }),
   hosting: Hosting,
   connections: Connections,
   trustStatus: TrustStatus,

@@ -17,6 +17,7 @@ import { createVersionedCache, type RegistryVersion } from './registry-cache.js'
 import {
   findProfile,
   loadProfile,
+  operatorExists,
   searchOperators,
   searchSystems,
   type OperatorFilter,
@@ -136,6 +137,8 @@ export function createRegistryReads(
     : undefined;
   return {
     searchOperators: (filter: OperatorFilter) => searchOperators(db, filter),
+    /** Whether the registry holds an operator with this id, whatever its status. */
+    operatorExists: (operatorId: string): Promise<boolean> => operatorExists(db, operatorId),
     searchSystems: (filter: SystemFilter) => searchSystems(db, filter),
     /** Every change to an operator or system (with its certificates and keys), paged. */
     historyOf: (subjectId: string, paging: { cursor?: string | undefined; limit: number }) =>

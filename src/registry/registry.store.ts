@@ -223,6 +223,12 @@ export async function findOperator(db: Db, id: string): Promise<Operator | undef
   return row && toOperator(row);
 }
 
+/** Whether an operator with this id is registered (its id only: nothing decoded). */
+export async function operatorExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('operators').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findOperatorByLookup(db: Db, lookup: string): Promise<Operator | undefined> {
   const row = await db
     .selectFrom('operators')

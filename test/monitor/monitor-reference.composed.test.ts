@@ -6,7 +6,8 @@
  * car maker's weekly transfers to Germany, declared and adequate, raised nothing. Then, through
  * the API: a transfer to a country the system never declared and that is not adequate is an
  * alert with a block of the country proposed; a coworker looked up for employment raises nothing,
- * for a sick-leave certificate it does.
+ * for a sick-leave certificate it does. An operator's lists take only operators the registry
+ * holds (asked through the monitor's registry port as `server.ts` wires it).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -95,6 +96,34 @@ describeComposed('monitoring reference data in the composed server', (env) => {
     expect((await alertsOf('destination-country')).filter((a) => a.group.country === 'DE')).toEqual(
       [],
     );
+  });
+
+  it("an operator's lists ask the registry: the regulator's entry for an operator it does not hold is a 404, for one it holds a 201", async () => {
+    const regulator = { authorization: `Bearer ${demo.staff.regulator}` };
+    const unknown = await qalqan.app.inject({
+      method: 'POST',
+      url: '/v1/monitor/operators/op_not_registered/terminated-actors',
+      headers: regulator,
+      payload: { actorId: 'left-in-2025' },
+    });
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      code: 'monitor.operator_not_found',
+      field: 'operatorId',
+      detail: expect.stringContaining('op_not_registered') as unknown,
+    });
+    const clinic = demo.systems.find((s) => s.system === CLINIC_SYSTEM)!;
+    const { operatorId } = await get<{ operatorId: string }>(
+      demo.staff.soc,
+      `/v1/registry/systems/${clinic.systemId}`,
+    );
+    const known = await qalqan.app.inject({
+      method: 'POST',
+      url: `/v1/monitor/operators/${operatorId}/terminated-actors`,
+      headers: regulator,
+      payload: { actorId: 'left-in-2025' },
+    });
+    expect(known.statusCode, known.body).toBe(201);
   });
 
   it('a transfer to an undeclared, non-adequate country is an alert; an HR lookup of a coworker is not', async () => {

@@ -8533,7 +8533,9 @@ export interface paths {
     };
     /**
      * Set an operator's working hours (its own system's key, or the regulator)
-     * @description Who may call: system, regulator.
+     * @description An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.
+     *
+     *     Who may call: system, regulator.
      */
     put: {
       parameters: {
@@ -8630,7 +8632,9 @@ export interface paths {
     put?: never;
     /**
      * Report an actor as no longer employed (their checks then raise an alert)
-     * @description Who may call: system, regulator.
+     * @description An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.
+     *
+     *     Who may call: system, regulator.
      */
     post: {
       parameters: {
@@ -8763,7 +8767,9 @@ export interface paths {
     put?: never;
     /**
      * Register an employee by IIN (kept as a pseudonym): their record looked up by a coworker raises an alert
-     * @description Who may call: system, regulator.
+     * @description An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId), and nothing is stored.
+     *
+     *     Who may call: system, regulator.
      */
     post: {
       parameters: {
@@ -8824,7 +8830,7 @@ export interface paths {
     put?: never;
     /**
      * Register up to 1,000 employees at once, all or none
-     * @description Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.
+     * @description An operator the registry does not hold is 404 monitor.operator_not_found (field operatorId) before any entry is checked. Each entry under the rules of the single registration. A refused batch stores nothing and answers 422 monitor.batch_refused, whose errors[] names every failing entry by index, field and code (core.invalid_iin, request.validation, monitor.reference_exists with the id of the live entry it collides with). No Idempotency-Key: a batch sent again after a lost answer is refused whole, each entry naming the entry it made.
      *
      *     Who may call: system, regulator.
      */

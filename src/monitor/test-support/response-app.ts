@@ -3,8 +3,9 @@
  * access module (its `Responses` port wired to the response module, its `subjectsAccessedBy`
  * feeding incidents), the real citizen inbox on the event bus, and the default rule pack in a
  * real engine fed by the bus — monitor-core's wiring in miniature. The registry is an in-memory
- * fake whose suspend / reinstate record what they were asked. Test-only bearer tokens name the
- * caller: `system.<id>`, `staff.<role>`, `citizen.<pseudonym>`.
+ * fake (its operators are those of its systems) whose suspend / reinstate record what they were
+ * asked. Test-only bearer tokens name the caller: `system.<id>`, `staff.<role>`,
+ * `citizen.<pseudonym>`.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -163,6 +164,9 @@ export async function responseHarness(
     subjects: { subjectOf, pseudonymOf },
     registry: {
       systemOf: (id) => Promise.resolve(systems.get(id) ?? null),
+      // The fake registry's operators are those of its systems.
+      operatorExists: (operatorId) =>
+        Promise.resolve([...systems.values()].some((system) => system.operatorId === operatorId)),
       suspend(systemId, _reason, until, by) {
         const system = systems.get(systemId);
         if (!system)

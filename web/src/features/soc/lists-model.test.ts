@@ -50,6 +50,7 @@ describe('the reference lists page, its pure parts', () => {
     expect(wordedProblemOf(problem(409, 'monitor.reference_exists'))).toBe('exists');
     expect(wordedProblemOf(problem(404, 'monitor.reference_not_found'))).toBe('notFound');
     expect(wordedProblemOf(problem(400, 'core.unknown_country'))).toBe('unknownCountry');
+    expect(wordedProblemOf(problem(404, 'monitor.operator_not_found'))).toBe('operatorNotFound');
     expect(wordedProblemOf(problem(403, 'auth.forbidden'))).toBe('forbidden');
     expect(wordedProblemOf(problem(403, 'portal.csrf_failed'))).toBe('csrf');
     expect(wordedProblemOf(problem(403))).toBe('forbidden');

@@ -48,6 +48,7 @@ const WORDED = {
   'monitor.reference_exists': 'exists',
   'monitor.reference_not_found': 'notFound',
   'monitor.system_not_found': 'systemNotFound',
+  'monitor.operator_not_found': 'operatorNotFound',
   'monitor.invalid_working_hours': 'invalidWorkingHours',
   'request.validation': 'validation',
   'auth.forbidden': 'forbidden',

@@ -384,6 +384,7 @@ export const en = {
       exists: 'This entry is already on the list.',
       notFound: 'This entry is no longer on the list.',
       systemNotFound: 'The registry does not know this system.',
+      operatorNotFound: 'The registry does not know this operator. Nothing was stored.',
       invalidWorkingHours:
         'These working hours are not valid: an unknown time zone, or an end not after the start.',
       validation: 'The server refused a field:',
