@@ -28,7 +28,6 @@
  * measured side by side.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,13 +35,13 @@ import { fileURLToPath } from 'node:url';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createQalqanClient, ok, type paths } from '@qalqan/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { CheckRequest } from '../../src/access/access.schema.js';
 import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
 import type { LoadJob, LoadResult } from './load.js';
+import { databaseUrlOption, freshDatabase } from './pg-database.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -67,10 +66,7 @@ const beforeDir = beforeAt >= 0 ? path.resolve(args[beforeAt + 1]!) : undefined;
  * `--database-url URL`: each Qalqan on a PostgreSQL database of its own, created on that server
  * for the run and dropped with it (the URL names the server and a database to connect to first).
  */
-const databaseAt = args.indexOf('--database-url');
-const serverUrl = databaseAt >= 0 ? args[databaseAt + 1] : undefined;
-if (databaseAt >= 0 && !serverUrl?.startsWith('postgres'))
-  throw new Error('--database-url takes a postgres:// URL');
+const serverUrl = databaseUrlOption(args);
 /** The engine the Qalqans run on, for the figures' heading. */
 const engine = serverUrl ? 'PostgreSQL' : 'SQLite';
 
@@ -176,29 +172,6 @@ type Modules = {
   loadConfig: typeof loadConfig;
   loadDemoWorld: typeof loadDemoWorld;
 };
-
-/** Runs one statement on the server of `url` (database names cannot be bound parameters). */
-async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A new database on the server of `url`, for one Qalqan of this run. */
-async function freshDatabase(url: string) {
-  const name = `qalqan_bench_${randomBytes(6).toString('hex')}`;
-  await onServer(url, `create database ${name}`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  return {
-    url: own.toString(),
-    drop: () => onServer(url, `drop database if exists ${name} with (force)`),
-  };
-}
 
 /** A Qalqan with the demo world, built by these modules (this tree's, or `--before`'s). */
 async function startQalqan(name: string, modules: Modules): Promise<Server> {

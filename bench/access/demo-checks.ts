@@ -1,7 +1,8 @@
 /**
- * The composed server on SQLite with the demo world in a temporary directory, and the access
- * bench's check (a `law` basis, 500 rotating subjects, 40 actors) sent through `app.inject` as
- * the demo bank's core-banking system: shared by the benches that count what a check writes.
+ * The composed server with the demo world (SQLite in a temporary directory, or a PostgreSQL
+ * database of its own), and the access bench's check (a `law` basis, 500 rotating subjects, 40
+ * actors) sent through `app.inject` as the demo bank's core-banking system: shared by the benches
+ * that count what a check writes or sends.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
+import { freshDatabase } from './pg-database.js';
 
 export interface DemoChecks {
   /** The data directory (the SQLite database is `qalqan.db` in it). */
@@ -23,10 +25,19 @@ export interface DemoChecks {
   readonly stop: () => Promise<void>;
 }
 
-export async function startDemoChecks(name: string): Promise<DemoChecks> {
+/**
+ * `serverUrl`: run on a PostgreSQL database of its own on that server (created now, dropped at
+ * `close`) instead of SQLite.
+ */
+export async function startDemoChecks(name: string, serverUrl?: string): Promise<DemoChecks> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `qalqan-bench-${name}-`));
+  const database = serverUrl ? await freshDatabase(serverUrl) : undefined;
   const qalqan = await createQalqan(
-    loadConfig({ QALQAN_DATA_DIR: dataDir, QALQAN_LOG_LEVEL: 'warn' }),
+    loadConfig({
+      QALQAN_DATA_DIR: dataDir,
+      QALQAN_LOG_LEVEL: 'warn',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    }),
     { logger: false },
   );
   const demo = await loadDemoWorld(qalqan);
@@ -64,6 +75,7 @@ export async function startDemoChecks(name: string): Promise<DemoChecks> {
     close: async () => {
       await stop();
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -1,26 +1,19 @@
 /**
- * What a check asks of PostgreSQL (`npx tsx bench/access/statements-per-check.bench.ts --database-url
- * postgres://…/postgres`): the composed server on a PostgreSQL database of its own (created for
- * the run, dropped after) with the demo world, the access bench's check sent through `app.inject`
- * `--checks` times, `--concurrency` at a time, then a pause for the consumers; every statement the
- * `pg` driver sent in that span counted by its SQL text (parameters aside): statements and round
- * trips per check, by statement. On PostgreSQL each statement is a round trip and work for the
- * server's own process, which on a small machine shares the cores with Qalqan.
+ * What a check asks of PostgreSQL (`npx tsx bench/access/statements-per-check.bench.ts
+ * --database-url postgres://…/postgres`): the composed server on a PostgreSQL database of its own
+ * (created for the run, dropped after) with the demo world, the access bench's check sent through
+ * `app.inject` `--checks` times, `--concurrency` at a time, then a pause for the consumers; every
+ * statement the `pg` driver sent in that span counted by its SQL text (parameters aside):
+ * statements per check, by statement. On PostgreSQL each statement is a round trip and work for
+ * the server's own process, which on a small machine shares the cores with Qalqan.
  *
  *   npx tsx bench/access/statements-per-check.bench.ts --database-url postgres://postgres@127.0.0.1:5432/postgres
  *   … --checks 2000 --concurrency 1        # each check alone: its own commit and consumer rounds
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
 import pg from 'pg';
 
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
-import { loadConfig } from '../../src/config/config.js';
-import { loadDemoWorld } from '../../src/demo/demo.js';
-import { createQalqan } from '../../src/server.js';
+import { startDemoChecks } from './demo-checks.js';
+import { databaseUrlOption } from './pg-database.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -31,25 +24,8 @@ const option = (name: string, fallback: number): number => {
 };
 const checks = option('--checks', 2000);
 const concurrency = option('--concurrency', 50);
-const serverAt = args.indexOf('--database-url');
-const serverUrl = serverAt >= 0 ? args[serverAt + 1] : undefined;
-if (!serverUrl?.startsWith('postgres')) throw new Error('--database-url takes a postgres:// URL');
-
-async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-const name = `qalqan_bench_${randomBytes(6).toString('hex')}`;
-await onServer(`create database ${name}`);
-const databaseUrl = new URL(serverUrl);
-databaseUrl.pathname = `/${name}`;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'qalqan-bench-statements-'));
+const serverUrl = databaseUrlOption(args);
+if (!serverUrl) throw new Error('--database-url postgres://… is required');
 
 /** Statements by SQL text, counted only while `counting`. */
 const counts = new Map<string, number>();
@@ -68,44 +44,14 @@ pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
   return query.apply(this, a);
 } as typeof pg.Client.prototype.query;
 
-const qalqan = await createQalqan(
-  loadConfig({
-    QALQAN_DATA_DIR: dataDir,
-    QALQAN_LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl.toString(),
-  }),
-  { logger: false },
-);
+const demo = await startDemoChecks('statements', serverUrl);
 try {
-  const demo = await loadDemoWorld(qalqan);
-  const bank = demo.systems.find((s) => s.system === 'Core banking');
-  if (!bank) throw new Error('the demo world has no Core banking system');
-  const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
-  let next = 0;
-  const check = async () => {
-    const n = next++;
-    const answer = await qalqan.app.inject({
-      method: 'POST',
-      url: '/v1/access-checks',
-      headers: { authorization: `Bearer ${bank.apiKey}` },
-      payload: {
-        subject: subjects[n % subjects.length],
-        categories: ['identity', 'document'],
-        purpose: 'finance.kyc',
-        legalBasis: 'law',
-        basisReference: 'AML/CFT Law 191-IV, Art. 5',
-        actor: { id: `officer-${n % 40}` },
-        action: 'read',
-      },
-    });
-    if (answer.statusCode !== 200) throw new Error(`check answered ${answer.statusCode}`);
-  };
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const run = async (total: number) => {
     let left = total;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (left-- > 0) await check();
+        while (left-- > 0) await demo.check();
       }),
     );
   };
@@ -129,7 +75,5 @@ try {
     if (n / checks >= 0.005)
       console.log(`| ${(n / checks).toFixed(3)} | \`${text.replace(/\s+/g, ' ')}\` |`);
 } finally {
-  await qalqan.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  await onServer(`drop database if exists ${name} with (force)`);
+  await demo.close();
 }
