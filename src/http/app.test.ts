@@ -341,6 +341,15 @@ describe('operations endpoints and cross-cutting behaviour', () => {
     });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(replaced.json()).toMatchObject({ requestId: replaced.headers['x-request-id'] });
+    // docs/API.md: 1–64 of A-Z a-z 0-9 . _ : - is kept; one character more is replaced.
+    const longest = `Ab0._:-${'x'.repeat(57)}`;
+    const idOf = async (id: string) =>
+      (await a.inject({ url: '/healthz', headers: { 'x-request-id': id } })).headers[
+        'x-request-id'
+      ];
+    expect(await idOf(longest)).toBe(longest);
+    expect(await idOf(`${longest}x`)).not.toBe(`${longest}x`);
+    expect(await idOf('trace/1')).not.toBe('trace/1');
   });
 
   it('sends security headers', async () => {
