@@ -218,6 +218,10 @@ describeStorage('access routes', (fx) => {
       errors: [{ in: 'body', field: 'categories' }],
     });
     expect(twice.json().detail).toMatch(/^body categories must NOT have duplicate items/);
+    // The message docs/API.md quotes.
+    expect(twice.json().errors[0].message).toBe(
+      'must NOT have duplicate items (items ## 2 and 0 are identical)',
+    );
     const batch = await h.app.inject({
       method: 'POST',
       url: '/v1/access-checks/batch',

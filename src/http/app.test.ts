@@ -141,6 +141,14 @@ describe('bad input answers RFC 9457 problem details, never a 500', () => {
       payload: 'iin\n1',
     });
     expectProblem(response, 415, 'request.unsupported_media_type');
+    // text/plain is parsed (strictly, as UTF-8) and then refused by the route's JSON schema.
+    const text = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"iin":"900515201238"}',
+    });
+    expectProblem(text, 400, 'request.validation');
   });
 
   it('oversized body', async () => {
