@@ -679,6 +679,8 @@ describeStorage('access routes', (fx) => {
     });
     expect(closed.statusCode).toBe(200);
     expect(closed.json().regime.state).toBe('ended');
+    // Closing is a ledger entry too (docs/ACCESS.md).
+    expect(closed.json().change.ledgerIndex).toBeGreaterThan(change.ledgerIndex);
     expect((await ask()).json().decision).toBe('deny');
     // A regime names each system, purpose and category once: a repeat is a 400 naming the list.
     const regimesBefore = await fx.storage.db.selectFrom('access_regimes').select('id').execute();
