@@ -173,6 +173,33 @@ describe('loadConfig', () => {
   });
 });
 
+describe('the portal and the host alias (docs/OPERATIONS.md)', () => {
+  it('takes HOST when QALQAN_HOST is absent, and QALQAN_HOST over it', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0', QALQAN_HOST: '::1' }).host).toBe('::1');
+  });
+
+  it('has the portal defaults the table gives, and its session bounds', () => {
+    expect(loadConfig({}).portal).toEqual({
+      issuer: undefined,
+      clientId: 'qalqan-portal',
+      clientSecret: undefined,
+      iinClaim: 'iin',
+      idleTimeoutSeconds: 1800,
+      absoluteTimeoutSeconds: 43_200,
+    });
+    for (const [name, low, high] of [
+      ['QALQAN_PORTAL_SESSION_IDLE_SECONDS', 60, 86_400],
+      ['QALQAN_PORTAL_SESSION_MAX_SECONDS', 300, 2_592_000],
+    ] as const) {
+      expect(() => loadConfig({ [name]: String(low) })).not.toThrow();
+      expect(() => loadConfig({ [name]: String(high) })).not.toThrow();
+      expect(() => loadConfig({ [name]: String(low - 1) })).toThrow(name);
+      expect(() => loadConfig({ [name]: String(high + 1) })).toThrow(name);
+    }
+  });
+});
+
 describe('demo mode and key limits are settings', () => {
   it('demo mode is off by default, on with --demo or QALQAN_DEMO, and the flag wins', () => {
     expect(loadConfig({}).demo).toBe(false);

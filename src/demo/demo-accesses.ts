@@ -189,6 +189,11 @@ function stories(): Story[] {
   }
 }
 
+/** How many checks the month's stories ask (docs/ACCESS.md, "The demo world's checks"). */
+export function demoAccessCheckCount(): number {
+  return stories().reduce((sum, story) => sum + story.checks.length, 0);
+}
+
 export async function loadDemoAccesses(qalqan: Host, demo: Credentials): Promise<void> {
   const fetch = injectFetch(qalqan.app);
   const clientOf = (apiKey: string) =>

@@ -141,6 +141,14 @@ describe('bad input answers RFC 9457 problem details, never a 500', () => {
       payload: 'iin\n1',
     });
     expectProblem(response, 415, 'request.unsupported_media_type');
+    // text/plain is parsed (strictly, as UTF-8) and then refused by the route's JSON schema.
+    const text = await a.inject({
+      method: 'POST',
+      url: '/v1/example/subjects',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"iin":"900515201238"}',
+    });
+    expectProblem(text, 400, 'request.validation');
   });
 
   it('oversized body', async () => {
@@ -341,6 +349,15 @@ describe('operations endpoints and cross-cutting behaviour', () => {
     });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(replaced.json()).toMatchObject({ requestId: replaced.headers['x-request-id'] });
+    // docs/API.md: 1–64 of A-Z a-z 0-9 . _ : - is kept; one character more is replaced.
+    const longest = `Ab0._:-${'x'.repeat(57)}`;
+    const idOf = async (id: string) =>
+      (await a.inject({ url: '/healthz', headers: { 'x-request-id': id } })).headers[
+        'x-request-id'
+      ];
+    expect(await idOf(longest)).toBe(longest);
+    expect(await idOf(`${longest}x`)).not.toBe(`${longest}x`);
+    expect(await idOf('trace/1')).not.toBe('trace/1');
   });
 
   it('sends security headers', async () => {

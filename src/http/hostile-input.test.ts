@@ -345,6 +345,10 @@ describe('errors answered before routing are problems with a request id', () => 
     expect(long.statusCode).toBe(414);
     expect(problemOf(long).code).toBe('request.uri_too_long');
     expect(long.body).not.toMatch(/\d{12}/);
+    // docs/API.md: longer than 256 characters, not 256 itself.
+    const at = (length: number) => a.inject({ url: `/v1/things/${'t'.repeat(length)}` });
+    expect((await at(256)).statusCode).not.toBe(414);
+    expect(problemOf(await at(257)).code).toBe('request.uri_too_long');
   });
 
   it('malformed HTTP (400) and oversized headers (431) over a socket', async () => {
@@ -359,6 +363,11 @@ describe('errors answered before routing are problems with a request id', () => 
       await raw(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
     );
     expect(huge).toMatchObject({ status: 431, body: { code: 'request.headers_too_large' } });
+    // docs/API.md: Node's limit, 16 KiB for the request line and headers together.
+    const head = (big: number) =>
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ${'a'.repeat(big)}\r\n\r\n`;
+    expect(await raw(port, head(16_000))).toMatch(/^HTTP\/1\.1 200/);
+    expect(rawProblem(await raw(port, head(16 * 1024)))).toMatchObject({ status: 431 });
   });
 
   it('a request whose head does not arrive in time gets a 408 problem', async () => {

@@ -641,6 +641,43 @@ describeStorage('registry API', (fx) => {
     expect(otherKey.statusCode).toBe(404);
   });
 
+  it('pages registry lists 50 at a time by default, limit 1–100 (docs/API.md)', async () => {
+    const marker = `Paging ${Date.now()}`;
+    for (let i = 0; i < 51; i++)
+      await createOperator({
+        name: { kk: `${marker} ${i}`, ru: `${marker} ${i}`, en: `${marker} ${i}` },
+      });
+    const list = (query: string) =>
+      h.app.inject({
+        url: `/v1/registry/operators?q=${encodeURIComponent(marker)}${query}`,
+        headers: regulator(),
+      });
+    const first = (await list('')).json<{ items: unknown[]; nextCursor?: string }>();
+    expect(first.items).toHaveLength(50);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect((await list('&limit=100')).json<{ items: unknown[] }>().items).toHaveLength(51);
+    for (const limit of [0, 101]) expect((await list(`&limit=${limit}`)).statusCode).toBe(400);
+  });
+
+  it('q finds a system by its name or its description, in any letter case', async () => {
+    const { operator } = await createOperator();
+    const marker = `Ақмола${Date.now()}`;
+    const byName = await createSystem(systemBody(operator.id, { name: `Тіркеу ${marker}` }));
+    const byDescription = await createSystem(
+      systemBody(operator.id, { description: `Records of ${marker}` }),
+    );
+    const found = await h.app.inject({
+      url: `/v1/registry/systems?q=${encodeURIComponent(marker.toUpperCase())}`,
+      headers: regulator(),
+    });
+    expect(
+      found
+        .json<{ items: { id: string }[] }>()
+        .items.map((s) => s.id)
+        .sort(),
+    ).toEqual([byName.id, byDescription.id].sort());
+  });
+
   it('searches by name in any language or by BIN, and pages with a cursor', async () => {
     const marker = `Қызылорда ${Date.now()}`;
     const created: string[] = [];

@@ -11,7 +11,7 @@ import { createQalqanClient, ok, type paths } from '@qalqan/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeComposed } from '../support/composed-engines.js';
 import { loadConfig } from '../../src/config/config.js';
-import { DEMO_REGIME_NAME } from '../../src/demo/demo-accesses.js';
+import { DEMO_REGIME_NAME, demoAccessCheckCount } from '../../src/demo/demo-accesses.js';
 import { DEMO_CITIZENS } from '../../src/demo/demo-citizens.js';
 import { type DemoCredentials, loadDemoWorld } from '../../src/demo/demo.js';
 import { injectFetch, IN_PROCESS_URL } from '../../src/http/inject-fetch.js';
@@ -21,6 +21,10 @@ import { copyDemoWorld, type DemoWorldCopy } from '../support/demo-world.js';
 
 type Access =
   paths['/v1/me/accesses']['get']['responses'][200]['content']['application/json']['items'][number];
+
+it('asks 59 checks, the number docs/ACCESS.md gives', () => {
+  expect(demoAccessCheckCount()).toBe(59);
+});
 
 describeComposed('the demo world’s access history', (env) => {
   let qalqan: Qalqan;
