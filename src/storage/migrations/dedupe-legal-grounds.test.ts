@@ -7,6 +7,8 @@ import {
   type RegistryHarness,
   systemBody,
 } from '../../registry/test-support/registry-app.js';
+import { parseJsonFile, toJsonExport } from '../../registry/registry-file.js';
+import { listOperatorsWithSystems } from '../../registry/registry.store.js';
 import { describeStorage } from '../test-support/storages.js';
 import { dedupeLegalGrounds, up } from './20261205_2000_dedupe_legal_grounds.js';
 
@@ -136,13 +138,18 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
         )
       ).rows[0]!.version,
     );
+  /** What `qalqan registry import` would make of the file `qalqan registry export` writes now. */
+  const reimportProblems = async () =>
+    parseJsonFile(
+      toJsonExport(await listOperatorsWithSystems(fx.storage.db), '2026-12-05T20:00:00.000Z'),
+    ).problems;
   const historyCount = async () =>
     Number(
       (await sql<{ n: number }>`select count(*) as n from registry_history`.execute(db())).rows[0]!
         .n,
     );
 
-  it('rewrites the grounds the old code stored with repeats, only those, and a PATCH echoing the system back then succeeds', async () => {
+  it('rewrites the grounds the old code stored with repeats, only those, and a PATCH echoing the system back (or an export imported again) then succeeds', async () => {
     const created = await h.app.inject({
       method: 'POST',
       url: '/v1/registry/operators',
@@ -151,6 +158,7 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
     });
     const operatorId = created.json<{ operator: { id: string } }>().operator.id;
     const repeated = await createSystem(operatorId, [aml]);
+    h.clock.advance(1000); // ids sort by time: the export lists the repeated system first
     const clean = await createSystem(operatorId, [aml, court]);
     // As the registry stored them before the lists became sets: a ground twice (once with its keys
     // in another order), and a purpose and a recipient twice inside a ground.
@@ -170,6 +178,13 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
       code: 'request.validation',
       errors: [{ in: 'body', field: expect.stringMatching(/^legalGrounds\b/) as unknown }],
     });
+
+    // The export, imported again, is refused for each repeat.
+    expect((await reimportProblems()).map((problem) => problem.message)).toEqual([
+      'systems.0.legalGrounds.3.purposes: must not have duplicate items',
+      'systems.0.legalGrounds.3.recipients: must not have duplicate items',
+      'systems.0.legalGrounds: must not have duplicate items',
+    ]);
 
     const before = { repeated: await row(repeated), clean: await row(clean) };
     const versionBefore = await registryVersion();
@@ -196,6 +211,7 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
     expect(await registryVersion()).toBe(versionBefore + 1);
     expect(await row(repeated)).toEqual(after);
 
+    expect(await reimportProblems()).toEqual([]);
     const accepted = await echoWithNewDescription(repeated);
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json<{ system: { legalGrounds: unknown[] } }>().system.legalGrounds).toEqual(
