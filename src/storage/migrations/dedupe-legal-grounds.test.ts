@@ -8,6 +8,8 @@ import {
   systemBody,
 } from '../../registry/test-support/registry-app.js';
 import { parseJsonFile, toJsonExport } from '../../registry/registry-file.js';
+import { createRegistryVersion } from '../../registry/registry-cache.js';
+import { createRegistryReads } from '../../registry/registry.service.js';
 import { listOperatorsWithSystems } from '../../registry/registry.store.js';
 import { describeStorage } from '../test-support/storages.js';
 import { dedupeLegalGrounds, up } from './20261205_2000_dedupe_legal_grounds.js';
@@ -186,6 +188,15 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
       'systems.0.legalGrounds: must not have duplicate items',
     ]);
 
+    // Another instance, already running, with the system's profile cached (repeats and all).
+    const running = createRegistryReads(
+      fx.storage.db,
+      () => new Date('2026-12-05T20:00:00.000Z'),
+      createRegistryVersion(fx.storage.db, { probeMs: 0 }),
+    );
+    const groundsSeen = async () => (await running.profileOf(repeated))!.grounds.length;
+    expect(await groundsSeen()).toBe(5); // one entry per ground and purpose
+
     const before = { repeated: await row(repeated), clean: await row(clean) };
     const versionBefore = await registryVersion();
     const historyBefore = await historyCount();
@@ -206,6 +217,7 @@ describeStorage('migration 20261205_2000: legal grounds without repeats', (fx) =
     expect(await row(clean)).toEqual(before.clean);
     // Cached profiles of instances already running are reloaded.
     expect(await registryVersion()).toBe(versionBefore + 1);
+    expect(await groundsSeen()).toBe(3);
     // Run again, it finds nothing to change and touches nothing.
     await up(db());
     expect(await registryVersion()).toBe(versionBefore + 1);
