@@ -81,6 +81,40 @@ describe('checkSystemConsistency', () => {
     ).not.toThrow();
   });
 
+  it('refuses a ground declared twice, and a purpose or recipient named twice in one ground', () => {
+    const aml = {
+      basis: 'law' as const,
+      reference: 'AML Law Art. 5',
+      purposes: ['finance.kyc'],
+      validUntil: null,
+      recipients: [{ identifier: '150140012345', name: 'Credit Bureau', country: 'KZ' }],
+    };
+    const kyc = { purposes: ['finance.kyc'], categories: ['identity', 'document'] };
+    // Equal as JSON whatever the order of the keys, as the schema's uniqueItems compares them.
+    const reordered = {
+      recipients: aml.recipients,
+      validUntil: null,
+      purposes: aml.purposes,
+      reference: aml.reference,
+      basis: aml.basis,
+    };
+    expect(check({ ...kyc, legalGrounds: [aml, reordered] })).toThrow(
+      'legalGrounds[1]: the same ground is declared twice',
+    );
+    expect(
+      check({ ...kyc, legalGrounds: [{ ...aml, purposes: ['finance.kyc', 'finance.kyc'] }] }),
+    ).toThrow('legalGrounds[0].purposes[1]: named twice');
+    expect(
+      check({
+        ...kyc,
+        legalGrounds: [{ ...aml, recipients: [...aml.recipients, { ...aml.recipients[0]! }] }],
+      }),
+    ).toThrow('legalGrounds[0].recipients[1]: named twice');
+    expect(
+      check({ ...kyc, legalGrounds: [aml, { ...aml, reference: 'Court order 7' }] }),
+    ).not.toThrow();
+  });
+
   it('requires a biometric profile exactly for biometric systems', () => {
     const biometric = {
       kind: 'biometric' as const,

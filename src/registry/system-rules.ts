@@ -58,8 +58,20 @@ export function checkSystemConsistency(input: SystemInput, taxonomy: TaxonomyInd
     );
   }
 
-  for (const [i, ground] of (input.legalGrounds ?? []).entries()) {
+  // Grounds, and each ground's purposes and recipients, are sets, as the routes' schemas say
+  // (uniqueItems): held here too for input that does not come through a route, so no path stores
+  // a repeat that a client sending the system back as read would then be refused for.
+  const grounds = input.legalGrounds ?? [];
+  const repeat = firstRepeat(grounds);
+  if (repeat !== undefined)
+    throw invalid(`legalGrounds[${repeat}]: the same ground is declared twice`, 'legalGrounds');
+  for (const [i, ground] of grounds.entries()) {
     const field = `legalGrounds[${i}]`;
+    for (const list of ['purposes', 'recipients'] as const) {
+      const at = firstRepeat(ground[list] ?? []);
+      if (at !== undefined)
+        throw invalid(`${field}.${list}[${at}]: named twice`, `${field}.${list}`);
+    }
     for (const purposeCode of ground.purposes) {
       if (!purposes.includes(purposeCode))
         throw invalid(
@@ -120,6 +132,30 @@ export function checkSystemConsistency(input: SystemInput, taxonomy: TaxonomyInd
       'clientCertSha256',
     );
   }
+}
+
+/** The index of the first value equal to an earlier one (as JSON, key order aside), if any. */
+function firstRepeat(values: readonly unknown[]): number | undefined {
+  const seen = new Set<string>();
+  for (const [i, value] of values.entries()) {
+    const key = sortedJson(value);
+    if (seen.has(key)) return i;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** JSON with every object's keys sorted: one spelling for the values `uniqueItems` calls equal. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export function isIsoDate(value: string): boolean {

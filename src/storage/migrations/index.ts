@@ -32,6 +32,7 @@ import * as canonicalInstants from './20261205_1700_canonical_instants.js';
 import * as monitorResponseIds from './20261205_1710_monitor_response_ids.js';
 import * as accessIdempotencyKeyHash from './20261205_1730_access_idempotency_key_hash.js';
 import * as binaryTextKeys from './20261205_1900_binary_text_keys.js';
+import * as dedupeLegalGrounds from './20261205_2000_dedupe_legal_grounds.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -62,4 +63,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1710_monitor_response_ids': monitorResponseIds,
   '20261205_1730_access_idempotency_key_hash': accessIdempotencyKeyHash,
   '20261205_1900_binary_text_keys': binaryTextKeys,
+  '20261205_2000_dedupe_legal_grounds': dedupeLegalGrounds,
 };
