@@ -116,7 +116,11 @@ export function nulInUrlError(request: FastifyRequest): DomainError | undefined 
   return undefined;
 }
 
-/** Replaces Fastify's JSON and text parsers with strict ones (same limits, same poisoning checks). */
+/**
+ * Replaces Fastify's JSON parser with a strict one (same limits, same poisoning checks) and
+ * removes its text parser: every route takes JSON, so a body of any other type, text included,
+ * is a 415 rather than a string the route's schema then refuses as "not an object".
+ */
 export function installStrictBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -141,18 +145,6 @@ export function installStrictBodyParsers(app: FastifyInstance): void {
         if (found !== undefined) done(unstorableFieldError(found.field, found.reason), undefined);
         else done(null, value);
       });
-    },
-  );
-
-  app.addContentTypeParser(
-    'text/plain',
-    { parseAs: 'buffer' },
-    (_request: FastifyRequest, body: Buffer, done) => {
-      try {
-        done(null, decodeUtf8Strictly(body));
-      } catch (error) {
-        done(error as DomainError, undefined);
-      }
     },
   );
 }
