@@ -156,6 +156,13 @@ describeStorage('consent access control', (fx) => {
     return { id: asked.json<{ request: { id: string } }>().request.id, childId: g.id };
   }
 
+  let sharedWorld: Promise<World> | undefined;
+  /** One world for every read-only case: each world is a ledger-recorded request and a guardian. */
+  function readWorld(): Promise<World> {
+    sharedWorld ??= freshWorld();
+    return sharedWorld;
+  }
+
   const headersFor = (caller: Caller): Record<string, string> => {
     switch (caller) {
       case 'ownSystem':
@@ -185,7 +192,8 @@ describeStorage('consent access control', (fx) => {
   for (const route of ROUTES) {
     it(`${route.method} ${route.url({ id: ':id', childId: ':childId' })}: ${CALLERS.map((c) => `${c}=${expected(route, c)}`).join(' ')}`, async () => {
       for (const caller of CALLERS) {
-        const world = await freshWorld();
+        // A read changes nothing, so the reads share one world; every write gets its own.
+        const world = route.method === 'GET' ? await readWorld() : await freshWorld();
         const response = await h.app.inject({
           method: route.method,
           url: route.url(world),

@@ -250,6 +250,13 @@ describeStorage('monitor routes by caller', (fx) => {
     return { alertId: alert.id, caseId: alert.caseId! };
   }
 
+  let sharedWorld: Promise<World> | undefined;
+  /** One world for every read-only case: each world is an event published and its alert awaited. */
+  function readWorld(): Promise<World> {
+    sharedWorld ??= freshWorld();
+    return sharedWorld;
+  }
+
   async function call(route: RouteCase, caller: Caller, world: World): Promise<number> {
     if (route.stream) {
       const controller = new AbortController();
@@ -289,7 +296,8 @@ describeStorage('monitor routes by caller', (fx) => {
           ? 401
           : 403;
       it(`${route.method} ${route.path} as ${caller}: ${expected}`, async () => {
-        const world = await freshWorld();
+        // A read changes nothing, so the reads share one world; every write gets its own.
+        const world = route.method === 'GET' ? await readWorld() : await freshWorld();
         expect(await call(route, caller, world)).toBe(expected);
       });
     }
