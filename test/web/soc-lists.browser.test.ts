@@ -7,12 +7,17 @@
  * declares and withdraws a destination of its telematics system (an unknown country refused), and
  * the IIN is in neither the page nor its fields afterwards; the regulator uploads a staff list (a
  * file previewed and registered in one batch, a pasted list with a typo named by line and not
- * sent, one over the 1,000 limit refused in the page, a batch the server refuses named line by
- * line with nothing registered); the SOC analyst plants and removes a honeytoken; the auditor
- * reads every list without a form or a remove button; a 360-px phone does not scroll sideways,
- * the upload's preview included. The phone screenshots go to docs/screenshots/soc-lists-phone.png
+ * sent, one over the 1,000 limit refused in the page, a file over 4 MiB refused unread, Excel's
+ * plain "CSV" read as Windows-1251 with a notice and a Kazakh letter lost as "?" named by line,
+ * Excel's "Unicode text" read as UTF-16, a batch the server refuses named line by line with nothing
+ * registered); the SOC analyst plants and removes a honeytoken; the auditor reads every list
+ * without a form or a remove button; a 360-px phone does not scroll sideways, the upload's preview
+ * included. The phone screenshots go to docs/screenshots/soc-lists-phone.png
  * and soc-lists-upload-phone.png only with QALQAN_SCREENSHOTS=1.
  */
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIin, withCheckDigit } from '../../src/core/identifiers.js';
@@ -46,6 +51,27 @@ function freshIins(count: number, from = 0): string[] {
     if (iin && checkIin(iin).valid) iins.push(iin);
   }
   return iins;
+}
+
+/**
+ * Text as Excel's plain "CSV" saves it in a Russian or Kazakh Windows, for the letters used here
+ * (Node has no Windows-1251 encoder): ASCII as itself, А–я from 0xC0, ё 0xB8, і 0xB3.
+ */
+function windows1251(text: string): Buffer {
+  const special = new Map([
+    ['ё', 0xb8],
+    ['і', 0xb3],
+  ]);
+  return Buffer.from(
+    [...text].map((c) => {
+      const code = c.codePointAt(0)!;
+      if (code < 0x80) return code;
+      if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
+      const byte = special.get(c);
+      if (byte === undefined) throw new Error(`${c} is not in the test's Windows-1251 table`);
+      return byte;
+    }),
+  );
 }
 
 /** The id of the page's focused element ('' when nothing is). */
@@ -353,6 +379,57 @@ describe.skipIf(!haveChromium)(
         .getByText('That is more than 1,000 employees', { exact: false })
         .waitFor();
       expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
+      await upload.getByRole('button', { name: 'Start again' }).click();
+
+      // A file over 4 MiB is no staff list: refused, with the limit, and nothing read. A sparse
+      // file on disk: the browser learns its size without 4 MiB crossing the DevTools protocol.
+      const file = upload.getByLabel('Staff list file (CSV)');
+      const dir = await mkdtemp(path.join(tmpdir(), 'qalqan-staff-upload-'));
+      try {
+        const big = path.join(dir, 'export.csv');
+        await writeFile(big, '');
+        await truncate(big, 4 * 1024 * 1024 + 1);
+        await file.setInputFiles(big);
+        await preview
+          .getByRole('alert')
+          .getByText('The file is larger than any list of 1,000 employees. Choose the staff list.')
+          .waitFor();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      expect(await preview.locator('[data-found]').count()).toBe(0);
+
+      // Excel's plain "CSV" in a Russian or Kazakh Windows: Windows-1251, semicolons. Read so, with
+      // a word to check the names; a Kazakh letter it lacks, saved as "?", keeps the list unsent.
+      const [nurse, lost] = freshIins(2, 400);
+      await file.setInputFiles({
+        name: 'staff-1251.csv',
+        mimeType: 'text/csv',
+        buffer: windows1251(`ИИН;Метка\r\n${nurse};Серікова Алёна\r\n${lost};?алия\r\n`),
+      });
+      await preview.getByText('1 employee found.').waitFor();
+      await preview
+        .locator('[data-encoding="windows-1251"]')
+        .getByText('The file is not UTF-8, so it was read as Windows-1251', { exact: false })
+        .waitFor();
+      await preview
+        .locator('[data-row="2"]')
+        .getByText('Серікова Алёна', { exact: true })
+        .waitFor();
+      expect(await preview.locator('[data-line]').allInnerTexts()).toEqual([
+        'Line 3: A “?” in the actor id or the label: Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
+      ]);
+      expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
+
+      // Excel's "Unicode text": UTF-16 with its byte-order mark and tabs, read as it is, no notice.
+      await file.setInputFiles({
+        name: 'staff.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from(`\uFEFFiin\tlabel\r\n${nurse}\tҚайрат Әлиев\r\n`, 'utf16le'),
+      });
+      await preview.locator('[data-row="2"]').getByText('Қайрат Әлиев', { exact: true }).waitFor();
+      expect(await preview.locator('[data-encoding]').count()).toBe(0);
+      await upload.getByRole('button', { name: 'Register 1 employee' }).waitFor();
       await upload.getByRole('button', { name: 'Start again' }).click();
 
       // A list the page takes but the server refuses: the demo's therapist again, and the

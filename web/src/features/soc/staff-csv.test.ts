@@ -6,6 +6,7 @@ import {
   MAX_STAFF_BATCH,
   parseStaffList,
   refusalsOf,
+  refuseLostLetters,
   type StaffRow,
 } from './staff-csv';
 
@@ -293,6 +294,29 @@ describe('reading a staff list in the browser', () => {
         ),
       );
     });
+  });
+});
+
+describe('a list read as Windows-1251', () => {
+  it('does not send a line with a "?" in its actor id or label: a Kazakh letter lost on saving', () => {
+    const list = parseStaffList(
+      `iin;actorId;label\n${IIN_A};nurse-1;Серікова Алия\n${IIN_B};;?алия\n` +
+        `${IIN_C};a?ylan;Асылан\n${IIN_C.slice(0, 11)}x;;Ба?ыт\n`,
+    );
+    const checked = refuseLostLetters(list);
+    expect(checked.entries).toEqual([
+      { line: 2, iin: IIN_A, actorId: 'nurse-1', label: 'Серікова Алия' },
+    ]);
+    // In line order among the parser's own problems; line 5 is not an IIN first.
+    expect(checked.problems).toEqual([
+      { line: 3, reason: 'lostLetter' },
+      { line: 4, reason: 'lostLetter' },
+      { line: 5, reason: 'iin', failure: 'format' },
+    ]);
+    expect(batchReady(checked)).toBe(false);
+    // Without a "?", the list is as read.
+    const clean = parseStaffList(`${IIN_A};;Серікова Алия\n`);
+    expect(refuseLostLetters(clean)).toBe(clean);
   });
 });
 

@@ -64,7 +64,9 @@ export type LineProblem =
   /** A header column (1-based) named neither iin, actorId nor label, or named twice. */
   | { readonly line: number; readonly reason: 'unknownColumn'; readonly column: number }
   | { readonly line: number; readonly reason: 'duplicateColumn'; readonly column: number }
-  | { readonly line: number; readonly reason: 'noIinColumn' };
+  | { readonly line: number; readonly reason: 'noIinColumn' }
+  /** A "?" in a list read as Windows-1251: a letter the encoding lacks (`refuseLostLetters`). */
+  | { readonly line: number; readonly reason: 'lostLetter' };
 
 export interface StaffList {
   readonly entries: readonly StaffRow[];
@@ -235,6 +237,26 @@ export function parseStaffList(input: string): StaffList {
   if (unclosedAt !== undefined) problems.push({ line: unclosedAt, reason: 'unclosedQuote' });
   problems.sort((a, b) => a.line - b.line);
   return { entries, problems, header };
+}
+
+/**
+ * A list read from a Windows-1251 file with every entry whose actor id or label holds a "?" moved
+ * to the problems. Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ: Excel saving a Kazakh name as
+ * plain "CSV" writes "?" for each, and an actor id so mangled would never match the one in the
+ * access log. Only "CSV UTF-8" keeps them, so such a line is not sent; a "?" meant as one is
+ * rare enough in a staff register to be worth the detour.
+ */
+export function refuseLostLetters(list: StaffList): StaffList {
+  const lost = list.entries.filter((e) => `${e.actorId ?? ''}${e.label ?? ''}`.includes('?'));
+  if (lost.length === 0) return list;
+  return {
+    ...list,
+    entries: list.entries.filter((e) => !lost.includes(e)),
+    problems: [
+      ...list.problems,
+      ...lost.map(({ line }): LineProblem => ({ line, reason: 'lostLetter' })),
+    ].sort((a, b) => a.line - b.line),
+  };
 }
 
 /** Whether a parsed list may be sent: something to send, no line refused, within the limit. */

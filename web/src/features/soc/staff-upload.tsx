@@ -10,26 +10,23 @@ import {
   parseStaffList,
   type Refusal,
   refusalsOf,
+  refuseLostLetters,
   type StaffList,
 } from './staff-csv';
+import { type FileProblem, readStaffFile, type StaffFileEncoding } from './staff-file';
 
-/**
- * Far above any staff list of 1,000 lines (the batch route's body limit): a bigger file is not
- * one, and reading it would only stall the page.
- */
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Lines of the list shown before sending, and problems or refusals listed before "and N more". */
 const PREVIEW_ROWS = 5;
 const LISTED = 20;
 
-type FileProblem = 'tooBig' | 'notUtf8' | 'unreadable';
 type Outcome =
   | { readonly kind: 'refused'; readonly refusals: readonly Refusal[] }
   | { readonly kind: 'failed'; readonly error: unknown };
 type FocusTarget = 'preview' | 'outcome' | 'heading' | 'file';
 
 /**
- * The staff register's bulk upload: a CSV file chosen or a list pasted is read in the browser
+ * The staff register's bulk upload: a CSV file chosen (decoded by `staff-file.ts`: UTF-8, UTF-16
+ * with its mark, or Windows-1251 with a notice) or a list pasted is read in the browser
  * (`staff-csv.ts`) and previewed — how many, the first lines with only the IIN's last digits, every
  * line that cannot be sent — and only a list the server could take (no bad line, 1 to 1,000
  * entries) can be sent, in one batch, all or none. Once registered or refused, the list is
@@ -55,6 +52,8 @@ export function StaffUpload({
   const [text, setText] = useState('');
   const [list, setList] = useState<StaffList>();
   const [fileProblem, setFileProblem] = useState<FileProblem>();
+  // The encoding the chosen file was read in; undefined for a pasted list.
+  const [encoding, setEncoding] = useState<StaffFileEncoding>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
   // A new key gives a new, empty file input: its value can only be cleared, not set.
@@ -75,35 +74,30 @@ export function StaffUpload({
 
   const max = new Intl.NumberFormat(i18n.resolvedLanguage).format(MAX_STAFF_BATCH);
 
-  const show = (read: StaffList | undefined, problem?: FileProblem) => {
+  const show = (read: StaffList | undefined, problem?: FileProblem, from?: StaffFileEncoding) => {
     setList(read);
     setFileProblem(problem);
+    setEncoding(from);
     setOutcome(undefined);
     setFocus('preview');
   };
 
   const readFile = async (file: File | undefined) => {
     if (!file) return show(undefined);
-    if (file.size > MAX_FILE_BYTES) return show(undefined, 'tooBig');
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await file.arrayBuffer();
-    } catch {
-      return show(undefined, 'unreadable');
-    }
-    let content: string;
-    try {
-      // Strict, so a file saved in another encoding is named as such rather than read as "?".
-      content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return show(undefined, 'notUtf8');
-    }
-    show(parseStaffList(content));
+    const read = await readStaffFile(file);
+    if ('problem' in read) return show(undefined, read.problem);
+    const list = parseStaffList(read.text);
+    show(
+      read.encoding === 'windows-1251' ? refuseLostLetters(list) : list,
+      undefined,
+      read.encoding,
+    );
   };
 
   const clear = () => {
     setList(undefined);
     setFileProblem(undefined);
+    setEncoding(undefined);
     setText('');
     setFileKey((k) => k + 1);
   };
@@ -154,6 +148,7 @@ export function StaffUpload({
       case 'labelTooLong':
       case 'unclosedQuote':
       case 'noIinColumn':
+      case 'lostLetter':
         return t(`lists.upload.lineProblem.${problem.reason}`);
     }
   };
@@ -231,6 +226,12 @@ export function StaffUpload({
           {fileProblem && (
             <p className="notice notice-error" role="alert">
               {t(`lists.upload.${fileProblem}`, { max })}
+            </p>
+          )}
+          {list && encoding === 'windows-1251' && (
+            // Read, but perhaps not as written: only the analyst can tell from the names.
+            <p className="notice" data-encoding={encoding}>
+              {t('lists.upload.windows1251')}
             </p>
           )}
           {list && (

@@ -319,7 +319,7 @@ export const en = {
         'One employee a line: the IIN, then the actor id and the label if there are any, separated by commas, semicolons or tabs, as a spreadsheet saves CSV. A first line naming the columns (iin, actorId, label) is allowed. Up to {{max}} employees at once: all are registered, or none.',
       file: 'Staff list file (CSV)',
       fileHint:
-        'A text file in UTF-8. It is read in this browser; nothing is sent before you confirm.',
+        'A text file: “CSV UTF-8” is best; Excel’s plain “CSV” (Windows-1251) and “Unicode text” are read too. It is read in this browser; nothing is sent before you confirm.',
       paste: 'Or paste the list',
       check: 'Check the pasted list',
       previewTitle: 'Before sending',
@@ -330,7 +330,12 @@ export const en = {
       tooMany:
         'That is more than {{max}} employees: the centre takes at most {{max}} at once. Split the list and send each part.',
       tooBig: 'The file is larger than any list of {{max}} employees. Choose the staff list.',
-      notUtf8: 'The file is not UTF-8 text. Save it as “CSV UTF-8” and choose it again.',
+      notText:
+        'The file is not a text list (a workbook, or text in UTF-16 without a byte-order mark). Save it as “CSV UTF-8” and choose it again.',
+      damaged:
+        'The file is not valid text: it is marked as UTF-8 or UTF-16, or mostly is, but some of its bytes are not. Save it again as “CSV UTF-8” and choose it again.',
+      windows1251:
+        'The file is not UTF-8, so it was read as Windows-1251, in which Excel in a Russian or Kazakh Windows saves a plain “CSV”. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
       unreadable: 'The file could not be read. Choose it again.',
       firstRows: 'The first lines of the list',
       line: 'Line',
@@ -356,6 +361,8 @@ export const en = {
         unknownColumn: 'Column {{column}} of the header is none of iin, actorId and label.',
         duplicateColumn: 'Column {{column}} of the header names a column already named.',
         noIinColumn: 'The header names no IIN column.',
+        lostLetter:
+          'A “?” in the actor id or the label: Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
       },
       send_one: 'Register {{count}} employee',
       send_other: 'Register {{count}} employees',
