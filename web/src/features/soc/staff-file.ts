@@ -46,6 +46,9 @@ const strict = (
 const startsWith = (bytes: Uint8Array, ...prefix: number[]) =>
   prefix.every((byte, i) => bytes[i] === byte);
 
+/** What a lenient decoder puts where bytes are not UTF-8. */
+const REPLACEMENT_CHARACTER = 0xfffd;
+
 /**
  * Whether bytes that are not valid UTF-8 are still mostly UTF-8: more characters decode as UTF-8
  * multi-byte sequences than bytes fail to. Windows-1251 Cyrillic is the other way round: two
@@ -57,8 +60,9 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
   let valid = 0;
   let invalid = 0;
   for (const c of new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)) {
-    if (c === '\uFFFD') invalid++;
-    else if (c.codePointAt(0)! >= 0x80) valid++;
+    const code = c.codePointAt(0)!;
+    if (code === REPLACEMENT_CHARACTER) invalid++;
+    else if (code >= 0x80) valid++;
   }
   return valid > invalid;
 }
