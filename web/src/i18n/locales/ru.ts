@@ -204,12 +204,13 @@ export const ru = {
     empty: 'Пока ничего нет.',
     markRead: 'Отметить прочитанным',
     markAll: 'Отметить всё прочитанным',
-    preferences: 'Уведомлять меня о',
+    // The category names stand alone on each notification too, so the legend does not govern their case.
+    preferences: 'О чём уведомлять',
     category: {
-      access: 'Обращениях к моим данным',
-      'consent-request': 'Запросах согласия',
-      'consent-change': 'Изменениях согласий',
-      breach: 'Утечках',
+      access: 'Обращения к моим данным',
+      'consent-request': 'Запросы согласия',
+      'consent-change': 'Изменения согласий',
+      breach: 'Утечки',
     },
     event: {
       access_permit: 'Системе разрешён доступ к вашим данным',
