@@ -5,6 +5,7 @@ import { parseVerifierKey } from './checkpoint/note.js';
 import { decodeEntry } from './entry/entry.js';
 import { createLedger } from './ledger.js';
 import { verifyReceipt } from './receipt.js';
+import { DEFAULT_BATCH } from './sequencer.js';
 import type { LedgerStore, LedgerWriter } from './store/ledger-store.js';
 import { createMemoryLedgerStore } from './store/memory-store.js';
 import { appendMany, openTestLedger, testSigner } from './test-support/fixtures.js';
@@ -88,6 +89,8 @@ describe('createLedger / append', () => {
       Array(3).fill('ledger.overloaded'),
     );
     await ledger.close();
+    // docs/LEDGER.md: by default the bound is 100,000 queued entries, and batches of 256.
+    expect(DEFAULT_BATCH).toEqual({ maxEntries: 256, maxDelayMs: 0, maxQueue: 100_000 });
   });
 });
 

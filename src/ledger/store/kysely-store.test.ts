@@ -217,7 +217,7 @@ describeStorage('ledger on the database', (fx) => {
   });
 
   it.runIf(fx.dialect === 'sqlite')(
-    'commits batches with synchronous=FULL and restores a lower setting',
+    "puts the connection's own synchronous level back after its batches",
     async () => {
       await sql`pragma synchronous = NORMAL`.execute(db());
       try {
