@@ -139,6 +139,10 @@ describeStorage('consent routes', (fx) => {
     const jwks = await h.app.inject({ url: '/.well-known/jwks.json' });
     const check = await verifyReceipt(receipt.json<{ receipt: string }>().receipt, jwks.json());
     expect(check.ok && check.document.piiPrincipalId).toBe(me);
+    // docs/CONSENT.md: the receipt id is the consent's id and version (2 once given), and the
+    // subject is named by pseudonym (p1_…).
+    expect(check.ok && check.document.consentReceiptID).toBe(`${request.id}.2`);
+    expect(me).toMatch(/^p1_/);
     expect(receipt.body).not.toContain(ADULT);
     const [head, payload, signature] = receipt.json<{ receipt: string }>().receipt.split('.');
     const tampered = await verifyReceipt(
