@@ -262,6 +262,27 @@ describe('restart and a second instance', () => {
     await replica.close();
   });
 
+  it('a standby tries to take over every 2 s by default', async () => {
+    const store = createMemoryLedgerStore();
+    const signer = testSigner();
+    const primary = await createLedger({ store, signer });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let replica: Awaited<ReturnType<typeof createLedger>> | undefined;
+    try {
+      replica = await createLedger({ store, signer });
+      expect(replica.role).toBe('standby');
+      await primary.close();
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(replica.role).toBe('standby');
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    // The take-over itself waits on no timer; a retry scheduled later than 2 s never fires now.
+    await expect.poll(() => replica.role, { timeout: 1000 }).toBe('sequencer');
+    await replica.close();
+  });
+
   it('refuses to start when the stored checkpoint is signed by another key', async () => {
     const store = createMemoryLedgerStore();
     const first = await openTestLedger(store, testSigner());
