@@ -119,6 +119,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QALQAN_ENV: 'production' })).toThrow(
       'QALQAN_PSEUDONYM_KEY is required when QALQAN_ENV=production; QALQAN_FIELD_KEY is required',
     );
+    // docs/LEDGER.md: production requires the ledger's signing key, from the environment or a file.
+    expect(() =>
+      loadConfig({
+        QALQAN_ENV: 'production',
+        QALQAN_PSEUDONYM_KEY: 'a'.repeat(64),
+        QALQAN_FIELD_KEY: 'b'.repeat(64),
+      }),
+    ).toThrow(
+      'QALQAN_LEDGER_SIGNING_KEY or QALQAN_LEDGER_SIGNING_KEY_FILE is required when QALQAN_ENV=production',
+    );
     const config = loadConfig({
       QALQAN_ENV: 'production',
       QALQAN_PSEUDONYM_KEY: 'a'.repeat(64),
@@ -126,6 +136,14 @@ describe('loadConfig', () => {
       QALQAN_LEDGER_SIGNING_KEY_FILE: '/run/secrets/ledger.key',
     });
     expect(config.environment).toBe('production');
+    expect(
+      loadConfig({
+        QALQAN_ENV: 'production',
+        QALQAN_PSEUDONYM_KEY: 'a'.repeat(64),
+        QALQAN_FIELD_KEY: 'b'.repeat(64),
+        QALQAN_LEDGER_SIGNING_KEY: 'c'.repeat(64),
+      }).environment,
+    ).toBe('production');
   });
 
   it('configures OIDC staff sign-in only completely', () => {

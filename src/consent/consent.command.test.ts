@@ -182,14 +182,18 @@ describe('qalqan consent import-guardians', () => {
         { guardianIin: parent, childIin: childA, relation: 'parent', reference: 'Cert 1' },
         { guardianIin: parent, childIin: adult, relation: 'parent', reference: 'Cert 2' },
         { guardianIin: invalidIin, childIin: childB, relation: 'parent', reference: 'Cert 3' },
+        { guardianIin: childB, childIin: childA, relation: 'guardian', reference: 'Cert 4' },
       ]),
     );
     const refused = await runCli(['consent', 'import-guardians', bad, '--data-dir', dataDir]);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('2 problems; nothing was imported');
+    expect(refused.stdout).toContain('3 problems; nothing was imported');
     expect(refused.stdout).toContain('record 2: childIin: the child is 18 or older.');
     expect(refused.stdout).toContain('record 3: guardianIin: IIN check digit');
-    for (const iin of [parent, adult, invalidIin]) expect(refused.stdout).not.toContain(iin);
+    // docs/CONSENT.md: the guardian must be an adult.
+    expect(refused.stdout).toContain('record 4: guardianIin: a guardian must be an adult.');
+    for (const iin of [parent, adult, invalidIin, childA, childB])
+      expect(refused.stdout).not.toContain(iin);
     expect((await rows()).guardianships).toBe(0);
 
     const imported = await runCli(['consent', 'import-guardians', csv, '--data-dir', dataDir]);

@@ -248,7 +248,7 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
     }
   });
 
-  it('outside demo mode a callback that is not https (or is local) is refused and nothing is stored', async () => {
+  it('outside demo mode a callback that is not https (or is local) is refused and nothing is stored, and is checked again at delivery', async () => {
     const strict = await consentHarness(fx.storage, { allowInsecureWebhooks: false });
     try {
       const system = await strict.newSystem();
@@ -278,6 +278,45 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
         expect(response.body).not.toContain(ADULT);
       }
       expect(await counts()).toEqual(before);
+
+      // docs/CONSENT.md: checked again at every delivery. A delivery owed to a host that now
+      // resolves to loopback (as after DNS rebinding) is not posted; the reason is kept.
+      const at = strict.registry.clock().toISOString();
+      await fx.storage.db
+        .insertInto('webhook_deliveries')
+        .values({
+          id: 'msg_rebound',
+          system_id: system.systemId,
+          consent_id: 'cns_rebound',
+          event_id: 'cev_rebound',
+          event_type: 'consent.given',
+          url: 'https://localhost:9/hook',
+          payload_json: '{}',
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: at,
+          last_attempt_at: null,
+          last_status: null,
+          last_error: null,
+          delivered_at: null,
+          created_at: at,
+        })
+        .execute();
+      await strict.consent.runDueWork();
+      const deliveries = await strict.app.inject({
+        url: '/v1/consent-webhooks/deliveries',
+        headers: bearer(system.key),
+      });
+      expect(
+        deliveries
+          .json<{ deliveries: { id: string }[] }>()
+          .deliveries.find((delivery) => delivery.id === 'msg_rebound'),
+      ).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastStatus: null,
+        lastError: expect.stringMatching(/^url: resolves to a loopback, link-local or private/),
+      });
     } finally {
       await strict.close();
     }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeStorage } from '../storage/test-support/storages.js';
-import { bearer } from '../registry/test-support/registry-app.js';
+import { bearer, systemBody } from '../registry/test-support/registry-app.js';
 import { verifyReceipt } from './receipts.js';
 import {
   citizen,
@@ -139,6 +139,10 @@ describeStorage('consent routes', (fx) => {
     const jwks = await h.app.inject({ url: '/.well-known/jwks.json' });
     const check = await verifyReceipt(receipt.json<{ receipt: string }>().receipt, jwks.json());
     expect(check.ok && check.document.piiPrincipalId).toBe(me);
+    // docs/CONSENT.md: the receipt id is the consent's id and version (2 once given), and the
+    // subject is named by pseudonym (p1_…).
+    expect(check.ok && check.document.consentReceiptID).toBe(`${request.id}.2`);
+    expect(me).toMatch(/^p1_/);
     expect(receipt.body).not.toContain(ADULT);
     const [head, payload, signature] = receipt.json<{ receipt: string }>().receipt.split('.');
     const tampered = await verifyReceipt(
@@ -171,6 +175,25 @@ describeStorage('consent routes', (fx) => {
       headers: bearer(other.key),
     });
     expect(polled.statusCode).toBe(404);
+    // docs/CONSENT.md: only the asking system sees it, not another system of the same operator.
+    const actor = { kind: 'cli' as const, id: 'test' };
+    const sibling = await h.registry.registry.service.createSystem(
+      systemBody(sys.operatorId) as never,
+      actor,
+    );
+    const siblingKey = await h.registry.registry.credentials.issueKey(
+      sibling.record.id,
+      'consent',
+      actor,
+    );
+    const bySibling = await h.app.inject({
+      url: `/v1/consent-requests/${request.id}`,
+      headers: bearer(siblingKey.apiKey),
+    });
+    expect([bySibling.statusCode, bySibling.json<{ code: string }>().code]).toEqual([
+      404,
+      'consent.not_found',
+    ]);
   });
 
   it('withdrawal is refused on grounds declared in advance for the purpose, else accepted', async () => {
@@ -186,16 +209,18 @@ describeStorage('consent routes', (fx) => {
       },
     });
     expect(declared.statusCode, declared.body).toBe(201);
-    const withGround = (await ask(ADULT, { purposes: ['finance.credit-scoring'] })).json<{
-      request: { id: string };
-    }>().request.id;
+    const askedWithGround = await ask(ADULT, { purposes: ['finance.credit-scoring'] });
+    const withGround = askedWithGround.json<{ request: { id: string } }>().request.id;
     const plain = (await ask(ADULT)).json<{ request: { id: string } }>().request.id;
+    const approvals = [];
     for (const id of [withGround, plain])
-      await h.app.inject({
-        method: 'POST',
-        url: `/v1/me/consent-requests/${id}/approve`,
-        headers: citizen(me),
-      });
+      approvals.push(
+        await h.app.inject({
+          method: 'POST',
+          url: `/v1/me/consent-requests/${id}/approve`,
+          headers: citizen(me),
+        }),
+      );
     const refused = await h.app.inject({
       method: 'POST',
       url: `/v1/me/consents/${withGround}/withdraw`,
@@ -233,6 +258,29 @@ describeStorage('consent routes', (fx) => {
       headers: citizen(me),
     });
     expect(resumed.json<{ consent: { state: string } }>().consent.state).toBe('active');
+
+    // docs/CONSENT.md: every event is a ledger record and a published event `consent.<event>`,
+    // at the ledger index its answer carries, keyed and published by the event's id.
+    const answered: [typeof refused, string, string][] = [
+      [askedWithGround, withGround, 'requested'],
+      [approvals[0]!, withGround, 'given'],
+      [approvals[1]!, plain, 'given'],
+      [refused, withGround, 'withdrawal-refused'],
+      [accepted, plain, 'withdrawn'],
+      [paused, withGround, 'paused'],
+      [resumed, withGround, 'resumed'],
+    ];
+    for (const [response, consentId, type] of answered) {
+      const { event } = response.json<{ event: { id: string; ledgerIndex: number } }>();
+      expect(h.outbox.ledger.entries[event.ledgerIndex], type).toMatchObject({
+        type: `consent.${type}`,
+        key: event.id,
+        record: { consentId, event: type, subject: me },
+      });
+      await expect
+        .poll(() => h.outbox.published.find((published) => published.id === event.id)?.type)
+        .toBe(`consent.${type}`);
+    }
   });
 
   it('a minor cannot act alone; their guardian can, until the child comes of age', async () => {
@@ -318,6 +366,10 @@ describeStorage('consent routes', (fx) => {
       [{ iin: '900512300019' }, 400, 'core.invalid_iin'],
       [{ callbackUrl: 'http://example.com/hook' }, 409, 'consent.webhook_secret_missing'],
       [{ requestExpiresAt: '2020-01-01T00:00:00.000Z' }, 400, 'consent.invalid_request'],
+      // docs/CONSENT.md: retention is a duration in years, months and days only.
+      [{ retention: 'P2W' }, 400, 'request.validation'],
+      [{ retention: 'PT12H' }, 400, 'request.validation'],
+      [{ retention: 'P' }, 400, 'request.validation'],
     ];
     for (const [overrides, status, code] of cases) {
       const response = await ask(
@@ -332,6 +384,9 @@ describeStorage('consent routes', (fx) => {
       expect(response.body).not.toContain('900512300019');
     }
     expect(await counts()).toEqual(before);
+    const mixed = await ask(ADULT, { retention: 'P1Y6M' });
+    expect(mixed.statusCode, mixed.body).toBe(201);
+    expect(mixed.json<{ request: { retention: string } }>().request.retention).toBe('P1Y6M');
   });
 
   it('a purpose, category, recipient or country named twice is a 400 naming the list, and nothing is stored', async () => {
@@ -463,7 +518,7 @@ describeStorage('consent routes', (fx) => {
     }
   });
 
-  it('webhooks: a module given a shorter retry base (QALQAN_WEBHOOK_RETRY_BASE_MS) retries after it, doubling', async () => {
+  it('webhooks: a module given a shorter retry base (QALQAN_WEBHOOK_RETRY_BASE_MS) retries after it, doubling; the 15th failed attempt is the last', async () => {
     let posts = 0;
     let up = false;
     const server = createServer((req, res) => {
@@ -524,6 +579,33 @@ describeStorage('consent routes', (fx) => {
         status: 'delivered',
         attempts: 3,
       });
+
+      // docs/CONSENT.md: 15 attempts, then `failed` — and no sixteenth.
+      up = false;
+      const second = await quick.app.inject({
+        method: 'POST',
+        url: '/v1/consent-requests',
+        headers: bearer(system.key),
+        payload: requestBody(OTHER_ADULT, { callbackUrl: `http://127.0.0.1:${port}/hook` }),
+      });
+      const secondId = second.json<{ request: { id: string } }>().request.id;
+      await quick.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${secondId}/refuse`,
+        headers: citizen(quick.pseudonymOf(OTHER_ADULT)),
+      });
+      for (let attempt = 1; attempt <= 15; attempt++) {
+        await quick.consent.runDueWork();
+        expect(posts).toBe(3 + attempt);
+        clock.advance(6 * 3_600_000);
+      }
+      expect(await deliveryOf(system.key, secondId, quick.app)).toMatchObject({
+        status: 'failed',
+        attempts: 15,
+        nextAttemptAt: null,
+      });
+      await quick.consent.runDueWork();
+      expect(posts).toBe(3 + 15);
     } finally {
       await quick.close();
       server.close();

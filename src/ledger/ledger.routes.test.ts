@@ -143,6 +143,30 @@ describe('ledger routes', () => {
     }
   });
 
+  it('answers every route cross-origin with the cache docs/LEDGER.md lists, errors cross-origin too', async () => {
+    const cases: [string, number, string | undefined][] = [
+      ['/ledger/vkey', 200, 'public, max-age=3600'],
+      ['/ledger/tile/0/000', 200, 'public, max-age=31536000, immutable'],
+      ['/ledger/tile/entries/000', 200, 'public, max-age=31536000, immutable'],
+      ['/ledger/tile/entries/001.p/1', 200, 'public, max-age=60'],
+      ['/v1/ledger/proof/inclusion?index=1', 200, 'public, max-age=2'],
+      ['/v1/ledger/proof/consistency?from=1&to=10', 200, 'public, max-age=31536000, immutable'],
+      ['/v1/ledger/proof/consistency?from=1', 200, 'public, max-age=2'],
+      // A browser verifier must be able to read why, not meet an opaque CORS failure.
+      ['/ledger/tile/0/009', 404, undefined],
+      ['/ledger/tile/0/1', 400, undefined],
+      ['/v1/ledger/proof/inclusion?index=99999', 400, undefined],
+      ['/v1/ledger/proof/consistency?from=0', 400, undefined],
+    ];
+    for (const [url, status, cache] of cases) {
+      const res = await app.inject(url);
+      expect(res.statusCode, url).toBe(status);
+      expect(res.headers['access-control-allow-origin'], url).toBe('*');
+      expect(res.headers['cross-origin-resource-policy'], url).toBe('cross-origin');
+      expect(res.headers['cache-control'], url).toBe(cache);
+    }
+  });
+
   it('lists the routes in the OpenAPI document', async () => {
     const doc = (await app.inject('/openapi.json')).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).toEqual(

@@ -31,11 +31,8 @@ const PARTIAL_CACHE = 'public, max-age=60';
 const TEXT = 'text/plain; charset=utf-8';
 const BINARY = 'application/octet-stream';
 
-function publicHeaders(reply: FastifyReply, cache: string): FastifyReply {
-  return reply
-    .header('cache-control', cache)
-    .header('access-control-allow-origin', '*')
-    .header('cross-origin-resource-policy', 'cross-origin');
+function cacheFor(reply: FastifyReply, cache: string): FastifyReply {
+  return reply.header('cache-control', cache);
 }
 
 const text = (description: string) => ({ description, content: { [TEXT]: { schema: TextBody } } });
@@ -46,6 +43,16 @@ const binary = (description: string) => ({
 
 export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Every answer of these routes is readable cross-origin, errors too: a browser verifier
+    // polling for a tile the tree does not have yet must see the 404, not an opaque CORS failure.
+    // Set at the start (this plugin's routes only), so a thrown error's problem answer keeps it.
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply
+        .header('access-control-allow-origin', '*')
+        .header('cross-origin-resource-policy', 'cross-origin');
+      done();
+    });
+
     app.get(
       '/ledger/checkpoint',
       {
@@ -61,7 +68,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
       },
       async (_request, reply) => {
         const checkpoint = await ledger.checkpoint();
-        return publicHeaders(reply, CHECKPOINT_CACHE).type(TEXT).send(checkpoint.note);
+        return cacheFor(reply, CHECKPOINT_CACHE).type(TEXT).send(checkpoint.note);
       },
     );
 
@@ -76,7 +83,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
         },
       },
       async (_request, reply) =>
-        publicHeaders(reply, 'public, max-age=3600').type(TEXT).send(`${ledger.verifierKey}\n`),
+        cacheFor(reply, 'public, max-age=3600').type(TEXT).send(`${ledger.verifierKey}\n`),
     );
 
     app.get(
@@ -113,7 +120,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
             : await ledger.tile(tile.level, tile.index, tile.width);
         if (!bytes)
           throw new DomainError('ledger.tile_not_found', `The ledger has no ${path} (yet).`);
-        return publicHeaders(reply, tile.width === TILE_WIDTH ? IMMUTABLE : PARTIAL_CACHE)
+        return cacheFor(reply, tile.width === TILE_WIDTH ? IMMUTABLE : PARTIAL_CACHE)
           .type(BINARY)
           .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       },
@@ -133,7 +140,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { index, size } = request.query;
         const proof = await ledger.proveInclusion(index, size);
-        publicHeaders(reply, size === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
+        cacheFor(reply, size === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
         return { index: proof.index, size: proof.size, hashes: proof.hashes.map(hashToBase64) };
       },
     );
@@ -152,7 +159,7 @@ export function ledgerRoutesPlugin(ledger: Ledger): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { from, to } = request.query;
         const proof = await ledger.proveConsistency(from, to);
-        publicHeaders(reply, to === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
+        cacheFor(reply, to === undefined ? CHECKPOINT_CACHE : IMMUTABLE);
         return { from: proof.from, to: proof.to, hashes: proof.hashes.map(hashToBase64) };
       },
     );

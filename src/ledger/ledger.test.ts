@@ -5,6 +5,7 @@ import { parseVerifierKey } from './checkpoint/note.js';
 import { decodeEntry } from './entry/entry.js';
 import { createLedger } from './ledger.js';
 import { verifyReceipt } from './receipt.js';
+import { DEFAULT_BATCH } from './sequencer.js';
 import type { LedgerStore, LedgerWriter } from './store/ledger-store.js';
 import { createMemoryLedgerStore } from './store/memory-store.js';
 import { appendMany, openTestLedger, testSigner } from './test-support/fixtures.js';
@@ -88,6 +89,8 @@ describe('createLedger / append', () => {
       Array(3).fill('ledger.overloaded'),
     );
     await ledger.close();
+    // docs/LEDGER.md: by default the bound is 100,000 queued entries, and batches of 256.
+    expect(DEFAULT_BATCH).toEqual({ maxEntries: 256, maxDelayMs: 0, maxQueue: 100_000 });
   });
 });
 
@@ -256,6 +259,27 @@ describe('restart and a second instance', () => {
     await primary.close();
     await expect.poll(() => replica.role, { timeout: 2000 }).toBe('sequencer');
     expect((await appendMany(replica, 1, 10))[0]?.index).toBe(10);
+    await replica.close();
+  });
+
+  it('a standby tries to take over every 2 s by default', async () => {
+    const store = createMemoryLedgerStore();
+    const signer = testSigner();
+    const primary = await createLedger({ store, signer });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let replica: Awaited<ReturnType<typeof createLedger>> | undefined;
+    try {
+      replica = await createLedger({ store, signer });
+      expect(replica.role).toBe('standby');
+      await primary.close();
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(replica.role).toBe('standby');
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    // The take-over itself waits on no timer; a retry scheduled later than 2 s never fires now.
+    await expect.poll(() => replica.role, { timeout: 1000 }).toBe('sequencer');
     await replica.close();
   });
 

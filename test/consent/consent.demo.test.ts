@@ -17,7 +17,7 @@ interface View {
   id: string;
   state: string;
   purposes: string[];
-  events: { type: string }[];
+  events: { type: string; actor: { kind: string }; reason?: { reference?: string } }[];
 }
 
 describeComposed('the demo world’s consents', (env) => {
@@ -69,10 +69,15 @@ describeComposed('the demo world’s consents', (env) => {
     const kyc = nurlan.find((c) => c.purposes.includes('finance.kyc'));
     expect(kyc?.state).toBe('active');
     expect(kyc?.events.map((e) => e.type)).toEqual(['requested', 'given', 'withdrawal-refused']);
+    // docs/CONSENT.md: refused on the AML ground the bank declared.
+    expect(kyc?.events.at(-1)?.reason?.reference).toBe('AML/CFT Law 191-IV, Art. 5');
     expect(
       (await consentsOf('Арман Бекмұхамбетов')).map((c) => [c.purposes, c.state]),
     ).toContainEqual([['marketing'], 'refused']);
-    expect((await consentsOf('Мадина Қасымова')).map((c) => c.state)).toEqual(['active']);
+    const madina = await consentsOf('Мадина Қасымова');
+    expect(madina.map((c) => c.state)).toEqual(['active']);
+    // docs/CONSENT.md: a parent's consent — given by her guardian, not by her.
+    expect(madina[0]?.events.find((e) => e.type === 'given')?.actor.kind).toBe('guardian');
     expect((await requestsOf('Айгерим Сапарова')).map((r) => r.purposes)).toEqual([
       ['employment.hr'],
     ]);

@@ -184,8 +184,12 @@ describe('signing key handling', () => {
     );
   });
 
-  it('derives the default origin from the public URL host, else the machine name', () => {
+  it('derives the default origin from the public URL host (and port), else the machine name', () => {
     expect(defaultLedgerOrigin('https://Qalqan.Gov.KZ/app', 'box')).toBe('qalqan.gov.kz/qalqan');
+    // docs/LEDGER.md: the host and its port, if the public URL names one.
+    expect(defaultLedgerOrigin('https://qalqan.gov.kz:8443/', 'box')).toBe(
+      'qalqan.gov.kz:8443/qalqan',
+    );
     expect(defaultLedgerOrigin(undefined, 'build box')).toBe('build-box/qalqan');
   });
 });

@@ -118,6 +118,43 @@ describeStorage('ledger on the database', (fx) => {
     }
   });
 
+  it('runs the rows alongside once: a key already in the log gets its index without them', async () => {
+    await sql`create table alongside_once (id varchar(16) primary key, idx integer not null)`.execute(
+      db(),
+    );
+    try {
+      const rows = compiledInsert<{ id: string; idx: number }>(db(), 'alongside_once', [
+        'id',
+        'idx',
+      ]);
+      const ledger = await openTestLedger(store(), testSigner());
+      const append = (n: number) =>
+        ledger.append({
+          type: 'test.event',
+          record: { n },
+          key: 'chk_once',
+          // A second run would insert a second row (or fail the batch on a repeated id).
+          alongside: (index) => rows([{ id: `row-${n}`, idx: index }]),
+        });
+      const first = await append(1);
+      // In one batch with a new entry, so the batch commits (a batch of known keys writes nothing).
+      const [again, other] = await Promise.all([
+        append(2),
+        ledger.append({ type: 'test.event', record: { n: 3 } }),
+      ]);
+      expect(other.index).toBe(first.index + 1);
+      await ledger.close();
+      expect(again.index).toBe(first.index);
+      const stored = await sql<{
+        id: string;
+        idx: number;
+      }>`select id, idx from alongside_once`.execute(db());
+      expect(stored.rows.map((row) => [row.id, Number(row.idx)])).toEqual([['row-1', first.index]]);
+    } finally {
+      await sql`drop table alongside_once`.execute(db());
+    }
+  });
+
   it('keeps idempotency keys with the records: a known key returns its first index, even after a restart', async () => {
     const signer = testSigner();
     const first = await openTestLedger(store(), signer, { batch: { maxEntries: 50 } });
@@ -217,7 +254,7 @@ describeStorage('ledger on the database', (fx) => {
   });
 
   it.runIf(fx.dialect === 'sqlite')(
-    'commits batches with synchronous=FULL and restores a lower setting',
+    "puts the connection's own synchronous level back after its batches",
     async () => {
       await sql`pragma synchronous = NORMAL`.execute(db());
       try {

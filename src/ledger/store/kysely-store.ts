@@ -1,9 +1,11 @@
 /**
  * The ledger store on the server's Kysely database (SQLite or PostgreSQL).
  *
- * Durability: a batch is one transaction. On SQLite the commit runs with `synchronous = FULL`
- * (an fsync of the WAL) — set for the commit if the connection runs with less. On PostgreSQL the
- * writer's session sets `synchronous_commit = on`, whatever the server's default.
+ * Durability: a batch is one transaction. On SQLite (sqlite-native.ts) a WAL database commits at
+ * `synchronous = NORMAL` and the WAL file is then fdatasync'ed before the batch is confirmed; an
+ * in-memory or non-WAL database commits at `synchronous = FULL`; either way the connection's own
+ * level is put back after. On PostgreSQL the writer's session sets `synchronous_commit = on`,
+ * whatever the server's default.
  *
  * One sequencer per log: on PostgreSQL the writer holds a session advisory lock on a dedicated
  * connection and commits through that same connection, so if the session dies the lock and the
