@@ -167,6 +167,22 @@ describe.skipIf(!haveChromium)(
       await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
       await page.getByRole('link', { name: 'Дабылдар легі' }).waitFor();
       expect(await htmlLang(page)).toBe('kk');
+      // Times read as in Kazakh, as full ICU writes them ("2026 ж. 05 жел., 21:13"), though this
+      // Chromium claims `kk` in Intl without its data and would print "2026 M12 5 21:13".
+      const stamp = page.locator('.soc-timeline time').first();
+      const [shown, at, zone] = await Promise.all([
+        stamp.innerText(),
+        stamp.getAttribute('datetime'),
+        page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+      ]);
+      expect(shown).toBe(
+        new Intl.DateTimeFormat('kk', {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          timeZone: zone,
+        }).format(new Date(at!)),
+      );
+      expect(shown).toMatch(/^\d{4} ж\. \d{2} [а-яәғқңөұүһі]{3}\., \d{2}:\d{2}$/);
       await page.getByRole('button', { name: 'English' }).click();
       expect(problems).toEqual([]);
     });

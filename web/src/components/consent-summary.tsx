@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Consent } from '../api/citizen-api';
+import { formatDate } from '../i18n/dates';
 import type { Language } from '../i18n/languages';
 import { Who } from './who';
 
@@ -7,7 +8,7 @@ import { Who } from './who';
 export function ConsentSummary({ consent }: { readonly consent: Consent }) {
   const { t, i18n } = useTranslation();
   const lang = (i18n.resolvedLanguage ?? 'kk') as Language;
-  const date = (iso: string) => new Date(iso).toLocaleDateString(lang);
+  const date = (iso: string) => formatDate(iso, lang, 'date');
   const recipients = consent.recipients.map((r) => `${r.name} (${r.country})`).join(', ');
   return (
     <dl className="facts">

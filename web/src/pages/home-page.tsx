@@ -4,6 +4,7 @@ import { checkHealth, type HealthEndpoint } from '../api/health';
 import { ErrorMessage } from '../components/error-message';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useLoad } from '../hooks/use-load';
+import { formatDate } from '../i18n/dates';
 import { Link, PATHS } from '../app/router';
 
 function StatusItem({
@@ -21,9 +22,7 @@ function StatusItem({
   const load = useCallback((signal: AbortSignal) => checkHealth(endpoint, signal), [endpoint]);
   const result = useLoad(load, round);
   const time =
-    result.state === 'loading'
-      ? undefined
-      : new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'medium' }).format(result.at);
+    result.state === 'loading' ? undefined : formatDate(result.at, i18n.resolvedLanguage, 'time');
   return (
     <li className="status-item" data-endpoint={endpoint}>
       <div className="status-head">

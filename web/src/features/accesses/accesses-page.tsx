@@ -8,6 +8,7 @@ import {
   type StreamedNotification,
   useNotificationStream,
 } from '../../hooks/use-notification-stream';
+import { formatDate } from '../../i18n/dates';
 import { isLanguage } from '../../i18n/languages';
 import { parseVerifierKey, type VerifierKey } from '../../ledger/checkpoint';
 import {
@@ -134,17 +135,6 @@ interface Loaded {
   readonly next: string | null;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-/** One formatter per language: building one is far dearer than formatting with it. */
-function dateTimeFormat(lang: string): Intl.DateTimeFormat {
-  let format = formats.get(lang);
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' });
-    formats.set(lang, format);
-  }
-  return format;
-}
-
 /** One record of the timeline; rendered again only when its record, the key or language change. */
 const AccessCard = memo(function AccessCard({
   access: a,
@@ -159,7 +149,7 @@ const AccessCard = memo(function AccessCard({
   return (
     <li className="panel card" data-check={a.checkId} data-decision={a.decision}>
       <div className="card-head">
-        <time dateTime={a.at}>{dateTimeFormat(lang).format(new Date(a.at))}</time>
+        <time dateTime={a.at}>{formatDate(a.at, lang, 'shortDateTime')}</time>
         <span className={`badge ${a.decision === 'permit' ? 'badge-done' : 'badge-failed'}`}>
           {a.decision === 'permit' ? t('accesses.permit') : t('accesses.deny')}
         </span>

@@ -6,6 +6,7 @@ import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
+import { formatDate } from '../../i18n/dates';
 
 type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
@@ -139,7 +140,7 @@ export function ChildrenPage() {
                   onClick={() => setChosen(child.childId)}
                 >
                   {t('children.child', {
-                    born: new Date(child.birthDate).toLocaleDateString(i18n.resolvedLanguage),
+                    born: formatDate(child.birthDate, i18n.resolvedLanguage, 'date'),
                   })}
                 </button>
               ))}

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { useNotificationStream } from '../../hooks/use-notification-stream';
+import { formatDate } from '../../i18n/dates';
 import { Who } from '../../components/who';
 import { eventMessage, whoOf } from './event-message';
 
@@ -113,7 +114,7 @@ export function InboxPage() {
                   </p>
                 )}
                 <p className="muted">{t(`inbox.category.${n.category}`)}</p>
-                <p className="muted">{new Date(n.at).toLocaleString(i18n.resolvedLanguage)}</p>
+                <p className="muted">{formatDate(n.at, i18n.resolvedLanguage, 'dateTime')}</p>
                 {!isRead && (
                   <button type="button" className="link-button" onClick={() => void markRead(n.id)}>
                     {t('inbox.markRead')}

@@ -1,17 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDate } from '../../i18n/dates';
 import type { Level } from './soc-api';
 
 /** A date and time in the reader's language. */
 export function useWhen(): (iso: string | null | undefined) => string {
   const { i18n, t } = useTranslation('soc');
-  return (iso) =>
-    iso
-      ? new Date(iso).toLocaleString(i18n.resolvedLanguage, {
-          dateStyle: 'medium',
-          timeStyle: 'short',
-        })
-      : t('none');
+  return (iso) => (iso ? formatDate(iso, i18n.resolvedLanguage, 'mediumDateTime') : t('none'));
 }
 
 /** Now, refreshed every `everyMs` (for clocks that count down). */

@@ -4,6 +4,7 @@
  * server still decides), what the forms send, and which refusals the page words itself.
  */
 import { ApiError } from '../../api/http';
+import { formatDate } from '../../i18n/dates';
 
 export const REFERENCE_LISTS = [
   'honeytokens',
@@ -80,6 +81,4 @@ export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** A weekday's name in a language (1 January 2024 was a Monday). */
 export const weekdayName = (day: number, language: string | undefined): string =>
-  new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(2024, 0, day)),
-  );
+  formatDate(new Date(Date.UTC(2024, 0, day)), language, 'weekday', { timeZone: 'UTC' });
