@@ -131,15 +131,13 @@ describe('formatDate', () => {
     );
   });
 
-  it('takes ISO strings and epoch milliseconds, and refuses what is no date', () => {
+  it('takes ISO strings and epoch milliseconds, and shows what is no date as it came', () => {
     expect(formatDate('2026-12-05T16:13:07Z', 'kk', 'date', { timeZone: 'UTC' })).toBe(
       '05.12.2026',
     );
     expect(formatDate(AT.getTime(), 'en', 'date', { timeZone: 'UTC' })).toBe('12/5/2026');
-    expect(() => formatDate('yesterday', 'kk', 'date', { intlHasKazakh: false })).toThrow(
-      new RangeError('Not a date: "yesterday"'),
-    );
-    expect(() => formatDate(Number.NaN, 'ru', 'date')).toThrow(RangeError);
+    expect(formatDate('yesterday', 'kk', 'date', { intlHasKazakh: false })).toBe('yesterday');
+    expect(formatDate(Number.NaN, 'ru', 'date')).toBe('NaN');
     expect(() => formatKazakh(new Date(Number.NaN), 'date')).toThrow(RangeError);
   });
 });

@@ -62,7 +62,8 @@ export interface DateFormatOptions {
 
 /**
  * `value` (a Date, an ISO string or epoch milliseconds) in `language` and `format`. A value that
- * is no date is refused with a RangeError naming it, as `Intl.DateTimeFormat#format` does.
+ * is no date is shown as it came rather than thrown: these run while a page renders, and one bad
+ * timestamp from a server must not blank the whole page.
  */
 export function formatDate(
   value: Date | string | number,
@@ -71,8 +72,7 @@ export function formatDate(
   options: DateFormatOptions = {},
 ): string {
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new RangeError(`Not a date: ${JSON.stringify(String(value))}`);
+  if (Number.isNaN(date.getTime())) return String(value);
   const { timeZone } = options;
   if (isKazakh(language) && !(options.intlHasKazakh ?? probedKazakh()))
     return formatKazakh(date, format, timeZone);
