@@ -207,6 +207,7 @@ export function caseKeyOf(alert: MonitorAlert): string | null {
   return null;
 }
 
+/** The case's English label (its API `title`); the console composes a localised one from the fields. */
 function caseTitleOf(alert: MonitorAlert): string {
   const { actorId, operator, subject } = alert.context;
   if (actorId !== undefined) return `Actor ${actorId}${operator ? ` of ${operator}` : ''}`;

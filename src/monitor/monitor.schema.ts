@@ -86,7 +86,12 @@ export const Case = Type.Object({
   state: State,
   outcome: Nullable(Outcome),
   assignee: Nullable(Type.String()),
-  title: Type.String(),
+  title: Type.String({
+    description:
+      'An English label made from the actor and operator ids, or the subject ("Actor … of …", ' +
+      '"Subject …"). Clients show their own, localised title made from actorId, operator ' +
+      '(operatorName) and subject.',
+  }),
   level: Level,
   operator: Nullable(Type.String()),
   system: Nullable(Type.String()),

@@ -13,7 +13,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoCredentials } from '../../src/demo/demo.js';
-import { HONEYTOKEN_IIN } from '../../src/demo/demo-monitor.js';
+import { HARVEST_ACTOR, HONEYTOKEN_IIN } from '../../src/demo/demo-monitor.js';
 import {
   focusedText,
   haveChromium,
@@ -116,7 +116,11 @@ describe.skipIf(!haveChromium)(
       await harvest.getByRole('link', { name: 'Open case' }).click();
       await page.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
       await page.locator('.soc-timeline li').first().waitFor();
-      // The case names the lender's system and the lender (in the console's language).
+      // The case names the lender's system and the lender (in the console's language); its title
+      // is the console's own, with the lender's registry name rather than its id.
+      await page
+        .getByRole('heading', { level: 1, name: `Actor ${HARVEST_ACTOR} of Zhyldam Karyz MFO LLP` })
+        .waitFor();
       await page.locator('.facts .soc-name', { hasText: 'Online loan scoring' }).waitFor();
       await page.locator('.facts .soc-name', { hasText: 'Zhyldam Karyz MFO LLP' }).waitFor();
       const block = page.locator('[data-response="block-actor"]');
@@ -162,6 +166,18 @@ describe.skipIf(!haveChromium)(
       await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
       await page.getByRole('navigation', { name: 'Центр мониторинга' }).waitFor();
       await page.locator('.facts .soc-name', { hasText: 'ТОО МФО «Жылдам Карыз»' }).waitFor();
+      // The case's title is composed in Russian, and its alerts carry their rules' Russian titles.
+      await page
+        .getByRole('heading', {
+          level: 1,
+          name: `Сотрудник ${HARVEST_ACTOR}, оператор ТОО МФО «Жылдам Карыз»`,
+        })
+        .waitFor();
+      await page
+        .locator('.soc-timeline')
+        .getByRole('link', { name: 'Массовый сбор данных (200 субъектов в час)' })
+        .first()
+        .waitFor();
       expect(await htmlLang(page)).toBe('ru');
       await page.getByRole('button', { name: 'Қазақша' }).click();
       await page.getByRole('heading', { level: 2, name: 'Хронология' }).waitFor();
@@ -183,6 +199,22 @@ describe.skipIf(!haveChromium)(
         }).format(new Date(at!)),
       );
       expect(shown).toMatch(/^\d{4} ж\. \d{2} [а-яәғқңөұүһі]{3}\., \d{2}:\d{2}$/);
+      // The feed in Kazakh: the shipped rules' titles are translated.
+      await page.getByRole('link', { name: 'Дабылдар легі' }).click();
+      await page
+        .locator('[data-alert="bulk-harvesting"]')
+        .getByRole('link', { name: 'Деректерді жаппай жинау (сағатына 200 субъект)' })
+        .waitFor();
+      await page
+        .locator('[data-alert="honeytoken-touched"]')
+        .filter({ hasText: 'curious-clerk' })
+        .getByRole('link', { name: 'Тұзақ жазбаға қол жеткізілді' })
+        .waitFor();
+      // The cases in Kazakh: the harvest's case by its actor and the lender's Kazakh name.
+      await page.getByRole('link', { name: 'Істер' }).click();
+      await page
+        .getByRole('link', { name: `Қызметкер ${HARVEST_ACTOR}, оператор «Жылдам Қарыз» МҚҰ ЖШС` })
+        .waitFor();
       await page.getByRole('button', { name: 'English' }).click();
       expect(problems).toEqual([]);
     });

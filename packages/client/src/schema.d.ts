@@ -7199,6 +7199,7 @@ export interface paths {
                 state: 'open' | 'acknowledged' | 'closed';
                 outcome: ('true-positive' | 'false-positive') | null;
                 assignee: string | null;
+                /** @description An English label made from the actor and operator ids, or the subject ("Actor … of …", "Subject …"). Clients show their own, localised title made from actorId, operator (operatorName) and subject. */
                 title: string;
                 level: 'low' | 'medium' | 'high' | 'critical';
                 operator: string | null;
@@ -7267,6 +7268,7 @@ export interface paths {
                 state: 'open' | 'acknowledged' | 'closed';
                 outcome: ('true-positive' | 'false-positive') | null;
                 assignee: string | null;
+                /** @description An English label made from the actor and operator ids, or the subject ("Actor … of …", "Subject …"). Clients show their own, localised title made from actorId, operator (operatorName) and subject. */
                 title: string;
                 level: 'low' | 'medium' | 'high' | 'critical';
                 operator: string | null;
@@ -7395,6 +7397,7 @@ export interface paths {
               state: 'open' | 'acknowledged' | 'closed';
               outcome: ('true-positive' | 'false-positive') | null;
               assignee: string | null;
+              /** @description An English label made from the actor and operator ids, or the subject ("Actor … of …", "Subject …"). Clients show their own, localised title made from actorId, operator (operatorName) and subject. */
               title: string;
               level: 'low' | 'medium' | 'high' | 'critical';
               operator: string | null;
@@ -7467,6 +7470,7 @@ export interface paths {
               state: 'open' | 'acknowledged' | 'closed';
               outcome: ('true-positive' | 'false-positive') | null;
               assignee: string | null;
+              /** @description An English label made from the actor and operator ids, or the subject ("Actor … of …", "Subject …"). Clients show their own, localised title made from actorId, operator (operatorName) and subject. */
               title: string;
               level: 'low' | 'medium' | 'high' | 'critical';
               operator: string | null;
@@ -7539,6 +7543,7 @@ export interface paths {
               state: 'open' | 'acknowledged' | 'closed';
               outcome: ('true-positive' | 'false-positive') | null;
               assignee: string | null;
+              /** @description An English label made from the actor and operator ids, or the subject ("Actor … of …", "Subject …"). Clients show their own, localised title made from actorId, operator (operatorName) and subject. */
               title: string;
               level: 'low' | 'medium' | 'high' | 'critical';
               operator: string | null;

@@ -8,6 +8,7 @@ import { LevelBadge, useWhen } from './format';
 import { Actor, Named } from './names';
 import { fetchAlert } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
+import { ruleTitle } from './titles';
 
 export function AlertPage({ id }: { readonly id: string }) {
   const { t } = useTranslation('soc');
@@ -20,7 +21,9 @@ export function AlertPage({ id }: { readonly id: string }) {
         <Link to={SOC_PATHS.feed}>← {t('alert.back')}</Link>
       </p>
       <h1 id="page-title" tabIndex={-1}>
-        {result.state === 'done' ? result.value.title : t('alert.title')}
+        {result.state === 'done'
+          ? ruleTitle(t, result.value.ruleId, result.value.title)
+          : t('alert.title')}
       </h1>
       {result.state === 'loading' && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}

@@ -18,10 +18,11 @@ import {
   type TimelineEntry,
 } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
+import { caseTitle, ruleTitle } from './titles';
 import { useSticky } from './use-sticky';
 
 export function CasesPage() {
-  const { t } = useTranslation('soc');
+  const { t, i18n } = useTranslation('soc');
   useDocumentTitle(t('documentTitle'));
   const when = useWhen();
   const result = useLoad(fetchCases);
@@ -42,7 +43,7 @@ export function CasesPage() {
               <li key={c.id} className={`panel card soc-alert soc-alert-${c.level}`}>
                 <div className="card-head">
                   <h2 className="card-title">
-                    <Link to={SOC_PATHS.case(c.id)}>{c.title}</Link>
+                    <Link to={SOC_PATHS.case(c.id)}>{caseTitle(t, c, i18n.resolvedLanguage)}</Link>
                   </h2>
                   <span className="soc-badges">
                     <LevelBadge level={c.level} />
@@ -185,7 +186,7 @@ function EntryText({
       <>
         {entry.level && <LevelBadge level={entry.level} />}{' '}
         <Link to={SOC_PATHS.alert(entry.alertId)}>
-          {alert?.title ?? entry.ruleId ?? entry.alertId}
+          {alert ? ruleTitle(t, alert.ruleId, alert.title) : (entry.ruleId ?? entry.alertId)}
         </Link>
       </>
     );
@@ -223,7 +224,7 @@ function EntryText({
 }
 
 export function CasePage({ id }: { readonly id: string }) {
-  const { t } = useTranslation('soc');
+  const { t, i18n } = useTranslation('soc');
   useDocumentTitle(t('case.documentTitle'));
   const when = useWhen();
   const [round, setRound] = useState(0);
@@ -240,7 +241,7 @@ export function CasePage({ id }: { readonly id: string }) {
         <Link to={SOC_PATHS.cases}>← {t('case.listTitle')}</Link>
       </p>
       <h1 id="page-title" tabIndex={-1}>
-        {value ? value.title : t('case.title')}
+        {value ? caseTitle(t, value, i18n.resolvedLanguage) : t('case.title')}
       </h1>
       {result.state === 'loading' && !detail && <p>{t('loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}

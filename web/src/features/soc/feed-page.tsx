@@ -8,6 +8,7 @@ import { LevelBadge, useWhen } from './format';
 import { Actor, Named } from './names';
 import { type Alert, fetchAlerts } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
+import { ruleTitle } from './titles';
 
 /**
  * The live alert feed: the stored alerts, then every new or changed one from the server-sent
@@ -41,7 +42,7 @@ export function AlertCard({ alert }: { readonly alert: Alert }) {
     <li className={`panel card soc-alert soc-alert-${alert.level}`} data-alert={alert.ruleId}>
       <div className="card-head">
         <h2 className="card-title">
-          <Link to={SOC_PATHS.alert(alert.id)}>{alert.title}</Link>
+          <Link to={SOC_PATHS.alert(alert.id)}>{ruleTitle(t, alert.ruleId, alert.title)}</Link>
         </h2>
         <span className="soc-badges">
           <LevelBadge level={alert.level} />
@@ -85,8 +86,10 @@ export function FeedPage() {
   latestT.current = t;
   const onAlert = useCallback((alert: Alert) => {
     setLive((list) => [alert, ...list.filter((a) => a.id !== alert.id)]);
-    if (alert.state === 'open')
-      setAnnounced(latestT.current('feed.arrived', { title: alert.title }));
+    if (alert.state === 'open') {
+      const t = latestT.current;
+      setAnnounced(t('feed.arrived', { title: ruleTitle(t, alert.ruleId, alert.title) }));
+    }
   }, []);
   const connected = useAlertStream(onAlert);
   const base = stored.state === 'done' ? stored.value : [];

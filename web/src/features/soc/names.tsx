@@ -2,6 +2,15 @@ import { useTranslation } from 'react-i18next';
 
 export type Labels = Readonly<Record<'kk' | 'ru' | 'en', string>>;
 
+/** A name in the reader's language (English for any other); undefined without a name. */
+export function nameIn(
+  name: string | Labels | undefined,
+  language: string | undefined,
+): string | undefined {
+  if (typeof name === 'string' || name === undefined) return name;
+  return language === 'kk' || language === 'ru' ? name[language] : name.en;
+}
+
 /** What an analyst reads for a system, an operator or an actor: a name, and the id in small print. */
 export function Named({
   name,
@@ -11,15 +20,7 @@ export function Named({
   readonly id: string;
 }) {
   const { i18n } = useTranslation('soc');
-  const lang = i18n.resolvedLanguage;
-  const text =
-    typeof name === 'string'
-      ? name
-      : name
-        ? lang === 'kk' || lang === 'ru'
-          ? name[lang]
-          : name.en
-        : undefined;
+  const text = nameIn(name, i18n.resolvedLanguage);
   // Without a name (a system the registry no longer knows) the id is all there is.
   if (!text) return <code>{id}</code>;
   return (

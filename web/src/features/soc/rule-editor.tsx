@@ -14,6 +14,7 @@ import {
   saveRuleVersion,
   setRuleEnabled,
 } from './rules-api';
+import { ruleTitle } from './titles';
 
 /** Where line `line` starts in `text` (for moving the caret to a problem). */
 function offsetOfLine(text: string, line: number): number {
@@ -101,7 +102,12 @@ export function RuleEditor({
     try {
       const saved = await saveRuleVersion(ruleId, content, reason.trim(), detail.version);
       setReason('');
-      changed(t('rules.editor.saved', { rule: saved.title, version: saved.version }));
+      changed(
+        t('rules.editor.saved', {
+          rule: ruleTitle(t, saved.id, saved.title),
+          version: saved.version,
+        }),
+      );
     } catch (error) {
       const found = issuesOf(error);
       setIssues(found);
@@ -115,13 +121,14 @@ export function RuleEditor({
 
   if (loadError) return <ErrorMessage error={loadError} />;
   if (!detail || !versions) return <p>{t('loading')}</p>;
+  const title = ruleTitle(t, detail.id, detail.title);
   const contentId = `${ids}-content`;
   const reasonId = `${ids}-reason`;
   const lineIssues = issues.filter((i): i is RuleIssue & { kind: 'line' } => i.kind === 'line');
   const testIssues = issues.filter((i): i is RuleIssue & { kind: 'test' } => i.kind === 'test');
   return (
     <section className="soc-rule-editor" aria-labelledby={`${ids}-title`}>
-      <h3 id={`${ids}-title`}>{t('rules.editor.title', { rule: detail.title })}</h3>
+      <h3 id={`${ids}-title`}>{t('rules.editor.title', { rule: title })}</h3>
       {detail.content === null ? (
         <p>{t('rules.editor.noText')}</p>
       ) : (
@@ -212,7 +219,7 @@ export function RuleEditor({
       <div className="soc-versions-scroll">
         <table className="soc-versions">
           <caption className="visually-hidden">
-            {t('rules.editor.historyCaption', { rule: detail.title })}
+            {t('rules.editor.historyCaption', { rule: title })}
           </caption>
           <thead>
             <tr>
@@ -270,14 +277,19 @@ export function RuleEditor({
       {rollingBack && (
         <ConfirmDialog
           title={t('rules.editor.rollbackTitle', {
-            rule: detail.title,
+            rule: title,
             version: rollingBack.version,
           })}
           confirmLabel={t('rules.editor.rollback', { version: rollingBack.version })}
           reasonLabel={t('rules.editor.reason')}
           onConfirm={async (why) => {
             const saved = await rollbackRule(ruleId, rollingBack.version, why);
-            changed(t('rules.editor.saved', { rule: saved.title, version: saved.version }));
+            changed(
+              t('rules.editor.saved', {
+                rule: ruleTitle(t, saved.id, saved.title),
+                version: saved.version,
+              }),
+            );
           }}
           onClose={() => setRollingBack(undefined)}
         />
@@ -286,8 +298,8 @@ export function RuleEditor({
         <ConfirmDialog
           title={
             detail.enabled
-              ? t('rules.editor.disableTitle', { rule: detail.title })
-              : t('rules.editor.enableTitle', { rule: detail.title })
+              ? t('rules.editor.disableTitle', { rule: title })
+              : t('rules.editor.enableTitle', { rule: title })
           }
           confirmLabel={detail.enabled ? t('rules.editor.disable') : t('rules.editor.enable')}
           reasonLabel={t('rules.editor.reason')}
@@ -296,8 +308,8 @@ export function RuleEditor({
             const saved = await setRuleEnabled(ruleId, !detail.enabled, why);
             changed(
               saved.enabled
-                ? t('rules.editor.enabled', { rule: saved.title })
-                : t('rules.editor.disabled', { rule: saved.title }),
+                ? t('rules.editor.enabled', { rule: ruleTitle(t, saved.id, saved.title) })
+                : t('rules.editor.disabled', { rule: ruleTitle(t, saved.id, saved.title) }),
             );
           }}
           onClose={() => setSwitching(false)}

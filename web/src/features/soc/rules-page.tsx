@@ -8,6 +8,7 @@ import { LevelBadge, useWhen } from './format';
 import { RuleEditor } from './rule-editor';
 import { fetchRules, type Rule, setRuleMode } from './soc-api';
 import { useStaff } from './soc-session';
+import { ruleTitle } from './titles';
 import { useSticky } from './use-sticky';
 
 /**
@@ -59,7 +60,7 @@ export function RulesPage() {
               data-version={rule.version}
             >
               <div className="card-head">
-                <h2 className="card-title">{rule.title}</h2>
+                <h2 className="card-title">{ruleTitle(t, rule.id, rule.title)}</h2>
                 <span className="soc-badges">
                   <LevelBadge level={rule.level} />
                   <span className={`badge ${rule.mode === 'shadow' ? 'soc-shadow' : 'badge-done'}`}>
@@ -117,7 +118,7 @@ export function RulesPage() {
       {switching && (
         <ConfirmDialog
           title={t('rules.switchTitle', {
-            rule: switching.title,
+            rule: ruleTitle(t, switching.id, switching.title),
             mode: t(`rules.mode.${switching.mode === 'active' ? 'shadow' : 'active'}`),
           })}
           confirmLabel={switching.mode === 'active' ? t('rules.toShadow') : t('rules.toActive')}
@@ -125,7 +126,12 @@ export function RulesPage() {
           onConfirm={async (reason) => {
             const next = switching.mode === 'active' ? 'shadow' : 'active';
             await setRuleMode(switching.id, next, reason);
-            setDone(t('rules.switched', { rule: switching.title, mode: t(`rules.mode.${next}`) }));
+            setDone(
+              t('rules.switched', {
+                rule: ruleTitle(t, switching.id, switching.title),
+                mode: t(`rules.mode.${next}`),
+              }),
+            );
             setRound((n) => n + 1);
           }}
           onClose={() => setSwitching(undefined)}

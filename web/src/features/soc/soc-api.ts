@@ -156,11 +156,14 @@ export interface Case {
   readonly state: AlertState;
   readonly outcome: Outcome | null;
   readonly assignee: string | null;
+  /** An English label; the console composes its own from the fields (titles.ts `caseTitle`). */
   readonly title: string;
   readonly level: Level;
   readonly operator: string | null;
   readonly system: string | null;
   readonly actorId: string | null;
+  /** The subject's pseudonym, for a case about a subject rather than an actor. */
+  readonly subject: string | null;
   /** Registry names now and the actor's opaque code, beside the ids (absent when unknown). */
   readonly systemName?: string;
   readonly operatorName?: Readonly<Record<'kk' | 'ru' | 'en', string>>;

@@ -39,6 +39,32 @@ export const en = {
   level: { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' },
   state: { open: 'Open', acknowledged: 'Acknowledged', closed: 'Closed' },
   outcome: { 'true-positive': 'True positive', 'false-positive': 'False positive' },
+  /**
+   * The titles of the shipped rules (src/monitor/rules/*.yaml), by rule id. The English ones are
+   * the files' own `title`s (titles.test.ts checks both ways); `ruleTitle()` shows a
+   * translation only while an alert's or a rule's title is still the shipped one.
+   */
+  ruleTitle: {
+    'access-burst': 'Unexplained burst of look-ups',
+    'access-denied': 'Access check denied',
+    'access-permitted': 'Access check permitted',
+    'bulk-export': 'Bulk export',
+    'bulk-harvesting': 'Bulk harvesting (200 subjects an hour)',
+    'bulk-harvesting-critical': 'Bulk harvesting (1,000 subjects an hour) — actor blocked',
+    'coworker-snooping': 'Employee looked up a coworker',
+    'deny-storm': 'Deny storm',
+    'deny-then-permit': 'Denied, then retried until permitted',
+    'destination-country': 'Transfer to a new or non-adequate country',
+    'honeytoken-touched': 'Honeytoken record touched',
+    'inactive-actor': 'Suspended or terminated actor still checking',
+    'multi-incident': 'Several incidents by one actor in a day',
+    'off-hours-volume': 'Volume of look-ups outside working hours',
+    'protected-person-access': "Access to a protected person's record",
+    'purpose-category-mismatch': 'Categories the purpose does not allow',
+    'repeat-offender': 'Repeat offender',
+    'self-access': 'Employee looked up their own record',
+    'subject-many-operators': 'One subject checked by many operators (loan stacking)',
+  },
   feed: {
     title: 'Alert feed',
     intro: 'New alerts appear here as the rules raise them; the newest first.',
@@ -75,6 +101,11 @@ export const en = {
     listIntro: 'Repeated alerts about one actor are grouped into one case.',
     documentTitle: 'Qalqan — case',
     title: 'Case',
+    heading: {
+      actorOf: 'Actor {{actor}} of {{operator}}',
+      actor: 'Actor {{actor}}',
+      subject: 'Subject {{subject}}',
+    },
     empty: 'No cases yet.',
     opened: 'Opened',
     updated: 'Updated',
