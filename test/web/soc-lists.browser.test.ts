@@ -519,6 +519,9 @@ describe.skipIf(!haveChromium)(
       const decoy = honeytokens.locator('[data-entry]').filter({ hasText: 'Decoy 42' });
       await decoy.waitFor();
       expect(await pageHolds(page, iin)).toBe(false);
+      // Who added it is read as words ("you"), not as the ledger's actor reference.
+      expect(await decoy.textContent()).toContain(' by you');
+      expect(await decoy.textContent()).not.toContain('staff:');
 
       // The analyst's own lists are the watch lists only: an operator's are read-only to them.
       const clinic = await operatorOf(CLINIC_SYSTEM);
@@ -533,6 +536,7 @@ describe.skipIf(!haveChromium)(
       await formRu.getByLabel('ИИН').fill(iin);
       await formRu.getByRole('button', { name: 'Добавить' }).click();
       await formRu.getByRole('alert').getByText('Эта запись уже есть в списке.').waitFor();
+      expect(await decoy.textContent()).toContain('кем: вы');
       await decoy.getByRole('button', { name: 'Удалить Decoy 42' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Удалить' }).click();
       await decoy.waitFor({ state: 'detached' });

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../../i18n/dates';
+import { byLabel } from './by';
 import type { Level } from './soc-api';
+import { useStaff } from './soc-session';
 
 /** A date and time in the reader's language. */
 export function useWhen(): (iso: string | null | undefined) => string {
@@ -38,4 +40,12 @@ export function useDuration(): (ms: number) => string {
 export function LevelBadge({ level }: { readonly level: Level }) {
   const { t } = useTranslation('soc');
   return <span className={`badge soc-level soc-level-${level}`}>{t(`level.${level}`)}</span>;
+}
+
+/** Who changed a list, in the reader's words (`byLabel`), "you" for the signed-in staff member. */
+export function useBy(): (by: string) => string {
+  const { t } = useTranslation('soc');
+  const { view } = useStaff();
+  const self = view.status === 'ready' && view.signedIn ? view.session.subject : undefined;
+  return (by) => byLabel(t, by, self);
 }

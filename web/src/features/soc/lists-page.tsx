@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
-import { useWhen } from './format';
+import { useBy, useWhen } from './format';
 import { iinProblem } from './iin';
 import {
   addDestination,
@@ -335,6 +335,7 @@ function Section({
 function WatchSection({ list, roles, onDone }: SectionProps & { readonly list: WatchList }) {
   const { t } = useTranslation('soc');
   const when = useWhen();
+  const by = useBy();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite(list, roles);
   const { value: items, changed, status } = useListSection(fetchWatched, list, onDone);
@@ -356,7 +357,7 @@ function WatchSection({ list, roles, onDone }: SectionProps & { readonly list: W
               <code title={t('lists.pseudonym')}>{entry.subject}</code>
             </>
           ),
-          details: t('lists.addedAt', { time: when(entry.addedAt), by: entry.addedBy }),
+          details: t('lists.addedAt', { time: when(entry.addedAt), by: by(entry.addedBy) }),
         }))}
         onRemove={writable ? (key) => removeWatched(list, key) : undefined}
         onDone={changed}
@@ -464,6 +465,7 @@ interface OperatorProps extends SectionProps {
 function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
   const { t, i18n } = useTranslation('soc');
   const when = useWhen();
+  const by = useBy();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('working-hours', roles);
   const { value: hours, changed, status } = useListSection(fetchWorkingHours, operatorId, onDone);
@@ -488,7 +490,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
           })}
           <br />
           <span className="muted small">
-            {t('lists.hours.updated', { time: when(hours.updatedAt), by: hours.updatedBy })}
+            {t('lists.hours.updated', { time: when(hours.updatedAt), by: by(hours.updatedBy) })}
           </span>
         </p>
       )}
@@ -568,6 +570,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
 function TerminatedSection({ operatorId, roles, onDone }: OperatorProps) {
   const { t } = useTranslation('soc');
   const when = useWhen();
+  const by = useBy();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('terminated-actors', roles);
   const { value: items, changed, status } = useListSection(fetchTerminated, operatorId, onDone);
@@ -588,7 +591,7 @@ function TerminatedSection({ operatorId, roles, onDone }: OperatorProps) {
           details: (
             <>
               {t('lists.terminated.since', { time: when(entry.terminatedAt) })} ·{' '}
-              {t('lists.addedAt', { time: when(entry.addedAt), by: entry.addedBy })}
+              {t('lists.addedAt', { time: when(entry.addedAt), by: by(entry.addedBy) })}
             </>
           ),
         }))}
@@ -643,6 +646,7 @@ function TerminatedSection({ operatorId, roles, onDone }: OperatorProps) {
 function StaffSection({ operatorId, roles, onDone }: OperatorProps) {
   const { t } = useTranslation('soc');
   const when = useWhen();
+  const by = useBy();
   const heading = useRef<HTMLHeadingElement>(null);
   const writable = mayWrite('staff', roles);
   const { value: items, changed, status } = useListSection(fetchStaff, operatorId, onDone);
@@ -672,7 +676,7 @@ function StaffSection({ operatorId, roles, onDone }: OperatorProps) {
                   {t('lists.actor')}: <code>{entry.actorId}</code> ·{' '}
                 </>
               )}
-              {t('lists.addedAt', { time: when(entry.addedAt), by: entry.addedBy })}
+              {t('lists.addedAt', { time: when(entry.addedAt), by: by(entry.addedBy) })}
             </>
           ),
         }))}
@@ -785,6 +789,7 @@ function SystemDestinations({
 }) {
   const { t } = useTranslation('soc');
   const when = useWhen();
+  const by = useBy();
   const writable = mayWrite('destinations', roles);
   const { value: items, changed, status } = useListSection(fetchDestinations, systemId, onDone);
   const [country, setCountry] = useState('');
@@ -806,7 +811,7 @@ function SystemDestinations({
               {entry.note && <> {entry.note}</>}
             </>
           ),
-          details: t('lists.addedAt', { time: when(entry.addedAt), by: entry.addedBy }),
+          details: t('lists.addedAt', { time: when(entry.addedAt), by: by(entry.addedBy) }),
         }))}
         onRemove={writable ? (key) => removeDestination(systemId, key) : undefined}
         onDone={changed}

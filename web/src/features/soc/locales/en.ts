@@ -21,6 +21,12 @@ export const en = {
   signedInAs: 'Signed in as {{name}} ({{roles}})',
   signOut: 'Sign out',
   role: { soc: 'analyst', regulator: 'regulator', auditor: 'auditor' },
+  /** Who changed a list: the signed-in analyst, another staff member by role, a system. */
+  by: {
+    you: 'you',
+    staffMember: 'staff member {{id}}',
+    system: 'system {{id}}',
+  },
   signIn: {
     title: 'Sign in to the monitoring centre',
     intro:

@@ -19,6 +19,12 @@ export const kk = {
   signedInAs: 'Сіз {{name}} ретінде кірдіңіз ({{roles}})',
   signOut: 'Шығу',
   role: { soc: 'талдаушы', regulator: 'реттеуші', auditor: 'аудитор' },
+  /** Who changed a list: the signed-in analyst, another staff member by role, a system. */
+  by: {
+    you: 'сіз',
+    staffMember: 'қызметкер {{id}}',
+    system: 'жүйе {{id}}',
+  },
   signIn: {
     title: 'Мониторинг орталығына кіру',
     intro:

@@ -40,6 +40,12 @@ export const ru = {
   signedInAs: 'Вы вошли как {{name}} ({{roles}})',
   signOut: 'Выйти',
   role: { soc: 'аналитик', regulator: 'регулятор', auditor: 'аудитор' },
+  /** Who changed a list: the signed-in analyst, another staff member by role, a system. */
+  by: {
+    you: 'вы',
+    staffMember: 'сотрудник {{id}}',
+    system: 'система {{id}}',
+  },
   signIn: {
     title: 'Вход в центр мониторинга',
     intro:
