@@ -117,5 +117,15 @@ describeComposed('monitoring centre in the composed server', (env) => {
       /qalqan_monitor_alerts_total\{rule="self-access",level="high",shadow="false"\} [1-9]/,
     );
     expect(metrics.body).toContain('qalqan_monitor_evaluator_leader 1');
+    // Every figure docs/MONITOR.md names under "Metrics" and "Retention".
+    for (const line of [
+      /^qalqan_monitor_events_processed_total [1-9]/m,
+      /^qalqan_monitor_parked_events_total \d/m,
+      /^qalqan_monitor_lag_seconds \d/m,
+      /^qalqan_monitor_window_entries\{kind="entries"\} \d/m,
+      /^qalqan_monitor_window_entries\{kind="groups"\} \d/m,
+      /^qalqan_monitor_events_pruned_total \d/m,
+    ])
+      expect(metrics.body).toMatch(line);
   }, 60_000);
 });
