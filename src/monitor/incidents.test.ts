@@ -310,6 +310,23 @@ describeStorage('incidents and breach notification', (fx) => {
       items: Incident[];
     }>();
     expect(listed.items.map((i) => i.id)).toEqual([opened.json<Incident>().id]);
+    // A window or a jurisdiction given with the case replaces the case's own.
+    const given = window();
+    const overridden = await soc('POST', '/v1/monitor/incidents', {
+      title: 'From a case, a window given',
+      caseId: 'case_01',
+      jurisdiction: 'GDPR',
+      ...given,
+    });
+    expect(overridden.statusCode, overridden.body).toBe(201);
+    expect(overridden.json<Incident>()).toMatchObject({
+      caseId: 'case_01',
+      ...given,
+      detectedAt: earliest,
+      jurisdiction: 'GDPR',
+      notifyBy: new Date(Date.parse(earliest) + 72 * 3_600_000).toISOString(),
+      affectedCount: 3,
+    });
     const first = (
       await soc('GET', `/v1/monitor/incidents/${opened.json<Incident>().id}/affected`)
     ).json<{ subjects: string[] }>();
