@@ -351,6 +351,28 @@ describeStorage('monitoring responses', (fx) => {
     });
     expect(made).toEqual([]);
   });
+
+  it("a rule's throttle lets 10 checks a minute through, and the same alert again adds nothing (MONITOR.md)", async () => {
+    const alert = {
+      id: 'custom-throttle:evt-throttle-1',
+      ruleId: 'custom-throttle',
+      level: 'medium' as const,
+      shadow: false,
+      at: h.now.value.toISOString(),
+      responses: [{ action: 'throttle-actor' as const, mode: 'automatic' as const }],
+      context: { actorId: 'throttled-1', system: shop, operator: 'op_shop' },
+    };
+    const made = await h.module.onAlert(alert);
+    expect(made).toMatchObject([
+      { action: 'throttle-actor', state: 'in-force', mode: 'automatic', limit: 10 },
+    ]);
+    expect(await h.module.onAlert(alert)).toEqual([]);
+    const denied: string[][] = [];
+    for (let i = 0; i < 11; i++)
+      denied.push(codes(await ask(shop, check(subjects[600 + i]!, 'throttled-1'))));
+    expect(denied.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(denied[10]).toEqual(['response.actor_throttled']);
+  });
 });
 
 describeStorage('monitoring responses seen by another instance', (fx) => {
