@@ -172,6 +172,47 @@ describe('createMonitorEngine', () => {
     );
   });
 
+  it('feeds alerts back as monitor.alert events with their fields, two levels deep; a rule never counts its own (MONITOR.md)', () => {
+    const detection = (id: string, level: string, selection: string) =>
+      ruleFrom(
+        [
+          `id: ${id}`,
+          `title: ${id}`,
+          `level: ${level}`,
+          'detection:',
+          `  hit: ${selection}`,
+          '  condition: hit',
+        ].join('\n'),
+      );
+    const rules = [
+      detection('base', 'medium', '{ type: access.checked }'),
+      // Every field a fed-back alert carries, as MONITOR.md lists them.
+      detection(
+        'about-base',
+        'high',
+        "{ type: monitor.alert, ruleId: base, level: medium, day: '2026-03-02', count: 1, " +
+          'actor.id: a-1, actor.pseudonym: p-1, operator: op-1, system: sys-1, subject: s-1 }',
+      ),
+      detection('about-about', 'high', '{ type: monitor.alert, ruleId: about-base }'),
+      // An alert two levels deep is not fed back again: this never fires.
+      detection('third-level', 'high', '{ type: monitor.alert, ruleId: about-about }'),
+      // Matches every alert but its own.
+      detection('any-alert', 'low', '{ type: monitor.alert }'),
+    ];
+    const engine = createMonitorEngine({ rules });
+    const event = check({ actor: { id: 'a-1', pseudonym: 'p-1' } }, BASE, 'evt-fed');
+    const raised = alertsOf(engine.process(event)).map((a) => a.id);
+    expect([...raised].sort()).toEqual(
+      [
+        'base:evt-fed',
+        'about-base:base:evt-fed',
+        'any-alert:base:evt-fed',
+        'about-about:about-base:base:evt-fed',
+        'any-alert:about-base:base:evt-fed',
+      ].sort(),
+    );
+  });
+
   it('keeps groups within the cap, evicting the least recently touched, and counts what a full window drops', () => {
     const rule = ruleFrom(`id: many
 title: Many
