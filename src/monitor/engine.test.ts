@@ -213,6 +213,32 @@ describe('createMonitorEngine', () => {
     );
   });
 
+  it('puts an event missing a group-by field in no group (MONITOR.md)', () => {
+    const rule = ruleFrom(
+      [
+        'id: by-recipient',
+        'title: by recipient',
+        'level: low',
+        'detection:',
+        '  hit: { type: access.checked }',
+        '  condition: hit',
+        'correlation:',
+        '  type: event_count',
+        '  group-by: [operator, recipient]',
+        '  timespan: 1h',
+        '  condition: { gte: 2 }',
+      ].join('\n'),
+    );
+    const engine = createMonitorEngine({ rules: [rule] });
+    const without = [0, 1, 2].flatMap((i) => alertsOf(engine.process(check({}, BASE + i))));
+    expect(without).toEqual([]);
+    expect(engine.stats().groups).toBe(0);
+    const withRecipient = [3, 4].flatMap((i) =>
+      alertsOf(engine.process(check({ recipient: 'bank-1' }, BASE + i))),
+    );
+    expect(withRecipient).toMatchObject([{ ruleId: 'by-recipient', count: 2 }]);
+  });
+
   it('keeps groups within the cap, evicting the least recently touched, and counts what a full window drops', () => {
     const rule = ruleFrom(`id: many
 title: Many
