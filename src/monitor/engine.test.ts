@@ -498,6 +498,15 @@ describe('detection semantics', () => {
     );
   };
 
+  it("derives crossBorder from the access decision's answer, or else from a country other than KZ", () => {
+    const abroad = '    crossBorder: true';
+    expect(matches(abroad, { action: 'read', country: 'DE', crossBorder: false })).toBe(false);
+    expect(matches(abroad, { action: 'read', country: 'US', crossBorder: true })).toBe(true);
+    expect(matches(abroad, { action: 'transfer', country: 'de' })).toBe(true);
+    expect(matches(abroad, { action: 'transfer', country: 'KZ' })).toBe(false);
+    expect(matches(abroad, { action: 'read' })).toBe(false);
+  });
+
   it('matches whole values case-insensitively, with wildcards, unless cased', () => {
     expect(matches('    purpose: FINANCE.credit-scoring', {})).toBe(true);
     expect(matches('    purpose: finance.*', {})).toBe(true);

@@ -283,6 +283,14 @@ describeStorage('monitoring reference data: staff register and declared destinat
     // Inside Kazakhstan: not a cross-border transfer.
     await ask('sys_clinic', check(subject, 'courier-1', { action: 'transfer', country: 'KZ' }));
     expect(alertsOf('destination-country')).toHaveLength(3);
+    // A read by a system hosted at home is no transfer, whatever country it names: the access
+    // decision says so (crossBorder: false), and the monitor takes its word.
+    await ask('sys_clinic', check(subject, 'courier-1', { action: 'read', country: 'US' }));
+    expect(h.events.filter((e) => e.type === 'access.checked').at(-1)!.data).toMatchObject({
+      country: 'US',
+      crossBorder: false,
+    });
+    expect(alertsOf('destination-country')).toHaveLength(3);
     const proposed = h.responded
       .flat()
       .filter((r) => r.action === 'block-country' && r.state === 'proposed');
