@@ -346,6 +346,17 @@ describeStorage('monitor module, embedded bus', (fx) => {
       expect(third.caseId).not.toBe(first.caseId);
       const closed = await h.app.inject({ url: caseUrl, headers: soc });
       expect(closed.json()).toMatchObject({ case: { state: 'closed', alertCount: 2 } });
+
+      // Lists page newest first with { items, next }; next goes back as cursor.
+      const page = async (query: string) =>
+        (
+          await h.app.inject({ url: `/v1/monitor/alerts?ruleId=life-high&${query}`, headers: soc })
+        ).json<{ items: { id: string }[]; next: string | null }>();
+      const one = await page('limit=1');
+      expect(one.items.map((a) => a.id)).toEqual([third.id]);
+      const two = await page(`limit=1&cursor=${encodeURIComponent(one.next!)}`);
+      expect(two).toEqual({ items: [expect.objectContaining({ id: second.id })], next: null });
+      expect((await page('state=closed')).items.map((a) => a.id)).toEqual([second.id]);
     } finally {
       await h.close();
     }
