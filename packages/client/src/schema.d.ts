@@ -8348,8 +8348,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8476,8 +8476,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8706,8 +8706,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8946,8 +8946,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -9080,8 +9080,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
