@@ -99,6 +99,13 @@ describeStorage('monitoring responses', (fx) => {
     // Another employee of the same lender is not affected; the system is not suspended yet.
     expect((await ask(lender, check(subjects[1]!, 'clerk-8'))).decision).toBe('permit');
     expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([]);
+    // The block spans the operator: the actor is denied through another of its systems too; an
+    // actor with the same id at another operator is someone else.
+    h.systems.set('sys_lender_branch', fakeSystem('sys_lender_branch', 'op_lender'));
+    expect(codes(await ask('sys_lender_branch', check(subjects[2]!, 'clerk-7')))).toEqual([
+      'response.actor_blocked',
+    ]);
+    expect((await ask(shop, check(subjects[2]!, 'clerk-7'))).decision).toBe('permit');
 
     // Ledger-recorded: the block in force (a proposal changes nothing, so it waits for a decision).
     const recorded = await ledgerTypes();
