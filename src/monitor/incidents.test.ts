@@ -179,6 +179,17 @@ describeStorage('incidents and breach notification', (fx) => {
       ).toMatchObject({
         status: 'overdue',
       });
+      // Notified after the deadline: the clock reads missed, and the ledger entry says not in time.
+      const late = await soc('POST', `/v1/monitor/incidents/${kz.id}/notify-authority`, {});
+      expect(late.json<Incident>().clock).toMatchObject({ status: 'missed' });
+      const entries = await fx.storage.db
+        .selectFrom('outbox')
+        .select('record_json')
+        .where('type', '=', 'monitor.incident.authority-notified')
+        .execute();
+      expect(
+        entries.map((e) => JSON.parse(e.record_json) as Record<string, unknown>),
+      ).toContainEqual(expect.objectContaining({ incident: kz.id, inTime: false }));
     } finally {
       h.now.value = saved;
     }
