@@ -652,6 +652,10 @@ describeStorage('monitoring reference data: staff register and declared destinat
       expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
       expect(res.json<{ items: unknown[] }>().items).toHaveLength(1000);
       expect((await h.module.referenceInput()).staff?.op_big).toHaveLength(1000);
+      // A reference list answers whole, { items } without a cursor.
+      const listed = await as(asStaff('auditor'), 'GET', '/v1/monitor/operators/op_big/staff');
+      expect(Object.keys(listed.json<object>())).toEqual(['items']);
+      expect(listed.json<{ items: unknown[] }>().items).toHaveLength(1000);
       // The same thousand again: refused whole, each entry named.
       const again = await as(
         asSystem('sys_big'),
