@@ -380,6 +380,31 @@ describeStorage('monitoring responses', (fx) => {
     expect(denied.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => []));
     expect(denied[10]).toEqual(['response.actor_throttled']);
   });
+
+  it('pages the responses: nextCursor goes back as cursor (MONITOR.md)', async () => {
+    type Page = { items: { id: string }[]; nextCursor: string | null };
+    for (let i = 0; i < 4; i++) {
+      const made = await soc('POST', '/v1/monitor/responses', {
+        action: 'block-actor',
+        systemId: shop,
+        actorId: `pager-${i}`,
+        note: 'paging',
+      });
+      expect(made.statusCode, made.body).toBe(201);
+    }
+    const all = (await soc('GET', '/v1/monitor/responses?limit=500')).json<Page>();
+    expect(all.items.length).toBeGreaterThan(3);
+    expect(all.nextCursor).toBeNull();
+    const first = (await soc('GET', '/v1/monitor/responses?limit=2')).json<Page>();
+    expect(first.items.map((r) => r.id)).toEqual(all.items.slice(0, 2).map((r) => r.id));
+    const second = (
+      await soc(
+        'GET',
+        `/v1/monitor/responses?limit=2&cursor=${encodeURIComponent(first.nextCursor!)}`,
+      )
+    ).json<Page>();
+    expect(second.items.map((r) => r.id)).toEqual(all.items.slice(2, 4).map((r) => r.id));
+  });
 });
 
 describeStorage('monitoring responses seen by another instance', (fx) => {
