@@ -105,6 +105,26 @@ describe('createMonitorEngine', () => {
     expect(engine.stats().parked).toBe(4);
   });
 
+  it('parks an access.checked without subject, actor.id, system, operator or decision, holding the newest maxParked (MONITOR.md)', () => {
+    const engine = createMonitorEngine({ rules: pack, limits: { maxParked: 2 } });
+    const fields = ['subject', 'actor.id', 'system', 'operator', 'decision'];
+    for (const field of fields) {
+      const event = check();
+      const data = event.data as Record<string, unknown>;
+      if (field === 'actor.id') data.actor = { pseudonym: 'p-1' };
+      else delete data[field];
+      expect(engine.process(event), field).toEqual({
+        status: 'parked',
+        reason: `access.checked needs data.${field} (a string)`,
+      });
+    }
+    expect(engine.stats()).toMatchObject({ parked: 5, parkedHeld: 2, processed: 0 });
+    expect(engine.parked().map((p) => p.reason)).toEqual([
+      'access.checked needs data.operator (a string)',
+      'access.checked needs data.decision (a string)',
+    ]);
+  });
+
   it('folds repeats within the dedup window into the first alert, and alerts again after it', () => {
     const engine = createMonitorEngine({ rules: pack, reference: { honeytokens: ['s-honey'] } });
     const first = alertsOf(engine.process(check({ subject: 's-honey' }, BASE, 'h1')));
