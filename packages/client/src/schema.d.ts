@@ -3087,8 +3087,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Signed out */
+        204: {
           headers: {
             [name: string]: unknown;
           };
