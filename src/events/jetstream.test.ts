@@ -3,6 +3,8 @@
  * its own stream and subject prefix and deletes them afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { AckPolicy, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from './events.js';
 import {
@@ -81,6 +83,37 @@ describe.skipIf(!natsUrl)('JetStream event bus', () => {
         );
     });
   }
+
+  it('by default keeps events on file for 35 days, one copy per id within 2 minutes; the durable acks explicitly, waits 30 s, never gives up (MONITOR.md)', async () => {
+    const name = `T_${randomBytes(5).toString('hex')}`;
+    // Its own subject prefix: subjects may not overlap another stream's on the same server.
+    const prefix = name.toLowerCase();
+    const bus = await connectJetStreamBus({ servers: natsUrl!, stream: name, prefix });
+    opened.push(bus);
+    await bus.ensureStream();
+    await bus.ensureDurable({ durable: 'monitor' });
+    const nc = await connect({ servers: natsUrl! });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const stream = (await jsm.streams.info(name)).config;
+      const second = 1_000_000_000;
+      expect(stream).toMatchObject({
+        storage: StorageType.File,
+        max_age: 35 * 24 * 3600 * second,
+        duplicate_window: 120 * second,
+      });
+      expect([...stream.subjects].sort()).toEqual(
+        ['access', 'consent', 'registry', 'rights'].map((family) => `${prefix}.${family}.>`),
+      );
+      expect((await jsm.consumers.info(name, 'monitor')).config).toMatchObject({
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: 30 * second,
+        max_deliver: -1,
+      });
+    } finally {
+      await nc.close();
+    }
+  });
 
   it('publishes into the stream (once per event id) and to in-process subscribers', async () => {
     const bus = await open();

@@ -105,6 +105,26 @@ describe('createMonitorEngine', () => {
     expect(engine.stats().parked).toBe(4);
   });
 
+  it('parks an access.checked without subject, actor.id, system, operator or decision, holding the newest maxParked (MONITOR.md)', () => {
+    const engine = createMonitorEngine({ rules: pack, limits: { maxParked: 2 } });
+    const fields = ['subject', 'actor.id', 'system', 'operator', 'decision'];
+    for (const field of fields) {
+      const event = check();
+      const data = event.data as Record<string, unknown>;
+      if (field === 'actor.id') data.actor = { pseudonym: 'p-1' };
+      else delete data[field];
+      expect(engine.process(event), field).toEqual({
+        status: 'parked',
+        reason: `access.checked needs data.${field} (a string)`,
+      });
+    }
+    expect(engine.stats()).toMatchObject({ parked: 5, parkedHeld: 2, processed: 0 });
+    expect(engine.parked().map((p) => p.reason)).toEqual([
+      'access.checked needs data.operator (a string)',
+      'access.checked needs data.decision (a string)',
+    ]);
+  });
+
   it('folds repeats within the dedup window into the first alert, and alerts again after it', () => {
     const engine = createMonitorEngine({ rules: pack, reference: { honeytokens: ['s-honey'] } });
     const first = alertsOf(engine.process(check({ subject: 's-honey' }, BASE, 'h1')));
@@ -170,6 +190,73 @@ describe('createMonitorEngine', () => {
     expect(incident!.events).toEqual(
       raised.filter((a) => a.ruleId === 'deny-then-permit').map((a) => a.id),
     );
+  });
+
+  it('feeds alerts back as monitor.alert events with their fields, two levels deep; a rule never counts its own (MONITOR.md)', () => {
+    const detection = (id: string, level: string, selection: string) =>
+      ruleFrom(
+        [
+          `id: ${id}`,
+          `title: ${id}`,
+          `level: ${level}`,
+          'detection:',
+          `  hit: ${selection}`,
+          '  condition: hit',
+        ].join('\n'),
+      );
+    const rules = [
+      detection('base', 'medium', '{ type: access.checked }'),
+      // Every field a fed-back alert carries, as MONITOR.md lists them.
+      detection(
+        'about-base',
+        'high',
+        "{ type: monitor.alert, ruleId: base, level: medium, day: '2026-03-02', count: 1, " +
+          'actor.id: a-1, actor.pseudonym: p-1, operator: op-1, system: sys-1, subject: s-1 }',
+      ),
+      detection('about-about', 'high', '{ type: monitor.alert, ruleId: about-base }'),
+      // An alert two levels deep is not fed back again: this never fires.
+      detection('third-level', 'high', '{ type: monitor.alert, ruleId: about-about }'),
+      // Matches every alert but its own.
+      detection('any-alert', 'low', '{ type: monitor.alert }'),
+    ];
+    const engine = createMonitorEngine({ rules });
+    const event = check({ actor: { id: 'a-1', pseudonym: 'p-1' } }, BASE, 'evt-fed');
+    const raised = alertsOf(engine.process(event)).map((a) => a.id);
+    expect([...raised].sort()).toEqual(
+      [
+        'base:evt-fed',
+        'about-base:base:evt-fed',
+        'any-alert:base:evt-fed',
+        'about-about:about-base:base:evt-fed',
+        'any-alert:about-base:base:evt-fed',
+      ].sort(),
+    );
+  });
+
+  it('puts an event missing a group-by field in no group (MONITOR.md)', () => {
+    const rule = ruleFrom(
+      [
+        'id: by-recipient',
+        'title: by recipient',
+        'level: low',
+        'detection:',
+        '  hit: { type: access.checked }',
+        '  condition: hit',
+        'correlation:',
+        '  type: event_count',
+        '  group-by: [operator, recipient]',
+        '  timespan: 1h',
+        '  condition: { gte: 2 }',
+      ].join('\n'),
+    );
+    const engine = createMonitorEngine({ rules: [rule] });
+    const without = [0, 1, 2].flatMap((i) => alertsOf(engine.process(check({}, BASE + i))));
+    expect(without).toEqual([]);
+    expect(engine.stats().groups).toBe(0);
+    const withRecipient = [3, 4].flatMap((i) =>
+      alertsOf(engine.process(check({ recipient: 'bank-1' }, BASE + i))),
+    );
+    expect(withRecipient).toMatchObject([{ ruleId: 'by-recipient', count: 2 }]);
   });
 
   it('keeps groups within the cap, evicting the least recently touched, and counts what a full window drops', () => {
@@ -430,6 +517,15 @@ describe('detection semantics', () => {
       alertsOf(createMonitorEngine({ rules: [rule], reference }).process(check(data))).length === 1
     );
   };
+
+  it("derives crossBorder from the access decision's answer, or else from a country other than KZ", () => {
+    const abroad = '    crossBorder: true';
+    expect(matches(abroad, { action: 'read', country: 'DE', crossBorder: false })).toBe(false);
+    expect(matches(abroad, { action: 'read', country: 'US', crossBorder: true })).toBe(true);
+    expect(matches(abroad, { action: 'transfer', country: 'de' })).toBe(true);
+    expect(matches(abroad, { action: 'transfer', country: 'KZ' })).toBe(false);
+    expect(matches(abroad, { action: 'read' })).toBe(false);
+  });
 
   it('matches whole values case-insensitively, with wildcards, unless cased', () => {
     expect(matches('    purpose: FINANCE.credit-scoring', {})).toBe(true);

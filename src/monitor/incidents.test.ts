@@ -179,6 +179,17 @@ describeStorage('incidents and breach notification', (fx) => {
       ).toMatchObject({
         status: 'overdue',
       });
+      // Notified after the deadline: the clock reads missed, and the ledger entry says not in time.
+      const late = await soc('POST', `/v1/monitor/incidents/${kz.id}/notify-authority`, {});
+      expect(late.json<Incident>().clock).toMatchObject({ status: 'missed' });
+      const entries = await fx.storage.db
+        .selectFrom('outbox')
+        .select('record_json')
+        .where('type', '=', 'monitor.incident.authority-notified')
+        .execute();
+      expect(
+        entries.map((e) => JSON.parse(e.record_json) as Record<string, unknown>),
+      ).toContainEqual(expect.objectContaining({ incident: kz.id, inTime: false }));
     } finally {
       h.now.value = saved;
     }
@@ -310,6 +321,23 @@ describeStorage('incidents and breach notification', (fx) => {
       items: Incident[];
     }>();
     expect(listed.items.map((i) => i.id)).toEqual([opened.json<Incident>().id]);
+    // A window or a jurisdiction given with the case replaces the case's own.
+    const given = window();
+    const overridden = await soc('POST', '/v1/monitor/incidents', {
+      title: 'From a case, a window given',
+      caseId: 'case_01',
+      jurisdiction: 'GDPR',
+      ...given,
+    });
+    expect(overridden.statusCode, overridden.body).toBe(201);
+    expect(overridden.json<Incident>()).toMatchObject({
+      caseId: 'case_01',
+      ...given,
+      detectedAt: earliest,
+      jurisdiction: 'GDPR',
+      notifyBy: new Date(Date.parse(earliest) + 72 * 3_600_000).toISOString(),
+      affectedCount: 3,
+    });
     const first = (
       await soc('GET', `/v1/monitor/incidents/${opened.json<Incident>().id}/affected`)
     ).json<{ subjects: string[] }>();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInProcessBus } from '../events/bus.js';
 import type { DomainEvent } from '../events/events.js';
-import { createLogFeed } from './log-feed.js';
+import { createLogFeed, startLogWriter } from './log-feed.js';
 import type { LoggedEvent, MonitorStore } from './monitor.store.js';
 
 /** The feed's view of the monitor's event table, in memory, counting the feed's reads. */
@@ -98,5 +99,48 @@ describe('log feed (embedded)', () => {
     const f = await follow(50);
     f.write(2);
     await vi.waitFor(() => expect(f.batches).toEqual([['evt-1', 'evt-2']]), { timeout: 2000 });
+  });
+});
+
+describe('log writer (embedded)', () => {
+  it('keeps a batch the database refused, in order, and writes it again (MONITOR.md)', async () => {
+    const bus = createInProcessBus();
+    const written: string[] = [];
+    const errors: number[] = [];
+    let attempts = 0;
+    // The database refuses the first two writes (an outage), then takes them.
+    const store = {
+      async park() {},
+      async appendEvents(events: readonly DomainEvent[]) {
+        attempts += 1;
+        if (attempts <= 2) throw new Error('database unavailable');
+        written.push(...events.map((event) => event.id));
+        return events.length;
+      },
+    } as Pick<MonitorStore, 'park' | 'appendEvents'> as MonitorStore;
+    const event = (id: string): DomainEvent => ({
+      id,
+      type: 'access.checked',
+      at: '2026-12-05T03:00:00.000Z',
+      data: {},
+    });
+    const stop = startLogWriter({
+      events: bus,
+      store,
+      clock: () => new Date(),
+      written: () => undefined,
+      onError: (_error, pending) => errors.push(pending),
+      retryMs: 20,
+    });
+    try {
+      await bus.publish([event('a-1'), event('a-2')]);
+      await bus.publish([event('b-1')]);
+      expect(written).toEqual([]);
+      // Both refusals reported with what waits: the first batch, then both.
+      expect(errors).toEqual([2, 3]);
+      await vi.waitFor(() => expect(written).toEqual(['a-1', 'a-2', 'b-1']));
+    } finally {
+      stop();
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface AccessCheckedData {
   readonly decision: 'permit' | 'deny';
   /** ISO 3166-1 alpha-2 destination of a transfer (or the hosting country of a system abroad). */
   readonly country?: string;
+  /** Whether the access decision took the check for a transfer abroad (the derived `crossBorder`). */
+  readonly crossBorder: boolean;
   /** For a cross-border check: whether the country was on the adequacy list when decided. */
   readonly countryAdequate?: boolean;
   readonly recipient?: string;

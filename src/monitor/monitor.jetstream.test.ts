@@ -31,7 +31,8 @@ describeStorage('monitor module on JetStream', (fx) => {
         await bus.ensureStream();
         return bus;
       };
-      const durable = `monitor-${randomBytes(4).toString('hex')}`;
+      // The default durable (the stream is this test's own, so no other reader shares it).
+      const durable = 'qalqan-monitor';
       const denies = (from: number, n: number) =>
         Array.from({ length: n }, (_, i) =>
           checked(at(from + i), {
@@ -43,7 +44,7 @@ describeStorage('monitor module on JetStream', (fx) => {
         );
       try {
         const firstBus = await open();
-        const first = await monitorHarness(fx.storage, { jetstream: firstBus, durable });
+        const first = await monitorHarness(fx.storage, { jetstream: firstBus });
         await first.monitor.evaluator.whenLeading();
         const self = checked(at(0), {
           subject: 'psn-js-self',
@@ -58,7 +59,7 @@ describeStorage('monitor module on JetStream', (fx) => {
         await first.close();
 
         const secondBus = await open();
-        const second = await monitorHarness(fx.storage, { jetstream: secondBus, durable });
+        const second = await monitorHarness(fx.storage, { jetstream: secondBus });
         await second.monitor.evaluator.whenLeading();
         expect(second.monitor.evaluator.engine?.stats().processed).toBe(16);
         await secondBus.publish(denies(16, 5));

@@ -6,7 +6,9 @@
  * instances on one PostgreSQL database one evaluates and the other takes over when it stops.
  */
 import { expect, it } from 'vitest';
+import { iinBornOn } from '../access/test-support/access-app.js';
 import { describeStorage } from '../storage/test-support/storages.js';
+import { loadRules } from './rule-loader.js';
 import { asStaff, checked, eventually, monitorHarness } from './test-support/monitor-app.js';
 
 const T0 = Date.parse('2026-12-01T09:00:00.000Z');
@@ -225,6 +227,136 @@ describeStorage('monitor module, embedded bus', (fx) => {
         .json<{ items: { id: string; mode: string; hits: number }[] }>()
         .items.find((r) => r.id === 'honeytoken-touched');
       expect(rule).toMatchObject({ mode: 'shadow', hits: 1 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('alerts and cases go open → acknowledged → closed, never out of closed; a closed case is not reopened (MONITOR.md)', async () => {
+    // Two single-event rules of different levels about one actor, each alert distinct (no dedup).
+    const rule = (id: string, level: string, action: string) =>
+      [
+        `id: ${id}`,
+        `title: ${id}`,
+        `level: ${level}`,
+        'detection:',
+        `  check: { type: access.checked, action: ${action}, actor.id: clerk-life }`,
+        '  condition: check',
+        '',
+      ].join('\n');
+    const { rules, problems } = loadRules([
+      { file: 'life-low.yaml', text: rule('life-low', 'low', 'search') },
+      { file: 'life-high.yaml', text: rule('life-high', 'high', 'export') },
+    ]);
+    expect(problems).toEqual([]);
+    const h = await monitorHarness(fx.storage, { rules });
+    const soc = asStaff('soc');
+    const post = (url: string, payload: Record<string, unknown> = {}) =>
+      h.app.inject({ method: 'POST', url, headers: soc, payload });
+    const refusal = (res: { statusCode: number; json: <T>() => T }) => [
+      res.statusCode,
+      res.json<{ code: string }>().code,
+    ];
+    try {
+      const actor = { id: 'clerk-life' };
+      const low = checked(at(500), { actor, action: 'search' });
+      await h.bus.publish([low]);
+      const first = await eventually(() => h.alerts.find((a) => a.ruleId === 'life-low'));
+      const high = checked(at(510), { actor, action: 'export' });
+      await h.bus.publish([high]);
+      const second = await eventually(() => h.alerts.find((a) => a.ruleId === 'life-high'));
+      // One case per actor; its level is the highest of its alerts'.
+      expect(second.caseId).toBe(first.caseId);
+      const caseUrl = `/v1/monitor/cases/${first.caseId!}`;
+      const opened = await h.app.inject({ url: caseUrl, headers: soc });
+      expect(opened.json()).toMatchObject({
+        case: { state: 'open', level: 'high', alertCount: 2 },
+      });
+
+      const alertUrl = `/v1/monitor/alerts/${encodeURIComponent(first.id)}`;
+      expect((await post(`${alertUrl}/assign`, { assignee: 'analyst-1' })).json()).toMatchObject({
+        state: 'open',
+        assignee: 'analyst-1',
+      });
+      expect((await post(`${alertUrl}/acknowledge`)).json()).toMatchObject({
+        state: 'acknowledged',
+      });
+      expect(refusal(await post(`${alertUrl}/acknowledge`))).toEqual([
+        409,
+        'monitor.invalid_transition',
+      ]);
+      // Free text holding an IIN is refused, and not stored.
+      const iin = iinBornOn('1987-04-12', 3);
+      const withIin = await post(`${alertUrl}/assign`, { assignee: `analyst ${iin}` });
+      expect(refusal(withIin)).toEqual([400, 'request.validation']);
+      expect(withIin.body).not.toContain(iin);
+      expect(
+        refusal(await post(`${alertUrl}/close`, { outcome: 'true-positive', note: `IIN ${iin}` })),
+      ).toEqual([400, 'request.validation']);
+      expect((await post(`${alertUrl}/assign`, { assignee: 'analyst-2' })).json()).toMatchObject({
+        state: 'acknowledged',
+        assignee: 'analyst-2',
+      });
+      expect(
+        (await post(`${alertUrl}/close`, { outcome: 'true-positive', note: 'confirmed' })).json(),
+      ).toMatchObject({ state: 'closed', outcome: 'true-positive' });
+      // Nothing leaves closed: not acknowledged, assigned or closed again.
+      for (const [action, body] of [
+        ['acknowledge', {}],
+        ['assign', { assignee: 'analyst-3' }],
+        ['close', { outcome: 'false-positive' }],
+      ] as const)
+        expect(refusal(await post(`${alertUrl}/${action}`, body)), action).toEqual([
+          409,
+          'monitor.invalid_transition',
+        ]);
+      const history = (await h.app.inject({ url: alertUrl, headers: soc })).json<{
+        alert: { state: string; assignee: string };
+        history: { action: string }[];
+      }>();
+      expect(history.alert).toMatchObject({ state: 'closed', assignee: 'analyst-2' });
+      expect(history.history.map((e) => e.action)).toEqual([
+        'raised',
+        'assigned',
+        'acknowledged',
+        'assigned',
+        'closed',
+      ]);
+      // An open alert may be closed directly.
+      const secondUrl = `/v1/monitor/alerts/${encodeURIComponent(second.id)}`;
+      expect(
+        (await post(`${secondUrl}/close`, { outcome: 'false-positive' })).json(),
+      ).toMatchObject({ state: 'closed', outcome: 'false-positive' });
+
+      // The case follows the same lifecycle; once closed it is never reopened.
+      expect((await post(`${caseUrl}/acknowledge`)).json()).toMatchObject({
+        state: 'acknowledged',
+      });
+      expect((await post(`${caseUrl}/close`, { outcome: 'true-positive' })).json()).toMatchObject({
+        state: 'closed',
+      });
+      expect(refusal(await post(`${caseUrl}/assign`, { assignee: 'analyst-1' }))).toEqual([
+        409,
+        'monitor.invalid_transition',
+      ]);
+      const later = checked(at(520), { actor, action: 'export' });
+      await h.bus.publish([later]);
+      const third = await eventually(() => h.alerts.find((a) => a.id === `life-high:${later.id}`));
+      expect(third.caseId).toEqual(expect.stringMatching(/^case_/));
+      expect(third.caseId).not.toBe(first.caseId);
+      const closed = await h.app.inject({ url: caseUrl, headers: soc });
+      expect(closed.json()).toMatchObject({ case: { state: 'closed', alertCount: 2 } });
+
+      // Lists page newest first with { items, next }; next goes back as cursor.
+      const page = async (query: string) =>
+        (
+          await h.app.inject({ url: `/v1/monitor/alerts?ruleId=life-high&${query}`, headers: soc })
+        ).json<{ items: { id: string }[]; next: string | null }>();
+      const one = await page('limit=1');
+      expect(one.items.map((a) => a.id)).toEqual([third.id]);
+      const two = await page(`limit=1&cursor=${encodeURIComponent(one.next!)}`);
+      expect(two).toEqual({ items: [expect.objectContaining({ id: second.id })], next: null });
+      expect((await page('state=closed')).items.map((a) => a.id)).toEqual([second.id]);
     } finally {
       await h.close();
     }

@@ -28,4 +28,22 @@ describeStorage('monitor event log', (fx) => {
     expect(logged.map((row) => row.event)).toEqual(Array.from({ length: 450 }, (_, i) => event(i)));
     expect(await store.lastSeq()).toBe(logged.at(-1)!.seq);
   });
+
+  it('parks an event once per id and reason, however often it arrives (MONITOR.md)', async () => {
+    const store = createMonitorStore(fx.storage.db);
+    const late = {
+      eventId: 'evt-parked-1',
+      reason: 'late: more than 60 min behind the newest event',
+      input: { id: 'evt-parked-1' },
+    };
+    const unreadable = { ...late, reason: 'access.checked without subject' };
+    await store.park([late], NOW);
+    await store.park([late, unreadable], NOW);
+    await store.park([unreadable], NOW);
+    const parked = await store.parked(0, 10);
+    expect(parked.map((p) => [p.eventId, p.reason])).toEqual([
+      [late.eventId, late.reason],
+      [unreadable.eventId, unreadable.reason],
+    ]);
+  });
 });

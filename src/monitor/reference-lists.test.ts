@@ -283,6 +283,14 @@ describeStorage('monitoring reference data: staff register and declared destinat
     // Inside Kazakhstan: not a cross-border transfer.
     await ask('sys_clinic', check(subject, 'courier-1', { action: 'transfer', country: 'KZ' }));
     expect(alertsOf('destination-country')).toHaveLength(3);
+    // A read by a system hosted at home is no transfer, whatever country it names: the access
+    // decision says so (crossBorder: false), and the monitor takes its word.
+    await ask('sys_clinic', check(subject, 'courier-1', { action: 'read', country: 'US' }));
+    expect(h.events.filter((e) => e.type === 'access.checked').at(-1)!.data).toMatchObject({
+      country: 'US',
+      crossBorder: false,
+    });
+    expect(alertsOf('destination-country')).toHaveLength(3);
     const proposed = h.responded
       .flat()
       .filter((r) => r.action === 'block-country' && r.state === 'proposed');
@@ -644,6 +652,10 @@ describeStorage('monitoring reference data: staff register and declared destinat
       expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
       expect(res.json<{ items: unknown[] }>().items).toHaveLength(1000);
       expect((await h.module.referenceInput()).staff?.op_big).toHaveLength(1000);
+      // A reference list answers whole, { items } without a cursor.
+      const listed = await as(asStaff('auditor'), 'GET', '/v1/monitor/operators/op_big/staff');
+      expect(Object.keys(listed.json<object>())).toEqual(['items']);
+      expect(listed.json<{ items: unknown[] }>().items).toHaveLength(1000);
       // The same thousand again: refused whole, each entry named.
       const again = await as(
         asSystem('sys_big'),

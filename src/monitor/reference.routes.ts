@@ -99,11 +99,16 @@ export function referenceRoutes(
         `/v1/monitor/${path}/:entryId`,
         {
           config: { allow: ['soc'] },
-          schema: { tags, summary: `Remove an entry (${path})`, params: S.EntryParams },
+          schema: {
+            tags,
+            summary: `Remove an entry (${path})`,
+            params: S.EntryParams,
+            response: S.Removed,
+          },
         },
         async (request, reply) => {
           await reference.removeWatched(list, request.params.entryId, byOf(request));
-          return reply.status(204).send();
+          return reply.status(204).send(null);
         },
       );
     }
@@ -205,6 +210,7 @@ export function referenceRoutes(
           tags,
           summary: 'Withdraw a report of termination (reported by mistake)',
           params: S.TerminatedParams,
+          response: S.Removed,
         },
       },
       async (request, reply) => {
@@ -214,7 +220,7 @@ export function referenceRoutes(
           request.params.actorId,
           byOf(request),
         );
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -302,6 +308,7 @@ export function referenceRoutes(
           tags,
           summary: 'Remove an employee from the staff register (they left)',
           params: S.StaffParams,
+          response: S.Removed,
         },
       },
       async (request, reply) => {
@@ -311,7 +318,7 @@ export function referenceRoutes(
           request.params.entryId,
           byOf(request),
         );
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -366,6 +373,7 @@ export function referenceRoutes(
           tags,
           summary: 'Withdraw a declared destination',
           params: S.DestinationParams,
+          response: S.Removed,
         },
       },
       async (request, reply) => {
@@ -375,7 +383,7 @@ export function referenceRoutes(
           request.params.country,
           byOf(request),
         );
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

@@ -229,6 +229,11 @@ export function deriveField(
       return outside.length > 0 ? outside : null;
     }
     case 'crossBorder': {
+      // The access decision's own answer when the event carries it: a read by a system hosted at
+      // home is no transfer, whatever country the caller named; a system hosted abroad transfers
+      // with every check. Without it (rule test events), a country other than KZ.
+      const decided = fields.crossBorder;
+      if (typeof decided === 'boolean') return decided;
       const country = str(fields.country);
       return country !== null && country.toUpperCase() !== 'KZ';
     }

@@ -213,4 +213,23 @@ describeStorage('monitoring response routes: roles', (fx) => {
       }
     expect(wrong).toEqual([]);
   });
+
+  it('describes every removal as it answers: 204, no body (the OpenAPI document)', async () => {
+    const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    const removals = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      methods.delete ? [[path, Object.keys(methods.delete.responses)] as const] : [],
+    );
+    expect(removals.map(([path]) => path).sort()).toEqual(
+      [
+        '/v1/monitor/honeytokens/{entryId}',
+        '/v1/monitor/operators/{operatorId}/staff/{entryId}',
+        '/v1/monitor/operators/{operatorId}/terminated-actors/{actorId}',
+        '/v1/monitor/protected-persons/{entryId}',
+        '/v1/monitor/systems/{systemId}/destinations/{country}',
+      ].sort(),
+    );
+    for (const [path, statuses] of removals) expect(statuses, path).toEqual(['204']);
+  });
 });

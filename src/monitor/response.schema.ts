@@ -11,6 +11,8 @@ import { MAX_STAFF_BATCH } from './reference-lists.store.js';
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
+/** What a removal answers: 204 and no body, as the API description must say (clients read it). */
+export const Removed = { 204: Type.Null({ description: 'Removed' }) };
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
 const Labels = Type.Object({ kk: Type.String(), ru: Type.String(), en: Type.String() });

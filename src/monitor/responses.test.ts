@@ -99,6 +99,13 @@ describeStorage('monitoring responses', (fx) => {
     // Another employee of the same lender is not affected; the system is not suspended yet.
     expect((await ask(lender, check(subjects[1]!, 'clerk-8'))).decision).toBe('permit');
     expect(h.registryCalls.filter((c) => c.systemId === lender)).toEqual([]);
+    // The block spans the operator: the actor is denied through another of its systems too; an
+    // actor with the same id at another operator is someone else.
+    h.systems.set('sys_lender_branch', fakeSystem('sys_lender_branch', 'op_lender'));
+    expect(codes(await ask('sys_lender_branch', check(subjects[2]!, 'clerk-7')))).toEqual([
+      'response.actor_blocked',
+    ]);
+    expect((await ask(shop, check(subjects[2]!, 'clerk-7'))).decision).toBe('permit');
 
     // Ledger-recorded: the block in force (a proposal changes nothing, so it waits for a decision).
     const recorded = await ledgerTypes();
@@ -350,6 +357,53 @@ describeStorage('monitoring responses', (fx) => {
       context: { actorId: 'a-2', system: shop, operator: 'op_shop' },
     });
     expect(made).toEqual([]);
+  });
+
+  it("a rule's throttle lets 10 checks a minute through, and the same alert again adds nothing (MONITOR.md)", async () => {
+    const alert = {
+      id: 'custom-throttle:evt-throttle-1',
+      ruleId: 'custom-throttle',
+      level: 'medium' as const,
+      shadow: false,
+      at: h.now.value.toISOString(),
+      responses: [{ action: 'throttle-actor' as const, mode: 'automatic' as const }],
+      context: { actorId: 'throttled-1', system: shop, operator: 'op_shop' },
+    };
+    const made = await h.module.onAlert(alert);
+    expect(made).toMatchObject([
+      { action: 'throttle-actor', state: 'in-force', mode: 'automatic', limit: 10 },
+    ]);
+    expect(await h.module.onAlert(alert)).toEqual([]);
+    const denied: string[][] = [];
+    for (let i = 0; i < 11; i++)
+      denied.push(codes(await ask(shop, check(subjects[600 + i]!, 'throttled-1'))));
+    expect(denied.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(denied[10]).toEqual(['response.actor_throttled']);
+  });
+
+  it('pages the responses: nextCursor goes back as cursor (MONITOR.md)', async () => {
+    type Page = { items: { id: string }[]; nextCursor: string | null };
+    for (let i = 0; i < 4; i++) {
+      const made = await soc('POST', '/v1/monitor/responses', {
+        action: 'block-actor',
+        systemId: shop,
+        actorId: `pager-${i}`,
+        note: 'paging',
+      });
+      expect(made.statusCode, made.body).toBe(201);
+    }
+    const all = (await soc('GET', '/v1/monitor/responses?limit=500')).json<Page>();
+    expect(all.items.length).toBeGreaterThan(3);
+    expect(all.nextCursor).toBeNull();
+    const first = (await soc('GET', '/v1/monitor/responses?limit=2')).json<Page>();
+    expect(first.items.map((r) => r.id)).toEqual(all.items.slice(0, 2).map((r) => r.id));
+    const second = (
+      await soc(
+        'GET',
+        `/v1/monitor/responses?limit=2&cursor=${encodeURIComponent(first.nextCursor!)}`,
+      )
+    ).json<Page>();
+    expect(second.items.map((r) => r.id)).toEqual(all.items.slice(2, 4).map((r) => r.id));
   });
 });
 

@@ -57,6 +57,114 @@ describe('the default rule pack', () => {
     }
   });
 
+  it('is the pack docs/MONITOR.md tabulates: level, kind, threshold, window and responses', () => {
+    const H = 3_600_000;
+    const counted = (type: string, threshold: number, timespanMs: number, groupBy: string[]) => ({
+      type,
+      threshold,
+      timespanMs,
+      groupBy,
+    });
+    const block24h = { action: 'block-actor', mode: 'automatic', forMs: 24 * H };
+    const suspend = { action: 'suspend-system', mode: 'needs-confirmation' };
+    const table: Record<string, { level: string; correlation?: object; responses?: object[] }> = {
+      'self-access': { level: 'high' },
+      'coworker-snooping': { level: 'high' },
+      'protected-person-access': { level: 'high' },
+      'honeytoken-touched': { level: 'critical', responses: [block24h, suspend] },
+      'access-burst': {
+        level: 'medium',
+        correlation: counted('event_count', 100, H / 12, ['operator', 'actor.id']),
+      },
+      'purpose-category-mismatch': { level: 'medium' },
+      'bulk-harvesting': {
+        level: 'high',
+        correlation: counted('value_count', 200, H, ['operator', 'actor.id']),
+      },
+      'bulk-harvesting-critical': {
+        level: 'critical',
+        correlation: counted('value_count', 1_000, H, ['operator', 'actor.id']),
+        responses: [block24h, suspend],
+      },
+      'bulk-export': { level: 'high' },
+      'off-hours-volume': {
+        level: 'medium',
+        correlation: counted('event_count', 50, H, ['operator', 'actor.id']),
+      },
+      'inactive-actor': {
+        level: 'high',
+        responses: [{ action: 'block-actor', mode: 'automatic' }],
+      },
+      'access-denied': { level: 'low' },
+      'access-permitted': { level: 'low' },
+      'deny-storm': {
+        level: 'medium',
+        correlation: counted('event_count', 20, H / 6, ['operator', 'system', 'actor.id']),
+      },
+      'deny-then-permit': {
+        level: 'medium',
+        correlation: counted('temporal_ordered', 2, H, ['operator', 'actor.id', 'subject']),
+      },
+      'destination-country': {
+        level: 'high',
+        responses: [{ action: 'block-country', mode: 'needs-confirmation', forMs: 7 * 24 * H }],
+      },
+      'subject-many-operators': {
+        level: 'high',
+        correlation: counted('value_count', 5, 24 * H, ['subject']),
+      },
+      'multi-incident': {
+        level: 'high',
+        correlation: counted('event_count', 3, 24 * H, ['operator', 'actor.id']),
+      },
+      'repeat-offender': {
+        level: 'critical',
+        correlation: counted('value_count', 2, 30 * 24 * H, ['operator', 'actor.id']),
+      },
+    };
+    const actual = Object.fromEntries(
+      rules.map((rule) => [
+        rule.id,
+        {
+          level: rule.level,
+          ...(rule.kind === 'correlation'
+            ? {
+                correlation: {
+                  type: rule.correlation.type,
+                  threshold: rule.correlation.threshold,
+                  timespanMs: rule.correlation.timespanMs,
+                  groupBy: rule.correlation.groupBy,
+                },
+              }
+            : {}),
+          ...(rule.responses.length > 0 ? { responses: rule.responses } : {}),
+        },
+      ]),
+    );
+    expect(actual).toEqual(table);
+    // The base rules only feed correlations; every other rule raises alerts of its own.
+    expect(rules.filter((r) => !r.generate).map((r) => r.id)).toEqual([
+      'access-denied',
+      'access-permitted',
+    ]);
+    // What is counted: distinct subjects, operators and days; bulk-export is one export of 1,000.
+    const field = (id: string) => {
+      const rule = rules.find((r) => r.id === id)!;
+      return rule.kind === 'correlation' ? rule.correlation.field : undefined;
+    };
+    expect(
+      [
+        'bulk-harvesting',
+        'bulk-harvesting-critical',
+        'subject-many-operators',
+        'repeat-offender',
+      ].map(field),
+    ).toEqual(['subject', 'subject', 'operator', 'day']);
+    expect(rules.find((r) => r.id === 'deny-then-permit')).toMatchObject({
+      correlation: { rules: ['access-denied', 'access-permitted'] },
+    });
+  });
+
   describe.each(rules.map((rule) => [rule.id, rule] as const))('%s', (_id, rule) => {
     it('ships events that must match and events that must not', () => {
       expect(rule.tests.match.length, `${rule.file}: tests.match`).toBeGreaterThan(0);

@@ -175,6 +175,59 @@ describeStorage('monitor rule versions', (fx) => {
     }
   });
 
+  it('refuses a correlation naming a rule not in force, and a change that would leave a correlation unable to load (MONITOR.md)', async () => {
+    const h = await monitorHarness(fx.storage);
+    try {
+      const tests = [
+        'tests:',
+        '  match: [{ events: [{ action: read }, { action: read }] }]',
+        '  nomatch: [{ action: read }]',
+        '',
+      ];
+      const counting = (id: string, counts: string) =>
+        [
+          `id: ${id}`,
+          `title: Counts ${counts}`,
+          'level: low',
+          'correlation:',
+          '  type: event_count',
+          `  rules: [${counts}]`,
+          '  group-by: [actor.id]',
+          '  timespan: 1h',
+          '  condition: { gte: 2 }',
+          ...tests,
+        ].join('\n');
+      const missing = await send(h, 'POST', '/v1/monitor/rules', {
+        content: counting('counts-missing', 'no-such-rule'),
+        reason: 'x',
+      });
+      expect([missing.statusCode, missing.json<{ code: string }>().code]).toEqual([
+        422,
+        'monitor.rule_invalid',
+      ]);
+      expect(missing.json<{ detail: string }>().detail).toContain('no-such-rule');
+      expect((await send(h, 'GET', '/v1/monitor/rules/counts-missing')).statusCode).toBe(404);
+      // access-denied turned into a correlation: deny-storm and deny-then-permit count it.
+      const versions = async () =>
+        (await send(h, 'GET', '/v1/monitor/rules/access-denied/versions')).json<{
+          items: unknown[];
+        }>().items.length;
+      const before = await versions();
+      const turned = await send(h, 'POST', '/v1/monitor/rules/access-denied/versions', {
+        content: counting('access-denied', 'access-permitted'),
+        reason: 'x',
+      });
+      expect([turned.statusCode, turned.json<{ code: string }>().code]).toEqual([
+        422,
+        'monitor.rule_invalid',
+      ]);
+      expect(turned.json<{ detail: string }>().detail).toMatch(/deny-storm|deny-then-permit/);
+      expect(await versions()).toBe(before);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a new rule, a new version, a rollback and a disable are in force without a restart and in the ledger', async () => {
     const h = await monitorHarness(fx.storage, { rulesPollMs: 200 });
     try {

@@ -275,6 +275,11 @@ describeStorage('staff console sessions', (fx) => {
       headers: { 'x-csrf-token': session.csrfToken },
     });
     expect(out.statusCode, out.body).toBe(204);
+    // As the API description says: 204, no body.
+    const spec = (await h.app.inject({ url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    expect(Object.keys(spec.paths['/v1/staff/sign-out']!.post!.responses)).toEqual(['204']);
     expect(b.jar.cookies.has('qalqan_staff')).toBe(false);
     expect(await rowOf(session.id)).toMatchObject({ revoked_reason: 'sign-out' });
 

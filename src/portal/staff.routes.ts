@@ -128,7 +128,11 @@ export function staffRoutes(deps: StaffRouteDeps): FastifyPluginAsyncTypebox {
       '/v1/staff/sign-out',
       {
         config: { allow: [...STAFF] },
-        schema: { tags, summary: 'Staff sign-out: ends this console session' },
+        schema: {
+          tags,
+          summary: 'Staff sign-out: ends this console session',
+          response: { 204: Type.Null({ description: 'Signed out' }) },
+        },
       },
       async (request, reply) => {
         const session = staffSessionOfRequest(request);
@@ -140,7 +144,7 @@ export function staffRoutes(deps: StaffRouteDeps): FastifyPluginAsyncTypebox {
         await deps.sessions.revoke(session.id, 'sign-out');
         cookie(request, reply, '', 0);
         request.log.info({ sessionId: session.id }, 'staff signed out');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

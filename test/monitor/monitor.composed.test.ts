@@ -2,7 +2,8 @@
  * The monitoring centre composed as `qalqan serve` composes it (embedded bus), on SQLite and
  * PostgreSQL: an access check by an employee about themselves, made through the API, reaches the
  * engine through the outbox and the bus; the SOC sees the alert on the live feed (server-sent
- * events over a real socket), in the alert list and in its case; the rule list counts the hit;
+ * events over a real socket) and, acknowledged, again as alert-updated, in the alert list and in
+ * its case; the rule list counts the hit;
  * `/metrics` carries the monitor's figures.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -77,9 +78,28 @@ describeComposed('monitoring centre in the composed server', (env) => {
     const checkId = res.json<{ checkId: string }>().checkId;
 
     const text = await seen;
-    controller.abort();
     expect(text).toContain(`id: self-access:${checkId}`);
     expect(text).not.toContain(employee);
+    // A change is sent as alert-updated, under the same id.
+    const acknowledged = await qalqan.app.inject({
+      method: 'POST',
+      url: `/v1/monitor/alerts/${encodeURIComponent(`self-access:${checkId}`)}/acknowledge`,
+      headers: soc,
+      payload: {},
+    });
+    if (acknowledged.statusCode !== 200) controller.abort();
+    expect(acknowledged.statusCode, acknowledged.body).toBe(200);
+    const updated = new RegExp(
+      `id: self-access:${checkId}\nevent: alert-updated\ndata: [^\n]*"state":"acknowledged"`,
+    );
+    let more = text;
+    while (!updated.test(more)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      more += decoder.decode(value, { stream: true });
+    }
+    controller.abort();
+    expect(more).toMatch(updated);
 
     const list = await qalqan.app.inject({
       method: 'GET',
@@ -117,5 +137,15 @@ describeComposed('monitoring centre in the composed server', (env) => {
       /qalqan_monitor_alerts_total\{rule="self-access",level="high",shadow="false"\} [1-9]/,
     );
     expect(metrics.body).toContain('qalqan_monitor_evaluator_leader 1');
+    // Every figure docs/MONITOR.md names under "Metrics" and "Retention".
+    for (const line of [
+      /^qalqan_monitor_events_processed_total [1-9]/m,
+      /^qalqan_monitor_parked_events_total \d/m,
+      /^qalqan_monitor_lag_seconds \d/m,
+      /^qalqan_monitor_window_entries\{kind="entries"\} \d/m,
+      /^qalqan_monitor_window_entries\{kind="groups"\} \d/m,
+      /^qalqan_monitor_events_pruned_total \d/m,
+    ])
+      expect(metrics.body).toMatch(line);
   }, 60_000);
 });

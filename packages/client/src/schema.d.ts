@@ -3087,8 +3087,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Signed out */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8353,8 +8353,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8481,8 +8481,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8711,8 +8711,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -8951,8 +8951,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -9085,8 +9085,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Removed */
+        204: {
           headers: {
             [name: string]: unknown;
           };
