@@ -94,13 +94,18 @@ export function notifyRoutes(
       '/v1/me/inbox/:id/read',
       {
         config: { allow: ['citizen'] },
-        schema: { tags, summary: 'Mark a notification read', params: IdParams },
+        schema: {
+          tags,
+          summary: 'Mark a notification read',
+          params: IdParams,
+          response: { 204: Type.Null({ description: 'Marked read' }) },
+        },
       },
       async (request, reply) => {
         const { id } = request.params;
         if (!(await inbox.markRead(subjectOf(request), id)))
           throw new DomainError('notify.not_found', `You have no notification ${id}.`);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 

@@ -168,14 +168,18 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncTypebox {
       '/v1/portal/sign-out',
       {
         config: { allow: ['citizen'] },
-        schema: { tags, summary: 'Sign out: ends this session everywhere it is used' },
+        schema: {
+          tags,
+          summary: 'Sign out: ends this session everywhere it is used',
+          response: { 204: Type.Null({ description: 'Signed out' }) },
+        },
       },
       async (request, reply) => {
         const { sessionId } = citizenOf(request);
         await deps.sessions.revoke(sessionId, 'sign-out');
         clearCookie(request, reply, SESSION_COOKIE, '/');
         request.log.info({ sessionId }, 'citizen signed out');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -213,6 +217,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncTypebox {
           tags,
           summary: 'End one of your sessions (another device)',
           params: Type.Object({ id: Type.String({ pattern: '^ses_[0-9A-Z]{26}$' }) }),
+          response: { 204: Type.Null({ description: 'The session is ended' }) },
         },
       },
       async (request, reply) => {
@@ -221,7 +226,7 @@ export function portalRoutes(deps: PortalRouteDeps): FastifyPluginAsyncTypebox {
         const own = (await deps.sessions.listOf(pseudonym)).some((s) => s.id === id);
         if (!own || !(await deps.sessions.revoke(id, 'revoked')))
           throw new DomainError('request.not_found', `You have no live session ${id}.`);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

@@ -3239,8 +3239,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Signed out */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -3326,8 +3326,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description The session is ended */
+        204: {
           headers: {
             [name: string]: unknown;
           };
@@ -3476,8 +3476,8 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description Marked read */
+        204: {
           headers: {
             [name: string]: unknown;
           };
