@@ -62,10 +62,16 @@ describe('qalqan scan', () => {
     expect(out).not.toContain('900515201238');
   });
 
-  it('exits 2 with one line on stderr for a missing path or a bad option', async () => {
+  it('exits 2 with one line on stderr for a missing path, malformed input or a bad option', async () => {
     const missing = await scan(['no-such-file.txt']);
     expect(missing.code).toBe(2);
     expect(missing.err).toBe('qalqan scan: no-such-file.txt: no such file or directory\n');
+    writeFileSync(join(dir, 'broken.json'), '{"iin": "900515201238", "list": [1, 2\n');
+    const malformed = await scan(['broken.json'], {}, dir);
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toBe(
+      `qalqan scan: ${join(dir, 'broken.json')}: JSON ends early at byte 38\n`,
+    );
     expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
       /--min-score must be a number from 0 to 1/,
     );
