@@ -149,6 +149,9 @@ describe('qalqan scan', () => {
     const underK1 = await hashOf({}, { QALQAN_SCAN_KEY: 'k1' });
     expect(await hashOf({ keyFile }, { QALQAN_SCAN_KEY: 'k2' })).toBe(underK1);
     expect(await hashOf({}, { QALQAN_SCAN_KEY: 'k2' })).not.toBe(underK1);
+    // The file's bytes as they are: a trailing newline is part of the key.
+    writeFileSync(keyFile, 'k1\n');
+    expect(await hashOf({ keyFile })).not.toBe(underK1);
     expect(await hashOf({})).not.toBe(await hashOf({}));
     const missing = await scan(['dump.json'], { keyFile: join(dir, 'no.key') });
     expect(missing.code).toBe(2);
