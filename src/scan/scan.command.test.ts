@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -114,6 +122,17 @@ describe('qalqan scan', () => {
       const { code, out } = await scan(inputs, { format, minScore: '0' });
       expect(code).toBe(1);
       for (const value of values) expect(out, `${format}: ${value}`).not.toContain(value);
+    }
+    // The redacted copies too: every value masked in place.
+    const copies = join(dir, 'names-redacted');
+    expect((await scan(inputs, { redactDir: copies, minScore: '0' })).code).toBe(1);
+    const copied = readdirSync(copies, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.includes('.redacted'),
+    );
+    expect(copied).toHaveLength(inputs.length);
+    for (const copy of copied) {
+      const text = readFileSync(join(copies, copy), 'utf8');
+      for (const value of values) expect(text, `${copy}: ${value}`).not.toContain(value);
     }
     const json = (await scan(inputs, { format: 'json' })).out;
     expect(json).toContain('"field":"*@mail.kz"');
