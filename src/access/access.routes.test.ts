@@ -151,6 +151,18 @@ describeStorage('access routes', (fx) => {
       'actor.id',
     ],
     [
+      'an IIN in the basis reference',
+      { legalBasis: 'law', basisReference: `Приказ ${EMPLOYEE}` },
+      'registry.identifier_in_text',
+      'basisReference',
+    ],
+    [
+      'an IIN in the recipient name',
+      { action: 'transfer', country: 'DE', recipient: { name: `Allianz ${EMPLOYEE}` } },
+      'registry.identifier_in_text',
+      'recipient.name',
+    ],
+    [
       'an invalid actor IIN',
       { actor: { id: 'x', iin: '000000000000' } },
       'core.invalid_iin',

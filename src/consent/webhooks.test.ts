@@ -1,6 +1,13 @@
+import { request as httpsRequest } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors.js';
-import { backoffMs, checkWebhookUrl, isNonPublicAddress, MAX_ATTEMPTS } from './webhooks.js';
+import {
+  backoffMs,
+  checkWebhookUrl,
+  connectionOptions,
+  isNonPublicAddress,
+  MAX_ATTEMPTS,
+} from './webhooks.js';
 
 const production = { allowInsecure: false } as const;
 const demo = { allowInsecure: true } as const;
@@ -49,6 +56,26 @@ describe('webhook targets outside demo mode (SSRF)', () => {
       const error = await refusal(url);
       expect(error.code, url).toBe('consent.insecure_webhook_url');
     }
+  });
+
+  it('refuses on connecting a name that resolves to a non-public address (DNS rebinding)', async () => {
+    // What a delivery does after checkWebhookUrl passed, once the name points inside.
+    const connect = (url: string) =>
+      new Promise<Error>((resolve) => {
+        const request = httpsRequest(url, { method: 'POST', ...connectionOptions(production) });
+        request.on('response', () => resolve(new Error('the request was answered')));
+        request.on('error', resolve);
+        request.end();
+      });
+    expect((await connect('https://localhost:9/hook')).message).toBe(
+      'localhost resolves to a non-public address',
+    );
+    const lookup = connectionOptions(production).lookup!;
+    const answer = await new Promise<unknown>((resolve, reject) =>
+      lookup('8.8.8.8', {}, (error, address) => (error ? reject(error) : resolve(address))),
+    );
+    expect(answer).toBe('8.8.8.8');
+    expect(connectionOptions(demo)).toEqual({});
   });
 
   it('accepts an https URL to a public address, and local http only in demo mode', async () => {

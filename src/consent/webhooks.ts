@@ -120,6 +120,15 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
+/**
+ * Options of the request that posts a delivery: outside demo mode the connection resolves its
+ * host through `guardedLookup`, so a name that passed `checkWebhookUrl` and then resolves to an
+ * internal address (DNS rebinding) is not connected to.
+ */
+export function connectionOptions(policy: WebhookPolicy): { lookup?: LookupFunction } {
+  return policy.allowInsecure ? {} : { lookup: guardedLookup };
+}
+
 export const secretContext = (systemId: string) => `consent.webhook-secret:${systemId}`;
 
 /** A new signing secret (`whsec_…`); the previous one keeps signing for a day so receivers can switch. */
@@ -246,7 +255,7 @@ function post(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         timeout: timeoutMs,
-        ...(policy.allowInsecure ? {} : { lookup: guardedLookup }),
+        ...connectionOptions(policy),
       },
       (res) => {
         res.resume();

@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../../test/support/property-runs.js';
 import { checkMessage, scanText } from './api.js';
 import { createValueHasher, guardKey, maskValue } from './mask.js';
+import { PII_TYPES } from './types.js';
 
 describe('scanText and checkMessage', () => {
   it('answers findings with UTF-16 spans, masked values and keyed hashes', () => {
@@ -41,6 +44,35 @@ describe('masking', () => {
     expect(maskValue('plate', '777 КРА 05')).toBe('77* *** **');
   });
 
+  it('never gives a value back whole, however short: a one-character local part is starred (property)', () => {
+    expect(scanText('пишите на a@mail.kz').findings[0]?.masked).toBe('*@mail.kz');
+    const alnum = fc.constantFrom(...'09azAZаяӘәЁёÀÿ');
+    const other = fc.constantFrom(...' -.()+/:_\u00a0');
+    const value = fc
+      .tuple(fc.array(fc.oneof(alnum, other), { maxLength: 40 }), alnum, fc.nat(40))
+      .map(([chars, one, at]) => {
+        chars.splice(at % (chars.length + 1), 0, one);
+        return chars.join('');
+      });
+    const types = fc.constantFrom(...PII_TYPES.filter((t) => t !== 'email'));
+    fc.assert(
+      fc.property(types, value, (type, v) => maskValue(type, v) !== v),
+      { numRuns: propertyRuns(300) },
+    );
+    const email = fc
+      .tuple(fc.stringMatching(/^[a-z0-9._%+-]{1,64}$/), fc.domain())
+      .map(([local, domain]) => `${local}@${domain}`);
+    fc.assert(
+      fc.property(email, (address) => {
+        const local = address.slice(0, address.indexOf('@'));
+        const masked = maskValue('email', address);
+        expect(masked.length).toBe(address.length);
+        expect(masked.slice(0, local.length)).not.toBe(local);
+      }),
+      { numRuns: propertyRuns(300) },
+    );
+  });
+
   it('hashes equal values equally whatever their spelling, and differently under another key', () => {
     const a = createValueHasher('k');
     expect(a.hash('phone', '+7 701 123 45 67')).toBe(a.hash('phone', '87011234567'));
@@ -78,5 +110,6 @@ describe('guardKey', () => {
     expect(guardKey('+7 701 555 12 34')).toBe('+7 701 *** ** **');
     expect(guardKey('Родительский чат 5Б')).toBe('Родительский чат 5Б');
     expect(guardKey('dana.k@mail.kz')).toBe('d*****@mail.kz');
+    expect(guardKey('чат с a@mail.kz')).toBe('чат с *@mail.kz');
   });
 });

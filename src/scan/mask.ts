@@ -19,13 +19,13 @@ function isAlnumCode(c: number): boolean {
  *
  * @example
  * maskValue('iin', '900515201238'); // '9005********'
- * maskValue('phone', '+7 701 123 45 67'); // '+7 701 *** ** **'
+ * maskValue('phone', '+7 701 123 45 67'); // '+7 70* *** ** **'
  * maskValue('email', 'aigerim@mail.kz'); // 'a******@mail.kz'
  */
 export function maskValue(type: PiiType, value: string): string {
   if (type === 'email') {
     const at = value.indexOf('@');
-    return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
+    return maskLocalPart(value.slice(0, at)) + value.slice(at);
   }
   let alnum = 0;
   for (let i = 0; i < value.length; i++) if (isAlnumCode(value.charCodeAt(i))) alnum++;
@@ -135,8 +135,13 @@ export function guardKey(key: string): string {
     let seen = 0;
     out = key.replace(/\d/g, (d) => (++seen > 4 ? '*' : d));
   }
-  return out.replace(
-    /([^\s@"]+)@/g,
-    (_m, local: string) => `${local[0] ?? ''}${'*'.repeat(Math.max(0, local.length - 1))}@`,
-  );
+  return out.replace(/([^\s@"]+)@/g, (_m, local: string) => `${maskLocalPart(local)}@`);
+}
+
+/**
+ * The local part of an e-mail address with all but its first character starred; a local part of
+ * one character is starred whole, or `a@mail.kz` would be shown in full.
+ */
+function maskLocalPart(local: string): string {
+  return local.length < 2 ? '*'.repeat(local.length) : local[0] + '*'.repeat(local.length - 1);
 }

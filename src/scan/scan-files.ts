@@ -42,6 +42,8 @@ export interface FileScanOptions {
   readonly onProgress?: (bytes: number) => void;
   /** Awaited after each chunk: lets the report's output drain so memory stays flat. */
   readonly afterChunk?: () => Promise<void>;
+  /** The path as the report shows it, for error messages (default: `path`). */
+  readonly shownAs?: string;
 }
 
 export interface FileScanResult {
@@ -73,6 +75,7 @@ function createReader(format: ConcreteFormat, ctx: ReaderContext, head: string):
  * that keep at most a window or a record). Binary files are skipped (their result says so).
  */
 export async function scanFile(path: string, options: FileScanOptions): Promise<FileScanResult> {
+  const shown = options.shownAs ?? path;
   if (options.redactTo === undefined) {
     const format = await choose(path, options.inputFormat);
     if (format === 'text') {
@@ -86,7 +89,7 @@ export async function scanFile(path: string, options: FileScanOptions): Promise<
         });
         return { path, format, bytes };
       } catch (error) {
-        throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+        throw new DomainError('scan.unreadable_path', `${shown}: ${describeIoError(error)}`);
       }
     }
   }
@@ -140,9 +143,9 @@ export async function scanFile(path: string, options: FileScanOptions): Promise<
     redactor?.finish();
   } catch (error) {
     if (error instanceof DomainError) {
-      throw new DomainError(error.code, `${path}: ${error.detail}`);
+      throw new DomainError(error.code, `${shown}: ${error.detail}`);
     }
-    throw new DomainError('scan.unreadable_path', `${path}: ${describeIoError(error)}`);
+    throw new DomainError('scan.unreadable_path', `${shown}: ${describeIoError(error)}`);
   } finally {
     stream.destroy();
     if (fd >= 0) closeSync(fd);

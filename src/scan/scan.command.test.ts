@@ -1,10 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Ajv } from 'ajv';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanText } from './api.js';
 import {
   parseScanOptions,
   registerScanCommand,
@@ -61,14 +70,72 @@ describe('qalqan scan', () => {
     expect(out).not.toContain('900515201238');
   });
 
-  it('exits 2 with one line on stderr for a missing path or a bad option', async () => {
+  it('exits 2 with one line on stderr for a missing path, malformed input or a bad option', async () => {
     const missing = await scan(['no-such-file.txt']);
     expect(missing.code).toBe(2);
     expect(missing.err).toBe('qalqan scan: no-such-file.txt: no such file or directory\n');
+    writeFileSync(join(dir, 'broken.json'), '{"iin": "900515201238", "list": [1, 2\n');
+    const malformed = await scan(['broken.json'], {}, dir);
+    expect(malformed.code).toBe(2);
+    // Named as the report names files: relative to the working directory.
+    expect(malformed.err).toBe('qalqan scan: broken.json: JSON ends early at byte 38\n');
     expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
       /--min-score must be a number from 0 to 1/,
     );
     expect(() => parseScanOptions(['x'], { types: 'iin,ssn' })).toThrow(/unknown: ssn/);
+  });
+
+  it('shows no value in full in any report format, nor in names shown as locations', async () => {
+    // Beside the fixtures, values that reports would show as names: a CSV without a header row
+    // (its first record names the columns), a WhatsApp author named by phone number, and an
+    // address with a one-character local part.
+    const names = join(dir, 'names');
+    mkdirSync(names);
+    writeFileSync(
+      join(names, 'headerless.csv'),
+      '900515201238,a@mail.kz\n850412100405,b@mail.kz\n',
+    );
+    writeFileSync(
+      join(names, 'chat.txt'),
+      '12.03.2024, 10:16 - +7 701 555 12 34: почта d@mail.kz\n',
+    );
+    writeFileSync(join(names, 'note.txt'), 'пишите: c@mail.kz\n');
+    const inputs = [
+      ...['dump.json', 'patients.csv', 'telegram-chat.json'],
+      ...['whatsapp-android.txt', 'whatsapp-ios.txt'],
+      ...['headerless.csv', 'chat.txt', 'note.txt'].map((name) => join(names, name)),
+    ];
+    // Every value in the inputs, found independently of the readers: the files read as plain
+    // text. Health words say nothing about who (a CSV column may be called «Диагноз»).
+    const values = new Set<string>();
+    for (const input of inputs) {
+      const text = readFileSync(resolve(FIXTURES, input), 'utf8');
+      for (const f of scanText(text, { minScore: 0 }).findings) {
+        if (f.type !== 'health') values.add(text.slice(f.start, f.end));
+      }
+    }
+    expect(values).toContain('a@mail.kz');
+    expect(values).toContain('+7 701 555 12 34');
+    expect(values.size).toBeGreaterThan(15);
+    for (const format of ['table', 'json', 'sarif']) {
+      const { code, out } = await scan(inputs, { format, minScore: '0' });
+      expect(code).toBe(1);
+      for (const value of values) expect(out, `${format}: ${value}`).not.toContain(value);
+    }
+    // The redacted copies too: every value masked in place.
+    const copies = join(dir, 'names-redacted');
+    expect((await scan(inputs, { redactDir: copies, minScore: '0' })).code).toBe(1);
+    const copied = readdirSync(copies, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.includes('.redacted'),
+    );
+    expect(copied).toHaveLength(inputs.length);
+    for (const copy of copied) {
+      const text = readFileSync(join(copies, copy), 'utf8');
+      for (const value of values) expect(text, `${copy}: ${value}`).not.toContain(value);
+    }
+    const json = (await scan(inputs, { format: 'json' })).out;
+    expect(json).toContain('"field":"*@mail.kz"');
+    expect(json).toContain('"author":"+7 701 *** ** **"');
   });
 
   it('writes JSON whose hashes correlate equal values under one key', async () => {
@@ -88,6 +155,31 @@ describe('qalqan scan', () => {
       (await scan(['dump.json'], { format: 'json' }, FIXTURES, { QALQAN_SCAN_KEY: 'k1' })).out,
     ) as typeof report;
     expect(again.findings[0]!.hash).toBe(report.findings[0]!.hash);
+  });
+
+  it('keys value hashes from --key-file, else QALQAN_SCAN_KEY, else a random key per run', async () => {
+    const hashOf = async (raw: RawScanOptions, env: Record<string, string> = {}) => {
+      const { out } = await scan(['dump.json'], { format: 'json', ...raw }, FIXTURES, env);
+      return (JSON.parse(out) as { findings: { hash: string }[] }).findings[0]!.hash;
+    };
+    const keyFile = join(dir, 'scan.key');
+    writeFileSync(keyFile, 'k1', { mode: 0o600 });
+    const underK1 = await hashOf({}, { QALQAN_SCAN_KEY: 'k1' });
+    expect(await hashOf({ keyFile }, { QALQAN_SCAN_KEY: 'k2' })).toBe(underK1);
+    expect(await hashOf({}, { QALQAN_SCAN_KEY: 'k2' })).not.toBe(underK1);
+    // The file's bytes as they are: a trailing newline is part of the key.
+    writeFileSync(keyFile, 'k1\n');
+    expect(await hashOf({ keyFile })).not.toBe(underK1);
+    expect(await hashOf({})).not.toBe(await hashOf({}));
+    const missing = await scan(['dump.json'], { keyFile: join(dir, 'no.key') });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no\.key: cannot read the key file\n$/);
+    // No option takes the key itself, where the process list would show it.
+    const program = new Command('qalqan').exitOverride().configureOutput({ writeErr: () => {} });
+    registerScanCommand(program, fakeIo(FIXTURES).io);
+    await expect(
+      program.parseAsync(['scan', 'dump.json', '--key', 'k1'], { from: 'user' }),
+    ).rejects.toThrow(/unknown option '--key'/);
   });
 
   it('writes SARIF 2.1.0 that validates against the schema', async () => {

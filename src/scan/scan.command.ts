@@ -227,6 +227,7 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
           bar?.update(Math.floor(done / 1e6));
         },
         afterChunk: drain,
+        shownAs: shown,
       });
       results.push({ ...result, path: shown });
     }

@@ -74,14 +74,14 @@ describe('WhatsApp export with a byte-order mark', () => {
 });
 
 describe('WhatsApp authors named by phone number', () => {
-  it('masks an author that is a phone number', () => {
-    const { findings } = readAll(
-      (ctx) => createWhatsAppReader(ctx),
-      '12.03.2024, 10:16 - +7 701 555 12 34: ИИН 900515201238\n',
-    );
-    expect(findings[0]!.location).toMatchObject({
-      author: '+7 701 *** ** **',
-      date: '12.03.2024, 10:16',
-    });
+  it('masks an author that is a phone number, in locations and in the redacted copy', () => {
+    const text = '12.03.2024, 10:16 - +7 701 555 12 34: ИИН 900515201238\n';
+    const { findings, redacted } = readAll((ctx) => createWhatsAppReader(ctx), text);
+    expect(findings.map((f) => [f.type, f.location.author, f.location.date])).toEqual([
+      ['phone', '+7 701 *** ** **', '12.03.2024, 10:16'],
+      ['iin', '+7 701 *** ** **', '12.03.2024, 10:16'],
+    ]);
+    // The number in the header is a value in the file like the IIN after it.
+    expect(redacted).toBe('12.03.2024, 10:16 - +7 70* *** ** **: ИИН 9005********\n');
   });
 });

@@ -78,15 +78,16 @@ export function createWhatsAppReader(
       return;
     }
     const date = fromByteString(m[1] ?? m[2] ?? '');
-    let textStart = m[0].length;
+    const textStart = m[0].length;
     let author: string | undefined;
     const colon = line.indexOf(': ', textStart);
     // System lines («Messages and calls are end-to-end encrypted») have no «Author: ».
     if (colon > textStart && colon - textStart <= 120) {
       // Unknown contacts appear as phone numbers: guarded like any name shown as a location.
       author = guardKey(fromByteString(line.slice(textStart, colon)).replace(/^\u200e/, ''));
-      textStart = colon + 2;
     }
+    // «Author: text» is scanned, not the text alone: an author named by phone number is a value
+    // in the file, found and masked in the redacted copy like any other.
     openMessage(lineNo, date, author, lineStart + textStart).push(line.slice(textStart));
   }
 
