@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -171,6 +172,14 @@ describe('qalqan scan', () => {
     writeFileSync(keyFile, 'k1\n');
     expect(await hashOf({ keyFile })).not.toBe(underK1);
     expect(await hashOf({})).not.toBe(await hashOf({}));
+    // Readable by others, the key would let them hash every IIN and read the report: refused.
+    chmodSync(keyFile, 0o644);
+    const exposed = await scan(['dump.json'], { format: 'json', keyFile });
+    expect(exposed.code).toBe(2);
+    expect(exposed.err).toMatch(
+      /scan\.key: the key file is readable by group or others \(mode 644\); run: chmod 600 .*scan\.key\n$/,
+    );
+    expect(exposed.out).toBe('');
     const missing = await scan(['dump.json'], { keyFile: join(dir, 'no.key') });
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no\.key: cannot read the key file\n$/);

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { SingleBar } from 'cli-progress';
@@ -128,11 +128,24 @@ function reportWriter(format: ReportFormat, write: Write): ReportWriter {
  */
 function loadKey(options: ScanCommandOptions, io: ScanIo): string | Uint8Array | undefined {
   if (options.keyFile !== undefined) {
+    const file = resolve(io.cwd, options.keyFile);
+    let key: Buffer;
+    let mode: number;
     try {
-      return readFileSync(resolve(io.cwd, options.keyFile));
+      mode = statSync(file).mode;
+      key = readFileSync(file);
     } catch {
       throw new DomainError('scan.unreadable_path', `${options.keyFile}: cannot read the key file`);
     }
+    // Whoever can read the key can hash every possible IIN (10^11 of them) and so read the
+    // report's hashes back: the key file is refused unless only its owner can read it, as the
+    // server's own key files are.
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0)
+      throw new DomainError(
+        'scan.invalid_option',
+        `${options.keyFile}: the key file is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${options.keyFile}`,
+      );
+    return key;
   }
   const fromEnv = io.env.QALQAN_SCAN_KEY;
   return fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : undefined;
