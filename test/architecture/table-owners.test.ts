@@ -5,7 +5,8 @@
  * query — neither in a Kysely call (`selectFrom('systems')`, `innerJoin('consents as c', …)`) nor
  * in raw SQL (`from systems`, `join "consents"`). The import rule stops a module importing another's
  * table types; this stops the query an import rule cannot see (the registry's services, for one,
- * take the composed `Kysely<Database>`, which would compile a query on any table).
+ * once took the composed `Kysely<Database>`, which compiles a query on any table; no module outside
+ * storage/ may import that type now).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -111,6 +112,17 @@ describe("no module queries another module's tables", () => {
     // The scan sees queries at all: each owning module queries its tables somewhere.
     for (const module of new Set(owners.values()))
       expect(queried.get(module), `${module} queries found`).toBeGreaterThan(0);
+  });
+
+  it('no module outside storage/ takes the composed Database type (so its queries are typed by its own tables)', () => {
+    const users: string[] = [];
+    for (const module of readdirSync(SRC, { withFileTypes: true })) {
+      if (!module.isDirectory() || module.name === 'storage') continue;
+      for (const file of moduleSources(path.join(SRC, module.name)))
+        if (/from '(\.\.\/)+storage\/database\.js'/.test(readFileSync(file, 'utf8')))
+          users.push(path.relative(SRC, file));
+    }
+    expect(users).toEqual([]);
   });
 
   it.each([
