@@ -25,7 +25,14 @@ function namedFiles(markdown: string): string[] {
   for (const [, span] of markdown.matchAll(/`([^`\s]+)`/g))
     for (const part of span!.split(',')) {
       const name = part.replace(/^'|'$/g, '').replace(/:\d+-\d+$/, '');
-      if (FILE.test(name) && !/[*<>{}]/.test(name) && !NOT_FILES.has(name)) named.add(name);
+      // `../shared/…` lies beside the repository, not in it (a clean clone has no such folder).
+      if (
+        FILE.test(name) &&
+        !/[*<>{}]/.test(name) &&
+        !name.startsWith('../') &&
+        !NOT_FILES.has(name)
+      )
+        named.add(name);
     }
   return [...named];
 }
