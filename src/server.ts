@@ -1,7 +1,7 @@
 /**
  * The composition root: opens storage, runs migrations, loads secrets, creates each module and
- * hands their routes and authenticators to the HTTP shell. Modules are composed here one line
- * each; the logic of each lives in its own folder.
+ * hands their routes and authenticators to the HTTP shell. Each module is created here once and
+ * the ports between them adapted; the logic of each lives in its own folder.
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';

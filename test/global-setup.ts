@@ -13,6 +13,7 @@ import type { TestProject } from 'vitest/node';
 import { templateDatabase, withPg } from './support/pg.js';
 import { goUnavailable } from './ledger/go/go-verifier.js';
 import { bundleChildren, removeChildBundles } from './support/child-bundles.js';
+import { optionalSuiteLines } from './support/optional-suites.js';
 
 /**
  * Folders in os.tmpdir() kept across runs on purpose: the Go build caches of
@@ -29,18 +30,11 @@ function judgedTempNames(): Set<string> {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const go = goUnavailable();
-  const lines = [
-    process.env.DATABASE_URL
-      ? 'PostgreSQL suites: running against DATABASE_URL'
-      : 'PostgreSQL suites: SKIPPED (set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run them)',
-    go === undefined
-      ? 'Go tlog/note interoperability: running'
-      : `Go tlog/note interoperability: SKIPPED (${go})`,
-    existsSync('/usr/bin/chromium')
-      ? 'Browser tests: running in /usr/bin/chromium'
-      : 'Browser tests: SKIPPED (apt-get install chromium)',
-  ];
+  const lines = optionalSuiteLines({
+    env: process.env,
+    goUnavailable: goUnavailable(),
+    chromium: existsSync('/usr/bin/chromium'),
+  });
   console.log(`\n${lines.join('\n')}\n`);
 
   const namesBefore = judgedTempNames();

@@ -5,13 +5,13 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { DomainError } from '../core/errors.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import { type HistorySequencer, recordChange } from './history.js';
 import type { RegistryVersion } from './registry-cache.js';
 import type { Actor, InformationSystem, Operator, RecordStatus } from './registry.model.js';
 import { findOperator, findSystem } from './registry.store.js';
 
-export type Trx = Transaction<Database>;
+export type Trx = Transaction<RegistryDatabase>;
 
 /** A change's result: the record after it and where its commitment sits in the log. */
 export interface Changed<T> {
@@ -21,7 +21,7 @@ export interface Changed<T> {
 }
 
 export interface ChangeDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<RegistryDatabase>;
   /**
    * Sequences committed changes into the ledger. Absent in tools that run beside a server (the
    * CLI import): their changes wait in the outbox and the server sequences them.
@@ -109,14 +109,17 @@ export async function logChange<T extends { id: string; version: number }>(
   return { record, changeId };
 }
 
-export async function requireOperator(db: Kysely<Database>, id: string): Promise<Operator> {
+export async function requireOperator(db: Kysely<RegistryDatabase>, id: string): Promise<Operator> {
   const operator = await findOperator(db, id);
   if (!operator)
     throw new DomainError('registry.operator_not_found', `There is no operator ${id}.`);
   return operator;
 }
 
-export async function requireSystem(db: Kysely<Database>, id: string): Promise<InformationSystem> {
+export async function requireSystem(
+  db: Kysely<RegistryDatabase>,
+  id: string,
+): Promise<InformationSystem> {
   const system = await findSystem(db, id);
   if (!system)
     throw new DomainError('registry.system_not_found', `There is no information system ${id}.`);

@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Principal } from '../http/access.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import { type ChangeDeps, type ChangeRunner, createChangeRunner, type Trx } from './changes.js';
 import {
   countLiveCredentials,
@@ -43,7 +43,7 @@ export interface KeyPolicy {
 export const DEFAULT_KEY_POLICY: KeyPolicy = { maxOverlapHours: 168, maxLiveKeys: 3 };
 
 export interface CredentialDeps extends ChangeDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<RegistryDatabase>;
   readonly lookupKey: Buffer;
   readonly keyPolicy?: KeyPolicy | undefined;
 }
@@ -80,7 +80,7 @@ export function createCredentialService(deps: CredentialDeps) {
   /** The minute each key's use was last recorded by this instance (the row is read from cache). */
   const touched = new Map<string, string>();
 
-  async function requireSystem(trx: Kysely<Database>, systemId: string) {
+  async function requireSystem(trx: Kysely<RegistryDatabase>, systemId: string) {
     const system = await findSystemStatus(trx, systemId);
     if (!system)
       throw new DomainError(
@@ -90,7 +90,11 @@ export function createCredentialService(deps: CredentialDeps) {
     return system;
   }
 
-  async function requireCredential(trx: Kysely<Database>, systemId: string, credentialId: string) {
+  async function requireCredential(
+    trx: Kysely<RegistryDatabase>,
+    systemId: string,
+    credentialId: string,
+  ) {
     const row = await findCredential(trx, systemId, credentialId);
     if (!row)
       throw new DomainError(

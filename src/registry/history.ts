@@ -16,9 +16,8 @@ import {
   createOutbox,
   enqueueOutbox,
 } from '../outbox/index.js';
-import type { Database } from '../storage/database.js';
 import { describeActor, type Actor } from './registry.model.js';
-import type { RegistryHistoryTable, RegistryTables } from './registry.tables.js';
+import type { RegistryDatabase, RegistryHistoryTable, RegistryTables } from './registry.tables.js';
 
 /** What the registry needs from the ledger: append a private record, get its index once durable. */
 export interface LedgerAppender {
@@ -64,7 +63,7 @@ export const changeType = (entity: string, action: string): string =>
 
 /** Writes the history row and its outbox item in the caller's transaction; returns the change id. */
 export async function recordChange(
-  trx: Transaction<Database> | Kysely<Database>,
+  trx: Transaction<RegistryDatabase> | Kysely<RegistryDatabase>,
   change: Change,
 ): Promise<string> {
   const id = newId('chg', Date.parse(change.at));
@@ -124,7 +123,7 @@ export async function recordChange(
 }
 
 export async function listHistory(
-  db: Kysely<Database>,
+  db: Kysely<RegistryDatabase>,
   subjectId: string,
   options: { cursor?: string | undefined; limit: number },
 ): Promise<{ items: HistoryEntry[]; nextCursor?: string }> {
@@ -154,7 +153,7 @@ export async function listHistory(
 }
 
 export async function ledgerIndexOf(
-  db: Kysely<Database>,
+  db: Kysely<RegistryDatabase>,
   changeId: string,
 ): Promise<number | null> {
   const row = await db
@@ -196,7 +195,7 @@ const isOutbox = (value: OutboxService | LedgerAppender): value is OutboxService
  * one of its own, as tests and tools do), with the hook that fills `registry_history.ledger_index`.
  */
 export function createHistorySequencer(
-  db: Kysely<Database>,
+  db: Kysely<RegistryDatabase>,
   sink: OutboxService | LedgerAppender,
 ): HistorySequencer {
   const outbox = isOutbox(sink)

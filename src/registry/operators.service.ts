@@ -7,7 +7,7 @@ import { checkBin, checkIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import type { Labels } from '../core/taxonomy.js';
 import type { Secrets } from '../secrets/secrets.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import {
   assertTransition,
   bumpVersion,
@@ -43,7 +43,10 @@ interface Identity {
 }
 
 export function createOperatorService(
-  deps: { readonly db: Kysely<Database>; readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'> },
+  deps: {
+    readonly db: Kysely<RegistryDatabase>;
+    readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'>;
+  },
   runner: ChangeRunner,
 ) {
   const { db } = deps;

@@ -16,7 +16,7 @@
  *   request's own instant, so an expired certificate or a lapsed rotation overlap counts at once.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 
 export interface RegistryVersion {
   /** The version a lookup may trust now (read from the database when due). */
@@ -32,7 +32,7 @@ export interface RegistryVersionOptions {
 }
 
 export function createRegistryVersion(
-  db: Kysely<Database>,
+  db: Kysely<RegistryDatabase>,
   options: RegistryVersionOptions = {},
 ): RegistryVersion {
   const probeMs = options.probeMs ?? 250;

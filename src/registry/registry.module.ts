@@ -12,7 +12,7 @@ import { bearerToken, type Authenticator, type StaffRole } from '../http/access.
 import type { RoutePlugin } from '../http/app.js';
 import type { OutboxService } from '../outbox/outbox.js';
 import type { Secrets } from '../secrets/secrets.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import { credentialRoutes } from './credentials.routes.js';
 import {
   createCredentialService,
@@ -36,7 +36,7 @@ import { systemRoutes } from './systems.routes.js';
 import { taxonomyRoutes } from './taxonomy.routes.js';
 
 export interface RegistryModuleDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<RegistryDatabase>;
   readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'>;
   readonly ledger: LedgerAppender;
   /** The server's shared outbox; without one the registry makes its own over `ledger`. */

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import type { Secrets } from '../secrets/secrets.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import { type ChangeDeps, createChangeRunner } from './changes.js';
 import { listHistory } from './history.js';
 import { createOperatorService, type OperatorInput } from './operators.service.js';
@@ -31,7 +31,7 @@ export type { OperatorInput, OperatorPatch } from './operators.service.js';
 export type { CertificateInput } from './systems.service.js';
 
 export interface RegistryDeps extends ChangeDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<RegistryDatabase>;
   readonly secrets: Pick<Secrets, 'lookupKey' | 'fields'>;
   readonly taxonomy: TaxonomyIndex;
 }
@@ -127,7 +127,7 @@ export type RegistryService = ReturnType<typeof createRegistryService>;
 
 /** The registry's read queries, bound to its storage: what routes and the read port need. */
 export function createRegistryReads(
-  db: Kysely<Database>,
+  db: Kysely<RegistryDatabase>,
   clock: () => Date,
   version?: RegistryVersion,
 ) {

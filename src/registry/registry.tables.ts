@@ -1,4 +1,6 @@
 /** Registry tables. JSON columns hold arrays/objects as text; booleans are 0/1 (see dialect-types). */
+import type { OutboxTables } from '../outbox/index.js';
+
 export interface OperatorsTable {
   id: string;
   identifier_kind: 'bin' | 'iin';
@@ -119,3 +121,9 @@ export interface RegistryTables {
   /** One row (id 1): bumped by every registry change, so cached reads know when to reload. */
   registry_version: { id: number; version: number };
 }
+
+/**
+ * What the registry's services run on: its own tables and the outbox its changes are written to
+ * in the same transaction. No other module's table, so a query on one fails to compile.
+ */
+export type RegistryDatabase = RegistryTables & OutboxTables;

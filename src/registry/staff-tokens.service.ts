@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Principal, StaffRole } from '../http/access.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import type { ChangeRunner } from './changes.js';
 import { findStaffToken, insertStaffToken, revokeStaffTokenRow } from './credentials.store.js';
 import { refuseIinInFreeText } from './free-text.js';
@@ -16,7 +16,7 @@ import type { Actor } from './registry.model.js';
 import { issueSecret, parseSecret, secretMatches } from './secret-keys.js';
 
 export interface StaffTokenDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<RegistryDatabase>;
   readonly lookupKey: Buffer;
 }
 

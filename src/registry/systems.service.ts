@@ -4,7 +4,7 @@ import { DomainError } from '../core/errors.js';
 import { refuseIinInFreeText, systemFreeText } from './free-text.js';
 import { newId } from '../core/ids.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
-import type { Database } from '../storage/database.js';
+import type { RegistryDatabase } from './registry.tables.js';
 import { toFlag } from '../storage/dialect-types.js';
 import {
   assertTransition,
@@ -70,7 +70,7 @@ function systemColumns(input: SystemInput) {
 }
 
 async function assertSystemNameFree(
-  trx: Kysely<Database>,
+  trx: Kysely<RegistryDatabase>,
   operatorId: string,
   name: string,
 ): Promise<void> {
@@ -91,7 +91,7 @@ async function assertSystemNameFree(
   }
 }
 
-async function readCertificate(trx: Kysely<Database>, id: string): Promise<Certificate> {
+async function readCertificate(trx: Kysely<RegistryDatabase>, id: string): Promise<Certificate> {
   return toCertificate(
     await trx
       .selectFrom('system_certificates')
@@ -103,7 +103,7 @@ async function readCertificate(trx: Kysely<Database>, id: string): Promise<Certi
 
 export function createSystemService(
   deps: {
-    readonly db: Kysely<Database>;
+    readonly db: Kysely<RegistryDatabase>;
     readonly taxonomy: TaxonomyIndex;
     readonly clock: () => Date;
   },
