@@ -73,6 +73,13 @@ describe('web routes', () => {
     expect(icon.headers['cache-control']).toBe('no-cache');
   });
 
+  it("sends a browser asking for /favicon.ico to the app's SVG icon, not a 404", async () => {
+    const server = await appServing(root);
+    const legacy = await server.inject({ url: '/favicon.ico', headers: { accept: 'image/*' } });
+    expect(legacy.statusCode).toBe(301);
+    expect(legacy.headers.location).toBe('/favicon.svg');
+  });
+
   it('answers deep links of the app with index.html when the browser asks for HTML', async () => {
     const server = await appServing(root);
     for (const url of ['/transparency', '/transparency?x=1', '/some/deep/page']) {

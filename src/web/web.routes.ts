@@ -86,6 +86,15 @@ export function createWebRoutes(options: WebRoutesOptions = {}): RoutePlugin {
         },
       });
 
+      // Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says (on a first
+      // visit, for a bookmark): a 404 there is an error in every console and a line in every log.
+      if (existsSync(path.join(root, 'favicon.svg')) && !existsSync(path.join(root, 'favicon.ico')))
+        web.get(
+          '/favicon.ico',
+          { config: { allow: ['public'] }, schema: { hide: true } },
+          async (_request, reply) => reply.redirect('/favicon.svg', 301),
+        );
+
       web.get(
         '/*',
         { config: { allow: ['public'] }, schema: { hide: true } },
