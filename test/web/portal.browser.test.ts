@@ -136,6 +136,13 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await expect
       .poll(() => card.locator('[data-who]').innerText())
       .toMatch(/^City polyclinic No\. 5 · Electronic health record\nop_\w+ · sys_\w+$/);
+    // What and why in words from the taxonomy, not its codes.
+    await card.getByText('Medical treatment', { exact: true }).waitFor();
+    await card
+      .getByText('Identity (IIN, name, birth date), Health data', { exact: true })
+      .waitFor();
+    await card.getByText('Kazakhstan', { exact: true }).waitFor();
+    expect(await card.innerText()).not.toContain('health.treatment');
     saveScreenshot('portal-requests.png', await page.screenshot({ fullPage: true }));
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.locator('[data-answer="approve"]').waitFor();
@@ -149,7 +156,8 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     const access = page.locator(`[data-check="${permitted.checkId}"]`);
     await access.locator('[data-verified="true"]').waitFor();
     expect(await access.getAttribute('data-decision')).toBe('permit');
-    await access.getByText('health.treatment').waitFor();
+    await access.getByText('Medical treatment', { exact: true }).waitFor();
+    expect(await access.innerText()).not.toContain('health.treatment');
     saveScreenshot('portal-accesses.png', await page.screenshot({ fullPage: true }));
 
     await nav(page, 'My consents');
@@ -177,6 +185,12 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await page.getByRole('heading', { level: 1, name: 'Кто обращался к моим данным' }).waitFor();
     expect(await htmlLang(page)).toBe('ru');
     await refusal.getByText('Проверено').waitFor();
+    await refusal.getByText('Лечение', { exact: true }).waitFor();
+    await expect
+      .poll(() => refusal.innerText())
+      .toMatch(
+        /Данные\nСведения о здоровье, Идентификационные данные \(ИИН, ФИО, дата рождения\)\nПравовое основание\nСогласие субъекта\n/,
+      );
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Who accessed my data' }).waitFor();
     expect(await htmlLang(page)).toBe('en');

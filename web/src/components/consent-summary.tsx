@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Consent } from '../api/citizen-api';
+import { useTaxonomyLabels } from '../hooks/use-taxonomy-labels';
 import { formatDate } from '../i18n/dates';
 import type { Language } from '../i18n/languages';
 import { Who } from './who';
@@ -9,7 +10,10 @@ export function ConsentSummary({ consent }: { readonly consent: Consent }) {
   const { t, i18n } = useTranslation();
   const lang = (i18n.resolvedLanguage ?? 'kk') as Language;
   const date = (iso: string) => formatDate(iso, lang, 'date');
-  const recipients = consent.recipients.map((r) => `${r.name} (${r.country})`).join(', ');
+  const labels = useTaxonomyLabels();
+  const recipients = consent.recipients
+    .map((r) => `${r.name} (${labels.country(r.country)})`)
+    .join(', ');
   return (
     <dl className="facts">
       <div>
@@ -24,11 +28,11 @@ export function ConsentSummary({ consent }: { readonly consent: Consent }) {
       </div>
       <div>
         <dt>{t('consent.purposes')}</dt>
-        <dd>{consent.purposes.join(', ')}</dd>
+        <dd>{consent.purposes.map(labels.purpose).join(', ')}</dd>
       </div>
       <div>
         <dt>{t('consent.categories')}</dt>
-        <dd>{consent.categories.join(', ')}</dd>
+        <dd>{consent.categories.map(labels.category).join(', ')}</dd>
       </div>
       <div>
         <dt>{t('consent.recipients')}</dt>
@@ -37,8 +41,9 @@ export function ConsentSummary({ consent }: { readonly consent: Consent }) {
       <div>
         <dt>{t('consent.countries')}</dt>
         <dd>
-          {[...new Set([...consent.processingCountries, ...consent.storageCountries])].join(', ') ||
-            'KZ'}
+          {[...new Set([...consent.processingCountries, ...consent.storageCountries])]
+            .map(labels.country)
+            .join(', ') || labels.country('KZ')}
         </dd>
       </div>
       <div>

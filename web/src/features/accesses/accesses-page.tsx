@@ -19,6 +19,7 @@ import {
   fetchAllAccesses,
 } from './accesses-api';
 import { type AccessCheck, verifyAccessOnce } from './verify-access';
+import { type TaxonomyLabels, useTaxonomyLabels } from '../../hooks/use-taxonomy-labels';
 
 // A page of records a reader takes in; older ones a press away. Each page is one API call, so the
 // page stays as quick with 10,000 records as with 100 (bench/web/timeline.bench.ts).
@@ -120,8 +121,8 @@ function Verified({
 }
 
 /** The basis the decision rested on, as committed: its kind and the reference it names. */
-function basisText(a: Access): string {
-  const kind = a.basis?.kind ?? a.legalBasis;
+function basisText(a: Access, labels: TaxonomyLabels): string {
+  const kind = labels.basis(a.basis?.kind ?? a.legalBasis);
   const reference = a.basis?.reference ?? a.basis?.groundReference ?? a.basisReference;
   return reference ? `${kind} — ${reference}` : kind;
 }
@@ -146,6 +147,7 @@ const AccessCard = memo(function AccessCard({
   readonly lang: string;
 }) {
   const { t } = useTranslation();
+  const labels = useTaxonomyLabels();
   return (
     <li className="panel card" data-check={a.checkId} data-decision={a.decision}>
       <div className="card-head">
@@ -181,15 +183,15 @@ const AccessCard = memo(function AccessCard({
         </div>
         <div>
           <dt>{t('consent.purposes')}</dt>
-          <dd>{a.purpose}</dd>
+          <dd>{labels.purpose(a.purpose)}</dd>
         </div>
         <div>
           <dt>{t('consent.categories')}</dt>
-          <dd>{a.categories.join(', ')}</dd>
+          <dd>{a.categories.map(labels.category).join(', ')}</dd>
         </div>
         <div>
           <dt>{t('accesses.basis')}</dt>
-          <dd>{basisText(a)}</dd>
+          <dd>{basisText(a, labels)}</dd>
         </div>
         {a.recipient && (
           <div>
@@ -200,7 +202,7 @@ const AccessCard = memo(function AccessCard({
         {a.country && (
           <div>
             <dt>{t('accesses.country')}</dt>
-            <dd>{a.country}</dd>
+            <dd>{labels.country(a.country)}</dd>
           </div>
         )}
         {a.reasons.length > 0 && (

@@ -13,6 +13,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { type ReceiptVerdict, verifyConsentReceipt } from './receipt';
+import { useTaxonomyLabels } from '../../hooks/use-taxonomy-labels';
 
 const ACTIVE = new Set(['active', 'paused']);
 
@@ -27,6 +28,7 @@ function download(name: string, text: string, type: string) {
 
 function ConsentCard({ consent }: { readonly consent: Consent }) {
   const { t, i18n } = useTranslation();
+  const labels = useTaxonomyLabels();
   const [outcome, setOutcome] = useState<ActionOutcome>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -59,7 +61,8 @@ function ConsentCard({ consent }: { readonly consent: Consent }) {
     <li className="panel card" aria-labelledby={headingId} data-consent={consent.id}>
       <div className="card-head">
         <h2 id={headingId} className="card-title">
-          {consent.message[(i18n.resolvedLanguage ?? 'kk') as 'kk'] || consent.purposes.join(', ')}
+          {consent.message[(i18n.resolvedLanguage ?? 'kk') as 'kk'] ||
+            consent.purposes.map(labels.purpose).join(', ')}
         </h2>
         <StateBadge state={outcome?.consent.state ?? consent.state} />
       </div>
