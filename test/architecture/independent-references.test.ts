@@ -3,29 +3,17 @@
  * implementation, not against itself. Each reference's static import graph (relative imports,
  * followed) must not reach the code it judges — else a bug there would agree with itself.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { staticImportGraph } from '../support/import-graph.js';
 
 const ROOT = process.cwd();
 
 /** Every source file reachable from `entry` through static relative imports, from the root. */
 function importGraph(entry: string): string[] {
-  const seen = new Set<string>();
-  const queue = [path.join(ROOT, entry)];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    for (const { fileName } of info.importedFiles) {
-      if (!fileName.startsWith('.')) continue;
-      const target = path.resolve(path.dirname(file), fileName).replace(/\.js$/, '.ts');
-      if (existsSync(target)) queue.push(target);
-    }
-  }
-  return [...seen].map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+  return [...staticImportGraph(entry, ROOT)].map((file) =>
+    path.relative(ROOT, file).split(path.sep).join('/'),
+  );
 }
 
 describe('independent references import nothing of what they judge', () => {

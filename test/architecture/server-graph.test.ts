@@ -4,10 +4,9 @@
  * by walking the server entry's static import graph).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { staticImportGraph } from '../support/import-graph.js';
 
 const ROOT = process.cwd();
 
@@ -30,22 +29,7 @@ const cliPackage = (file: string) =>
   /[\\/]node_modules[\\/](commander|cli-progress)[\\/]/.test(file);
 
 /** Every source file reachable from `entry` through static relative imports. */
-function staticGraph(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [path.join(ROOT, entry)];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    for (const { fileName } of info.importedFiles) {
-      if (!fileName.startsWith('.')) continue;
-      const target = path.resolve(path.dirname(file), fileName).replace(/\.js$/, '.ts');
-      if (existsSync(target)) queue.push(target);
-    }
-  }
-  return seen;
-}
+const staticGraph = (entry: string): Set<string> => staticImportGraph(entry, ROOT);
 
 describe('the server loads no CLI code', () => {
   it('importing the server entry loads neither commander nor cli-progress', () => {

@@ -32,6 +32,7 @@ import {
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
 import { signInToConsole } from './support/staff-sign-in.js';
+import { windows1251 } from '../../web/src/test-support/windows-1251.js';
 
 noteMissingChromium('SOC reference lists browser tests');
 
@@ -51,27 +52,6 @@ function freshIins(count: number, from = 0): string[] {
     if (iin && checkIin(iin).valid) iins.push(iin);
   }
   return iins;
-}
-
-/**
- * Text as Excel's plain "CSV" saves it in a Russian or Kazakh Windows, for the letters used here
- * (Node has no Windows-1251 encoder): ASCII as itself, А–я from 0xC0, ё 0xB8, і 0xB3.
- */
-function windows1251(text: string): Buffer {
-  const special = new Map([
-    ['ё', 0xb8],
-    ['і', 0xb3],
-  ]);
-  return Buffer.from(
-    [...text].map((c) => {
-      const code = c.codePointAt(0)!;
-      if (code < 0x80) return code;
-      if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
-      const byte = special.get(c);
-      if (byte === undefined) throw new Error(`${c} is not in the test's Windows-1251 table`);
-      return byte;
-    }),
-  );
 }
 
 /** The id of the page's focused element ('' when nothing is). */
@@ -405,7 +385,9 @@ describe.skipIf(!haveChromium)(
       await file.setInputFiles({
         name: 'staff-1251.csv',
         mimeType: 'text/csv',
-        buffer: windows1251(`ИИН;Метка\r\n${nurse};Серікова Алёна\r\n${lost};?алия\r\n`),
+        buffer: Buffer.from(
+          windows1251(`ИИН;Метка\r\n${nurse};Серікова Алёна\r\n${lost};?алия\r\n`),
+        ),
       });
       await preview.getByText('1 employee found.').waitFor();
       await preview

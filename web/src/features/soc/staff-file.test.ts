@@ -1,28 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStaffList } from './staff-csv';
+import { windows1251 } from '../../test-support/windows-1251';
 import { decodeStaffFile, MAX_FILE_BYTES, readStaffFile } from './staff-file';
-
-/**
- * Windows-1251 as Excel writes it, for the letters the tests use (Node has no encoder for it):
- * ASCII as itself, А–я from 0xC0 in alphabet order, Ё 0xA8, ё 0xB8, І 0xB2, і 0xB3.
- */
-function windows1251(text: string): Uint8Array<ArrayBuffer> {
-  const special = new Map([
-    ['Ё', 0xa8],
-    ['ё', 0xb8],
-    ['І', 0xb2],
-    ['і', 0xb3],
-  ]);
-  return Uint8Array.from([...text], (c) => {
-    const code = c.codePointAt(0)!;
-    if (code < 0x80) return code;
-    if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
-    const byte = special.get(c);
-    if (byte === undefined) throw new Error(`${c} is not in the test's Windows-1251 table`);
-    return byte;
-  });
-}
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const utf16le = (text: string) => new Uint8Array(Buffer.from(text, 'utf16le'));
