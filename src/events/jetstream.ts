@@ -283,7 +283,12 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
           const handled = batch;
           batch = [];
           await run.deliver(handled.map(parsed));
-          for (const m of handled) m.ack();
+          // The server handles a consumer's acks in order, so confirming the batch's last one means
+          // the whole batch counts in the ack floor before the next pull, or before a stop hands
+          // over to another leader, which starts from that floor. An ack left unconfirmed (a
+          // timeout) is delivered again after the ack wait; the monitor is idempotent by event id.
+          for (const m of handled.slice(0, -1)) m.ack();
+          await handled[handled.length - 1]!.ackAck().catch(() => false);
           if (run.signal.aborted) break;
         }
       } finally {
