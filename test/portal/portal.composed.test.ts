@@ -4,6 +4,12 @@
  * ids (a consent, a pending request, a notification, a session, a child and the child's consent and
  * request), answers 404 and changes nothing; staff and system credentials are refused on every one.
  * The routes come from the document, so a route added later is covered without editing this test.
+ *
+ * On the same server, the failed-authentication limit (docs/OPERATIONS.md "Errors and limits"):
+ * the composition hands the configured limit to the access hook, so wrong staff tokens at the
+ * console's sign-in and unknown citizen session cookies from one address use it up, after which
+ * the right token is refused there too. (The limiter itself is tested on the app alone in
+ * `src/http/hostile-input.test.ts`; here only that the composed server enforces it.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -193,5 +199,40 @@ describe('only my own data, on every /v1/me route', { timeout: 300_000 }, () => 
         expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(403);
         expect(response.json<{ code: string }>().code).toBe('auth.forbidden');
       }
+  });
+
+  it('limits failed sign-ins per address: past the configured limit even the right staff token gets 429', async () => {
+    // Addresses of their own (TEST-NET-3), so the other tests' requests from 127.0.0.1 count nothing.
+    const guesser = '203.0.113.7';
+    const signIn = (remoteAddress: string, token: string) =>
+      qalqan.app.inject({
+        method: 'POST',
+        url: '/v1/staff/session',
+        remoteAddress,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const limit = qalqan.config.http.authFailureLimit;
+    for (let failure = 1; failure <= limit; failure++) {
+      // Wrong staff tokens at the console's sign-in, and a citizen session cookie nobody issued.
+      const response =
+        failure % 2 === 0
+          ? await qalqan.app.inject({
+              url: '/v1/me/inbox',
+              remoteAddress: guesser,
+              headers: { cookie: `${SESSION_COOKIE}=forged-${failure}` },
+            })
+          : await signIn(guesser, `${demo.staff.soc.slice(0, -4)}AAAA`);
+      expect(response.statusCode, `failure ${failure}: ${response.body}`).toBe(401);
+    }
+    const blocked = await signIn(guesser, demo.staff.soc);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(blocked.json()).toMatchObject({ status: 429, code: 'auth.too_many_failures' });
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(qalqan.config.http.authFailureWindowSeconds);
+    expect(blocked.headers['set-cookie']).toBeUndefined();
+    // Per address: the same token signs in from another one.
+    expect((await signIn('203.0.113.8', demo.staff.soc)).statusCode).toBe(201);
   });
 });
