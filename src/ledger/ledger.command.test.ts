@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,11 +19,15 @@ import { createMemoryLedgerStore } from './store/memory-store.js';
 import { appendMany, openTestLedger, testSigner } from './test-support/fixtures.js';
 import { type Served, flipByte, ledgerApp, serve } from './test-support/http.js';
 
-function fakeIo(cwd: string, env: Record<string, string | undefined> = {}) {
+function fakeIo(
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+  { terminal = false } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: terminal });
   stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
   const io: CliIo = {
@@ -119,6 +125,66 @@ describe('qalqan ledger verify', () => {
     expect(
       await main(['ledger', 'verify', '--url', served.url, '--vkey', 'nope+1+2'], bad.io),
     ).toBe(2);
+  });
+});
+
+describe('qalqan ledger verify on a log of 64 tiles', () => {
+  // 63 full leaf tiles and a level-1 tile of their 63 hashes: 64 tiles, the fewest that show a bar.
+  const size = 63 * 256;
+  const signer = testSigner();
+  const dir = mkdtempSync(path.join(tmpdir(), 'qalqan-ledger-cli-64-'));
+  const verify = ['ledger', 'verify', '--vkey', signer.verifierKey, '--url'];
+  let ledger: Ledger;
+  let app: App;
+  let server: ReturnType<typeof createServer>;
+  let url: string;
+  /** Requests the server holds (each answered 5 ms late, so parallel ones overlap). */
+  let inFlight = 0;
+  let mostInFlight = 0;
+
+  beforeAll(async () => {
+    ledger = await openTestLedger(createMemoryLedgerStore(), signer, {
+      batch: { maxEntries: 4096 },
+    });
+    await appendMany(ledger, size);
+    app = await ledgerApp(ledger);
+    server = createServer((request, response) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      setTimeout(() => {
+        void app.inject({ method: 'GET', url: request.url ?? '/' }).then((res) => {
+          inFlight--;
+          response.writeHead(res.statusCode).end(res.rawPayload);
+        });
+      }, 5);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 60_000);
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await app.close();
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps 8 requests in flight, never more, and writes nothing to stderr when it is not a terminal', async () => {
+    mostInFlight = 0;
+    const piped = fakeIo(dir);
+    expect(await main([...verify, url], piped.io)).toBe(0);
+    expect(piped.out()).toMatch(/^OK test\.qalqan\.kz\/ledger size 16128 [^\n]*\n$/);
+    expect(mostInFlight).toBe(8);
+    expect(piped.err()).toBe('');
+  });
+
+  it('draws a progress bar of the tiles on stderr when it is a terminal', async () => {
+    const terminal = fakeIo(dir, {}, { terminal: true });
+    expect(await main([...verify, url], terminal.io)).toBe(0);
+    expect(terminal.err()).toMatch(/verifying \[[^\]]*\] \d+% \| \d+\/64 tiles/);
+    expect(terminal.err()).toContain('100% | 64/64 tiles');
+    // The verdict alone on stdout, as without a terminal.
+    expect(terminal.out()).toMatch(/^OK test\.qalqan\.kz\/ledger size 16128 [^\n]*\n$/);
   });
 });
 

@@ -39,7 +39,7 @@ export interface RemoteVerifyOptions {
   readonly verifierKey?: string | undefined;
   /** An older checkpoint note the log must still extend. */
   readonly oldCheckpoint?: string | undefined;
-  /** Parallel requests. Default 8. */
+  /** Requests in flight at most (bundles, tiles and proofs alike). Default 8. */
   readonly concurrency?: number | undefined;
   readonly fetch?: typeof fetch;
   /** Called with the number of tiles to fetch, then after each one. */
@@ -64,20 +64,24 @@ export async function verifyRemoteLedger(
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
   let origin = base;
+  // Every request, a bundle's, a tile's or a proof's, takes one of `concurrency` slots.
+  const slots = requestSlots(Math.max(1, options.concurrency ?? 8));
 
   async function get(path: string): Promise<Uint8Array> {
     const url = `${base}/${path}`;
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        signal: AbortSignal.timeout(30_000),
-        headers: { accept: '*/*' },
-      });
-    } catch (error) {
-      throw new Unreachable(`cannot fetch ${url}: ${(error as Error).message}`);
-    }
-    if (response.status !== 200) throw new Invalid(`${url} answered ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    return slots.run(async () => {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          signal: AbortSignal.timeout(30_000),
+          headers: { accept: '*/*' },
+        });
+      } catch (error) {
+        throw new Unreachable(`cannot fetch ${url}: ${(error as Error).message}`);
+      }
+      if (response.status !== 200) throw new Invalid(`${url} answered ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    });
   }
 
   try {
@@ -123,6 +127,29 @@ export async function verifyRemoteLedger(
       return { ok: false, failure: 'unreachable', verdict: `FAIL ${origin}: ${error.message}` };
     throw error;
   }
+}
+
+/**
+ * At most `limit` tasks running at once; the others wait their turn in order. The read-ahead
+ * below asks for two requests (bundle and tile) per leaf tile, so it alone would exceed the limit.
+ */
+function requestSlots(limit: number): { run<T>(task: () => Promise<T>): Promise<T> } {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run(task) {
+      if (running < limit) running++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        // Hand the slot to the next in line, or give it back.
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+  };
 }
 
 function parseOrInvalid(vkey: string): NoteVerifier {
