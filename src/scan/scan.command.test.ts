@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -11,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanText } from './api.js';
@@ -22,6 +23,28 @@ import {
   type RawScanOptions,
   type ScanIo,
 } from './scan.command.js';
+import { PII_TYPES, type Finding } from './types.js';
+
+/** The parts of a SARIF log these tests read. */
+interface SarifLog {
+  version: string;
+  runs: {
+    columnKind: string;
+    tool: { driver: { rules: { id: string }[] } };
+    artifacts: { location: { uri: string } }[];
+    properties: { findings: number; worstCases: number; byType: unknown };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      partialFingerprints: Record<string, string>;
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region?: object };
+        logicalLocations?: { fullyQualifiedName: string }[];
+      }[];
+    }[];
+  }[];
+}
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/scan');
 
@@ -46,6 +69,23 @@ async function scan(
   const code = await runScan(parseScanOptions(paths, { progress: false, ...raw }), f.io);
   return { code, out: f.out(), err: f.err() };
 }
+
+/** The OASIS SARIF 2.1.0 schema, compiled once. */
+const sarifValidator = (() => {
+  let validate: ValidateFunction | undefined;
+  return () => {
+    if (validate) return validate;
+    const schema = JSON.parse(
+      readFileSync(join(FIXTURES, 'sarif-schema-2.1.0.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    // The schema is draft-04; Ajv reads it as draft-07 once its `id` is spelled `$id`. Its
+    // `language` pattern is not valid with the `u` flag (a known erratum), hence unicodeRegExp.
+    const { id, $schema: _draft, ...rest } = schema;
+    const ajv = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false });
+    validate = ajv.compile({ ...rest, $id: id as string });
+    return validate;
+  };
+})();
 
 let dir: string;
 beforeAll(() => {
@@ -196,14 +236,7 @@ describe('qalqan scan', () => {
       format: 'sarif',
       types: 'iin,phone,card,health,email,ip,iban,passport',
     });
-    const schema = JSON.parse(
-      readFileSync(join(FIXTURES, 'sarif-schema-2.1.0.json'), 'utf8'),
-    ) as Record<string, unknown>;
-    // The schema is draft-04; Ajv reads it as draft-07 once its `id` is spelled `$id`. Its
-    // `language` pattern is not valid with the `u` flag (a known erratum), hence unicodeRegExp.
-    const { id, $schema: _draft, ...rest } = schema;
-    const ajv = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false });
-    const validate = ajv.compile({ ...rest, $id: id as string });
+    const validate = sarifValidator();
     const log = JSON.parse(out) as {
       runs: {
         results: { ruleId: string; partialFingerprints: object }[];
@@ -214,6 +247,109 @@ describe('qalqan scan', () => {
     expect(log.runs[0]!.tool.driver.rules.length).toBe(13);
     expect(log.runs[0]!.results.length).toBeGreaterThan(10);
     expect(log.runs[0]!.results[0]!.partialFingerprints).toHaveProperty('piiValueHash/v1');
+  });
+
+  it('SARIF: every finding of a busy file a result, a clean file an artifact only, counts and worst cases exact past the samples', async () => {
+    const root = join(dir, 'sarif');
+    mkdirSync(root);
+    // 100 records, each an IIN with a diagnosis (a worst case; the reports keep 50 samples) and an
+    // e-mail address (no check digit: a warning).
+    const records = Array.from(
+      { length: 100 },
+      (_, i) => `Запись ${i}: ИИН 900515201238, диагноз J45.0, почта user${i}@mail.kz\n`,
+    );
+    writeFileSync(join(root, 'many.txt'), records.join(''));
+    writeFileSync(join(root, 'clean.txt'), 'Собрание в 18:00, кабинет 204.\n');
+    for (const name of ['patients.csv', 'dump.json'])
+      copyFileSync(join(FIXTURES, name), join(root, name));
+    // One key for both runs, so the SARIF fingerprints can be held to the JSON report's hashes.
+    writeFileSync(join(root, 'scan.key'), 'a key both runs share', { mode: 0o600 });
+    const inputs = ['many.txt', 'clean.txt', 'patients.csv', 'dump.json'];
+    const sarif = await scan(inputs, { format: 'sarif', keyFile: 'scan.key' }, root);
+    const json = await scan(inputs, { format: 'json', keyFile: 'scan.key' }, root);
+    expect(sarif.code).toBe(1);
+    const log = JSON.parse(sarif.out) as SarifLog;
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const reference = JSON.parse(json.out) as {
+      findings: Finding[];
+      worstCases: { count: number; samples: unknown[] };
+      summary: { byType: unknown };
+    };
+
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    const run = log.runs[0]!;
+    expect(run.columnKind).toBe('unicodeCodePoints');
+    expect(run.tool.driver.rules.map((rule) => rule.id)).toEqual(
+      PII_TYPES.map((type) => `pii/${type}`),
+    );
+    expect(run.artifacts.map((a) => a.location.uri).sort()).toEqual([...inputs].sort());
+    // Every finding is a result, the clean file none; the counts are exact, the worst cases too
+    // beyond the 50 samples.
+    const { findings } = reference;
+    const inMany = findings.filter((f) => f.location.source === 'many.txt');
+    for (const type of ['iin', 'email'])
+      expect(
+        inMany.filter((f) => f.type === type),
+        type,
+      ).toHaveLength(100);
+    expect(run.results).toHaveLength(findings.length);
+    expect(run.properties.findings).toBe(findings.length);
+    expect(reference.worstCases.samples).toHaveLength(50);
+    expect(reference.worstCases.count).toBeGreaterThanOrEqual(100);
+    expect(run.properties.worstCases).toBe(reference.worstCases.count);
+    expect(run.properties.byType).toEqual(reference.summary.byType);
+    const uris = new Set(
+      run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri),
+    );
+    expect(uris).toEqual(new Set(['many.txt', 'patients.csv', 'dump.json']));
+
+    // Result by result, as the JSON report has the finding.
+    run.results.forEach((r, i) => {
+      const f = findings[i]!;
+      const at = `result ${i} (${f.type} in ${f.location.source})`;
+      expect(r.ruleId, at).toBe(`pii/${f.type}`);
+      expect(run.tool.driver.rules[r.ruleIndex]!.id, at).toBe(r.ruleId);
+      expect(r.level, at).toBe(f.type === 'health' || f.validated ? 'error' : 'warning');
+      expect(r.partialFingerprints['piiValueHash/v1'], at).toBe(f.hash);
+      expect(r.locations[0]!.physicalLocation.region, at).toEqual({
+        startLine: f.location.line,
+        startColumn: f.location.column,
+        byteOffset: f.location.offset,
+      });
+    });
+    expect(new Set(run.results.map((r) => r.level))).toEqual(new Set(['error', 'warning']));
+    expect(
+      run.results.filter((r) => r.ruleId === 'pii/email').every((r) => r.level === 'warning'),
+    ).toBe(true);
+    // The first IIN: column 15 in code points, byte 23 (the Cyrillic letters before it take two).
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'pii/iin',
+      level: 'error',
+      locations: [
+        { physicalLocation: { region: { startLine: 1, startColumn: 15, byteOffset: 23 } } },
+      ],
+    });
+    // Logical locations: a JSON path, or a CSV row and column; none in plain text.
+    const logical = (source: string) =>
+      run.results
+        .filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === source)
+        .map((r) => r.locations[0]!.logicalLocations?.[0]?.fullyQualifiedName);
+    expect(logical('patients.csv')).toContain('row 2/ИИН');
+    for (const name of logical('patients.csv')) expect(name).toMatch(/^row \d+\/\S/);
+    expect(logical('dump.json')).toContain('$.users[0].iin');
+    for (const name of logical('dump.json')) expect(name).toMatch(/^\$[.[]/);
+    expect(new Set(logical('many.txt'))).toEqual(new Set([undefined]));
+
+    // Nothing found at all: still a valid log, with no results and counts of zero.
+    const clean = await scan(['clean.txt'], { format: 'sarif' }, root);
+    expect(clean.code).toBe(0);
+    const empty = JSON.parse(clean.out) as SarifLog;
+    expect(validate(empty), JSON.stringify(validate.errors)).toBe(true);
+    expect(empty.runs[0]!.results).toEqual([]);
+    expect(empty.runs[0]!.artifacts.map((a) => a.location.uri)).toEqual(['clean.txt']);
+    expect(empty.runs[0]!.properties).toMatchObject({ findings: 0, worstCases: 0, byType: [] });
   });
 
   it('--redact writes masked copies that keep their format', async () => {
