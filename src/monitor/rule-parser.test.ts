@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 
 import { parseCondition } from './condition.js';
@@ -160,6 +160,26 @@ tests:
   it('refuses a file holding something other than one mapping', () => {
     expect(problemsOf('- a\n- b\n')[0]!.problem).toMatch(/one mapping/);
     expect(problemsOf('id: a\n---\nid: b\n')[0]!.problem).toMatch(/^YAML: /);
+  });
+
+  it('refuses a mapping or a list used as a key, at its line, without a process warning', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      // The shape a mutated `denied:` line leaves: the selection's fields become a mapping key.
+      const complex = VALID.replace('  denied:\n', '  ?\n');
+      expect(problemsOf(complex)).toContainEqual(
+        expect.objectContaining({
+          line: 6,
+          problem: 'a key must be a plain value, not a mapping or a list',
+        }),
+      );
+      expect(problemsOf('id: t\n? [a, b]\n: c\n')).toContainEqual(
+        expect.objectContaining({ line: 2, column: 3 }),
+      );
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('never throws, and locates every problem in the file, whatever the text', () => {

@@ -4,7 +4,7 @@
  * the `yaml` package's own positions; schema problems are located through the parsed document's
  * node ranges, so "line 12: level must be one of low, medium, high, critical" points at the line.
  */
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import { isCollection, isMap, LineCounter, parseDocument, visit, type Document } from 'yaml';
 
 import { parseCondition } from './condition.js';
 import { parseDuration } from './duration.js';
@@ -163,6 +163,21 @@ export function parseRuleFile(file: string, text: string): ParseResult {
     );
     return { ok: false, problems: check.problems };
   }
+  // A mapping or list used as a key (`? [a, b]: c`, `{ {a: b}: c }`) has no place in a rule, and
+  // turning it into JavaScript would stringify it with a process warning: refuse it where it is.
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isCollection(pair.key)) return;
+      const { line, col } = lines.linePos(pair.key.range?.[0] ?? 0);
+      check.problems.push({
+        file,
+        line,
+        column: col,
+        problem: 'a key must be a plain value, not a mapping or a list',
+      });
+    },
+  });
+  if (check.problems.length > 0) return { ok: false, problems: check.problems };
   let value: unknown;
   try {
     // Aliases are allowed (shared test events) but not alias bombs.
