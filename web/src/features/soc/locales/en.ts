@@ -107,6 +107,7 @@ export const en = {
     listIntro: 'Repeated alerts about one actor are grouped into one case.',
     documentTitle: 'Qalqan — case',
     title: 'Case',
+    actorCode: 'Actor’s code',
     heading: {
       actorOf: 'Actor {{actor}} of {{operator}}',
       actor: 'Actor {{actor}}',

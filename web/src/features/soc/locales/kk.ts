@@ -101,6 +101,7 @@ export const kk = {
     listIntro: 'Бір қызметкер туралы қайталанған дабылдар бір іске біріктіріледі.',
     documentTitle: 'Qalqan — іс',
     title: 'Іс',
+    actorCode: 'Қызметкер коды',
     heading: {
       actorOf: 'Қызметкер {{actor}}, оператор {{operator}}',
       actor: 'Қызметкер {{actor}}',

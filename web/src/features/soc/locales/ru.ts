@@ -124,6 +124,7 @@ export const ru = {
     listIntro: 'Повторные оповещения об одном сотруднике объединяются в одно дело.',
     documentTitle: 'Qalqan — дело',
     title: 'Дело',
+    actorCode: 'Код сотрудника',
     heading: {
       actorOf: 'Сотрудник {{actor}}, оператор {{operator}}',
       actor: 'Сотрудник {{actor}}',
