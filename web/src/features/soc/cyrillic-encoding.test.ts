@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ibm866, koi8r } from '../../test-support/dos-unix-cyrillic';
 import { windows1251 } from '../../test-support/windows-1251';
-import { cyrillicScore, type LegacyEncoding, readLegacyCyrillic } from './cyrillic-encoding';
+import {
+  cyrillicScore,
+  type LegacyEncoding,
+  readLegacyCyrillic,
+  SCORED_BYTES,
+} from './cyrillic-encoding';
 
 const ENCODERS: Readonly<Record<LegacyEncoding, (text: string) => Uint8Array>> = {
   'windows-1251': windows1251,
@@ -83,6 +88,17 @@ describe('reading a Cyrillic file that is not UTF-8', () => {
           expect(readLegacyCyrillic(encode(written))).toEqual({ text: written, encoding });
         }),
       );
+  });
+
+  it('reads all of a file longer than the part scored in the one encoding chosen', () => {
+    const names = ibm866('900515201238;;Сёмина Алёна\r\n'.repeat(3000));
+    expect(names.length).toBeGreaterThan(SCORED_BYTES);
+    // Past the part scored, lines in Windows-1251: one file, one encoding, read to its end.
+    const tail = windows1251('Серикова Алия\r\n'.repeat(10));
+    const read = readLegacyCyrillic(Uint8Array.from([...names, ...tail]));
+    expect(read.encoding).toBe('ibm866');
+    expect(read.text).toBe(new TextDecoder('ibm866').decode(Uint8Array.from([...names, ...tail])));
+    expect(read.text.startsWith('900515201238;;Сёмина Алёна\r\n')).toBe(true);
   });
 
   it('reads bytes that are no letter in any of them as Windows-1251, the most common', () => {
