@@ -8,7 +8,8 @@
  * the IIN is in neither the page nor its fields afterwards; the regulator uploads a staff list (a
  * file previewed and registered in one batch, a pasted list with a typo named by line and not
  * sent, one over the 1,000 limit refused in the page, a file over 4 MiB refused unread, Excel's
- * plain "CSV" read as Windows-1251 with a notice and a Kazakh letter lost as "?" named by line,
+ * plain "CSV" read as Windows-1251 with a notice and a Kazakh letter lost as "?" named by line, a
+ * DOS (CP866) list read as CP866,
  * Excel's "Unicode text" read as UTF-16, a batch the server refuses named line by line with nothing
  * registered); the SOC analyst plants and removes a honeytoken; the auditor reads every list
  * without a form or a remove button; a 360-px phone does not scroll sideways, the upload's preview
@@ -32,6 +33,7 @@ import {
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
 import { signInToConsole } from './support/staff-sign-in.js';
+import { ibm866 } from '../../web/src/test-support/dos-unix-cyrillic.js';
 import { windows1251 } from '../../web/src/test-support/windows-1251.js';
 
 noteMissingChromium('SOC reference lists browser tests');
@@ -402,6 +404,20 @@ describe.skipIf(!haveChromium)(
         'Line 3: A “?” in the actor id or the label: Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
       ]);
       expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
+
+      // A list exported from a DOS program: CP866, told apart from Windows-1251 by its letters in
+      // Chromium's own decoders, and named in the notice.
+      await file.setInputFiles({
+        name: 'staff-dos.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(ibm866(`ИИН;Метка\r\n${nurse};Сёмина Алёна\r\n`)),
+      });
+      await preview.locator('[data-row="2"]').getByText('Сёмина Алёна', { exact: true }).waitFor();
+      await preview
+        .locator('[data-encoding="ibm866"]')
+        .getByText('The file is not UTF-8, so it was read as CP866', { exact: false })
+        .waitFor();
+      await upload.getByRole('button', { name: 'Register 1 employee' }).waitFor();
 
       // Excel's "Unicode text": UTF-16 with its byte-order mark and tabs, read as it is, no notice.
       await file.setInputFiles({

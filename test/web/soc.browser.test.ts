@@ -212,9 +212,15 @@ describe.skipIf(!haveChromium)(
         .waitFor();
       // The cases in Kazakh: the harvest's case by its actor and the lender's Kazakh name.
       await page.getByRole('link', { name: 'Істер' }).click();
-      await page
-        .getByRole('link', { name: `Қызметкер ${HARVEST_ACTOR}, оператор «Жылдам Қарыз» МҚҰ ЖШС` })
-        .waitFor();
+      const harvestTitle = page.getByRole('link', {
+        name: `Қызметкер ${HARVEST_ACTOR}, оператор «Жылдам Қарыз» МҚҰ ЖШС`,
+      });
+      await harvestTitle.waitFor();
+      // Its card names the officer once, in the title; the line under it adds the system and the
+      // officer's opaque code, not the officer again.
+      const harvestCard = page.locator('[data-case]').filter({ has: harvestTitle });
+      expect((await harvestCard.innerText()).split(HARVEST_ACTOR)).toHaveLength(2);
+      await harvestCard.locator('p', { hasText: 'Қызметкер коды: A-' }).waitFor();
       await page.getByRole('button', { name: 'English' }).click();
       expect(problems).toEqual([]);
     });

@@ -21,10 +21,48 @@ import { SOC_PATHS } from './soc-routes';
 import { caseTitle, ruleTitle } from './titles';
 import { useSticky } from './use-sticky';
 
-export function CasesPage() {
+/**
+ * A case in the list. Its title names the actor (by the operator's own id) and the operator, as
+ * the case's page does; the line under it adds only what the title lacks — the system, and the
+ * actor's opaque code (the one citizens see) — rather than naming the actor a second time.
+ */
+export function CaseCard({ value: c }: { readonly value: Case }) {
   const { t, i18n } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
   const when = useWhen();
+  const code = c.actorId ? c.actorCode : undefined;
+  return (
+    <li className={`panel card soc-alert soc-alert-${c.level}`} data-case={c.id}>
+      <div className="card-head">
+        <h2 className="card-title">
+          <Link to={SOC_PATHS.case(c.id)}>{caseTitle(t, c, i18n.resolvedLanguage)}</Link>
+        </h2>
+        <span className="soc-badges">
+          <LevelBadge level={c.level} />
+          <span className="badge">{t(`state.${c.state}`)}</span>
+        </span>
+      </div>
+      {(c.system || code) && (
+        <p className="small">
+          {c.system && <Named name={c.systemName} id={c.system} />}
+          {c.system && code && ' · '}
+          {code && (
+            <>
+              {t('case.actorCode')}: <code className="soc-name">{code}</code>
+            </>
+          )}
+        </p>
+      )}
+      <p className="muted small">
+        {t('case.updated')} {when(c.updatedAt)} · {t('case.alerts', { count: c.alertCount })} ·{' '}
+        {t('case.assignee')}: {c.assignee ?? t('case.unassigned')}
+      </p>
+    </li>
+  );
+}
+
+export function CasesPage() {
+  const { t } = useTranslation('soc');
+  useDocumentTitle(t('documentTitle'));
   const result = useLoad(fetchCases);
   return (
     <>
@@ -40,33 +78,7 @@ export function CasesPage() {
           {[...result.value]
             .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
             .map((c) => (
-              <li key={c.id} className={`panel card soc-alert soc-alert-${c.level}`}>
-                <div className="card-head">
-                  <h2 className="card-title">
-                    <Link to={SOC_PATHS.case(c.id)}>{caseTitle(t, c, i18n.resolvedLanguage)}</Link>
-                  </h2>
-                  <span className="soc-badges">
-                    <LevelBadge level={c.level} />
-                    <span className="badge">{t(`state.${c.state}`)}</span>
-                  </span>
-                </div>
-                {(c.system || c.actorId) && (
-                  <p className="small">
-                    {c.system && <Named name={c.systemName} id={c.system} />}
-                    {c.system && c.actorId && ' · '}
-                    {c.actorId && (
-                      <>
-                        {t('alert.actor')}: <Actor code={c.actorCode} id={c.actorId} />
-                      </>
-                    )}
-                  </p>
-                )}
-                <p className="muted small">
-                  {t('case.updated')} {when(c.updatedAt)} ·{' '}
-                  {t('case.alerts', { count: c.alertCount })} · {t('case.assignee')}:{' '}
-                  {c.assignee ?? t('case.unassigned')}
-                </p>
-              </li>
+              <CaseCard key={c.id} value={c} />
             ))}
         </ul>
       )}

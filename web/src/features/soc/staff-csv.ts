@@ -65,7 +65,10 @@ export type LineProblem =
   | { readonly line: number; readonly reason: 'unknownColumn'; readonly column: number }
   | { readonly line: number; readonly reason: 'duplicateColumn'; readonly column: number }
   | { readonly line: number; readonly reason: 'noIinColumn' }
-  /** A "?" in a list read as Windows-1251: a letter the encoding lacks (`refuseLostLetters`). */
+  /**
+   * A "?" in a list read in a single-byte encoding (Windows-1251, CP866, KOI8-R): a letter the
+   * encoding lacks (`refuseLostLetters`).
+   */
   | { readonly line: number; readonly reason: 'lostLetter' };
 
 export interface StaffList {
@@ -240,9 +243,10 @@ export function parseStaffList(input: string): StaffList {
 }
 
 /**
- * A list read from a Windows-1251 file with every entry whose actor id or label holds a "?" moved
- * to the problems. Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ: Excel saving a Kazakh name as
- * plain "CSV" writes "?" for each, and an actor id so mangled would never match the one in the
+ * A list read from a Windows-1251 (or CP866, or KOI8-R) file with every entry whose actor id or
+ * label holds a "?" moved to the problems. Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ (the other
+ * two not even і): Excel saving a Kazakh name as plain "CSV" writes "?" for each, as do other
+ * programs saving in those encodings, and an actor id so mangled would never match the one in the
  * access log. Only "CSV UTF-8" keeps them, so such a line is not sent; a "?" meant as one is
  * rare enough in a staff register to be worth the detour.
  */

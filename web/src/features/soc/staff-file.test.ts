@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStaffList } from './staff-csv';
+import { ibm866, koi8r } from '../../test-support/dos-unix-cyrillic';
 import { windows1251 } from '../../test-support/windows-1251';
 import { decodeStaffFile, MAX_FILE_BYTES, readStaffFile } from './staff-file';
 
@@ -57,6 +58,23 @@ describe('decoding a staff list file', () => {
           text: written,
           encoding: 'windows-1251',
         });
+      }),
+    );
+  });
+
+  it('reads a list saved in DOS (CP866) or KOI8-R as such, not as Windows-1251', () => {
+    const list = 'ИИН;Идентификатор исполнителя;Метка\r\n900515201238;nurse-07;Сёмина Алёна\r\n';
+    expect(decodeStaffFile(ibm866(list))).toEqual({ text: list, encoding: 'ibm866' });
+    const read = decodeStaffFile(koi8r(list));
+    expect(read).toEqual({ text: list, encoding: 'koi8-r' });
+    // The IIN and the Latin actor id read as written, whichever encoding the names are in.
+    expect('text' in read && parseStaffList(read.text).entries).toEqual([
+      { line: 2, iin: '900515201238', actorId: 'nurse-07', label: 'Сёмина Алёна' },
+    ]);
+    fc.assert(
+      fc.property(cyrillicList, (written) => {
+        expect(decodeStaffFile(ibm866(written))).toEqual({ text: written, encoding: 'ibm866' });
+        expect(decodeStaffFile(koi8r(written))).toEqual({ text: written, encoding: 'koi8-r' });
       }),
     );
   });

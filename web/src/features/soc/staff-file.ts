@@ -2,10 +2,14 @@
  * A staff list file's bytes as text, before `staff-csv.ts` reads it. Spreadsheets in Kazakhstan
  * save lists in one of three encodings: "CSV UTF-8"; plain "CSV", which Excel in a Russian or
  * Kazakh Windows writes in Windows-1251; and "Unicode text", UTF-16 (little-endian) with a
- * byte-order mark and tabs between the columns. Each is decoded as what it is; what is none of
- * them — a workbook, UTF-16 without a byte-order mark, UTF-8 damaged here and there — is refused
- * with a reason rather than read as something else. Pure: bytes in, text and encoding out.
+ * byte-order mark and tabs between the columns. Lists exported from older systems come in CP866
+ * (DOS) or KOI8-R too: a file that is not UTF-8 is read in whichever of the three single-byte
+ * encodings its letters read best (`cyrillic-encoding.ts`). Each is decoded as what it is; what
+ * is none of them — a workbook, UTF-16 without a byte-order mark, UTF-8 damaged here and there —
+ * is refused with a reason rather than read as something else. Pure: bytes in, text and encoding
+ * out.
  */
+import { type LegacyEncoding, readLegacyCyrillic } from './cyrillic-encoding';
 
 /**
  * Far above any staff list of 1,000 lines (the batch route's body limit): a bigger file is not
@@ -13,7 +17,7 @@
  */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export type StaffFileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1251';
+export type StaffFileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | LegacyEncoding;
 
 /**
  * Why a file cannot be read as a list: `tooBig` (over `MAX_FILE_BYTES`), `unreadable` (the
@@ -53,7 +57,8 @@ const REPLACEMENT_CHARACTER = 0xfffd;
  * Whether bytes that are not valid UTF-8 are still mostly UTF-8: more characters decode as UTF-8
  * multi-byte sequences than bytes fail to. Windows-1251 Cyrillic is the other way round: two
  * letters in a row (two bytes from 0xC0 up) are never a UTF-8 sequence, so nearly every letter
- * fails. UTF-8 Cyrillic damaged by a stray byte would read as "РђР»..." in Windows-1251: it is
+ * fails, and so do CP866's and KOI8-R's (continuation bytes without a lead, leads followed by
+ * letters). UTF-8 Cyrillic damaged by a stray byte would read as "РђР»..." in Windows-1251: it is
  * refused instead.
  */
 function mostlyUtf8(bytes: Uint8Array): boolean {
@@ -70,12 +75,13 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
 /**
  * The text of a staff list file, and the encoding it was read in. UTF-16 with a byte-order mark is
  * read as UTF-16; anything else as strict UTF-8 first, then — if it is not UTF-8, carries no UTF-8
- * byte-order mark and is not mostly UTF-8 — as Windows-1251 (which maps every byte, so the page
- * says in which encoding it read the file and asks for the names to be checked). Text holding
- * U+0000 is no list in any encoding: refused.
+ * byte-order mark and is not mostly UTF-8 — as Windows-1251, CP866 or KOI8-R, whichever its
+ * letters read best in (each maps every byte, so the page says in which encoding it read the file
+ * and asks for the names to be checked). Text holding U+0000 is no list in any encoding: refused.
  *
  * @example
  * decodeStaffFile(new Uint8Array([0xc8, 0xc8, 0xcd])) // { text: 'ИИН', encoding: 'windows-1251' }
+ * decodeStaffFile(new Uint8Array([0x88, 0x88, 0x8d])) // { text: 'ИИН', encoding: 'ibm866' }
  */
 export function decodeStaffFile(bytes: Uint8Array): DecodedStaffFile {
   const decoded = decodeText(bytes);
@@ -99,11 +105,8 @@ function decodeText(bytes: Uint8Array): DecodedStaffFile {
   const text = strict('utf-8', bytes);
   if (text !== undefined) return { text, encoding: 'utf-8' };
   if (startsWith(bytes, 0xef, 0xbb, 0xbf) || mostlyUtf8(bytes)) return { problem: 'damaged' };
-  // Every byte is a character in Windows-1251: nothing to be strict about.
-  return {
-    text: new TextDecoder('windows-1251', { ignoreBOM: true }).decode(bytes),
-    encoding: 'windows-1251',
-  };
+  // Every byte is a character in each of them: nothing to be strict about, only to choose.
+  return readLegacyCyrillic(bytes);
 }
 
 /**

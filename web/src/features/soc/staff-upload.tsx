@@ -13,11 +13,19 @@ import {
   refuseLostLetters,
   type StaffList,
 } from './staff-csv';
+import { isLegacyEncoding, LEGACY_ENCODING_NAMES, type LegacyEncoding } from './cyrillic-encoding';
 import { type FileProblem, readStaffFile, type StaffFileEncoding } from './staff-file';
 
 /** Lines of the list shown before sending, and problems or refusals listed before "and N more". */
 const PREVIEW_ROWS = 5;
 const LISTED = 20;
+
+/** The notice for a file read in a single-byte encoding (`lists.upload.readAs`). */
+const READ_AS = {
+  'windows-1251': 'windows1251',
+  ibm866: 'ibm866',
+  'koi8-r': 'koi8r',
+} as const satisfies Record<LegacyEncoding, string>;
 
 type Outcome =
   | { readonly kind: 'refused'; readonly refusals: readonly Refusal[] }
@@ -26,7 +34,8 @@ type FocusTarget = 'preview' | 'outcome' | 'heading' | 'file';
 
 /**
  * The staff register's bulk upload: a CSV file chosen (decoded by `staff-file.ts`: UTF-8, UTF-16
- * with its mark, or Windows-1251 with a notice) or a list pasted is read in the browser
+ * with its mark, or Windows-1251, CP866 or KOI8-R with a notice naming which) or a list pasted is
+ * read in the browser
  * (`staff-csv.ts`) and previewed — how many, the first lines with only the IIN's last digits, every
  * line that cannot be sent — and only a list the server could take (no bad line, 1 to 1,000
  * entries) can be sent, in one batch, all or none. Once registered or refused, the list is
@@ -88,7 +97,7 @@ export function StaffUpload({
     if ('problem' in read) return show(undefined, read.problem);
     const list = parseStaffList(read.text);
     show(
-      read.encoding === 'windows-1251' ? refuseLostLetters(list) : list,
+      isLegacyEncoding(read.encoding) ? refuseLostLetters(list) : list,
       undefined,
       read.encoding,
     );
@@ -148,8 +157,12 @@ export function StaffUpload({
       case 'labelTooLong':
       case 'unclosedQuote':
       case 'noIinColumn':
-      case 'lostLetter':
         return t(`lists.upload.lineProblem.${problem.reason}`);
+      case 'lostLetter':
+        // Only a list read in a single-byte encoding has this problem (`refuseLostLetters`).
+        return t('lists.upload.lineProblem.lostLetter', {
+          encoding: LEGACY_ENCODING_NAMES[isLegacyEncoding(encoding) ? encoding : 'windows-1251'],
+        });
     }
   };
 
@@ -228,10 +241,10 @@ export function StaffUpload({
               {t(`lists.upload.${fileProblem}`, { max })}
             </p>
           )}
-          {list && encoding === 'windows-1251' && (
+          {list && isLegacyEncoding(encoding) && (
             // Read, but perhaps not as written: only the analyst can tell from the names.
             <p className="notice" data-encoding={encoding}>
-              {t('lists.upload.windows1251')}
+              {t(`lists.upload.readAs.${READ_AS[encoding]}`)}
             </p>
           )}
           {list && (

@@ -107,6 +107,7 @@ export const en = {
     listIntro: 'Repeated alerts about one actor are grouped into one case.',
     documentTitle: 'Qalqan — case',
     title: 'Case',
+    actorCode: 'Actor’s code',
     heading: {
       actorOf: 'Actor {{actor}} of {{operator}}',
       actor: 'Actor {{actor}}',
@@ -356,7 +357,7 @@ export const en = {
         'One employee a line: the IIN, then the actor id and the label if there are any, separated by commas, semicolons or tabs, as a spreadsheet saves CSV. A first line naming the columns (iin, actorId, label) is allowed. Up to {{max}} employees at once: all are registered, or none.',
       file: 'Staff list file (CSV)',
       fileHint:
-        'A text file: “CSV UTF-8” is best; Excel’s plain “CSV” (Windows-1251) and “Unicode text” are read too. It is read in this browser; nothing is sent before you confirm.',
+        'A text file: “CSV UTF-8” is best; Excel’s plain “CSV” (Windows-1251), “Unicode text” and DOS (CP866) or KOI8-R text are read too. It is read in this browser; nothing is sent before you confirm.',
       paste: 'Or paste the list',
       check: 'Check the pasted list',
       previewTitle: 'Before sending',
@@ -371,8 +372,14 @@ export const en = {
         'The file is not a text list (a workbook, or text in UTF-16 without a byte-order mark). Save it as “CSV UTF-8” and choose it again.',
       damaged:
         'The file is not valid text: it is marked as UTF-8 or UTF-16, or mostly is, but some of its bytes are not. Save it again as “CSV UTF-8” and choose it again.',
-      windows1251:
-        'The file is not UTF-8, so it was read as Windows-1251, in which Excel in a Russian or Kazakh Windows saves a plain “CSV”. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+      readAs: {
+        windows1251:
+          'The file is not UTF-8, so it was read as Windows-1251 (in which Excel in a Russian or Kazakh Windows saves a plain “CSV”), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+        ibm866:
+          'The file is not UTF-8, so it was read as CP866 (in which DOS programs save Russian text), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+        koi8r:
+          'The file is not UTF-8, so it was read as KOI8-R (in which older Unix systems and mail save Russian text), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+      },
       unreadable: 'The file could not be read. Choose it again.',
       firstRows: 'The first lines of the list',
       line: 'Line',
@@ -399,7 +406,7 @@ export const en = {
         duplicateColumn: 'Column {{column}} of the header names a column already named.',
         noIinColumn: 'The header names no IIN column.',
         lostLetter:
-          'A “?” in the actor id or the label: Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
+          'A “?” in the actor id or the label: {{encoding}} has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
       },
       send_one: 'Register {{count}} employee',
       send_other: 'Register {{count}} employees',
