@@ -21,6 +21,7 @@ import {
   noteMissingChromium,
   saveScreenshot,
 } from './support/chromium.js';
+import { expectNoAxeViolations } from './support/axe.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
 
 noteMissingChromium('portal browser tests');
@@ -144,6 +145,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await card.getByText('Kazakhstan', { exact: true }).waitFor();
     expect(await card.innerText()).not.toContain('health.treatment');
     saveScreenshot('portal-requests.png', await page.screenshot({ fullPage: true }));
+    await expectNoAxeViolations(page, 'requests, one waiting');
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.locator('[data-answer="approve"]').waitFor();
 
@@ -159,6 +161,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await access.getByText('Medical treatment', { exact: true }).waitFor();
     expect(await access.innerText()).not.toContain('health.treatment');
     saveScreenshot('portal-accesses.png', await page.screenshot({ fullPage: true }));
+    await expectNoAxeViolations(page, 'accesses, live and verified');
 
     await nav(page, 'My consents');
     const consent = page.locator(`[data-consent="${id}"]`);
@@ -167,6 +170,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       .poll(() => consent.locator('[data-who]').innerText())
       .toContain('City polyclinic No. 5 · Electronic health record');
     saveScreenshot('portal-consents.png', await page.screenshot({ fullPage: true }));
+    await expectNoAxeViolations(page, 'consents');
     await consent.getByRole('button', { name: 'Withdraw consent' }).click();
     await consent.locator('[data-outcome="accepted"]').waitFor();
     await consent.locator('[data-state="withdrawn"]').waitFor();
@@ -186,6 +190,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     expect(await htmlLang(page)).toBe('ru');
     await refusal.getByText('Проверено').waitFor();
     await refusal.getByText('Лечение', { exact: true }).waitFor();
+    await expectNoAxeViolations(page, 'accesses in Russian, a refusal shown');
     await expect
       .poll(() => refusal.innerText())
       .toMatch(
@@ -267,6 +272,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await page.waitForURL(/\/sign-in\?error=state-mismatch$/);
     await page.getByText('Ответ провайдера идентификации не относится к этому входу').waitFor();
     expect(await htmlLang(page)).toBe('ru');
+    await expectNoAxeViolations(page, 'sign-in refused, in Russian');
 
     // A real callback, used once, then replayed: the second use is refused.
     const { page: again } = await openPage({ locale: 'de-DE' });
@@ -419,6 +425,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       await page.goto(`${base}/me/requests`);
       await page.locator('[data-state="signed-out"]').waitFor();
       expect(await horizontalOverflow(page), `signed out ${locale}`).toBe(0);
+      if (locale === 'kk-KZ') await expectNoAxeViolations(page, 'signed out on a phone, in Kazakh');
     }
     await clinicChecks(CUSTOMER);
     const { page } = await openPage({ width: 360 });
@@ -434,6 +441,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       await page.locator(ready).first().waitFor();
       expect(await horizontalOverflow(page), at).toBe(0);
     }
+    await expectNoAxeViolations(page, 'inbox on a phone');
     saveScreenshot('portal-phone.png', await page.screenshot({ fullPage: true }));
   });
 

@@ -32,6 +32,7 @@ import {
   saveScreenshot,
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
+import { expectNoAxeViolations } from './support/axe.js';
 import { signInToConsole } from './support/staff-sign-in.js';
 import { ibm866 } from '../../web/src/test-support/dos-unix-cyrillic.js';
 import { windows1251 } from '../../web/src/test-support/windows-1251.js';
@@ -154,6 +155,7 @@ describe.skipIf(!haveChromium)(
       await form.getByRole('button', { name: 'Add' }).click();
       await form.getByText('The check digit does not match: look for a typo.').waitFor();
       expect(await form.getByLabel('IIN').getAttribute('aria-invalid')).toBe('true');
+      await expectNoAxeViolations(page, 'lists, an IIN refused in the page');
       expect(await staff.locator('[data-entry]').count()).toBe(before);
 
       // Registered: shown by its label and pseudonym; the field is empty and the number is gone.
@@ -590,6 +592,7 @@ describe.skipIf(!haveChromium)(
       await upload.locator('[data-problems]').waitFor();
       await upload.locator('[data-row]').first().waitFor();
       expect(await horizontalOverflow(page)).toBe(0);
+      await expectNoAxeViolations(page, 'lists on a phone, an upload with a line it cannot send');
       await upload.locator('[data-preview]').evaluate((preview) =>
         (preview as unknown as { scrollIntoView(options: object): void }).scrollIntoView({
           block: 'start',

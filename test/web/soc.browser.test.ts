@@ -23,6 +23,7 @@ import {
   saveScreenshot,
 } from './support/chromium.js';
 import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './support/demo-server.js';
+import { expectNoAxeViolations } from './support/axe.js';
 import { signInToConsole } from './support/staff-sign-in.js';
 
 noteMissingChromium('SOC console browser tests');
@@ -61,6 +62,7 @@ describe.skipIf(!haveChromium)(
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
       expect(await page.locator('[data-state="signed-out"]').count()).toBe(1);
+      await expectNoAxeViolations(page, 'sign-in, a token refused');
       await page.getByLabel('Staff token').fill('');
 
       await signIn(page);
@@ -111,6 +113,7 @@ describe.skipIf(!haveChromium)(
         .filter({ hasText: 'New alert: Honeytoken record touched' })
         .waitFor();
       saveScreenshot('soc-console.png', await page.screenshot());
+      await expectNoAxeViolations(page, 'alert feed, a live alert announced');
 
       // The harvest's case: its timeline and the responses, the block in force, the suspension proposed.
       await harvest.getByRole('link', { name: 'Open case' }).click();
@@ -130,6 +133,7 @@ describe.skipIf(!haveChromium)(
       const dialog = page.getByRole('dialog', { name: 'Confirm this response?' });
       await dialog.waitFor();
       await dialog.getByText('Suspend the system').waitFor();
+      await expectNoAxeViolations(page, 'case, the confirmation dialog open');
       // Focus starts on Cancel, so Enter alone never confirms; Escape closes without acting.
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
@@ -249,6 +253,7 @@ describe.skipIf(!haveChromium)(
       const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: 'Switch to shadow' }).click();
       await dialog.getByText('Give a reason.').waitFor();
+      await expectNoAxeViolations(page, 'rules, the switch dialog asking a reason');
       await dialog.getByLabel('Reason for the switch').fill('Tuning the threshold for a week');
       await dialog.getByRole('button', { name: 'Switch to shadow' }).click();
       await page.locator('[data-rule="deny-storm"][data-mode="shadow"]').waitFor();
@@ -292,6 +297,7 @@ describe.skipIf(!haveChromium)(
         ),
       ).toBe('TEXTAREA');
       expect(await yaml.getAttribute('aria-invalid')).toBe('true');
+      await expectNoAxeViolations(page, 'rule editor, a problem listed');
 
       // Corrected: saved as version 1, in the list and the history.
       await yaml.fill(shipped.replace('level: high', 'level: critical'));

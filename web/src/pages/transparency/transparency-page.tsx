@@ -15,8 +15,11 @@ function AuditPanel() {
     <section aria-labelledby="audit-heading" className="panel">
       <h2 id="audit-heading">{t('transparency.auditHeading')}</h2>
       <p>{t('transparency.auditBody')}</p>
-      <p id="audit-command-label">{t('transparency.auditCommandLabel')}</p>
-      <pre className="command" aria-labelledby="audit-command-label">
+      {/* The paragraph before it says what the command is. ARIA gives a <pre> no name of its
+          own (aria-label and aria-labelledby are prohibited on its generic role, so screen
+          readers ignore them): the words are read in order instead. */}
+      <p>{t('transparency.auditCommandLabel')}</p>
+      <pre className="command">
         <code>{command}</code>
       </pre>
     </section>
