@@ -204,7 +204,11 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
         stored: null,
       });
     for (const record of latest) {
-      const parsed = parseRuleFile(`storage:${record.ruleId}@${record.version}`, record.content);
+      // Read as stored: a version saved before repeated values were refused keeps loading (a
+      // repeat changes nothing the engine does); a new version or a rollback is vetted again.
+      const parsed = parseRuleFile(`storage:${record.ruleId}@${record.version}`, record.content, {
+        refuseRepeats: false,
+      });
       if (parsed.ok && parsed.rule.id === record.ruleId) {
         candidates.set(record.ruleId, {
           rule: parsed.rule,
