@@ -24,6 +24,7 @@ import { createMonitorModule, type MonitorModule } from './monitor/monitor.modul
 import {
   createMonitorResponseModule,
   type MonitorResponseModule,
+  SWEEP_EVERY_MS,
 } from './monitor/response.module.js';
 import type { MonitorNames } from './monitor/names.js';
 import type { MonitorReferenceInput } from './monitor/reference.model.js';
@@ -342,7 +343,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     };
     feedReference(await monitorResponse.referenceInput());
     monitorResponse.onReferenceChanged(feedReference);
-    closers.push(monitorResponse.start(5000, () => monitor.evaluator.role === 'leader'));
+    closers.push(monitorResponse.start(SWEEP_EVERY_MS, () => monitor.evaluator.role === 'leader'));
 
     const app = await buildApp({
       config,

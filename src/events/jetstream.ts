@@ -101,6 +101,13 @@ export interface JetStreamBus extends EventPublisher, EventSource {
 
 const nanos = (ms: number): number => ms * 1_000_000;
 
+/** How long the stream keeps events: past the longest monitoring window (30 days). */
+export const STREAM_MAX_AGE_MS = 35 * 86_400_000;
+/** A publish repeated within this window (same `Nats-Msg-Id`) is stored once. */
+export const DUPLICATE_WINDOW_MS = 2 * 60_000;
+/** A durable's delivery not acknowledged within this is delivered again. */
+export const ACK_WAIT_MS = 30_000;
+
 function parsed(message: JsMsg): DeliveredEvent {
   let input: unknown;
   try {
@@ -187,8 +194,8 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
         subjects,
         retention: RetentionPolicy.Limits,
         storage: options.storage === 'memory' ? StorageType.Memory : StorageType.File,
-        max_age: nanos(options.maxAgeMs ?? 35 * 24 * 3600 * 1000),
-        duplicate_window: nanos(2 * 60 * 1000),
+        max_age: nanos(options.maxAgeMs ?? STREAM_MAX_AGE_MS),
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
       };
       try {
         const info = await jsm.streams.info(stream);
@@ -203,7 +210,7 @@ export async function connectJetStreamBus(options: JetStreamBusOptions): Promise
       }
     },
 
-    async ensureDurable({ durable, ackWaitMs = 30_000, maxAckPending = 20_000 }) {
+    async ensureDurable({ durable, ackWaitMs = ACK_WAIT_MS, maxAckPending = 20_000 }) {
       try {
         const info = await jsm.consumers.info(stream, durable);
         if (

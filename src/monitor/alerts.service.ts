@@ -172,6 +172,9 @@ function refusal(
   );
 }
 
+/** How often the live feed, while anyone listens, looks for alerts other instances stored or changed. */
+export const LIVE_POLL_MS = 500;
+
 export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   const listeners = new Set<(event: LiveEvent) => void>();
   /** The version (updatedAt) of each alert last sent, so nothing is sent twice. */
@@ -179,7 +182,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
   let pollCursor: string | null = null;
   let poller: NodeJS.Timeout | null = null;
   let polling = false;
-  const livePollMs = deps.livePollMs ?? 500;
+  const livePollMs = deps.livePollMs ?? LIVE_POLL_MS;
 
   function emit(alert: AlertRecord): void {
     if (sent.get(alert.id) === alert.updatedAt) return;

@@ -128,9 +128,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How often a standby asks for the lead again. */
+export const STANDBY_RETRY_MS = 500;
+/** How often the leader reads the rule-change counter (changes made on other instances). */
+export const RULES_POLL_MS = 500;
+
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {
-  const retryMs = deps.standbyRetryMs ?? 500;
-  const rulesPollMs = deps.rulesPollMs ?? 500;
+  const retryMs = deps.standbyRetryMs ?? STANDBY_RETRY_MS;
+  const rulesPollMs = deps.rulesPollMs ?? RULES_POLL_MS;
   const stopping = new AbortController();
   let role: EvaluatorRole = 'stopped';
   let engine: MonitorEngine | null = null;

@@ -34,11 +34,12 @@ export interface EventRetention {
   readonly metric: Counter;
 }
 
-const DAY_MS = 86_400_000;
+/** Kept past the longest window of the rules in force: one day. */
+export const RETENTION_MARGIN_MS = 86_400_000;
 
 export function createEventRetention(options: EventRetentionOptions): EventRetention {
   const { db } = options;
-  const marginMs = options.marginMs ?? DAY_MS;
+  const marginMs = options.marginMs ?? RETENTION_MARGIN_MS;
   const batchSize = options.batchSize ?? 1_000;
   const metric = new Counter({
     name: 'qalqan_monitor_events_pruned_total',

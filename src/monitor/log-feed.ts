@@ -23,10 +23,12 @@ export interface LogFeed extends EventFeed {
 }
 
 /** Most events per live batch (a replay at the start reads `batchSize`). */
-const LIVE_BATCH = 100;
+export const LIVE_BATCH = 100;
+/** How often a waiting live batch looks for rows other instances wrote (a local write wakes it). */
+export const LOG_POLL_MS = 250;
 
 export function createLogFeed(options: LogFeedOptions): LogFeed {
-  const pollMs = options.pollMs ?? 250;
+  const pollMs = options.pollMs ?? LOG_POLL_MS;
   const batchSize = options.batchSize ?? 500;
   const liveBatchSize = Math.min(batchSize, LIVE_BATCH);
   const store = options.store;

@@ -125,6 +125,9 @@ export async function loadPack(
   return overridden.rules.map((rule) => ({ rule, text: textOf.get(rule.file) ?? null }));
 }
 
+/** How often the leader prunes `monitor_events` (`event-retention.ts`). */
+export const PRUNE_EVERY_MS = 600_000;
+
 export async function createMonitorModule(deps: MonitorModuleDeps): Promise<MonitorModule> {
   const clock = deps.clock ?? (() => new Date());
   const baseline: BaselineRule[] = deps.rules
@@ -278,7 +281,7 @@ export async function createMonitorModule(deps: MonitorModuleDeps): Promise<Moni
         });
       evaluator?.start();
       stopPruning ??= retention.start(
-        deps.pruneEveryMs ?? 600_000,
+        deps.pruneEveryMs ?? PRUNE_EVERY_MS,
         () => evaluator?.role === 'leader',
       );
     },

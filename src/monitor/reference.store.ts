@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { MonitorReferenceInput, WorkingHours } from './reference.model.js';
-import { workingHoursProblem } from './reference.js';
+import { dayName, daysOf, repeatedDay, workingHoursProblem } from './reference.js';
 import {
   addEntry,
   entryRow,
@@ -197,7 +197,18 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
       const problem = workingHoursProblem(hours);
       if (problem)
         throw new DomainError('monitor.invalid_working_hours', `Working hours: ${problem}.`);
-      const days = [...new Set(hours.days)].sort((a, b) => a - b);
+      const repeat = repeatedDay(hours.days);
+      if (repeat)
+        throw new DomainError(
+          'monitor.invalid_working_hours',
+          `Working hours: days[${repeat.index}] is ${dayName(hours.days[repeat.index]!)}, already listed as days[${repeat.first}]; list each day once.`,
+          {
+            field: `days[${repeat.index}]`,
+            value: hours.days[repeat.index],
+            repeats: `days[${repeat.first}]`,
+          },
+        );
+      const days = daysOf(hours.days);
       return commit(async (trx, at) => {
         const row = {
           operator_id: operatorId,
@@ -260,7 +271,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
         ? {
             operatorId,
             timeZone: row.time_zone,
-            days: JSON.parse(row.days_json) as number[],
+            days: daysOf(JSON.parse(row.days_json) as number[]),
             start: row.start_time,
             end: row.end_time,
             updatedAt: row.updated_at,
@@ -380,7 +391,7 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
       for (const row of hours)
         workingHours[row.operator_id] = {
           timeZone: row.time_zone,
-          days: JSON.parse(row.days_json) as number[],
+          days: daysOf(JSON.parse(row.days_json) as number[]),
           start: row.start_time,
           end: row.end_time,
         };

@@ -190,9 +190,56 @@ describeStorage('monitoring reference data', (fx) => {
       },
     );
     expect(backwards.json()).toMatchObject({ code: 'monitor.invalid_working_hours' });
+    // A day listed twice is refused, naming the day and both places; nothing is stored.
+    const repeated = await as(
+      asStaff('regulator'),
+      'PUT',
+      '/v1/monitor/operators/op_hours/working-hours',
+      { ...hours, days: [1, 2, 3, 2], end: '21:00' },
+    );
+    expect(repeated.statusCode).toBe(400);
+    expect(repeated.json()).toMatchObject({
+      code: 'monitor.invalid_working_hours',
+      field: 'days[3]',
+      value: 2,
+      repeats: 'days[1]',
+      detail:
+        'Working hours: days[3] is 2 (Tuesday), already listed as days[1]; list each day once.',
+    });
+    expect(
+      (await as(asStaff('soc'), 'GET', '/v1/monitor/operators/op_hours/working-hours')).json(),
+    ).toMatchObject({ days: [1, 2, 3, 4, 5], end: '20:00' });
     expect(
       (await as(asStaff('soc'), 'GET', '/v1/monitor/operators/op_nobody/working-hours')).json(),
     ).toMatchObject({ code: 'monitor.reference_not_found' });
+  });
+
+  it('working hours stored with a day twice (a row from before repeats were refused) read as the set they name', async () => {
+    await fx.storage.db
+      .insertInto('monitor_working_hours')
+      .values({
+        operator_id: 'op_old_hours',
+        time_zone: 'Asia/Almaty',
+        days_json: '[3,1,1,2,3]',
+        start_time: '09:00',
+        end_time: '18:00',
+        updated_at: '2026-01-01T00:00:00.000Z',
+        updated_by: 'system:sys_old',
+      })
+      .execute();
+    const read = await as(
+      asStaff('soc'),
+      'GET',
+      '/v1/monitor/operators/op_old_hours/working-hours',
+    );
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json()).toMatchObject({ days: [1, 2, 3] });
+    expect((await h.module.referenceInput()).workingHours?.op_old_hours).toEqual({
+      timeZone: 'Asia/Almaty',
+      days: [1, 2, 3],
+      start: '09:00',
+      end: '18:00',
+    });
   });
 
   it('a terminated actor reported by its operator is blocked on its next check (inactive-actor)', async () => {

@@ -71,6 +71,9 @@ export interface MonitorResponseModule {
   start(intervalMs?: number, active?: () => boolean): () => void;
 }
 
+/** How often the leader expires responses past their time and re-reads the reference lists. */
+export const SWEEP_EVERY_MS = 5_000;
+
 export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorResponseModule {
   const common = { db: deps.db, outbox: deps.outbox, ...(deps.clock ? { clock: deps.clock } : {}) };
   const log = deps.log;
@@ -123,7 +126,7 @@ export function createMonitorResponseModule(deps: MonitorResponseDeps): MonitorR
     onAlert: (alert) => service.onAlert(alert),
     referenceInput: () => reference.input(),
     onReferenceChanged: (listener) => reference.onChanged(listener),
-    start(intervalMs = 5000, active = () => true) {
+    start(intervalMs = SWEEP_EVERY_MS, active = () => true) {
       let running = false;
       const timer = setInterval(() => {
         if (running || !active()) return;

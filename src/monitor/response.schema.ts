@@ -67,7 +67,8 @@ export const WorkingHoursBody = Type.Object(
     days: Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
       minItems: 1,
       maxItems: 7,
-      description: 'ISO weekdays worked, 1 = Monday',
+      description:
+        'ISO weekdays worked, 1 = Monday, each once (a repeat is 400 monitor.invalid_working_hours naming it)',
     }),
     start: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:MM local' }),
     end: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'HH:MM local, after start' }),

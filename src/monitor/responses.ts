@@ -148,10 +148,13 @@ function itemOf(row: MonitorResponsesTable, step: string, by: By, at: string): R
 const untilOf = (from: string, forMs: number | null): string | null =>
   forMs === null ? null : new Date(Date.parse(from) + forMs).toISOString();
 
+/** How old the responses in force the access decision reads may be (another instance's change). */
+export const RESPONSES_CACHE_MS = 1_000;
+
 export function createResponseService(deps: ResponseServiceDeps): ResponseService {
   const { db, outbox, registry } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const cacheMs = deps.cacheMs ?? 1000;
+  const cacheMs = deps.cacheMs ?? RESPONSES_CACHE_MS;
   const store = createResponsesStore(db);
 
   let snapshot: { loadedAt: number; list: MonitoringResponse[] } | null = null;

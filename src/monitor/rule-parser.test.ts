@@ -157,6 +157,110 @@ tests:
     );
   });
 
+  it('refuses a value listed twice where a list is a set, naming the value, its item and line', () => {
+    const text = `id: repeats
+title: Repeats
+level: low
+detection:
+  sel:
+    decision: [deny, permit, Deny]
+    actor.id|cased: [Clerk, clerk]
+    purpose|re: ['^HR', '^hr', '^HR']
+    subject|expand: ['%honeytokens%', '%protected-persons%', '%honeytokens%']
+    action|cased|cased: read
+  condition: sel
+correlation:
+  type: temporal
+  rules: [access-denied, access-permitted, access-denied]
+  group-by: [actor.id, subject, actor.id]
+  timespan: 1h
+dedup:
+  group-by: [subject, subject]
+`;
+    const messages = problemsOf(text).map((p) => `${p.line}:${p.column}: ${p.problem}`);
+    expect(messages).toEqual([
+      "6:30: detection.sel.decision.2: 'Deny' is listed twice as 'deny' (first as item 0); a field matches if any of its values does, so each is listed once",
+      "8:32: detection.sel.purpose|re.2: '^HR' is listed twice (first as item 0); a field matches if any of its values does, so each is listed once",
+      "9:62: detection.sel.subject|expand.2: '%honeytokens%' is listed twice (first as item 0); a field matches if any of its values does, so each is listed once",
+      "10:25: detection.sel.action|cased|cased: the modifier 'cased' is repeated",
+      "14:44: correlation.rules.2: 'access-denied' is listed twice (first as item 0); a correlation counts each rule once",
+      "14:10: correlation.rules: a correlation names other rules or has its own 'detection', not both",
+      "15:33: correlation.group-by.2: 'actor.id' is listed twice (first as item 0); a group is keyed by each field once",
+      "18:23: dedup.group-by.1: 'subject' is listed twice (first as item 0); alerts are folded by each field once",
+    ]);
+    // One value given alone, `all` with a repeat, numbers and null; a counting correlation too.
+    expect(
+      problemsOf(
+        VALID.replace('decision: deny', 'decision|all: [deny, deny]').replace(
+          'type: access.checked',
+          'recordCount: [10, 10.0, null, ~]',
+        ),
+      ).map((p) => `${p.line}: ${p.problem}`),
+    ).toEqual([
+      '6: detection.denied.recordCount.1: 10 is listed twice (first as item 0); a field matches if any of its values does, so each is listed once',
+      "7: detection.denied.decision|all.1: 'deny' is listed twice (first as item 0); with all, each value is required once",
+    ]);
+    expect(
+      problemsOf(
+        'id: c\ntitle: C\nlevel: low\ncorrelation:\n  type: event_count\n  rules: [a, a]\n  timespan: 1h\n  condition: { gte: 2 }\n',
+      ).map((p) => `${p.line}: ${p.problem}`),
+    ).toEqual([
+      "6: correlation.rules.1: 'a' is listed twice (first as item 0); a correlation counts each rule once",
+    ]);
+  });
+
+  it('reads a stored version holding repeats as it always did, when asked to', () => {
+    const text = VALID.replace('decision: deny', 'decision: [deny, DENY, deny]');
+    expect(parseRuleFile('new.yaml', text).ok).toBe(false);
+    const stored = parseRuleFile('storage:deny-storm@3', text, { refuseRepeats: false });
+    expect(stored.ok).toBe(true);
+    if (!stored.ok || stored.rule.kind !== 'detection') return;
+    expect(stored.rule.detection.selections.get('denied')).toEqual([
+      [
+        { field: 'type', modifiers: [], values: ['access.checked'] },
+        { field: 'decision', modifiers: [], values: ['deny', 'DENY', 'deny'] },
+      ],
+    ]);
+    // What was refused before is refused still: temporal_ordered names each rule once.
+    const ordered = parseRuleFile(
+      'storage:o@1',
+      'id: o\ntitle: O\nlevel: low\ncorrelation:\n  type: temporal_ordered\n  rules: [a, b, a]\n  timespan: 1h\n',
+      { refuseRepeats: false },
+    );
+    expect(ordered.ok ? [] : ordered.problems.map((p) => p.problem)).toEqual([
+      'correlation.rules: temporal_ordered lists each rule once',
+    ]);
+  });
+
+  it("refuses a field's values exactly when two are the same test, naming the first repeat", () => {
+    const word = fc.constantFrom('deny', 'Deny', 'DENY', 'permit', 'Permit', 'x*', 'X*');
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 2, maxLength: 6 }), fc.boolean(), (values, cased) => {
+        const key = cased ? 'decision|cased' : 'decision';
+        const text = stringify({
+          id: 'values',
+          title: 'Values',
+          level: 'low',
+          detection: { sel: { [key]: values }, condition: 'sel' },
+        });
+        const same = (v: string) => (cased ? v : v.toLowerCase());
+        const index = values.findIndex((v, i) => values.slice(0, i).map(same).includes(same(v)));
+        const result = parseRuleFile('values.yaml', text);
+        if (index < 0) return result.ok;
+        if (result.ok) return false;
+        const first = values.map(same).indexOf(same(values[index]!));
+        expect(result.problems).toHaveLength(1);
+        expect(result.problems[0]!.problem).toMatch(
+          new RegExp(
+            `^detection\\.sel\\.${key.replace('|', '\\|')}\\.${index}: '${values[index]!.replace('*', '\\*')}' is listed twice.* \\(first as item ${first}\\)`,
+          ),
+        );
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuses a file holding something other than one mapping', () => {
     expect(problemsOf('- a\n- b\n')[0]!.problem).toMatch(/one mapping/);
     expect(problemsOf('id: a\n---\nid: b\n')[0]!.problem).toMatch(/^YAML: /);

@@ -88,12 +88,22 @@ const RULE_KEYS = new Set([
 
 type Path = readonly (string | number)[];
 
+export interface ParseOptions {
+  /**
+   * Refuse a value listed twice where a list is a set: a field's values, `correlation.rules`, a
+   * `group-by` (default true). Versions stored before this was refused are read with `false`, so
+   * a rule in force keeps loading as it did; a repeat changes nothing the engine does with them.
+   */
+  readonly refuseRepeats?: boolean;
+}
+
 class Checker {
   readonly problems: RuleProblem[] = [];
   constructor(
     private readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    readonly refuseRepeats: boolean,
   ) {}
 
   /** Line and column of the node `path` names (or of its nearest existing parent). */
@@ -120,7 +130,43 @@ class Checker {
     const where = path.length > 0 ? `${path.join('.')}: ` : '';
     this.problems.push({ file: this.file, line, column: col, problem: `${where}${problem}` });
   }
+
+  /**
+   * Reports the first item of a list that repeats an earlier one (by `key`), at the repeat's own
+   * line: `correlation.rules.2: 'access-denied' is listed twice (first as item 0)`. Whether the
+   * list is one value or a YAML sequence, `path` is the key's and `indexed` says to add the index.
+   */
+  refuseRepeat(
+    path: Path,
+    values: readonly unknown[],
+    key: (value: unknown) => string,
+    indexed: boolean,
+    what: string,
+  ): boolean {
+    if (!this.refuseRepeats) return false;
+    const firstAt = new Map<string, number>();
+    for (const [index, value] of values.entries()) {
+      const k = key(value);
+      const first = firstAt.get(k);
+      if (first === undefined) {
+        firstAt.set(k, index);
+        continue;
+      }
+      const earlier = values[first];
+      const same = quote(earlier) === quote(value) ? '' : ` as ${quote(earlier)}`;
+      this.report(
+        indexed ? [...path, index] : path,
+        `${quote(value)} is listed twice${same} (first as item ${first}); ${what}`,
+      );
+      return true;
+    }
+    return false;
+  }
 }
+
+const quote = (value: unknown): string =>
+  typeof value === 'string' ? `'${value}'` : String(value);
+const exactly = (value: unknown): string => `${typeof value}:${String(value)}`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -128,7 +174,7 @@ const isScalarValue = (value: unknown): value is Scalar =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 /** Parses and checks one rule file. */
-export function parseRuleFile(file: string, text: string): ParseResult {
+export function parseRuleFile(file: string, text: string, options: ParseOptions = {}): ParseResult {
   if (text.length > RULE_LIMITS.fileBytes) {
     return {
       ok: false,
@@ -155,7 +201,7 @@ export function parseRuleFile(file: string, text: string): ParseResult {
       })),
     };
   }
-  const check = new Checker(file, doc, lines);
+  const check = new Checker(file, doc, lines, options.refuseRepeats ?? true);
   if (!isMap(doc.contents)) {
     check.report(
       [],
@@ -431,7 +477,32 @@ function checkMatcher(check: Checker, path: Path, key: string, raw: unknown): Fi
     check.report(path, problem);
     return null;
   }
+  if (
+    check.refuseRepeat(
+      path,
+      values,
+      sameTestKey(modifiers),
+      Array.isArray(raw),
+      modifiers.includes('all')
+        ? 'with all, each value is required once'
+        : 'a field matches if any of its values does, so each is listed once',
+    )
+  )
+    return null;
   return { field: field, modifiers, values: values as Scalar[] };
+}
+
+/**
+ * What makes two values of one field the same test: the value itself, and for text compared
+ * case-insensitively (no `cased`; not a pattern, a field name or a placeholder) its lower case,
+ * as the matcher compares it — so `[Permit, permit]` is one value listed twice.
+ */
+function sameTestKey(modifiers: readonly Modifier[]): (value: unknown) => string {
+  const folded =
+    !modifiers.includes('cased') &&
+    !modifiers.some((m) => m === 're' || m === 'fieldref' || m === 'expand');
+  return (value) =>
+    folded && typeof value === 'string' ? `string:${value.toLowerCase()}` : exactly(value);
 }
 
 const STRING_MODIFIERS: readonly Modifier[] = ['contains', 'startswith', 'endswith', 're'];
@@ -439,7 +510,8 @@ const NUMBER_MODIFIERS: readonly Modifier[] = ['gt', 'gte', 'lt', 'lte'];
 
 /** What is wrong with a combination of modifiers and values, or null. */
 function modifierProblem(modifiers: readonly Modifier[], values: readonly Scalar[]): string | null {
-  if (new Set(modifiers).size !== modifiers.length) return 'a modifier is repeated';
+  const repeated = modifiers.find((m, i) => modifiers.indexOf(m) !== i);
+  if (repeated !== undefined) return `the modifier '${repeated}' is repeated`;
   const kinds = [
     modifiers.filter((m) => STRING_MODIFIERS.includes(m)).length,
     modifiers.filter((m) => NUMBER_MODIFIERS.includes(m)).length,
@@ -526,7 +598,16 @@ function checkCorrelation(
       raw.rules.some((r) => typeof r !== 'string' || !RULE_ID.test(r))
     ) {
       check.report([...path, 'rules'], 'rules must list 1 to 16 rule ids');
-    } else rules = raw.rules as string[];
+    } else {
+      rules = raw.rules as string[];
+      check.refuseRepeat(
+        [...path, 'rules'],
+        rules,
+        exactly,
+        true,
+        'a correlation counts each rule once',
+      );
+    }
     if (hasFilter)
       check.report(
         [...path, 'rules'],
@@ -541,7 +622,7 @@ function checkCorrelation(
   if (temporal && rules.length < 2) {
     check.report([...path, 'rules'], `${type} needs 'rules' listing at least two rules`);
   }
-  if (type === 'temporal_ordered' && new Set(rules).size !== rules.length) {
+  if (type === 'temporal_ordered' && !check.refuseRepeats && new Set(rules).size !== rules.length) {
     check.report([...path, 'rules'], 'temporal_ordered lists each rule once');
   }
   const groupByRaw = raw['group-by'];
@@ -555,6 +636,13 @@ function checkCorrelation(
     } else {
       groupByRaw.forEach((field: unknown, index) =>
         checkFieldName(check, [...path, 'group-by', index], field, 'group-by'),
+      );
+      check.refuseRepeat(
+        [...path, 'group-by'],
+        groupByRaw,
+        exactly,
+        true,
+        'a group is keyed by each field once',
       );
       groupBy = groupByRaw as string[];
     }
@@ -650,6 +738,17 @@ function checkDedup(
   groupByRaw.forEach((field: unknown, index) =>
     checkFieldName(check, ['dedup', 'group-by', index], field, 'group-by'),
   );
+  if (
+    raw['group-by'] !== undefined &&
+    check.refuseRepeat(
+      ['dedup', 'group-by'],
+      groupByRaw,
+      exactly,
+      true,
+      'alerts are folded by each field once',
+    )
+  )
+    return null;
   const windowMs =
     raw.window === undefined
       ? fallback.windowMs

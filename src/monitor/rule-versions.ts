@@ -204,7 +204,11 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
         stored: null,
       });
     for (const record of latest) {
-      const parsed = parseRuleFile(`storage:${record.ruleId}@${record.version}`, record.content);
+      // Read as stored: a version saved before repeated values were refused keeps loading (a
+      // repeat changes nothing the engine does); a new version or a rollback is vetted again.
+      const parsed = parseRuleFile(`storage:${record.ruleId}@${record.version}`, record.content, {
+        refuseRepeats: false,
+      });
       if (parsed.ok && parsed.rule.id === record.ruleId) {
         candidates.set(record.ruleId, {
           rule: parsed.rule,
@@ -412,7 +416,17 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
       );
     // Numbers continue after the newest stored version, even if a rollback restored an older one.
     const stored = await deps.store.versions(ruleId);
-    const version = (stored.at(-1)?.version ?? 0) + 1;
+    const newest = stored.at(-1)?.version ?? 0;
+    // A save that committed after `set` was read: this one was based on a version no longer in
+    // force, and numbering past it would silently replace that change. (Two saves that get here
+    // together take the same number; the primary key refuses the second, as the store says.)
+    if (existing && newest !== currentVersion)
+      throw new DomainError(
+        'monitor.rule_version_conflict',
+        `Rule '${ruleId}' was changed meanwhile: it is at version ${newest}, not ${currentVersion}; read it again.`,
+        { ruleId, version: newest },
+      );
+    const version = newest + 1;
     vet(text, `storage:${ruleId}@${version}`, action === 'create' ? null : ruleId, set);
     const now = deps.clock();
     const ledgerId = `mrv_${ulid(now.getTime())}`;

@@ -210,10 +210,10 @@ describe.skipIf(!haveChromium)(
       await setHours.getByLabel('Time zone').fill('Mars/Olympus_Mons');
       await setHours.getByLabel('Saturday').check();
       await setHours.getByRole('button', { name: 'Save working hours' }).click();
-      await setHours
-        .getByRole('alert')
-        .getByText(/^These working hours are not valid/)
-        .waitFor();
+      const refused = setHours.getByRole('alert');
+      await refused.getByText(/^These working hours are not valid/).waitFor();
+      // The server's detail, which names the refused value, under the page's own words.
+      await refused.getByText("Working hours: unknown time zone 'Mars/Olympus_Mons'.").waitFor();
       await setHours.getByLabel('Time zone').fill('Asia/Almaty');
       await setHours.getByLabel('From').fill('08:30');
       await submit(page, setHours, 'Working hours saved.', 'Save working hours');

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/http';
 import { ErrorMessage } from '../../components/error-message';
-import { wordedProblemOf } from './lists-model';
+import { showsServerDetail, wordedProblemOf } from './lists-model';
 
 /** A refusal in the reader's language when the page knows its code; the shared message if not. */
 export function ListProblem({ error }: { readonly error: unknown }) {
@@ -12,8 +12,8 @@ export function ListProblem({ error }: { readonly error: unknown }) {
   return (
     <div className="notice notice-error" role="alert" data-problem={problem?.code ?? worded}>
       <p className="notice-title">{t(`lists.problem.${worded}`)}</p>
-      {/* Which field the server refused is in its detail, in English; it never holds an IIN. */}
-      {worded === 'validation' && problem?.detail && <p lang="en">{problem.detail}</p>}
+      {/* Which field or value the server refused is in its detail, in English; it never holds an IIN. */}
+      {showsServerDetail(worded) && problem?.detail && <p lang="en">{problem.detail}</p>}
       {(problem?.code ?? problem?.requestId) && (
         <p className="muted small">
           {problem.code && <code>{problem.code}</code>}

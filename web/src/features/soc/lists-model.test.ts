@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/http';
 import {
@@ -5,8 +6,10 @@ import {
   countryCode,
   mayWrite,
   REFERENCE_LISTS,
+  showsServerDetail,
   weekdayName,
   wordedProblemOf,
+  workingDays,
 } from './lists-model';
 
 const problem = (status: number, code?: string) =>
@@ -17,6 +20,26 @@ const problem = (status: number, code?: string) =>
   });
 
 describe('the reference lists page, its pure parts', () => {
+  it('sends each chosen working day once, in week order, whatever the choices hold', () => {
+    expect(workingDays([5, 1, 3])).toEqual([1, 3, 5]);
+    expect(workingDays([2, 2, 7, 2, 7])).toEqual([2, 7]);
+    expect(workingDays([])).toEqual([]);
+    expect(workingDays([0, 8, 4])).toEqual([4]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 20 }), (chosen) => {
+        const sent = workingDays(chosen);
+        expect(new Set(sent).size).toBe(sent.length);
+        expect(sent).toEqual([...new Set(chosen)].sort((a, b) => a - b));
+      }),
+    );
+  });
+
+  it("shows the server's detail under a refused working-hours change, which names the value", () => {
+    expect(showsServerDetail('invalidWorkingHours')).toBe(true);
+    expect(showsServerDetail('validation')).toBe(true);
+    expect(showsServerDetail('invalidIin')).toBe(false);
+  });
+
   it('lets each role change the lists the API lets it change, and no other', () => {
     const writable = (roles: string[]) => REFERENCE_LISTS.filter((list) => mayWrite(list, roles));
     // src/monitor/reference.routes.ts: the SOC keeps the watch lists, the regulator the rest.

@@ -76,8 +76,22 @@ export function wordedProblemOf(error: unknown): WordedProblem | undefined {
   return failure.kind === 'http' && failure.status === 403 ? 'forbidden' : undefined;
 }
 
+/**
+ * Refusals whose English detail the page shows under its own words: which field the server refused,
+ * or which working-hours value (a day listed twice, an unknown zone). Details never hold an IIN.
+ */
+const DETAILED: ReadonlySet<WordedProblem> = new Set(['validation', 'invalidWorkingHours']);
+export const showsServerDetail = (worded: WordedProblem): boolean => DETAILED.has(worded);
+
 /** ISO weekdays, 1 = Monday, as the working hours hold them. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/**
+ * The days the working-hours form sends: each chosen weekday once, in week order, whatever order
+ * or repeats the choices hold (the API refuses a day listed twice).
+ */
+export const workingDays = (chosen: readonly number[]): number[] =>
+  WEEKDAYS.filter((day) => chosen.includes(day));
 
 /** A weekday's name in a language (1 January 2024 was a Monday). */
 export const weekdayName = (day: number, language: string | undefined): string =>

@@ -39,6 +39,7 @@ import {
   type ReferenceList,
   WEEKDAYS,
   weekdayName,
+  workingDays,
 } from './lists-model';
 import { ListProblem } from './list-problem';
 import { type Labels, Named } from './names';
@@ -508,7 +509,7 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
               return false;
             }
             setMissing(undefined);
-            const body = { timeZone: zone.trim(), days: [...days].sort(), start, end };
+            const body = { timeZone: zone.trim(), days: workingDays(days), start, end };
             return setWorkingHours(operatorId, body).then(() => {
               changed(t('lists.hours.saved'));
               return true;
@@ -532,9 +533,12 @@ function WorkingHoursSection({ operatorId, roles, onDone }: OperatorProps) {
                   name="days"
                   value={day}
                   checked={days.includes(day)}
-                  onChange={(event) =>
-                    setDays(event.target.checked ? [...days, day] : days.filter((d) => d !== day))
-                  }
+                  onChange={(event) => {
+                    const checked = event.target.checked;
+                    setDays((chosen) =>
+                      checked ? workingDays([...chosen, day]) : chosen.filter((d) => d !== day),
+                    );
+                  }}
                 />
                 {weekdayName(day, language)}
               </label>

@@ -437,7 +437,7 @@ export const en = {
       systemNotFound: 'The registry does not know this system.',
       operatorNotFound: 'The registry does not know this operator. Nothing was stored.',
       invalidWorkingHours:
-        'These working hours are not valid: an unknown time zone, or an end not after the start.',
+        'These working hours are not valid (an unknown time zone, an end not after the start, or a day listed twice); nothing was stored. The server says:',
       validation: 'The server refused a field:',
       forbidden: 'Your role may not change this list; the server refused the change.',
       sessionEnded: 'Your session has ended. Sign in again.',
