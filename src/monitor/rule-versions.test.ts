@@ -530,6 +530,52 @@ describeStorage('monitor rule versions', (fx) => {
           h.monitor.evaluator.engine !== null &&
           !h.monitor.evaluator.engine.rules.some((r) => r.id === 'bulk-export'),
       );
+      // A rule created here (no shipped file to describe it) is listed too, under the title its
+      // text still gives, and a version that parses puts it back in force.
+      const unreadable = watchRule('watch_dotted.v2', 'clerk-dotted').replace(
+        'level: medium',
+        'level: extreme',
+      );
+      await fx.storage.db
+        .insertInto('monitor_rule_versions')
+        .values({
+          rule_id: 'watch_dotted.v2',
+          version: 2,
+          content: unreadable,
+          content_hash: sha256(unreadable),
+          action: 'update',
+          restored_from: null,
+          reason: 'from an older build',
+          created_by: 'staff:old',
+          created_at: at(0),
+          ledger_id: 'mrv_OLD2',
+        })
+        .execute();
+      await fx.storage.db
+        .updateTable('monitor_rules_version')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', 1)
+        .execute();
+      const created = (await rules()).find((r) => r.id === 'watch_dotted.v2');
+      expect(created).toMatchObject({
+        version: 2,
+        source: 'stored',
+        loaded: false,
+        title: 'Exports by clerk-dotted',
+      });
+      expect((created!.problems as string[]).join(' ')).toMatch(/level/);
+      expect((await send(h, 'GET', '/v1/monitor/rules/watch_dotted.v2')).statusCode).toBe(200);
+      const mended = await send(h, 'POST', '/v1/monitor/rules/watch_dotted.v2/versions', {
+        content: watchRule('watch_dotted.v2', 'clerk-dotted'),
+        reason: 'readable again',
+        baseVersion: 2,
+      });
+      expect(mended.statusCode).toBe(201);
+      expect((await rules()).find((r) => r.id === 'watch_dotted.v2')).toMatchObject({
+        version: 3,
+        loaded: true,
+        problems: [],
+      });
 
       // A correlation is not enabled while a rule it counts is off.
       const offPermit = await send(h, 'PUT', '/v1/monitor/rules/deny-then-permit/enabled', {

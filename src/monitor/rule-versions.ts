@@ -11,13 +11,14 @@
  * changed.
  */
 import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 import { DomainError } from '../core/errors.js';
 import { ulid } from '../core/ids.js';
 import type { EnqueueOutbox } from './monitor.store.js';
 import { checkReferences } from './rule-loader.js';
 import { parseRuleFile } from './rule-parser.js';
 import { runRuleTests, type RuleTestFailure } from './rule-tests.js';
-import type { Rule, RuleProblem } from './rule.model.js';
+import { LEVELS, type Level, type Rule, type RuleProblem } from './rule.model.js';
 import type {
   RuleStateRecord,
   RuleVersionRecord,
@@ -229,15 +230,16 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
         { ruleId: record.ruleId, version: record.version, problems },
         'stored monitoring rule version refused; the other rules run',
       );
-      const base = baselineById.get(record.ruleId);
-      if (base)
-        candidates.set(record.ruleId, {
-          rule: base.rule,
-          source: 'stored',
-          version: record.version,
-          text: record.content,
-          stored: record,
-        });
+      // Listed either way, so the regulator sees the problem and can store a version that parses:
+      // a shipped rule under its file's description, a rule created here under what its stored
+      // text still says of itself.
+      candidates.set(record.ruleId, {
+        rule: baselineById.get(record.ruleId)?.rule ?? unreadableRule(record),
+        source: 'stored',
+        version: record.version,
+        text: record.content,
+        stored: record,
+      });
     }
     const enabledOf = (id: string) => states.get(id)?.enabled ?? true;
     const checked = checkReferences(
@@ -594,5 +596,40 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
       deps.changed();
       return get(ruleId);
     },
+  };
+}
+
+/**
+ * What the list shows of a rule created here (no shipped file) whose stored version today's
+ * parser refuses: its title and level when the text still gives them, and nothing the engine could
+ * run (the rule is never loaded: it is among the refused).
+ */
+function unreadableRule(record: RuleVersionRecord): Rule {
+  let raw: unknown = null;
+  try {
+    raw = parseYaml(record.content, { maxAliasCount: 100 });
+  } catch {
+    // Not YAML any more: the id stands for the title.
+  }
+  const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const title =
+    typeof fields.title === 'string' && fields.title.trim() !== ''
+      ? fields.title.slice(0, 200)
+      : record.ruleId;
+  const level = (LEVELS as readonly unknown[]).includes(fields.level)
+    ? (fields.level as Level)
+    : 'medium';
+  return {
+    kind: 'detection',
+    id: record.ruleId,
+    title,
+    level,
+    shadow: false,
+    generate: false,
+    responses: [],
+    dedup: { groupBy: [], windowMs: 0 },
+    tests: { match: [], nomatch: [] },
+    file: `storage:${record.ruleId}@${record.version}`,
+    detection: { selections: new Map(), condition: { kind: 'ref', name: record.ruleId } },
   };
 }
