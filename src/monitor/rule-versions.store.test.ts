@@ -146,6 +146,58 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
     expect(await stored('race-number')).toEqual([watchRule('race-number', 'clerk-1', 'low')]);
   });
 
+  it('two creates of one id, racing, store one rule; the other is told the id is taken, whether or not the first committed before it numbered its version', async () => {
+    // Together at the insert.
+    let waiting = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const together = catalogOf('baseline-a', (store) => ({
+      ...store,
+      async append(...args) {
+        waiting += 1;
+        if (waiting === 2) open();
+        await gate;
+        return store.append(...args);
+      },
+    }));
+    const pair = [watchRule('new-a', 'clerk-1', 'high'), watchRule('new-a', 'clerk-1', 'low')];
+    const outcomes = await Promise.all(
+      pair.map((text) => outcome(together.create(text, 'new', 'staff:regulator:r').finally(open))),
+    );
+    expect(outcomes.sort()).toEqual([1, '409 monitor.rule_exists']);
+    expect(await stored('new-a')).toHaveLength(1);
+
+    // One committed while the other was between its check and its numbering.
+    let first = true;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const atNumbering = new Promise<void>((resolve) => (reached = resolve));
+    const apart = catalogOf('baseline-b', (store) => ({
+      ...store,
+      async versions(ruleId) {
+        if (first) {
+          first = false;
+          reached();
+          await held;
+        }
+        return store.versions(ruleId);
+      },
+    }));
+    const late = outcome(
+      apart.create(watchRule('new-b', 'clerk-1', 'high'), 'late', 'staff:regulator:a'),
+    );
+    await atNumbering;
+    const early = outcome(
+      apart
+        .create(watchRule('new-b', 'clerk-1', 'low'), 'early', 'staff:regulator:b')
+        .finally(release),
+    );
+    expect(await early).toBe(1);
+    expect(await late).toBe('409 monitor.rule_exists');
+    expect(await stored('new-b')).toEqual([watchRule('new-b', 'clerk-1', 'low')]);
+  });
+
   it('a version stored with a repeated value stays in force; a new one holding a repeat is refused with its line', async () => {
     const catalog = catalogOf('repeats-kept');
     const old = watchRule('repeats-kept', '[clerk-1, clerk-1]');

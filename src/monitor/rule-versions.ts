@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { DomainError } from '../core/errors.js';
+import { DomainError, isDomainError } from '../core/errors.js';
 import { ulid } from '../core/ids.js';
 import type { EnqueueOutbox } from './monitor.store.js';
 import { checkReferences } from './rule-loader.js';
@@ -419,6 +419,9 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
     // Numbers continue after the newest stored version, even if a rollback restored an older one.
     const stored = await deps.store.versions(ruleId);
     const newest = stored.at(-1)?.version ?? 0;
+    // Another create of the same id committed after `set` was read: this one must not become its
+    // next version.
+    if (action === 'create' && newest > 0) throw ruleExists(ruleId);
     // A save that committed after `set` was read: this one was based on a version no longer in
     // force, and numbering past it would silently replace that change. (Two saves that get here
     // together take the same number; the primary key refuses the second, as the store says.)
@@ -433,36 +436,47 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
     const now = deps.clock();
     const ledgerId = `mrv_${ulid(now.getTime())}`;
     const createdAt = now.toISOString();
-    await deps.store.append(
-      {
-        ruleId,
-        version,
-        content: text,
-        contentHash: hash,
-        action,
-        restoredFrom,
-        reason,
-        createdBy: by,
-        createdAt,
-        ledgerId,
-      },
-      {
-        id: ledgerId,
-        type: 'monitor.rule-version',
-        // The hash, not the text: the ledger proves which content was in force.
-        record: {
+    try {
+      await deps.store.append(
+        {
           ruleId,
           version,
+          content: text,
           contentHash: hash,
           action,
           restoredFrom,
           reason,
-          by,
-          at: createdAt,
+          createdBy: by,
+          createdAt,
+          ledgerId,
         },
-      },
-      deps.enqueue,
-    );
+        {
+          id: ledgerId,
+          type: 'monitor.rule-version',
+          // The hash, not the text: the ledger proves which content was in force.
+          record: {
+            ruleId,
+            version,
+            contentHash: hash,
+            action,
+            restoredFrom,
+            reason,
+            by,
+            at: createdAt,
+          },
+        },
+        deps.enqueue,
+      );
+    } catch (error) {
+      // Two creates of one id that reach the insert together: the second is told the id is taken.
+      if (
+        action === 'create' &&
+        isDomainError(error) &&
+        error.code === 'monitor.rule_version_conflict'
+      )
+        throw ruleExists(ruleId);
+      throw error;
+    }
     await deps.sequence([ledgerId]);
     deps.changed();
     return get(ruleId);
@@ -531,12 +545,7 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
       const parsed = parseRuleFile('submitted', text);
       if (!parsed.ok) throw invalid(parsed.problems);
       const ruleId = parsed.rule.id;
-      if (set.entries.some((e) => e.id === ruleId))
-        throw new DomainError(
-          'monitor.rule_exists',
-          `A rule already has the id '${ruleId}'; submit a new version of it instead.`,
-          { ruleId },
-        );
+      if (set.entries.some((e) => e.id === ruleId)) throw ruleExists(ruleId);
       return store(set, ruleId, text, 'create', null, reason, by, undefined);
     },
 
@@ -598,6 +607,13 @@ export function createRuleCatalog(deps: RuleCatalogDeps): RuleCatalog {
     },
   };
 }
+
+const ruleExists = (ruleId: string) =>
+  new DomainError(
+    'monitor.rule_exists',
+    `A rule already has the id '${ruleId}'; submit a new version of it instead.`,
+    { ruleId },
+  );
 
 /**
  * What the list shows of a rule created here (no shipped file) whose stored version today's
