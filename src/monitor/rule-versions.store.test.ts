@@ -71,13 +71,16 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
   const stored = async (ruleId: string) =>
     (await createRuleVersionsStore(fx.storage.db).versions(ruleId)).map((v) => v.content);
 
-  it('two saves based on the same version that reach the insert together: one is stored, the other is a 409', async () => {
+  /**
+   * A catalog whose saves wait at the insert until two have numbered their version; `open` lets
+   * them go (call it when a save ends, so one refused before the insert frees the other).
+   */
+  function togetherAtInsert(baselineId: string) {
     let waiting = 0;
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const catalog = catalogOf('race-insert', (store) => ({
+    const catalog = catalogOf(baselineId, (store) => ({
       ...store,
-      // Each save waits here until both have numbered their version.
       async append(...args) {
         waiting += 1;
         if (waiting === 2) open();
@@ -85,6 +88,35 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
         return store.append(...args);
       },
     }));
+    return { catalog, open, waiting: () => waiting };
+  }
+
+  /**
+   * A catalog whose first save to number its version waits there (`reached` resolves) until
+   * `release` is called: the other save commits in between.
+   */
+  function heldAtNumbering(baselineId: string) {
+    let first = true;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrive!: () => void;
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    const catalog = catalogOf(baselineId, (store) => ({
+      ...store,
+      async versions(ruleId) {
+        if (first) {
+          first = false;
+          arrive();
+          await gate;
+        }
+        return store.versions(ruleId);
+      },
+    }));
+    return { catalog, reached, release };
+  }
+
+  it('two saves based on the same version that reach the insert together: one is stored, the other is a 409', async () => {
+    const { catalog, open, waiting } = togetherAtInsert('race-insert');
     const texts = [
       watchRule('race-insert', 'clerk-1', 'high'),
       watchRule('race-insert', 'clerk-1', 'low'),
@@ -93,7 +125,7 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
       catalog.update('race-insert', text, 'racing', 'staff:regulator:r', 0).finally(open),
     );
     const outcomes = await Promise.all(saves.map(outcome));
-    expect(waiting).toBe(2);
+    expect(waiting()).toBe(2);
     expect(outcomes.sort()).toEqual([1, '409 monitor.rule_version_conflict']);
     const versions = await stored('race-insert');
     expect(versions).toHaveLength(1);
@@ -102,23 +134,7 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
   });
 
   it('a save based on a version another save replaced meanwhile is a 409, not a version past it', async () => {
-    let first = true;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (reached = resolve));
-    const catalog = catalogOf('race-number', (store) => ({
-      ...store,
-      // The first save to number its version waits until the other has committed.
-      async versions(ruleId) {
-        if (first) {
-          first = false;
-          reached();
-          await gate;
-        }
-        return store.versions(ruleId);
-      },
-    }));
+    const { catalog, reached, release } = heldAtNumbering('race-number');
     const late = outcome(
       catalog.update(
         'race-number',
@@ -129,7 +145,7 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
       ),
     );
     // The other save starts once the first has checked its base and is held.
-    await held;
+    await reached;
     const early = outcome(
       catalog
         .update(
@@ -139,7 +155,7 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
           'staff:regulator:b',
           0,
         )
-        .finally(open),
+        .finally(release),
     );
     expect(await early).toBe(1);
     expect(await late).toBe('409 monitor.rule_version_conflict');
@@ -148,18 +164,7 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
 
   it('two creates of one id, racing, store one rule; the other is told the id is taken, whether or not the first committed before it numbered its version', async () => {
     // Together at the insert.
-    let waiting = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const together = catalogOf('baseline-a', (store) => ({
-      ...store,
-      async append(...args) {
-        waiting += 1;
-        if (waiting === 2) open();
-        await gate;
-        return store.append(...args);
-      },
-    }));
+    const { catalog: together, open } = togetherAtInsert('baseline-a');
     const pair = [watchRule('new-a', 'clerk-1', 'high'), watchRule('new-a', 'clerk-1', 'low')];
     const outcomes = await Promise.all(
       pair.map((text) => outcome(together.create(text, 'new', 'staff:regulator:r').finally(open))),
@@ -168,26 +173,11 @@ describeStorage('monitor rule catalog over the versions store', (fx) => {
     expect(await stored('new-a')).toHaveLength(1);
 
     // One committed while the other was between its check and its numbering.
-    let first = true;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let reached!: () => void;
-    const atNumbering = new Promise<void>((resolve) => (reached = resolve));
-    const apart = catalogOf('baseline-b', (store) => ({
-      ...store,
-      async versions(ruleId) {
-        if (first) {
-          first = false;
-          reached();
-          await held;
-        }
-        return store.versions(ruleId);
-      },
-    }));
+    const { catalog: apart, reached, release } = heldAtNumbering('baseline-b');
     const late = outcome(
       apart.create(watchRule('new-b', 'clerk-1', 'high'), 'late', 'staff:regulator:a'),
     );
-    await atNumbering;
+    await reached;
     const early = outcome(
       apart
         .create(watchRule('new-b', 'clerk-1', 'low'), 'early', 'staff:regulator:b')

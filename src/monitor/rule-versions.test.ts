@@ -61,6 +61,30 @@ async function send(
 }
 
 describeStorage('monitor rule versions', (fx) => {
+  /** A version as an older build stored it (today's parser may refuse it), written directly. */
+  async function storeAsOlderBuild(ruleId: string, version: number, content: string) {
+    await fx.storage.db
+      .insertInto('monitor_rule_versions')
+      .values({
+        rule_id: ruleId,
+        version,
+        content,
+        content_hash: sha256(content),
+        action: 'update',
+        restored_from: null,
+        reason: 'from an older build',
+        created_by: 'staff:old',
+        created_at: at(0),
+        ledger_id: `mrv_OLD_${ruleId}_${version}`,
+      })
+      .execute();
+    await fx.storage.db
+      .updateTable('monitor_rules_version')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', 1)
+      .execute();
+  }
+
   it('refuses a malformed rule with its line and stores nothing', async () => {
     const h = await monitorHarness(fx.storage);
     // Tests run in a random order on one database: compare with what was there before.
@@ -502,26 +526,7 @@ describeStorage('monitor rule versions', (fx) => {
       expect(taken.json<{ code: string }>().code).toBe('monitor.rule_exists');
 
       // A version stored by an older build that today's parser refuses (written directly).
-      await fx.storage.db
-        .insertInto('monitor_rule_versions')
-        .values({
-          rule_id: 'bulk-export',
-          version: 2,
-          content: 'id: bulk-export\nlevel: extreme\n',
-          content_hash: sha256('id: bulk-export\nlevel: extreme\n'),
-          action: 'update',
-          restored_from: null,
-          reason: 'from an older build',
-          created_by: 'staff:old',
-          created_at: at(0),
-          ledger_id: 'mrv_OLD',
-        })
-        .execute();
-      await fx.storage.db
-        .updateTable('monitor_rules_version')
-        .set((eb) => ({ version: eb('version', '+', 1) }))
-        .where('id', '=', 1)
-        .execute();
+      await storeAsOlderBuild('bulk-export', 2, 'id: bulk-export\nlevel: extreme\n');
       const refused = (await rules()).find((r) => r.id === 'bulk-export');
       expect(refused).toMatchObject({ version: 2, source: 'stored', loaded: false });
       expect((refused!.problems as string[]).join(' ')).toMatch(/^line \d+, column \d+: .*level/);
@@ -536,26 +541,7 @@ describeStorage('monitor rule versions', (fx) => {
         'level: medium',
         'level: extreme',
       );
-      await fx.storage.db
-        .insertInto('monitor_rule_versions')
-        .values({
-          rule_id: 'watch_dotted.v2',
-          version: 2,
-          content: unreadable,
-          content_hash: sha256(unreadable),
-          action: 'update',
-          restored_from: null,
-          reason: 'from an older build',
-          created_by: 'staff:old',
-          created_at: at(0),
-          ledger_id: 'mrv_OLD2',
-        })
-        .execute();
-      await fx.storage.db
-        .updateTable('monitor_rules_version')
-        .set((eb) => ({ version: eb('version', '+', 1) }))
-        .where('id', '=', 1)
-        .execute();
+      await storeAsOlderBuild('watch_dotted.v2', 2, unreadable);
       const created = (await rules()).find((r) => r.id === 'watch_dotted.v2');
       expect(created).toMatchObject({
         version: 2,
