@@ -8556,7 +8556,7 @@ export interface paths {
           'application/json': {
             /** @description IANA time zone, e.g. Asia/Almaty */
             timeZone: string;
-            /** @description ISO weekdays worked, 1 = Monday */
+            /** @description ISO weekdays worked, 1 = Monday, each once (a repeat is 400 monitor.invalid_working_hours naming it) */
             days: number[];
             /** @description HH:MM local */
             start: string;
