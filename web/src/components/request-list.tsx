@@ -42,7 +42,11 @@ function RequestCard({
       <ConsentSummary consent={request} />
       {answer ? (
         <p className="notice notice-ok" role="status" data-answer={answer}>
-          {answer === 'approve' ? t('requests.approved') : t('requests.refused')}
+          {answer === 'refuse'
+            ? t('requests.refused')
+            : childId
+              ? t('children.approved')
+              : t('requests.approved')}
         </p>
       ) : (
         <div className="actions">
