@@ -39,7 +39,10 @@ const DRIVER = 'Тимур Серікбаев';
 const TEACHER = 'Айгерим Сапарова';
 const BORROWER = 'Нұрлан Жақсылықов';
 const OWNER = 'Ерлан Омаров';
-/** Мадина, 15, and her father Ерлан, her guardian in the demo world (src/demo/demo-consents.ts). */
+/**
+ * Мадина, 15, and her father Ерлан, her guardian in the demo world (src/demo/demo-consents.ts).
+ * He is OWNER too: the guardian's test answers only the child's requests, in a session of its own.
+ */
 const CHILD = 'Мадина Қасымова';
 const GUARDIAN = OWNER;
 const SCHOOL = 'School records and staff files';
