@@ -39,6 +39,13 @@ const DRIVER = 'Тимур Серікбаев';
 const TEACHER = 'Айгерим Сапарова';
 const BORROWER = 'Нұрлан Жақсылықов';
 const OWNER = 'Ерлан Омаров';
+/**
+ * Мадина, 15, and her father Ерлан, her guardian in the demo world (src/demo/demo-consents.ts).
+ * He is OWNER too: the guardian's test answers only the child's requests, in a session of its own.
+ */
+const CHILD = 'Мадина Қасымова';
+const GUARDIAN = OWNER;
+const SCHOOL = 'School records and staff files';
 
 /** The parts of a `/v1/me/accesses` item the tampering test alters. */
 interface AccessItem {
@@ -470,5 +477,51 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await tabTo(/^Approve$/);
     await page.keyboard.press('Enter');
     await card.locator('[data-answer="approve"]').waitFor();
+  });
+
+  it('a guardian answers a request made for their child with the keyboard, and sees it among the child’s consents', async () => {
+    const asked = await asSystem<{ request: { id: string } }>(SCHOOL, '/v1/consent-requests', {
+      iin: iinOf(CHILD),
+      purposes: ['education.enrolment'],
+      categories: ['identity', 'education'],
+      retention: 'P1Y',
+      validUntil: new Date(Date.now() + 300 * DAY).toISOString(),
+      requestExpiresAt: new Date(Date.now() + 7 * DAY).toISOString(),
+      message: { kk: 'Олимпиадаға тіркеу', ru: 'Для записи на олимпиаду', en: 'For the olympiad' },
+      policyUrl: 'https://school54.kz/privacy',
+    });
+    const { page, problems } = await openPage();
+    await signIn(page, GUARDIAN, '/me/children');
+    // Her only child is shown at once; the request in words, not the taxonomy's codes.
+    const card = page.locator(`[data-request="${asked.request.id}"]`);
+    await card.getByText('For the olympiad').waitFor();
+    await card
+      .getByRole('heading', { name: 'Request from School-lyceum No. 54, Astana' })
+      .waitFor();
+    const facts = await card.locator('dl').innerText();
+    expect(facts).toContain('School and university enrolment');
+    expect(facts).toContain('Identity (IIN, name, birth date), Education');
+    expect(facts).not.toMatch(/education\.enrolment|identity,/);
+    await expectNoAxeViolations(page, 'children, a request waiting for the child');
+    // Approve is reached and pressed with the keyboard; this child's request is the only one.
+    expect(await page.locator('[data-request]').count()).toBe(1);
+    for (let i = 0; i < 60 && (await focusedText(page)) !== 'Approve'; i++) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await focusedText(page)).toBe('Approve');
+    await page.keyboard.press('Enter');
+    await card
+      .locator('[data-answer="approve"]')
+      .getByText('Approved. You can withdraw it at any time below, under the child’s consents.')
+      .waitFor();
+    // The child's consents now hold it, given by a guardian; the demo's enrolment is still there.
+    // (A request is the consent in waiting: the same id.)
+    const consent = page.locator(`[data-consent="${asked.request.id}"]`);
+    await consent.getByText('Last action by a guardian').waitFor();
+    expect(await consent.locator('[data-state]').getAttribute('data-state')).toBe('active');
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await consent.getByText('Соңғы әрекет — қамқоршы').waitFor();
+    await expectNoAxeViolations(page, 'children, answered, in Kazakh');
+    expect(problems).toEqual([]);
   });
 });

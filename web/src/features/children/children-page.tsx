@@ -1,113 +1,132 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { act, type Consent, fetchConsents, fetchRequests } from '../../api/citizen-api';
+import {
+  act,
+  type ActionOutcome,
+  type Consent,
+  fetchConsents,
+  reasonText,
+} from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
 import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
+import { RequestList } from '../../components/request-list';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { formatDate } from '../../i18n/dates';
+import { lastActor } from './last-actor';
 
 type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
 const fetchChildren = async (signal: AbortSignal) =>
   (await answer(api.GET('/v1/me/children', { signal }))).children;
 
-/** Who acted on a consent: the child (once of age), a guardian, or the system that asked. */
-function actedBy(
-  consent: Consent,
-  t: (key: 'children.byGuardian' | 'children.bySubject' | 'children.bySystem') => string,
-) {
-  const last = consent.events.at(-1);
-  if (!last) return '';
-  if (last.actor.kind === 'guardian') return t('children.byGuardian');
-  if (last.actor.kind === 'subject') return t('children.bySubject');
-  return t('children.bySystem');
+const ACTED_BY = {
+  guardian: 'children.byGuardian',
+  subject: 'children.bySubject',
+  system: 'children.bySystem',
+} as const;
+
+/** One of the child's consents: withdrawing it shows the outcome (a refusal with its reason) here. */
+function ChildConsent({
+  consent,
+  childId,
+  note,
+}: {
+  readonly consent: Consent;
+  readonly childId: string;
+  readonly note?: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [outcome, setOutcome] = useState<ActionOutcome>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const withdraw = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setOutcome(await act(consent.id, 'withdraw', childId));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li className="panel card" data-consent={consent.id}>
+      <div className="card-head">
+        <StateBadge state={outcome?.consent.state ?? consent.state} />
+        {note && <span className="muted">{note}</span>}
+      </div>
+      <ConsentSummary consent={consent} />
+      {consent.state === 'active' && !outcome && (
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={busy}
+          onClick={() => void withdraw()}
+        >
+          {t('consent.withdraw')}
+        </button>
+      )}
+      {outcome && (
+        <p
+          className={`notice ${outcome.outcome === 'accepted' ? 'notice-ok' : 'notice-error'}`}
+          role="status"
+          data-outcome={outcome.outcome}
+        >
+          {outcome.outcome === 'accepted'
+            ? t('consent.withdrawAccepted')
+            : t('consent.withdrawRefused', {
+                reason: reasonText(outcome.reason, i18n.resolvedLanguage ?? 'kk'),
+              })}
+        </p>
+      )}
+      {error !== undefined && <ErrorMessage error={error} />}
+    </li>
+  );
 }
 
+/** The child's consents; `round` reloads them (after the guardian answered a request). */
+function ChildConsents({ childId, round }: { readonly childId: string; readonly round: number }) {
+  const { t } = useTranslation();
+  const load = useCallback((signal: AbortSignal) => fetchConsents(childId, signal), [childId]);
+  const result = useLoad(load, round);
+  if (result.state === 'loading') return <p aria-live="polite">{t('portal.loading')}</p>;
+  if (result.state === 'failed') return <ErrorMessage error={result.error} />;
+  if (result.value.length === 0) return <p>{t('consent.empty')}</p>;
+  return (
+    <ul className="cards">
+      {result.value.map((consent) => {
+        const actor = lastActor(consent);
+        return (
+          <ChildConsent
+            key={consent.id}
+            consent={consent}
+            childId={childId}
+            {...(actor ? { note: t(ACTED_BY[actor]) } : {})}
+          />
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * What the guardian answers and holds for one child: the same request cards as the requests page
+ * (who asks by name, the answer shown on its card), and the child's consents, reloaded after an
+ * answer.
+ */
 function ChildView({ child }: { readonly child: Child }) {
   const { t } = useTranslation();
   const [round, setRound] = useState(0);
-  const load = useCallback(
-    async (signal: AbortSignal) => {
-      const [consents, requests] = await Promise.all([
-        fetchConsents(child.childId, signal),
-        fetchRequests(child.childId, signal),
-      ]);
-      return { consents, requests: requests.filter((r) => r.state === 'requested') };
-    },
-    [child.childId],
-  );
-  const result = useLoad(load, round);
-  const [error, setError] = useState<unknown>();
-  const answer = async (id: string, action: 'approve' | 'refuse' | 'withdraw') => {
-    setError(undefined);
-    try {
-      await act(id, action, child.childId);
-      setRound((n) => n + 1);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  if (result.state === 'loading') return <p aria-live="polite">{t('portal.loading')}</p>;
-  if (result.state === 'failed') return <ErrorMessage error={result.error} />;
-  const { consents, requests } = result.value;
+  const answered = useCallback(() => setRound((n) => n + 1), []);
   return (
     <div data-child={child.childId}>
-      {error !== undefined && <ErrorMessage error={error} />}
       <h2>{t('children.requests')}</h2>
-      {requests.length === 0 ? (
-        <p>{t('requests.empty')}</p>
-      ) : (
-        <ul className="cards">
-          {requests.map((r) => (
-            <li key={r.id} className="panel card">
-              <ConsentSummary consent={r} />
-              <div className="actions">
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void answer(r.id, 'approve')}
-                >
-                  {t('requests.approve')}
-                </button>
-                <button
-                  type="button"
-                  className="button button-secondary"
-                  onClick={() => void answer(r.id, 'refuse')}
-                >
-                  {t('requests.refuse')}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <RequestList childId={child.childId} onAnswered={answered} />
       <h2>{t('children.consents')}</h2>
-      {consents.length === 0 ? (
-        <p>{t('consent.empty')}</p>
-      ) : (
-        <ul className="cards">
-          {consents.map((c) => (
-            <li key={c.id} className="panel card">
-              <div className="card-head">
-                <StateBadge state={c.state} />
-                <span className="muted">{actedBy(c, t)}</span>
-              </div>
-              <ConsentSummary consent={c} />
-              {c.state === 'active' && (
-                <button
-                  type="button"
-                  className="button button-secondary"
-                  onClick={() => void answer(c.id, 'withdraw')}
-                >
-                  {t('consent.withdraw')}
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChildConsents childId={child.childId} round={round} />
     </div>
   );
 }
@@ -116,7 +135,11 @@ export function ChildrenPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('children.documentTitle'));
   const result = useLoad(fetchChildren);
-  const [chosen, setChosen] = useState<string>();
+  const [picked, setPicked] = useState<string>();
+  const children = result.state === 'done' ? result.value : [];
+  // One child in care (the usual case) is shown at once; with more, the guardian chooses.
+  const chosen = picked ?? (children.length === 1 ? children[0]!.childId : undefined);
+  const child = children.find((c) => c.childId === chosen);
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -126,28 +149,26 @@ export function ChildrenPage() {
       {result.state === 'loading' && <p aria-live="polite">{t('portal.loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
       {result.state === 'done' &&
-        (result.value.length === 0 ? (
+        (children.length === 0 ? (
           <p>{t('children.empty')}</p>
         ) : (
           <>
             <div className="actions" role="group" aria-label={t('children.choose')}>
-              {result.value.map((child) => (
+              {children.map((c) => (
                 <button
-                  key={child.childId}
+                  key={c.childId}
                   type="button"
                   className="button button-secondary"
-                  aria-pressed={chosen === child.childId}
-                  onClick={() => setChosen(child.childId)}
+                  aria-pressed={chosen === c.childId}
+                  onClick={() => setPicked(c.childId)}
                 >
                   {t('children.child', {
-                    born: formatDate(child.birthDate, i18n.resolvedLanguage, 'date'),
+                    born: formatDate(c.birthDate, i18n.resolvedLanguage, 'date'),
                   })}
                 </button>
               ))}
             </div>
-            {chosen && (
-              <ChildView key={chosen} child={result.value.find((c) => c.childId === chosen)!} />
-            )}
+            {child && <ChildView key={child.childId} child={child} />}
           </>
         ))}
     </>

@@ -229,6 +229,7 @@ export const en = {
     byGuardian: 'Last action by a guardian',
     bySubject: 'Last action by the child',
     bySystem: 'Asked by the system',
+    approved: 'Approved. You can withdraw it at any time below, under the child’s consents.',
   },
   accesses: {
     documentTitle: 'Qalqan — who accessed my data',

@@ -1,0 +1,106 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { act, type Consent, fetchRequests } from '../api/citizen-api';
+import { ConsentSummary } from './consent-summary';
+import { ErrorMessage } from './error-message';
+import { useWhoNames } from './who';
+import { useLoad } from '../hooks/use-load';
+
+function RequestCard({
+  request,
+  childId,
+  onAnswered,
+}: {
+  readonly request: Consent;
+  readonly childId?: string;
+  readonly onAnswered?: () => void;
+}) {
+  const { t } = useTranslation();
+  const [answer, setAnswer] = useState<'approve' | 'refuse'>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const answerWith = async (action: 'approve' | 'refuse') => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await act(request.id, action, childId);
+      setAnswer(action);
+      onAnswered?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const headingId = `request-${request.id}`;
+  const who = useWhoNames(request.controller, request.systems);
+  return (
+    <li className="panel card" aria-labelledby={headingId} data-request={request.id}>
+      <h2 id={headingId} className="card-title">
+        {t('requests.from', { controller: who.operator ?? request.controller })}
+      </h2>
+      <ConsentSummary consent={request} />
+      {answer ? (
+        <p className="notice notice-ok" role="status" data-answer={answer}>
+          {answer === 'refuse'
+            ? t('requests.refused')
+            : childId
+              ? t('children.approved')
+              : t('requests.approved')}
+        </p>
+      ) : (
+        <div className="actions">
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void answerWith('approve')}
+          >
+            {t('requests.approve')}
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={busy}
+            onClick={() => void answerWith('refuse')}
+          >
+            {t('requests.refuse')}
+          </button>
+        </div>
+      )}
+      {error !== undefined && <ErrorMessage error={error} />}
+    </li>
+  );
+}
+
+/**
+ * Pending consent requests, for the citizen or (with `childId`) for a child in their care. An
+ * answered request stays in the list with its answer; `onAnswered` is told after each answer.
+ */
+export function RequestList({
+  childId,
+  onAnswered,
+}: {
+  readonly childId?: string;
+  readonly onAnswered?: () => void;
+}) {
+  const { t } = useTranslation();
+  const load = useCallback((signal: AbortSignal) => fetchRequests(childId, signal), [childId]);
+  const result = useLoad(load);
+  if (result.state === 'loading') return <p aria-live="polite">{t('portal.loading')}</p>;
+  if (result.state === 'failed') return <ErrorMessage error={result.error} />;
+  const pending = result.value.filter((r) => r.state === 'requested');
+  if (pending.length === 0) return <p>{t('requests.empty')}</p>;
+  return (
+    <ul className="cards">
+      {pending.map((request) => (
+        <RequestCard
+          key={request.id}
+          request={request}
+          {...(childId ? { childId } : {})}
+          {...(onAnswered ? { onAnswered } : {})}
+        />
+      ))}
+    </ul>
+  );
+}
