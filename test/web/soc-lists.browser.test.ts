@@ -403,7 +403,7 @@ describe.skipIf(!haveChromium)(
         .getByText('Серікова Алёна', { exact: true })
         .waitFor();
       expect(await preview.locator('[data-line]').allInnerTexts()).toEqual([
-        'Line 3: A “?” in the actor id or the label: Windows-1251 has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
+        'Line 3: A “?” in the actor id or the label: Windows-1251 has none of the letters ә, ғ, қ, ң, ө, ұ, ү, һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
       ]);
       expect(await upload.getByRole('button', { name: /^Register/ }).count()).toBe(0);
 

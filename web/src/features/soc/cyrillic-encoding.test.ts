@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ibm866, koi8r } from '../../test-support/dos-unix-cyrillic';
 import { windows1251 } from '../../test-support/windows-1251';
 import {
+  KAZAKH_LETTERS_LACKING,
+  LEGACY_ENCODINGS,
   cyrillicScore,
   type LegacyEncoding,
   readLegacyCyrillic,
@@ -112,6 +114,16 @@ describe('reading a Cyrillic file that is not UTF-8', () => {
       text: 'АБ',
       encoding: 'ibm866',
     });
+  });
+});
+
+describe('KAZAKH_LETTERS_LACKING', () => {
+  it('names exactly the Kazakh letters each encoding has no byte for', () => {
+    for (const encoding of LEGACY_ENCODINGS) {
+      const all = new TextDecoder(encoding).decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+      const lacking = [...'әғқңөұүһі'].filter((letter) => !all.includes(letter));
+      expect(KAZAKH_LETTERS_LACKING[encoding], encoding).toEqual(lacking);
+    }
   });
 });
 

@@ -21,6 +21,19 @@ export const LEGACY_ENCODING_NAMES: Readonly<Record<LegacyEncoding, string>> = {
   'koi8-r': 'KOI8-R',
 };
 
+/** The letters of the Kazakh alphabet that the Russian one lacks. */
+const KAZAKH_OWN_LETTERS = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'] as const;
+
+/**
+ * Which of them each encoding cannot hold (so a file saved in it has "?" for each): all but і in
+ * Windows-1251, all of them in CP866 and KOI8-R (the test reads each encoding's 256 bytes).
+ */
+export const KAZAKH_LETTERS_LACKING: Readonly<Record<LegacyEncoding, readonly string[]>> = {
+  'windows-1251': KAZAKH_OWN_LETTERS.filter((letter) => letter !== 'і'),
+  ibm866: KAZAKH_OWN_LETTERS,
+  'koi8-r': KAZAKH_OWN_LETTERS,
+};
+
 /**
  * How often each small letter occurs in Russian text, per cent, as the letter-frequency table
  * commonly cited for Russian has it; Kazakh's own letters (of which only і is in any of the three

@@ -13,7 +13,12 @@ import {
   refuseLostLetters,
   type StaffList,
 } from './staff-csv';
-import { isLegacyEncoding, LEGACY_ENCODING_NAMES, type LegacyEncoding } from './cyrillic-encoding';
+import {
+  isLegacyEncoding,
+  KAZAKH_LETTERS_LACKING,
+  LEGACY_ENCODING_NAMES,
+  type LegacyEncoding,
+} from './cyrillic-encoding';
 import { type FileProblem, readStaffFile, type StaffFileEncoding } from './staff-file';
 
 /** Lines of the list shown before sending, and problems or refusals listed before "and N more". */
@@ -158,11 +163,14 @@ export function StaffUpload({
       case 'unclosedQuote':
       case 'noIinColumn':
         return t(`lists.upload.lineProblem.${problem.reason}`);
-      case 'lostLetter':
+      case 'lostLetter': {
         // Only a list read in a single-byte encoding has this problem (`refuseLostLetters`).
+        const legacy = isLegacyEncoding(encoding) ? encoding : 'windows-1251';
         return t('lists.upload.lineProblem.lostLetter', {
-          encoding: LEGACY_ENCODING_NAMES[isLegacyEncoding(encoding) ? encoding : 'windows-1251'],
+          encoding: LEGACY_ENCODING_NAMES[legacy],
+          letters: KAZAKH_LETTERS_LACKING[legacy].join(', '),
         });
+      }
     }
   };
 

@@ -406,7 +406,7 @@ export const en = {
         duplicateColumn: 'Column {{column}} of the header names a column already named.',
         noIinColumn: 'The header names no IIN column.',
         lostLetter:
-          'A “?” in the actor id or the label: {{encoding}} has no ә, ғ, қ, ң, ө, ұ, ү or һ, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
+          'A “?” in the actor id or the label: {{encoding}} has none of the letters {{letters}}, so each became “?” when the file was saved. Save the list as “CSV UTF-8” and choose it again.',
       },
       send_one: 'Register {{count}} employee',
       send_other: 'Register {{count}} employees',
