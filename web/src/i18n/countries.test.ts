@@ -9,8 +9,14 @@ describe('countryName', () => {
     expect(intlNamesCountriesIn('kk')).toBe(true);
   });
 
-  it('shows the code where the browser has no names in that language, never an English name', () => {
-    expect(countryName('DE', 'kk', { intlHasNames: false })).toBe('DE');
+  it('names the country from its own Kazakh table where the browser has no Kazakh names', () => {
+    expect(countryName('DE', 'kk', { intlHasNames: false })).toBe('Германия');
+    expect(countryName('kz', 'kk', { intlHasNames: false })).toBe('Қазақстан');
+    // A code the table does not hold is shown as the code.
+    expect(countryName('XK', 'kk', { intlHasNames: false })).toBe('XK');
+  });
+
+  it('shows the code where the browser has no names in another language, never an English name', () => {
     expect(countryName('us', 'ru', { intlHasNames: false })).toBe('US');
   });
 

@@ -1,9 +1,12 @@
 /**
  * A country's name from its ISO 3166-1 alpha-2 code, in the reader's language, by Intl. Some
  * browsers claim a language without its data (Debian's Chromium names countries in English for
- * `kk`, as it formats Kazakh dates in the root locale, see dates.ts): there the code is shown, not
- * an English name in a Kazakh page.
+ * `kk`, as it formats Kazakh dates in the root locale, see dates.ts): for Kazakh the name then
+ * comes from a table generated from the same CLDR data (kk-countries.ts); in any other language
+ * the code is shown, never an English name in a page in another language.
  */
+import { KK_COUNTRY_NAMES } from './kk-countries';
+
 const hasNames = new Map<string, boolean>();
 const namers = new Map<string, Intl.DisplayNames>();
 
@@ -42,7 +45,10 @@ export function countryName(
   options: { readonly intlHasNames?: boolean } = {},
 ): string {
   if (!/^[A-Za-z]{2}$/.test(code)) return code;
-  if (!(options.intlHasNames ?? intlNamesCountriesIn(language))) return code.toUpperCase();
+  if (!(options.intlHasNames ?? intlNamesCountriesIn(language)))
+    return (
+      (language === 'kk' ? KK_COUNTRY_NAMES[code.toUpperCase()] : undefined) ?? code.toUpperCase()
+    );
   const name = namer(language)?.of(code.toUpperCase());
   return name && name !== code.toUpperCase() ? name : code.toUpperCase();
 }
