@@ -6,6 +6,33 @@ import { ErrorMessage } from './error-message';
 import { useWhoNames } from './who';
 import { useLoad } from '../hooks/use-load';
 
+/**
+ * The answer given, on the request's card: an approval as a success, a refusal as a neutral notice
+ * (the citizen's own choice, neither a success nor an error); both announced (`role="status"`).
+ */
+export function AnswerNotice({
+  answer,
+  forChild,
+}: {
+  readonly answer: 'approve' | 'refuse';
+  readonly forChild: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <p
+      className={`notice ${answer === 'refuse' ? 'notice-neutral' : 'notice-ok'}`}
+      role="status"
+      data-answer={answer}
+    >
+      {answer === 'refuse'
+        ? t('requests.refused')
+        : forChild
+          ? t('children.approved')
+          : t('requests.approved')}
+    </p>
+  );
+}
+
 function RequestCard({
   request,
   childId,
@@ -41,13 +68,7 @@ function RequestCard({
       </h2>
       <ConsentSummary consent={request} />
       {answer ? (
-        <p className="notice notice-ok" role="status" data-answer={answer}>
-          {answer === 'refuse'
-            ? t('requests.refused')
-            : childId
-              ? t('children.approved')
-              : t('requests.approved')}
-        </p>
+        <AnswerNotice answer={answer} forChild={childId !== undefined} />
       ) : (
         <div className="actions">
           <button

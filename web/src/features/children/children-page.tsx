@@ -14,18 +14,12 @@ import { RequestList } from '../../components/request-list';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { formatDate } from '../../i18n/dates';
-import { lastActor } from './last-actor';
+import { ACTED_BY, lastActor } from './last-actor';
 
 type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
 const fetchChildren = async (signal: AbortSignal) =>
   (await answer(api.GET('/v1/me/children', { signal }))).children;
-
-const ACTED_BY = {
-  guardian: 'children.byGuardian',
-  subject: 'children.bySubject',
-  system: 'children.bySystem',
-} as const;
 
 /** One of the child's consents: withdrawing it shows the outcome (a refusal with its reason) here. */
 function ChildConsent({
@@ -131,6 +125,21 @@ function ChildView({ child }: { readonly child: Child }) {
   );
 }
 
+/**
+ * The page's lead: asks the guardian to choose only when there is a choice (one child is shown at
+ * once); `count` is undefined while the children load.
+ */
+export function ChildrenIntro({ count }: { readonly count: number | undefined }) {
+  const { t } = useTranslation();
+  const key =
+    count === undefined || count === 0
+      ? 'children.intro'
+      : count === 1
+        ? 'children.introOne'
+        : 'children.introSeveral';
+  return <p className="lead">{t(key)}</p>;
+}
+
 export function ChildrenPage() {
   const { t, i18n } = useTranslation();
   useDocumentTitle(t('children.documentTitle'));
@@ -145,7 +154,7 @@ export function ChildrenPage() {
       <h1 id="page-title" tabIndex={-1}>
         {t('children.title')}
       </h1>
-      <p className="lead">{t('children.intro')}</p>
+      <ChildrenIntro count={result.state === 'done' ? children.length : undefined} />
       {result.state === 'loading' && <p aria-live="polite">{t('portal.loading')}</p>}
       {result.state === 'failed' && <ErrorMessage error={result.error} />}
       {result.state === 'done' &&

@@ -219,7 +219,10 @@ export const en = {
   children: {
     documentTitle: 'Qalqan — my children',
     title: 'My children',
-    intro:
+    intro: 'As a registered guardian you act for a minor; each record shows who acted.',
+    introOne:
+      'As a registered guardian you act for a minor: the child’s requests and consents are below, and each record shows who acted.',
+    introSeveral:
       'As a registered guardian you act for a minor. Choose a child to see and answer for them; each record shows who acted.',
     empty: 'No children are registered in your care.',
     choose: 'Choose a child',
@@ -228,7 +231,9 @@ export const en = {
     consents: 'The child’s consents',
     byGuardian: 'Last action by a guardian',
     bySubject: 'Last action by the child',
-    bySystem: 'Asked by the system',
+    bySystem: 'Last action by the operator’s system',
+    byStaff: 'Last action by Qalqan staff',
+    byExpiry: 'Expired when its term ended',
     approved: 'Approved. You can withdraw it at any time below, under the child’s consents.',
   },
   accesses: {
