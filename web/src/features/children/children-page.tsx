@@ -1,15 +1,10 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  act,
-  type ActionOutcome,
-  type Consent,
-  fetchConsents,
-  reasonText,
-} from '../../api/citizen-api';
+import { act, type ActionOutcome, type Consent, fetchConsents } from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
 import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
+import { WithdrawalNotice } from '../../components/withdrawal-notice';
 import { RequestList } from '../../components/request-list';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
@@ -31,7 +26,7 @@ function ChildConsent({
   readonly childId: string;
   readonly note?: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [outcome, setOutcome] = useState<ActionOutcome>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -63,19 +58,7 @@ function ChildConsent({
           {t('consent.withdraw')}
         </button>
       )}
-      {outcome && (
-        <p
-          className={`notice ${outcome.outcome === 'accepted' ? 'notice-ok' : 'notice-error'}`}
-          role="status"
-          data-outcome={outcome.outcome}
-        >
-          {outcome.outcome === 'accepted'
-            ? t('consent.withdrawAccepted')
-            : t('consent.withdrawRefused', {
-                reason: reasonText(outcome.reason, i18n.resolvedLanguage ?? 'kk'),
-              })}
-        </p>
-      )}
+      {outcome && <WithdrawalNotice outcome={outcome} />}
       {error !== undefined && <ErrorMessage error={error} />}
     </li>
   );

@@ -6,10 +6,10 @@ import {
   type Consent,
   fetchConsentReceipt,
   fetchConsents,
-  reasonText,
 } from '../../api/citizen-api';
 import { ConsentSummary, StateBadge } from '../../components/consent-summary';
 import { ErrorMessage } from '../../components/error-message';
+import { WithdrawalNotice } from '../../components/withdrawal-notice';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { type ReceiptVerdict, verifyConsentReceipt } from './receipt';
@@ -83,19 +83,7 @@ function ConsentCard({ consent }: { readonly consent: Consent }) {
           </button>
         )}
       </div>
-      {outcome && (
-        <p
-          className={`notice ${outcome.outcome === 'accepted' ? 'notice-ok' : 'notice-error'}`}
-          role="status"
-          data-outcome={outcome.outcome}
-        >
-          {outcome.outcome === 'accepted'
-            ? t('consent.withdrawAccepted')
-            : t('consent.withdrawRefused', {
-                reason: reasonText(outcome.reason, i18n.resolvedLanguage ?? 'kk'),
-              })}
-        </p>
-      )}
+      {outcome && <WithdrawalNotice outcome={outcome} />}
       {receipt && (
         <p className="muted" role="status" data-receipt={receipt}>
           {t(`consent.receiptVerdict.${receipt}`)}
