@@ -9,8 +9,9 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { firstRepeat } from '../core/repeats.js';
 import type { MonitorReferenceInput, WorkingHours } from './reference.model.js';
-import { dayName, daysOf, repeatedDay, workingHoursProblem } from './reference.js';
+import { dayName, daysOf, workingHoursProblem } from './reference.js';
 import {
   addEntry,
   entryRow,
@@ -197,7 +198,9 @@ export function createReferenceData(deps: ReferenceDeps): ReferenceData {
       const problem = workingHoursProblem(hours);
       if (problem)
         throw new DomainError('monitor.invalid_working_hours', `Working hours: ${problem}.`);
-      const repeat = repeatedDay(hours.days);
+      // A set of days holds each once; a repeat says the sender meant another day. Stored hours are
+      // read as the set they name (`daysOf`).
+      const repeat = firstRepeat(hours.days);
       if (repeat)
         throw new DomainError(
           'monitor.invalid_working_hours',

@@ -62,23 +62,6 @@ const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satu
 /** A weekday as a problem names it: `3 (Wednesday)`. */
 export const dayName = (day: number): string => `${day} (${DAY_NAMES[day - 1] ?? 'no weekday'})`;
 
-/**
- * The first day listed again (its index, and the index of its first listing), or null. Input only:
- * a set of days holds each once, and a repeat says the sender meant something else (a typo for
- * another day); stored or compiled hours are read as the set they name (`daysOf`).
- */
-export function repeatedDay(
-  days: readonly number[],
-): { readonly index: number; readonly first: number } | null {
-  const firstAt = new Map<number, number>();
-  for (const [index, day] of days.entries()) {
-    const first = firstAt.get(day);
-    if (first !== undefined) return { index, first };
-    firstAt.set(day, index);
-  }
-  return null;
-}
-
 /** Days as a set, in week order: how stored hours are read, whatever an older row holds. */
 export const daysOf = (days: readonly number[]): number[] =>
   [...new Set(days)].sort((a, b) => a - b);

@@ -6,6 +6,7 @@
  */
 import { isCollection, isMap, LineCounter, parseDocument, visit, type Document } from 'yaml';
 
+import { firstRepeat } from '../core/repeats.js';
 import { parseCondition } from './condition.js';
 import { parseDuration } from './duration.js';
 import { DERIVED_FIELDS, parsePlaceholder, REFERENCE_SETS } from './reference.model.js';
@@ -144,23 +145,17 @@ class Checker {
     what: string,
   ): boolean {
     if (!this.refuseRepeats) return false;
-    const firstAt = new Map<string, number>();
-    for (const [index, value] of values.entries()) {
-      const k = key(value);
-      const first = firstAt.get(k);
-      if (first === undefined) {
-        firstAt.set(k, index);
-        continue;
-      }
-      const earlier = values[first];
-      const same = quote(earlier) === quote(value) ? '' : ` as ${quote(earlier)}`;
-      this.report(
-        indexed ? [...path, index] : path,
-        `${quote(value)} is listed twice${same} (first as item ${first}); ${what}`,
-      );
-      return true;
-    }
-    return false;
+    const repeat = firstRepeat(values, key);
+    if (!repeat) return false;
+    const { index, first } = repeat;
+    const value = values[index];
+    const earlier = values[first];
+    const same = quote(earlier) === quote(value) ? '' : ` as ${quote(earlier)}`;
+    this.report(
+      indexed ? [...path, index] : path,
+      `${quote(value)} is listed twice${same} (first as item ${first}); ${what}`,
+    );
+    return true;
   }
 }
 

@@ -3,6 +3,7 @@
  * registry never holds a system that access checks could not reason about.
  */
 import { DomainError } from '../core/errors.js';
+import { firstRepeat } from '../core/repeats.js';
 import type { CategoryCode, TaxonomyIndex } from '../core/taxonomy.js';
 import type {
   BiometricProfile,
@@ -62,15 +63,21 @@ export function checkSystemConsistency(input: SystemInput, taxonomy: TaxonomyInd
   // (uniqueItems): held here too for input that does not come through a route, so no path stores
   // a repeat that a client sending the system back as read would then be refused for.
   const grounds = input.legalGrounds ?? [];
-  const repeat = firstRepeat(grounds);
-  if (repeat !== undefined)
-    throw invalid(`legalGrounds[${repeat}]: the same ground is declared twice`, 'legalGrounds');
+  const repeat = firstRepeat(grounds, sortedJson);
+  if (repeat)
+    throw invalid(
+      `legalGrounds[${repeat.index}]: the same ground is declared twice (first as legalGrounds[${repeat.first}])`,
+      'legalGrounds',
+    );
   for (const [i, ground] of grounds.entries()) {
     const field = `legalGrounds[${i}]`;
     for (const list of ['purposes', 'recipients'] as const) {
-      const at = firstRepeat(ground[list] ?? []);
-      if (at !== undefined)
-        throw invalid(`${field}.${list}[${at}]: named twice`, `${field}.${list}`);
+      const at = firstRepeat<unknown>(ground[list] ?? [], sortedJson);
+      if (at)
+        throw invalid(
+          `${field}.${list}[${at.index}]: named twice (first as ${field}.${list}[${at.first}])`,
+          `${field}.${list}`,
+        );
     }
     for (const purposeCode of ground.purposes) {
       if (!purposes.includes(purposeCode))
@@ -132,17 +139,6 @@ export function checkSystemConsistency(input: SystemInput, taxonomy: TaxonomyInd
       'clientCertSha256',
     );
   }
-}
-
-/** The index of the first value equal to an earlier one (as JSON, key order aside), if any. */
-function firstRepeat(values: readonly unknown[]): number | undefined {
-  const seen = new Set<string>();
-  for (const [i, value] of values.entries()) {
-    const key = sortedJson(value);
-    if (seen.has(key)) return i;
-    seen.add(key);
-  }
-  return undefined;
 }
 
 /** JSON with every object's keys sorted: one spelling for the values `uniqueItems` calls equal. */
