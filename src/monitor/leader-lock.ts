@@ -10,7 +10,8 @@ import type { NativeHandle } from '../storage/storage.js';
 
 /** Advisory lock class of the monitoring evaluator ('QMON'); the key is the schema's hash. */
 const LOCK_CLASS = 0x514d4f4e;
-const HEARTBEAT_MS = 2_000;
+/** How often the leader's session is asked `select 1`, so a dead one is noticed (docs/MONITOR.md). */
+export const HEARTBEAT_MS = 2_000;
 
 export interface Lease {
   /** Resolves when leadership is lost (the session died); never rejects. */

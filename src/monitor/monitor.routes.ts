@@ -167,6 +167,9 @@ function recordRoutes<
   );
 }
 
+/** A comment line this often on a quiet alert stream, so proxies keep it open (docs/MONITOR.md). */
+export const STREAM_KEEP_ALIVE_MS = 15_000;
+
 export interface MonitorRoutesOptions {
   /** Comment line sent this often so proxies keep the live feed open. */
   readonly heartbeatMs?: number;
@@ -178,7 +181,7 @@ export function monitorRoutes(
   service: AlertsService,
   options: MonitorRoutesOptions = {},
 ): FastifyPluginAsyncTypebox {
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const heartbeatMs = options.heartbeatMs ?? STREAM_KEEP_ALIVE_MS;
   // Each answer looks every system up once (a fresh namer per answer: names as they are now).
   const namer = () => createNamer(options.names);
   const namedAlert = <T extends Parameters<typeof nameAlert>[0]>(alert: T) =>

@@ -11,8 +11,10 @@ import { DEFAULT_LIMITS } from './engine.js';
 import { RULES_POLL_MS, STANDBY_RETRY_MS } from './evaluator.js';
 import { RETENTION_MARGIN_MS } from './event-retention.js';
 import { CASE_LOOKBACK_MS } from './incidents.js';
+import { HEARTBEAT_MS } from './leader-lock.js';
 import { LIVE_BATCH, LOG_POLL_MS } from './log-feed.js';
 import { PRUNE_EVERY_MS } from './monitor.module.js';
+import { STREAM_KEEP_ALIVE_MS } from './monitor.routes.js';
 import { SWEEP_EVERY_MS } from './response.module.js';
 import { DEFAULT_THROTTLE_LIMIT, RESPONSES_CACHE_MS } from './responses.js';
 import { SLICES_PER_HORIZON } from './seen-ids.js';
@@ -86,6 +88,8 @@ const DOCUMENTED: readonly (readonly [string, RegExp, number, number])[] = [
     DUPLICATE_WINDOW_MS,
   ],
   ['ack wait', /explicit acks, (\d+) s ack wait/, S, ACK_WAIT_MS],
+  ['leader heartbeat', /a heartbeat \(`select 1` every (\d+) s/, S, HEARTBEAT_MS],
+  ['alert stream keep-alive', /writes a comment line every (\d+) s/, S, STREAM_KEEP_ALIVE_MS],
 ];
 
 const WORDS: Readonly<Record<string, number>> = { one: 1, day: 1 };
