@@ -178,6 +178,25 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       .toContain('City polyclinic No. 5 · Electronic health record');
     saveScreenshot('portal-consents.png', await page.screenshot({ fullPage: true }));
     await expectNoAxeViolations(page, 'consents');
+    // The signed receipt downloads and its signature is checked in the browser.
+    const [receipt] = await Promise.all([
+      page.waitForEvent('download'),
+      consent.getByRole('button', { name: 'Download signed receipt' }).click(),
+    ]);
+    expect(receipt.suggestedFilename()).toBe(`consent-receipt-${id}.jws`);
+    await consent.locator('[data-receipt="verified"]').waitFor();
+
+    // Paused, the consent permits nothing until it is resumed.
+    await consent.getByRole('button', { name: 'Pause consent' }).click();
+    await consent.locator('[data-action="pause"][data-outcome="accepted"]').waitFor();
+    await consent.locator('[data-state="paused"]').waitFor();
+    expect(await focusedText(page)).toContain('Paused: the operator may not use the data');
+    const whilePaused = await clinicChecks(PATIENT);
+    expect(whilePaused.decision).toBe('deny');
+    expect(whilePaused.reasons.map((r) => r.code)).toContain('consent.paused');
+    await consent.getByRole('button', { name: 'Resume consent' }).click();
+    await consent.locator('[data-state="active"]').waitFor();
+    expect((await clinicChecks(PATIENT)).decision).toBe('permit');
     await consent.getByRole('button', { name: 'Withdraw consent' }).click();
     await consent.locator('[data-outcome="accepted"]').waitFor();
     await consent.locator('[data-state="withdrawn"]').waitFor();
@@ -492,9 +511,12 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     });
     const { page, problems } = await openPage();
     await signIn(page, GUARDIAN, '/me/children');
-    // Her only child is shown at once; the request in words, not the taxonomy's codes.
+    // Her only child is shown at once, named, with nothing to choose; the request in words, not
+    // the taxonomy's codes.
     const card = page.locator(`[data-request="${asked.request.id}"]`);
     await card.getByText('For the olympiad').waitFor();
+    expect(await page.locator('[data-only-child]').innerText()).toMatch(/^Child born /);
+    expect(await page.getByRole('group', { name: 'Choose a child' }).count()).toBe(0);
     await card
       .getByRole('heading', { name: 'Request from School-lyceum No. 54, Astana' })
       .waitFor();
@@ -521,6 +543,12 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     expect(await consent.locator('[data-state]').getAttribute('data-state')).toBe('active');
     await page.getByRole('button', { name: 'Қазақша' }).click();
     await consent.getByText('Соңғы әрекет — қамқоршы').waitFor();
+    // The child's consent has its signed receipt too, checked in the browser.
+    await Promise.all([
+      page.waitForEvent('download'),
+      consent.getByRole('button', { name: 'Қол қойылған түбіртекті жүктеу' }).click(),
+    ]);
+    await consent.locator('[data-receipt="verified"]').waitFor();
     await expectNoAxeViolations(page, 'children, answered, in Kazakh');
     expect(problems).toEqual([]);
   });

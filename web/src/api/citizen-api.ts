@@ -95,11 +95,20 @@ export async function act(
   }
 }
 
-/** The signed receipt (a JWS) of a consent. */
-export async function fetchConsentReceipt(id: string, signal?: AbortSignal): Promise<string> {
-  const body = await answer(
-    api.GET('/v1/me/consents/{id}/receipt', { params: { path: { id } }, signal }),
-  );
+/** The signed receipt (a JWS) of a consent, the citizen's own or a child's in their care. */
+export async function fetchConsentReceipt(
+  id: string,
+  childId?: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const body = childId
+    ? await answer(
+        api.GET('/v1/me/children/{childId}/consents/{id}/receipt', {
+          params: { path: { childId, id } },
+          signal,
+        }),
+      )
+    : await answer(api.GET('/v1/me/consents/{id}/receipt', { params: { path: { id } }, signal }));
   return body.receipt;
 }
 

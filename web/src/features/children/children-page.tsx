@@ -1,10 +1,9 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { act, type ActionOutcome, type Consent, fetchConsents } from '../../api/citizen-api';
+import { fetchConsents } from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
-import { ConsentSummary, StateBadge } from '../../components/consent-summary';
+import { ConsentCard } from '../../components/consent-card';
 import { ErrorMessage } from '../../components/error-message';
-import { WithdrawalNotice } from '../../components/withdrawal-notice';
 import { RequestList } from '../../components/request-list';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
@@ -15,54 +14,6 @@ type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
 const fetchChildren = async (signal: AbortSignal) =>
   (await answer(api.GET('/v1/me/children', { signal }))).children;
-
-/** One of the child's consents: withdrawing it shows the outcome (a refusal with its reason) here. */
-function ChildConsent({
-  consent,
-  childId,
-  note,
-}: {
-  readonly consent: Consent;
-  readonly childId: string;
-  readonly note?: string;
-}) {
-  const { t } = useTranslation();
-  const [outcome, setOutcome] = useState<ActionOutcome>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const withdraw = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setOutcome(await act(consent.id, 'withdraw', childId));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <li className="panel card" data-consent={consent.id}>
-      <div className="card-head">
-        <StateBadge state={outcome?.consent.state ?? consent.state} />
-        {note && <span className="muted">{note}</span>}
-      </div>
-      <ConsentSummary consent={consent} />
-      {consent.state === 'active' && !outcome && (
-        <button
-          type="button"
-          className="button button-secondary"
-          disabled={busy}
-          onClick={() => void withdraw()}
-        >
-          {t('consent.withdraw')}
-        </button>
-      )}
-      {outcome && <WithdrawalNotice outcome={outcome} />}
-      {error !== undefined && <ErrorMessage error={error} />}
-    </li>
-  );
-}
 
 /** The child's consents; `round` reloads them (after the guardian answered a request). */
 function ChildConsents({ childId, round }: { readonly childId: string; readonly round: number }) {
@@ -77,10 +28,11 @@ function ChildConsents({ childId, round }: { readonly childId: string; readonly 
       {result.value.map((consent) => {
         const actor = lastActor(consent);
         return (
-          <ChildConsent
+          <ConsentCard
             key={consent.id}
             consent={consent}
             childId={childId}
+            headingLevel={3}
             {...(actor ? { note: t(ACTED_BY[actor]) } : {})}
           />
         );
@@ -132,6 +84,7 @@ export function ChildrenPage() {
   // One child in care (the usual case) is shown at once; with more, the guardian chooses.
   const chosen = picked ?? (children.length === 1 ? children[0]!.childId : undefined);
   const child = children.find((c) => c.childId === chosen);
+  const born = (c: Child) => formatDate(c.birthDate, i18n.resolvedLanguage, 'date');
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -145,21 +98,26 @@ export function ChildrenPage() {
           <p>{t('children.empty')}</p>
         ) : (
           <>
-            <div className="actions" role="group" aria-label={t('children.choose')}>
-              {children.map((c) => (
-                <button
-                  key={c.childId}
-                  type="button"
-                  className="button button-secondary"
-                  aria-pressed={chosen === c.childId}
-                  onClick={() => setPicked(c.childId)}
-                >
-                  {t('children.child', {
-                    born: formatDate(c.birthDate, i18n.resolvedLanguage, 'date'),
-                  })}
-                </button>
-              ))}
-            </div>
+            {children.length === 1 ? (
+              // Nothing to choose: the one child is named, not offered as a pressed button.
+              <p className="muted" data-only-child>
+                {t('children.child', { born: born(children[0]!) })}
+              </p>
+            ) : (
+              <div className="actions" role="group" aria-label={t('children.choose')}>
+                {children.map((c) => (
+                  <button
+                    key={c.childId}
+                    type="button"
+                    className="button button-secondary"
+                    aria-pressed={chosen === c.childId}
+                    onClick={() => setPicked(c.childId)}
+                  >
+                    {t('children.child', { born: born(c) })}
+                  </button>
+                ))}
+              </div>
+            )}
             {child && <ChildView key={child.childId} child={child} />}
           </>
         ))}

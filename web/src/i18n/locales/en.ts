@@ -140,7 +140,7 @@ export const en = {
     documentTitle: 'Qalqan — my consents',
     title: 'My consents',
     intro:
-      'Every consent you have given, active and past. You can withdraw one at any time and download its signed receipt.',
+      'Every consent you have given, active and past. You can pause one and resume it, withdraw it at any time, and download its signed receipt.',
     empty: 'You have no consents yet.',
     why: 'Why',
     controller: 'Operator',
@@ -153,6 +153,11 @@ export const en = {
     withdraw: 'Withdraw consent',
     withdrawAccepted: 'Withdrawn: the operator may no longer use your data on this consent.',
     withdrawRefused: 'Withdrawal refused: {{reason}}',
+    pause: 'Pause consent',
+    pauseAccepted:
+      'Paused: the operator may not use the data under this consent until it is resumed.',
+    resume: 'Resume consent',
+    resumeAccepted: 'Resumed: the consent is in force again.',
     receipt: 'Download signed receipt',
     receiptVerdict: {
       checking: 'Checking the receipt’s signature…',

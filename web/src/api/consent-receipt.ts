@@ -3,9 +3,9 @@
  * server publishes at /.well-known/jwks.json, so the citizen sees it verified without trusting
  * the page's word for it.
  */
-import { answer, api } from '../../api/client';
-import { isRecord } from '../../api/http';
-import { decodeBase64 } from '../../ledger/encoding';
+import { answer, api } from './client';
+import { isRecord } from './http';
+import { decodeBase64 } from '../ledger/encoding';
 
 const fromBase64Url = (text: string) =>
   decodeBase64(

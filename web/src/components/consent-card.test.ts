@@ -1,0 +1,113 @@
+import i18next from 'i18next';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { I18nextProvider } from 'react-i18next';
+import { describe, expect, it } from 'vitest';
+import type { Consent } from '../api/citizen-api';
+import { resources } from '../i18n/i18n';
+import { actionsFor, ConsentCard, hasReceipt } from './consent-card';
+
+const LANGUAGES = ['kk', 'ru', 'en'] as const;
+const STATES = ['requested', 'active', 'paused', 'refused', 'withdrawn', 'expired'] as const;
+
+function consentIn(state: Consent['state']): Consent {
+  return {
+    id: 'cns_1',
+    controller: 'op_clinic',
+    systems: ['sys_clinic'],
+    purposes: ['medical-treatment'],
+    categories: ['health'],
+    legalBasis: 'consent',
+    recipients: [],
+    processingCountries: ['KZ'],
+    storageCountries: ['KZ'],
+    retention: 'P5Y',
+    validFrom: '2026-11-01T00:00:00.000Z',
+    validUntil: '2027-11-01T00:00:00.000Z',
+    requestExpiresAt: '2026-11-08T00:00:00.000Z',
+    collectionMethod: 'portal',
+    language: 'kk',
+    policyUrl: 'https://clinic.example/privacy',
+    withdrawalMethod: 'portal',
+    message: { kk: 'Емдеу', ru: 'Лечение', en: 'Treatment' },
+    state,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    version: 1,
+    events: [],
+    subject: 'psn_1',
+  };
+}
+
+async function cardIn(
+  language: (typeof LANGUAGES)[number],
+  props: Parameters<typeof ConsentCard>[0],
+): Promise<string> {
+  const i18n = i18next.createInstance();
+  await i18n.init({ lng: language, resources, interpolation: { escapeValue: false } });
+  return renderToStaticMarkup(
+    createElement(I18nextProvider, { i18n }, createElement(ConsentCard, props)),
+  );
+}
+
+/** The labels of the card's buttons, in order. */
+const buttons = (html: string) =>
+  [...html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].map((match) => match[1]);
+
+describe('what a consent’s card offers', () => {
+  it('pause for an active consent, resume for a paused one, withdrawal for either, nothing after', () => {
+    const offered = Object.fromEntries(STATES.map((state) => [state, actionsFor(state)]));
+    expect(offered).toEqual({
+      requested: [],
+      active: ['pause', 'withdraw'],
+      paused: ['resume', 'withdraw'],
+      refused: [],
+      withdrawn: [],
+      expired: [],
+    });
+  });
+
+  it('does not offer a withdrawal again once it was refused, but still pause and resume', () => {
+    expect(actionsFor('active', true)).toEqual(['pause']);
+    expect(actionsFor('paused', true)).toEqual(['resume']);
+  });
+
+  it('a receipt for every consent that was given, none for a request or a refusal', () => {
+    expect(STATES.filter(hasReceipt)).toEqual(['active', 'paused', 'withdrawn', 'expired']);
+  });
+
+  it('shows the buttons in the reader’s language, the same for a child’s consent', async () => {
+    const labels = {
+      kk: [
+        'Келісімді қайта жалғастыру',
+        'Келісімді кері қайтару',
+        'Қол қойылған түбіртекті жүктеу',
+      ],
+      ru: ['Возобновить согласие', 'Отозвать согласие', 'Скачать подписанную квитанцию'],
+      en: ['Resume consent', 'Withdraw consent', 'Download signed receipt'],
+    };
+    for (const language of LANGUAGES)
+      for (const childId of [undefined, 'grd_1']) {
+        const html = await cardIn(language, {
+          consent: consentIn('paused'),
+          ...(childId ? { childId } : {}),
+        });
+        expect(buttons(html), `${language} ${childId}`).toEqual(labels[language]);
+      }
+  });
+
+  it('titles the card at the level its page gives, named by the consent’s own words', async () => {
+    const own = await cardIn('ru', { consent: consentIn('active') });
+    expect(own).toMatch(/<h2 id="consent-cns_1" class="card-title">Лечение<\/h2>/);
+    expect(own).toContain('aria-labelledby="consent-cns_1"');
+    const child = await cardIn('en', {
+      consent: consentIn('withdrawn'),
+      childId: 'grd_1',
+      headingLevel: 3,
+      note: 'Last action by a guardian',
+    });
+    expect(child).toMatch(/<h3 id="consent-cns_1" class="card-title">Treatment<\/h3>/);
+    expect(child).toContain('Last action by a guardian');
+    expect(buttons(child)).toEqual(['Download signed receipt']);
+  });
+});
