@@ -15,6 +15,9 @@ vi.mock('node:crypto', async (importOriginal) => {
     }) as typeof crypto.randomFillSync,
   };
 });
+// Test files share their worker's module cache (vitest.config.ts): an ids.js another file loaded
+// holds the real crypto, so load it afresh, under the mock.
+vi.resetModules();
 const { isId, newId, ULID_PATTERN, ulid, ulidFrom } = await import('./ids.js');
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

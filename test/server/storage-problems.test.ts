@@ -20,6 +20,9 @@ vi.mock('../../src/storage/wal-checkpointer.js', async (importOriginal) => {
     },
   };
 });
+// Test files share their worker's module cache (vitest.config.ts): a server another file loaded
+// holds the real worker, so load it afresh, under the mock.
+vi.resetModules();
 const { loadConfig } = await import('../../src/config/config.js');
 const { createQalqan } = await import('../../src/server.js');
 
