@@ -6,6 +6,7 @@ import {
   type Kysely,
   type Migration,
   type MigrationProvider,
+  type MigrationResultSet,
   Migrator,
   PostgresAdapter,
   sql,
@@ -48,10 +49,11 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   let outcome = await migrator.migrateToLatest();
   // Kysely looks for its migration tables by introspecting every schema; a schema another process
   // drops at that moment (test suites running side by side do) fails the catalogue query with
-  // 3F000, or with 42P01 when a table of it vanishes between the catalogue's rows, although nothing
-  // of ours is wrong. The introspection is read-only, and on PostgreSQL a failed migration rolls
-  // back whole (its DDL is transactional), so asking again is safe.
-  for (let attempt = 1; attempt <= 3 && isConcurrentSchemaDrop(outcome.error); attempt++) {
+  // 3F000, with 42P01 when a table of it vanishes between the catalogue's rows, or with 42703 when
+  // one of its columns is dropped or renamed before the query names it (`pg_get_serial_sequence`),
+  // although nothing of ours is wrong. The introspection is read-only, and on PostgreSQL a failed
+  // migration rolls back whole (its DDL is transactional), so asking again is safe.
+  for (let attempt = 1; attempt <= 3 && isCatalogueScanRace(outcome); attempt++) {
     outcome = await migrator.migrateToLatest();
   }
   const { error, results = [] } = outcome;
@@ -71,11 +73,15 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
 }
 
 /**
- * PostgreSQL's invalid_schema_name or undefined_table, raised when a schema or one of its tables
- * vanishes under a catalogue scan.
+ * Whether a run failed in Kysely's catalogue scan, before any migration ran, because another
+ * process changed its own schema under the scan: PostgreSQL's invalid_schema_name,
+ * undefined_table or undefined_column. The same codes from a migration of ours are its own
+ * failure, reported, not asked again.
  */
-export function isConcurrentSchemaDrop(error: unknown): boolean {
+export function isCatalogueScanRace(outcome: MigrationResultSet): boolean {
+  const { error, results = [] } = outcome;
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  if (results.some((result) => result.status === 'Error')) return false;
   const code = (error as { code?: unknown }).code;
-  return code === '3F000' || code === '42P01';
+  return code === '3F000' || code === '42P01' || code === '42703';
 }
