@@ -1,6 +1,6 @@
 import type * as NodeCrypto from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { propertyRuns } from '../../test/support/property-runs.js';
 
 /** How many times ids drew from the CSPRNG. */
@@ -19,6 +19,11 @@ vi.mock('node:crypto', async (importOriginal) => {
 // holds the real crypto, so load it afresh, under the mock.
 vi.resetModules();
 const { isId, newId, ULID_PATTERN, ulid, ulidFrom } = await import('./ids.js');
+// The next file in this worker must load the real crypto: drop the mock and what it reached.
+afterAll(() => {
+  vi.doUnmock('node:crypto');
+  vi.resetModules();
+});
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Crockford base32 of `value` in `digits` characters, by BigInt: an independent reference. */

@@ -3,7 +3,9 @@
  * docs/TESTING.md), so what one file changes in the process the next one sees. Each way a file
  * can change it must be undone or kept to that file:
  * - a module mock applies only to modules loaded after it, so the file loads afresh what uses the
- *   mocked module (`vi.resetModules()`, then `await import(...)`);
+ *   mocked module (`vi.resetModules()`, then `await import(...)`), and when it ends drops the mock
+ *   and what was loaded under it (`vi.doUnmock`, `vi.resetModules()`), or the next file in the
+ *   worker gets the mocked module;
  * - a stubbed global, a stubbed variable and fake timers are put back in the same file.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import config from '../../vitest.config.js';
 /** What a file must also say when it says the first: the undoing, or the fresh load. */
 const UNDONE_BY: readonly (readonly [RegExp, RegExp, string])[] = [
   [/\bvi\.(?:mock|doMock)\(/, /\bvi\.resetModules\(\)/, 'loads afresh after its module mock'],
+  [/\bvi\.(?:mock|doMock)\(/, /\bvi\.doUnmock\(/, 'drops its module mock for the next file'],
   [/\bvi\.stubGlobal\(/, /\bvi\.unstubAllGlobals\(\)/, 'puts stubbed globals back'],
   [/\bvi\.stubEnv\(/, /\bvi\.unstubAllEnvs\(\)/, 'puts stubbed variables back'],
   [/\bvi\.useFakeTimers\(/, /\bvi\.useRealTimers\(\)/, 'puts the real timers back'],
@@ -46,8 +49,14 @@ describe('test files that share a module cache leave it as they found it', () =>
   it('sees a file that does not (the check can fail)', () => {
     expect(leftChanged("vi.mock('node:crypto');\nconst ids = await import('./ids.js');")).toEqual([
       'loads afresh after its module mock',
+      'drops its module mock for the next file',
     ]);
-    expect(leftChanged("vi.mock('x');\nvi.resetModules();\nawait import('./y.js');")).toEqual([]);
+    expect(leftChanged("vi.mock('x');\nvi.resetModules();\nawait import('./y.js');")).toEqual([
+      'drops its module mock for the next file',
+    ]);
+    expect(
+      leftChanged("vi.mock('x');\nvi.resetModules();\nawait import('./y.js');\nvi.doUnmock('x');"),
+    ).toEqual([]);
     expect(leftChanged("vi.stubGlobal('Intl', {});")).toEqual(['puts stubbed globals back']);
     expect(leftChanged('vi.useFakeTimers();')).toEqual(['puts the real timers back']);
   });

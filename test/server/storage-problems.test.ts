@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import type * as Checkpointer from '../../src/storage/wal-checkpointer.js';
 
 // The WAL checkpoint worker fails as soon as it starts (say its thread could not open the file).
@@ -25,6 +25,13 @@ vi.mock('../../src/storage/wal-checkpointer.js', async (importOriginal) => {
 vi.resetModules();
 const { loadConfig } = await import('../../src/config/config.js');
 const { createQalqan } = await import('../../src/server.js');
+
+// The next file in this worker must load the real worker: drop the mock and the modules loaded
+// under it.
+afterAll(() => {
+  vi.doUnmock('../../src/storage/wal-checkpointer.js');
+  vi.resetModules();
+});
 
 const dirs: string[] = [];
 afterEach(() => {
