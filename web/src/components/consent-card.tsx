@@ -13,6 +13,7 @@ import { useTaxonomyLabels } from '../hooks/use-taxonomy-labels';
 import type { Language } from '../i18n/languages';
 import { ConsentSummary, StateBadge } from './consent-summary';
 import { ErrorMessage } from './error-message';
+import { saveFile } from './save-file';
 
 /** What the holder of a consent may do with it (DOMAIN.md §3); the server still decides. */
 export type CardAction = Extract<ConsentAction, 'withdraw' | 'pause' | 'resume'>;
@@ -38,15 +39,6 @@ const BUTTON_LABEL = {
   pause: 'consent.pause',
   resume: 'consent.resume',
 } as const;
-
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** What became of the last action, on the consent's card. */
 function OutcomeNotice({
@@ -133,7 +125,7 @@ export function ConsentCard({
     setError(undefined);
     try {
       const jws = await fetchConsentReceipt(consent.id, childId);
-      download(`consent-receipt-${consent.id}.jws`, jws, 'application/jose');
+      saveFile(`consent-receipt-${consent.id}.jws`, jws, 'application/jose');
       setReceipt(await verifyConsentReceipt(jws));
     } catch (e) {
       setReceipt(undefined);

@@ -20,6 +20,7 @@ import {
 } from './accesses-api';
 import { type AccessCheck, verifyAccessOnce } from './verify-access';
 import { type TaxonomyLabels, useTaxonomyLabels } from '../../hooks/use-taxonomy-labels';
+import { saveFile } from '../../components/save-file';
 
 // A page of records a reader takes in; older ones a press away. Each page is one API call, so the
 // page stays as quick with 10,000 records as with 100 (bench/web/timeline.bench.ts).
@@ -30,15 +31,6 @@ const SEARCH_PAUSE_MS = 300;
 /** A registry name in the reader's language (English when the language has none). */
 function nameIn(name: { kk: string; ru: string; en: string }, lang: string): string {
   return lang === 'kk' || lang === 'ru' ? name[lang] : name.en;
-}
-
-function download(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 const loadKey = async (signal: AbortSignal) =>
@@ -302,12 +294,12 @@ export function AccessesPage() {
     try {
       const all = await fetchAllAccesses(query);
       if (format === 'csv')
-        download(
+        saveFile(
           'qalqan-accesses.csv',
           accessesCsv(all, isLanguage(lang) ? lang : 'kk'),
           'text/csv',
         );
-      else download('qalqan-accesses.json', JSON.stringify(all, null, 2), 'application/json');
+      else saveFile('qalqan-accesses.json', JSON.stringify(all, null, 2), 'application/json');
     } catch (e) {
       setExportError(e);
     }
