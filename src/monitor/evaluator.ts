@@ -152,12 +152,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     return { promise, resolve };
   }
 
-  /** The engine for the rules in force, the replay they need, and the counter it was read at. */
-  async function buildEngine(): Promise<{
-    engine: MonitorEngine;
-    replayMs: number;
-    counter: number;
-  }> {
+  /** The rules in force with their modes applied, and the rule-change counter they were read at. */
+  async function readRules(): Promise<{ rules: readonly Rule[]; counter: number }> {
     // The counter before the rules: a change committed in between is seen by the next poll.
     const counter = await deps.rulesVersion();
     const inForce = await deps.rules();
@@ -166,12 +162,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       const mode = modes.get(rule.id);
       return mode === undefined ? rule : { ...rule, shadow: mode === 'shadow' };
     });
-    const built = createMonitorEngine({
-      rules,
-      reference: deps.reference(),
-      ...(deps.limits ? { limits: deps.limits } : {}),
-    });
-    return { engine: built, replayMs: longestWindowMs(rules), counter };
+    return { rules, counter };
   }
 
   /** While leading: rebuilds when another instance (or this one) changed a rule. */
@@ -248,10 +239,22 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     });
     while (!stopping.signal.aborted && !lost) {
       rebuildWanted = false;
-      const { engine: current, replayMs, counter } = await buildEngine();
-      // A stop (or a lost lease) while the engine was being built: its abort found no run to end,
-      // and an 'abort' listener added now would never fire, so the new run would never stop.
+      const { rules, counter } = await readRules();
+      // A stop (or a lost lease) while the rules were read: its abort found no run to end, and an
+      // 'abort' listener added now would never fire, so the new run would never stop.
       if (stopping.signal.aborted || lost) break;
+      // A change made here while the rules were read (a mode switch's `rebuild()`) found no run to
+      // abort either, and what was read may predate it: the run would keep the old rules until
+      // the counter's next poll, and every event in between would meet them. Read again.
+      if (rebuildWanted) continue;
+      // Built with no await between here and `engine = current`, so a `setReference` arriving
+      // meanwhile either is in `deps.reference()` already or reaches this engine.
+      const current = createMonitorEngine({
+        rules,
+        reference: deps.reference(),
+        ...(deps.limits ? { limits: deps.limits } : {}),
+      });
+      const replayMs = longestWindowMs(rules);
       engine = current;
       run = new AbortController();
       const signal = run.signal;
