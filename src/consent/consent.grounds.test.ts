@@ -111,6 +111,86 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
     });
   });
 
+  it('the citizen sees the ground that would refuse a withdrawal before trying, until it lapses', async () => {
+    const own = await h.newSystem();
+    const subject = iinBornOn('1990-05-05', 54);
+    const me = citizen(h.pseudonymOf(subject));
+    const lapses = new Date(h.registry.clock().getTime() + 10 * 86_400_000).toISOString();
+    const declared = await declare(bearer(own.key), {
+      purpose: 'finance.kyc',
+      reason: REASON,
+      reference: 'AML/CFT Law Art. 6',
+      validUntil: lapses,
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    const given = async (purpose: string) => {
+      const asked = await h.app.inject({
+        method: 'POST',
+        url: '/v1/consent-requests',
+        headers: bearer(own.key),
+        payload: {
+          iin: subject,
+          purposes: [purpose],
+          categories: ['identity'],
+          retention: 'P1Y',
+          validUntil: '2027-11-25T00:00:00.000Z',
+          requestExpiresAt: '2026-12-02T00:00:00.000Z',
+          message: { kk: 'Сұрау', ru: 'Запрос', en: 'Request' },
+          policyUrl: 'https://bank.example.kz/privacy',
+        },
+      });
+      const id = asked.json<{ request: { id: string } }>().request.id;
+      const approved = await h.app.inject({
+        method: 'POST',
+        url: `/v1/me/consent-requests/${id}/approve`,
+        headers: me,
+      });
+      expect(approved.statusCode, approved.body).toBe(200);
+      return id;
+    };
+    const kyc = await given('finance.kyc');
+    const scoring = await given('finance.credit-scoring');
+    const ground = { reason: REASON, reference: 'AML/CFT Law Art. 6', validUntil: lapses };
+    type Seen = { id: string; withdrawalGround?: unknown };
+    const listed = async () =>
+      (await h.app.inject({ method: 'GET', url: '/v1/me/consents', headers: me })).json<{
+        consents: Seen[];
+      }>().consents;
+
+    const before = await listed();
+    expect(before.find((c) => c.id === kyc)?.withdrawalGround).toEqual(ground);
+    // Only the purpose the ground is declared for.
+    expect(before.find((c) => c.id === scoring)).not.toHaveProperty('withdrawalGround');
+    const one = await h.app.inject({ method: 'GET', url: `/v1/me/consents/${kyc}`, headers: me });
+    expect(one.json<Seen>().withdrawalGround).toEqual(ground);
+    // Paused, it would still be refused; the action's answer says so.
+    const paused = await h.app.inject({
+      method: 'POST',
+      url: `/v1/me/consents/${kyc}/pause`,
+      headers: me,
+    });
+    expect(paused.json()).toMatchObject({ consent: { state: 'paused', withdrawalGround: ground } });
+
+    // Once the ground lapses it is not shown, and a withdrawal is accepted.
+    const today = h.registry.clock().toISOString();
+    h.registry.clock.set(new Date(Date.parse(lapses) + 1).toISOString());
+    try {
+      expect((await listed()).find((c) => c.id === kyc)).not.toHaveProperty('withdrawalGround');
+      const withdrawn = await h.app.inject({
+        method: 'POST',
+        url: `/v1/me/consents/${kyc}/withdraw`,
+        headers: me,
+      });
+      expect(withdrawn.json()).toMatchObject({
+        outcome: 'accepted',
+        consent: { state: 'withdrawn' },
+      });
+      expect(withdrawn.json<{ consent: Seen }>().consent).not.toHaveProperty('withdrawalGround');
+    } finally {
+      h.registry.clock.set(today);
+    }
+  });
+
   it('refused declarations are precise 4xx problems and store nothing', async () => {
     const other = await h.newSystem();
     const before = await counts();

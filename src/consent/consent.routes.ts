@@ -13,7 +13,7 @@ import { principalOf } from '../http/access.js';
 import type { ConsentActor } from './consent.model.js';
 import type { ConsentModule } from './consent.module.js';
 import * as S from './consent.schema.js';
-import type { CitizenAction, ConsentWithEvents } from './consent.service.js';
+import type { CitizenAction, ConsentWithEvents, SubjectsConsent } from './consent.service.js';
 import { receiptDocument } from './receipts.js';
 import { deliveriesOf, rotateWebhookSecret } from './webhooks.js';
 
@@ -41,7 +41,9 @@ function staffName(request: FastifyRequest): string {
   return principal.kind === 'staff' ? `staff:${principal.subject}` : `system:${principal.kind}`;
 }
 
-const forCitizen = ({ ...consent }: ConsentWithEvents) => ({
+const forCitizen = ({
+  ...consent
+}: ConsentWithEvents & Pick<SubjectsConsent, 'withdrawalGround'>) => ({
   id: consent.id,
   subject: consent.subject,
   controller: consent.controller,
@@ -66,6 +68,7 @@ const forCitizen = ({ ...consent }: ConsentWithEvents) => ({
   updatedAt: consent.updatedAt,
   version: consent.version,
   events: consent.events.map((event) => ({ ...event })),
+  ...(consent.withdrawalGround ? { withdrawalGround: consent.withdrawalGround } : {}),
 });
 
 export function consentRoutes(module: ConsentModule): FastifyPluginAsyncTypebox {

@@ -89,8 +89,22 @@ const ConsentFields = {
   events: Type.Array(ConsentEvent),
 };
 
-/** What the citizen sees: everything, their pseudonym included. */
-export const Consent = Type.Object({ ...ConsentFields, subject: Type.String() });
+/** A declared ground that would refuse a withdrawal now (Law 94-V Art. 8). */
+export const WithdrawalGround = Type.Object({
+  reason: Labels,
+  reference: Type.String(),
+  validUntil: Type.Union([Type.String(), Type.Null()]),
+});
+
+/**
+ * What the citizen sees: everything, their pseudonym included, and on an active or paused consent
+ * the ground that would refuse its withdrawal now, if one is declared.
+ */
+export const Consent = Type.Object({
+  ...ConsentFields,
+  subject: Type.String(),
+  withdrawalGround: Type.Optional(WithdrawalGround),
+});
 export const EventReceipt = Type.Object({
   id: Type.String(),
   ledgerIndex: Type.Union([Type.Integer(), Type.Null()]),

@@ -65,11 +65,28 @@ export interface ConsentWithEvents extends StoredConsent {
   readonly events: readonly ConsentEvent[];
 }
 
+/** A declared ground on which a withdrawal of the consent would be refused now. */
+export interface WithdrawalGround {
+  readonly reason: Labels;
+  readonly reference: string;
+  /** When the ground lapses (a withdrawal is accepted again), or null while it stands. */
+  readonly validUntil: string | null;
+}
+
+/**
+ * What its subject (or their guardian) sees: the consent, its events, and — while it is active or
+ * paused — the ground that would refuse a withdrawal now, so the portal says so before anyone tries
+ * rather than offering a button whose answer is known.
+ */
+export interface SubjectsConsent extends ConsentWithEvents {
+  readonly withdrawalGround?: WithdrawalGround;
+}
+
 /** A withdrawal is a request with an outcome: accepted, or refused on grounds declared earlier. */
 export interface WithdrawalOutcome {
   readonly outcome: 'accepted' | 'refused';
   readonly reason?: Labels & { readonly reference: string };
-  readonly consent: ConsentWithEvents;
+  readonly consent: SubjectsConsent;
   readonly event: EventReceipt;
 }
 
@@ -232,22 +249,59 @@ export function createConsentService(deps: ConsentServiceDeps) {
       );
   }
 
-  /** Active withdrawal grounds for any of the consent's systems and purposes, oldest first. */
-  async function withdrawalGroundFor(consent: StoredConsent, at: string) {
-    if (consent.systems.length === 0 || consent.purposes.length === 0) return undefined;
-    const ground = await db
+  /**
+   * For each active or paused consent, the withdrawal ground in force at `at` for one of its
+   * systems and purposes: the earliest declared, as a withdrawal would meet it. One read for all.
+   */
+  async function withdrawalGroundsOf(
+    consents: readonly StoredConsent[],
+    at: string,
+  ): Promise<Map<string, WithdrawalGround>> {
+    const open = consents.filter(
+      (c) =>
+        (c.state === 'active' || c.state === 'paused') &&
+        c.systems.length > 0 &&
+        c.purposes.length > 0,
+    );
+    const found = new Map<string, WithdrawalGround>();
+    if (open.length === 0) return found;
+    const grounds = await db
       .selectFrom('withdrawal_grounds')
-      .selectAll()
-      .where('system_id', 'in', consent.systems)
-      .where('purpose', 'in', consent.purposes)
+      .select(['system_id', 'purpose', 'reason_json', 'reference', 'valid_until'])
+      .where('system_id', 'in', [...new Set(open.flatMap((c) => c.systems))])
+      .where('purpose', 'in', [...new Set(open.flatMap((c) => c.purposes))])
       .where('declared_at', '<=', at)
       .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', at)]))
       .orderBy('declared_at')
-      .limit(1)
-      .executeTakeFirst();
-    return ground
-      ? { ...(JSON.parse(ground.reason_json) as Labels), reference: ground.reference }
-      : undefined;
+      .orderBy('id')
+      .execute();
+    for (const consent of open) {
+      const ground = grounds.find(
+        (g) => consent.systems.includes(g.system_id) && consent.purposes.includes(g.purpose),
+      );
+      if (ground)
+        found.set(consent.id, {
+          reason: JSON.parse(ground.reason_json) as Labels,
+          reference: ground.reference,
+          validUntil: ground.valid_until,
+        });
+    }
+    return found;
+  }
+
+  async function forSubject(consents: readonly StoredConsent[]): Promise<SubjectsConsent[]> {
+    const [withHistory, grounds] = await Promise.all([
+      withEvents(consents),
+      withdrawalGroundsOf(consents, now()),
+    ]);
+    return withHistory.map((consent) => {
+      const withdrawalGround = grounds.get(consent.id);
+      return withdrawalGround ? { ...consent, withdrawalGround } : consent;
+    });
+  }
+
+  async function forSubjectOne(consent: StoredConsent): Promise<SubjectsConsent> {
+    return (await forSubject([consent]))[0]!;
   }
 
   return {
@@ -383,7 +437,7 @@ export function createConsentService(deps: ConsentServiceDeps) {
     async listForSubject(
       subject: string,
       which: 'requests' | 'consents',
-    ): Promise<ConsentWithEvents[]> {
+    ): Promise<SubjectsConsent[]> {
       const at = now();
       const consents = await consentsOfSubject(
         db,
@@ -392,13 +446,13 @@ export function createConsentService(deps: ConsentServiceDeps) {
           ? ['requested']
           : ['active', 'paused', 'withdrawn', 'expired', 'refused'],
       );
-      return withEvents(
+      return forSubject(
         which === 'requests' ? consents.filter((c) => c.requestExpiresAt > at) : consents,
       );
     },
 
-    async getForSubject(subject: string, id: string): Promise<ConsentWithEvents> {
-      return withEventsOne(await subjectsConsent(subject, id));
+    async getForSubject(subject: string, id: string): Promise<SubjectsConsent> {
+      return forSubjectOne(await subjectsConsent(subject, id));
     },
 
     /**
@@ -435,9 +489,8 @@ export function createConsentService(deps: ConsentServiceDeps) {
           );
       };
       if (action === 'withdraw') {
-        const reason = ['active', 'paused'].includes(consent.state)
-          ? await withdrawalGroundFor(consent, now())
-          : undefined;
+        const ground = (await withdrawalGroundsOf([consent], now())).get(consent.id);
+        const reason = ground ? { ...ground.reason, reference: ground.reference } : undefined;
         const result = await applyEvent(
           id,
           reason ? 'withdrawal-refused' : 'withdrawn',
@@ -448,14 +501,14 @@ export function createConsentService(deps: ConsentServiceDeps) {
         return {
           outcome: reason ? 'refused' : 'accepted',
           ...(reason ? { reason } : {}),
-          consent: await withEventsOne(result.consent),
+          consent: await forSubjectOne(result.consent),
           event: result.event,
         };
       }
       const result = await applyEvent(id, EVENT_OF[action], actor, guard);
       return {
         outcome: 'accepted',
-        consent: await withEventsOne(result.consent),
+        consent: await forSubjectOne(result.consent),
         event: result.event,
       };
     },

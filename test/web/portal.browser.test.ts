@@ -341,6 +341,19 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await page.reload();
     await card.getByRole('button', { name: 'Согласиться' }).waitFor();
     expect(await card.locator('[data-answer]').count()).toBe(0);
+    // The demo bank refused the borrower's KYC withdrawal on a ground declared in advance: the
+    // card says why, after any reload, and offers pausing but not withdrawing.
+    await page.goto(`${base}/me/consents`);
+    const kyc = page.locator('[data-consent]', { hasText: 'Для открытия счёта' });
+    await kyc
+      .locator('[data-withdrawal-ground]')
+      .getByText('Отозвать нельзя: По закону данные идентификации клиента хранятся')
+      .waitFor();
+    expect(
+      await kyc
+        .locator('[data-action]')
+        .evaluateAll((b) => b.map((e) => e.getAttribute('data-action'))),
+    ).toEqual(['pause']);
   });
 
   it('refuses an answer after the session ended, says so in Russian, leads to sign-in and changes nothing', async () => {

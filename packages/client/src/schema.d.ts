@@ -4999,6 +4999,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               }[];
             };
           };
@@ -5094,6 +5103,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               }[];
             };
           };
@@ -5190,6 +5208,15 @@ export interface paths {
                 };
               }[];
               subject: string;
+              withdrawalGround?: {
+                reason: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                reference: string;
+                validUntil: string | null;
+              };
             };
           };
         };
@@ -5338,6 +5365,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -5443,6 +5479,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -5548,6 +5593,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -5653,6 +5707,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -5758,6 +5821,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -5857,6 +5929,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               }[];
             };
           };
@@ -5954,6 +6035,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               }[];
             };
           };
@@ -6051,6 +6141,15 @@ export interface paths {
                 };
               }[];
               subject: string;
+              withdrawalGround?: {
+                reason: {
+                  kk: string;
+                  ru: string;
+                  en: string;
+                };
+                reference: string;
+                validUntil: string | null;
+              };
             };
           };
         };
@@ -6201,6 +6300,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -6307,6 +6415,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -6413,6 +6530,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -6519,6 +6645,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;
@@ -6625,6 +6760,15 @@ export interface paths {
                   };
                 }[];
                 subject: string;
+                withdrawalGround?: {
+                  reason: {
+                    kk: string;
+                    ru: string;
+                    en: string;
+                  };
+                  reference: string;
+                  validUntil: string | null;
+                };
               };
               event: {
                 id: string;

@@ -67,9 +67,51 @@ describe('what a consent’s card offers', () => {
     });
   });
 
-  it('does not offer a withdrawal again once it was refused, but still pause and resume', () => {
+  it('does not offer a withdrawal while a declared ground would refuse it, but still pause and resume', () => {
     expect(actionsFor('active', true)).toEqual(['pause']);
     expect(actionsFor('paused', true)).toEqual(['resume']);
+  });
+
+  it('says why a withdrawal would be refused, and until when, instead of offering it', async () => {
+    const reason = { kk: 'Заң талабы', ru: 'Требование закона', en: 'Required by law' };
+    const expected = {
+      kk: [
+        'Кері қайтаруға болмайды: Заң талабы (AML Art. 5).',
+        /дейін кері қайтаруға болмайды: Заң талабы \(AML Art\. 5\)\./,
+      ],
+      ru: [
+        'Отозвать нельзя: Требование закона (AML Art. 5).',
+        /Отозвать нельзя до [^:]*2027[^:]*: Требование закона \(AML Art\. 5\)\./,
+      ],
+      en: [
+        'It cannot be withdrawn: Required by law (AML Art. 5).',
+        /It cannot be withdrawn until [^:]*2027[^:]*: Required by law \(AML Art\. 5\)\./,
+      ],
+    } as const;
+    for (const language of LANGUAGES) {
+      const [standing, until] = expected[language];
+      const open = await cardIn(language, {
+        consent: {
+          ...consentIn('active'),
+          withdrawalGround: { reason, reference: 'AML Art. 5', validUntil: null },
+        },
+      });
+      expect(open, language).toContain(standing);
+      expect(buttons(open), language).toHaveLength(2); // pause and the receipt: no withdrawal
+      expect(open).not.toContain('data-action="withdraw"');
+      const lapsing = await cardIn(language, {
+        consent: {
+          ...consentIn('paused'),
+          withdrawalGround: { reason, reference: 'AML Art. 5', validUntil: '2027-03-01T00:00:00Z' },
+        },
+      });
+      expect(lapsing, language).toMatch(until);
+      expect(lapsing).not.toContain('data-action="withdraw"');
+    }
+    // Without a ground, nothing is said and withdrawal is offered.
+    const plain = await cardIn('en', { consent: consentIn('active') });
+    expect(plain).not.toContain('data-withdrawal-ground');
+    expect(plain).toContain('data-action="withdraw"');
   });
 
   it('a receipt for every consent that was given, none for a request or a refusal', () => {
@@ -104,10 +146,10 @@ describe('what a consent’s card offers', () => {
       consent: consentIn('withdrawn'),
       childId: 'grd_1',
       headingLevel: 3,
-      note: 'Last action by a guardian',
+      note: (consent) => `Last action by a guardian on ${consent.state}`,
     });
     expect(child).toMatch(/<h3 id="consent-cns_1" class="card-title">Treatment<\/h3>/);
-    expect(child).toContain('Last action by a guardian');
+    expect(child).toContain('Last action by a guardian on withdrawn');
     expect(buttons(child)).toEqual(['Download signed receipt']);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../api/citizen-api';
 import { type ReceiptVerdict, verifyConsentReceipt } from '../api/consent-receipt';
 import { useTaxonomyLabels } from '../hooks/use-taxonomy-labels';
+import { formatDate } from '../i18n/dates';
 import type { Language } from '../i18n/languages';
 import { ConsentSummary, StateBadge } from './consent-summary';
 import { ErrorMessage } from './error-message';
@@ -19,15 +20,15 @@ import { saveFile } from './save-file';
 export type CardAction = Extract<ConsentAction, 'withdraw' | 'pause' | 'resume'>;
 
 /**
- * The actions a consent in `state` offers, in the order its card shows them. A withdrawal
- * already refused is not offered again: it was refused on grounds the operator declared in
- * advance, which a second try would meet again.
+ * The actions a consent in `state` offers, in the order its card shows them. A withdrawal is not
+ * offered while the server reports a declared ground that would refuse it (`withdrawalGround`):
+ * its answer is known, and the card says why instead.
  */
-export function actionsFor(state: string, withdrawalRefused = false): CardAction[] {
+export function actionsFor(state: string, withdrawalBarred = false): CardAction[] {
   const actions: CardAction[] = [];
   if (state === 'active') actions.push('pause');
   if (state === 'paused') actions.push('resume');
-  if ((state === 'active' || state === 'paused') && !withdrawalRefused) actions.push('withdraw');
+  if ((state === 'active' || state === 'paused') && !withdrawalBarred) actions.push('withdraw');
   return actions;
 }
 
@@ -87,8 +88,11 @@ export function ConsentCard({
 }: {
   readonly consent: Consent;
   readonly childId?: string;
-  /** A line beside the state, such as who acted last. */
-  readonly note?: string;
+  /**
+   * A line beside the state, such as who acted last, worked out from the consent as the card
+   * holds it — so it follows the card's own actions rather than the list it was first given in.
+   */
+  readonly note?: (consent: Consent) => string | undefined;
   /** The card's title sits under the page's h1 (2) or under a section's h2 (3). */
   readonly headingLevel?: 2 | 3;
 }) {
@@ -96,7 +100,6 @@ export function ConsentCard({
   const labels = useTaxonomyLabels();
   const [consent, setConsent] = useState(initial);
   const [last, setLast] = useState<{ action: CardAction; outcome: ActionOutcome }>();
-  const [withdrawalRefused, setWithdrawalRefused] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState<ReceiptVerdict | 'checking'>();
@@ -112,7 +115,6 @@ export function ConsentCard({
     try {
       const outcome = await act(consent.id, action, childId);
       setConsent(outcome.consent);
-      if (outcome.outcome === 'refused') setWithdrawalRefused(true);
       setLast({ action, outcome });
     } catch (e) {
       setError(e);
@@ -136,7 +138,9 @@ export function ConsentCard({
   const lang = (i18n.resolvedLanguage ?? 'kk') as Language;
   const headingId = `consent-${consent.id}`;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
-  const actions = actionsFor(consent.state, withdrawalRefused);
+  const ground = consent.withdrawalGround;
+  const noteText = note?.(consent);
+  const actions = actionsFor(consent.state, ground !== undefined);
   return (
     <li className="panel card" aria-labelledby={headingId} data-consent={consent.id}>
       <div className="card-head">
@@ -144,9 +148,18 @@ export function ConsentCard({
           {consent.message[lang] || consent.purposes.map(labels.purpose).join(', ')}
         </Heading>
         <StateBadge state={consent.state} />
-        {note && <span className="muted">{note}</span>}
+        {noteText && <span className="muted">{noteText}</span>}
       </div>
       <ConsentSummary consent={consent} />
+      {ground && (
+        <p className="muted" data-withdrawal-ground>
+          {t(ground.validUntil ? 'consent.withdrawalGroundUntil' : 'consent.withdrawalGround', {
+            reason: ground.reason[lang],
+            reference: ground.reference,
+            until: ground.validUntil ? formatDate(ground.validUntil, lang, 'date') : '',
+          })}
+        </p>
+      )}
       <div className="actions">
         {actions.map((action) => (
           <button

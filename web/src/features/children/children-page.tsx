@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fetchConsents } from '../../api/citizen-api';
+import { type Consent, fetchConsents } from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
 import { ConsentCard } from '../../components/consent-card';
 import { ErrorMessage } from '../../components/error-message';
@@ -23,20 +23,21 @@ function ChildConsents({ childId, round }: { readonly childId: string; readonly 
   if (result.state === 'loading') return <p aria-live="polite">{t('portal.loading')}</p>;
   if (result.state === 'failed') return <ErrorMessage error={result.error} />;
   if (result.value.length === 0) return <p>{t('consent.empty')}</p>;
+  const actedBy = (consent: Consent) => {
+    const actor = lastActor(consent);
+    return actor ? t(ACTED_BY[actor]) : undefined;
+  };
   return (
     <ul className="cards">
-      {result.value.map((consent) => {
-        const actor = lastActor(consent);
-        return (
-          <ConsentCard
-            key={consent.id}
-            consent={consent}
-            childId={childId}
-            headingLevel={3}
-            {...(actor ? { note: t(ACTED_BY[actor]) } : {})}
-          />
-        );
-      })}
+      {result.value.map((consent) => (
+        <ConsentCard
+          key={consent.id}
+          consent={consent}
+          childId={childId}
+          headingLevel={3}
+          note={actedBy}
+        />
+      ))}
     </ul>
   );
 }

@@ -153,6 +153,8 @@ export const en = {
     withdraw: 'Withdraw consent',
     withdrawAccepted: 'Withdrawn: the operator may no longer use your data on this consent.',
     withdrawRefused: 'Withdrawal refused: {{reason}}',
+    withdrawalGround: 'It cannot be withdrawn: {{reason}} ({{reference}}).',
+    withdrawalGroundUntil: 'It cannot be withdrawn until {{until}}: {{reason}} ({{reference}}).',
     pause: 'Pause consent',
     pauseAccepted:
       'Paused: the operator may not use the data under this consent until it is resumed.',

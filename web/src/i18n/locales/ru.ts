@@ -163,6 +163,8 @@ export const ru = {
     withdrawAccepted:
       'Отозвано: оператор больше не может использовать ваши данные по этому согласию.',
     withdrawRefused: 'В отзыве отказано: {{reason}}',
+    withdrawalGround: 'Отозвать нельзя: {{reason}} ({{reference}}).',
+    withdrawalGroundUntil: 'Отозвать нельзя до {{until}}: {{reason}} ({{reference}}).',
     pause: 'Приостановить согласие',
     pauseAccepted:
       'Приостановлено: оператор не может использовать данные по этому согласию, пока его не возобновят.',
