@@ -232,6 +232,68 @@ dedup:
     ]);
   });
 
+  it('refuses a mapping listed twice in a selection list, whatever the order of its fields', () => {
+    const text = `id: maps
+title: Maps
+level: low
+detection:
+  sel:
+    - { decision: deny, action: read }
+    - { decision: permit }
+    - { action: [read], decision: deny }
+  other:
+    - { type: access.checked, action|contains: exp }
+    - { type: access.checked, action: exp }
+    - { type: access.checked, action|contains: [exp] }
+  condition: sel or other
+`;
+    const repeats = problemsOf(text).map((p) => `${p.file}:${p.line}:${p.column}: ${p.problem}`);
+    expect(repeats).toEqual([
+      'rule.yaml:8:7: detection.sel.2: this mapping is listed twice (first as item 0); a selection list matches if any of its mappings does, so each is listed once',
+      'rule.yaml:12:7: detection.other.2: this mapping is listed twice (first as item 0); a selection list matches if any of its mappings does, so each is listed once',
+    ]);
+    // Stored before this was refused: read as it was, both mappings kept.
+    const stored = parseRuleFile('storage:maps@1', text, { refuseRepeats: false });
+    expect(stored.ok).toBe(true);
+    if (!stored.ok || stored.rule.kind !== 'detection') return;
+    expect(stored.rule.detection.selections.get('sel')).toHaveLength(3);
+    // Mappings that differ in a value, a modifier or a field are alternatives, not repeats.
+    expect(
+      parseRuleFile(
+        'rule.yaml',
+        text
+          .replace(
+            '{ action: [read], decision: deny }',
+            '{ action: [read, search], decision: deny }',
+          )
+          .replace('action|contains: [exp] }', 'action|contains: [exp], system: s-1 }'),
+      ).ok,
+    ).toBe(true);
+  });
+
+  it("refuses a value listed twice in a list of the tests' reference data, naming the list", () => {
+    const text = `${VALID}  reference:
+    honeytokens: [subject-honey, subject-2, subject-honey]
+    staff: { operator-1: [subject-9, subject-10], operator-2: [subject-9, subject-9] }
+    workingHours:
+      operator-1: { timeZone: Asia/Almaty, days: [1, 2, 1], start: '09:00', end: '18:00' }
+    protectedPersons: [subject-vip, Subject-VIP]
+`;
+    expect(problemsOf(text).map((p) => `${p.line}:${p.column}: ${p.problem}`)).toEqual([
+      "15:45: tests.reference.honeytokens.2: 'subject-honey' is listed twice (first as item 0); a reference list names each value once",
+      "16:75: tests.reference.staff.operator-2.1: 'subject-9' is listed twice (first as item 0); a reference list names each value once",
+      '18:57: tests.reference.workingHours.operator-1.days.2: 1 is listed twice (first as item 0); a reference list names each value once',
+    ]);
+    const stored = parseRuleFile('storage:deny-storm@2', text, { refuseRepeats: false });
+    expect(stored.ok).toBe(true);
+    if (!stored.ok) return;
+    expect(stored.rule.tests.reference?.honeytokens).toEqual([
+      'subject-honey',
+      'subject-2',
+      'subject-honey',
+    ]);
+  });
+
   it("refuses a field's values exactly when two are the same test, naming the first repeat", () => {
     const word = fc.constantFrom('deny', 'Deny', 'DENY', 'permit', 'Permit', 'x*', 'X*');
     fc.assert(

@@ -91,9 +91,10 @@ type Path = readonly (string | number)[];
 
 export interface ParseOptions {
   /**
-   * Refuse a value listed twice where a list is a set: a field's values, `correlation.rules`, a
-   * `group-by` (default true). Versions stored before this was refused are read with `false`, so
-   * a rule in force keeps loading as it did; a repeat changes nothing the engine does with them.
+   * Refuse a value listed twice where a list is a set: a field's values, a selection's maps,
+   * `correlation.rules`, a `group-by`, a list in `tests.reference` (default true). Versions
+   * stored before this was refused are read with `false`, so a rule in force keeps loading as it
+   * did; a repeat changes nothing the engine does with them.
    */
   readonly refuseRepeats?: boolean;
 }
@@ -159,9 +160,26 @@ class Checker {
   }
 }
 
+// A repeated mapping or list is named by its place alone: quoting it could run to megabytes.
 const quote = (value: unknown): string =>
-  typeof value === 'string' ? `'${value}'` : String(value);
+  typeof value === 'string'
+    ? `'${value}'`
+    : Array.isArray(value)
+      ? 'this list'
+      : isRecord(value)
+        ? 'this mapping'
+        : String(value);
 const exactly = (value: unknown): string => `${typeof value}:${String(value)}`;
+/** The same text for equal data: scalars as `exactly` reads them, a mapping's keys in order. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : isRecord(value)
+      ? `{${Object.keys(value)
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+          .join(',')}}`
+      : JSON.stringify(exactly(value));
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -415,6 +433,7 @@ function checkSelection(check: Checker, path: Path, raw: unknown): Selection | n
     return null;
   }
   const selection: FieldMatcher[][] = [];
+  let whole = true;
   for (const [index, map] of maps.entries()) {
     const mapPath: Path = Array.isArray(raw) ? [...path, index] : path;
     if (!isRecord(map)) {
@@ -433,11 +452,35 @@ function checkSelection(check: Checker, path: Path, raw: unknown): Selection | n
     for (const [key, value] of entries) {
       const matcher = checkMatcher(check, [...mapPath, key], key, value);
       if (matcher) matchers.push(matcher);
+      else whole = false;
     }
     selection.push(matchers);
   }
+  // Still returned when refused, so the condition naming it is not refused as well.
+  if (whole && Array.isArray(raw))
+    check.refuseRepeat(
+      path,
+      maps,
+      sameSelectionKey,
+      true,
+      'a selection list matches if any of its mappings does, so each is listed once',
+    );
   return selection;
 }
+
+/**
+ * What makes two mappings of a selection list the same: the matchers they parse to, whatever the
+ * order of their fields (a lone value is a list of one, as `checkMatcher` reads it).
+ */
+const sameSelectionKey = (map: unknown): string =>
+  canonical(
+    Object.fromEntries(
+      Object.entries(map as Record<string, unknown>).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value : [value],
+      ]),
+    ),
+  );
 
 function checkMatcher(check: Checker, path: Path, key: string, raw: unknown): FieldMatcher | null {
   const [field, ...modifierNames] = key.split('|');
@@ -771,9 +814,23 @@ function checkTests(check: Checker, raw: unknown): RuleTests | null {
   const nomatch = checkTestCases(check, ['tests', 'nomatch'], raw.nomatch);
   if (raw.reference !== undefined && !isRecord(raw.reference)) {
     check.report(['tests', 'reference'], 'reference must be a mapping of reference lists');
-  }
+  } else refuseReferenceRepeats(check, ['tests', 'reference'], raw.reference);
   if (!match || !nomatch) return null;
   return { match, nomatch, ...(isRecord(raw.reference) ? { reference: raw.reference } : {}) };
+}
+
+/**
+ * Each list in the tests' reference data names a set (honeytokens, an operator's staff, a
+ * system's destinations, working days), wherever it sits in the mapping.
+ */
+function refuseReferenceRepeats(check: Checker, path: Path, value: unknown): void {
+  if (Array.isArray(value)) {
+    check.refuseRepeat(path, value, canonical, true, 'a reference list names each value once');
+    value.forEach((item: unknown, index) => refuseReferenceRepeats(check, [...path, index], item));
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value))
+      refuseReferenceRepeats(check, [...path, key], item);
+  }
 }
 
 function checkTestCases(check: Checker, path: Path, raw: unknown): TestCase[] | null {

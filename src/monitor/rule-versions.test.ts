@@ -199,6 +199,41 @@ describeStorage('monitor rule versions', (fx) => {
     }
   });
 
+  it('refuses a selection mapping or a reference value listed twice, naming it; a version stored before still loads', async () => {
+    const h = await monitorHarness(fx.storage);
+    try {
+      const twice = `${watchRule('watch-twice', 'clerk-twice').replace(
+        '    type: access.checked\n    action: export\n    actor.id: clerk-twice\n',
+        '    - { action: export, actor.id: clerk-twice }\n    - { actor.id: clerk-twice, action: export }\n',
+      )}  reference:\n    honeytokens: [subject-h, subject-h]\n`;
+      const res = await send(h, 'POST', '/v1/monitor/rules', { content: twice, reason: 'x' });
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({
+        code: 'monitor.rule_invalid',
+        detail:
+          'line 7, column 7: detection.check.1: this mapping is listed twice (first as item 0); a selection list matches if any of its mappings does, so each is listed once (and 1 more)',
+        problems: [
+          { line: 7, column: 7 },
+          {
+            line: 16,
+            column: 30,
+            problem:
+              "tests.reference.honeytokens.1: 'subject-h' is listed twice (first as item 0); a reference list names each value once",
+          },
+        ],
+      });
+      expect((await send(h, 'GET', '/v1/monitor/rules/watch-twice')).statusCode).toBe(404);
+      // The same text stored by a build that did not refuse it is read as it was, and in force.
+      await storeAsOlderBuild('watch-twice', 1, twice);
+      expect(
+        (await send(h, 'GET', '/v1/monitor/rules/watch-twice')).json<Record<string, unknown>>(),
+      ).toMatchObject({ version: 1, source: 'stored', loaded: true, problems: [] });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuses a correlation naming a rule not in force, and a change that would leave a correlation unable to load (MONITOR.md)', async () => {
     const h = await monitorHarness(fx.storage);
     try {
