@@ -5,7 +5,7 @@ import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import { resources } from '../../i18n/i18n';
 import { ChildrenIntro } from './children-page';
-import { ACTED_BY, type LastActor } from './last-actor';
+import { ACTED_BY, type LastActor } from '../../components/last-actor';
 
 const LANGUAGES = ['kk', 'ru', 'en'] as const;
 
@@ -38,19 +38,25 @@ describe('the children page’s intro', () => {
   });
 });
 
-describe('who acted last, on a child’s consent', () => {
+describe('who acted last, on a child’s consent and on the reader’s own', () => {
   it('has its own words for each actor, in every language; the system only for the system', async () => {
-    const actors = Object.keys(ACTED_BY) as LastActor[];
-    expect(actors.sort()).toEqual(['expiry', 'guardian', 'staff', 'subject', 'system']);
-    for (const language of LANGUAGES) {
-      const i18n = await tIn(language);
-      const notes = actors.map((actor) => i18n.t(ACTED_BY[actor]));
-      expect(new Set(notes).size, language).toBe(actors.length);
-      actors.forEach((actor, i) => expect(notes[i], language).not.toBe(ACTED_BY[actor]));
+    for (const whose of ['child', 'own'] as const) {
+      const keys = ACTED_BY[whose];
+      const actors = Object.keys(keys) as LastActor[];
+      expect(actors.sort()).toEqual(['expiry', 'guardian', 'staff', 'subject', 'system']);
+      for (const language of LANGUAGES) {
+        const i18n = await tIn(language);
+        const notes = actors.map((actor) => i18n.t(keys[actor]));
+        expect(new Set(notes).size, `${whose} ${language}`).toBe(actors.length);
+        actors.forEach((actor, i) => expect(notes[i], language).not.toBe(keys[actor]));
+      }
     }
     const en = await tIn('en');
-    expect(en.t(ACTED_BY.staff)).toBe('Last action by Qalqan staff');
-    expect(en.t(ACTED_BY.expiry)).toBe('Expired when its term ended');
-    expect(en.t(ACTED_BY.system)).not.toMatch(/^Asked/);
+    expect(en.t(ACTED_BY.child.staff)).toBe('Last action by Qalqan staff');
+    expect(en.t(ACTED_BY.child.expiry)).toBe('Expired when its term ended');
+    expect(en.t(ACTED_BY.child.system)).not.toMatch(/^Asked/);
+    // The reader is "you", and a guardian theirs (from before they came of age), not "the child".
+    expect(en.t(ACTED_BY.own.subject)).toBe('Last action by you');
+    expect(en.t(ACTED_BY.own.guardian)).toBe('Last action by your guardian');
   });
 });

@@ -1,14 +1,14 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Consent, fetchConsents } from '../../api/citizen-api';
+import { fetchConsents } from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
 import { ConsentCard } from '../../components/consent-card';
+import { lastActorNote } from '../../components/last-actor';
 import { ErrorMessage } from '../../components/error-message';
 import { RequestList } from '../../components/request-list';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { formatDate } from '../../i18n/dates';
-import { ACTED_BY, lastActor } from './last-actor';
 
 type Child = AnswerOf<'/v1/me/children', 'get'>['children'][number];
 
@@ -23,10 +23,7 @@ function ChildConsents({ childId, round }: { readonly childId: string; readonly 
   if (result.state === 'loading') return <p aria-live="polite">{t('portal.loading')}</p>;
   if (result.state === 'failed') return <ErrorMessage error={result.error} />;
   if (result.value.length === 0) return <p>{t('consent.empty')}</p>;
-  const actedBy = (consent: Consent) => {
-    const actor = lastActor(consent);
-    return actor ? t(ACTED_BY[actor]) : undefined;
-  };
+  const actedBy = lastActorNote(t, 'child');
   return (
     <ul className="cards">
       {result.value.map((consent) => (

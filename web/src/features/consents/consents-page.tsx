@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { fetchConsents } from '../../api/citizen-api';
 import { ConsentCard } from '../../components/consent-card';
 import { ErrorMessage } from '../../components/error-message';
+import { lastActorNote } from '../../components/last-actor';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 
@@ -11,6 +12,7 @@ export function ConsentsPage() {
   useDocumentTitle(t('consent.documentTitle'));
   const load = useCallback((signal: AbortSignal) => fetchConsents(undefined, signal), []);
   const result = useLoad(load);
+  const actedBy = lastActorNote(t, 'own');
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -25,7 +27,7 @@ export function ConsentsPage() {
         ) : (
           <ul className="cards">
             {result.value.map((consent) => (
-              <ConsentCard key={consent.id} consent={consent} />
+              <ConsentCard key={consent.id} consent={consent} note={actedBy} />
             ))}
           </ul>
         ))}

@@ -155,6 +155,11 @@ export const en = {
     withdrawRefused: 'Withdrawal refused: {{reason}}',
     withdrawalGround: 'It cannot be withdrawn: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: 'It cannot be withdrawn until {{until}}: {{reason}} ({{reference}}).',
+    byGuardian: 'Last action by your guardian',
+    bySubject: 'Last action by you',
+    bySystem: 'Last action by the operator’s system',
+    byStaff: 'Last action by Qalqan staff',
+    byExpiry: 'Expired when its term ended',
     pause: 'Pause consent',
     pauseAccepted:
       'Paused: the operator may not use the data under this consent until it is resumed.',

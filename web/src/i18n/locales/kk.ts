@@ -157,6 +157,11 @@ export const kk = {
     withdrawRefused: 'Кері қайтарудан бас тартылды: {{reason}}',
     withdrawalGround: 'Кері қайтаруға болмайды: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: '{{until}} дейін кері қайтаруға болмайды: {{reason}} ({{reference}}).',
+    byGuardian: 'Соңғы әрекет — қамқоршыңыз',
+    bySubject: 'Соңғы әрекет — сіз',
+    bySystem: 'Соңғы әрекет — оператордың жүйесі',
+    byStaff: 'Соңғы әрекет — Qalqan қызметкері',
+    byExpiry: 'Мерзімі өтті',
     pause: 'Келісімді тоқтата тұру',
     pauseAccepted:
       'Тоқтатылды: келісім қайта жалғастырылғанша оператор ол бойынша деректерді пайдалана алмайды.',

@@ -165,6 +165,11 @@ export const ru = {
     withdrawRefused: 'В отзыве отказано: {{reason}}',
     withdrawalGround: 'Отозвать нельзя: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: 'Отозвать нельзя до {{until}}: {{reason}} ({{reference}}).',
+    byGuardian: 'Последнее действие — ваш опекун',
+    bySubject: 'Последнее действие — вы',
+    bySystem: 'Последнее действие — система оператора',
+    byStaff: 'Последнее действие — сотрудник Qalqan',
+    byExpiry: 'Истёк срок действия',
     pause: 'Приостановить согласие',
     pauseAccepted:
       'Приостановлено: оператор не может использовать данные по этому согласию, пока его не возобновят.',
