@@ -191,6 +191,37 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
     }
   });
 
+  it('twins born the same day are told apart by their IINs’ last four digits, never the whole number', async () => {
+    const mother = iinBornOn('1988-03-03', 60);
+    const twins = [iinBornOn('2016-04-04', 61), iinBornOn('2016-04-04', 71)];
+    for (const child of twins) {
+      const recorded = await h.app.inject({
+        method: 'POST',
+        url: '/v1/guardianships',
+        headers: bearer(h.registry.tokens.regulator),
+        payload: {
+          guardianIin: mother,
+          childIin: child,
+          relation: 'parent',
+          reference: 'Birth certificate',
+        },
+      });
+      expect(recorded.statusCode, recorded.body).toBe(201);
+    }
+    const listed = await h.app.inject({
+      url: '/v1/me/children',
+      headers: citizen(h.pseudonymOf(mother)),
+    });
+    const children = listed.json<{
+      children: { pseudonym: string; birthDate: string; iinEnding: string }[];
+    }>().children;
+    expect(children.map((c) => c.birthDate)).toEqual(['2016-04-04', '2016-04-04']);
+    const byPseudonym = new Map(children.map((c) => [c.pseudonym, c.iinEnding]));
+    for (const child of twins) expect(byPseudonym.get(h.pseudonymOf(child))).toBe(child.slice(-4));
+    expect(new Set(byPseudonym.values()).size).toBe(2);
+    for (const iin of [mother, ...twins]) expect(listed.body).not.toContain(iin);
+  });
+
   it('refused declarations are precise 4xx problems and store nothing', async () => {
     const other = await h.newSystem();
     const before = await counts();

@@ -105,7 +105,10 @@ describeStorage('consent lifecycle by time and rotation', (fx) => {
       const restarted = createConsentService({
         db: fx.storage.db,
         outbox: h.outbox.port,
-        subjects: { subjectOf: () => Promise.reject(new Error('not used')) },
+        subjects: {
+          subjectOf: () => Promise.reject(new Error('not used')),
+          revealIin: () => Promise.reject(new Error('not used')),
+        },
         registry: { declaredOf: () => Promise.resolve(null) },
         taxonomy: h.consent.taxonomy,
         webhooks: { allowInsecure: true },

@@ -39,6 +39,7 @@ export interface ConsentModule {
   readonly service: ConsentService;
   readonly guardians: GuardianService;
   readonly registry: ConsentRegistry;
+  readonly subjects: ConsentSubjects;
   readonly receipts: ReceiptSigner;
   readonly fields: FieldCipher;
   readonly taxonomy: TaxonomyIndex;
@@ -85,6 +86,7 @@ export function createConsentModule(deps: ConsentModuleDeps): ConsentModule {
     service,
     guardians,
     registry: deps.registry,
+    subjects: deps.subjects,
     receipts: deps.receipts,
     fields: deps.fields,
     taxonomy,

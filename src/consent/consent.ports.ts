@@ -38,6 +38,11 @@ export interface ConsentSubjects {
     iin: string,
     field?: string,
   ): Promise<{ readonly pseudonym: string; readonly birthDate: string }>;
+  /**
+   * The IIN behind a pseudonym (undefined when unknown). Only the last four digits of a child's
+   * leave this module, to their guardian, so twins born the same day can be told apart.
+   */
+  revealIin(pseudonym: string): Promise<string | undefined>;
 }
 
 /** What a system declared in the registry, as far as consent requests need it. */

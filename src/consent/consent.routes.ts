@@ -388,16 +388,24 @@ export function consentRoutes(module: ConsentModule): FastifyPluginAsyncTypebox 
           response: { 200: Type.Object({ children: Type.Array(S.Child) }) },
         },
       },
-      async (request) => ({
-        children: (await guardians.childrenOf(citizenOf(request))).map((g) => ({
-          childId: g.id,
-          pseudonym: g.child,
-          birthDate: g.childBirthDate,
-          comesOfAgeOn: g.comesOfAgeOn,
-          relation: g.relation,
-          since: g.createdAt,
-        })),
-      }),
+      async (request) => {
+        const children = await guardians.childrenOf(citizenOf(request));
+        const iins = await Promise.all(children.map((g) => module.subjects.revealIin(g.child)));
+        return {
+          children: children.map((g, i) => {
+            const iin = iins[i];
+            return {
+              childId: g.id,
+              pseudonym: g.child,
+              birthDate: g.childBirthDate,
+              ...(iin ? { iinEnding: iin.slice(-4) } : {}),
+              comesOfAgeOn: g.comesOfAgeOn,
+              relation: g.relation,
+              since: g.createdAt,
+            };
+          }),
+        };
+      },
     );
     citizenRoutes(app, '/v1/me', S.IdParams);
     citizenRoutes(app, '/v1/me/children/:childId', S.ChildConsentParams);

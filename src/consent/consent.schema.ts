@@ -154,6 +154,8 @@ export const Child = Type.Object({
   childId: Type.String(),
   pseudonym: Type.String(),
   birthDate: Type.String(),
+  /** The IIN's last four digits, which tell twins apart (never the whole number). */
+  iinEnding: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
   comesOfAgeOn: Type.String(),
   relation: Type.String(),
   since: Type.String(),

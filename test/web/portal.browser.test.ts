@@ -527,7 +527,9 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     // the taxonomy's codes.
     const card = page.locator(`[data-request="${asked.request.id}"]`);
     await card.getByText('For the olympiad').waitFor();
-    expect(await page.locator('[data-only-child]').innerText()).toMatch(/^Child born /);
+    expect(await page.locator('[data-only-child]').innerText()).toMatch(
+      new RegExp(`^Child born .+, IIN ending ${iinOf(CHILD).slice(-4)}$`),
+    );
     expect(await page.getByRole('group', { name: 'Choose a child' }).count()).toBe(0);
     await card
       .getByRole('heading', { name: 'Request from School-lyceum No. 54, Astana' })

@@ -4851,6 +4851,7 @@ export interface paths {
                 childId: string;
                 pseudonym: string;
                 birthDate: string;
+                iinEnding?: string;
                 comesOfAgeOn: string;
                 relation: string;
                 since: string;
@@ -4901,6 +4902,7 @@ export interface paths {
                 childId: string;
                 pseudonym: string;
                 birthDate: string;
+                iinEnding?: string;
                 comesOfAgeOn: string;
                 relation: string;
                 since: string;

@@ -26,7 +26,7 @@ import { testClock, type TestClock } from '../../registry/test-support/registry-
 import { createFieldCipher } from '../../secrets/field-cipher.js';
 import { createPseudonymizer } from '../../secrets/pseudonym.js';
 import type { Storage } from '../../storage/storage.js';
-import { ensureSubject } from '../../subjects/subjects.store.js';
+import { ensureSubject, revealIin } from '../../subjects/subjects.store.js';
 import { createPortalModule, type IdentityProvider, type PortalModule } from '../portal.module.js';
 
 export const HOST = '127.0.0.1:8080';
@@ -90,6 +90,7 @@ export async function portalHarness(
       const check = checkIin(iin);
       return { pseudonym: subject.pseudonym, birthDate: check.valid ? check.birthDate : '' };
     },
+    revealIin: (pseudonym: string) => revealIin(storage.db, secrets, pseudonym),
   };
   // The receipt-signing keys live on disk, as in production; close() removes them.
   const receiptsDir = makeTempDir('qalqan-portal-receipts-');

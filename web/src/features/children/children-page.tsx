@@ -82,7 +82,13 @@ export function ChildrenPage() {
   // One child in care (the usual case) is shown at once; with more, the guardian chooses.
   const chosen = picked ?? (children.length === 1 ? children[0]!.childId : undefined);
   const child = children.find((c) => c.childId === chosen);
-  const born = (c: Child) => formatDate(c.birthDate, i18n.resolvedLanguage, 'date');
+  // The birth date names a child; the IIN's last four digits tell twins apart.
+  const named = (c: Child) => {
+    const born = formatDate(c.birthDate, i18n.resolvedLanguage, 'date');
+    return c.iinEnding
+      ? t('children.childWithIin', { born, ending: c.iinEnding })
+      : t('children.child', { born });
+  };
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
@@ -99,7 +105,7 @@ export function ChildrenPage() {
             {children.length === 1 ? (
               // Nothing to choose: the one child is named, not offered as a pressed button.
               <p className="muted" data-only-child>
-                {t('children.child', { born: born(children[0]!) })}
+                {named(children[0]!)}
               </p>
             ) : (
               <div className="actions" role="group" aria-label={t('children.choose')}>
@@ -111,7 +117,7 @@ export function ChildrenPage() {
                     aria-pressed={chosen === c.childId}
                     onClick={() => setPicked(c.childId)}
                   >
-                    {t('children.child', { born: born(c) })}
+                    {named(c)}
                   </button>
                 ))}
               </div>

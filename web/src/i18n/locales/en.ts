@@ -239,6 +239,7 @@ export const en = {
     empty: 'No children are registered in your care.',
     choose: 'Choose a child',
     child: 'Child born {{born}}',
+    childWithIin: 'Child born {{born}}, IIN ending {{ending}}',
     requests: 'Requests for the child',
     consents: 'The child’s consents',
     byGuardian: 'Last action by a guardian',
