@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../secrets/field-cipher.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { describeStorage, postgresUrl } from '../storage/test-support/storages.js';
+import { createRegistryVersion } from './registry-cache.js';
 import { createRegistryParts, type RegistryParts } from './registry.module.js';
 import {
   biometricBody,
@@ -216,5 +217,55 @@ describeStorage('registry cache', (fx) => {
         'biometric.certificate_missing',
       );
     });
+  });
+});
+
+describe('createRegistryVersion', () => {
+  /** A database whose version reads the test answers one by one, in any order. */
+  function heldReads() {
+    const reads: ((version: number) => void)[] = [];
+    const db = {
+      selectFrom: () => ({
+        select: () => ({
+          where: () => ({
+            executeTakeFirst: () =>
+              new Promise<{ version: number }>((resolve) => {
+                reads.push((version) => resolve({ version }));
+              }),
+          }),
+        }),
+      }),
+    };
+    return { db: db as never, reads };
+  }
+
+  it('a lookup after a change does not share a read started before it, nor does that read win later', async () => {
+    const { db, reads } = heldReads();
+    const version = createRegistryVersion(db, { probeMs: 60_000 });
+    const before = version.current();
+    expect(reads).toHaveLength(1);
+    // A revocation commits (version 2) while that read is out, maybe already past the row.
+    version.changed();
+    const after = version.current();
+    expect(reads).toHaveLength(2);
+    reads[1]!(2);
+    expect(await after).toBe(2);
+    reads[0]!(1);
+    expect(await before).toBe(1);
+    // The older answer, arriving last, does not replace the newer one.
+    expect(await version.current()).toBe(2);
+    expect(reads).toHaveLength(2);
+  });
+
+  it('lookups with no change between them share one read', async () => {
+    const { db, reads } = heldReads();
+    const version = createRegistryVersion(db, { probeMs: 60_000 });
+    const first = version.current();
+    const second = version.current();
+    expect(reads).toHaveLength(1);
+    reads[0]!(7);
+    expect([await first, await second]).toEqual([7, 7]);
+    expect(await version.current()).toBe(7);
+    expect(reads).toHaveLength(1);
   });
 });

@@ -7,8 +7,8 @@
  *   database still holds that version, so a change committed at any time, by this instance, another
  *   one or the CLI, is never hidden by an entry read before it.
  * - The version is read at most every `probeMs` (default 250 ms; concurrent lookups share one
- *   read), and at once after a change made through this instance (`changed()`, called when the
- *   change commits): the next check here sees it, and another instance (or the CLI on the same
+ *   read, unless a change committed since it started), and at once after a change made through
+ *   this instance (`changed()`, called when the change commits): the next check here sees it, and another instance (or the CLI on the same
  *   SQLite file) within `probeMs`. Not reading it on every lookup matters on SQLite too: each
  *   read waits for the one connection, behind whatever transaction holds it.
  * - Time does not invalidate anything: what is cached are the rows (key expiry, suspension end,
@@ -40,7 +40,11 @@ export function createRegistryVersion(
   let known = -1;
   let readAt = -Infinity;
   let stale = true;
-  let reading: Promise<number> | undefined;
+  /** Bumped by `changed()`: a read started before a change may predate its commit. */
+  let generation = 0;
+  /** The generation of the read whose answer `known` holds (a later read may finish first). */
+  let knownGeneration = -1;
+  let reading: { readonly promise: Promise<number>; readonly generation: number } | undefined;
 
   async function read(): Promise<number> {
     const row = await db
@@ -54,14 +58,21 @@ export function createRegistryVersion(
   return {
     current() {
       if (!stale && probeMs > 0 && now() - readAt < probeMs) return Promise.resolve(known);
-      if (reading) return reading;
+      // A read in flight is shared only if no change committed since it started: one that did
+      // may have been read over, and the lookup after a change must see it.
+      if (reading && reading.generation === generation) return reading.promise;
       // Marked before the read starts: a change committed during it makes the next lookup read again.
       stale = false;
       const startedAt = now();
-      reading = read()
+      const started = generation;
+      const promise = read()
         .then((version) => {
-          known = version;
-          readAt = startedAt;
+          // An older read finishing after a newer one must not put its version back.
+          if (started >= knownGeneration) {
+            known = version;
+            readAt = startedAt;
+            knownGeneration = started;
+          }
           return version;
         })
         .catch((error: unknown) => {
@@ -69,12 +80,14 @@ export function createRegistryVersion(
           throw error;
         })
         .finally(() => {
-          reading = undefined;
+          if (reading?.promise === promise) reading = undefined;
         });
-      return reading;
+      reading = { promise, generation: started };
+      return promise;
     },
     changed() {
       stale = true;
+      generation += 1;
     },
   };
 }
