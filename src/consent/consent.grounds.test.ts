@@ -148,6 +148,29 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
       expect(approved.statusCode, approved.body).toBe(200);
       return id;
     };
+    // Asked, the request already says so: the citizen knows before answering.
+    const asking = await h.app.inject({
+      method: 'POST',
+      url: '/v1/consent-requests',
+      headers: bearer(own.key),
+      payload: {
+        iin: subject,
+        purposes: ['finance.kyc'],
+        categories: ['identity'],
+        retention: 'P1Y',
+        validUntil: '2027-11-25T00:00:00.000Z',
+        requestExpiresAt: '2026-12-02T00:00:00.000Z',
+        message: { kk: 'Сұрау', ru: 'Запрос', en: 'Request' },
+        policyUrl: 'https://bank.example.kz/privacy',
+      },
+    });
+    const pending = (
+      await h.app.inject({ method: 'GET', url: '/v1/me/consent-requests', headers: me })
+    ).json<{ requests: { id: string; withdrawalGround?: unknown }[] }>().requests;
+    expect(
+      pending.find((r) => r.id === asking.json<{ request: { id: string } }>().request.id)
+        ?.withdrawalGround,
+    ).toMatchObject({ reference: 'AML/CFT Law Art. 6' });
     const kyc = await given('finance.kyc');
     const scoring = await given('finance.credit-scoring');
     const ground = { reason: REASON, reference: 'AML/CFT Law Art. 6', validUntil: lapses };

@@ -97,8 +97,8 @@ export const WithdrawalGround = Type.Object({
 });
 
 /**
- * What the citizen sees: everything, their pseudonym included, and on an active or paused consent
- * the ground that would refuse its withdrawal now, if one is declared.
+ * What the citizen sees: everything, their pseudonym included, and on a request or an active or
+ * paused consent the ground that would refuse its withdrawal now, if one is declared.
  */
 export const Consent = Type.Object({
   ...ConsentFields,

@@ -14,6 +14,7 @@ import type {
   ConsentActor,
   ConsentEvent,
   ConsentEventType,
+  ConsentState,
   Language,
   Recipient,
 } from './consent.model.js';
@@ -74,9 +75,9 @@ export interface WithdrawalGround {
 }
 
 /**
- * What its subject (or their guardian) sees: the consent, its events, and — while it is active or
- * paused — the ground that would refuse a withdrawal now, so the portal says so before anyone tries
- * rather than offering a button whose answer is known.
+ * What its subject (or their guardian) sees: the consent, its events, and — while it is requested,
+ * active or paused — the ground that would refuse a withdrawal now, so the portal says so before
+ * anyone answers the request or tries, rather than offering a button whose answer is known.
  */
 export interface SubjectsConsent extends ConsentWithEvents {
   readonly withdrawalGround?: WithdrawalGround;
@@ -250,18 +251,16 @@ export function createConsentService(deps: ConsentServiceDeps) {
   }
 
   /**
-   * For each active or paused consent, the withdrawal ground in force at `at` for one of its
+   * For each consent in one of `states`, the withdrawal ground in force at `at` for one of its
    * systems and purposes: the earliest declared, as a withdrawal would meet it. One read for all.
    */
   async function withdrawalGroundsOf(
     consents: readonly StoredConsent[],
     at: string,
+    states: readonly ConsentState[] = ['active', 'paused'],
   ): Promise<Map<string, WithdrawalGround>> {
     const open = consents.filter(
-      (c) =>
-        (c.state === 'active' || c.state === 'paused') &&
-        c.systems.length > 0 &&
-        c.purposes.length > 0,
+      (c) => states.includes(c.state) && c.systems.length > 0 && c.purposes.length > 0,
     );
     const found = new Map<string, WithdrawalGround>();
     if (open.length === 0) return found;
@@ -292,7 +291,8 @@ export function createConsentService(deps: ConsentServiceDeps) {
   async function forSubject(consents: readonly StoredConsent[]): Promise<SubjectsConsent[]> {
     const [withHistory, grounds] = await Promise.all([
       withEvents(consents),
-      withdrawalGroundsOf(consents, now()),
+      // A request too: the citizen learns before answering that a withdrawal would be refused.
+      withdrawalGroundsOf(consents, now(), ['requested', 'active', 'paused']),
     ]);
     return withHistory.map((consent) => {
       const withdrawalGround = grounds.get(consent.id);

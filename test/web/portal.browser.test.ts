@@ -322,6 +322,21 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
 
   it('refuses an answer without this session’s CSRF token, says so in Russian and changes nothing', async () => {
     const id = await clinicAsks(BORROWER);
+    // The bank asks again for KYC, whose withdrawal its declared ground refuses.
+    const kycAgain = await asSystem<{ request: { id: string } }>(
+      'Core banking',
+      '/v1/consent-requests',
+      {
+        iin: iinOf(BORROWER),
+        purposes: ['finance.kyc'],
+        categories: ['identity'],
+        retention: 'P5Y',
+        validUntil: new Date(Date.now() + 300 * DAY).toISOString(),
+        requestExpiresAt: new Date(Date.now() + 7 * DAY).toISOString(),
+        message: { kk: 'Жаңа шот', ru: 'Для нового счёта', en: 'For a new account' },
+        policyUrl: 'https://bank.example.kz/privacy',
+      },
+    );
     const { page } = await openPage({ locale: 'ru-RU' });
     await page.goto(`${base}/me/requests`);
     await page.getByRole('link', { name: 'Войти' }).click();
@@ -343,6 +358,11 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await page.reload();
     await card.getByRole('button', { name: 'Согласиться' }).waitFor();
     expect(await card.locator('[data-answer]').count()).toBe(0);
+    // The bank's request says, before any answer, that the consent could not be withdrawn.
+    await page
+      .locator(`[data-request="${kycAgain.request.id}"] [data-withdrawal-ground="once-given"]`)
+      .getByText('После согласия отозвать его нельзя: По закону данные идентификации')
+      .waitFor();
     // The demo bank refused the borrower's KYC withdrawal on a ground declared in advance: the
     // card says why, after any reload, and offers pausing but not withdrawing.
     await page.goto(`${base}/me/consents`);

@@ -10,11 +10,11 @@ import {
 } from '../api/citizen-api';
 import { type ReceiptVerdict, verifyConsentReceipt } from '../api/consent-receipt';
 import { useTaxonomyLabels } from '../hooks/use-taxonomy-labels';
-import { formatDate } from '../i18n/dates';
 import type { Language } from '../i18n/languages';
 import { ConsentSummary, StateBadge } from './consent-summary';
 import { ErrorMessage } from './error-message';
 import { saveFile } from './save-file';
+import { WithdrawalGroundNote } from './withdrawal-ground';
 
 /** What the holder of a consent may do with it (DOMAIN.md §3); the server still decides. */
 export type CardAction = Extract<ConsentAction, 'withdraw' | 'pause' | 'resume'>;
@@ -151,15 +151,7 @@ export function ConsentCard({
         {noteText && <span className="muted">{noteText}</span>}
       </div>
       <ConsentSummary consent={consent} />
-      {ground && (
-        <p className="muted" data-withdrawal-ground>
-          {t(ground.validUntil ? 'consent.withdrawalGroundUntil' : 'consent.withdrawalGround', {
-            reason: ground.reason[lang],
-            reference: ground.reference,
-            until: ground.validUntil ? formatDate(ground.validUntil, lang, 'date') : '',
-          })}
-        </p>
-      )}
+      {ground && <WithdrawalGroundNote ground={ground} when="now" />}
       <div className="actions">
         {actions.map((action) => (
           <button

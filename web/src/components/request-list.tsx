@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { act, type Consent, fetchRequests } from '../api/citizen-api';
 import { ConsentSummary } from './consent-summary';
+import { WithdrawalGroundNote } from './withdrawal-ground';
 import { ErrorMessage } from './error-message';
 import { useWhoNames } from './who';
 import { useLoad } from '../hooks/use-load';
@@ -67,6 +68,9 @@ function RequestCard({
         {t('requests.from', { controller: who.operator ?? request.controller })}
       </h2>
       <ConsentSummary consent={request} />
+      {request.withdrawalGround && (
+        <WithdrawalGroundNote ground={request.withdrawalGround} when="once-given" />
+      )}
       {answer ? (
         <AnswerNotice answer={answer} forChild={childId !== undefined} />
       ) : (

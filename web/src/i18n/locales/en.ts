@@ -183,6 +183,9 @@ export const en = {
     },
   },
   requests: {
+    withdrawalGround: 'Once given, it cannot be withdrawn: {{reason}} ({{reference}}).',
+    withdrawalGroundUntil:
+      'Once given, it cannot be withdrawn until {{until}}: {{reason}} ({{reference}}).',
     documentTitle: 'Qalqan — requests',
     title: 'Consent requests',
     intro:

@@ -185,6 +185,10 @@ export const kk = {
     },
   },
   requests: {
+    withdrawalGround:
+      'Келісім берілгеннен кейін оны кері қайтаруға болмайды: {{reason}} ({{reference}}).',
+    withdrawalGroundUntil:
+      'Келісім берілгеннен кейін оны {{until}} дейін кері қайтаруға болмайды: {{reason}} ({{reference}}).',
     documentTitle: 'Qalqan — сұраулар',
     title: 'Келісім сұраулары',
     intro: 'Келісіміңізді сұрайтын жүйелер: кім, не үшін, неге, қанша мерзімге және қай елдерге.',

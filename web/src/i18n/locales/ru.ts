@@ -193,6 +193,9 @@ export const ru = {
     },
   },
   requests: {
+    withdrawalGround: 'После согласия отозвать его нельзя: {{reason}} ({{reference}}).',
+    withdrawalGroundUntil:
+      'После согласия отозвать его нельзя до {{until}}: {{reason}} ({{reference}}).',
     documentTitle: 'Qalqan — запросы',
     title: 'Запросы согласия',
     intro:
