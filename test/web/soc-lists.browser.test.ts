@@ -9,7 +9,7 @@
  * file previewed and registered in one batch, a pasted list with a typo named by line and not
  * sent, one over the 1,000 limit refused in the page, a file over 4 MiB refused unread, Excel's
  * plain "CSV" read as Windows-1251 with a notice and a Kazakh letter lost as "?" named by line, a
- * DOS (CP866) list read as CP866,
+ * DOS (CP866) list read as CP866, a Kazakh KZ-1048 list read with its Kazakh letters,
  * Excel's "Unicode text" read as UTF-16, a batch the server refuses named line by line with nothing
  * registered); the SOC analyst plants and removes a honeytoken; the auditor reads every list
  * without a form or a remove button; a 360-px phone does not scroll sideways, the upload's preview
@@ -35,6 +35,7 @@ import { type DemoInBrowser, type PageOptions, startDemoInBrowser } from './supp
 import { expectNoAxeViolations } from './support/axe.js';
 import { signInToConsole } from './support/staff-sign-in.js';
 import { ibm866 } from '../../web/src/test-support/dos-unix-cyrillic.js';
+import { kz1048 } from '../../web/src/test-support/kazakh-code-pages.js';
 import { windows1251 } from '../../web/src/test-support/windows-1251.js';
 
 noteMissingChromium('SOC reference lists browser tests');
@@ -418,6 +419,23 @@ describe.skipIf(!haveChromium)(
       await preview
         .locator('[data-encoding="ibm866"]')
         .getByText('The file is not UTF-8, so it was read as CP866', { exact: false })
+        .waitFor();
+      await upload.getByRole('button', { name: 'Register 1 employee' }).waitFor();
+
+      // A list exported from a Kazakh system in KZ-1048, a code page Chromium cannot decode: read
+      // with its Kazakh letters from the page's own table, named in the notice, and sendable.
+      await file.setInputFiles({
+        name: 'staff-kz.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(kz1048(`ЖСН;Белгі\r\n${nurse};Әлібек Құрманғали\r\n`)),
+      });
+      await preview
+        .locator('[data-row="2"]')
+        .getByText('Әлібек Құрманғали', { exact: true })
+        .waitFor();
+      await preview
+        .locator('[data-encoding="kz-1048"]')
+        .getByText('The file is not UTF-8, so it was read as KZ-1048', { exact: false })
         .waitFor();
       await upload.getByRole('button', { name: 'Register 1 employee' }).waitFor();
 

@@ -3,11 +3,11 @@
  * save lists in one of three encodings: "CSV UTF-8"; plain "CSV", which Excel in a Russian or
  * Kazakh Windows writes in Windows-1251; and "Unicode text", UTF-16 (little-endian) with a
  * byte-order mark and tabs between the columns. Lists exported from older systems come in CP866
- * (DOS) or KOI8-R too: a file that is not UTF-8 is read in whichever of the three single-byte
- * encodings its letters read best (`cyrillic-encoding.ts`). Each is decoded as what it is; what
- * is none of them — a workbook, UTF-16 without a byte-order mark, UTF-8 damaged here and there —
- * is refused with a reason rather than read as something else. Pure: bytes in, text and encoding
- * out.
+ * (DOS) or KOI8-R too, and from Kazakh ones in the Kazakh code pages KZ-1048 or PT154: a file that
+ * is not UTF-8 is read in whichever of the five single-byte encodings its letters read best
+ * (`cyrillic-encoding.ts`). Each is decoded as what it is; what is none of them — a workbook,
+ * UTF-16 without a byte-order mark, UTF-8 damaged here and there — is refused with a reason rather
+ * than read as something else. Pure: bytes in, text and encoding out.
  */
 import { type LegacyEncoding, readLegacyCyrillic } from './cyrillic-encoding';
 
@@ -58,8 +58,9 @@ const REPLACEMENT_CHARACTER = 0xfffd;
  * multi-byte sequences than bytes fail to. Windows-1251 Cyrillic is the other way round: two
  * letters in a row (two bytes from 0xC0 up) are never a UTF-8 sequence, so nearly every letter
  * fails, and so do CP866's and KOI8-R's (continuation bytes without a lead, leads followed by
- * letters). UTF-8 Cyrillic damaged by a stray byte would read as "РђР»..." in Windows-1251: it is
- * refused instead.
+ * letters) and the Kazakh code pages' (a capital before a Kazakh letter can pass, "Нұ" being
+ * CD A2, but not the small letters around them). UTF-8 Cyrillic damaged by a stray byte would read
+ * as "РђР»..." in Windows-1251: it is refused instead.
  */
 function mostlyUtf8(bytes: Uint8Array): boolean {
   let valid = 0;
@@ -75,9 +76,10 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
 /**
  * The text of a staff list file, and the encoding it was read in. UTF-16 with a byte-order mark is
  * read as UTF-16; anything else as strict UTF-8 first, then — if it is not UTF-8, carries no UTF-8
- * byte-order mark and is not mostly UTF-8 — as Windows-1251, CP866 or KOI8-R, whichever its
- * letters read best in (each maps every byte, so the page says in which encoding it read the file
- * and asks for the names to be checked). Text holding U+0000 is no list in any encoding: refused.
+ * byte-order mark and is not mostly UTF-8 — as Windows-1251, CP866, KOI8-R, KZ-1048 or PT154,
+ * whichever its letters read best in (each maps every byte, so the page says in which encoding it
+ * read the file and asks for the names to be checked). Text holding U+0000 is no list in any
+ * encoding: refused.
  *
  * @example
  * decodeStaffFile(new Uint8Array([0xc8, 0xc8, 0xcd])) // { text: 'ИИН', encoding: 'windows-1251' }

@@ -18,6 +18,7 @@ import {
   KAZAKH_LETTERS_LACKING,
   LEGACY_ENCODING_NAMES,
   type LegacyEncoding,
+  losesKazakhLetters,
 } from './cyrillic-encoding';
 import { type FileProblem, readStaffFile, type StaffFileEncoding } from './staff-file';
 
@@ -30,6 +31,8 @@ const READ_AS = {
   'windows-1251': 'windows1251',
   ibm866: 'ibm866',
   'koi8-r': 'koi8r',
+  'kz-1048': 'kz1048',
+  pt154: 'pt154',
 } as const satisfies Record<LegacyEncoding, string>;
 
 type Outcome =
@@ -39,14 +42,13 @@ type FocusTarget = 'preview' | 'outcome' | 'heading' | 'file';
 
 /**
  * The staff register's bulk upload: a CSV file chosen (decoded by `staff-file.ts`: UTF-8, UTF-16
- * with its mark, or Windows-1251, CP866 or KOI8-R with a notice naming which) or a list pasted is
- * read in the browser
- * (`staff-csv.ts`) and previewed — how many, the first lines with only the IIN's last digits, every
- * line that cannot be sent — and only a list the server could take (no bad line, 1 to 1,000
- * entries) can be sent, in one batch, all or none. Once registered or refused, the list is
- * cleared from the page (file choice, pasted text, what was read), as the single form clears the
- * IIN; a refusal names each refused entry by its line and reason, never by its IIN. A send that
- * got no answer keeps the list, to send again.
+ * with its mark, or Windows-1251, CP866, KOI8-R or a Kazakh code page, KZ-1048 or PT154, with a
+ * notice naming which) or a list pasted is read in the browser (`staff-csv.ts`) and previewed —
+ * how many, the first lines with only the IIN's last digits, every line that cannot be sent — and
+ * only a list the server could take (no bad line, 1 to 1,000 entries) can be sent, in one batch,
+ * all or none. Once registered or refused, the list is cleared from the page (file choice, pasted
+ * text, what was read), as the single form clears the IIN; a refusal names each refused entry by
+ * its line and reason, never by its IIN. A send that got no answer keeps the list, to send again.
  */
 export function StaffUpload({
   operatorId,
@@ -101,8 +103,10 @@ export function StaffUpload({
     const read = await readStaffFile(file);
     if ('problem' in read) return show(undefined, read.problem);
     const list = parseStaffList(read.text);
+    // A "?" is a Kazakh letter lost only in an encoding without them; KZ-1048 and PT154 have them
+    // all, so there a "?" is sent as read, as in UTF-8.
     show(
-      isLegacyEncoding(read.encoding) ? refuseLostLetters(list) : list,
+      losesKazakhLetters(read.encoding) ? refuseLostLetters(list) : list,
       undefined,
       read.encoding,
     );
@@ -164,7 +168,7 @@ export function StaffUpload({
       case 'noIinColumn':
         return t(`lists.upload.lineProblem.${problem.reason}`);
       case 'lostLetter': {
-        // Only a list read in a single-byte encoding has this problem (`refuseLostLetters`).
+        // Only a list read in an encoding without Kazakh letters has it (`losesKazakhLetters`).
         const legacy = isLegacyEncoding(encoding) ? encoding : 'windows-1251';
         return t('lists.upload.lineProblem.lostLetter', {
           encoding: LEGACY_ENCODING_NAMES[legacy],

@@ -357,7 +357,7 @@ export const en = {
         'One employee a line: the IIN, then the actor id and the label if there are any, separated by commas, semicolons or tabs, as a spreadsheet saves CSV. A first line naming the columns (iin, actorId, label) is allowed. Up to {{max}} employees at once: all are registered, or none.',
       file: 'Staff list file (CSV)',
       fileHint:
-        'A text file: “CSV UTF-8” is best; Excel’s plain “CSV” (Windows-1251), “Unicode text” and DOS (CP866) or KOI8-R text are read too. It is read in this browser; nothing is sent before you confirm.',
+        'A text file: “CSV UTF-8” is best; Excel’s plain “CSV” (Windows-1251), “Unicode text”, DOS (CP866) or KOI8-R text and text in the Kazakh code pages KZ-1048 and PT154 are read too. It is read in this browser; nothing is sent before you confirm.',
       paste: 'Or paste the list',
       check: 'Check the pasted list',
       previewTitle: 'Before sending',
@@ -379,6 +379,10 @@ export const en = {
           'The file is not UTF-8, so it was read as CP866 (in which DOS programs save Russian text), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
         koi8r:
           'The file is not UTF-8, so it was read as KOI8-R (in which older Unix systems and mail save Russian text), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+        kz1048:
+          'The file is not UTF-8, so it was read as KZ-1048 (the Kazakh code page of Kazakhstan’s standard, in which older Kazakh systems save text with the Kazakh letters), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
+        pt154:
+          'The file is not UTF-8, so it was read as PT154 (ParaType’s Kazakh code page, older than KZ-1048), the encoding its letters read best in. Check the names below: if they are garbled, save the list as “CSV UTF-8” and choose it again.',
       },
       unreadable: 'The file could not be read. Choose it again.',
       firstRows: 'The first lines of the list',
