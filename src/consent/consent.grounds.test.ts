@@ -38,6 +38,26 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
     outbox: (await fx.storage.db.selectFrom('outbox').select('id').execute()).length,
   });
   const logged = (id: string) => h.outbox.ledger.entries.filter((e) => e.key === id);
+  /** `key`'s system asks `iin` for consent to `purpose`; the request's id. */
+  const askFor = async (key: string, iin: string, purpose: string) => {
+    const asked = await h.app.inject({
+      method: 'POST',
+      url: '/v1/consent-requests',
+      headers: bearer(key),
+      payload: {
+        iin,
+        purposes: [purpose],
+        categories: ['identity'],
+        retention: 'P1Y',
+        validUntil: '2027-11-25T00:00:00.000Z',
+        requestExpiresAt: '2026-12-02T00:00:00.000Z',
+        message: { kk: 'Сұрау', ru: 'Запрос', en: 'Request' },
+        policyUrl: 'https://bank.example.kz/privacy',
+      },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    return asked.json<{ request: { id: string } }>().request.id;
+  };
 
   it('a system declares for its own purposes, the regulator for any system; both are in the log', async () => {
     const bySystem = await declare(bearer(sys.key), {
@@ -77,22 +97,7 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
     expect(logged(declared.id)).toHaveLength(1);
 
     // The regulator's ground refuses a later withdrawal from that system's consent, with its reason.
-    const asked = await h.app.inject({
-      method: 'POST',
-      url: '/v1/consent-requests',
-      headers: bearer(other.key),
-      payload: {
-        iin: ADULT,
-        purposes: ['finance.credit-scoring'],
-        categories: ['identity'],
-        retention: 'P1Y',
-        validUntil: '2027-11-25T00:00:00.000Z',
-        requestExpiresAt: '2026-12-02T00:00:00.000Z',
-        message: { kk: 'Несие', ru: 'Кредит', en: 'Credit' },
-        policyUrl: 'https://bank.example.kz/privacy',
-      },
-    });
-    const id = asked.json<{ request: { id: string } }>().request.id;
+    const id = await askFor(other.key, ADULT, 'finance.credit-scoring');
     const me = citizen(h.pseudonymOf(ADULT));
     await h.app.inject({
       method: 'POST',
@@ -124,22 +129,7 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
     });
     expect(declared.statusCode, declared.body).toBe(201);
     const given = async (purpose: string) => {
-      const asked = await h.app.inject({
-        method: 'POST',
-        url: '/v1/consent-requests',
-        headers: bearer(own.key),
-        payload: {
-          iin: subject,
-          purposes: [purpose],
-          categories: ['identity'],
-          retention: 'P1Y',
-          validUntil: '2027-11-25T00:00:00.000Z',
-          requestExpiresAt: '2026-12-02T00:00:00.000Z',
-          message: { kk: 'Сұрау', ru: 'Запрос', en: 'Request' },
-          policyUrl: 'https://bank.example.kz/privacy',
-        },
-      });
-      const id = asked.json<{ request: { id: string } }>().request.id;
+      const id = await askFor(own.key, subject, purpose);
       const approved = await h.app.inject({
         method: 'POST',
         url: `/v1/me/consent-requests/${id}/approve`,
@@ -149,28 +139,13 @@ describeStorage('withdrawal grounds and guardianships, declared and logged', (fx
       return id;
     };
     // Asked, the request already says so: the citizen knows before answering.
-    const asking = await h.app.inject({
-      method: 'POST',
-      url: '/v1/consent-requests',
-      headers: bearer(own.key),
-      payload: {
-        iin: subject,
-        purposes: ['finance.kyc'],
-        categories: ['identity'],
-        retention: 'P1Y',
-        validUntil: '2027-11-25T00:00:00.000Z',
-        requestExpiresAt: '2026-12-02T00:00:00.000Z',
-        message: { kk: 'Сұрау', ru: 'Запрос', en: 'Request' },
-        policyUrl: 'https://bank.example.kz/privacy',
-      },
-    });
+    const asking = await askFor(own.key, subject, 'finance.kyc');
     const pending = (
       await h.app.inject({ method: 'GET', url: '/v1/me/consent-requests', headers: me })
     ).json<{ requests: { id: string; withdrawalGround?: unknown }[] }>().requests;
-    expect(
-      pending.find((r) => r.id === asking.json<{ request: { id: string } }>().request.id)
-        ?.withdrawalGround,
-    ).toMatchObject({ reference: 'AML/CFT Law Art. 6' });
+    expect(pending.find((r) => r.id === asking)?.withdrawalGround).toMatchObject({
+      reference: 'AML/CFT Law Art. 6',
+    });
     const kyc = await given('finance.kyc');
     const scoring = await given('finance.credit-scoring');
     const ground = { reason: REASON, reference: 'AML/CFT Law Art. 6', validUntil: lapses };
