@@ -271,6 +271,35 @@ detection:
     ).toBe(true);
   });
 
+  it('refuses a mapping that is the same test written otherwise: values in another case or order, modifiers in another order', () => {
+    const rule = (first: string, second: string) => `id: same-test
+title: Same test
+level: low
+detection:
+  sel:
+    - ${first}
+    - ${second}
+  condition: sel
+`;
+    const refused = (first: string, second: string) =>
+      problemsOf(rule(first, second)).map((p) => p.problem);
+    const repeat =
+      'detection.sel.1: this mapping is listed twice (first as item 0); a selection list matches if any of its mappings does, so each is listed once';
+    for (const [first, second] of [
+      ['{ decision: Deny }', '{ decision: deny }'],
+      ['{ action: [read, export] }', '{ action: [export, read] }'],
+      ['{ action|contains|all: [ex, po] }', '{ action|all|contains: [po, ex] }'],
+      ['{ actor.id|startswith: Clerk }', '{ actor.id|startswith: clerk }'],
+    ])
+      expect(refused(first, second), `${first} / ${second}`).toEqual([repeat]);
+    // Where case counts, or the value is a pattern, other spellings are other tests.
+    for (const [first, second] of [
+      ['{ decision|cased: Deny }', '{ decision|cased: deny }'],
+      ["{ actor.id|re: '^A' }", "{ actor.id|re: '^a' }"],
+    ])
+      expect(parseRuleFile('rule.yaml', rule(first, second)).ok, `${first} / ${second}`).toBe(true);
+  });
+
   it("refuses a value listed twice in a list of the tests' reference data, naming the list", () => {
     const text = `${VALID}  reference:
     honeytokens: [subject-honey, subject-2, subject-honey]

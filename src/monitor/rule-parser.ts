@@ -469,17 +469,24 @@ function checkSelection(check: Checker, path: Path, raw: unknown): Selection | n
 }
 
 /**
- * What makes two mappings of a selection list the same: the matchers they parse to, whatever the
- * order of their fields (a lone value is a list of one, as `checkMatcher` reads it).
+ * What makes two mappings of a selection list the same: the tests they parse to, whatever the
+ * order of their fields, of a field's modifiers or of its values (any one matches; with `all`,
+ * each is required), and values that are the same test alike (`Deny` and `deny` unless `cased`,
+ * as `sameTestKey` reads a field's own values). A lone value is a list of one, as `checkMatcher`
+ * reads it. Called only on mappings that parsed whole.
  */
 const sameSelectionKey = (map: unknown): string =>
   canonical(
-    Object.fromEntries(
-      Object.entries(map as Record<string, unknown>).map(([key, value]) => [
-        key,
-        Array.isArray(value) ? value : [value],
-      ]),
-    ),
+    Object.entries(map as Record<string, unknown>)
+      .map(([key, value]) => {
+        const [field, ...modifiers] = key.split('|');
+        const sameTest = sameTestKey(modifiers as Modifier[]);
+        return [
+          [field, ...modifiers.sort()].join('|'),
+          (Array.isArray(value) ? value : [value]).map(sameTest).sort(),
+        ] as const;
+      })
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
 
 function checkMatcher(check: Checker, path: Path, key: string, raw: unknown): FieldMatcher | null {
