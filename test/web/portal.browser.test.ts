@@ -373,6 +373,7 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       .waitFor();
     await kyc.locator('button[data-action="pause"]').waitFor();
     expect(await kyc.locator('button[data-action]').count()).toBe(1);
+    await expectNoAxeViolations(page, 'consents, a withdrawal ground stated, in Russian');
   });
 
   it('refuses an answer after the session ended, says so in Russian, leads to sign-in and changes nothing', async () => {
