@@ -552,8 +552,9 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       new RegExp(`^Child born .+, IIN ending ${iinOf(CHILD).slice(-4)}$`),
     );
     expect(await page.getByRole('group', { name: 'Choose a child' }).count()).toBe(0);
+    // Under the section's h2, the request's title is an h3.
     await card
-      .getByRole('heading', { name: 'Request from School-lyceum No. 54, Astana' })
+      .getByRole('heading', { level: 3, name: 'Request from School-lyceum No. 54, Astana' })
       .waitFor();
     const facts = await card.locator('dl').innerText();
     expect(facts).toContain('School and university enrolment');
@@ -575,6 +576,12 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     // (A request is the consent in waiting: the same id.)
     const consent = page.locator(`[data-consent="${asked.request.id}"]`);
     await consent.getByText('Last action by a guardian').waitFor();
+    // Among the child's consents in force (h3), the consent's title is an h4.
+    await page
+      .locator('[data-consents="in-force"]')
+      .locator(`[data-consent="${asked.request.id}"]`)
+      .getByRole('heading', { level: 4 })
+      .waitFor();
     expect(await consent.locator('[data-state]').getAttribute('data-state')).toBe('active');
     await page.getByRole('button', { name: 'Қазақша' }).click();
     await consent.getByText('Соңғы әрекет — қамқоршы').waitFor();

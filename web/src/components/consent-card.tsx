@@ -93,8 +93,8 @@ export function ConsentCard({
    * holds it — so it follows the card's own actions rather than the list it was first given in.
    */
   readonly note?: (consent: Consent) => string | undefined;
-  /** The card's title sits under the page's h1 (2) or under a section's h2 (3). */
-  readonly headingLevel?: 2 | 3;
+  /** The card's title sits under the page's h1 (2), a section's h2 (3) or a section's h3 (4). */
+  readonly headingLevel?: 2 | 3 | 4;
 }) {
   const { t, i18n } = useTranslation();
   const labels = useTaxonomyLabels();
@@ -137,7 +137,7 @@ export function ConsentCard({
 
   const lang = (i18n.resolvedLanguage ?? 'kk') as Language;
   const headingId = `consent-${consent.id}`;
-  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const Heading = (['h2', 'h3', 'h4'] as const)[headingLevel - 2]!;
   const ground = consent.withdrawalGround;
   const noteText = note?.(consent);
   const actions = actionsFor(consent.state, ground !== undefined);

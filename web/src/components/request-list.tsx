@@ -9,27 +9,34 @@ import { useLoad } from '../hooks/use-load';
 
 /**
  * The answer given, on the request's card: an approval as a success, a refusal as a neutral notice
- * (the citizen's own choice, neither a success nor an error); both announced (`role="status"`).
+ * (the citizen's own choice, neither a success nor an error); both announced (`role="status"`). An
+ * approval says where the consent now is, and that it can be withdrawn there unless a declared
+ * ground would refuse that (`withdrawable`), which the card said before the answer.
  */
 export function AnswerNotice({
   answer,
   forChild,
+  withdrawable = true,
 }: {
   readonly answer: 'approve' | 'refuse';
   readonly forChild: boolean;
+  readonly withdrawable?: boolean;
 }) {
   const { t } = useTranslation();
+  const approved = forChild
+    ? withdrawable
+      ? 'children.approved'
+      : 'children.approvedKept'
+    : withdrawable
+      ? 'requests.approved'
+      : 'requests.approvedKept';
   return (
     <p
       className={`notice ${answer === 'refuse' ? 'notice-neutral' : 'notice-ok'}`}
       role="status"
       data-answer={answer}
     >
-      {answer === 'refuse'
-        ? t('requests.refused')
-        : forChild
-          ? t('children.approved')
-          : t('requests.approved')}
+      {answer === 'refuse' ? t('requests.refused') : t(approved)}
     </p>
   );
 }
@@ -38,10 +45,12 @@ function RequestCard({
   request,
   childId,
   onAnswered,
+  headingLevel,
 }: {
   readonly request: Consent;
   readonly childId?: string;
   readonly onAnswered?: () => void;
+  readonly headingLevel: 2 | 3;
 }) {
   const { t } = useTranslation();
   const [answer, setAnswer] = useState<'approve' | 'refuse'>();
@@ -62,17 +71,22 @@ function RequestCard({
   };
   const headingId = `request-${request.id}`;
   const who = useWhoNames(request.controller, request.systems);
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <li className="panel card" aria-labelledby={headingId} data-request={request.id}>
-      <h2 id={headingId} className="card-title">
+      <Heading id={headingId} className="card-title">
         {t('requests.from', { controller: who.operator ?? request.controller })}
-      </h2>
+      </Heading>
       <ConsentSummary consent={request} />
       {request.withdrawalGround && (
         <WithdrawalGroundNote ground={request.withdrawalGround} when="once-given" />
       )}
       {answer ? (
-        <AnswerNotice answer={answer} forChild={childId !== undefined} />
+        <AnswerNotice
+          answer={answer}
+          forChild={childId !== undefined}
+          withdrawable={!request.withdrawalGround}
+        />
       ) : (
         <div className="actions">
           <button
@@ -105,9 +119,12 @@ function RequestCard({
 export function RequestList({
   childId,
   onAnswered,
+  headingLevel = 2,
 }: {
   readonly childId?: string;
   readonly onAnswered?: () => void;
+  /** The cards' titles sit under the page's h1 (2) or under a section's h2 (3). */
+  readonly headingLevel?: 2 | 3;
 }) {
   const { t } = useTranslation();
   const load = useCallback((signal: AbortSignal) => fetchRequests(childId, signal), [childId]);
@@ -122,6 +139,7 @@ export function RequestList({
         <RequestCard
           key={request.id}
           request={request}
+          headingLevel={headingLevel}
           {...(childId ? { childId } : {})}
           {...(onAnswered ? { onAnswered } : {})}
         />

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchConsents } from '../../api/citizen-api';
 import { answer, type AnswerOf, api } from '../../api/client';
-import { ConsentCard } from '../../components/consent-card';
+import { ConsentList } from '../../components/consent-list';
 import { lastActorNote } from '../../components/last-actor';
 import { ErrorMessage } from '../../components/error-message';
 import { RequestList } from '../../components/request-list';
@@ -24,19 +24,7 @@ function ChildConsents({ childId, round }: { readonly childId: string; readonly 
   if (result.state === 'failed') return <ErrorMessage error={result.error} />;
   if (result.value.length === 0) return <p>{t('consent.empty')}</p>;
   const actedBy = lastActorNote(t, 'child');
-  return (
-    <ul className="cards">
-      {result.value.map((consent) => (
-        <ConsentCard
-          key={consent.id}
-          consent={consent}
-          childId={childId}
-          headingLevel={3}
-          note={actedBy}
-        />
-      ))}
-    </ul>
-  );
+  return <ConsentList consents={result.value} level={3} childId={childId} note={actedBy} />;
 }
 
 /**
@@ -51,7 +39,7 @@ function ChildView({ child }: { readonly child: Child }) {
   return (
     <div data-child={child.childId}>
       <h2>{t('children.requests')}</h2>
-      <RequestList childId={child.childId} onAnswered={answered} />
+      <RequestList childId={child.childId} onAnswered={answered} headingLevel={3} />
       <h2>{t('children.consents')}</h2>
       <ChildConsents childId={child.childId} round={round} />
     </div>

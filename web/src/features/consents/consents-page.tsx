@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchConsents } from '../../api/citizen-api';
-import { ConsentCard } from '../../components/consent-card';
+import { ConsentList } from '../../components/consent-list';
 import { ErrorMessage } from '../../components/error-message';
 import { lastActorNote } from '../../components/last-actor';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -25,11 +25,7 @@ export function ConsentsPage() {
         (result.value.length === 0 ? (
           <p>{t('consent.empty')}</p>
         ) : (
-          <ul className="cards">
-            {result.value.map((consent) => (
-              <ConsentCard key={consent.id} consent={consent} note={actedBy} />
-            ))}
-          </ul>
+          <ConsentList consents={result.value} level={2} note={actedBy} />
         ))}
     </>
   );

@@ -140,8 +140,10 @@ export const en = {
     documentTitle: 'Qalqan — my consents',
     title: 'My consents',
     intro:
-      'Every consent you have given, active and past. You can pause one and resume it, withdraw it at any time, and download its signed receipt.',
+      'Every consent you have given, in force and past. You can pause one and resume it, withdraw it at any time unless the law lets the operator refuse (its card then says why), and download its signed receipt.',
     empty: 'You have no consents yet.',
+    inForce: 'In force',
+    ended: 'Ended or refused',
     why: 'Why',
     controller: 'Operator',
     purposes: 'Purposes',
@@ -195,6 +197,7 @@ export const en = {
     approve: 'Approve',
     refuse: 'Refuse',
     approved: 'Approved. You can withdraw it at any time under My consents.',
+    approvedKept: 'Approved. It is under My consents.',
     refused: 'Refused.',
   },
   inbox: {
@@ -251,6 +254,7 @@ export const en = {
     byStaff: 'Last action by Qalqan staff',
     byExpiry: 'Expired when its term ended',
     approved: 'Approved. You can withdraw it at any time below, under the child’s consents.',
+    approvedKept: 'Approved. It is below, under the child’s consents.',
   },
   accesses: {
     documentTitle: 'Qalqan — who accessed my data',
