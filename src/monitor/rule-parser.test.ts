@@ -290,13 +290,13 @@ detection:
       ['{ action: [read, export] }', '{ action: [export, read] }'],
       ['{ action|contains|all: [ex, po] }', '{ action|all|contains: [po, ex] }'],
       ['{ actor.id|startswith: Clerk }', '{ actor.id|startswith: clerk }'],
-    ])
+    ] as const)
       expect(refused(first, second), `${first} / ${second}`).toEqual([repeat]);
     // Where case counts, or the value is a pattern, other spellings are other tests.
     for (const [first, second] of [
       ['{ decision|cased: Deny }', '{ decision|cased: deny }'],
       ["{ actor.id|re: '^A' }", "{ actor.id|re: '^a' }"],
-    ])
+    ] as const)
       expect(parseRuleFile('rule.yaml', rule(first, second)).ok, `${first} / ${second}`).toBe(true);
   });
 
