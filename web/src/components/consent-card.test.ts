@@ -3,41 +3,12 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
-import type { Consent } from '../api/citizen-api';
 import { resources } from '../i18n/i18n';
+import { consentIn } from '../test-support/consent';
 import { actionsFor, ConsentCard, hasReceipt } from './consent-card';
 
 const LANGUAGES = ['kk', 'ru', 'en'] as const;
 const STATES = ['requested', 'active', 'paused', 'refused', 'withdrawn', 'expired'] as const;
-
-function consentIn(state: Consent['state']): Consent {
-  return {
-    id: 'cns_1',
-    controller: 'op_clinic',
-    systems: ['sys_clinic'],
-    purposes: ['medical-treatment'],
-    categories: ['health'],
-    legalBasis: 'consent',
-    recipients: [],
-    processingCountries: ['KZ'],
-    storageCountries: ['KZ'],
-    retention: 'P5Y',
-    validFrom: '2026-11-01T00:00:00.000Z',
-    validUntil: '2027-11-01T00:00:00.000Z',
-    requestExpiresAt: '2026-11-08T00:00:00.000Z',
-    collectionMethod: 'portal',
-    language: 'kk',
-    policyUrl: 'https://clinic.example/privacy',
-    withdrawalMethod: 'portal',
-    message: { kk: 'Емдеу', ru: 'Лечение', en: 'Treatment' },
-    state,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    version: 1,
-    events: [],
-    subject: 'psn_1',
-  };
-}
 
 async function cardIn(
   language: (typeof LANGUAGES)[number],

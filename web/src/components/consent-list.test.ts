@@ -5,34 +5,11 @@ import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import type { Consent } from '../api/citizen-api';
 import { resources } from '../i18n/i18n';
+import { consentIn } from '../test-support/consent';
 import { ConsentList, inForce } from './consent-list';
 
-const consent = (id: string, state: Consent['state']): Consent => ({
-  id,
-  controller: 'op_clinic',
-  systems: ['sys_clinic'],
-  purposes: ['medical-treatment'],
-  categories: ['health'],
-  legalBasis: 'consent',
-  recipients: [],
-  processingCountries: ['KZ'],
-  storageCountries: ['KZ'],
-  retention: 'P5Y',
-  validFrom: '2026-11-01T00:00:00.000Z',
-  validUntil: '2027-11-01T00:00:00.000Z',
-  requestExpiresAt: '2026-11-08T00:00:00.000Z',
-  collectionMethod: 'portal',
-  language: 'kk',
-  policyUrl: 'https://clinic.example/privacy',
-  withdrawalMethod: 'portal',
-  message: { kk: id, ru: id, en: id },
-  state,
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  version: 1,
-  events: [],
-  subject: 'psn_1',
-});
+const consent = (id: string, state: Consent['state']): Consent =>
+  consentIn(state, { id, message: { kk: id, ru: id, en: id } });
 
 async function listIn(lng: string, props: Parameters<typeof ConsentList>[0]) {
   const i18n = i18next.createInstance();
