@@ -21,7 +21,10 @@ export function kazakhCodePages(): Record<keyof typeof ICONV_NAMES, string> {
   };
 }
 
-/** A string as a literal of `\uXXXX` escapes: the tables hold invisible ones (U+00A0, U+00AD). */
+/**
+ * A string as a literal of Unicode escapes, four hex digits a character: the tables hold
+ * invisible characters (U+00A0, U+00AD) that would be lost to the eye written as themselves.
+ */
 const escaped = (text: string) =>
   `'${[...text].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).join('')}'`;
 
