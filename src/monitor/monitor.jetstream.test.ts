@@ -45,7 +45,6 @@ describeStorage('monitor module on JetStream', (fx) => {
       try {
         const firstBus = await open();
         const first = await monitorHarness(fx.storage, { jetstream: firstBus });
-        await first.monitor.evaluator.whenLeading();
         const self = checked(at(0), {
           subject: 'psn-js-self',
           actor: { id: 'clerk-js-self', pseudonym: 'psn-js-self' },
@@ -60,7 +59,6 @@ describeStorage('monitor module on JetStream', (fx) => {
 
         const secondBus = await open();
         const second = await monitorHarness(fx.storage, { jetstream: secondBus });
-        await second.monitor.evaluator.whenLeading();
         expect(second.monitor.evaluator.engine?.stats().processed).toBe(16);
         await secondBus.publish(denies(16, 5));
         const storm = await eventually(() => second.alerts.find((a) => a.ruleId === 'deny-storm'));

@@ -290,7 +290,6 @@ describeStorage('monitor rule versions', (fx) => {
   it('a new rule, a new version, a rollback and a disable are in force without a restart and in the ledger', async () => {
     const h = await monitorHarness(fx.storage, { rulesPollMs: 200 });
     try {
-      await h.monitor.evaluator.whenLeading();
       // An export before the rule exists: the rebuild replays it, so the new rule sees it.
       const early = checked(at(0), { action: 'export', actor: { id: 'clerk-watch' } });
       await h.bus.publish([early]);
@@ -439,7 +438,6 @@ describeStorage('monitor rule versions', (fx) => {
   it('rolls a shipped rule back to its file, keeps a shadow switch across versions, and will not disable a counted rule', async () => {
     const h = await monitorHarness(fx.storage, { rulesPollMs: 200 });
     try {
-      await h.monitor.evaluator.whenLeading();
       const shipped = await readFile(join(DEFAULT_RULES_DIR, 'self-access.yaml'), 'utf8');
       const edited = shipped.replace('level: high', 'level: critical');
       const saved = await send(h, 'POST', '/v1/monitor/rules/self-access/versions', {
@@ -624,8 +622,7 @@ describeStorage('monitor rule versions', (fx) => {
     'a version saved on a standby instance is in force on the leader within a second',
     async () => {
       const a = await monitorHarness(fx.storage);
-      await a.monitor.evaluator.whenLeading();
-      const b = await monitorHarness(fx.storage);
+      const b = await monitorHarness(fx.storage, { lead: false });
       try {
         await new Promise((resolve) => setTimeout(resolve, 200));
         expect(b.monitor.evaluator.role).toBe('standby');

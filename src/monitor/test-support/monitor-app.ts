@@ -83,6 +83,12 @@ export interface HarnessOptions extends Partial<
   readonly jetstream?: JetStreamBus;
   /** Start the module (default true). */
   readonly start?: boolean;
+  /**
+   * When started, return only once this instance leads and has replayed what the feed held
+   * (default true), so a test's first act meets the evaluator it means; false for an instance meant
+   * to stand by beside a leader.
+   */
+  readonly lead?: boolean;
 }
 
 export async function monitorHarness(
@@ -96,7 +102,7 @@ export async function monitorHarness(
   const bus = options.jetstream ?? createInProcessBus();
   const outboxDb: Kysely<OutboxTables> = storage.db;
   const outbox = createOutbox({ db: outboxDb, ledger, events: bus });
-  const { start = true, jetstream, ...rest } = options;
+  const { start = true, lead = true, jetstream, ...rest } = options;
   const monitor = await createMonitorModule({
     db: storage.db,
     native: storage.native,
@@ -129,6 +135,7 @@ export async function monitorHarness(
   for (const metric of monitor.metrics) app.metrics.registerMetric(metric);
   await app.ready();
   if (start) monitor.start();
+  if (start && lead) await monitor.evaluator.whenLeading();
   return {
     app,
     monitor,
