@@ -530,7 +530,7 @@ export function createAccessService(deps: AccessServiceDeps) {
   /** The first answers to an idempotent request, rebuilt from the stored checks. */
   async function storedAnswers(ids: readonly string[]): Promise<CheckAnswer[]> {
     const rows = new Map((await store.checksByIds(ids)).map((row) => [row.id, row]));
-    return Promise.all(
+    const answers = await Promise.all(
       ids.map(async (id) => {
         const row = rows.get(id);
         if (!row) throw new DomainError('server.internal', 'An idempotent answer lost its check.');
@@ -542,6 +542,14 @@ export function createAccessService(deps: AccessServiceDeps) {
           basis: JSON.parse(row.basis_json) as DecisionBasis,
         };
       }),
+    );
+    // A retry that overtook the first request (its check committed, its entry not yet appended)
+    // waits for the entry as the first does; on a standby instance this answers null at once.
+    const unsequenced = answers.filter((a) => a.ledgerIndex === null).map((a) => a.checkId);
+    if (unsequenced.length === 0) return answers;
+    const indexes = await deps.outbox.sequence(unsequenced);
+    return answers.map((a) =>
+      a.ledgerIndex === null ? { ...a, ledgerIndex: indexes.get(a.checkId) ?? null } : a,
     );
   }
 
