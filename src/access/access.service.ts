@@ -9,7 +9,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
-import { newId } from '../core/ids.js';
+import { isId, newId } from '../core/ids.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import { canonicalJson, type JsonObject, type JsonValue } from '../ledger/entry/canonical-json.js';
 import type {
@@ -154,14 +154,23 @@ export function encodeCursor(cursor: CheckCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
+/** An instant exactly as a check's `at` is written (`toISOString`). */
+const isCheckInstant = (text: string) => {
+  const ms = Date.parse(text);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
+};
+
 export function decodeCursor(text: string): CheckCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    // Only what `encodeCursor` writes: a check's instant and id (a forged one is not a position).
     if (
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
+      typeof value[1] === 'string' &&
+      isCheckInstant(value[0]) &&
+      isId(value[1], 'chk')
     )
       return { at: value[0], id: value[1] };
   } catch {
@@ -757,6 +766,13 @@ export function createAccessService(deps: AccessServiceDeps) {
       cursor: string | undefined,
       limit: number,
     ) {
+      // Canonical UTC instants (the shell rewrites every date-time so): compared as text.
+      if (filter.from !== undefined && filter.to !== undefined && filter.to <= filter.from)
+        throw new DomainError(
+          'request.validation',
+          'to: must be later than from (the range includes from and ends before to)',
+          { field: 'to' },
+        );
       const words = searchWords(filter.search);
       let matched: WordMatch[] = [];
       if (words.length > 0) {
