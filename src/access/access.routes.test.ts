@@ -656,6 +656,50 @@ describeStorage('access routes', (fx) => {
     expect(badCursor.statusCode).toBe(400);
   });
 
+  it('the citizen view refuses a reversed time range and a cursor it did not issue, naming the field', async () => {
+    const citizen = iinBornOn('1973-03-03', 61);
+    const me = h.pseudonymOf(citizen);
+    for (let i = 0; i < 3; i++) await post(clinic, check({ subject: citizen }));
+    const get = (query: string) =>
+      h.app.inject({ url: `/v1/me/accesses?${query}`, headers: asCitizen(me) });
+    const first = await get('limit=1');
+    expect(first.json().items).toHaveLength(1);
+    const next = first.json<{ next: string }>().next;
+    expect((await get(`limit=1&cursor=${next}`)).json().items).toHaveLength(1);
+
+    for (const [query, field] of [
+      ['from=2027-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
+      ['from=2026-06-01T00:00:00Z&to=2026-06-01T00:00:00Z', 'to'],
+      ['from=2026-06-01T05:00:00%2B05:00&to=2026-06-01T00:00:00Z', 'to'],
+    ] as const) {
+      const res = await get(query);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ code: 'request.validation', field });
+      expect(res.json().detail).toMatch(/^to: /);
+    }
+    // A cursor of the right shape that this API did not write: refused, not read as a position
+    // (U+0000 inside it would reach PostgreSQL as a parameter it cannot take).
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const [at, id] = JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ];
+    for (const forged of [
+      ['x', 'y'],
+      [at, 'y'],
+      ['x', id],
+      ['2026-12-01', id],
+      ["2026' OR 1=1", id],
+      [`${at}\u0000`, id],
+      [at, `${id}\u0000`],
+    ]) {
+      const res = await get(`cursor=${encode(forged)}`);
+      expect(res.statusCode, JSON.stringify(forged)).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'request.validation', field: 'cursor' });
+    }
+  });
+
   it('a regime opened by the regulator permits what it names without consent, and can be closed', async () => {
     const ai = 'sys_ai';
     h.profiles.set(

@@ -9,7 +9,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
-import { newId } from '../core/ids.js';
+import { isId, newId } from '../core/ids.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import { canonicalJson, type JsonObject, type JsonValue } from '../ledger/entry/canonical-json.js';
 import type {
@@ -154,14 +154,23 @@ export function encodeCursor(cursor: CheckCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
+/** An instant exactly as a check's `at` is written (`toISOString`). */
+const isCheckInstant = (text: string) => {
+  const ms = Date.parse(text);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
+};
+
 export function decodeCursor(text: string): CheckCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    // Only what `encodeCursor` writes: a check's instant and id (a forged one is not a position).
     if (
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
+      typeof value[1] === 'string' &&
+      isCheckInstant(value[0]) &&
+      isId(value[1], 'chk')
     )
       return { at: value[0], id: value[1] };
   } catch {
@@ -530,7 +539,7 @@ export function createAccessService(deps: AccessServiceDeps) {
   /** The first answers to an idempotent request, rebuilt from the stored checks. */
   async function storedAnswers(ids: readonly string[]): Promise<CheckAnswer[]> {
     const rows = new Map((await store.checksByIds(ids)).map((row) => [row.id, row]));
-    return Promise.all(
+    const answers = await Promise.all(
       ids.map(async (id) => {
         const row = rows.get(id);
         if (!row) throw new DomainError('server.internal', 'An idempotent answer lost its check.');
@@ -542,6 +551,14 @@ export function createAccessService(deps: AccessServiceDeps) {
           basis: JSON.parse(row.basis_json) as DecisionBasis,
         };
       }),
+    );
+    // A retry that overtook the first request (its check committed, its entry not yet appended)
+    // waits for the entry as the first does; on a standby instance this answers null at once.
+    const unsequenced = answers.filter((a) => a.ledgerIndex === null).map((a) => a.checkId);
+    if (unsequenced.length === 0) return answers;
+    const indexes = await deps.outbox.sequence(unsequenced);
+    return answers.map((a) =>
+      a.ledgerIndex === null ? { ...a, ledgerIndex: indexes.get(a.checkId) ?? null } : a,
     );
   }
 
@@ -749,6 +766,13 @@ export function createAccessService(deps: AccessServiceDeps) {
       cursor: string | undefined,
       limit: number,
     ) {
+      // Canonical UTC instants (the shell rewrites every date-time so): compared as text.
+      if (filter.from !== undefined && filter.to !== undefined && filter.to <= filter.from)
+        throw new DomainError(
+          'request.validation',
+          'to: must be later than from (the range includes from and ends before to)',
+          { field: 'to' },
+        );
       const words = searchWords(filter.search);
       let matched: WordMatch[] = [];
       if (words.length > 0) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type CompiledQuery, type Kysely, type KyselyPlugin, type QueryId, sql } from 'kysely';
 import type { Counter } from 'prom-client';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../ledger/entry/canonical-json.js';
 import { describeStorage } from '../storage/test-support/storages.js';
 import { planOf } from '../storage/test-support/query-plan.js';
@@ -180,6 +180,37 @@ describeStorage('access checks: Idempotency-Keys at rest and their expiry', (fx)
     const fourth = await post(check(), deleted);
     expect(fourth.statusCode).toBe(200);
     expect(fourth.json().checkId).not.toBe(third.json().checkId);
+  });
+
+  it('a retry that arrives while the first is being appended answers with its ledger index too', async () => {
+    // The first request has committed its check and key and waits for the ledger; the retry finds
+    // the key then. On the sequencing instance it answers as the first does: in the ledger, with
+    // the index (not null, which means "a standby instance, appended within a second").
+    const key = `overtaken-${randomUUID()}`;
+    const sequence = h.outbox.sequence.bind(h.outbox);
+    let reached!: () => void;
+    const firstWaits = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const spy = vi.spyOn(h.outbox, 'sequence').mockImplementationOnce(async (ids) => {
+      reached();
+      await held;
+      return sequence(ids);
+    });
+    try {
+      const first = post(check(), key);
+      await firstWaits;
+      const retry = await post(check(), key);
+      release();
+      const answered = await first;
+      expect(answered.statusCode).toBe(200);
+      expect(answered.json().ledgerIndex).toEqual(expect.any(Number));
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual(answered.json());
+    } finally {
+      release();
+      spy.mockRestore();
+    }
   });
 
   // The retention job over rows written directly, under systems of their own.

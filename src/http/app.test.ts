@@ -8,6 +8,7 @@ import { DomainError } from '../core/errors.js';
 import type { Authenticator } from './access.js';
 import { type App, buildApp } from './app.js';
 import { loggerOptions } from './logging.js';
+import { literalUnion } from './schemas.js';
 import { completeWithReference } from '../../test/support/kz-identifiers.js';
 
 const config = {
@@ -28,6 +29,8 @@ const exampleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             iin: Type.String({ maxLength: 12 }),
             note: Type.Optional(Type.String({ maxLength: 20 })),
+            action: Type.Optional(literalUnion(['read', 'search', 'export'] as const)),
+            until: Type.Optional(Type.Union([Type.Literal('never'), Type.Null()])),
           },
           { additionalProperties: false },
         ),
@@ -196,6 +199,36 @@ describe('bad input answers RFC 9457 problem details, never a 500', () => {
       'request.validation',
     );
     expect(tooLong.detail).toContain('note');
+  });
+
+  it('a value outside a union of literals is named with the values allowed, once', async () => {
+    const a = await makeApp();
+    const action = expectProblem(
+      await a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        payload: { iin: '900515201238', action: 'delete' },
+      }),
+      400,
+      'request.validation',
+    );
+    expect(action.detail).toBe('body action must be one of: read, search, export');
+    expect(action.errors).toEqual([
+      { in: 'body', field: 'action', message: 'must be one of: read, search, export' },
+    ]);
+    // A union with a branch of another kind is left as the validator reports it.
+    const until = expectProblem(
+      await a.inject({
+        method: 'POST',
+        url: '/v1/example/subjects',
+        payload: { iin: '900515201238', until: 'soon' },
+      }),
+      400,
+      'request.validation',
+    );
+    expect((until.errors as { message: string }[]).map((e) => e.message)).not.toContain(
+      'must be one of: never',
+    );
   });
 
   it('an invalid IIN gets the precise reason and is not echoed', async () => {

@@ -87,28 +87,68 @@ export function sendProblem(
 
 interface ValidationIssue {
   instancePath?: string;
+  schemaPath?: string;
   message?: string;
   params?: Record<string, unknown>;
   keyword?: string;
 }
 
+/**
+ * A union of literals (`literalUnion`) fails as one `const` error per value and then `anyOf`,
+ * which say "must be equal to constant" without the constants: one issue naming the values
+ * instead. An `anyOf` whose failed branches are not all constants is left as Ajv wrote it.
+ */
+function foldConstants(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    if (issue.keyword === 'anyOf') {
+      let first = out.length;
+      while (
+        first > 0 &&
+        out[first - 1]!.keyword === 'const' &&
+        out[first - 1]!.instancePath === issue.instancePath
+      )
+        first--;
+      const branches = out.slice(first);
+      const values = branches.map((branch) => branch.params?.allowedValue);
+      // Every branch's own error, in order (a branch of another kind fails with another keyword
+      // between these and the anyOf): then the constants are all the union allows.
+      const everyBranch = branches.every(
+        (branch, i) => branch.schemaPath === `${issue.schemaPath}/${i}/const`,
+      );
+      if (values.length > 0 && everyBranch && values.every((value) => typeof value === 'string')) {
+        out.splice(first, values.length, {
+          ...issue,
+          message: `must be one of: ${values.join(', ')}`,
+        });
+        continue;
+      }
+    }
+    out.push(issue);
+  }
+  return out;
+}
+
 /** Turns Ajv's errors into one readable sentence plus a per-field list. */
 function validationError(error: FastifyError): DomainError {
   const where = error.validationContext ?? 'request';
-  const issues = ((error.validation ?? []) as ValidationIssue[]).slice(0, 20).map((issue) => {
-    let field = issue.instancePath ? issue.instancePath.slice(1).replaceAll('/', '.') : '';
-    const missing = issue.params?.missingProperty;
-    const extra = issue.params?.additionalProperty;
-    if (typeof missing === 'string') field = field ? `${field}.${missing}` : missing;
-    if (typeof extra === 'string') field = field ? `${field}.${extra}` : extra;
-    const message =
-      typeof extra === 'string'
-        ? 'is not an allowed property'
-        : issue.keyword === 'required'
-          ? 'is required'
-          : (issue.message ?? 'is invalid');
-    return { in: where, field: field || '(root)', message };
-  });
+  const raw = (error.validation ?? []) as ValidationIssue[];
+  const issues = foldConstants(raw)
+    .slice(0, 20)
+    .map((issue) => {
+      let field = issue.instancePath ? issue.instancePath.slice(1).replaceAll('/', '.') : '';
+      const missing = issue.params?.missingProperty;
+      const extra = issue.params?.additionalProperty;
+      if (typeof missing === 'string') field = field ? `${field}.${missing}` : missing;
+      if (typeof extra === 'string') field = field ? `${field}.${extra}` : extra;
+      const message =
+        typeof extra === 'string'
+          ? 'is not an allowed property'
+          : issue.keyword === 'required'
+            ? 'is required'
+            : (issue.message ?? 'is invalid');
+      return { in: where, field: field || '(root)', message };
+    });
   const first = issues[0];
   const detail = first ? `${where} ${first.field} ${first.message}` : `${where} is invalid`;
   return new DomainError('request.validation', detail, { errors: issues });
