@@ -272,8 +272,8 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     expect(problems).toEqual([]);
   });
 
-  it('shows new notifications live in the inbox', async () => {
-    const { page } = await openPage();
+  it('shows new notifications live in the inbox, and marks them read', async () => {
+    const { page, problems } = await openPage();
     await signIn(page, WATCHED, '/me/inbox');
     await page.locator('[data-live="true"]').waitFor();
     const before = await page.locator('[data-notification="consent.requested"]').count();
@@ -288,6 +288,41 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       )
       .toContain('City polyclinic No. 5 · Electronic health record');
     saveScreenshot('portal-inbox.png', await page.screenshot({ fullPage: true }));
+
+    // Marked as read with the keyboard: the count follows, and focus stays on that notification
+    // (its button is gone) instead of falling back to the top of the page.
+    const unread = async () =>
+      Number(/(\d+) unread/.exec(await page.locator('p[data-live]').innerText())?.[1]);
+    const count = await unread();
+    const first = page.locator('[data-notification].unread').first();
+    const marking = first.getByRole('button', { name: 'Mark as read' });
+    await marking.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(unread).toBe(count - 1);
+    expect(await page.locator('[data-notification].read:focus').count()).toBe(1);
+    // A marking the server refuses is said on the card, not dropped: here the session has been
+    // idle for two hours (moved back in the server's store, as in the test of an ended session).
+    const { session } = await page.evaluate(async () => {
+      const response = await fetch('/v1/portal/session');
+      return (await response.json()) as { session: { id: string } };
+    });
+    const db = new Database(path.join(dataDir, 'qalqan.db'), { timeout: 10_000 });
+    try {
+      db.prepare('update portal_sessions set last_seen_at = ? where id = ?').run(
+        new Date(Date.now() - 2 * 3600_000).toISOString(),
+        session.id,
+      );
+    } finally {
+      db.close();
+    }
+    const next = page.locator('[data-notification].unread').first();
+    await next.getByRole('button', { name: 'Mark as read' }).click();
+    await next
+      .getByRole('alert')
+      .getByText('Your session has ended, so nothing was changed.', { exact: false })
+      .waitFor();
+    expect(await unread()).toBe(count - 1);
+    expect(problems).toEqual([]);
   });
 
   it('refuses a forged or replayed OIDC callback with a message in the reader’s language', async () => {
@@ -529,6 +564,9 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await tabTo(/^Approve$/);
     await page.keyboard.press('Enter');
     await card.locator('[data-answer="approve"]').waitFor();
+    // The buttons give way to the answer, and focus goes with them: the reader is on the answer,
+    // not thrown back to the top of the page.
+    await expect.poll(() => focusedText(page)).toMatch(/^Approved\. You can withdraw it/);
   });
 
   it('a guardian answers a request made for their child with the keyboard, and sees it among the child’s consents', async () => {
@@ -572,6 +610,9 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       .locator('[data-answer="approve"]')
       .getByText('Approved. You can withdraw it at any time below, under the child’s consents.')
       .waitFor();
+    await expect
+      .poll(() => focusedText(page))
+      .toBe('Approved. You can withdraw it at any time below, under the child’s consents.');
     // The child's consents now hold it, given by a guardian; the demo's enrolment is still there.
     // (A request is the consent in waiting: the same id.)
     const consent = page.locator(`[data-consent="${asked.request.id}"]`);

@@ -24,7 +24,17 @@ const isWorded = (code: string | undefined): code is keyof typeof WORDED =>
  * that is not theirs), which are worded in the reader's language; failures without a problem
  * document are worded in the reader's language too.
  */
-export function ErrorMessage({ error }: { readonly error: unknown }) {
+export function ErrorMessage({
+  error,
+  worded,
+}: {
+  readonly error: unknown;
+  /**
+   * Refusals the page words itself, by code, already in the reader's language (the staff
+   * console's sign-in words a refused token; the server's text names the API, not the form).
+   */
+  readonly worded?: Readonly<Record<string, string>>;
+}) {
   const { t } = useTranslation();
   let title: string;
   let detail: string | undefined;
@@ -36,7 +46,10 @@ export function ErrorMessage({ error }: { readonly error: unknown }) {
       case 'problem':
         ({ title, detail, code, requestId } = failure.problem);
         // A refusal the citizen meets is worded in their language; its code stays for support.
-        if (isWorded(code)) {
+        if (code !== undefined && worded && Object.hasOwn(worded, code)) {
+          title = worded[code]!;
+          detail = undefined;
+        } else if (isWorded(code)) {
           title = t(`errors.problem.${WORDED[code]}`);
           detail = undefined;
         }

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { act, type Consent, fetchRequests } from '../api/citizen-api';
 import { ConsentSummary } from './consent-summary';
@@ -56,6 +56,12 @@ function RequestCard({
   const [answer, setAnswer] = useState<'approve' | 'refuse'>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  // The buttons pressed give way to the answer, so focus moves there rather than to the page's
+  // start (as on a consent's card).
+  useEffect(() => {
+    if (answer) noticeRef.current?.focus();
+  }, [answer]);
   const answerWith = async (action: 'approve' | 'refuse') => {
     setBusy(true);
     setError(undefined);
@@ -82,11 +88,13 @@ function RequestCard({
         <WithdrawalGroundNote ground={request.withdrawalGround} when="once-given" />
       )}
       {answer ? (
-        <AnswerNotice
-          answer={answer}
-          forChild={childId !== undefined}
-          withdrawable={!request.withdrawalGround}
-        />
+        <div ref={noticeRef} tabIndex={-1}>
+          <AnswerNotice
+            answer={answer}
+            forChild={childId !== undefined}
+            withdrawable={!request.withdrawalGround}
+          />
+        </div>
       ) : (
         <div className="actions">
           <button

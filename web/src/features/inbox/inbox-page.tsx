@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { answer, type AnswerOf, api } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
@@ -67,12 +67,33 @@ export function InboxPage() {
       setLive((list) => (list.some((x) => x.id === n.id) ? list : [n, ...list]));
     }, []),
   );
+  // A refused or failed marking is shown where it was asked: on the card (its id), or by "mark
+  // all" (no id).
+  const [failed, setFailed] = useState<{ readonly id?: string; readonly error: unknown }>();
+  // The card just marked: its button is gone, so focus moves to the card rather than the page's start.
+  const [marked, setMarked] = useState<string>();
+  const markedRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (marked) markedRef.current?.focus();
+  }, [marked]);
   const markRead = useCallback(async (id: string) => {
-    await answer(api.POST('/v1/me/inbox/{id}/read', { params: { path: { id } } }));
-    setRead((set) => new Set([...set, id]));
+    setFailed(undefined);
+    try {
+      await answer(api.POST('/v1/me/inbox/{id}/read', { params: { path: { id } } }));
+      setRead((set) => new Set([...set, id]));
+      setMarked(id);
+    } catch (error) {
+      setFailed({ id, error });
+    }
   }, []);
   const markAll = async () => {
-    await answer(api.POST('/v1/me/inbox/read-all'));
+    setFailed(undefined);
+    try {
+      await answer(api.POST('/v1/me/inbox/read-all'));
+    } catch (error) {
+      setFailed({ error });
+      return;
+    }
     setLive([]);
     setRead(new Set());
     setRound((n) => n + 1);
@@ -94,6 +115,7 @@ export function InboxPage() {
           {t('inbox.markAll')}
         </button>
       </div>
+      {failed && failed.id === undefined && <ErrorMessage error={failed.error} />}
       {all.length === 0 && result.state === 'done' ? (
         <p>{t('inbox.empty')}</p>
       ) : (
@@ -104,6 +126,8 @@ export function InboxPage() {
             return (
               <li
                 key={n.id}
+                ref={n.id === marked ? markedRef : undefined}
+                tabIndex={n.id === marked ? -1 : undefined}
                 className={`panel card ${isRead ? 'read' : 'unread'}`}
                 data-notification={n.type}
               >
@@ -120,6 +144,7 @@ export function InboxPage() {
                     {t('inbox.markRead')}
                   </button>
                 )}
+                {failed?.id === n.id && <ErrorMessage error={failed.error} />}
               </li>
             );
           })}

@@ -1,8 +1,17 @@
 import { type FormEvent, useId, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useStaff } from './soc-session';
+
+/**
+ * The refusals of a token worded in the reader's language: the server's text speaks of the API's
+ * Authorization header, which the person at this form never sees.
+ */
+export const signInRefusals = (t: TFunction<'soc'>): Readonly<Record<string, string>> => ({
+  'auth.unauthenticated': t('signIn.refused'),
+});
 
 /** Staff sign-in: the token is sent once and forgotten; the session lives in a cookie. */
 export function SignInForm({ ended }: { readonly ended?: string | undefined }) {
@@ -19,6 +28,8 @@ export function SignInForm({ ended }: { readonly ended?: string | undefined }) {
     event.preventDefault();
     if (token.trim() === '') {
       setMissing(true);
+      // The last attempt's refusal is not about this one.
+      setError(undefined);
       return;
     }
     setBusy(true);
@@ -62,7 +73,7 @@ export function SignInForm({ ended }: { readonly ended?: string | undefined }) {
             </p>
           )}
         </div>
-        {error !== undefined && <ErrorMessage error={error} />}
+        {error !== undefined && <ErrorMessage error={error} worded={signInRefusals(t)} />}
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t('signIn.submitting') : t('signIn.submit')}

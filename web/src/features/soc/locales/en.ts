@@ -32,8 +32,10 @@ export const en = {
     intro:
       'For the staff of the monitoring centre, the regulator and auditors. Paste the staff token you were issued; it is exchanged for a session of this browser and not kept in the page.',
     tokenLabel: 'Staff token',
-    tokenHint: 'It starts with “st_”. The session ends after 15 minutes without activity.',
+    tokenHint: 'It starts with “qalqan_st_”. The session ends after 15 minutes without activity.',
     tokenMissing: 'Enter your staff token.',
+    refused:
+      'This token was not accepted: it may be mistyped, expired or revoked. Check it, or ask your administrator for a new one.',
     submit: 'Sign in',
     submitting: 'Signing in…',
     ended: {
