@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { decodeInstantCursor, encodeInstantCursor } from '../core/cursors.js';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
 import { isId, newId } from '../core/ids.js';
@@ -151,34 +152,14 @@ const recipientJson = (recipient: TransferRecipient | undefined): JsonObject | u
   recipient ? json({ identifier: recipient.identifier, name: recipient.name }) : undefined;
 
 export function encodeCursor(cursor: CheckCursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+  return encodeInstantCursor(cursor);
 }
 
-/** An instant exactly as a check's `at` is written (`toISOString`). */
-const isCheckInstant = (text: string) => {
-  const ms = Date.parse(text);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
-};
+const isCheckId = (id: string) => isId(id, 'chk');
 
+/** Only what `encodeCursor` writes: a check's exact instant and id (a forged one is not a position). */
 export function decodeCursor(text: string): CheckCursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    // Only what `encodeCursor` writes: a check's instant and id (a forged one is not a position).
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      isCheckInstant(value[0]) &&
-      isId(value[1], 'chk')
-    )
-      return { at: value[0], id: value[1] };
-  } catch {
-    // fall through to the problem below
-  }
-  throw new DomainError('request.validation', 'cursor: not a cursor this API returned', {
-    field: 'cursor',
-  });
+  return decodeInstantCursor(text, isCheckId);
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;
