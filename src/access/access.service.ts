@@ -76,6 +76,14 @@ export const MAX_BATCH = 1000;
 export const THROTTLE_WINDOW_MS = 60_000;
 const REFERENCE_REQUIRED: ReadonlySet<string> = new Set(['law', 'court-order']);
 const TWELVE_DIGITS = /\d{12}/;
+/** Something other than whitespace: an id, name or reference of spaces alone names nothing. */
+const NOT_BLANK = /\S/;
+
+/** A 400 naming `field` when `text` is sent but blank (empty or whitespace alone). */
+function refuseBlank(field: string, text: string | undefined): void {
+  if (text !== undefined && !NOT_BLANK.test(text))
+    throw new DomainError('request.validation', `${field}: must not be blank`, { field });
+}
 const CHECK_TYPE = 'access.check';
 const EVENT_TYPE = 'access.checked';
 
@@ -270,6 +278,10 @@ export function createAccessService(deps: AccessServiceDeps) {
         `${field}${input.recipient ? 'country' : 'recipient'}: a transfer names its recipient and country`,
         { field: `${field}${input.recipient ? 'country' : 'recipient'}` },
       );
+    refuseBlank(`${field}actor.id`, input.actor.id);
+    refuseBlank(`${field}basisReference`, input.basisReference);
+    refuseBlank(`${field}recipient.name`, input.recipient?.name);
+    refuseBlank(`${field}recipient.identifier`, input.recipient?.identifier);
     if (TWELVE_DIGITS.test(input.actor.id))
       throw new DomainError(
         'access.identifier_in_actor',
@@ -840,6 +852,8 @@ export function createAccessService(deps: AccessServiceDeps) {
       },
       by: string,
     ) {
+      refuseBlank('name', input.name);
+      refuseBlank('act', input.act);
       taxonomy.requirePurposes(input.purposes, 'purposes');
       taxonomy.requireCategories(input.categories, 'categories');
       const start = new Date(input.start);
