@@ -185,6 +185,40 @@ describeStorage('access routes', (fx) => {
     expect(res.statusCode).toBe(400);
   });
 
+  it('an actor id, basis reference or recipient of whitespace alone is refused like an empty one, alone or in a batch', async () => {
+    const before = await count();
+    const transfer = { action: 'transfer', country: 'DE' };
+    for (const [overrides, field] of [
+      [{ actor: { id: ' ' } }, 'actor.id'],
+      [{ actor: { id: '\t\n \u00a0\u3000' } }, 'actor.id'],
+      [{ legalBasis: 'consent', basisReference: '   ' }, 'basisReference'],
+      [{ ...transfer, recipient: { name: '  ' } }, 'recipient.name'],
+      [
+        { ...transfer, recipient: { name: 'Allianz', identifier: ' \u2003' } },
+        'recipient.identifier',
+      ],
+    ] as const) {
+      const res = await post(clinic, check(overrides));
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json(), field).toMatchObject({
+        code: 'request.validation',
+        field,
+        detail: `${field}: must not be blank`,
+      });
+    }
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-checks/batch',
+      headers: asSystem(clinic),
+      payload: { checks: [check(), check({ actor: { id: '  ' } })] },
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json()).toMatchObject({ code: 'request.validation', field: 'checks[1].actor.id' });
+    expect(await count()).toBe(before);
+    // Text around the spaces is text: a padded id is taken as sent.
+    expect((await post(clinic, check({ actor: { id: ' doctor-17 ' } }))).statusCode).toBe(200);
+  });
+
   it('U+0000 in any text of a check is a 400 and stores nothing; checks beside it are answered', async () => {
     // PostgreSQL cannot store U+0000: once a 500 there, and a failed ledger batch for every check
     // that rode in the same commit.
@@ -765,6 +799,26 @@ describeStorage('access routes', (fx) => {
         code: 'request.validation',
         errors: [{ in: 'body', field }],
       });
+    }
+    // A regime's name and act of whitespace alone name nothing: a 400 naming the field.
+    for (const field of ['name', 'act'] as const) {
+      const blank = await h.app.inject({
+        method: 'POST',
+        url: '/v1/access-regimes',
+        headers: asStaff('regulator'),
+        payload: {
+          name: 'AI sandbox, again',
+          act: 'Order No. 13',
+          systems: [ai],
+          purposes: ['ai.model-training'],
+          categories: ['identity', 'health'],
+          start: '2026-11-01T00:00:00.000Z',
+          end: '2027-11-01T00:00:00.000Z',
+          [field]: ' \t ',
+        },
+      });
+      expect(blank.statusCode, field).toBe(400);
+      expect(blank.json()).toMatchObject({ code: 'request.validation', field });
     }
     expect(await fx.storage.db.selectFrom('access_regimes').select('id').execute()).toEqual(
       regimesBefore,

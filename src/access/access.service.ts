@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { decodeInstantCursor, encodeInstantCursor } from '../core/cursors.js';
 import { DomainError } from '../core/errors.js';
 import { checkIin, requireIin } from '../core/identifiers.js';
 import { isId, newId } from '../core/ids.js';
@@ -75,6 +76,14 @@ export const MAX_BATCH = 1000;
 export const THROTTLE_WINDOW_MS = 60_000;
 const REFERENCE_REQUIRED: ReadonlySet<string> = new Set(['law', 'court-order']);
 const TWELVE_DIGITS = /\d{12}/;
+/** Something other than whitespace: an id, name or reference of spaces alone names nothing. */
+const NOT_BLANK = /\S/;
+
+/** A 400 naming `field` when `text` is sent but blank (empty or whitespace alone). */
+function refuseBlank(field: string, text: string | undefined): void {
+  if (text !== undefined && !NOT_BLANK.test(text))
+    throw new DomainError('request.validation', `${field}: must not be blank`, { field });
+}
 const CHECK_TYPE = 'access.check';
 const EVENT_TYPE = 'access.checked';
 
@@ -151,34 +160,14 @@ const recipientJson = (recipient: TransferRecipient | undefined): JsonObject | u
   recipient ? json({ identifier: recipient.identifier, name: recipient.name }) : undefined;
 
 export function encodeCursor(cursor: CheckCursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+  return encodeInstantCursor(cursor);
 }
 
-/** An instant exactly as a check's `at` is written (`toISOString`). */
-const isCheckInstant = (text: string) => {
-  const ms = Date.parse(text);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
-};
+const isCheckId = (id: string) => isId(id, 'chk');
 
+/** Only what `encodeCursor` writes: a check's exact instant and id (a forged one is not a position). */
 export function decodeCursor(text: string): CheckCursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    // Only what `encodeCursor` writes: a check's instant and id (a forged one is not a position).
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      isCheckInstant(value[0]) &&
-      isId(value[1], 'chk')
-    )
-      return { at: value[0], id: value[1] };
-  } catch {
-    // fall through to the problem below
-  }
-  throw new DomainError('request.validation', 'cursor: not a cursor this API returned', {
-    field: 'cursor',
-  });
+  return decodeInstantCursor(text, isCheckId);
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;
@@ -289,6 +278,10 @@ export function createAccessService(deps: AccessServiceDeps) {
         `${field}${input.recipient ? 'country' : 'recipient'}: a transfer names its recipient and country`,
         { field: `${field}${input.recipient ? 'country' : 'recipient'}` },
       );
+    refuseBlank(`${field}actor.id`, input.actor.id);
+    refuseBlank(`${field}basisReference`, input.basisReference);
+    refuseBlank(`${field}recipient.name`, input.recipient?.name);
+    refuseBlank(`${field}recipient.identifier`, input.recipient?.identifier);
     if (TWELVE_DIGITS.test(input.actor.id))
       throw new DomainError(
         'access.identifier_in_actor',
@@ -859,6 +852,8 @@ export function createAccessService(deps: AccessServiceDeps) {
       },
       by: string,
     ) {
+      refuseBlank('name', input.name);
+      refuseBlank('act', input.act);
       taxonomy.requirePurposes(input.purposes, 'purposes');
       taxonomy.requireCategories(input.categories, 'categories');
       const start = new Date(input.start);

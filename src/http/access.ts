@@ -134,10 +134,15 @@ export function installAccessControl(
     }
     if (!principal) {
       // A credential nobody recognised is a failed attempt too; no credential at all is not.
-      if (failures && request.headers.authorization !== undefined) await failures.fail(request);
+      const sent = request.headers.authorization !== undefined;
+      if (failures && sent) await failures.fail(request);
+      // Said apart, so a client learns its credential was read and refused, not missed; the
+      // credential itself is never repeated.
       throw new DomainError(
         'auth.unauthenticated',
-        'This route needs credentials: send Authorization: Bearer <token>.',
+        sent
+          ? 'The credential in Authorization was not recognised: send a valid one as Authorization: Bearer <token>.'
+          : 'This route needs credentials: send Authorization: Bearer <token>.',
       );
     }
     const audiences = audiencesOf(principal);

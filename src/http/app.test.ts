@@ -301,8 +301,31 @@ describe('access control', () => {
   it('401 without credentials, with a WWW-Authenticate challenge', async () => {
     const a = await makeApp();
     const response = await a.inject({ method: 'GET', url: '/v1/example/regulator-only' });
-    expectProblem(response, 401, 'auth.unauthenticated');
+    const body = expectProblem(response, 401, 'auth.unauthenticated');
     expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(body.detail).toBe('This route needs credentials: send Authorization: Bearer <token>.');
+  });
+
+  it('401 saying a credential nobody recognised was not recognised, never repeating it', async () => {
+    const a = await makeApp();
+    for (const authorization of [
+      'Bearer qalqan_zz_unknown-shape',
+      'Basic dXNlcjpwYXNz',
+      'Bearer',
+    ]) {
+      const response = await a.inject({
+        method: 'GET',
+        url: '/v1/example/regulator-only',
+        headers: { authorization },
+      });
+      const body = expectProblem(response, 401, 'auth.unauthenticated');
+      expect(response.headers['www-authenticate'], authorization).toBe('Bearer');
+      expect(body.detail, authorization).toBe(
+        'The credential in Authorization was not recognised: send a valid one as Authorization: Bearer <token>.',
+      );
+      expect(response.body).not.toContain('unknown-shape');
+      expect(response.body).not.toContain('dXNlcjpwYXNz');
+    }
   });
 
   it('401 with the authenticator\u2019s reason for a rejected credential', async () => {

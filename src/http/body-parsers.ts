@@ -20,6 +20,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** What no string may hold: a lone surrogate, or U+0000 (which PostgreSQL cannot store). */
 // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const UNSTORABLE = /[\p{Cs}\u0000]/u;
+/** A key as a problem may show it: lone surrogates and U+0000 replaced, so it stays valid text. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be replaced
+const shownKey = (key: string) => key.replace(/[\p{Cs}\u0000]/gu, '\uFFFD');
 
 /** Decodes UTF-8 or throws `request.malformed_body`; never substitutes U+FFFD. */
 export function decodeUtf8Strictly(body: Buffer): string {
@@ -58,8 +61,7 @@ export function firstUnstorableString(
     } else if (current !== null && typeof current === 'object') {
       for (const [key, inner] of Object.entries(current)) {
         // The key itself is shown with its bad code units replaced, so the problem stays valid text.
-        // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be replaced
-        const path = join(next.path, key.replace(/[\p{Cs}\u0000]/gu, '\uFFFD'));
+        const path = join(next.path, shownKey(key));
         if (UNSTORABLE.test(key)) return { field: path, reason: reasonOf(key) };
         pending.push({ value: inner, path });
       }
@@ -117,6 +119,60 @@ export function nulInUrlError(request: FastifyRequest): DomainError | undefined 
 }
 
 /**
+ * The dotted path of the first key that would reach an object's prototype — `__proto__`, or a
+ * `constructor` object holding `prototype` (`a.constructor.prototype`) — or undefined. Fastify's
+ * parser refuses such a body (prototype poisoning) but says only that it is not valid JSON; this
+ * finds what to name instead. Only called once that parser has refused a body.
+ */
+export function firstPrototypeKey(value: unknown): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const current = next.value;
+    if (current === null || typeof current !== 'object') continue;
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--)
+        pending.push({ value: current[i], path: join(next.path, String(i)) });
+      continue;
+    }
+    if (Object.hasOwn(current, '__proto__')) return join(next.path, '__proto__');
+    const made = (current as { constructor?: unknown }).constructor;
+    if (
+      Object.hasOwn(current, 'constructor') &&
+      made !== null &&
+      typeof made === 'object' &&
+      Object.hasOwn(made, 'prototype')
+    )
+      return join(next.path, 'constructor.prototype');
+    for (const [key, inner] of Object.entries(current))
+      pending.push({ value: inner, path: join(next.path, shownKey(key)) });
+  }
+  return undefined;
+}
+
+/** The 400 for a key that would reach an object's prototype: valid JSON, a key not taken. */
+export function prototypeKeyError(field: string): DomainError {
+  const message = "is not an allowed key (it would reach an object's prototype)";
+  return new DomainError('request.validation', `body ${field} ${message}`, {
+    errors: [{ in: 'body', field, message }],
+  });
+}
+
+/**
+ * Why Fastify's parser refused `text`: a key reaching a prototype in otherwise valid JSON, named,
+ * or its own error (the body is not JSON). Runs on the refusal path only, never for a good body.
+ */
+function refusalOf(text: string, error: Error): Error {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return error;
+  }
+  const field = firstPrototypeKey(value);
+  return field === undefined ? error : prototypeKeyError(field);
+}
+
+/**
  * Replaces Fastify's JSON parser with a strict one (same limits, same poisoning checks) and
  * removes its text parser: every route takes JSON, so a body of any other type, text included,
  * is a 415 rather than a string the route's schema then refuses as "not an object".
@@ -138,7 +194,7 @@ export function installStrictBodyParsers(app: FastifyInstance): void {
       }
       void parseJson(request, text, (error: Error | null, value?: unknown) => {
         if (error) {
-          done(error, undefined);
+          done(refusalOf(text, error), undefined);
           return;
         }
         const found = firstUnstorableString(value);

@@ -193,6 +193,35 @@ describe('text that is not well-formed Unicode is refused for every route', () =
     expect(pair.json()).toEqual({ stored: { name: '\u{1F600}' } });
   });
 
+  it('a key reaching a prototype is a 400 naming it, not "not valid JSON"; the body never arrives', async () => {
+    const a = await makeApp();
+    const post = (url: string, payload: string) =>
+      a.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+    for (const [payload, field] of [
+      ['{"__proto__":{"admin":true}}', '__proto__'],
+      ['{"name":"x","tags":[{"__proto__":1}]}', 'tags.0.__proto__'],
+      ['{"a":{"constructor":{"prototype":{"admin":true}}}}', 'a.constructor.prototype'],
+      // JSON's escapes spell the same key: the parsed key is what is checked.
+      ['{"\\u005f_proto__":{}}', '__proto__'],
+    ] as const)
+      for (const url of ['/v1/things', '/v1/loose']) {
+        const res = await post(url, payload);
+        expect(res.statusCode, `${url} ${payload}`).toBe(400);
+        expect(problemOf(res), payload).toMatchObject({
+          code: 'request.validation',
+          detail: `body ${field} is not an allowed key (it would reach an object's prototype)`,
+          errors: [{ in: 'body', field }],
+        });
+      }
+    // Broken JSON is still said to be broken; `constructor` as a plain value or key is fine.
+    expect(problemOf(await post('/v1/loose', '{"__proto__":'))).toMatchObject({
+      code: 'request.malformed_body',
+      detail: 'The body is not valid JSON.',
+    });
+    const plain = await post('/v1/loose', '{"constructor":"x","c":{"constructor":{"p":1}}}');
+    expect(plain.statusCode).toBe(200);
+  });
+
   it('invalid UTF-8 bytes are a 400, never replaced with U+FFFD', async () => {
     const a = await makeApp();
     const body = Buffer.concat([

@@ -8,7 +8,8 @@
  * elsewhere) every `livePollMs`; each version of an alert is sent once.
  */
 import { DomainError } from '../core/errors.js';
-import { ulid } from '../core/ids.js';
+import { decodeInstantCursor, encodeInstantCursor } from '../core/cursors.js';
+import { isId, ulid } from '../core/ids.js';
 import { createEngine, toByteString } from '../scan/index.js';
 import type {
   AlertFilter,
@@ -118,25 +119,21 @@ export function refuseIin(field: string, text: string | undefined): void {
     );
 }
 
-function encodeCursor(cursor: PageCursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
-}
+/**
+ * An alert's id is its rule's id and its event's (`self-access:chk_…`, engine.ts): a rule id, a
+ * colon and 1 to 200 characters, none of them U+0000 (which no engine stores).
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be refused
+const ALERT_ID = /^[a-z0-9][a-z0-9._-]{0,99}:[^\u0000]{1,200}$/;
+const isAlertId = (id: string) => ALERT_ID.test(id);
+const isCaseId = (id: string) => isId(id, 'case');
 
-function decodeCursor(text: string | undefined): PageCursor | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
-    )
-      return { at: value[0], id: value[1] };
-  } catch {
-    // reported below
-  }
-  throw new DomainError('request.validation', 'cursor: not a cursor this service issued.');
+/** Only what `pageOf` writes: an exact instant and an id of the list's kind, else a 400. */
+function decodeCursor(
+  text: string | undefined,
+  isRecordId: (id: string) => boolean,
+): PageCursor | undefined {
+  return text === undefined ? undefined : decodeInstantCursor(text, isRecordId);
 }
 
 /**
@@ -152,7 +149,7 @@ function pageOf<T extends { readonly id: string }>(
   const last = items[items.length - 1];
   return {
     items,
-    next: read.length > limit && last ? encodeCursor({ at: at(last), id: last.id }) : null,
+    next: read.length > limit && last ? encodeInstantCursor({ at: at(last), id: last.id }) : null,
   };
 }
 
@@ -281,7 +278,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
 
   return {
     async listAlerts(filter, cursor, limit) {
-      const read = await deps.alerts.list(filter, decodeCursor(cursor), limit + 1);
+      const read = await deps.alerts.list(filter, decodeCursor(cursor, isAlertId), limit + 1);
       return pageOf(read, limit, (alert) => alert.createdAt);
     },
 
@@ -298,7 +295,7 @@ export function createAlertsService(deps: AlertsServiceDeps): AlertsService {
     },
 
     async listCases(filter, cursor, limit) {
-      const read = await deps.alerts.listCases(filter, decodeCursor(cursor), limit + 1);
+      const read = await deps.alerts.listCases(filter, decodeCursor(cursor, isCaseId), limit + 1);
       return pageOf(read, limit, (record) => record.updatedAt);
     },
 

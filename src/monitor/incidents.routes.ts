@@ -3,6 +3,7 @@
  * notifies the authorised body and the citizens, and closes them; the regulator and auditors read.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { idCursor, pseudonymCursor } from '../core/cursors.js';
 import type { IncidentService } from './incidents.js';
 import { byOf } from './response-routes.helpers.js';
 import * as S from './response.schema.js';
@@ -41,7 +42,7 @@ export function incidentRoutes(
         return namedPage(
           await incidents.list({
             ...filter,
-            ...(cursor ? { after: cursor } : {}),
+            ...(cursor !== undefined ? { after: idCursor(cursor, 'inc') } : {}),
             limit: limit ?? 50,
           }),
         );
@@ -94,7 +95,9 @@ export function incidentRoutes(
       },
       async (request) =>
         incidents.affected(request.params.incidentId, {
-          ...(request.query.cursor ? { after: request.query.cursor } : {}),
+          ...(request.query.cursor !== undefined
+            ? { after: pseudonymCursor(request.query.cursor) }
+            : {}),
           limit: request.query.limit ?? 100,
         }),
     );

@@ -110,6 +110,22 @@ describeStorage('incidents and breach notification', (fx) => {
     ).json<{ subjects: string[]; nextCursor: string | null }>();
     expect([...first.subjects, ...second.subjects]).toEqual(affected);
     expect(second.nextCursor).toBeNull();
+    // Only a pseudonym is a cursor here, and only an incident id in the list of incidents: '!'
+    // sorts before every one, and would answer the whole list as a "next page".
+    const listed = (await soc('GET', '/v1/monitor/incidents?limit=1')).json<{ items: unknown[] }>();
+    expect(listed.items).toHaveLength(1);
+    for (const [url, forged] of [
+      [`/v1/monitor/incidents/${incident.id}/affected`, '-'],
+      [`/v1/monitor/incidents/${incident.id}/affected`, 'p1_short'],
+      [`/v1/monitor/incidents/${incident.id}/affected`, `${first.nextCursor}x`],
+      ['/v1/monitor/incidents', '~'],
+      ['/v1/monitor/incidents', first.nextCursor],
+      ['/v1/monitor/incidents', incident.id.toLowerCase()],
+    ] as const) {
+      const res = await soc('GET', `${url}?cursor=${encodeURIComponent(forged)}`);
+      expect(res.statusCode, `${url} ${forged}`).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'request.validation', field: 'cursor' });
+    }
 
     const notified = await soc('POST', `/v1/monitor/incidents/${incident.id}/notify-authority`, {
       note: 'Sent by e-mail to the ministry',

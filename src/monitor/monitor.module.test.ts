@@ -356,6 +356,51 @@ describeStorage('monitor module, embedded bus', (fx) => {
       const two = await page(`limit=1&cursor=${encodeURIComponent(one.next!)}`);
       expect(two).toEqual({ items: [expect.objectContaining({ id: second.id })], next: null });
       expect((await page('state=closed')).items.map((a) => a.id)).toEqual([second.id]);
+
+      // A cursor this API did not write is a 400 naming cursor, not a position to page from
+      // (["x","y"] once answered the whole list, a NUL reached the database as a parameter).
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const [at0, id0] = JSON.parse(Buffer.from(one.next!, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
+      const caseNext = (
+        await h.app.inject({ url: '/v1/monitor/cases?limit=1', headers: soc })
+      ).json<{ next: string | null }>().next;
+      expect(caseNext).not.toBeNull();
+      const [caseAt, caseId] = JSON.parse(Buffer.from(caseNext!, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
+      expect(
+        (
+          await h.app.inject({
+            url: `/v1/monitor/cases?limit=1&cursor=${encodeURIComponent(caseNext!)}`,
+            headers: soc,
+          })
+        ).statusCode,
+      ).toBe(200);
+      for (const [list, forged] of [
+        ['alerts', ['x', 'y']],
+        ['alerts', [at0, 'y']],
+        ['alerts', ['x', id0]],
+        ['alerts', ['2026-12-01', id0]],
+        ['alerts', [`${at0}\u0000`, id0]],
+        ['alerts', [at0, `${id0}\u0000`]],
+        ['alerts', [at0, id0, 'more']],
+        ['cases', ['x', 'y']],
+        ['cases', [caseAt, 'y']],
+        ['cases', [caseAt, id0]],
+        ['cases', [caseAt, `${caseId}\u0000`]],
+        ['cases', ["2026' OR 1=1", caseId]],
+      ] as const) {
+        const res = await h.app.inject({
+          url: `/v1/monitor/${list}?cursor=${encode(forged)}`,
+          headers: soc,
+        });
+        expect(res.statusCode, `${list} ${JSON.stringify(forged)}`).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'request.validation', field: 'cursor' });
+      }
     } finally {
       await h.close();
     }

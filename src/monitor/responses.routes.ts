@@ -5,6 +5,7 @@
  * `monitor.system_not_found` or 409 `monitor.system_gone` (revoked).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { idCursor } from '../core/cursors.js';
 import { byOf } from './response-routes.helpers.js';
 import * as S from './response.schema.js';
 import { createNamer, type MonitorNames, nameRecord } from './names.js';
@@ -43,7 +44,7 @@ export function responseRoutes(
         return namedPage(
           await responses.list({
             ...filter,
-            ...(cursor ? { after: cursor } : {}),
+            ...(cursor !== undefined ? { after: idCursor(cursor, 'rsp') } : {}),
             limit: limit ?? 100,
           }),
         );

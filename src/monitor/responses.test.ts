@@ -404,6 +404,12 @@ describeStorage('monitoring responses', (fx) => {
       )
     ).json<Page>();
     expect(second.items.map((r) => r.id)).toEqual(all.items.slice(2, 4).map((r) => r.id));
+    // Only a response id is a cursor: '!' once answered the whole list as a "next page".
+    for (const forged of ['!', 'zzz', first.nextCursor!.toLowerCase(), `inc_${'0'.repeat(26)}`]) {
+      const res = await soc('GET', `/v1/monitor/responses?cursor=${encodeURIComponent(forged)}`);
+      expect(res.statusCode, forged).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'request.validation', field: 'cursor' });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError } from '../core/errors.js';
+import { ULID_PATTERN } from '../core/ids.js';
 import { principalOf } from '../http/access.js';
 import type { Inbox, Notification } from './inbox.js';
 
@@ -62,7 +63,8 @@ export function notifyRoutes(
           querystring: Type.Object({
             unread: Type.Optional(Type.Boolean()),
             category: Type.Optional(CategorySchema),
-            before: Type.Optional(Type.String({ pattern: '^ntf_[0-9A-Z]{26}$' })),
+            // The cursor is a notification id, exactly (a ULID: Crockford base32, no I, L, O, U).
+            before: Type.Optional(Type.String({ pattern: `^ntf_${ULID_PATTERN}$` })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
           }),
           response: {

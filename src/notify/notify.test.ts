@@ -204,6 +204,18 @@ describeStorage('citizen inbox', (fx) => {
     );
     expect(ids).toHaveLength(5);
     expect([...ids].sort().reverse()).toEqual(ids);
+    // Only a notification id is a cursor: one past every id (U is not Crockford base32) is refused.
+    for (const forged of [`ntf_${'U'.repeat(26)}`, 'ntf_', first.nextCursor!.toLowerCase()]) {
+      const res = await app.inject({
+        url: `/v1/me/inbox?before=${encodeURIComponent(forged)}`,
+        headers: citizen(OTHER),
+      });
+      expect(res.statusCode, forged).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'request.validation',
+        errors: [{ field: 'before' }],
+      });
+    }
   });
 
   it('streams new notifications live to their citizen only, and staff cannot open the stream', async () => {

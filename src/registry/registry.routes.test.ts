@@ -678,6 +678,39 @@ describeStorage('registry API', (fx) => {
     ).toEqual([byName.id, byDescription.id].sort());
   });
 
+  it('pages only from a cursor it wrote: any other is a 400 naming cursor, not a position', async () => {
+    const { operator } = await createOperator();
+    const system = await createSystem(systemBody(operator.id));
+    const get = (url: string) => h.app.inject({ url, headers: bearer(h.tokens.auditor) });
+    // Each list's cursor is its last record's id; the next page is read from exactly that.
+    const ops = (await get('/v1/registry/operators?limit=1')).json<{ nextCursor?: string }>();
+    expect(ops.nextCursor).toMatch(/^op_/);
+    expect((await get(`/v1/registry/operators?limit=1&cursor=${ops.nextCursor}`)).statusCode).toBe(
+      200,
+    );
+    const history = `/v1/registry/operators/${operator.id}/history`;
+    const [change] = (await get(history)).json<{ items: { id: string }[] }>().items;
+    expect((await get(`${history}?cursor=${change!.id}`)).statusCode).toBe(200);
+    // '!' sorts before every id (the whole list as a "next page"); another kind of id, a
+    // lowercase or non-ULID one, and text holding quotes or U+0000 are none of them a cursor.
+    for (const [url, forged] of [
+      ['/v1/registry/operators', '!'],
+      ['/v1/registry/operators', ''],
+      ['/v1/registry/operators', system.id],
+      ['/v1/registry/operators', operator.id.toLowerCase()],
+      ['/v1/registry/operators', `op_${'U'.repeat(26)}`],
+      ['/v1/registry/operators', "op_' OR 1=1"],
+      ['/v1/registry/systems', operator.id],
+      ['/v1/registry/systems', 'sys_'],
+      [history, operator.id],
+      [`/v1/registry/systems/${system.id}/history`, `${change!.id}x`],
+    ] as const) {
+      const res = await get(`${url}?cursor=${encodeURIComponent(forged)}`);
+      expect(res.statusCode, `${url} ${forged}`).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'request.validation', field: 'cursor' });
+    }
+  });
+
   it('searches by name in any language or by BIN, and pages with a cursor', async () => {
     const marker = `Қызылорда ${Date.now()}`;
     const created: string[] = [];

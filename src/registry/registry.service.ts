@@ -5,6 +5,7 @@
  * caller is answered (see changes.ts).
  */
 import type { Kysely } from 'kysely';
+import { idCursor } from '../core/cursors.js';
 import { DomainError } from '../core/errors.js';
 import type { TaxonomyIndex } from '../core/taxonomy.js';
 import type { Secrets } from '../secrets/secrets.js';
@@ -125,6 +126,10 @@ export function createRegistryService(deps: RegistryDeps) {
 
 export type RegistryService = ReturnType<typeof createRegistryService>;
 
+/** A list's cursor, the last record's id: exactly an id of the list's kind (else a 400), or none. */
+const cursorOf = (cursor: string | undefined, prefix: string) =>
+  cursor === undefined ? undefined : idCursor(cursor, prefix);
+
 /** The registry's read queries, bound to its storage: what routes and the read port need. */
 export function createRegistryReads(
   db: Kysely<RegistryDatabase>,
@@ -136,13 +141,15 @@ export function createRegistryReads(
     ? createVersionedCache(version, (systemId) => loadProfile(db, systemId))
     : undefined;
   return {
-    searchOperators: (filter: OperatorFilter) => searchOperators(db, filter),
+    searchOperators: (filter: OperatorFilter) =>
+      searchOperators(db, { ...filter, cursor: cursorOf(filter.cursor, 'op') }),
     /** Whether the registry holds an operator with this id, whatever its status. */
     operatorExists: (operatorId: string): Promise<boolean> => operatorExists(db, operatorId),
-    searchSystems: (filter: SystemFilter) => searchSystems(db, filter),
+    searchSystems: (filter: SystemFilter) =>
+      searchSystems(db, { ...filter, cursor: cursorOf(filter.cursor, 'sys') }),
     /** Every change to an operator or system (with its certificates and keys), paged. */
     historyOf: (subjectId: string, paging: { cursor?: string | undefined; limit: number }) =>
-      listHistory(db, subjectId, paging),
+      listHistory(db, subjectId, { ...paging, cursor: cursorOf(paging.cursor, 'chg') }),
     /** The read port: one query (none while cached); null for an unknown system. */
     profileOf: async (systemId: string, at: Date = clock()): Promise<SystemProfile | null> =>
       profiles
