@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useWhen } from './format';
@@ -12,6 +11,7 @@ import {
   type MonitorResponse,
   type ResponseDecision,
 } from './soc-api';
+import { useConsoleTitle } from './console-title';
 
 const DANGEROUS = new Set(['block-actor', 'suspend-system', 'block-country']);
 
@@ -200,7 +200,7 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
 
 export function ResponsesPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('responses');
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
