@@ -411,6 +411,12 @@ describe.skipIf(!haveChromium)(
         await page.getByRole('heading', { level: 1 }).waitFor();
         await expect.poll(() => page.title()).toBe(`${section} — Qalqan мониторинг орталығы`);
         titles.push(await page.title());
+        if (section === 'Ден қою шаралары') {
+          // Each response's title is a heading under the page's h1, not a level below it.
+          await page.locator('.soc-responses h2').first().waitFor();
+          expect(await page.locator('.soc-responses h3').count()).toBe(0);
+          await expectNoAxeViolations(page, 'the responses, in Kazakh, on a phone');
+        }
       }
       expect(new Set(titles).size).toBe(titles.length);
       await page.getByRole('button', { name: 'English' }).click();
