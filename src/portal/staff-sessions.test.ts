@@ -355,6 +355,10 @@ describeStorage('staff console sessions', (fx) => {
     });
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ code: 'auth.too_many_failures' });
+    // The wait, which the console's sign-in form tells the reader: in the document and the header.
+    const wait = blocked.json<{ retryAfterSeconds?: unknown }>().retryAfterSeconds;
+    expect(wait).toEqual(expect.any(Number));
+    expect(blocked.headers['retry-after']).toBe(String(wait));
     const after = await fx.storage.db.selectFrom('staff_sessions').select('id').execute();
     expect(after).toHaveLength(before.length);
 

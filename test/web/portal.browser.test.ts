@@ -197,9 +197,26 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
     await consent.getByRole('button', { name: 'Resume consent' }).click();
     await consent.locator('[data-state="active"]').waitFor();
     expect((await clinicChecks(PATIENT)).decision).toBe('permit');
-    await consent.getByRole('button', { name: 'Withdraw consent' }).click();
+    // A withdrawal cannot be undone, so the card asks first: focus starts on Cancel, so Enter
+    // alone never confirms; Escape cancels, focus goes back to the button, nothing is sent.
+    const withdraw = consent.getByRole('button', { name: 'Withdraw consent' });
+    await withdraw.click();
+    const confirmation = consent.getByRole('group', { name: 'Withdraw this consent?' });
+    await confirmation.getByText('This cannot be undone').waitFor();
+    expect(await focusedText(page)).toBe('Cancel');
+    expect(await withdraw.getAttribute('aria-expanded')).toBe('true');
+    await expectNoAxeViolations(page, 'consents, a withdrawal to confirm');
+    await page.keyboard.press('Escape');
+    await confirmation.waitFor({ state: 'hidden' });
+    expect(await focusedText(page)).toBe('Withdraw consent');
+    await consent.locator('[data-state="active"]').waitFor();
+    expect((await clinicChecks(PATIENT)).decision).toBe('permit');
+    await withdraw.click();
+    await confirmation.getByRole('button', { name: 'Yes, withdraw' }).click();
     await consent.locator('[data-outcome="accepted"]').waitFor();
     await consent.locator('[data-state="withdrawn"]').waitFor();
+    // Focus moves to what became of it (the buttons are gone).
+    expect(await focusedText(page)).toContain('Withdrawn: the operator may no longer use');
     // Who acted last follows the card's own actions.
     await consent.getByText('Last action by you').waitFor();
 
@@ -295,11 +312,15 @@ describe.skipIf(!haveChromium)('citizen portal in Chromium', { timeout: 180_000 
       Number(/(\d+) unread/.exec(await page.locator('p[data-live]').innerText())?.[1]);
     const count = await unread();
     const first = page.locator('[data-notification].unread').first();
+    // Unread or read is said in words to a screen reader, not only by the card's border.
+    expect(await first.locator('[data-read-state]').textContent()).toBe('Unread: ');
     const marking = first.getByRole('button', { name: 'Mark as read' });
     await marking.focus();
     await page.keyboard.press('Enter');
     await expect.poll(unread).toBe(count - 1);
-    expect(await page.locator('[data-notification].read:focus').count()).toBe(1);
+    const marked = page.locator('[data-notification].read:focus');
+    expect(await marked.count()).toBe(1);
+    expect(await marked.locator('[data-read-state]').textContent()).toBe('Read: ');
     // A marking the server refuses is said on the card, not dropped: here the session has been
     // idle for two hours (moved back in the server's store, as in the test of an ended session).
     const { session } = await page.evaluate(async () => {

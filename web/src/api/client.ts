@@ -55,7 +55,7 @@ export async function answer<T>(
   }
   const { response } = result;
   if (response.ok && result.error === undefined) return result.data as T;
-  const problem = problemOf(result.error);
+  const problem = problemOf(result.error, response.headers.get('retry-after'));
   if (problem) throw new ApiError({ kind: 'problem', status: response.status, problem });
   throw new ApiError({ kind: 'http', status: response.status });
 }

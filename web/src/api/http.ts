@@ -12,6 +12,11 @@ export interface Problem {
   readonly status?: number;
   readonly code?: string;
   readonly requestId?: string;
+  /**
+   * How long to wait before trying again, in seconds, for a refusal that says (a rate limit): the
+   * document's `retryAfterSeconds`, else the answer's Retry-After header.
+   */
+  readonly retryAfterSeconds?: number;
 }
 
 export type ApiFailure =
@@ -48,18 +53,40 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-/** Reads a problem document if the body is one; undefined otherwise. */
-export function problemOf(body: unknown): Problem | undefined {
+/** A Retry-After header's wait in whole seconds (RFC 9110: seconds, or an HTTP date). */
+export function retryAfterSecondsOf(
+  header: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Reads a problem document if the body is one; undefined otherwise. `retryAfter` is the answer's
+ * Retry-After header, the wait when the document does not give one.
+ */
+export function problemOf(body: unknown, retryAfter?: string | null): Problem | undefined {
   if (!isRecord(body) || typeof body.title !== 'string') return undefined;
   const detail = optionalString(body.detail);
   const code = optionalString(body.code);
   const requestId = optionalString(body.requestId);
+  const wait =
+    typeof body.retryAfterSeconds === 'number' &&
+    Number.isFinite(body.retryAfterSeconds) &&
+    body.retryAfterSeconds >= 0
+      ? Math.ceil(body.retryAfterSeconds)
+      : retryAfterSecondsOf(retryAfter);
   return {
     title: body.title,
     ...(detail !== undefined ? { detail } : {}),
     ...(typeof body.status === 'number' ? { status: body.status } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(requestId !== undefined ? { requestId } : {}),
+    ...(wait !== undefined ? { retryAfterSeconds: wait } : {}),
   };
 }
 
@@ -79,7 +106,10 @@ async function request(url: string, accept: string, signal?: AbortSignal): Promi
   if (response.ok) return response;
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
-    const problem = problemOf(await response.json().catch(() => undefined));
+    const problem = problemOf(
+      await response.json().catch(() => undefined),
+      response.headers.get('retry-after'),
+    );
     if (problem) throw new ApiError({ kind: 'problem', status: response.status, problem });
   }
   throw new ApiError({ kind: 'http', status: response.status });

@@ -108,8 +108,22 @@ export function ConsentCard({
   useEffect(() => {
     if (last) noticeRef.current?.focus();
   }, [last]);
+  // A withdrawal cannot be undone, so it is asked again on the card before it is sent. As in the
+  // console's confirmations, focus starts on Cancel (Enter alone never confirms), Escape cancels,
+  // and cancelling returns focus to the button that asked.
+  const [confirming, setConfirming] = useState(false);
+  const withdrawRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus();
+  }, [confirming]);
+  const cancelWithdrawal = () => {
+    setConfirming(false);
+    withdrawRef.current?.focus();
+  };
 
   const perform = async (action: CardAction) => {
+    setConfirming(false);
     setBusy(true);
     setError(undefined);
     try {
@@ -141,6 +155,7 @@ export function ConsentCard({
   const ground = consent.withdrawalGround;
   const noteText = note?.(consent);
   const actions = actionsFor(consent.state, ground !== undefined);
+  const confirmId = `${headingId}-withdraw`;
   return (
     <li className="panel card" aria-labelledby={headingId} data-consent={consent.id}>
       <div className="card-head">
@@ -160,7 +175,14 @@ export function ConsentCard({
             className={`button${action === 'withdraw' ? '' : ' button-secondary'}`}
             disabled={busy}
             data-action={action}
-            onClick={() => void perform(action)}
+            {...(action === 'withdraw'
+              ? {
+                  ref: withdrawRef,
+                  'aria-expanded': confirming,
+                  'aria-controls': confirming ? confirmId : undefined,
+                  onClick: () => (confirming ? cancelWithdrawal() : setConfirming(true)),
+                }
+              : { onClick: () => void perform(action) })}
           >
             {t(BUTTON_LABEL[action])}
           </button>
@@ -176,6 +198,48 @@ export function ConsentCard({
           </button>
         )}
       </div>
+      {confirming && actions.includes('withdraw') && (
+        <div
+          id={confirmId}
+          role="group"
+          aria-labelledby={`${confirmId}-title`}
+          aria-describedby={`${confirmId}-body`}
+          className="notice notice-confirm"
+          data-confirm="withdraw"
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            event.preventDefault();
+            cancelWithdrawal();
+          }}
+        >
+          <p id={`${confirmId}-title`} className="notice-title">
+            {t('consent.withdrawConfirmTitle')}
+          </p>
+          <p id={`${confirmId}-body`}>{t('consent.withdrawConfirmBody')}</p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={busy}
+              onClick={() => {
+                // The card's notice takes focus now and says what became of the withdrawal.
+                noticeRef.current?.focus();
+                void perform('withdraw');
+              }}
+            >
+              {t('consent.withdrawConfirm')}
+            </button>
+            <button
+              ref={cancelRef}
+              type="button"
+              className="button button-secondary"
+              onClick={cancelWithdrawal}
+            >
+              {t('consent.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
       <div ref={noticeRef} tabIndex={-1}>
         {last && <OutcomeNotice action={last.action} outcome={last.outcome} />}
       </div>

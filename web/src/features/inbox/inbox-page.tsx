@@ -131,7 +131,13 @@ export function InboxPage() {
                 className={`panel card ${isRead ? 'read' : 'unread'}`}
                 data-notification={n.type}
               >
-                <p className="card-title">{t(`inbox.event.${eventMessage(n)}`)}</p>
+                <p className="card-title">
+                  {/* Read or not is shown by the card's border; a screen reader says it in words. */}
+                  <span className="visually-hidden" data-read-state={isRead ? 'read' : 'unread'}>
+                    {t(isRead ? 'inbox.readState.read' : 'inbox.readState.unread')}{' '}
+                  </span>
+                  {t(`inbox.event.${eventMessage(n)}`)}
+                </p>
                 {who && (
                   <p>
                     <Who operatorId={who.operatorId} systemIds={who.systemIds} />

@@ -2,17 +2,18 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { LevelBadge, useWhen } from './format';
 import { Actor, Named } from './names';
 import { fetchAlert } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
 import { ruleTitle } from './titles';
+import { useConsoleTitle } from './console-title';
+import { recordRefusals } from './detail-refusals';
 
 export function AlertPage({ id }: { readonly id: string }) {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('alert.documentTitle'));
+  useConsoleTitle('alert');
   const when = useWhen();
   const result = useLoad(useCallback((signal: AbortSignal) => fetchAlert(id, signal), [id]));
   return (
@@ -26,7 +27,9 @@ export function AlertPage({ id }: { readonly id: string }) {
           : t('alert.title')}
       </h1>
       {result.state === 'loading' && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'failed' && (
+        <ErrorMessage error={result.error} worded={recordRefusals(t, 'alert')} />
+      )}
       {result.state === 'done' && (
         <section className="panel" aria-labelledby="page-title">
           <p className="soc-badges">

@@ -2,7 +2,6 @@ import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
@@ -20,6 +19,8 @@ import {
 import { SOC_PATHS } from './soc-routes';
 import { caseTitle, ruleTitle } from './titles';
 import { useSticky } from './use-sticky';
+import { useConsoleTitle } from './console-title';
+import { recordRefusals } from './detail-refusals';
 
 /**
  * A case in the list. Its title names the actor (by the operator's own id) and the operator, as
@@ -62,7 +63,7 @@ export function CaseCard({ value: c }: { readonly value: Case }) {
 
 export function CasesPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('cases');
   const result = useLoad(fetchCases);
   return (
     <>
@@ -237,7 +238,7 @@ function EntryText({
 
 export function CasePage({ id }: { readonly id: string }) {
   const { t, i18n } = useTranslation('soc');
-  useDocumentTitle(t('case.documentTitle'));
+  useConsoleTitle('case');
   const when = useWhen();
   const [round, setRound] = useState(0);
   const result = useLoad(
@@ -256,7 +257,9 @@ export function CasePage({ id }: { readonly id: string }) {
         {value ? caseTitle(t, value, i18n.resolvedLanguage) : t('case.title')}
       </h1>
       {result.state === 'loading' && !detail && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'failed' && (
+        <ErrorMessage error={result.error} worded={recordRefusals(t, 'case')} />
+      )}
       {detail && value && (
         <>
           <section className="panel" aria-label={t('case.title')}>

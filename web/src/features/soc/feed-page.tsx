@@ -2,13 +2,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { LevelBadge, useWhen } from './format';
 import { Actor, Named } from './names';
 import { type Alert, fetchAlerts } from './soc-api';
 import { SOC_PATHS } from './soc-routes';
 import { ruleTitle } from './titles';
+import { useConsoleTitle } from './console-title';
 
 /**
  * The live alert feed: the stored alerts, then every new or changed one from the server-sent
@@ -77,7 +77,7 @@ export function AlertCard({ alert }: { readonly alert: Alert }) {
 
 export function FeedPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('feed');
   const stored = useLoad(fetchAlerts);
   const [live, setLive] = useState<readonly Alert[]>([]);
   const [announced, setAnnounced] = useState('');

@@ -2,7 +2,6 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../app/router';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useDuration, useNow, useWhen } from './format';
@@ -11,6 +10,8 @@ import { fetchIncident, fetchIncidents, type Incident, notifyAuthority } from '.
 import { useStaff } from './soc-session';
 import { useSticky } from './use-sticky';
 import { SOC_PATHS } from './soc-routes';
+import { useConsoleTitle } from './console-title';
+import { recordRefusals } from './detail-refusals';
 
 /** The notification clock: time left until the authorised body must be told, or how late it is. */
 export function BreachClock({ incident }: { readonly incident: Incident }) {
@@ -44,7 +45,7 @@ export function BreachClock({ incident }: { readonly incident: Incident }) {
 
 export function IncidentsPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('incidents');
   const result = useLoad(fetchIncidents);
   return (
     <>
@@ -138,7 +139,7 @@ function Notice({
 
 export function IncidentPage({ id }: { readonly id: string }) {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('incident.documentTitle'));
+  useConsoleTitle('incident');
   const when = useWhen();
   const [round, setRound] = useState(0);
   const result = useLoad(
@@ -156,7 +157,9 @@ export function IncidentPage({ id }: { readonly id: string }) {
         {value ? value.title : t('incident.title')}
       </h1>
       {result.state === 'loading' && !value && <p>{t('loading')}</p>}
-      {result.state === 'failed' && <ErrorMessage error={result.error} />}
+      {result.state === 'failed' && (
+        <ErrorMessage error={result.error} worded={recordRefusals(t, 'incident')} />
+      )}
       {value && (
         <section className="panel" aria-label={t('incident.title')}>
           <p className="soc-badges">

@@ -8,7 +8,6 @@ import {
   useState,
 } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useBy, useWhen } from './format';
@@ -46,6 +45,7 @@ import { type Labels, Named } from './names';
 import { useStaff } from './soc-session';
 import { StaffUpload } from './staff-upload';
 import { useListSection } from './use-list-section';
+import { useConsoleTitle } from './console-title';
 
 /**
  * The reference data the rules read: the centre's honeytoken subjects and protected persons, and,
@@ -56,7 +56,7 @@ import { useListSection } from './use-list-section';
  */
 export function ListsPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('lists');
   const { view } = useStaff();
   const roles = view.status === 'ready' && view.signedIn ? view.session.roles : [];
   const [done, setDone] = useState('');

@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { useWhen } from './format';
@@ -12,6 +11,7 @@ import {
   type MonitorResponse,
   type ResponseDecision,
 } from './soc-api';
+import { useConsoleTitle } from './console-title';
 
 const DANGEROUS = new Set(['block-actor', 'suspend-system', 'block-country']);
 
@@ -60,7 +60,14 @@ function TargetIds({ response }: { readonly response: MonitorResponse }) {
  * force can be lifted with a reason — each through a confirmation dialog. `caseId` narrows the
  * list to one case.
  */
-export function ResponseList({ caseId }: { readonly caseId?: string }) {
+export function ResponseList({
+  caseId,
+  headingLevel = 3,
+}: {
+  readonly caseId?: string;
+  /** A response's title sits under the page's h1 (2) or, on a case's page, its section's h2 (3). */
+  readonly headingLevel?: 2 | 3;
+}) {
   const { t } = useTranslation('soc');
   const when = useWhen();
   const target = useTarget();
@@ -74,6 +81,7 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
     { response: MonitorResponse; decision: ResponseDecision } | undefined
   >();
   const [done, setDone] = useState('');
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
   if (result.state === 'failed') return <ErrorMessage error={result.error} />;
   if (!shown) return <p>{t('loading')}</p>;
@@ -111,7 +119,7 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
               data-state={response.state}
             >
               <div className="card-head">
-                <h3 className="card-title">{t(`response.action.${response.action}`)}</h3>
+                <Heading className="card-title">{t(`response.action.${response.action}`)}</Heading>
                 <span className="badge">{t(`response.state.${response.state}`)}</span>
               </div>
               <dl className="facts">
@@ -200,14 +208,14 @@ export function ResponseList({ caseId }: { readonly caseId?: string }) {
 
 export function ResponsesPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('responses');
   return (
     <>
       <h1 id="page-title" tabIndex={-1}>
         {t('response.listTitle')}
       </h1>
       <p>{t('response.listIntro')}</p>
-      <ResponseList />
+      <ResponseList headingLevel={2} />
     </>
   );
 }

@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useLoad } from '../../hooks/use-load';
 import { ConfirmDialog } from './confirm-dialog';
 import { LevelBadge, useWhen } from './format';
@@ -10,6 +9,7 @@ import { fetchRules, type Rule, setRuleMode } from './soc-api';
 import { useStaff } from './soc-session';
 import { ruleTitle } from './titles';
 import { useSticky } from './use-sticky';
+import { useConsoleTitle } from './console-title';
 
 /**
  * The rule list with each rule's hits, its version and where it comes from (the shipped file or
@@ -18,7 +18,7 @@ import { useSticky } from './use-sticky';
  */
 export function RulesPage() {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('rules');
   const when = useWhen();
   const { view } = useStaff();
   const mayswitch =

@@ -1,22 +1,51 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/http';
 import { ErrorMessage } from '../../components/error-message';
-import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useStaff } from './soc-session';
+import { useConsoleTitle } from './console-title';
+
+/** A wait in words, rounded up: seconds under a minute, else minutes (and hours). */
+export function waitIn(t: TFunction<'soc'>, seconds: number): string {
+  if (seconds < 60) return t('duration.seconds', { count: Math.max(1, Math.ceil(seconds)) });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return t('duration.minutes', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return [
+    t('duration.hours', { count: hours }),
+    ...(rest > 0 ? [t('duration.minutes', { count: rest })] : []),
+  ].join(' ');
+}
 
 /**
- * The refusals of a token worded in the reader's language: the server's text speaks of the API's
- * Authorization header, which the person at this form never sees.
+ * The refusals of a sign-in worded in the reader's language: the server's text speaks of the
+ * API's Authorization header, which the person at this form never sees, and of a limit on failed
+ * attempts in English, the wait before the next one given only in its problem document (and the
+ * Retry-After header), which `error` carries.
  */
-export const signInRefusals = (t: TFunction<'soc'>): Readonly<Record<string, string>> => ({
-  'auth.unauthenticated': t('signIn.refused'),
-});
+export function signInRefusals(
+  t: TFunction<'soc'>,
+  error?: unknown,
+): Readonly<Record<string, string>> {
+  const wait =
+    error instanceof ApiError && error.failure.kind === 'problem'
+      ? error.failure.problem.retryAfterSeconds
+      : undefined;
+  const tooMany =
+    wait === undefined ? t('signIn.tooManyNoWait') : t('signIn.tooMany', { wait: waitIn(t, wait) });
+  return {
+    'auth.unauthenticated': t('signIn.refused'),
+    'auth.too_many_failures': tooMany,
+    'request.rate_limited': tooMany,
+  };
+}
 
 /** Staff sign-in: the token is sent once and forgotten; the session lives in a cookie. */
 export function SignInForm({ ended }: { readonly ended?: string | undefined }) {
   const { t } = useTranslation('soc');
-  useDocumentTitle(t('documentTitle'));
+  useConsoleTitle('signIn');
   const { signIn } = useStaff();
   const tokenId = useId();
   const [token, setToken] = useState('');
@@ -73,7 +102,7 @@ export function SignInForm({ ended }: { readonly ended?: string | undefined }) {
             </p>
           )}
         </div>
-        {error !== undefined && <ErrorMessage error={error} worded={signInRefusals(t)} />}
+        {error !== undefined && <ErrorMessage error={error} worded={signInRefusals(t, error)} />}
         <div className="actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t('signIn.submitting') : t('signIn.submit')}

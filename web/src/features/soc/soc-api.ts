@@ -76,7 +76,7 @@ async function call(
     json = undefined;
   }
   if (!response.ok) {
-    const problem = problemOf(json);
+    const problem = problemOf(json, response.headers.get('retry-after'));
     if (problem) throw new StaffProblem(response.status, problem, json);
     throw new ApiError({ kind: 'http', status: response.status });
   }

@@ -155,6 +155,11 @@ export const en = {
     withdraw: 'Withdraw consent',
     withdrawAccepted: 'Withdrawn: the operator may no longer use your data on this consent.',
     withdrawRefused: 'Withdrawal refused: {{reason}}',
+    withdrawConfirmTitle: 'Withdraw this consent?',
+    withdrawConfirmBody:
+      'This cannot be undone: the operator may no longer use the data on this consent, and would have to ask for consent again.',
+    withdrawConfirm: 'Yes, withdraw',
+    cancel: 'Cancel',
     withdrawalGround: 'It cannot be withdrawn: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: 'It cannot be withdrawn until {{until}}: {{reason}} ({{reference}}).',
     byGuardian: 'Last action by your guardian',
@@ -209,6 +214,7 @@ export const en = {
     unread_other: '{{count, number}} unread',
     empty: 'Nothing here yet.',
     markRead: 'Mark as read',
+    readState: { read: 'Read:', unread: 'Unread:' },
     markAll: 'Mark all as read',
     preferences: 'Notify me about',
     category: {

@@ -157,6 +157,11 @@ export const kk = {
     withdrawAccepted:
       'Кері қайтарылды: оператор бұл келісім бойынша деректеріңізді енді пайдалана алмайды.',
     withdrawRefused: 'Кері қайтарудан бас тартылды: {{reason}}',
+    withdrawConfirmTitle: 'Бұл келісімді кері қайтарасыз ба?',
+    withdrawConfirmBody:
+      'Бұл әрекетті болдырмау мүмкін емес: оператор бұдан былай осы келісім бойынша деректерді пайдалана алмайды және келісімді қайта сұрауы керек болады.',
+    withdrawConfirm: 'Иә, кері қайтару',
+    cancel: 'Болдырмау',
     withdrawalGround: 'Кері қайтаруға болмайды: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: '{{until}} дейін кері қайтаруға болмайды: {{reason}} ({{reference}}).',
     byGuardian: 'Соңғы әрекет — қамқоршыңыз',
@@ -211,6 +216,7 @@ export const kk = {
     unread_other: '{{count, number}} оқылмаған',
     empty: 'Әзірге ештеңе жоқ.',
     markRead: 'Оқылды деп белгілеу',
+    readState: { read: 'Оқылған:', unread: 'Оқылмаған:' },
     markAll: 'Барлығын оқылды деп белгілеу',
     preferences: 'Маған хабарлау',
     category: {

@@ -165,6 +165,11 @@ export const ru = {
     withdrawAccepted:
       'Отозвано: оператор больше не может использовать ваши данные по этому согласию.',
     withdrawRefused: 'В отзыве отказано: {{reason}}',
+    withdrawConfirmTitle: 'Отозвать это согласие?',
+    withdrawConfirmBody:
+      'Это действие нельзя отменить: оператор больше не сможет использовать данные по этому согласию и должен будет запросить согласие заново.',
+    withdrawConfirm: 'Да, отозвать',
+    cancel: 'Отмена',
     withdrawalGround: 'Отозвать нельзя: {{reason}} ({{reference}}).',
     withdrawalGroundUntil: 'Отозвать нельзя до {{until}}: {{reason}} ({{reference}}).',
     byGuardian: 'Последнее действие — ваш опекун',
@@ -221,6 +226,7 @@ export const ru = {
     unread_other: '{{count, number}} непрочитанного',
     empty: 'Пока ничего нет.',
     markRead: 'Отметить прочитанным',
+    readState: { read: 'Прочитано:', unread: 'Не прочитано:' },
     markAll: 'Отметить всё прочитанным',
     // The category names stand alone on each notification too, so the legend does not govern their case.
     preferences: 'О чём уведомлять',

@@ -5,7 +5,8 @@
  */
 export const en = {
   title: 'Monitoring centre',
-  documentTitle: 'Qalqan — monitoring centre',
+  /** The tab's title: the page's own name first, so tabs and history tell the pages apart. */
+  documentTitle: '{{page}} — Qalqan monitoring centre',
   loading: 'Loading…',
   reload: 'Reload',
   none: '—',
@@ -38,6 +39,9 @@ export const en = {
       'This token was not accepted: it may be mistyped, expired or revoked. Check it, or ask your administrator for a new one.',
     submit: 'Sign in',
     submitting: 'Signing in…',
+    tooMany: 'Too many failed attempts to sign in from this address. Try again in {{wait}}.',
+    tooManyNoWait:
+      'Too many failed attempts to sign in from this address. Wait a few minutes and try again.',
     ended: {
       idle: 'Your session ended after a period without activity. Sign in again.',
       expired: 'Your session reached its maximum length. Sign in again.',
@@ -87,7 +91,6 @@ export const en = {
     details: 'Alert details',
   },
   alert: {
-    documentTitle: 'Qalqan — alert',
     title: 'Alert',
     rule: 'Rule',
     level: 'Level',
@@ -103,12 +106,16 @@ export const en = {
     shadowNote: 'Raised by a rule in shadow mode: recorded, no response was taken.',
     proposed: 'Responses the rule asks for',
     back: 'Back to the feed',
+    notFound: 'No alert has this id. Check the link, or find the alert in the feed.',
+    badId: 'This link does not hold a valid alert id. Check it, or find the alert in the feed.',
   },
   case: {
     listTitle: 'Cases',
     listIntro: 'Repeated alerts about one actor are grouped into one case.',
-    documentTitle: 'Qalqan — case',
     title: 'Case',
+    notFound: 'No case has this id. Check the link, or find the case in the list of cases.',
+    badId:
+      'This link does not hold a valid case id. Check it, or find the case in the list of cases.',
     actorCode: 'Actor’s code',
     heading: {
       actorOf: 'Actor {{actor}} of {{operator}}',
@@ -181,8 +188,11 @@ export const en = {
     listTitle: 'Incidents',
     listIntro:
       'Personal-data breaches, with the deadline for notifying the authorised body and the citizens affected.',
-    documentTitle: 'Qalqan — incident',
     title: 'Incident',
+    notFound:
+      'No incident has this id. Check the link, or find the incident in the list of incidents.',
+    badId:
+      'This link does not hold a valid incident id. Check it, or find the incident in the list of incidents.',
     empty: 'No incidents.',
     state: { open: 'Open', closed: 'Closed' },
     clock: 'Notification clock',
@@ -209,6 +219,8 @@ export const en = {
     hours_other: '{{count}} hours',
     minutes_one: '{{count}} minute',
     minutes_other: '{{count}} minutes',
+    seconds_one: '{{count}} second',
+    seconds_other: '{{count}} seconds',
   },
   rules: {
     title: 'Rules',
