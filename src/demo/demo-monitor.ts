@@ -16,7 +16,8 @@
  *   coworker-snooping alert;
  * - the car maker's telematics system declares Germany as its destination, so its weekly
  *   transfers to the insurer there (adequate, declared) raise nothing;
- * - an incident is opened from the harvest's case, so its notification clock runs.
+ * - an incident is opened from the harvest's case, so its notification clock runs; it is given no
+ *   title, so its title is composed from its facts (in the console, in the reader's language).
  *
  * Loaded once: each step looks for what it would create first.
  */
@@ -41,7 +42,6 @@ export const HARVEST_RULE = 'bulk-harvesting';
 /** The rule that blocks the harvester: the decoy record among the borrowers is touched. */
 export const BLOCK_RULE = 'honeytoken-touched';
 export const PUBLIC_FIGURE = 'Sergey Ivanov';
-export const INCIDENT_TITLE = 'Borrower records harvested at Zhyldam Karyz MFO';
 /** The polyclinic's system, the colleague whose record is opened and who opens it. */
 export const CLINIC_SYSTEM = 'Electronic health record';
 export const SNOOPED_EMPLOYEE_ACTOR = 'dr-therapist-07';
@@ -255,12 +255,9 @@ export async function loadDemoMonitor(
   );
   const incidentId =
     incidents.items.find((incident) => incident.caseId === caseId)?.id ??
-    (
-      await call<{ id: string }>(qalqan, soc, 'POST', '/v1/monitor/incidents', {
-        title: INCIDENT_TITLE,
-        caseId,
-      })
-    ).id;
+    // No title: the server composes one from the incident's facts, and the console words them
+    // in the reader's language.
+    (await call<{ id: string }>(qalqan, soc, 'POST', '/v1/monitor/incidents', { caseId })).id;
   return { snoopingAlertId, harvestAlertId: raised.id, harvestCaseId: caseId, incidentId };
 }
 

@@ -360,6 +360,60 @@ describeStorage('incidents and breach notification', (fx) => {
     expect(first.subjects).toEqual(affected);
   });
 
+  it('keeps an analyst’s title as written, and composes one (marked so) when none is given', async () => {
+    h.systems.set('sys_titled', fakeSystem('sys_titled', 'op_titled'));
+    const typed = await soc('POST', '/v1/monitor/incidents', {
+      title: '  Базу заёмщиков выставили на продажу ',
+      systemId: 'sys_titled',
+      ...window(),
+    });
+    expect(typed.statusCode, typed.body).toBe(201);
+    expect(typed.json()).toMatchObject({
+      title: 'Базу заёмщиков выставили на продажу',
+      titleComposed: false,
+    });
+    const untitled = await soc('POST', '/v1/monitor/incidents', {
+      systemId: 'sys_titled',
+      ...window(),
+    });
+    expect(untitled.statusCode, untitled.body).toBe(201);
+    const composed = untitled.json<Incident & { title: string; titleComposed: boolean }>();
+    expect(composed).toMatchObject({
+      title: 'Personal data breach at Operator op_titled (System sys_titled)',
+      titleComposed: true,
+      operatorId: 'op_titled',
+      systemId: 'sys_titled',
+    });
+    // Stored so: the list and the incident read the same.
+    expect((await soc('GET', `/v1/monitor/incidents/${composed.id}`)).json()).toMatchObject({
+      title: composed.title,
+      titleComposed: true,
+    });
+    const listed = (await soc('GET', '/v1/monitor/incidents?limit=100')).json<{
+      items: { id: string; titleComposed: boolean }[];
+    }>();
+    expect(listed.items.find((i) => i.id === typed.json<Incident>().id)?.titleComposed).toBe(false);
+    // From a case too.
+    h.cases.set('case_untitled', {
+      id: 'case_untitled',
+      system: 'sys_titled',
+      operator: 'op_titled',
+      openedAt: new Date(h.now.value.getTime() - 600_000).toISOString(),
+      times: [],
+    });
+    const fromCase = await soc('POST', '/v1/monitor/incidents', { caseId: 'case_untitled' });
+    expect(fromCase.statusCode, fromCase.body).toBe(201);
+    expect(fromCase.json()).toMatchObject({ caseId: 'case_untitled', titleComposed: true });
+    // A title given blank is refused rather than composed.
+    const blank = await soc('POST', '/v1/monitor/incidents', {
+      title: '   ',
+      systemId: 'sys_titled',
+      ...window(),
+    });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json()).toMatchObject({ code: 'monitor.invalid_incident' });
+  });
+
   it('refuses what cannot be an incident with a clear problem', async () => {
     h.systems.set('sys_fine', fakeSystem('sys_fine'));
     const bad: [Record<string, unknown>, number, string][] = [

@@ -61,6 +61,12 @@ export interface IncidentNotice {
 export interface IncidentView {
   readonly id: string;
   readonly title: string;
+  /**
+   * Whether the server composed `title` (no title was given): clients then word the same facts —
+   * a personal data breach, its operator and its system — in the reader's language. False for an
+   * analyst's own title, shown as written.
+   */
+  readonly titleComposed: boolean;
   readonly state: 'open' | 'closed';
   readonly caseId: string | null;
   readonly systemId: string;
@@ -90,14 +96,14 @@ export interface IncidentView {
 
 export type OpenIncident =
   | {
-      readonly title: string;
+      readonly title?: string;
       readonly caseId: string;
       readonly jurisdiction?: string;
       readonly windowFrom?: string;
       readonly windowTo?: string;
     }
   | {
-      readonly title: string;
+      readonly title?: string;
       readonly systemId: string;
       readonly windowFrom: string;
       readonly windowTo: string;
@@ -163,6 +169,16 @@ function noticeText(n: Omit<IncidentNotice, 'text'>): Labels {
     ru: `Уведомление о нарушении безопасности персональных данных (${n.incidentId}). Оператор: ${operator?.ru ?? n.operatorId}; информационная система: ${system}. Обнаружено: ${n.detectedAt}. Период: ${n.windowFrom} — ${n.windowTo}. Число затронутых субъектов: ${n.affectedCount}. Категории данных: ${categories}. Принятые меры: ${n.measures.length}.`,
     en: `Notice of a personal data breach (${n.incidentId}). Operator: ${operator?.en ?? n.operatorId}; information system: ${system}. Detected: ${n.detectedAt}. Window: ${n.windowFrom} to ${n.windowTo}. Data subjects affected: ${n.affectedCount}. Data categories: ${categories}. Measures taken: ${n.measures.length}.`,
   };
+}
+
+/**
+ * The title of an incident opened without one, in English as the API's other titles: what
+ * happened (a personal data breach) and where — the operator by its registry name (its id when
+ * the registry has none) and the system by its name. Clients compose their own wording of the
+ * same facts (`titleComposed`).
+ */
+export function composedTitle(system: SystemFacts): string {
+  return `Personal data breach at ${system.operatorName?.en ?? system.operatorId} (${system.name})`;
 }
 
 const isoOrThrow = (value: string, field: string): string => {
@@ -258,6 +274,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return {
       id: row.id,
       title: row.title,
+      titleComposed: row.title_composed === 1,
       state: row.state,
       caseId: row.case_id,
       systemId: row.system_id,
@@ -319,11 +336,16 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 
   return {
     async open(input, by) {
-      refuseIdentifier('title', input.title);
-      if (input.title.trim().length === 0)
-        throw new DomainError('monitor.invalid_incident', 'title: an incident needs a title.', {
-          field: 'title',
-        });
+      const given = input.title;
+      if (given !== undefined) {
+        refuseIdentifier('title', given);
+        if (given.trim().length === 0)
+          throw new DomainError(
+            'monitor.invalid_incident',
+            'title: a title, if given, is not blank (leave it out to have one composed).',
+            { field: 'title' },
+          );
+      }
       const rule = jurisdiction(input.jurisdiction);
       const now = clock();
       let systemId: string;
@@ -392,7 +414,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       await commit(async (trx, at) => {
         const row: MonitorIncidentsTable = {
           id,
-          title: input.title.trim(),
+          title: given !== undefined ? given.trim() : composedTitle(system),
+          title_composed: given !== undefined ? 0 : 1,
           case_id: caseId,
           system_id: systemId,
           operator_id: system.operatorId,

@@ -255,7 +255,17 @@ export const Notice = Type.Object({
 });
 export const IncidentView = Type.Object({
   id: Type.String(),
-  title: Type.String(),
+  title: Type.String({
+    description:
+      'The title the analyst gave, or, when none was given, one the server composed in English ' +
+      '("Personal data breach at <operator> (<system>)"; see titleComposed).',
+  }),
+  titleComposed: Type.Boolean({
+    description:
+      'True when the server composed title because the request gave none: clients show their ' +
+      'own, localised title made from operatorId / operatorName and systemId / systemName. ' +
+      "False: the analyst's own title, shown as written.",
+  }),
   state: literalUnion(['open', 'closed'] as const),
   caseId: NullableString,
   systemId: Type.String(),
@@ -297,10 +307,13 @@ export const IncidentQuery = Type.Object(
   { additionalProperties: false },
 );
 export const IncidentParams = Type.Object({ incidentId: Id });
+const TITLE =
+  "The analyst's own title, shown as written; leave it out to have one composed from the " +
+  "incident's facts (titleComposed).";
 export const IncidentCreate = Type.Union([
   Type.Object(
     {
-      title: Text(300),
+      title: Type.Optional(Text(300, TITLE)),
       caseId: Id,
       jurisdiction: Type.Optional(Text(8)),
       windowFrom: Type.Optional(Instant),
@@ -310,7 +323,7 @@ export const IncidentCreate = Type.Union([
   ),
   Type.Object(
     {
-      title: Text(300),
+      title: Type.Optional(Text(300, TITLE)),
       systemId: Id,
       windowFrom: Instant,
       windowTo: Instant,

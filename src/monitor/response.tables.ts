@@ -114,7 +114,10 @@ export interface MonitorResponsesTable {
 export interface MonitorIncidentsTable {
   /** `inc_<ulid>`. */
   id: string;
+  /** The caller's title, or the one the server composed when none was given (English). */
   title: string;
+  /** 1 when the server composed `title` (client shows its own wording), 0 for a caller's own. */
+  title_composed: number;
   case_id: string | null;
   system_id: string;
   operator_id: string;

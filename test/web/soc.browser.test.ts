@@ -5,7 +5,8 @@
  * proposes suspending the system. The SOC analyst signs in with the demo staff token (held as a
  * session cookie from then on), sees the harvesting alert in the feed, a new alert arrive live
  * over server-sent events, opens the case, confirms the proposed suspension through the
- * confirmation dialog, and reads the console in Russian and Kazakh; the incident's clock runs;
+ * confirmation dialog, and reads the console in Russian and Kazakh; the incident's clock runs and
+ * its title, composed from its facts, reads in Russian and Kazakh;
  * the regulator edits a rule (a problem shown with its line, a new version, the history, a
  * rollback); a phone-width screen does not scroll sideways.
  * The screenshot goes to docs/screenshots/soc-console.png only with QALQAN_SCREENSHOTS=1.
@@ -243,8 +244,30 @@ describe.skipIf(!haveChromium)(
       const incident = page.locator('[data-incident="open"]').first();
       await incident.locator('[data-clock]').waitFor();
       await incident.getByText(/left|Overdue/).waitFor();
-      await incident.getByRole('link').click();
+      // The demo's incident was opened with no title: the console composes it from its facts, in
+      // the reader's language, on the list and on its page.
+      const english = 'Personal data breach at Zhyldam Karyz MFO LLP (Online loan scoring)';
+      await incident.getByRole('link', { name: english }).click();
       await page.getByRole('heading', { level: 2, name: 'Notification clock' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: english }).waitFor();
+      await page.getByRole('button', { name: 'Русский' }).click();
+      await page
+        .getByRole('heading', {
+          level: 1,
+          name: 'Утечка персональных данных: ТОО МФО «Жылдам Карыз» (Online loan scoring)',
+        })
+        .waitFor();
+      await page.getByRole('button', { name: 'Қазақша' }).click();
+      await page.getByRole('link', { name: '← Инциденттер' }).click();
+      await page
+        .locator('[data-incident="open"]')
+        .getByRole('link', {
+          name: 'Дербес деректердің жылыстауы: «Жылдам Қарыз» МҚҰ ЖШС (Online loan scoring)',
+        })
+        .waitFor();
+      expect(await page.getByText(english).count()).toBe(0);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
 
       await page
         .getByRole('navigation', { name: 'Monitoring centre' })

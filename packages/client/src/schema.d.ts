@@ -9758,7 +9758,10 @@ export interface paths {
             'application/json': {
               items: {
                 id: string;
+                /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
                 title: string;
+                /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+                titleComposed: boolean;
                 state: 'open' | 'closed';
                 caseId: string | null;
                 systemId: string;
@@ -9847,7 +9850,8 @@ export interface paths {
         content: {
           'application/json':
             | {
-                title: string;
+                /** @description The analyst's own title, shown as written; leave it out to have one composed from the incident's facts (titleComposed). */
+                title?: string;
                 caseId: string;
                 jurisdiction?: string;
                 /** Format: date-time */
@@ -9856,7 +9860,8 @@ export interface paths {
                 windowTo?: string;
               }
             | {
-                title: string;
+                /** @description The analyst's own title, shown as written; leave it out to have one composed from the incident's facts (titleComposed). */
+                title?: string;
                 systemId: string;
                 /** Format: date-time */
                 windowFrom: string;
@@ -9877,7 +9882,10 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
               title: string;
+              /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+              titleComposed: boolean;
               state: 'open' | 'closed';
               caseId: string | null;
               systemId: string;
@@ -9984,7 +9992,10 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
               title: string;
+              /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+              titleComposed: boolean;
               state: 'open' | 'closed';
               caseId: string | null;
               systemId: string;
@@ -10149,7 +10160,10 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
               title: string;
+              /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+              titleComposed: boolean;
               state: 'open' | 'closed';
               caseId: string | null;
               systemId: string;
@@ -10258,7 +10272,10 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
               title: string;
+              /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+              titleComposed: boolean;
               state: 'open' | 'closed';
               caseId: string | null;
               systemId: string;
@@ -10373,7 +10390,10 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description The title the analyst gave, or, when none was given, one the server composed in English ("Personal data breach at <operator> (<system>)"; see titleComposed). */
               title: string;
+              /** @description True when the server composed title because the request gave none: clients show their own, localised title made from operatorId / operatorName and systemId / systemName. False: the analyst's own title, shown as written. */
+              titleComposed: boolean;
               state: 'open' | 'closed';
               caseId: string | null;
               systemId: string;

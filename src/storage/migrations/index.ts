@@ -33,6 +33,7 @@ import * as monitorResponseIds from './20261205_1710_monitor_response_ids.js';
 import * as accessIdempotencyKeyHash from './20261205_1730_access_idempotency_key_hash.js';
 import * as binaryTextKeys from './20261205_1900_binary_text_keys.js';
 import * as dedupeLegalGrounds from './20261205_2000_dedupe_legal_grounds.js';
+import * as monitorIncidentTitleComposed from './20261206_1000_monitor_incident_title_composed.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_1500_subjects': subjects,
@@ -64,4 +65,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261205_1730_access_idempotency_key_hash': accessIdempotencyKeyHash,
   '20261205_1900_binary_text_keys': binaryTextKeys,
   '20261205_2000_dedupe_legal_grounds': dedupeLegalGrounds,
+  '20261206_1000_monitor_incident_title_composed': monitorIncidentTitleComposed,
 };

@@ -12,6 +12,7 @@ import { useSticky } from './use-sticky';
 import { SOC_PATHS } from './soc-routes';
 import { useConsoleTitle } from './console-title';
 import { recordRefusals } from './detail-refusals';
+import { incidentTitle } from './titles';
 
 /** The notification clock: time left until the authorised body must be told, or how late it is. */
 export function BreachClock({ incident }: { readonly incident: Incident }) {
@@ -44,7 +45,7 @@ export function BreachClock({ incident }: { readonly incident: Incident }) {
 }
 
 export function IncidentsPage() {
-  const { t } = useTranslation('soc');
+  const { t, i18n } = useTranslation('soc');
   useConsoleTitle('incidents');
   const result = useLoad(fetchIncidents);
   return (
@@ -64,7 +65,9 @@ export function IncidentsPage() {
               <li key={incident.id} className="panel card" data-incident={incident.state}>
                 <div className="card-head">
                   <h2 className="card-title">
-                    <Link to={SOC_PATHS.incident(incident.id)}>{incident.title}</Link>
+                    <Link to={SOC_PATHS.incident(incident.id)}>
+                      {incidentTitle(t, incident, i18n.resolvedLanguage)}
+                    </Link>
                   </h2>
                   <span className="badge">{t(`incident.state.${incident.state}`)}</span>
                 </div>
@@ -138,7 +141,7 @@ function Notice({
 }
 
 export function IncidentPage({ id }: { readonly id: string }) {
-  const { t } = useTranslation('soc');
+  const { t, i18n } = useTranslation('soc');
   useConsoleTitle('incident');
   const when = useWhen();
   const [round, setRound] = useState(0);
@@ -154,7 +157,7 @@ export function IncidentPage({ id }: { readonly id: string }) {
         <Link to={SOC_PATHS.incidents}>← {t('incident.listTitle')}</Link>
       </p>
       <h1 id="page-title" tabIndex={-1}>
-        {value ? value.title : t('incident.title')}
+        {value ? incidentTitle(t, value, i18n.resolvedLanguage) : t('incident.title')}
       </h1>
       {result.state === 'loading' && !value && <p>{t('loading')}</p>}
       {result.state === 'failed' && (

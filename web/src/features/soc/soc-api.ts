@@ -223,7 +223,10 @@ export interface MonitorResponse {
 
 export interface Incident {
   readonly id: string;
+  /** The analyst's own title, or the server's English one when `titleComposed`. */
   readonly title: string;
+  /** The server composed `title` (none was given): the console words the facts itself. */
+  readonly titleComposed?: boolean;
   readonly state: 'open' | 'closed';
   readonly caseId?: string | null;
   readonly systemId: string;

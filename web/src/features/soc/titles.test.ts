@@ -4,7 +4,13 @@ import { parse } from 'yaml';
 import { en } from './locales/en';
 import { kk } from './locales/kk';
 import { ru } from './locales/ru';
-import { caseTitle, type CaseTitleMessages, ruleTitle } from './titles';
+import {
+  caseTitle,
+  type CaseTitleMessages,
+  incidentTitle,
+  type IncidentTitleMessages,
+  ruleTitle,
+} from './titles';
 
 /** The shipped rule pack the server loads (src/monitor/rule-files.ts `DEFAULT_RULES_DIR`). */
 const RULES_DIR = new URL('../../../../src/monitor/rules/', import.meta.url);
@@ -135,5 +141,60 @@ describe('caseTitle', () => {
 
   it('is just "Case" for a case with neither', () => {
     expect(caseTitle(t(ru), { actorId: null, operator: null, subject: null }, 'ru')).toBe('Дело');
+  });
+});
+
+describe('incidentTitle', () => {
+  const lender = {
+    kk: '«Жылдам Қарыз» МҚҰ ЖШС',
+    ru: 'ТОО МФО «Жылдам Карыз»',
+    en: 'Zhyldam Karyz MFO LLP',
+  };
+  // The demo's incident as the server answers it: opened from the harvest's case with no title.
+  const composed = {
+    title: 'Personal data breach at Zhyldam Karyz MFO LLP (Online loan scoring)',
+    titleComposed: true,
+    operatorId: 'op_01M9',
+    operatorName: lender,
+    systemId: 'sys_01M9',
+    systemName: 'Online loan scoring',
+  };
+  const t = (messages: typeof en | typeof ru | typeof kk) =>
+    messagesOf(messages) as IncidentTitleMessages;
+
+  it('words a title the server composed in the reader’s language, with the operator’s name in it', () => {
+    expect(incidentTitle(t(ru), composed, 'ru')).toBe(
+      'Утечка персональных данных: ТОО МФО «Жылдам Карыз» (Online loan scoring)',
+    );
+    expect(incidentTitle(t(kk), composed, 'kk')).toBe(
+      'Дербес деректердің жылыстауы: «Жылдам Қарыз» МҚҰ ЖШС (Online loan scoring)',
+    );
+    // In English, the same words as the server's own.
+    expect(incidentTitle(t(en), composed, 'en')).toBe(composed.title);
+  });
+
+  it('falls back to the operator’s and the system’s ids when the registry has no names', () => {
+    const unnamed = { ...composed, operatorName: undefined, systemName: undefined };
+    expect(incidentTitle(t(ru), unnamed, 'ru')).toBe(
+      'Утечка персональных данных: op_01M9 (sys_01M9)',
+    );
+    expect(incidentTitle(t(kk), unnamed, 'kk')).toBe(
+      'Дербес деректердің жылыстауы: op_01M9 (sys_01M9)',
+    );
+    // Without even the operator's id, the server's own title rather than half a sentence.
+    expect(incidentTitle(t(ru), { ...unnamed, operatorId: undefined }, 'ru')).toBe(composed.title);
+  });
+
+  it('shows an analyst’s own title as written, in every language', () => {
+    const typed = { ...composed, title: 'Borrower records offered for sale', titleComposed: false };
+    for (const [messages, language] of [
+      [ru, 'ru'],
+      [kk, 'kk'],
+      [en, 'en'],
+    ] as const)
+      expect(incidentTitle(t(messages), typed, language)).toBe('Borrower records offered for sale');
+    // A server from before titleComposed: every title then was the caller's.
+    const { titleComposed: _, ...older } = typed;
+    expect(incidentTitle(t(ru), older, 'ru')).toBe('Borrower records offered for sale');
   });
 });

@@ -189,6 +189,7 @@ export const en = {
     listIntro:
       'Personal-data breaches, with the deadline for notifying the authorised body and the citizens affected.',
     title: 'Incident',
+    heading: 'Personal data breach at {{operator}} ({{system}})',
     notFound:
       'No incident has this id. Check the link, or find the incident in the list of incidents.',
     badId:
