@@ -271,5 +271,39 @@ describe('qalqan registry import / export', () => {
       code: 2,
       stderr: "qalqan: --expires must be a future ISO date, got '2001-01-01'\n",
     });
+    const issue = (name: string, ...more: string[]) =>
+      runCli([
+        'registry',
+        'staff-token',
+        '--role',
+        'soc',
+        '--name',
+        name,
+        ...more,
+        '--data-dir',
+        dataDir,
+      ]);
+    // Not ISO dates, though Date.parse reads them: a six-digit year (stored, it compared as past),
+    // a day the month lacks (read as 2 March), a free-form date.
+    for (const expires of ['99999', '2030-02-30', 'Dec 25 2030', '+099999-01-01T00:00:00Z']) {
+      expect(await issue('x', '--expires', expires)).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: --expires must be a future ISO date, got '${expires}'\n`,
+      });
+    }
+    expect((await issue('x', '--expires', '2999-12-31T23:59:59+05:00')).code).toBe(0);
+    for (const name of ['', '   ']) {
+      expect(await issue(name)).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: 'qalqan: --name must not be blank\n',
+      });
+    }
+    expect(await issue('Analyst\nstaff token stt_forged (regulator)\u001b[2K')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'qalqan: --name must be one line without control characters\n',
+    });
   });
 });
