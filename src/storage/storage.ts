@@ -63,7 +63,17 @@ function openSqlite(options: StorageOptions): Storage {
       ? ':memory:'
       : path.join(options.dataDir, options.sqliteFile ?? 'qalqan.db');
   if (file !== ':memory:') {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StorageError(
+        code === 'EEXIST' || code === 'ENOTDIR'
+          ? `data directory ${path.dirname(file)} is not a directory (it, or a folder on its path, is a file)`
+          : `cannot create data directory ${path.dirname(file)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     createOwnerOnly(file);
   }
   let sqlite: SqliteDatabase.Database;
