@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
@@ -74,6 +74,9 @@ describe('qalqan registry import / export', () => {
     expect((await runCli(['registry', 'import', roundTrip, '--data-dir', target])).code).toBe(0);
 
     const csvOut = path.join(target, 'export.csv');
+    // A file already there, readable by all: the export (contact names, e-mails, phones) is not.
+    writeFileSync(csvOut, 'old\n', { mode: 0o644 });
+    chmodSync(csvOut, 0o644);
     const csv = await runCli([
       'registry',
       'export',
@@ -85,6 +88,7 @@ describe('qalqan registry import / export', () => {
       dataDir,
     ]);
     expect(csv.code).toBe(0);
+    expect(statSync(csvOut).mode & 0o777).toBe(0o600);
     expect(readFileSync(csvOut, 'utf8').split('\n')[0]).toMatch(
       /^operator_identifier,operator_name_kk,/,
     );

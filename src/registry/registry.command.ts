@@ -3,7 +3,7 @@
  * bootstrap of the first staff token where no identity provider is configured. These write to the
  * database directly; the running server sequences their changes into the ledger (outbox).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -141,7 +141,14 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
           ? toCsvExport(operators)
           : toJsonExport(operators, new Date().toISOString());
       if (flags.output) {
-        writeFileSync(flags.output, text, { mode: 0o600 });
+        // Owner-only also when the file exists already: `mode` applies only to a file created.
+        const fd = openSync(flags.output, 'w', 0o600);
+        try {
+          fchmodSync(fd, 0o600);
+          writeFileSync(fd, text);
+        } finally {
+          closeSync(fd);
+        }
         io.stderr.write(`${flags.output}: ${operators.length} operators\n`);
       } else {
         io.stdout.write(text);
