@@ -288,11 +288,16 @@ function typeParserFor(oid: number, format?: 'text' | 'binary'): (value: string)
   return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
 }
 
-/** Hides the password of a connection URL so it can be printed. */
+/**
+ * Hides the password of a connection URL so it can be printed: the one after the user name, and
+ * one given as a parameter (`?password=…`, `sslpassword`), which pg reads too.
+ */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);
     if (url.password) url.password = '***';
+    for (const name of [...url.searchParams.keys()])
+      if (/pass/i.test(name)) url.searchParams.set(name, '***');
     return url.toString();
   } catch {
     return 'postgres://(unparseable URL)';
