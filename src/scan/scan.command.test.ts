@@ -126,6 +126,10 @@ describe('qalqan scan', () => {
     expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
       /--min-score must be a number from 0 to 1/,
     );
+    for (const minScore of ['', ' '])
+      expect(() => parseScanOptions(['x'], { minScore })).toThrow(
+        `--min-score must be a number from 0 to 1, got "${minScore}"`,
+      );
     expect(() => parseScanOptions(['x'], { types: 'iin,ssn' })).toThrow(/unknown: ssn/);
   });
 

@@ -78,7 +78,13 @@ export function parseScanOptions(
   if (!(INPUT_FORMATS as readonly string[]).includes(inputFormat)) {
     bad(`--input-format must be one of ${INPUT_FORMATS.join(', ')}, got "${inputFormat}"`);
   }
-  const minScore = raw.minScore === undefined ? DEFAULT_MIN_SCORE : Number(raw.minScore);
+  // Number('') is 0: a blank value would report everything, not be refused.
+  const minScore =
+    raw.minScore === undefined
+      ? DEFAULT_MIN_SCORE
+      : raw.minScore.trim() === ''
+        ? Number.NaN
+        : Number(raw.minScore);
   if (!Number.isFinite(minScore) || minScore < 0 || minScore > 1) {
     bad(`--min-score must be a number from 0 to 1, got "${raw.minScore}"`);
   }
