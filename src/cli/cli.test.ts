@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkIin } from '../core/identifiers.js';
@@ -71,6 +71,24 @@ describe('qalqan CLI', () => {
     expect(exported.stderr).toMatch(
       /^qalqan: ENOENT: no such file or directory, open '.*no-such-folder\/registry\.json'\n$/,
     );
+  });
+
+  it('commands that only look refuse a data dir without a database, and create nothing', async () => {
+    const missing = path.join(tempDir(), 'mistyped');
+    const vkey = 'vm/qalqan+f6dd9119+AQ3G0IaxK+rtgBhH66HSNoeJ4u8R/ZQtA383yfMAS1ex';
+    for (const args of [
+      ['outbox', 'parked'],
+      ['outbox', 'waiting'],
+      ['outbox', 'requeue', '--all'],
+      ['ledger', 'fsck', '--vkey', vkey],
+    ]) {
+      expect(await runCli([...args, '--data-dir', missing]), args.join(' ')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: no database in ${missing} (is --data-dir right? qalqan migrate creates one)\n`,
+      });
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('migrate creates the schema once, then reports it up to date', async () => {

@@ -172,7 +172,11 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
         `no ledger signing key in ${config.dataDir} or the environment; pass --vkey to check with a verifier key`,
       );
     }
-    const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      create: false,
+    });
     const bar = progressBar(io, 'entries');
     try {
       const store = createKyselyLedgerStore(storage);

@@ -39,6 +39,11 @@ export interface StorageOptions {
   readonly sqliteFile?: string | undefined;
   readonly poolSize?: number | undefined;
   /**
+   * SQLite: refuse a data dir without a database instead of creating one (default true). For
+   * commands that only look: a mistyped --data-dir must not leave an empty database behind.
+   */
+  readonly create?: boolean | undefined;
+  /**
    * Told of a problem storage works around by itself, which an operator should still see: the
    * WAL checkpoint worker failed (SQLite then checkpoints inside commits again). Storage has no
    * logger of its own; the server passes one that logs it.
@@ -62,6 +67,11 @@ function openSqlite(options: StorageOptions): Storage {
     options.sqliteFile === ':memory:'
       ? ':memory:'
       : path.join(options.dataDir, options.sqliteFile ?? 'qalqan.db');
+  if (file !== ':memory:' && options.create === false && !existsSync(file)) {
+    throw new StorageError(
+      `no database in ${path.dirname(file)} (is --data-dir right? qalqan migrate creates one)`,
+    );
+  }
   if (file !== ':memory:') {
     try {
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
