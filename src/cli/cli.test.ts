@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkIin } from '../core/identifiers.js';
@@ -41,6 +41,54 @@ describe('qalqan CLI', () => {
     expect(fromEnv.stderr).toBe(
       'qalqan: invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL\n',
     );
+  });
+
+  it('a data dir that is a file, or an output path that cannot be written, is one line naming it, exit 2', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'not a directory\n');
+    for (const dataDir of [file, path.join(file, 'below')]) {
+      const result = await runCli(['migrate', '--data-dir', dataDir]);
+      expect(result).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: data directory ${dataDir} is not a directory (it, or a folder on its path, is a file)\n`,
+      });
+    }
+    expect(readFileSync(file, 'utf8')).toBe('not a directory\n');
+    const keys = await runCli(['consent', 'rotate-receipt-key', '--data-dir', file]);
+    expect(keys.code).toBe(2);
+    expect(keys.stderr).toMatch(/^qalqan: ENOTDIR: not a directory, mkdir '.*a-file.*'\n$/);
+    const exported = await runCli([
+      'registry',
+      'export',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--output',
+      path.join(dir, 'no-such-folder', 'registry.json'),
+    ]);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(
+      /^qalqan: ENOENT: no such file or directory, open '.*no-such-folder\/registry\.json'\n$/,
+    );
+  });
+
+  it('commands that only look refuse a data dir without a database, and create nothing', async () => {
+    const missing = path.join(tempDir(), 'mistyped');
+    const vkey = 'vm/qalqan+f6dd9119+AQ3G0IaxK+rtgBhH66HSNoeJ4u8R/ZQtA383yfMAS1ex';
+    for (const args of [
+      ['outbox', 'parked'],
+      ['outbox', 'waiting'],
+      ['outbox', 'requeue', '--all'],
+      ['ledger', 'fsck', '--vkey', vkey],
+    ]) {
+      expect(await runCli([...args, '--data-dir', missing]), args.join(' ')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: no database in ${missing} (is --data-dir right? qalqan migrate creates one)\n`,
+      });
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('migrate creates the schema once, then reports it up to date', async () => {

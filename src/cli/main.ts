@@ -68,6 +68,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
+const FILE_SYSTEM_CODES = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EPERM',
+  'ENAMETOOLONG',
+  'ELOOP',
+]);
+
 function describeError(error: unknown): string {
   if (
     error instanceof ConfigError ||
@@ -82,5 +95,8 @@ function describeError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return `the address is already in use: ${(error as Error).message}`;
   if (code === 'EACCES') return `permission denied: ${(error as Error).message}`;
+  // A path that is not what the command needs (a file for a directory, a missing folder, a full
+  // or read-only disk): Node's message names the path and the operation, which is the whole story.
+  if (code !== undefined && FILE_SYSTEM_CODES.has(code)) return (error as Error).message;
   return `unexpected error: ${error instanceof Error ? error.message : String(error)} (run with --debug for details)`;
 }

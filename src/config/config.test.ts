@@ -33,6 +33,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses a blank data dir instead of using the working directory', () => {
+    expect(() => loadConfig({}, { dataDir: '' }, '/srv/app')).toThrow(
+      "invalid configuration: --data-dir must name a directory, got ''",
+    );
+    expect(() => loadConfig({ QALQAN_DATA_DIR: '  ' }, {}, '/srv/app')).toThrow(
+      "invalid configuration: QALQAN_DATA_DIR must name a directory, got '  '",
+    );
+    // An empty variable is an unset one, as for every other setting.
+    expect(loadConfig({ QALQAN_DATA_DIR: '' }, {}, '/srv/app').dataDir).toBe('/srv/app/data');
+  });
+
   it('names every invalid setting by the flag or variable that was used', () => {
     let error: unknown;
     try {

@@ -337,7 +337,11 @@ export function loadConfig(
   }
 
   const dataDirSource = pick(flags.dataDir, '--data-dir', 'QALQAN_DATA_DIR');
-  const dataDir = path.resolve(cwd, text(dataDirSource) ?? 'data');
+  // A blank one (an unset shell variable: --data-dir "$DIR") would resolve to the working directory.
+  if (dataDirSource && dataDirSource.value.trim() === '') {
+    problems.push(`${dataDirSource.origin} must name a directory, got '${dataDirSource.value}'`);
+  }
+  const dataDir = path.resolve(cwd, text(dataDirSource)?.trim() || 'data');
 
   const ledgerOrigin = text(pick(undefined, undefined, 'QALQAN_LEDGER_ORIGIN'), 200);
   if (ledgerOrigin !== undefined && !/^[\x21-\x7e]+$/.test(ledgerOrigin)) {

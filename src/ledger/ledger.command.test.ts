@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -113,6 +113,48 @@ describe('qalqan ledger verify', () => {
     } finally {
       await tampered.close();
     }
+  });
+
+  it('refuses an empty --checkpoint file instead of skipping the consistency check', async () => {
+    writeFileSync(path.join(dir, 'empty-cp.txt'), '\n');
+    const run = fakeIo(dir);
+    expect(
+      await main(
+        [
+          'ledger',
+          'verify',
+          '--url',
+          served.url,
+          '--vkey',
+          'vkey.txt',
+          '--checkpoint',
+          'empty-cp.txt',
+        ],
+        run.io,
+      ),
+    ).toBe(2);
+    expect(run.out()).toBe('');
+    expect(run.err()).toBe('qalqan: --checkpoint: empty-cp.txt is empty (no checkpoint in it)\n');
+  });
+
+  it('says in one line why a --vkey or --save file cannot be used', async () => {
+    mkdirSync(path.join(dir, 'a-dir'), { recursive: true });
+    const vkey = fakeIo(dir);
+    expect(await main(['ledger', 'verify', '--url', served.url, '--vkey', 'a-dir'], vkey.io)).toBe(
+      2,
+    );
+    expect(vkey.err()).toBe('qalqan: --vkey: cannot read a-dir: EISDIR\n');
+    const save = fakeIo(dir);
+    expect(
+      await main(
+        ['ledger', 'verify', '--url', served.url, '--vkey', 'vkey.txt', '--save', 'no-dir/cp.txt'],
+        save.io,
+      ),
+    ).toBe(2);
+    expect(save.out()).toMatch(/^OK /);
+    expect(save.err()).toBe(
+      'qalqan: --save: the log verified, but its checkpoint cannot be written to no-dir/cp.txt: ENOENT\n',
+    );
   });
 
   it('exits 2 for an unreachable server and for bad arguments', async () => {

@@ -52,12 +52,24 @@ function progressBar(
 /** `--vkey` takes the key itself or a file holding it. */
 function readVerifierKey(value: string, cwd: string): NoteVerifier {
   const file = path.resolve(cwd, value);
-  const text = !value.includes('+') && existsSync(file) ? readFileSync(file, 'utf8') : value;
+  let text = value;
+  if (!value.includes('+') && existsSync(file)) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`--vkey: cannot read ${value}: ${ioReason(error)}`);
+    }
+  }
   try {
     return parseVerifierKey(text.trim());
   } catch (error) {
     throw new CliError(`--vkey: ${(error as Error).message}`);
   }
+}
+
+/** The code of a failed file operation (ENOENT, EISDIR, EACCES…), else its message. */
+function ioReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
 interface VerifyFlags {
@@ -104,12 +116,15 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
         throw new CliError('--concurrency must be 1..64');
       const verifierKey = flags.vkey ? readVerifierKey(flags.vkey, io.cwd).verifierKey : undefined;
       let oldCheckpoint: string | undefined;
-      if (flags.checkpoint) {
+      if (flags.checkpoint !== undefined) {
         try {
           oldCheckpoint = readFileSync(path.resolve(io.cwd, flags.checkpoint), 'utf8');
         } catch {
           throw new CliError(`--checkpoint: cannot read ${flags.checkpoint}`);
         }
+        // An empty file would otherwise skip the consistency check it was given for.
+        if (oldCheckpoint.trim() === '')
+          throw new CliError(`--checkpoint: ${flags.checkpoint} is empty (no checkpoint in it)`);
       }
       const bar = progressBar(io, 'tiles');
       const result = await verifyRemoteLedger({
@@ -124,8 +139,15 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
         io.setExitCode(result.failure === 'unreachable' ? EXIT_ERROR : EXIT_FOUND);
         return;
       }
-      if (flags.save && result.checkpoint)
-        writeFileSync(path.resolve(io.cwd, flags.save), result.checkpoint.note);
+      if (flags.save && result.checkpoint) {
+        try {
+          writeFileSync(path.resolve(io.cwd, flags.save), result.checkpoint.note);
+        } catch (error) {
+          throw new CliError(
+            `--save: the log verified, but its checkpoint cannot be written to ${flags.save}: ${ioReason(error)}`,
+          );
+        }
+      }
     });
 
   withStorageOptions(
@@ -150,7 +172,11 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
         `no ledger signing key in ${config.dataDir} or the environment; pass --vkey to check with a verifier key`,
       );
     }
-    const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      create: false,
+    });
     const bar = progressBar(io, 'entries');
     try {
       const store = createKyselyLedgerStore(storage);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
 import { withPg } from '../../test/support/pg.js';
@@ -393,7 +395,10 @@ function parkedCommands(dialect: 'sqlite' | 'postgres') {
   it('storage without the schema is one line, exit 2', async () => {
     const postgres = await freshPostgres(dialect);
     const env: Record<string, string> = postgres ? { DATABASE_URL: postgres.url } : {};
-    const result = await runCli(['outbox', 'parked', '--data-dir', tempDir()], env).finally(() =>
+    // A database that exists but was never migrated (with none at all, SQLite says so: cli.test).
+    const dataDir = tempDir();
+    writeFileSync(path.join(dataDir, 'qalqan.db'), '', { mode: 0o600 });
+    const result = await runCli(['outbox', 'parked', '--data-dir', dataDir], env).finally(() =>
       postgres?.drop(),
     );
     expect(result.code).toBe(2);

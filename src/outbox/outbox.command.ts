@@ -165,7 +165,11 @@ export function registerOutboxCommands(program: Command, io: CliIo): void {
     work: (parked: ParkedOutbox, storage: Storage) => Promise<T>,
   ): Promise<T> {
     const config = configFrom(flags, io);
-    const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      create: false,
+    });
     try {
       const parked = createParkedOutbox(storage.db);
       return await work(parked, storage).catch((error: unknown) => {

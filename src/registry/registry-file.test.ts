@@ -75,3 +75,33 @@ describe('registry files: repeated purposes and categories', () => {
     ]);
   });
 });
+
+describe('registry CSV header', () => {
+  it('an empty file or a header of other columns is a problem even with no rows after it', () => {
+    for (const text of ['', '\n\n', '\uFEFF']) {
+      expect(parseCsvFile(text)).toEqual({
+        items: [],
+        problems: [
+          {
+            source: 'header',
+            code: 'request.validation',
+            message: `the file is empty: expected a header row of ${CSV_COLUMNS.join(',')}`,
+          },
+        ],
+      });
+    }
+    const other = parseCsvFile('name,iin,phone\n');
+    expect(other.items).toEqual([]);
+    expect(other.problems).toEqual([
+      {
+        source: 'header',
+        code: 'request.validation',
+        message: expect.stringMatching(
+          /^missing columns operator_identifier, .*; unknown columns name, iin, phone$/,
+        ) as unknown,
+      },
+    ]);
+    // The header alone, as `registry export --format csv` writes an empty registry: nothing to do.
+    expect(parseCsvFile(`${CSV_COLUMNS.join(',')}\n`)).toEqual({ items: [], problems: [] });
+  });
+});

@@ -155,9 +155,11 @@ function parseFlag(value: string): boolean | string {
 
 export function parseCsvFile(text: string): ParsedFile {
   let rows: CsvRow[];
+  // The header as read, also when no row follows it (csv-parse then returns no rows at all).
+  let header: string[] | undefined;
   try {
     rows = parseCsv<CsvRow>(text, {
-      columns: true,
+      columns: (names: string[]) => (header = names),
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -175,10 +177,23 @@ export function parseCsvFile(text: string): ParsedFile {
       ],
     };
   }
-  const header = Object.keys(rows[0] ?? {});
-  const missing = CSV_COLUMNS.slice(0, 9).filter((column) => !header.includes(column));
-  const unknown = header.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
-  if (rows.length > 0 && (missing.length > 0 || unknown.length > 0)) {
+  if (header === undefined) {
+    // An empty file (a failed export, the wrong file) is not an import of nothing.
+    return {
+      items: [],
+      problems: [
+        {
+          source: 'header',
+          code: 'request.validation',
+          message: `the file is empty: expected a header row of ${CSV_COLUMNS.join(',')}`,
+        },
+      ],
+    };
+  }
+  const columns = header;
+  const missing = CSV_COLUMNS.slice(0, 9).filter((column) => !columns.includes(column));
+  const unknown = columns.filter((column) => !(CSV_COLUMNS as readonly string[]).includes(column));
+  if (missing.length > 0 || unknown.length > 0) {
     const parts = [
       missing.length ? `missing columns ${missing.join(', ')}` : '',
       unknown.length ? `unknown columns ${unknown.join(', ')}` : '',

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
@@ -74,6 +74,9 @@ describe('qalqan registry import / export', () => {
     expect((await runCli(['registry', 'import', roundTrip, '--data-dir', target])).code).toBe(0);
 
     const csvOut = path.join(target, 'export.csv');
+    // A file already there, readable by all: the export (contact names, e-mails, phones) is not.
+    writeFileSync(csvOut, 'old\n', { mode: 0o644 });
+    chmodSync(csvOut, 0o644);
     const csv = await runCli([
       'registry',
       'export',
@@ -85,6 +88,7 @@ describe('qalqan registry import / export', () => {
       dataDir,
     ]);
     expect(csv.code).toBe(0);
+    expect(statSync(csvOut).mode & 0o777).toBe(0o600);
     expect(readFileSync(csvOut, 'utf8').split('\n')[0]).toMatch(
       /^operator_identifier,operator_name_kk,/,
     );
@@ -270,6 +274,40 @@ describe('qalqan registry import / export', () => {
     expect(past).toMatchObject({
       code: 2,
       stderr: "qalqan: --expires must be a future ISO date, got '2001-01-01'\n",
+    });
+    const issue = (name: string, ...more: string[]) =>
+      runCli([
+        'registry',
+        'staff-token',
+        '--role',
+        'soc',
+        '--name',
+        name,
+        ...more,
+        '--data-dir',
+        dataDir,
+      ]);
+    // Not ISO dates, though Date.parse reads them: a six-digit year (stored, it compared as past),
+    // a day the month lacks (read as 2 March), a free-form date.
+    for (const expires of ['99999', '2030-02-30', 'Dec 25 2030', '+099999-01-01T00:00:00Z']) {
+      expect(await issue('x', '--expires', expires)).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: --expires must be a future ISO date, got '${expires}'\n`,
+      });
+    }
+    expect((await issue('x', '--expires', '2999-12-31T23:59:59+05:00')).code).toBe(0);
+    for (const name of ['', '   ']) {
+      expect(await issue(name)).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: 'qalqan: --name must not be blank\n',
+      });
+    }
+    expect(await issue('Analyst\nstaff token stt_forged (regulator)\u001b[2K')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'qalqan: --name must be one line without control characters\n',
     });
   });
 });

@@ -3,7 +3,7 @@
  * bootstrap of the first staff token where no identity provider is configured. These write to the
  * database directly; the running server sequences their changes into the ledger (outbox).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -43,6 +43,29 @@ async function withStorage<T>(
   } finally {
     await storage.close();
   }
+}
+
+/** Control characters (a newline, a terminal escape) as spaces. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/**
+ * An ISO 8601 date or date-time (four-digit year, a day the month has) as epoch milliseconds, else
+ * NaN: `Date.parse` also takes other shapes ('Dec 25 2030', '2030-02-30' as 2 March, a six-digit
+ * year) that the stored expiry, compared as text, would misorder.
+ */
+export function parseIsoInstant(text: string): number {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/.exec(
+      text,
+    );
+  if (!match) return Number.NaN;
+  const [, year, month, day] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.toISOString().slice(0, 10) !== `${year}-${month}-${day}`) return Number.NaN;
+  return Date.parse(text);
 }
 
 function formatProblems(problems: readonly ImportProblem[]): string {
@@ -118,7 +141,14 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
           ? toCsvExport(operators)
           : toJsonExport(operators, new Date().toISOString());
       if (flags.output) {
-        writeFileSync(flags.output, text, { mode: 0o600 });
+        // Owner-only also when the file exists already: `mode` applies only to a file created.
+        const fd = openSync(flags.output, 'w', 0o600);
+        try {
+          fchmodSync(fd, 0o600);
+          writeFileSync(fd, text);
+        } finally {
+          closeSync(fd);
+        }
         io.stderr.write(`${flags.output}: ${operators.length} operators\n`);
       } else {
         io.stdout.write(text);
@@ -147,11 +177,17 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
         expires?: string;
       },
     ) => {
-      const expiresAt = flags.expires === undefined ? null : Date.parse(flags.expires);
+      const expiresAt = flags.expires === undefined ? null : parseIsoInstant(flags.expires);
       if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= Date.now())) {
-        throw new CliError(`--expires must be a future ISO date, got '${flags.expires}'`);
+        throw new CliError(
+          `--expires must be a future ISO date, got '${printable(flags.expires ?? '').slice(0, 40)}'`,
+        );
       }
+      if (flags.name.trim() === '') throw new CliError('--name must not be blank');
       if (flags.name.length > 200) throw new CliError('--name must be at most 200 characters');
+      // The name is shown in listings and on the terminal: a newline or an escape would forge lines.
+      if (printable(flags.name) !== flags.name)
+        throw new CliError('--name must be one line without control characters');
       await withStorage(flags, io, async (storage, config) => {
         const credentials = createCredentialService({
           db: storage.db,

@@ -77,7 +77,12 @@ function createReader(format: ConcreteFormat, ctx: ReaderContext, head: string):
 export async function scanFile(path: string, options: FileScanOptions): Promise<FileScanResult> {
   const shown = options.shownAs ?? path;
   if (options.redactTo === undefined) {
-    const format = await choose(path, options.inputFormat);
+    let format: ConcreteFormat | 'binary';
+    try {
+      format = await choose(path, options.inputFormat);
+    } catch (error) {
+      throw new DomainError('scan.unreadable_path', `${shown}: ${describeIoError(error)}`);
+    }
     if (format === 'text') {
       try {
         const bytes = await scanTextFile(path, {
@@ -252,7 +257,14 @@ export function createRedactedPaths(
       target = join(dirname(target), `${basename(file, ext)}.redacted-${n}${ext}`);
     }
     used.add(target);
-    mkdirSync(dirname(target), { recursive: true });
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+    } catch (error) {
+      throw new DomainError(
+        'scan.unreadable_path',
+        `${dirname(target)}: cannot write the redacted copies there (${describeIoError(error)})`,
+      );
+    }
     return target;
   };
 }

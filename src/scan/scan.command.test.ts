@@ -16,6 +16,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanText } from './api.js';
+import { createEngine } from './engine.js';
+import { createValueHasher } from './mask.js';
+import { scanFile } from './scan-files.js';
 import {
   parseScanOptions,
   registerScanCommand,
@@ -123,6 +126,10 @@ describe('qalqan scan', () => {
     expect(() => parseScanOptions(['x'], { minScore: '2' })).toThrow(
       /--min-score must be a number from 0 to 1/,
     );
+    for (const minScore of ['', ' '])
+      expect(() => parseScanOptions(['x'], { minScore })).toThrow(
+        `--min-score must be a number from 0 to 1, got "${minScore}"`,
+      );
     expect(() => parseScanOptions(['x'], { types: 'iin,ssn' })).toThrow(/unknown: ssn/);
   });
 
@@ -387,6 +394,52 @@ describe('qalqan scan', () => {
     expect(readFileSync(join(root, 'out', 'b', 'x.redacted.txt'), 'utf8')).toBe(
       'b: ИИН 9005********\n',
     );
+  });
+
+  it('refuses a report or a redacted copy that would overwrite an input, which stays whole', async () => {
+    const root = join(dir, 'overwrite');
+    mkdirSync(root);
+    const input = 'ИИН 900515201238\n';
+    writeFileSync(join(root, 'people.txt'), input);
+    writeFileSync(join(root, 'people.redacted.txt'), input);
+    symlinkSync(join(root, 'people.txt'), join(root, 'link.txt'));
+    for (const output of ['people.txt', join(root, 'people.txt'), 'link.txt']) {
+      const onto = await scan(['people.txt'], { output }, root);
+      expect(onto.code).toBe(2);
+      expect(onto.err).toBe(
+        `qalqan scan: ${output}: is one of the inputs; the report would overwrite it (-o names the report's file)\n`,
+      );
+    }
+    const inDir = await scan(['.'], { output: 'people.txt' }, root);
+    expect(inDir.code).toBe(2);
+    const copy = await scan(['people.txt', 'people.redacted.txt'], { redact: true }, root);
+    expect(copy.code).toBe(2);
+    expect(copy.err).toBe(
+      'qalqan scan: people.redacted.txt: the redacted copy of people.txt would overwrite this input\n',
+    );
+    expect(readFileSync(join(root, 'people.txt'), 'utf8')).toBe(input);
+    expect(readFileSync(join(root, 'people.redacted.txt'), 'utf8')).toBe(input);
+  });
+
+  it('says in one line when an input cannot be read or the redacted copies cannot be written', async () => {
+    const root = join(dir, 'unwritable');
+    mkdirSync(root);
+    writeFileSync(join(root, 'people.txt'), 'ИИН 900515201238\n');
+    writeFileSync(join(root, 'a-file'), '');
+    const onFile = await scan(['people.txt'], { redactDir: 'a-file' }, root);
+    expect(onFile.code).toBe(2);
+    expect(onFile.err).toMatch(
+      /^qalqan scan: \/.*\/a-file: cannot write the redacted copies there \(EEXIST: .*\)\n$/,
+    );
+    // An input that opens but cannot be read (here a directory; for others, no permission).
+    const unreadable = scanFile(root, {
+      engine: createEngine(),
+      hasher: createValueHasher('k'),
+      inputFormat: 'auto',
+      sink: { finding: () => undefined },
+      shownAs: 'unwritable',
+    });
+    await expect(unreadable).rejects.toThrow(/^unwritable: is a directory$/);
   });
 
   it('walks directories once even through a symbolic link loop', async () => {

@@ -78,7 +78,13 @@ export function parseScanOptions(
   if (!(INPUT_FORMATS as readonly string[]).includes(inputFormat)) {
     bad(`--input-format must be one of ${INPUT_FORMATS.join(', ')}, got "${inputFormat}"`);
   }
-  const minScore = raw.minScore === undefined ? DEFAULT_MIN_SCORE : Number(raw.minScore);
+  // Number('') is 0: a blank value would report everything, not be refused.
+  const minScore =
+    raw.minScore === undefined
+      ? DEFAULT_MIN_SCORE
+      : raw.minScore.trim() === ''
+        ? Number.NaN
+        : Number(raw.minScore);
   if (!Number.isFinite(minScore) || minScore < 0 || minScore > 1) {
     bad(`--min-score must be a number from 0 to 1, got "${raw.minScore}"`);
   }
@@ -168,7 +174,27 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
     const key = loadKey(options, io);
     const engine = createEngine({ types: options.types, minScore: options.minScore });
     const hasher = createValueHasher(key);
+    // Opening the report truncates its file, and a redacted copy is written while the scan reads
+    // on: either landing on an input would destroy it (and scan what is left of it).
+    const isInput = sameFileAs(files);
+    const redactTo = createRedactedPaths(
+      options.redactDir === undefined ? undefined : resolve(io.cwd, options.redactDir),
+      io.cwd,
+    );
+    const redactedCopies = options.redact ? files.map((file) => redactTo(file)) : [];
+    for (const [index, copy] of redactedCopies.entries()) {
+      if (isInput(copy))
+        throw new DomainError(
+          'scan.invalid_option',
+          `${displayPath(io.cwd, copy)}: the redacted copy of ${displayPath(io.cwd, files[index]!)} would overwrite this input`,
+        );
+    }
     if (options.output !== undefined) {
+      if (isInput(resolve(io.cwd, options.output)))
+        throw new DomainError(
+          'scan.invalid_option',
+          `${options.output}: is one of the inputs; the report would overwrite it (-o names the report's file)`,
+        );
       try {
         outFd = openSync(resolve(io.cwd, options.output), 'w');
       } catch {
@@ -213,13 +239,9 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
         : null;
     bar?.start(Math.ceil(totalBytes / 1e6), 0, { file: '' });
     let done = 0;
-    const redactTo = createRedactedPaths(
-      options.redactDir === undefined ? undefined : resolve(io.cwd, options.redactDir),
-      io.cwd,
-    );
     report.begin();
     const results: FileScanResult[] = [];
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       const shown = displayPath(io.cwd, file);
       bar?.update(Math.floor(done / 1e6), { file: shown });
       const result = await scanFile(file, {
@@ -234,7 +256,7 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
             risk.add(f, meta);
           },
         },
-        ...(options.redact ? { redactTo: redactTo(file) } : {}),
+        ...(options.redact ? { redactTo: redactedCopies[index]! } : {}),
         onProgress: (n) => {
           done += n;
           bar?.update(Math.floor(done / 1e6));
@@ -258,6 +280,23 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
     detach();
     if (outFd >= 0) closeSync(outFd);
   }
+}
+
+/** Whether a path is (a link to) one of `files`: compared by device and inode. */
+function sameFileAs(files: readonly string[]): (path: string) => boolean {
+  const identity = (path: string): string | undefined => {
+    try {
+      const stat = statSync(path);
+      return `${stat.dev}:${stat.ino}`;
+    } catch {
+      return undefined; // not there yet: not an input
+    }
+  };
+  const inputs = new Set(files.map(identity));
+  return (path) => {
+    const id = identity(path);
+    return id !== undefined && inputs.has(id);
+  };
 }
 
 function describeUnexpected(error: unknown): string {

@@ -187,6 +187,13 @@ describe('opening storage', () => {
       openStorage({ dataDir: '/tmp', databaseUrl: 'postgres://u:s3cret@127.0.0.1:1/db' }),
     ).rejects.not.toThrow(/s3cret/);
     expect(redactUrl('postgres://a:b@h/d')).toBe('postgres://a:***@h/d');
+    const inQuery = openStorage({
+      dataDir: '/tmp',
+      databaseUrl: 'postgres://u@127.0.0.1:1/db?sslmode=disable&password=s3cret&sslpassword=k3y',
+    });
+    await expect(inQuery).rejects.toThrow(
+      'cannot connect to PostgreSQL at postgres://u@127.0.0.1:1/db?sslmode=disable&password=***&sslpassword=***:',
+    );
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {

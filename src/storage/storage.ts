@@ -39,6 +39,11 @@ export interface StorageOptions {
   readonly sqliteFile?: string | undefined;
   readonly poolSize?: number | undefined;
   /**
+   * SQLite: refuse a data dir without a database instead of creating one (default true). For
+   * commands that only look: a mistyped --data-dir must not leave an empty database behind.
+   */
+  readonly create?: boolean | undefined;
+  /**
    * Told of a problem storage works around by itself, which an operator should still see: the
    * WAL checkpoint worker failed (SQLite then checkpoints inside commits again). Storage has no
    * logger of its own; the server passes one that logs it.
@@ -62,8 +67,23 @@ function openSqlite(options: StorageOptions): Storage {
     options.sqliteFile === ':memory:'
       ? ':memory:'
       : path.join(options.dataDir, options.sqliteFile ?? 'qalqan.db');
+  if (file !== ':memory:' && options.create === false && !existsSync(file)) {
+    throw new StorageError(
+      `no database in ${path.dirname(file)} (is --data-dir right? qalqan migrate creates one)`,
+    );
+  }
   if (file !== ':memory:') {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StorageError(
+        code === 'EEXIST' || code === 'ENOTDIR'
+          ? `data directory ${path.dirname(file)} is not a directory (it, or a folder on its path, is a file)`
+          : `cannot create data directory ${path.dirname(file)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     createOwnerOnly(file);
   }
   let sqlite: SqliteDatabase.Database;
@@ -278,11 +298,16 @@ function typeParserFor(oid: number, format?: 'text' | 'binary'): (value: string)
   return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
 }
 
-/** Hides the password of a connection URL so it can be printed. */
+/**
+ * Hides the password of a connection URL so it can be printed: the one after the user name, and
+ * one given as a parameter (`?password=…`, `sslpassword`), which pg reads too.
+ */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);
     if (url.password) url.password = '***';
+    for (const name of [...url.searchParams.keys()])
+      if (/pass/i.test(name)) url.searchParams.set(name, '***');
     return url.toString();
   } catch {
     return 'postgres://(unparseable URL)';
