@@ -85,7 +85,7 @@ export async function createQalqan(config: Config, options: CreateOptions = {}):
     for (const close of closers.reverse()) await close();
   };
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage.db, storage.native);
     const ledger = await createLedgerModule({
       config,
       storage,

@@ -14,7 +14,7 @@ export function registerMigrateCommand(program: Command, io: CliIo): void {
     const config = configFrom(flags, io);
     const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     try {
-      const report = await migrateToLatest(storage.db);
+      const report = await migrateToLatest(storage.db, storage.native);
       const applied =
         report.applied.length > 0 ? `applied ${report.applied.join(', ')}` : 'already up to date';
       io.stdout.write(`${storage.location}: ${applied} (latest ${report.latest ?? 'none'})\n`);

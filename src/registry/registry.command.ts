@@ -38,7 +38,7 @@ async function withStorage<T>(
   const config = configFrom(flags, io);
   const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage.db, storage.native);
     return await work(storage, config);
   } finally {
     await storage.close();

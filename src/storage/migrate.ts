@@ -1,7 +1,13 @@
 /**
  * Runs the migration set (the same list on SQLite and PostgreSQL) to the latest version. Called
- * at start and by `qalqan migrate`; safe to run concurrently because Kysely takes a lock.
+ * at start and by `qalqan migrate`; safe to run from several processes at once. On PostgreSQL
+ * Kysely takes an advisory lock. On SQLite it takes none (its adapter assumes one process), so a
+ * second `serve` or a `migrate` beside a starting server would run the same migrations again and
+ * fail half-way ("table … already exists"): there the run holds an exclusive lock on a lock file of
+ * its own beside the database (`sqliteMigrationLock`), which the others wait for.
  */
+import { closeSync, openSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
 import {
   type Kysely,
   type Migration,
@@ -13,6 +19,7 @@ import {
 } from 'kysely';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
+import type { NativeHandle } from './storage.js';
 
 export interface MigrationReport {
   readonly applied: readonly string[];
@@ -33,7 +40,70 @@ export class MigrationError extends Error {
   }
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+/** How long a migration waits for another process's run on the same SQLite file. */
+const SQLITE_LOCK_WAIT_MS = 120_000;
+
+/**
+ * Holds SQLite's exclusive lock on `<database>-migrate-lock` (an empty database of its own, created
+ * owner-only) until released. The lock is the operating system's, so it goes with a process that
+ * dies mid-run. Asked without blocking and retried every 50 ms, so that another migration in the
+ * same process (whose lock SQLite also honours) can finish meanwhile. Undefined for a database in
+ * memory, which no other process can open.
+ */
+export async function sqliteMigrationLock(
+  sqlite: SqliteDatabase.Database,
+  waitMs = SQLITE_LOCK_WAIT_MS,
+): Promise<{ release(): void } | undefined> {
+  if (sqlite.memory) return undefined;
+  const file = `${sqlite.name}-migrate-lock`;
+  closeSync(openSync(file, 'a', 0o600));
+  const lock = new SqliteDatabase(file, { timeout: 0 });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      lock.exec('begin exclusive');
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) {
+        lock.close();
+        throw new MigrationError(
+          (error as { code?: string }).code === 'SQLITE_BUSY'
+            ? `another process has been migrating ${sqlite.name} for over ${Math.round(waitMs / 1000)} s`
+            : `cannot lock ${file} for migrations: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    release() {
+      try {
+        lock.exec('rollback');
+      } finally {
+        lock.close();
+      }
+    },
+  };
+}
+
+/**
+ * `native`: the storage's engine handle; on SQLite the run is serialised with other processes'
+ * (see the module's comment). Without it (tests on a bare Kysely), no lock is taken.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  native?: NativeHandle,
+): Promise<MigrationReport> {
+  const lock = native?.dialect === 'sqlite' ? await sqliteMigrationLock(native.sqlite) : undefined;
+  try {
+    return await migrateUnlocked(db);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function migrateUnlocked(db: Kysely<Database>): Promise<MigrationReport> {
   // On PostgreSQL the migration tables live in the connection's own schema. Kysely would otherwise
   // find another schema's `kysely_migration` through introspection and skip creating its own.
   const schema =

@@ -32,7 +32,7 @@ export async function openTestStorage(
       ? await openStorage({ dataDir, databaseUrl: requirePostgresUrl(), schema, poolSize: 4 })
       : await openStorage({ dataDir });
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage.db, storage.native);
   } catch (error) {
     // Nothing of a storage that never opened is left behind: its folder, its schema.
     await storage.close();
