@@ -27,20 +27,17 @@
  * commit, with `node_modules` linked) and loads it in the same rounds, for before/after ratios
  * measured side by side.
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createQalqanClient, ok, type paths } from '@qalqan/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckRequest } from '../../src/access/access.schema.js';
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
-import type { LoadJob, LoadResult } from './load.js';
+import { forkLoadGenerator, kycCheck } from './bench-check.js';
 import { databaseUrlOption, freshDatabase } from './pg-database.js';
 
 const args = process.argv.slice(2);
@@ -90,34 +87,14 @@ async function listen(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
 let next = 0;
 type CheckBody = paths['/v1/access-checks']['post']['requestBody']['content']['application/json'];
 /** The benchmark's check, typed by the server's OpenAPI document through the client. */
-const checkRequest = (): CheckBody => ({
-  subject: subjects[next++ % subjects.length]!,
-  categories: ['identity', 'document'],
-  purpose: 'finance.kyc',
-  legalBasis: 'law',
-  basisReference: 'AML/CFT Law 191-IV, Art. 5',
-  actor: { id: `officer-${next % 40}` },
-  action: 'read',
-});
+const checkRequest = (): CheckBody => kycCheck(next++);
 const checkBody = () => JSON.stringify(checkRequest());
 
-// The load generator: one child process, one job at a time.
-const generator = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx'],
-});
-function generate(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    generator.once('message', (message: { result?: LoadResult; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(message.error ?? 'the load generator failed'));
-    });
-    generator.send(job);
-  });
-}
+const generator = forkLoadGenerator();
+const generate = generator.generate;
 
 /** Bodies in rotation: every subject and actor pairing of the benchmark's checks. */
 const checkBodies = Array.from({ length: 1000 }, checkBody);
@@ -320,7 +297,7 @@ if (pacedRate > 0) {
         `| ${round + 1} | ${server.name} | ${run.p99} | ${Math.round(run.busy * 100)}% | ${Math.round(run.cpuPerCheck)} | ${run.commitP50} / ${run.commitP99} |`,
       );
     }
-  generator.kill();
+  generator.stop();
   await Promise.all([hello.close(), echo.close(), ...servers.map((server) => server.close())]);
   process.exit(0);
 }
@@ -395,7 +372,7 @@ for (const server of servers) {
   );
 }
 
-generator.kill();
+generator.stop();
 await Promise.all([hello.close(), echo.close(), ...servers.map((server) => server.close())]);
 
 const helloRps = best.hello?.rps ?? 1;

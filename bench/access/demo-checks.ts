@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
+import { kycCheck } from './bench-check.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
@@ -43,7 +43,6 @@ export async function startDemoChecks(name: string, serverUrl?: string): Promise
   const demo = await loadDemoWorld(qalqan);
   const bank = demo.systems.find((s) => s.system === 'Core banking');
   if (!bank) throw new Error('the demo world has no Core banking system');
-  const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
   let next = 0;
   let stopped = false;
   const stop = async () => {
@@ -59,15 +58,7 @@ export async function startDemoChecks(name: string, serverUrl?: string): Promise
         method: 'POST',
         url: '/v1/access-checks',
         headers: { authorization: `Bearer ${bank.apiKey}` },
-        payload: {
-          subject: subjects[n % subjects.length],
-          categories: ['identity', 'document'],
-          purpose: 'finance.kyc',
-          legalBasis: 'law',
-          basisReference: 'AML/CFT Law 191-IV, Art. 5',
-          actor: { id: `officer-${n % 40}` },
-          action: 'read',
-        },
+        payload: kycCheck(n),
       });
       if (answer.statusCode !== 200) throw new Error(`check answered ${answer.statusCode}`);
     },

@@ -25,20 +25,17 @@
  *   npx tsx bench/access/floor.bench.ts                 # c=50, 5 s per load, 3 rounds
  *   npx tsx bench/access/floor.bench.ts --duration 8 --rounds 4
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckRequest } from '../../src/access/access.schema.js';
-import { iinBornOn } from '../../src/access/test-support/access-app.js';
 import { createGroupCommit } from './floor-writer.js';
-import type { LoadJob, LoadResult } from './load.js';
+import { benchSubjects, forkLoadGenerator, kycCheck } from './bench-check.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -51,32 +48,11 @@ const duration = option('duration', 5);
 const connections = option('connections', 50);
 const rounds = option('rounds', 3);
 
-const subjects = Array.from({ length: 500 }, (_, i) => iinBornOn('1980-01-01', 100 + i * 7));
 /** The same bodies as `access.bench.ts` sends. */
-const bodies = Array.from({ length: 1000 }, (_, n) =>
-  JSON.stringify({
-    subject: subjects[n % subjects.length]!,
-    categories: ['identity', 'document'],
-    purpose: 'finance.kyc',
-    legalBasis: 'law',
-    basisReference: 'AML/CFT Law 191-IV, Art. 5',
-    actor: { id: `officer-${n % 40}` },
-    action: 'read',
-  }),
-);
+const bodies = Array.from({ length: 1000 }, (_, n) => JSON.stringify(kycCheck(n)));
 
-const generator = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx'],
-});
-function generate(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    generator.once('message', (message: { result?: LoadResult; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(message.error ?? 'the load generator failed'));
-    });
-    generator.send(job);
-  });
-}
+const generator = forkLoadGenerator();
+const generate = generator.generate;
 
 interface Result {
   readonly rps: number;
@@ -191,7 +167,7 @@ const insertConsent = consentsDb.prepare(
 consentsDb.transaction(() => {
   for (let i = 0; i < 1000; i++)
     insertConsent.run(
-      pseudonymOf(subjects[i % subjects.length]!),
+      pseudonymOf(benchSubjects[i % benchSubjects.length]!),
       i % 2 ? 'finance.kyc' : 'health.treatment',
       '["identity","document"]',
       'active',
@@ -236,7 +212,7 @@ leastWriter.close();
 consentsDb.close();
 worker.postMessage('close');
 await new Promise((resolve) => worker.once('exit', resolve));
-generator.kill();
+generator.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
 const helloRps = best.hello?.rps ?? 1;

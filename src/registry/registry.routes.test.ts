@@ -680,6 +680,8 @@ describeStorage('registry API', (fx) => {
 
   it('pages only from a cursor it wrote: any other is a 400 naming cursor, not a position', async () => {
     const { operator } = await createOperator();
+    // A second one, so a page of one has a next page whatever ran before (tests run shuffled).
+    await createOperator();
     const system = await createSystem(systemBody(operator.id));
     const get = (url: string) => h.app.inject({ url, headers: bearer(h.tokens.auditor) });
     // Each list's cursor is its last record's id; the next page is read from exactly that.
