@@ -354,6 +354,40 @@ describeStorage('consent routes', (fx) => {
     }
   });
 
+  it('a refused guardianship stores nothing, not even the subjects it names', async () => {
+    const stored = async () => ({
+      subjects: (await fx.storage.db.selectFrom('subjects').select('pseudonym').execute()).length,
+      guardianships: (await fx.storage.db.selectFrom('guardianships').select('id').execute())
+        .length,
+      outbox: (await fx.storage.db.selectFrom('outbox').select('id').execute()).length,
+    });
+    // People this test alone names (tests run shuffled): none is registered yet.
+    const grownUp = iinBornOn('1971-02-02', 41);
+    const youngGuardian = iinBornOn('2010-03-03', 51);
+    const child = iinBornOn('2014-04-04', 61);
+    const adult = iinBornOn('1972-05-05', 71);
+    const before = await stored();
+    const cases: [Record<string, string>, string, string][] = [
+      [{ guardianIin: adult, childIin: grownUp }, 'consent.not_a_minor', 'childIin'],
+      [{ guardianIin: youngGuardian, childIin: child }, 'consent.invalid_request', 'guardianIin'],
+      [{ guardianIin: '900512300019', childIin: child }, 'core.invalid_iin', 'guardianIin'],
+    ];
+    for (const [iins, code, field] of cases) {
+      const refused = await h.app.inject({
+        method: 'POST',
+        url: '/v1/guardianships',
+        headers: bearer(h.registry.tokens.regulator),
+        payload: { ...iins, relation: 'parent', reference: 'Birth certificate I-АЛ 7' },
+      });
+      expect([refused.statusCode, refused.json()], code).toEqual([
+        400,
+        expect.objectContaining({ code, field }),
+      ]);
+      for (const iin of Object.values(iins)) expect(refused.body).not.toContain(iin);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
   it('bad input: each a precise 4xx and nothing stored', async () => {
     // A system with no webhook secret yet (tests run in random order; the webhook test makes one).
     const noSecret = await h.newSystem();
