@@ -404,6 +404,10 @@ describeStorage('consent routes', (fx) => {
       [{ retention: 'P2W' }, 400, 'request.validation'],
       [{ retention: 'PT12H' }, 400, 'request.validation'],
       [{ retention: 'P' }, 400, 'request.validation'],
+      // The policy is a web page the citizen opens: a script or data URL is not one.
+      [{ policyUrl: 'javascript:alert(1)' }, 400, 'request.validation'],
+      [{ policyUrl: 'data:text/html,<script>alert(1)</script>' }, 400, 'request.validation'],
+      [{ policyUrl: 'file:///etc/passwd' }, 400, 'request.validation'],
     ];
     for (const [overrides, status, code] of cases) {
       const response = await ask(
