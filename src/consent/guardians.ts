@@ -10,6 +10,7 @@ import { newId } from '../core/ids.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { ConsentOutbox, ConsentRegistry, ConsentSubjects } from './consent.ports.js';
 import type { ConsentDb } from './consent.store.js';
+import { labelFields, refuseIinInText } from './free-text.js';
 import { isMinorOn, majorityDate, AGE_OF_MAJORITY } from './minors.js';
 
 export const RELATIONS = ['parent', 'guardian', 'trustee'] as const;
@@ -99,6 +100,7 @@ export function createGuardianService(deps: Deps) {
         'guardianIin: a person cannot be their own guardian.',
         { field: 'guardianIin' },
       );
+    refuseIinInText([['reference', input.reference]]);
   }
 
   /** Checks first, then registers the two subjects (the only writes before the guardianship's). */
@@ -326,6 +328,7 @@ export function createGuardianService(deps: Deps) {
       input: { purpose: string; reason: Labels; reference: string; validUntil?: string },
       by: string,
     ): Promise<WithdrawalGround & { ledgerIndex: number | null }> {
+      refuseIinInText([...labelFields('reason', input.reason), ['reference', input.reference]]);
       deps.taxonomy.requirePurposes([input.purpose], 'purpose');
       const system = await deps.registry.declaredOf(systemId);
       if (!system)
