@@ -820,6 +820,26 @@ describeStorage('access routes', (fx) => {
       expect(blank.statusCode, field).toBe(400);
       expect(blank.json()).toMatchObject({ code: 'request.validation', field });
     }
+    // A regime over before it is opened (a mistyped year) would permit nothing: a 400 naming
+    // `end`, and nothing stored nor logged. The harness's clock reads 2026-12-01.
+    const sizeBefore = (await h.ledger.checkpoint()).size;
+    const past = await h.app.inject({
+      method: 'POST',
+      url: '/v1/access-regimes',
+      headers: asStaff('regulator'),
+      payload: {
+        name: 'AI sandbox, in the past',
+        act: 'Order No. 14',
+        systems: [ai],
+        purposes: ['ai.model-training'],
+        categories: ['identity', 'health'],
+        start: '2025-11-01T00:00:00.000Z',
+        end: '2026-11-01T00:00:00.000Z',
+      },
+    });
+    expect(past.statusCode).toBe(400);
+    expect(past.json()).toMatchObject({ code: 'access.invalid_regime', field: 'end' });
+    expect((await h.ledger.checkpoint()).size).toBe(sizeBefore);
     expect(await fx.storage.db.selectFrom('access_regimes').select('id').execute()).toEqual(
       regimesBefore,
     );
@@ -871,6 +891,39 @@ describeStorage('access routes', (fx) => {
     expect(put.json().change.ledgerIndex).toEqual(expect.any(Number));
     expect((await h.app.inject({ url: '/v1/access-adequacy' })).json().countries).toContain('AE');
     expect((await ask()).json().decision).toBe('permit');
+  });
+
+  it('an adequacy PUT that changes nothing answers change: null and writes nothing', async () => {
+    const put = (country: string, adequate: boolean) =>
+      h.app.inject({
+        method: 'PUT',
+        url: `/v1/access-adequacy/${country}`,
+        headers: asStaff('regulator'),
+        payload: { adequate },
+      });
+    const rows = () => fx.storage.db.selectFrom('access_adequacy').selectAll().execute();
+    const rowsBefore = await rows();
+    const sizeBefore = (await h.ledger.checkpoint()).size;
+    // DE is on the list by default, US is not: adding the one or removing the other is no change.
+    for (const [country, adequate] of [
+      ['DE', true],
+      ['US', false],
+    ] as const) {
+      const same = await put(country, adequate);
+      expect(same.statusCode, country).toBe(200);
+      expect(same.json(), country).toEqual({ country, adequate, change: null });
+    }
+    expect((await h.ledger.checkpoint()).size).toBe(sizeBefore);
+    expect(await rows()).toEqual(rowsBefore);
+    // A real change is logged once; the same PUT again is no change.
+    const added = await put('KE', true);
+    expect(added.json().change.ledgerIndex).toEqual(expect.any(Number));
+    expect((await put('KE', true)).json().change).toBeNull();
+    expect((await h.ledger.checkpoint()).size).toBe(sizeBefore + 1);
+    const removed = await put('KE', false);
+    expect(removed.json().change.ledgerIndex).toEqual(expect.any(Number));
+    expect((await put('KE', false)).json().change).toBeNull();
+    expect((await h.ledger.checkpoint()).size).toBe(sizeBefore + 2);
   });
 
   it('subjectsAccessedBy pages the distinct subjects a system accessed in a window', async () => {

@@ -235,5 +235,6 @@ export const AdequacyBody = Type.Object(
 export const AdequacyChanged = Type.Object({
   country: Type.String(),
   adequate: Type.Boolean(),
-  change: Change,
+  /** null when the list already said so: nothing was written. */
+  change: Type.Union([Change, Type.Null()]),
 });

@@ -862,6 +862,11 @@ export function createAccessService(deps: AccessServiceDeps) {
         throw new DomainError('access.invalid_regime', 'end: a regime ends after it starts', {
           field: 'end',
         });
+      // A regime over before it is opened would permit nothing: a mistyped year, refused.
+      if (end <= clock())
+        throw new DomainError('access.invalid_regime', 'end: a regime ends in the future', {
+          field: 'end',
+        });
       for (const systemId of input.systems)
         if (!(await deps.profiles.profileOf(systemId, clock())))
           throw new DomainError(
@@ -933,22 +938,36 @@ export function createAccessService(deps: AccessServiceDeps) {
       return { countries, changes: await store.adequacy() };
     },
 
+    /**
+     * Adds a country to the adequacy list or removes it. A PUT that changes nothing (a country
+     * already on the list, or one not on it removed) answers `change: null` and writes nothing:
+     * the log records changes, not repeated statements.
+     */
     async setAdequacy(country: string, adequate: boolean, by: string) {
       taxonomy.requireCountry(country, 'country');
       const now = clock().toISOString();
-      const change = await recordChange(
-        (trx) =>
-          store.setAdequacy(trx, {
-            country,
-            adequate: adequate ? 1 : 0,
-            changed_by: by,
-            changed_at: now,
-          }),
-        'access.adequacy.changed',
-        { country, adequate, by, at: now },
-      );
+      const id = newId('acc', clock().getTime());
+      const changed = await store.db.transaction().execute(async (trx) => {
+        const override = await store.adequacyOf(trx, country);
+        const current = override
+          ? override.adequate === 1
+          : taxonomy.taxonomy.adequateCountries.includes(country);
+        if (current === adequate) return false;
+        await store.setAdequacy(trx, {
+          country,
+          adequate: adequate ? 1 : 0,
+          changed_by: by,
+          changed_at: now,
+        });
+        await deps.outbox.enqueue(trx, [
+          { id, type: 'access.adequacy.changed', record: { country, adequate, by, at: now } },
+        ]);
+        return true;
+      });
+      if (!changed) return { country, adequate, change: null };
       adequacyCache = undefined;
-      return { country, adequate, change };
+      const indexes = await deps.outbox.sequence([id]);
+      return { country, adequate, change: { id, ledgerIndex: indexes.get(id) ?? null } };
     },
 
     /** For the outbox's write-back: copies the checks' ledger indexes in its transaction. */

@@ -231,6 +231,14 @@ export function createAccessStore(db: Kysely<AccessTables>) {
       return db.selectFrom('access_adequacy').selectAll().orderBy('country').execute();
     },
 
+    adequacyOf(trx: Kysely<AccessTables>, country: string) {
+      return trx
+        .selectFrom('access_adequacy')
+        .selectAll()
+        .where('country', '=', country)
+        .executeTakeFirst();
+    },
+
     async setAdequacy(trx: Kysely<AccessTables>, row: AccessAdequacyTable) {
       await trx
         .insertInto('access_adequacy')

@@ -354,6 +354,68 @@ describeStorage('consent routes', (fx) => {
     }
   });
 
+  it('a refused guardianship or withdrawal ground stores nothing, not even the subjects it names', async () => {
+    const stored = async () => ({
+      subjects: (await fx.storage.db.selectFrom('subjects').select('pseudonym').execute()).length,
+      guardianships: (await fx.storage.db.selectFrom('guardianships').select('id').execute())
+        .length,
+      outbox: (await fx.storage.db.selectFrom('outbox').select('id').execute()).length,
+    });
+    // People this test alone names (tests run shuffled): none is registered yet.
+    const grownUp = iinBornOn('1971-02-02', 41);
+    const youngGuardian = iinBornOn('2010-03-03', 51);
+    const child = iinBornOn('2014-04-04', 61);
+    const adult = iinBornOn('1972-05-05', 71);
+    const before = await stored();
+    const cases: [Record<string, string>, string, string][] = [
+      [{ guardianIin: adult, childIin: grownUp }, 'consent.not_a_minor', 'childIin'],
+      [{ guardianIin: youngGuardian, childIin: child }, 'consent.invalid_request', 'guardianIin'],
+      [{ guardianIin: '900512300019', childIin: child }, 'core.invalid_iin', 'guardianIin'],
+      [
+        { guardianIin: adult, childIin: child, reference: `Birth certificate of ${child}` },
+        'registry.identifier_in_text',
+        'reference',
+      ],
+    ];
+    for (const [iins, code, field] of cases) {
+      const refused = await h.app.inject({
+        method: 'POST',
+        url: '/v1/guardianships',
+        headers: bearer(h.registry.tokens.regulator),
+        payload: { relation: 'parent', reference: 'Birth certificate I-АЛ 7', ...iins },
+      });
+      expect([refused.statusCode, refused.json()], code).toEqual([
+        400,
+        expect.objectContaining({ code, field }),
+      ]);
+      for (const iin of [iins.guardianIin!, iins.childIin!])
+        expect(refused.body).not.toContain(iin);
+    }
+    expect(await stored()).toEqual(before);
+    // A withdrawal ground's reason and reference go to the citizen and the ledger: no IIN either.
+    const grounds = () => fx.storage.db.selectFrom('withdrawal_grounds').select('id').execute();
+    const groundsBefore = await grounds();
+    const reason = { kk: 'Несие', ru: 'Кредит', en: 'The loan' };
+    for (const [payload, field] of [
+      [{ reason: { ...reason, en: `The loan of ${adult}` }, reference: 'Law 94-V' }, 'reason.en'],
+      [{ reason, reference: `Court order for ${adult}` }, 'reference'],
+    ] as const) {
+      const refused = await h.app.inject({
+        method: 'POST',
+        url: '/v1/withdrawal-grounds',
+        headers: bearer(sys.key),
+        payload: { purpose: 'finance.credit-scoring', ...payload },
+      });
+      expect([refused.statusCode, refused.json()], field).toEqual([
+        400,
+        expect.objectContaining({ code: 'registry.identifier_in_text', field }),
+      ]);
+      expect(refused.body).not.toContain(adult);
+    }
+    expect(await grounds()).toEqual(groundsBefore);
+    expect(await stored()).toEqual(before);
+  });
+
   it('bad input: each a precise 4xx and nothing stored', async () => {
     // A system with no webhook secret yet (tests run in random order; the webhook test makes one).
     const noSecret = await h.newSystem();
@@ -370,6 +432,21 @@ describeStorage('consent routes', (fx) => {
       [{ retention: 'P2W' }, 400, 'request.validation'],
       [{ retention: 'PT12H' }, 400, 'request.validation'],
       [{ retention: 'P' }, 400, 'request.validation'],
+      // The policy is a web page the citizen opens: a script or data URL is not one.
+      [{ policyUrl: 'javascript:alert(1)' }, 400, 'request.validation'],
+      [{ policyUrl: 'data:text/html,<script>alert(1)</script>' }, 400, 'request.validation'],
+      [{ policyUrl: 'file:///etc/passwd' }, 400, 'request.validation'],
+      // Free text the citizen reads and the record keeps never holds an IIN (stored in clear).
+      [
+        { message: { kk: 'Құжаттар', ru: 'Документы', en: `Documents of ${OTHER_ADULT}` } },
+        400,
+        'registry.identifier_in_text',
+      ],
+      [
+        { recipients: [{ name: `Heir ${OTHER_ADULT}`, country: 'KZ' }] },
+        400,
+        'registry.identifier_in_text',
+      ],
     ];
     for (const [overrides, status, code] of cases) {
       const response = await ask(
@@ -382,6 +459,7 @@ describeStorage('consent routes', (fx) => {
         JSON.stringify(overrides),
       ).toEqual([status, code]);
       expect(response.body).not.toContain('900512300019');
+      expect(response.body).not.toContain(OTHER_ADULT);
     }
     expect(await counts()).toEqual(before);
     const mixed = await ask(ADULT, { retention: 'P1Y6M' });

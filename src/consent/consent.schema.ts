@@ -46,7 +46,13 @@ export const ConsentRequestCreate = Type.Object(
     requestExpiresAt: Instant,
     message: Labels,
     language: Type.Optional(literalUnion(['kk', 'ru', 'en'] as const)),
-    policyUrl: Type.String({ format: 'uri', maxLength: 2000 }),
+    // A web page the citizen opens: http(s) only, never a javascript:, data: or file: URL.
+    policyUrl: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 2000,
+      description: "The controller's privacy policy, an http(s) URL",
+    }),
     callbackUrl: Type.Optional(Type.String({ maxLength: 2000 })),
     collectionMethod: Type.Optional(literalUnion(COLLECTION_METHODS)),
   },

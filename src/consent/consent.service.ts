@@ -37,6 +37,7 @@ import {
   type StoredConsent,
 } from './consent.store.js';
 import { coverage, type Coverage, type CoverageQuery } from './coverage.js';
+import { labelFields, refuseIinInText } from './free-text.js';
 import { isMinorOn, majorityDate } from './minors.js';
 import { enqueueWebhook, type WebhookPolicy, checkWebhookUrl } from './webhooks.js';
 
@@ -311,6 +312,12 @@ export function createConsentService(deps: ConsentServiceDeps) {
       input: ConsentRequestInput,
     ): Promise<{ consent: StoredConsent; event: EventReceipt }> {
       const { taxonomy } = deps;
+      refuseIinInText([
+        ...labelFields('message', input.message),
+        ...(input.recipients ?? []).map(
+          (r, i) => [`recipients[${i}].name`, r.name] as [string, string],
+        ),
+      ]);
       taxonomy.requirePurposes(input.purposes, 'purposes');
       taxonomy.requireCategories(input.categories, 'categories');
       const system = await deps.registry.declaredOf(systemId);

@@ -5,10 +5,12 @@
  * consents stay in force until they change them.
  */
 import { DomainError } from '../core/errors.js';
+import { checkIin } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { ConsentOutbox, ConsentRegistry, ConsentSubjects } from './consent.ports.js';
 import type { ConsentDb } from './consent.store.js';
+import { labelFields, refuseIinInText } from './free-text.js';
 import { isMinorOn, majorityDate, AGE_OF_MAJORITY } from './minors.js';
 
 export const RELATIONS = ['parent', 'guardian', 'trustee'] as const;
@@ -53,6 +55,17 @@ interface Deps {
   readonly clock: () => Date;
 }
 
+/** The birth date an IIN encodes; an invalid IIN is `core.invalid_iin` naming `field`, never echoing it. */
+function birthDateOf(iin: string, field: string): string {
+  const check = checkIin(iin);
+  if (!check.valid)
+    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
+      field,
+      reason: check.reason,
+    });
+  return check.birthDate;
+}
+
 export const childNotFound = (id: string) =>
   new DomainError('consent.child_not_found', `There is no child ${id} in your care.`);
 
@@ -60,9 +73,12 @@ export function createGuardianService(deps: Deps) {
   const { db, outbox, clock } = deps;
   const now = () => clock().toISOString();
 
-  async function validated(input: GuardianshipInput, at: string) {
-    const child = await deps.subjects.subjectOf(input.childIin, 'childIin');
-    if (!isMinorOn(child.birthDate, at))
+  /**
+   * Every check of a guardianship from the two IINs alone (their birth dates), before anything
+   * is stored: a refused guardianship, or an import with one bad record, registers no subject.
+   */
+  function checked(input: GuardianshipInput, at: string): void {
+    if (!isMinorOn(birthDateOf(input.childIin, 'childIin'), at))
       throw new DomainError(
         'consent.not_a_minor',
         `childIin: the child is ${AGE_OF_MAJORITY} or older.`,
@@ -70,8 +86,7 @@ export function createGuardianService(deps: Deps) {
           field: 'childIin',
         },
       );
-    const guardian = await deps.subjects.subjectOf(input.guardianIin, 'guardianIin');
-    if (isMinorOn(guardian.birthDate, at))
+    if (isMinorOn(birthDateOf(input.guardianIin, 'guardianIin'), at))
       throw new DomainError(
         'consent.invalid_request',
         'guardianIin: a guardian must be an adult.',
@@ -79,8 +94,20 @@ export function createGuardianService(deps: Deps) {
           field: 'guardianIin',
         },
       );
-    if (guardian.pseudonym === child.pseudonym)
-      throw new DomainError('consent.invalid_request', 'A person cannot be their own guardian.');
+    if (input.guardianIin === input.childIin)
+      throw new DomainError(
+        'consent.invalid_request',
+        'guardianIin: a person cannot be their own guardian.',
+        { field: 'guardianIin' },
+      );
+    refuseIinInText([['reference', input.reference]]);
+  }
+
+  /** Checks first, then registers the two subjects (the only writes before the guardianship's). */
+  async function validated(input: GuardianshipInput, at: string) {
+    checked(input, at);
+    const child = await deps.subjects.subjectOf(input.childIin, 'childIin');
+    const guardian = await deps.subjects.subjectOf(input.guardianIin, 'guardianIin');
     return { guardian, child };
   }
 
@@ -180,7 +207,7 @@ export function createGuardianService(deps: Deps) {
       const at = now();
       for (const [i, input] of inputs.entries()) {
         try {
-          await validated(input, at);
+          checked(input, at);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           problems.push(`record ${i + 1}: ${error.detail}`);
@@ -301,6 +328,7 @@ export function createGuardianService(deps: Deps) {
       input: { purpose: string; reason: Labels; reference: string; validUntil?: string },
       by: string,
     ): Promise<WithdrawalGround & { ledgerIndex: number | null }> {
+      refuseIinInText([...labelFields('reason', input.reason), ['reference', input.reference]]);
       deps.taxonomy.requirePurposes([input.purpose], 'purpose');
       const system = await deps.registry.declaredOf(systemId);
       if (!system)

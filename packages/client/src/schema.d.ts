@@ -4334,7 +4334,7 @@ export interface paths {
               change: {
                 id: string;
                 ledgerIndex: number | null;
-              };
+              } | null;
             };
           };
         };
@@ -4393,7 +4393,10 @@ export interface paths {
               en: string;
             };
             language?: 'kk' | 'ru' | 'en';
-            /** Format: uri */
+            /**
+             * Format: uri
+             * @description The controller's privacy policy, an http(s) URL
+             */
             policyUrl: string;
             callbackUrl?: string;
             collectionMethod?: 'portal' | 'signed-request' | 'paper';
