@@ -27,6 +27,7 @@ import {
   type ScanIo,
 } from './scan.command.js';
 import { PII_TYPES, type Finding } from './types.js';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 
 /** The parts of a SARIF log these tests read. */
 interface SarifLog {
@@ -440,6 +441,27 @@ describe('qalqan scan', () => {
       shownAs: 'unwritable',
     });
     await expect(unreadable).rejects.toThrow(/^unwritable: is a directory$/);
+  });
+
+  it('refuses a --key-file that is not a regular file or is over 64 KiB, in one line', async () => {
+    const pipe = join(dir, 'key-pipe');
+    const stop = fifoWithWriter(pipe);
+    try {
+      const fromFifo = await scan(['dump.json'], { keyFile: pipe });
+      expect(fromFifo.code).toBe(2);
+      expect(fromFifo.err).toBe(
+        `qalqan scan: --key-file: ${pipe} is not a regular file (a FIFO)\n`,
+      );
+    } finally {
+      stop();
+    }
+    const big = join(dir, 'big.key');
+    writeFileSync(big, 'k'.repeat(64 * 1024 + 1), { mode: 0o600 });
+    const tooBig = await scan(['dump.json'], { keyFile: big });
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.err).toBe(
+      `qalqan scan: --key-file: ${big} is larger than 64 KiB, the limit for a key file\n`,
+    );
   });
 
   it('walks directories once even through a symbolic link loop', async () => {
