@@ -9,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -441,6 +442,26 @@ describe('qalqan scan', () => {
       shownAs: 'unwritable',
     });
     await expect(unreadable).rejects.toThrow(/^unwritable: is a directory$/);
+  });
+
+  it('says in one line each input it skips for not being a regular file, exit 2 when nothing was scanned', async () => {
+    const onlyDevice = await scan(['/dev/null'], { format: 'json' });
+    expect(onlyDevice).toEqual({
+      code: 2,
+      out: '',
+      err: 'qalqan scan: /dev/null: skipped, not a regular file (a character device)\n',
+    });
+    const tree = join(dir, 'with-fifo');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'note.txt'), 'ИИН 900515201238\n');
+    execFileSync('mkfifo', [join(tree, 'pipe')]);
+    const mixed = await scan(['with-fifo', '/dev/null'], { format: 'json' }, dir);
+    expect(mixed.code).toBe(1);
+    expect((JSON.parse(mixed.out) as { findings: unknown[] }).findings).toHaveLength(1);
+    expect(mixed.err).toBe(
+      'qalqan scan: with-fifo/pipe: skipped, not a regular file (a FIFO)\n' +
+        'qalqan scan: /dev/null: skipped, not a regular file (a character device)\n',
+    );
   });
 
   it('refuses a --key-file that is not a regular file or is over 64 KiB, in one line', async () => {

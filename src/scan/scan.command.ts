@@ -173,7 +173,11 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
   let outFd = -1;
   let detach = () => {};
   try {
-    const { files, totalBytes } = expandPaths(options.paths, io.cwd);
+    const { files, totalBytes, skipped: notFiles } = expandPaths(options.paths, io.cwd);
+    for (const input of notFiles)
+      io.stderr.write(`qalqan scan: ${input.path}: skipped, ${input.reason}\n`);
+    // Every input skipped: a scan of nothing is not a clean result.
+    if (files.length === 0 && notFiles.length > 0) return SCAN_EXIT.error;
     const key = loadKey(options, io);
     const engine = createEngine({ types: options.types, minScore: options.minScore });
     const hasher = createValueHasher(key);
