@@ -213,8 +213,9 @@ describe('qalqan registry import / export', () => {
     });
   });
 
-  it('refuses at once, in one line, an import file that is not a regular file or is over 32 MiB', async () => {
+  it('refuses at once, in one line, an import file that is not a regular file, over 32 MiB or with a row over 256 Ki characters', async () => {
     const dataDir = tempDir();
+    const header = CSV_HEADER;
     const importOf = (name: string) =>
       runCli(['registry', 'import', path.join(dataDir, name), '--data-dir', dataDir]);
 
@@ -237,6 +238,23 @@ describe('qalqan registry import / export', () => {
       stderr: `qalqan: ${path.join(dataDir, 'huge.csv')} is larger than 32 MiB, the limit for an import file\n`,
     });
 
+    // One field of 300 000 characters, as the header or in a row: the parser stops at the limit.
+    writeFileSync(path.join(dataDir, 'one-field.csv'), 'x'.repeat(300_000));
+    const started = Date.now();
+    expect(await importOf('one-field.csv')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `qalqan: ${path.join(dataDir, 'one-field.csv')}: line 1: a row longer than 262144 characters (the limit for a row, and so a field, of an import CSV)\n`,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const bin = nextBin();
+    writeFileSync(
+      path.join(dataDir, 'long-row.csv'),
+      `${header}\n${bin},Емхана,Поликлиника,Clinic,health,Ержан,DPO,dpo@clinic.kz,+77273000000,EHR,${'d'.repeat(300_000)},ordinary,health.treatment,identity,KZ,Almaty DC,yes,,,\n`,
+    );
+    expect((await importOf('long-row.csv')).stderr).toBe(
+      `qalqan: ${path.join(dataDir, 'long-row.csv')}: line 2: a row longer than 262144 characters (the limit for a row, and so a field, of an import CSV)\n`,
+    );
     // Refused before the storage is opened: nothing written, not even an empty database.
     expect(existsSync(path.join(dataDir, 'qalqan.db'))).toBe(false);
   });

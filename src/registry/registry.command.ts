@@ -17,7 +17,12 @@ import { migrateToLatest } from '../storage/migrate.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { createCredentialService } from './credentials.service.js';
 import type { Actor } from './registry.model.js';
-import { parseRegistryFile, toCsvExport, toJsonExport } from './registry-file.js';
+import {
+  CsvRowTooLongError,
+  parseRegistryFile,
+  toCsvExport,
+  toJsonExport,
+} from './registry-file.js';
 import { createRegistryService, type ImportProblem } from './registry.service.js';
 import { listOperatorsWithSystems } from './registry.store.js';
 
@@ -96,7 +101,13 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
         `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
-    const parsed = parseRegistryFile(file, text);
+    let parsed: ReturnType<typeof parseRegistryFile>;
+    try {
+      parsed = parseRegistryFile(file, text);
+    } catch (error) {
+      if (error instanceof CsvRowTooLongError) throw new CliError(`${file}: ${error.message}`);
+      throw error;
+    }
     await withStorage(flags, io, async (storage, config) => {
       const service = createRegistryService({
         db: storage.db,
