@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -86,6 +87,53 @@ describe('qalqan consent verify-receipt', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('qalqan consent: files read whole', () => {
+  it('refuses a receipt, JWKS or guardianship file that is not a regular file or is over its limit, in one line', async () => {
+    const dir = tempDir();
+    const signer = await loadReceiptSigner(path.join(dir, 'keys'));
+    const receipt = path.join(dir, 'receipt.jws');
+    writeFileSync(
+      receipt,
+      await signer.sign({ consentReceiptID: 'cns_1', piiPrincipalId: 'psd_a' }),
+    );
+    const jwks = path.join(dir, 'jwks.json');
+    writeFileSync(jwks, JSON.stringify(signer.jwks()));
+
+    const big = path.join(dir, 'big.jws');
+    writeFileSync(big, '');
+    truncateSync(big, 1024 * 1024 + 1);
+    expect(await runCli(['consent', 'verify-receipt', big, '--jwks', jwks])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `qalqan: ${big} is larger than 1 MiB, the limit for a consent receipt\n`,
+    });
+
+    const pipe = path.join(dir, 'jwks-pipe');
+    const stop = fifoWithWriter(pipe);
+    try {
+      expect(await runCli(['consent', 'verify-receipt', receipt, '--jwks', pipe])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: ${pipe} is not a regular file (a FIFO)\n`,
+      });
+    } finally {
+      stop();
+    }
+
+    const dataDir = tempDir();
+    const guardians = path.join(dir, 'guardians.csv');
+    writeFileSync(guardians, '');
+    truncateSync(guardians, 32 * 1024 * 1024 + 1);
+    expect(await runCli(['consent', 'import-guardians', guardians, '--data-dir', dataDir])).toEqual(
+      {
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: ${guardians} is larger than 32 MiB, the limit for an import file\n`,
+      },
+    );
   });
 });
 

@@ -5,13 +5,13 @@
  * database directly; the running server sequences its records into the ledger through the
  * outbox); adds a new receipt signing key while the old ones stay published.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { CliError, type CliIo, EXIT_FOUND } from '../cli/io.js';
 import { configFrom, withStorageOptions } from '../cli/server-options.js';
 import type { ConfigFlags } from '../config/config.js';
 import { DomainError } from '../core/errors.js';
+import { FILE_LIMITS, FileLimitError, readWholeFile } from '../storage/whole-file.js';
 import { indexTaxonomy } from '../core/taxonomy.js';
 import { enqueueOutbox } from '../outbox/index.js';
 import { loadSecrets } from '../secrets/secrets.js';
@@ -23,10 +23,12 @@ import { parseGuardianFile } from './guardian-file.js';
 import { createGuardianService } from './guardians.js';
 import { loadReceiptSigner, receiptKeysDir, rotateReceiptKey, verifyReceipt } from './receipts.js';
 
-function readText(file: string): string {
+/** A file read whole: a regular file within the limit for its kind (`what`), else one line. */
+function readText(file: string, limit: number, what: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readWholeFile(file, limit, what).toString('utf8');
   } catch (error) {
+    if (error instanceof FileLimitError) throw new CliError(error.message);
     throw new CliError(
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
@@ -57,7 +59,7 @@ async function jwksFrom(source: string): Promise<JSONWebKeySet> {
     }
     if (!response.ok) throw new CliError(`cannot fetch ${source}: HTTP ${response.status}`);
     text = await response.text();
-  } else text = readText(source);
+  } else text = readText(source, FILE_LIMITS.jwks, 'a JWKS');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -88,7 +90,7 @@ export function registerConsentCommands(program: Command, io: CliIo): void {
     .argument('<file>', 'the receipt file')
     .requiredOption('--jwks <fileOrUrl>', 'a JWKS file, or the URL of /.well-known/jwks.json')
     .action(async (file: string, flags: { jwks: string }) => {
-      const jws = receiptOf(readText(file));
+      const jws = receiptOf(readText(file, FILE_LIMITS.receipt, 'a consent receipt'));
       const jwks = await jwksFrom(flags.jwks);
       const check = await verifyReceipt(jws, jwks);
       if (!check.ok) {
@@ -134,7 +136,7 @@ export function registerConsentCommands(program: Command, io: CliIo): void {
       )
       .argument('<file>', 'guardianship file (.json or .csv)'),
   ).action(async (file: string, flags: ConfigFlags) => {
-    const parsed = parseGuardianFile(file, readText(file));
+    const parsed = parseGuardianFile(file, readText(file, FILE_LIMITS.import, 'an import file'));
     const refuse = (problems: readonly string[]) => {
       io.stdout.write(
         `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported\n${problems.map((p) => `  ${p}`).join('\n')}\n`,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { main } from '../cli/main.js';
 import type { App } from '../http/app.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { openStorage } from '../storage/storage.js';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 import { loadSigningKey } from './checkpoint/signing-key.js';
 import type { Ledger } from './ledger.js';
 import type { LedgerTables } from './ledger.tables.js';
@@ -135,6 +136,60 @@ describe('qalqan ledger verify', () => {
     ).toBe(2);
     expect(run.out()).toBe('');
     expect(run.err()).toBe('qalqan: --checkpoint: empty-cp.txt is empty (no checkpoint in it)\n');
+  });
+
+  it('refuses a --checkpoint or --vkey that is not a regular file or is over 64 KiB, in one line', async () => {
+    const stop = fifoWithWriter(path.join(dir, 'cp-pipe'));
+    try {
+      const fromFifo = fakeIo(dir);
+      expect(
+        await main(
+          [
+            'ledger',
+            'verify',
+            '--url',
+            served.url,
+            '--vkey',
+            'vkey.txt',
+            '--checkpoint',
+            'cp-pipe',
+          ],
+          fromFifo.io,
+        ),
+      ).toBe(2);
+      expect(fromFifo.out()).toBe('');
+      expect(fromFifo.err()).toBe('qalqan: --checkpoint: cp-pipe is not a regular file (a FIFO)\n');
+    } finally {
+      stop();
+    }
+    writeFileSync(path.join(dir, 'big-cp.txt'), '');
+    truncateSync(path.join(dir, 'big-cp.txt'), 64 * 1024 + 1);
+    const big = fakeIo(dir);
+    expect(
+      await main(
+        [
+          'ledger',
+          'verify',
+          '--url',
+          served.url,
+          '--vkey',
+          'vkey.txt',
+          '--checkpoint',
+          'big-cp.txt',
+        ],
+        big.io,
+      ),
+    ).toBe(2);
+    expect(big.err()).toBe(
+      'qalqan: --checkpoint: big-cp.txt is larger than 64 KiB, the limit for a checkpoint\n',
+    );
+    const device = fakeIo(dir);
+    expect(
+      await main(['ledger', 'verify', '--url', served.url, '--vkey', '/dev/null'], device.io),
+    ).toBe(2);
+    expect(device.err()).toBe(
+      'qalqan: --vkey: /dev/null is not a regular file (a character device)\n',
+    );
   });
 
   it('says in one line why a --vkey or --save file cannot be used', async () => {

@@ -8,13 +8,14 @@
  *       print this server's verifier key (to publish for verifiers)
  * Exit codes as everywhere: 0 verified, 1 verification failed, 2 could not run (usage, network, storage).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_FOUND } from '../cli/io.js';
 import { configFrom, withStorageOptions } from '../cli/server-options.js';
 import type { ConfigFlags } from '../config/config.js';
+import { FILE_LIMITS, FileLimitError, readWholeFile } from '../storage/whole-file.js';
 import { openStorage } from '../storage/storage.js';
 import { type NoteVerifier, parseVerifierKey } from './checkpoint/note.js';
 import { findSigningKey, loadSigningKey } from './checkpoint/signing-key.js';
@@ -55,8 +56,9 @@ function readVerifierKey(value: string, cwd: string): NoteVerifier {
   let text = value;
   if (!value.includes('+') && existsSync(file)) {
     try {
-      text = readFileSync(file, 'utf8');
+      text = readWholeFile(file, FILE_LIMITS.key, 'a verifier key', value).toString('utf8');
     } catch (error) {
+      if (error instanceof FileLimitError) throw new CliError(`--vkey: ${error.message}`);
       throw new CliError(`--vkey: cannot read ${value}: ${ioReason(error)}`);
     }
   }
@@ -118,8 +120,14 @@ export function registerLedgerCommands(program: Command, io: CliIo): void {
       let oldCheckpoint: string | undefined;
       if (flags.checkpoint !== undefined) {
         try {
-          oldCheckpoint = readFileSync(path.resolve(io.cwd, flags.checkpoint), 'utf8');
-        } catch {
+          oldCheckpoint = readWholeFile(
+            path.resolve(io.cwd, flags.checkpoint),
+            FILE_LIMITS.checkpoint,
+            'a checkpoint',
+            flags.checkpoint,
+          ).toString('utf8');
+        } catch (error) {
+          if (error instanceof FileLimitError) throw new CliError(`--checkpoint: ${error.message}`);
           throw new CliError(`--checkpoint: cannot read ${flags.checkpoint}`);
         }
         // An empty file would otherwise skip the consistency check it was given for.

@@ -1,4 +1,12 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli.js';
@@ -9,6 +17,9 @@ import { createQalqan } from '../server.js';
 import { nextBin, operatorBody } from './test-support/registry-app.js';
 
 const tempDir = tempDirsRemovedAfterAll('qalqan-registry-cli-');
+
+const CSV_HEADER =
+  'operator_identifier,operator_name_kk,operator_name_ru,operator_name_en,sector,contact_name,contact_position,contact_email,contact_phone,system_name,system_description,system_kind,purposes,categories,hosting_country,data_centre,on_national_platform,access_control_since,soc_since,trust_status';
 
 function operatorJson(identifier: string, systems: unknown[] = []) {
   return {
@@ -150,8 +161,7 @@ describe('qalqan registry import / export', () => {
   it('reports CSV problems by line, including inconsistent operator rows', async () => {
     const dataDir = tempDir();
     const bin = nextBin();
-    const header =
-      'operator_identifier,operator_name_kk,operator_name_ru,operator_name_en,sector,contact_name,contact_position,contact_email,contact_phone,system_name,system_description,system_kind,purposes,categories,hosting_country,data_centre,on_national_platform,access_control_since,soc_since,trust_status';
+    const header = CSV_HEADER;
     const operator = `${bin},Емхана,Поликлиника,Clinic,health,Ержан,DPO,dpo@clinic.kz,+77273000000`;
     const file = path.join(dataDir, 'bad.csv');
     writeFileSync(
@@ -201,6 +211,52 @@ describe('qalqan registry import / export', () => {
       code: 1,
       stdout: expect.stringContaining('file: not valid JSON'),
     });
+  });
+
+  it('refuses at once, in one line, an import file that is not a regular file, over 32 MiB or with a row over 256 Ki characters', async () => {
+    const dataDir = tempDir();
+    const header = CSV_HEADER;
+    const importOf = (name: string) =>
+      runCli(['registry', 'import', path.join(dataDir, name), '--data-dir', dataDir]);
+
+    const stop = fifoWithWriter(path.join(dataDir, 'pipe.csv'));
+    try {
+      expect(await importOf('pipe.csv')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `qalqan: ${path.join(dataDir, 'pipe.csv')} is not a regular file (a FIFO)\n`,
+      });
+    } finally {
+      stop();
+    }
+
+    writeFileSync(path.join(dataDir, 'huge.csv'), '');
+    truncateSync(path.join(dataDir, 'huge.csv'), 32 * 1024 * 1024 + 1);
+    expect(await importOf('huge.csv')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `qalqan: ${path.join(dataDir, 'huge.csv')} is larger than 32 MiB, the limit for an import file\n`,
+    });
+
+    // One field of 300 000 characters, as the header or in a row: the parser stops at the limit.
+    writeFileSync(path.join(dataDir, 'one-field.csv'), 'x'.repeat(300_000));
+    const started = Date.now();
+    expect(await importOf('one-field.csv')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `qalqan: ${path.join(dataDir, 'one-field.csv')}: line 1: a row longer than 262144 characters (the limit for a row, and so a field, of an import CSV)\n`,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const bin = nextBin();
+    writeFileSync(
+      path.join(dataDir, 'long-row.csv'),
+      `${header}\n${bin},Емхана,Поликлиника,Clinic,health,Ержан,DPO,dpo@clinic.kz,+77273000000,EHR,${'d'.repeat(300_000)},ordinary,health.treatment,identity,KZ,Almaty DC,yes,,,\n`,
+    );
+    expect((await importOf('long-row.csv')).stderr).toBe(
+      `qalqan: ${path.join(dataDir, 'long-row.csv')}: line 2: a row longer than 262144 characters (the limit for a row, and so a field, of an import CSV)\n`,
+    );
+    // Refused before the storage is opened: nothing written, not even an empty database.
+    expect(existsSync(path.join(dataDir, 'qalqan.db'))).toBe(false);
   });
 
   it('issues a staff token that the API accepts', async () => {

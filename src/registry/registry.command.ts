@@ -3,7 +3,7 @@
  * bootstrap of the first staff token where no identity provider is configured. These write to the
  * database directly; the running server sequences their changes into the ledger (outbox).
  */
-import { closeSync, fchmodSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -11,12 +11,18 @@ import { CliError, type CliIo, EXIT_FOUND } from '../cli/io.js';
 import { configFrom, withStorageOptions } from '../cli/server-options.js';
 import type { ConfigFlags } from '../config/config.js';
 import { indexTaxonomy } from '../core/taxonomy.js';
+import { FILE_LIMITS, FileLimitError, readWholeFile } from '../storage/whole-file.js';
 import { loadSecrets } from '../secrets/secrets.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { createCredentialService } from './credentials.service.js';
 import type { Actor } from './registry.model.js';
-import { parseRegistryFile, toCsvExport, toJsonExport } from './registry-file.js';
+import {
+  CsvRowTooLongError,
+  parseRegistryFile,
+  toCsvExport,
+  toJsonExport,
+} from './registry-file.js';
 import { createRegistryService, type ImportProblem } from './registry.service.js';
 import { listOperatorsWithSystems } from './registry.store.js';
 
@@ -88,13 +94,20 @@ export function registerRegistryCommands(program: Command, io: CliIo): void {
   ).action(async (file: string, flags: ConfigFlags & { dryRun?: boolean }) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readWholeFile(file, FILE_LIMITS.import, 'an import file').toString('utf8');
     } catch (error) {
+      if (error instanceof FileLimitError) throw new CliError(error.message);
       throw new CliError(
         `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
-    const parsed = parseRegistryFile(file, text);
+    let parsed: ReturnType<typeof parseRegistryFile>;
+    try {
+      parsed = parseRegistryFile(file, text);
+    } catch (error) {
+      if (error instanceof CsvRowTooLongError) throw new CliError(`${file}: ${error.message}`);
+      throw error;
+    }
     await withStorage(flags, io, async (storage, config) => {
       const service = createRegistryService({
         db: storage.db,

@@ -11,6 +11,7 @@ import {
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { open } from 'node:fs/promises';
 import { DomainError } from '../core/errors.js';
+import { kindOf } from '../storage/whole-file.js';
 import type { Engine } from './engine.js';
 import type { ValueHasher } from './mask.js';
 import { createScanContext, type FindingSink } from './pipeline.js';
@@ -188,15 +189,24 @@ export function describeIoError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** An input left out of a scan, as the user named it (or below it), and why. */
+export interface SkippedInput {
+  readonly path: string;
+  readonly reason: string;
+}
+
 /**
  * Expands the paths given on the command line: files as they are, directories recursively
  * (sorted, hidden entries skipped). A path that does not exist is an error before any scanning.
+ * A path that is neither a regular file nor a directory (a device, a FIFO, a socket) is not
+ * scanned and is listed in `skipped`, for the caller to say so.
  */
 export function expandPaths(
   paths: readonly string[],
   cwd: string = process.cwd(),
-): { files: string[]; totalBytes: number } {
+): { files: string[]; totalBytes: number; skipped: SkippedInput[] } {
   const files: string[] = [];
+  const skipped: SkippedInput[] = [];
   const seen = new Set<string>();
   let totalBytes = 0;
   // `shown` is the path as the user typed it (or below it), for error messages.
@@ -224,10 +234,12 @@ export function expandPaths(
     } else if (stat.isFile() && (explicit || !isRedactedCopy(path))) {
       files.push(path);
       totalBytes += stat.size;
+    } else if (!stat.isFile()) {
+      skipped.push({ path: shown, reason: `not a regular file (${kindOf(stat)})` });
     }
   };
   for (const p of paths) visit(resolve(cwd, p), p, true);
-  return { files, totalBytes };
+  return { files, totalBytes, skipped };
 }
 
 /** `chat.redacted.json` for `chat.json`, in `dir` when given, else beside the input. */

@@ -9,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -27,6 +28,7 @@ import {
   type ScanIo,
 } from './scan.command.js';
 import { PII_TYPES, type Finding } from './types.js';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 
 /** The parts of a SARIF log these tests read. */
 interface SarifLog {
@@ -440,6 +442,47 @@ describe('qalqan scan', () => {
       shownAs: 'unwritable',
     });
     await expect(unreadable).rejects.toThrow(/^unwritable: is a directory$/);
+  });
+
+  it('says in one line each input it skips for not being a regular file, exit 2 when nothing was scanned', async () => {
+    const onlyDevice = await scan(['/dev/null'], { format: 'json' });
+    expect(onlyDevice).toEqual({
+      code: 2,
+      out: '',
+      err: 'qalqan scan: /dev/null: skipped, not a regular file (a character device)\n',
+    });
+    const tree = join(dir, 'with-fifo');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'note.txt'), 'ИИН 900515201238\n');
+    execFileSync('mkfifo', [join(tree, 'pipe')]);
+    const mixed = await scan(['with-fifo', '/dev/null'], { format: 'json' }, dir);
+    expect(mixed.code).toBe(1);
+    expect((JSON.parse(mixed.out) as { findings: unknown[] }).findings).toHaveLength(1);
+    expect(mixed.err).toBe(
+      'qalqan scan: with-fifo/pipe: skipped, not a regular file (a FIFO)\n' +
+        'qalqan scan: /dev/null: skipped, not a regular file (a character device)\n',
+    );
+  });
+
+  it('refuses a --key-file that is not a regular file or is over 64 KiB, in one line', async () => {
+    const pipe = join(dir, 'key-pipe');
+    const stop = fifoWithWriter(pipe);
+    try {
+      const fromFifo = await scan(['dump.json'], { keyFile: pipe });
+      expect(fromFifo.code).toBe(2);
+      expect(fromFifo.err).toBe(
+        `qalqan scan: --key-file: ${pipe} is not a regular file (a FIFO)\n`,
+      );
+    } finally {
+      stop();
+    }
+    const big = join(dir, 'big.key');
+    writeFileSync(big, 'k'.repeat(64 * 1024 + 1), { mode: 0o600 });
+    const tooBig = await scan(['dump.json'], { keyFile: big });
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.err).toBe(
+      `qalqan scan: --key-file: ${big} is larger than 64 KiB, the limit for a key file\n`,
+    );
   });
 
   it('walks directories once even through a symbolic link loop', async () => {

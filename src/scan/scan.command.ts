@@ -1,10 +1,11 @@
-import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { DomainError, isDomainError } from '../core/errors.js';
+import { FILE_LIMITS, FileLimitError, readWholeFile } from '../storage/whole-file.js';
 import { DEFAULT_MIN_SCORE, createEngine } from './engine.js';
 import { createValueHasher } from './mask.js';
 import { INPUT_FORMATS, type InputFormat } from './readers/format.js';
@@ -139,8 +140,10 @@ function loadKey(options: ScanCommandOptions, io: ScanIo): string | Uint8Array |
     let mode: number;
     try {
       mode = statSync(file).mode;
-      key = readFileSync(file);
-    } catch {
+      key = readWholeFile(file, FILE_LIMITS.key, 'a key file', options.keyFile);
+    } catch (error) {
+      if (error instanceof FileLimitError)
+        throw new DomainError('scan.invalid_option', `--key-file: ${error.message}`);
       throw new DomainError('scan.unreadable_path', `${options.keyFile}: cannot read the key file`);
     }
     // Whoever can read the key can hash every possible IIN (10^11 of them) and so read the
@@ -170,7 +173,11 @@ export async function runScan(options: ScanCommandOptions, io: ScanIo): Promise<
   let outFd = -1;
   let detach = () => {};
   try {
-    const { files, totalBytes } = expandPaths(options.paths, io.cwd);
+    const { files, totalBytes, skipped: notFiles } = expandPaths(options.paths, io.cwd);
+    for (const input of notFiles)
+      io.stderr.write(`qalqan scan: ${input.path}: skipped, ${input.reason}\n`);
+    // Every input skipped: a scan of nothing is not a clean result.
+    if (files.length === 0 && notFiles.length > 0) return SCAN_EXIT.error;
     const key = loadKey(options, io);
     const engine = createEngine({ types: options.types, minScore: options.minScore });
     const hasher = createValueHasher(key);

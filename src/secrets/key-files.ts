@@ -4,16 +4,9 @@
  * refused rather than used, as ssh does, because these keys unlock every pseudonym.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync,
-  closeSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, openSync, statSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
+import { FILE_LIMITS, FileLimitError, readWholeFile } from '../storage/whole-file.js';
 
 export class SecretError extends Error {
   constructor(message: string) {
@@ -78,5 +71,20 @@ export function readKeyFile(file: string, bytes = 32): Buffer {
       `key file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
     );
   }
-  return decodeKey(readFileSync(file, 'utf8'), `key file ${file}`, bytes);
+  return decodeKey(readKeyText(file, 'key file'), `key file ${file}`, bytes);
+}
+
+/**
+ * The text of a key file: a regular file of at most FILE_LIMITS.key bytes, else a SecretError
+ * naming it (a FIFO would hang the start, /dev/zero would never end).
+ */
+export function readKeyText(file: string, what: string): string {
+  try {
+    return readWholeFile(file, FILE_LIMITS.key, `a ${what}`).toString('utf8');
+  } catch (error) {
+    if (error instanceof FileLimitError) throw new SecretError(`${what} ${error.message}`);
+    throw new SecretError(
+      `${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
 }

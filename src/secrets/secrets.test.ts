@@ -1,8 +1,9 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fifoWithWriter } from '../../test/support/fifo.js';
 import { tempDirsRemovedAfterAll } from '../../test/support/temp-dirs.js';
 import { loadConfig } from '../config/config.js';
 import { createFieldCipher } from './field-cipher.js';
@@ -83,6 +84,26 @@ describe('key files', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     expect(readOrCreateKeyFile(file)).toEqual(first);
+  });
+
+  it('refuses a key file in the secrets that is not a regular file or is over 64 KiB, naming it', () => {
+    const dataDir = tempDir();
+    mkdirSync(path.join(dataDir, 'secrets'), { mode: 0o700 });
+    const pipe = path.join(dataDir, 'secrets', 'pseudonym.key');
+    const stop = fifoWithWriter(pipe);
+    try {
+      expect(() => loadSecrets(loadConfig({ QALQAN_DATA_DIR: dataDir }))).toThrow(
+        new SecretError(`key file ${pipe} is not a regular file (a FIFO)`),
+      );
+    } finally {
+      stop();
+    }
+    const big = path.join(tempDir(), 'big.key');
+    writeFileSync(big, '', { mode: 0o600 });
+    truncateSync(big, 64 * 1024 + 1);
+    expect(() => readKeyFile(big)).toThrow(
+      new SecretError(`key file ${big} is larger than 64 KiB, the limit for a key file`),
+    );
   });
 
   it('refuses a key file others can read', () => {

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fifoWithWriter } from '../../../test/support/fifo.js';
 import { SecretError } from '../../secrets/key-files.js';
 import { leafHash } from '../tree/hash.js';
 import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint.js';
@@ -129,6 +130,26 @@ describe('signing key handling', () => {
     const second = loadSigningKey('a.kz/qalqan', { dataDir: dir });
     expect(second.signer.verifierKey).toBe(first.signer.verifierKey);
     expect(second.source).toBe(file);
+  });
+
+  it('refuses a key file that is not a regular file or is over 64 KiB, naming it', () => {
+    const pipe = path.join(dir, 'pipe.key');
+    const stop = fifoWithWriter(pipe);
+    try {
+      expect(() => loadSigningKey('a.kz/qalqan', { dataDir: dir, signingKeyFile: pipe })).toThrow(
+        new SecretError(`ledger signing key file ${pipe} is not a regular file (a FIFO)`),
+      );
+    } finally {
+      stop();
+    }
+    const big = path.join(dir, 'big.key');
+    writeFileSync(big, '', { mode: 0o600 });
+    truncateSync(big, 64 * 1024 + 1);
+    expect(() => loadSigningKey('a.kz/qalqan', { dataDir: dir, signingKeyFile: big })).toThrow(
+      new SecretError(
+        `ledger signing key file ${big} is larger than 64 KiB, the limit for a ledger signing key file`,
+      ),
+    );
   });
 
   it('refuses a key file others can read, and fsck never generates one', () => {

@@ -13,10 +13,10 @@ import {
   createPublicKey,
   generateKeyPairSync,
 } from 'node:crypto';
-import { chmodSync, closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { SecretError, ensurePrivateDir } from '../../secrets/key-files.js';
+import { SecretError, ensurePrivateDir, readKeyText } from '../../secrets/key-files.js';
 import {
   type NoteSigner,
   createNoteSigner,
@@ -133,7 +133,7 @@ function readPrivateFile(file: string): string {
       `ledger signing key file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
     );
   }
-  return readFileSync(file, 'utf8');
+  return readKeyText(file, 'ledger signing key file');
 }
 
 /** Creates the key file with O_EXCL, so two processes starting together cannot write two keys. */
