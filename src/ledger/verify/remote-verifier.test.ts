@@ -81,6 +81,34 @@ describe('verifyRemoteLedger', () => {
     60_000,
   );
 
+  it('could not run, rather than failed, when the server is unavailable; a withheld tile fails', async () => {
+    // A front end answering one request with `status`, as an overloaded proxy or a sequencer-less
+    // standby would: a 5xx, 429 or 408 says nothing about the log, a 404 for a tile the signed
+    // checkpoint commits to does.
+    const answering =
+      (target: string, status: number): typeof fetch =>
+      (input, init) =>
+        (input instanceof Request ? input.url : input.toString()).endsWith(target)
+          ? Promise.resolve(new Response('{}', { status }))
+          : fetch(input, init);
+    for (const [target, status, failure] of [
+      ['/ledger/checkpoint', 503, 'unreachable'],
+      ['/ledger/tile/entries/100', 502, 'unreachable'],
+      ['/ledger/tile/1/000', 429, 'unreachable'],
+      ['/ledger/tile/0/007', 408, 'unreachable'],
+      ['/ledger/tile/0/007', 404, 'invalid'],
+    ] as const) {
+      const result = await verifyRemoteLedger({
+        baseUrl: honest.url,
+        verifierKey: signer.verifierKey,
+        fetch: answering(target, status),
+      });
+      expect(result.ok).toBe(false);
+      expect(result.failure, `${target} answering ${status}`).toBe(failure);
+      expect(result.verdict).toContain(`${target} answered ${status}`);
+    }
+  }, 120_000);
+
   it('fails on a rewritten history signed with the same key', async () => {
     const other = await openTestLedger(createMemoryLedgerStore(), signer);
     await appendMany(other, 900, 1); // same key, different entries from index 0

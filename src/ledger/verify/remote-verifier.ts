@@ -79,8 +79,13 @@ export async function verifyRemoteLedger(
       } catch (error) {
         throw new Unreachable(`cannot fetch ${url}: ${(error as Error).message}`);
       }
-      if (response.status !== 200) throw new Invalid(`${url} answered ${response.status}`);
-      return new Uint8Array(await response.arrayBuffer());
+      if (response.status === 200) return new Uint8Array(await response.arrayBuffer());
+      // Unavailable, overloaded or timed out: the log could not be read, which proves nothing
+      // against it (exit 2, not a FAIL an auditor would take for tampering). Any other answer to
+      // a path the signed checkpoint commits to is the log withholding it.
+      if (response.status >= 500 || response.status === 429 || response.status === 408)
+        throw new Unreachable(`${url} answered ${response.status}; try again later`);
+      throw new Invalid(`${url} answered ${response.status}`);
     });
   }
 
