@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../http/app.js';
 import type { Ledger } from '../ledger.js';
+import { signCheckpoint } from '../checkpoint/checkpoint.js';
 import { createMemoryLedgerStore } from '../store/memory-store.js';
 import { appendMany, openTestLedger, testSigner } from '../test-support/fixtures.js';
 import { type Served, flipByte, ledgerApp, serve } from '../test-support/http.js';
@@ -108,6 +109,23 @@ describe('verifyRemoteLedger', () => {
       expect(result.verdict).toContain(`${target} answered ${status}`);
     }
   }, 120_000);
+
+  it('answers at once when a signed checkpoint claims 2^53 - 1 entries it cannot serve', async () => {
+    const huge = signCheckpoint(
+      { origin: signer.name, size: Number.MAX_SAFE_INTEGER, root: Buffer.alloc(32, 1) },
+      signer,
+    ).note;
+    const result = await verifyRemoteLedger({
+      baseUrl: honest.url,
+      verifierKey: signer.verifierKey,
+      fetch: (input, init) =>
+        (input instanceof Request ? input.url : input.toString()).endsWith('/ledger/checkpoint')
+          ? Promise.resolve(new Response(huge))
+          : fetch(input, init),
+    });
+    expect(result.failure).toBe('invalid');
+    expect(result.verdict).toMatch(/tile\/entries\/257 answered 404$/);
+  }, 10_000);
 
   it('fails on a rewritten history signed with the same key', async () => {
     const other = await openTestLedger(createMemoryLedgerStore(), signer);

@@ -27,8 +27,8 @@ import {
   TILE_WIDTH,
   decodeEntryBundle,
   entriesPath,
+  tileCountOfTree,
   tilePath,
-  tilesOfTree,
 } from '../tree/tiles.js';
 import { TreeBuilder } from '../tree/tree-builder.js';
 
@@ -200,7 +200,7 @@ async function rehashLog(
   const size = checkpoint.size;
   const tree = new TreeBuilder();
   let oldRoot: Hash = EMPTY_ROOT;
-  const total = tilesOfTree(size).length;
+  const total = tileCountOfTree(size);
   let done = 0;
   const progress = () => options.onProgress?.(done, total);
   progress();
