@@ -216,6 +216,12 @@ describe('qalqan ledger verify', () => {
     const down = fakeIo(dir);
     expect(await main(['ledger', 'verify', '--url', 'http://127.0.0.1:9'], down.io)).toBe(2);
     expect(down.out()).toMatch(/^FAIL .*cannot fetch/);
+    // A base URL that serves no log (here one path too deep): nothing was checked, so not a FAIL.
+    const wrong = fakeIo(dir);
+    expect(await main(['ledger', 'verify', '--url', `${served.url}/v1`], wrong.io)).toBe(2);
+    expect(wrong.out()).toMatch(
+      /^FAIL .*\/v1\/ledger\/vkey answered 404: is \S+\/v1 the base URL of a Qalqan server\?\n$/,
+    );
     const bad = fakeIo(dir);
     expect(await main(['ledger', 'verify', '--url', 'ftp://x'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--url must be an http\(s\) URL/);

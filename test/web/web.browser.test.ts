@@ -317,6 +317,37 @@ describe.skipIf(!haveChromium)('web app in Chromium', { timeout: 120_000 }, () =
     expect(problems).toEqual([]);
   });
 
+  it('verifies no entry against a checkpoint whose signature or origin fails', async () => {
+    const genuine = buildTlogFixture(40);
+    // One bit of the signature changed: the tree and its proofs are intact, only the signature fails.
+    const signature = /^(\u2014 \S+ )(\S+)$/m.exec(genuine.checkpoint)!;
+    const bytes = Buffer.from(signature[2]!, 'base64');
+    bytes[10]! ^= 1;
+    const forged = {
+      ...genuine,
+      checkpoint: genuine.checkpoint.replace(signature[2]!, bytes.toString('base64')),
+    };
+    const foreign = buildTlogFixture(40, 'other.example/log', 'qalqan.example/log');
+    for (const [log, outcome, text] of [
+      [forged, 'invalid', 'The signature does NOT match the published key.'],
+      [
+        foreign,
+        'origin_mismatch',
+        'The checkpoint is signed by the published key but names another log.',
+      ],
+    ] as const) {
+      const { page } = await openPage();
+      await serveLog(page, log);
+      await page.goto(`${base}/transparency`);
+      await page.locator(`[data-signature="${outcome}"]`, { hasText: text }).waitFor();
+      await verifyIndex(page, '3');
+      const verdict = page.locator('[data-verified]');
+      await verdict.filter({ hasText: 'entry 3 could not be proved' }).waitFor();
+      expect(await verdict.getAttribute('data-verified')).toBe('false');
+      expect(await verdict.innerText()).toContain('the checkpoint’s signature was not verified');
+    }
+  });
+
   it('explains failed proofs, bad input and API problems instead of showing a blank page', async () => {
     const log = buildTlogFixture(40);
     const tampered = log.inclusionProof(5);

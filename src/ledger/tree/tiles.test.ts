@@ -8,6 +8,7 @@ import {
   parseTilePath,
   tilePath,
   tileWidthAt,
+  tileCountOfTree,
   tilesOfTree,
 } from './tiles.js';
 
@@ -71,6 +72,10 @@ describe('tile paths (C2SP tlog-tiles)', () => {
   });
 
   it('knows which tiles a tree has', () => {
+    for (const size of [0, 1, 255, 256, 257, 65_535, 65_536, 65_537, 70_000, 16_777_216])
+      expect(tileCountOfTree(size)).toBe(tilesOfTree(size).length);
+    // 2^53 - 1 entries: about 3.5·10^13 tiles, counted, never listed.
+    expect(tileCountOfTree(Number.MAX_SAFE_INTEGER)).toBe(35_322_350_018_593);
     expect(tilesOfTree(0)).toEqual([]);
     expect(tilesOfTree(1)).toEqual([{ level: 0, index: 0, width: 1 }]);
     expect(tilesOfTree(256)).toEqual([

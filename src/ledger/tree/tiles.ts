@@ -111,6 +111,17 @@ export function tilesOfTree(size: number): TileCoord[] {
   return tiles;
 }
 
+/**
+ * How many tiles `tilesOfTree(size)` lists, counted without listing them: a checkpoint from an
+ * untrusted server may claim up to 2^53 entries, whose tiles no array could hold.
+ */
+export function tileCountOfTree(size: number): number {
+  let total = 0;
+  for (let level = 0; hashCountAtTileLevel(size, level) > 0; level++)
+    total += Math.ceil(hashCountAtTileLevel(size, level) / TILE_WIDTH);
+  return total;
+}
+
 /** Encodes entries as a bundle: for each, a 2-byte big-endian length and the bytes. */
 export function encodeEntryBundle(entries: readonly Uint8Array[]): Buffer {
   let total = 0;

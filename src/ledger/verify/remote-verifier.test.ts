@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../http/app.js';
 import type { Ledger } from '../ledger.js';
+import { signCheckpoint } from '../checkpoint/checkpoint.js';
 import { createMemoryLedgerStore } from '../store/memory-store.js';
 import { appendMany, openTestLedger, testSigner } from '../test-support/fixtures.js';
 import { type Served, flipByte, ledgerApp, serve } from '../test-support/http.js';
@@ -80,6 +81,51 @@ describe('verifyRemoteLedger', () => {
     },
     60_000,
   );
+
+  it('could not run, rather than failed, when the server is unavailable; a withheld tile fails', async () => {
+    // A front end answering one request with `status`, as an overloaded proxy or a sequencer-less
+    // standby would: a 5xx, 429 or 408 says nothing about the log, a 404 for a tile the signed
+    // checkpoint commits to does.
+    const answering =
+      (target: string, status: number): typeof fetch =>
+      (input, init) =>
+        (input instanceof Request ? input.url : input.toString()).endsWith(target)
+          ? Promise.resolve(new Response('{}', { status }))
+          : fetch(input, init);
+    for (const [target, status, failure] of [
+      ['/ledger/checkpoint', 503, 'unreachable'],
+      ['/ledger/tile/entries/100', 502, 'unreachable'],
+      ['/ledger/tile/1/000', 429, 'unreachable'],
+      ['/ledger/tile/0/007', 408, 'unreachable'],
+      ['/ledger/tile/0/007', 404, 'invalid'],
+    ] as const) {
+      const result = await verifyRemoteLedger({
+        baseUrl: honest.url,
+        verifierKey: signer.verifierKey,
+        fetch: answering(target, status),
+      });
+      expect(result.ok).toBe(false);
+      expect(result.failure, `${target} answering ${status}`).toBe(failure);
+      expect(result.verdict).toContain(`${target} answered ${status}`);
+    }
+  }, 120_000);
+
+  it('answers at once when a signed checkpoint claims 2^53 - 1 entries it cannot serve', async () => {
+    const huge = signCheckpoint(
+      { origin: signer.name, size: Number.MAX_SAFE_INTEGER, root: Buffer.alloc(32, 1) },
+      signer,
+    ).note;
+    const result = await verifyRemoteLedger({
+      baseUrl: honest.url,
+      verifierKey: signer.verifierKey,
+      fetch: (input, init) =>
+        (input instanceof Request ? input.url : input.toString()).endsWith('/ledger/checkpoint')
+          ? Promise.resolve(new Response(huge))
+          : fetch(input, init),
+    });
+    expect(result.failure).toBe('invalid');
+    expect(result.verdict).toMatch(/tile\/entries\/257 answered 404$/);
+  }, 10_000);
 
   it('fails on a rewritten history signed with the same key', async () => {
     const other = await openTestLedger(createMemoryLedgerStore(), signer);

@@ -27,8 +27,8 @@ import {
   TILE_WIDTH,
   decodeEntryBundle,
   entriesPath,
+  tileCountOfTree,
   tilePath,
-  tilesOfTree,
 } from '../tree/tiles.js';
 import { TreeBuilder } from '../tree/tree-builder.js';
 
@@ -67,7 +67,11 @@ export async function verifyRemoteLedger(
   // Every request, a bundle's, a tile's or a proof's, takes one of `concurrency` slots.
   const slots = requestSlots(Math.max(1, options.concurrency ?? 8));
 
-  async function get(path: string): Promise<Uint8Array> {
+  /**
+   * `published`: the key or checkpoint, which the log has not committed to: without them nothing
+   * was checked, so any answer but 200 (a --url that is not a Qalqan server's base) could not run.
+   */
+  async function get(path: string, published = false): Promise<Uint8Array> {
     const url = `${base}/${path}`;
     return slots.run(async () => {
       let response: Response;
@@ -79,17 +83,27 @@ export async function verifyRemoteLedger(
       } catch (error) {
         throw new Unreachable(`cannot fetch ${url}: ${(error as Error).message}`);
       }
-      if (response.status !== 200) throw new Invalid(`${url} answered ${response.status}`);
-      return new Uint8Array(await response.arrayBuffer());
+      if (response.status === 200) return new Uint8Array(await response.arrayBuffer());
+      // Unavailable, overloaded or timed out: the log could not be read, which proves nothing
+      // against it (exit 2, not a FAIL an auditor would take for tampering). Any other answer to
+      // a path the signed checkpoint commits to is the log withholding it (exit 1).
+      if (response.status >= 500 || response.status === 429 || response.status === 408)
+        throw new Unreachable(`${url} answered ${response.status}; try again later`);
+      if (published)
+        throw new Unreachable(
+          `${url} answered ${response.status}: is ${base} the base URL of a Qalqan server?`,
+        );
+      throw new Invalid(`${url} answered ${response.status}`);
     });
   }
 
   try {
     const keySource = options.verifierKey ? 'given' : 'server';
-    const vkey = options.verifierKey ?? Buffer.from(await get('ledger/vkey')).toString('utf8');
+    const vkey =
+      options.verifierKey ?? Buffer.from(await get('ledger/vkey', true)).toString('utf8');
     const verifier = parseOrInvalid(vkey);
     const checkpoint = openOrInvalid(
-      await get('ledger/checkpoint'),
+      await get('ledger/checkpoint', true),
       verifier,
       'the served checkpoint',
     );
@@ -186,7 +200,7 @@ async function rehashLog(
   const size = checkpoint.size;
   const tree = new TreeBuilder();
   let oldRoot: Hash = EMPTY_ROOT;
-  const total = tilesOfTree(size).length;
+  const total = tileCountOfTree(size);
   let done = 0;
   const progress = () => options.onProgress?.(done, total);
   progress();

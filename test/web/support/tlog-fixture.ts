@@ -69,7 +69,12 @@ export interface TlogFixture {
 // checkpoint and screenshot, on every run. It signs nothing but this fixture.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-export function buildTlogFixture(size: number, origin = 'qalqan.example/log'): TlogFixture {
+/** `keyName` other than `origin`: the key signs a checkpoint naming another log than its own. */
+export function buildTlogFixture(
+  size: number,
+  origin = 'qalqan.example/log',
+  keyName = origin,
+): TlogFixture {
   const entries = Array.from({ length: size }, (_, i) => entryOf(i));
   const leaves = entries.map(leafHash);
   const rootHash = mth(leaves);
@@ -84,10 +89,10 @@ export function buildTlogFixture(size: number, origin = 'qalqan.example/log'): T
     'base64url',
   );
   const keyData = Buffer.concat([Buffer.of(0x01), publicKey]);
-  const keyId = sha256(Buffer.from(`${origin}\n`), keyData).subarray(0, 4);
+  const keyId = sha256(Buffer.from(`${keyName}\n`), keyData).subarray(0, 4);
   const body = `${origin}\n${size}\n${rootHash.toString('base64')}\n`;
   const signature = sign(null, Buffer.from(body), privateKey);
-  const checkpoint = `${body}\n\u2014 ${origin} ${Buffer.concat([keyId, signature]).toString('base64')}\n`;
+  const checkpoint = `${body}\n\u2014 ${keyName} ${Buffer.concat([keyId, signature]).toString('base64')}\n`;
 
   const bundles = new Map<string, Buffer>();
   for (let n = 0; n * 256 < size; n++) {
@@ -106,7 +111,7 @@ export function buildTlogFixture(size: number, origin = 'qalqan.example/log'): T
     size,
     rootHash,
     checkpoint,
-    vkey: `${origin}+${keyId.toString('hex')}+${keyData.toString('base64')}`,
+    vkey: `${keyName}+${keyId.toString('hex')}+${keyData.toString('base64')}`,
     bundle: (path) => bundles.get(path),
     inclusionProof: (index) => ({
       index,

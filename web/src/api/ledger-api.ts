@@ -6,12 +6,12 @@
  */
 import {
   type Checkpoint,
+  type CheckpointOutcome,
   NoteFormatError,
   parseCheckpoint,
   parseVerifierKey,
-  type SignatureOutcome,
   type VerifierKey,
-  verifyNoteSignature,
+  verifyCheckpointSignature,
 } from '../ledger/checkpoint';
 import { decodeBase64 } from '../ledger/encoding';
 import { checkInclusion, hashLeaf, type InclusionCheck } from '../ledger/merkle';
@@ -22,8 +22,8 @@ import { ApiError, formatError, getBytes, getText, isRecord } from './http';
 export interface PublishedLog {
   readonly checkpoint: Checkpoint;
   readonly key: VerifierKey;
-  /** The checkpoint's signature, checked with the published key in this browser. */
-  readonly signature: SignatureOutcome;
+  /** The checkpoint's signature and origin, checked with the published key in this browser. */
+  readonly signature: CheckpointOutcome;
 }
 
 function readNote<T>(what: string, parse: () => T): T {
@@ -53,7 +53,7 @@ export async function fetchPublishedLog(signal?: AbortSignal): Promise<Published
   }
   const checkpoint = readNote('/ledger/checkpoint', () => parseCheckpoint(checkpointText));
   const key = readNote('/ledger/vkey', () => parseVerifierKey(keyText));
-  return { checkpoint, key, signature: await verifyNoteSignature(checkpoint.note, key) };
+  return { checkpoint, key, signature: await verifyCheckpointSignature(checkpoint, key) };
 }
 
 /** The server's inclusion proof: `GET /v1/ledger/proof/inclusion` (RFC 9162 audit path). */

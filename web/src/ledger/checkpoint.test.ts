@@ -5,6 +5,7 @@ import {
   parseCheckpoint,
   parseSignedNote,
   parseVerifierKey,
+  verifyCheckpointSignature,
   verifyNoteSignature,
 } from './checkpoint';
 
@@ -90,6 +91,21 @@ describe('signed notes and checkpoints', () => {
 
     const forged = parseVerifierKey(signer.vkey.replace(/\+[0-9a-f]{8}\+/, '+00000000+'));
     expect(await verifyNoteSignature(genuine.note, forged)).toBe('key_id_mismatch');
+  });
+
+  it('refuses a checkpoint the key signed for another log (origin is not the key name)', async () => {
+    const signer = makeSigner('qalqan.example/log');
+    const key = parseVerifierKey(signer.vkey);
+    const own = parseCheckpoint(`${BODY}\n${signer.signLine(BODY)}`);
+    expect(await verifyCheckpointSignature(own, key)).toBe('verified');
+    const body = BODY.replace('qalqan.example/log', 'other.example/log');
+    const foreign = parseCheckpoint(`${body}\n${signer.signLine(body)}`);
+    expect(await verifyNoteSignature(foreign.note, key)).toBe('verified');
+    expect(await verifyCheckpointSignature(foreign, key)).toBe('origin_mismatch');
+    const altered = parseCheckpoint(
+      `${BODY.replace('\n42\n', '\n41\n')}\n${signer.signLine(BODY)}`,
+    );
+    expect(await verifyCheckpointSignature(altered, key)).toBe('invalid');
   });
 
   it('rejects malformed checkpoints with a reason', () => {

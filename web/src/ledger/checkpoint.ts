@@ -139,6 +139,24 @@ export type SignatureOutcome =
   /** The key is not Ed25519, or this browser's WebCrypto has no Ed25519. */
   | 'unsupported';
 
+/** A checkpoint's outcome: its signature's, or that it names another log than the key's. */
+export type CheckpointOutcome =
+  | SignatureOutcome
+  /** Signed by this key, but the origin line names another log than the key (C2SP: they match). */
+  | 'origin_mismatch';
+
+/**
+ * Checks a checkpoint's signature by `key` and that its origin is the key's name, as the server's
+ * own verifier does: a note this key signed for another log is not taken for this one.
+ */
+export async function verifyCheckpointSignature(
+  checkpoint: Checkpoint,
+  key: VerifierKey,
+): Promise<CheckpointOutcome> {
+  const outcome = await verifyNoteSignature(checkpoint.note, key);
+  return outcome === 'verified' && checkpoint.origin !== key.name ? 'origin_mismatch' : outcome;
+}
+
 /** Checks the note's signature by `key` with WebCrypto Ed25519. */
 export async function verifyNoteSignature(
   note: SignedNote,

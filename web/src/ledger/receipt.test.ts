@@ -20,13 +20,13 @@ function entryOf(type: string, record: object, salt: Buffer): Buffer {
   return Buffer.concat([Buffer.of(0x01, type.length), Buffer.from(type), commitment]);
 }
 
-function receiptFor(record: object): LedgerReceipt {
+function receiptFor(record: object, origin = NAME): LedgerReceipt {
   const salt = randomBytes(32);
   const entry = entryOf('access.check', record, salt);
   const other = entryOf('access.check', { other: true }, randomBytes(32));
   const leaf = (e: Buffer) => sha(Buffer.of(0), e);
   const root = sha(Buffer.of(1), leaf(entry), leaf(other));
-  const body = `${NAME}\n2\n${root.toString('base64')}\n`;
+  const body = `${origin}\n2\n${root.toString('base64')}\n`;
   const signature = Buffer.concat([keyHash, sign(null, Buffer.from(body), privateKey)]);
   return {
     index: 0,
@@ -86,6 +86,11 @@ describe('verifyReceipt', () => {
     expect(await verifyReceipt({ ...genuine, salt: 'not base64!' }, key)).toEqual({
       ok: false,
       failure: 'malformed',
+    });
+    // Signed by the log's key, but for a log of another name.
+    expect(await verifyReceipt(receiptFor(RECORD, 'other.example/log'), key)).toEqual({
+      ok: false,
+      failure: 'signature',
     });
     const forged = receiptFor(RECORD);
     expect(

@@ -102,7 +102,9 @@ export async function verifyReceipt(
   }
   if (checkpoint.size !== receipt.treeSize) return { ok: false, failure: 'checkpoint-size' };
   const signature = await checkSignature(receipt.checkpoint, checkpoint.note, key);
-  if (signature !== 'verified') return { ok: false, failure: 'signature' };
+  // The origin names the log: a checkpoint this key signed for another log does not vouch here.
+  if (signature !== 'verified' || checkpoint.origin !== key.name)
+    return { ok: false, failure: 'signature' };
   const inclusion = await checkInclusion({
     index: receipt.index,
     size: receipt.treeSize,

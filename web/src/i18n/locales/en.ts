@@ -64,6 +64,7 @@ export const en = {
       not_signed_by_key: 'The checkpoint carries no signature by the published key.',
       key_id_mismatch: 'The published key’s ID does not match the key itself.',
       unsupported: 'This browser cannot check Ed25519 signatures; use the command below instead.',
+      origin_mismatch: 'The checkpoint is signed by the published key but names another log.',
     },
     auditHeading: 'Check it yourself',
     auditBody:
@@ -82,6 +83,8 @@ export const en = {
     resultHeading: 'Entry {{index}}',
     verified: 'Verified: entry {{index}} is in the log at this checkpoint.',
     notVerified: 'Not verified: entry {{index}} could not be proved to be in this checkpoint.',
+    unsignedCheckpoint:
+      'The proof leads to the checkpoint’s root hash, but the checkpoint’s signature was not verified, so that root proves nothing.',
     reason: {
       root_mismatch: 'The proof does not lead to the checkpoint’s root hash.',
       wrong_proof_length: 'The proof has the wrong number of hashes for this tree.',

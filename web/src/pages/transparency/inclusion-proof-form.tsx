@@ -18,7 +18,14 @@ function parseIndex(text: string, size: number): number | undefined {
   return Number.isSafeInteger(index) && index < size ? index : undefined;
 }
 
-export function InclusionProofForm({ checkpoint }: { readonly checkpoint: Checkpoint }) {
+export function InclusionProofForm({
+  checkpoint,
+  signed,
+}: {
+  readonly checkpoint: Checkpoint;
+  /** Whether the checkpoint's signature verified: a proof to an unsigned root proves nothing. */
+  readonly signed: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -95,7 +102,9 @@ export function InclusionProofForm({ checkpoint }: { readonly checkpoint: Checkp
       )}
       <div aria-live="polite" className="proof-output">
         {run.state === 'failed' && <ErrorMessage error={run.error} />}
-        {run.state === 'done' && <ProofResult result={run.result} checkpoint={checkpoint} />}
+        {run.state === 'done' && (
+          <ProofResult result={run.result} checkpoint={checkpoint} signed={signed} />
+        )}
       </div>
     </section>
   );

@@ -7,25 +7,29 @@ import { encodeHex } from '../../ledger/encoding';
 export function ProofResult({
   result,
   checkpoint,
+  signed,
 }: {
   readonly result: EntryVerification;
   readonly checkpoint: Checkpoint;
+  /** Whether the checkpoint's signature verified; without it the entry is not verified. */
+  readonly signed: boolean;
 }) {
   const { t } = useTranslation();
   const { inclusion } = result;
+  // A proof that leads to the root of a checkpoint whose signature failed proves only that the
+  // server's answers agree with each other: whoever forged the root could forge the path.
+  const verified = inclusion.ok && signed;
   return (
     <article className="proof-result" aria-labelledby="proof-result-heading">
       <h3 id="proof-result-heading">{t('proof.resultHeading', { index: result.index })}</h3>
-      <div
-        className={`notice ${inclusion.ok ? 'notice-ok' : 'notice-error'}`}
-        data-verified={inclusion.ok}
-      >
+      <div className={`notice ${verified ? 'notice-ok' : 'notice-error'}`} data-verified={verified}>
         <p className="notice-title">
-          {inclusion.ok
+          {verified
             ? `✓ ${t('proof.verified', { index: result.index })}`
             : `✗ ${t('proof.notVerified', { index: result.index })}`}
         </p>
         {!inclusion.ok && <p>{t(`proof.reason.${inclusion.reason}`)}</p>}
+        {inclusion.ok && !signed && <p>{t('proof.unsignedCheckpoint')}</p>}
       </div>
       <dl className="facts">
         <div>

@@ -69,7 +69,11 @@ export function TransparencyPage() {
       <AuditPanel />
 
       {log.state === 'done' && log.value !== undefined && (
-        <InclusionProofForm key={log.value.checkpoint.size} checkpoint={log.value.checkpoint} />
+        <InclusionProofForm
+          key={log.value.checkpoint.size}
+          checkpoint={log.value.checkpoint}
+          signed={log.value.signature === 'verified'}
+        />
       )}
     </>
   );
