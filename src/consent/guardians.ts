@@ -5,7 +5,7 @@
  * consents stay in force until they change them.
  */
 import { DomainError } from '../core/errors.js';
-import { checkIin } from '../core/identifiers.js';
+import { requireIinBirthDate } from '../core/identifiers.js';
 import { newId } from '../core/ids.js';
 import type { Labels, TaxonomyIndex } from '../core/taxonomy.js';
 import type { ConsentOutbox, ConsentRegistry, ConsentSubjects } from './consent.ports.js';
@@ -55,17 +55,6 @@ interface Deps {
   readonly clock: () => Date;
 }
 
-/** The birth date an IIN encodes; an invalid IIN is `core.invalid_iin` naming `field`, never echoing it. */
-function birthDateOf(iin: string, field: string): string {
-  const check = checkIin(iin);
-  if (!check.valid)
-    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
-      field,
-      reason: check.reason,
-    });
-  return check.birthDate;
-}
-
 export const childNotFound = (id: string) =>
   new DomainError('consent.child_not_found', `There is no child ${id} in your care.`);
 
@@ -78,7 +67,7 @@ export function createGuardianService(deps: Deps) {
    * is stored: a refused guardianship, or an import with one bad record, registers no subject.
    */
   function checked(input: GuardianshipInput, at: string): void {
-    if (!isMinorOn(birthDateOf(input.childIin, 'childIin'), at))
+    if (!isMinorOn(requireIinBirthDate(input.childIin, 'childIin'), at))
       throw new DomainError(
         'consent.not_a_minor',
         `childIin: the child is ${AGE_OF_MAJORITY} or older.`,
@@ -86,7 +75,7 @@ export function createGuardianService(deps: Deps) {
           field: 'childIin',
         },
       );
-    if (isMinorOn(birthDateOf(input.guardianIin, 'guardianIin'), at))
+    if (isMinorOn(requireIinBirthDate(input.guardianIin, 'guardianIin'), at))
       throw new DomainError(
         'consent.invalid_request',
         'guardianIin: a guardian must be an adult.',

@@ -249,13 +249,19 @@ function describeShape(input: string): string {
  * and the precise reason (without echoing the number).
  */
 export function requireIin(value: string, field: string): string {
+  requireIinBirthDate(value, field);
+  return value;
+}
+
+/** As `requireIin`, answering the birth date the IIN encodes (`YYYY-MM-DD`). */
+export function requireIinBirthDate(value: string, field: string): string {
   const check = checkIin(value);
   if (!check.valid)
     throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
       field,
       reason: check.reason,
     });
-  return value;
+  return check.birthDate;
 }
 
 /** As `requireIin`, for BINs. */

@@ -4,8 +4,7 @@
  * own table only, so this store cannot query anyone else's.
  */
 import type { Kysely } from 'kysely';
-import { checkIin } from '../core/identifiers.js';
-import { DomainError } from '../core/errors.js';
+import { requireIinBirthDate } from '../core/identifiers.js';
 import type { Secrets } from '../secrets/secrets.js';
 import type { SubjectTables } from './subjects.tables.js';
 
@@ -21,13 +20,7 @@ const sealContext = (pseudonym: string) => `subjects.iin:${pseudonym}`;
 
 /** The IIN's birth date, or `core.invalid_iin` naming `field` and the reason (never the number). */
 export function validBirthDate(iin: string, field = 'iin'): string {
-  const check = checkIin(iin);
-  if (!check.valid)
-    throw new DomainError('core.invalid_iin', `${field}: ${check.message}`, {
-      field,
-      reason: check.reason,
-    });
-  return check.birthDate;
+  return requireIinBirthDate(iin, field);
 }
 
 /**
