@@ -37,7 +37,7 @@ import { CheckRequest } from '../../src/access/access.schema.js';
 import { loadConfig } from '../../src/config/config.js';
 import { loadDemoWorld } from '../../src/demo/demo.js';
 import { createQalqan } from '../../src/server.js';
-import { forkLoadGenerator, kycCheck } from './bench-check.js';
+import { forkLoadGenerator, kycCheck, type MeasuredLoad, measuredLoad } from './bench-check.js';
 import { databaseUrlOption, freshDatabase } from './pg-database.js';
 
 const args = process.argv.slice(2);
@@ -67,19 +67,7 @@ const serverUrl = databaseUrlOption(args);
 /** The engine the Qalqans run on, for the figures' heading. */
 const engine = serverUrl ? 'PostgreSQL' : 'SQLite';
 
-interface Result {
-  readonly rps: number;
-  readonly p99: number;
-  /**
-   * The servers' process's CPU (all its threads) per answered request during the load, in µs,
-   * and how busy its event loop was: the load generator is another process, and only one server
-   * is loaded at a time. A request answered alone costs more than one among many (the code and
-   * data of the whole path are cold in the CPU's caches each time), so these show how much of a
-   * latency ratio at a moderate rate is that, the echo's as much as the check's.
-   */
-  readonly cpuPerRequest: number;
-  readonly busy: number;
-}
+type Result = MeasuredLoad;
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -99,7 +87,7 @@ const generate = generator.generate;
 /** Bodies in rotation: every subject and actor pairing of the benchmark's checks. */
 const checkBodies = Array.from({ length: 1000 }, checkBody);
 
-async function load(
+const load = (
   url: string,
   options: {
     method?: 'GET' | 'POST';
@@ -107,11 +95,9 @@ async function load(
     rate?: number;
     paced?: boolean;
   } = {},
-): Promise<Result> {
+): Promise<Result> => {
   const post = options.method === 'POST';
-  const eluBefore = performance.eventLoopUtilization();
-  const cpuBefore = process.cpuUsage();
-  const result = await generate({
+  return measuredLoad(generator, {
     url,
     connections,
     duration,
@@ -121,16 +107,7 @@ async function load(
     ...(options.rate ? { rate: options.rate } : {}),
     ...(options.paced ? { paced: true } : {}),
   });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpu = process.cpuUsage(cpuBefore);
-  return {
-    rps: result.rps,
-    p99: result.p99,
-    cpuPerRequest: (cpu.user + cpu.system) / Math.max(1, result.ok),
-    busy: performance.eventLoopUtilization(eluBefore).utilization,
-  };
-}
+};
 
 const hello = Fastify({ logger: false });
 hello.get('/', async () => ({ status: 'ok' }));

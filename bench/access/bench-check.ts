@@ -45,3 +45,35 @@ export function forkLoadGenerator(): LoadGenerator {
     stop: () => child.kill(),
   };
 }
+
+/** A load's outcome, with what it cost the servers' process (this one). */
+export interface MeasuredLoad {
+  readonly rps: number;
+  readonly p99: number;
+  /**
+   * The servers' process's CPU (all its threads) per answered request during the load, in µs:
+   * the load generator is another process, and only one server is loaded at a time. A request
+   * answered alone costs more than one among many (the code and data of the whole path are cold
+   * in the CPU's caches each time), so this shows how much of a latency ratio at a moderate rate
+   * is that, the echo's as much as the check's.
+   */
+  readonly cpuPerRequest: number;
+  /** How busy the servers' event loop (the answering thread) was. */
+  readonly busy: number;
+}
+
+/** Runs `job` and measures this process meanwhile; any non-2xx answer or error fails the run. */
+export async function measuredLoad(generator: LoadGenerator, job: LoadJob): Promise<MeasuredLoad> {
+  const eluBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
+  const result = await generator.generate(job);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${job.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    rps: result.rps,
+    p99: result.p99,
+    cpuPerRequest: (cpu.user + cpu.system) / Math.max(1, result.ok),
+    busy: performance.eventLoopUtilization(eluBefore).utilization,
+  };
+}

@@ -35,7 +35,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CheckRequest } from '../../src/access/access.schema.js';
 import { createGroupCommit } from './floor-writer.js';
-import { benchSubjects, forkLoadGenerator, kycCheck } from './bench-check.js';
+import {
+  benchSubjects,
+  forkLoadGenerator,
+  kycCheck,
+  type MeasuredLoad,
+  measuredLoad,
+} from './bench-check.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -52,21 +58,9 @@ const rounds = option('rounds', 3);
 const bodies = Array.from({ length: 1000 }, (_, n) => JSON.stringify(kycCheck(n)));
 
 const generator = forkLoadGenerator();
-const generate = generator.generate;
 
-interface Result {
-  readonly rps: number;
-  readonly p99: number;
-  /** This process's CPU (all threads) per answered request, µs. */
-  readonly cpuPerRequest: number;
-  /** How busy the answering thread (this process's event loop) was. */
-  readonly busy: number;
-}
-
-async function load(url: string, post: boolean, auth = false): Promise<Result> {
-  const eluBefore = performance.eventLoopUtilization();
-  const cpuBefore = process.cpuUsage();
-  const result = await generate({
+const load = (url: string, post: boolean, auth = false) =>
+  measuredLoad(generator, {
     url,
     connections,
     duration,
@@ -77,16 +71,6 @@ async function load(url: string, post: boolean, auth = false): Promise<Result> {
     },
     ...(post ? { bodies } : {}),
   });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const cpu = process.cpuUsage(cpuBefore);
-  return {
-    rps: result.rps,
-    p99: result.p99,
-    cpuPerRequest: (cpu.user + cpu.system) / Math.max(1, result.ok),
-    busy: performance.eventLoopUtilization(eluBefore).utilization,
-  };
-}
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -195,7 +179,7 @@ const urls = {
   'least check': await listen(least),
 };
 
-const best: Partial<Record<keyof typeof urls, Result>> = {};
+const best: Partial<Record<keyof typeof urls, MeasuredLoad>> = {};
 for (let round = 1; round <= rounds; round++) {
   const line: string[] = [];
   for (const [name, url] of Object.entries(urls) as [keyof typeof urls, string][]) {

@@ -44,6 +44,9 @@ let appended: () => void = () => undefined;
 const allAppended = new Promise<void>((resolve) => (appended = resolve));
 bus.subscribeBatch(async (events: readonly DomainEvent[]) => {
   delivered.push(...events.map((event) => event.id));
+  // Progress on standard error, which the test shows if no line comes: this drain has hung twice
+  // in CI (once in each of two stops, not reproduced), and each step says how far it got.
+  process.stderr.write(`delivered ${events.length} (${delivered.length} in all)\n`);
   if (hold) {
     // Every row committed (and the ones behind this batch still pending) before the kill.
     await allAppended;
@@ -79,6 +82,8 @@ if (mode === 'publish') {
   }
   appended();
 } else {
+  process.stderr.write('drain: started\n');
   await outbox.drain();
+  process.stderr.write('drain: ended\n');
   process.stdout.write(`REDELIVERED ${delivered.join(',')}\n`);
 }
