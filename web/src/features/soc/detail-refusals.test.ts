@@ -1,18 +1,8 @@
-import i18next from 'i18next';
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/http';
-import { ErrorMessage } from '../../components/error-message';
-import { resources } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/languages';
+import { errorShownIn, soc } from '../../test-support/worded-error';
 import { recordRefusals, type RecordPage } from './detail-refusals';
-import { en } from './locales/en';
-import { kk } from './locales/kk';
-import { ru } from './locales/ru';
-
-const soc = { en, ru, kk } as const;
 
 /** What `GET /v1/monitor/<records>/:id` answers for an id of the right form that names nothing. */
 const missing = (page: RecordPage) =>
@@ -42,24 +32,8 @@ const malformed = new ApiError({
 });
 
 /** The refusal as the record's page shows it to a reader of `language`. */
-async function shownIn(
-  language: (typeof LANGUAGES)[number],
-  page: RecordPage,
-  error: ApiError,
-): Promise<string> {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng: language,
-    resources: Object.fromEntries(
-      LANGUAGES.map((lng) => [lng, { ...resources[lng], soc: soc[lng] }]),
-    ),
-    interpolation: { escapeValue: false },
-  });
-  const worded = recordRefusals(i18n.getFixedT(language, 'soc'), page);
-  return renderToStaticMarkup(
-    createElement(I18nextProvider, { i18n }, createElement(ErrorMessage, { error, worded })),
-  );
-}
+const shownIn = (language: (typeof LANGUAGES)[number], page: RecordPage, error: ApiError) =>
+  errorShownIn(language, error, (t) => recordRefusals(t, page));
 
 describe('opening an alert, a case or an incident that is not there', () => {
   it('says there is no such record in the reader’s language, keeping the code and request id', async () => {

@@ -1,18 +1,8 @@
-import i18next from 'i18next';
-import { createElement } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import { ApiError, problemOf } from '../../api/http';
-import { ErrorMessage } from '../../components/error-message';
-import { resources } from '../../i18n/i18n';
 import { LANGUAGES } from '../../i18n/languages';
-import { en } from './locales/en';
-import { kk } from './locales/kk';
-import { ru } from './locales/ru';
+import { errorShownIn, soc } from '../../test-support/worded-error';
 import { signInRefusals } from './sign-in-form';
-
-const soc = { en, ru, kk } as const;
 
 /** What `POST /v1/staff/session` answers for a token it does not accept. */
 const refused = new ApiError({
@@ -50,23 +40,8 @@ const tooMany = (body: object, retryAfter: string | null) =>
   });
 
 /** The refusal's text as the sign-in form shows it to a reader of `language`. */
-async function refusalIn(
-  language: (typeof LANGUAGES)[number],
-  error: ApiError = refused,
-): Promise<string> {
-  const i18n = i18next.createInstance();
-  await i18n.init({
-    lng: language,
-    resources: Object.fromEntries(
-      LANGUAGES.map((lng) => [lng, { ...resources[lng], soc: soc[lng] }]),
-    ),
-    interpolation: { escapeValue: false },
-  });
-  const worded = signInRefusals(i18n.getFixedT(language, 'soc'), error);
-  return renderToStaticMarkup(
-    createElement(I18nextProvider, { i18n }, createElement(ErrorMessage, { error, worded })),
-  );
-}
+const refusalIn = (language: (typeof LANGUAGES)[number], error: ApiError = refused) =>
+  errorShownIn(language, error, (t) => signInRefusals(t, error));
 
 describe('the staff sign-in form', () => {
   it('names the prefix staff tokens are issued with, in every language', () => {
